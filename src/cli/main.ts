@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { InputError } from "../errors.js";
+import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
+
+const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
+const DATASETS = ["diabetes"];
+
+function program(): Command {
+  const prog = new Command("regularize")
+    .description(
+      "Regularized learning: lasso / elastic-net / ridge paths with exact zeros and certificates.",
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .showSuggestionAfterError(false);
+
+  addPathOptions(
+    prog
+      .command("path")
+      .description("fit the whole regularization path and print it (λ, df, %dev) or write JSON")
+      .argument("<data>", "CSV file with a header row"),
+  )
+    .option("--repeat <n>", "fit N times in the same process (timings in fitSeconds)", "1")
+    .option("--json <file>", "write the path as JSON to this file")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  regularize path data/diabetes.csv\n  regularize path data.csv --target y --alpha 0.5 --json path.json\n",
+    )
+    .action((data: string, o: PathCliOptions) => runPath(data, o));
+
+  prog
+    .command("demo")
+    .description("the lasso path on an embedded dataset")
+    .option("--dataset <name>", `one of: ${DATASETS.join(", ")}`, "diabetes")
+    .action((o: { dataset: string }) => {
+      if (!DATASETS.includes(o.dataset)) {
+        throw new InputError(
+          `option '--dataset': unknown dataset '${o.dataset}' (available: ${DATASETS.join(", ")})`,
+        );
+      }
+      process.stdout.write(
+        `Lasso path on the ${o.dataset} data (Efron, Hastie, Johnstone & Tibshirani 2004), target 'progression':\n`,
+      );
+      runPath(join(DATA_DIR, `${o.dataset}.csv`), {
+        family: "gaussian",
+        standardize: true,
+        intercept: true,
+        repeat: "1",
+      });
+    });
+  return prog;
+}
+
+export function main(argv: string[]): number {
+  try {
+    program().parse(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return 0;
+      process.stderr.write(`regularize: ${e.message.replace(/^error: /, "").split("\n")[0]}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`regularize: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`regularize: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,283 @@
+import type { CscMatrix, DenseMatrix, Matrix } from "./matrix.js";
+
+/**
+ * A standardized, weighted view of a design matrix, as glmnet prepares it (Friedman, Hastie &
+ * Tibshirani 2010, §2.2 and §2.5). With normalized weights ŵ (Σŵ = 1) and v = √ŵ, column j is
+ *
+ *     x̃_j = v ∘ (x_j − c_j) / s_j
+ *
+ * where c_j is the weighted mean when there is an intercept (else 0) and s_j the weighted
+ * standard deviation (population form) when standardizing (else 1). The loss becomes
+ * ½‖ỹ − X̃b‖² with ỹ = v ∘ (y − ȳ) and b_j = s_j β_j.
+ *
+ * The view owns a residual r = ỹ − X̃b for the naive (residual-updating) solver.
+ * Constructing a view clears `include[j]` for every constant column.
+ */
+export interface Design {
+  readonly n: number;
+  readonly p: number;
+  readonly center: Float64Array;
+  readonly scale: Float64Array;
+  /** xv_j = ‖x̃_j‖² (1 when standardized with an intercept). */
+  readonly xv: Float64Array;
+  /** Sets r = ỹ (b = 0). */
+  resetResidual(yTilde: Float64Array): void;
+  /** x̃_jᵀ r. */
+  gradient(j: number): number;
+  /** r ← r − d·x̃_j (after b_j increased by d). */
+  update(j: number, d: number): void;
+  /** ‖r‖². */
+  residualNormSq(): number;
+  /** out[k] = x̃_kᵀ x̃_j for every k with include[k] = 1 (others untouched). */
+  gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void;
+}
+
+/** Weighted column moments; a column with zero variance gets scale 0 and is excluded. */
+function moments(
+  x: Matrix,
+  w: Float64Array,
+  intercept: boolean,
+  standardize: boolean,
+  include: Uint8Array,
+): { center: Float64Array; scale: Float64Array; mean: Float64Array; variance: Float64Array } {
+  const p = x.nCols;
+  const n = x.nRows;
+  const mean = new Float64Array(p);
+  const variance = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let m = 0;
+    let v = 0;
+    let s2 = 0;
+    if (x.kind === "dense") {
+      const d = x.data;
+      const off = j * n;
+      for (let i = 0; i < n; i++) m += w[i] * d[off + i];
+      for (let i = 0; i < n; i++) {
+        const t = d[off + i] - m;
+        v += w[i] * t * t;
+        s2 += w[i] * d[off + i] * d[off + i];
+      }
+    } else {
+      for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) {
+        const wx = w[x.rowIndex[k]] * x.values[k];
+        m += wx;
+        s2 += wx * x.values[k];
+      }
+      v = Math.max(0, s2 - m * m);
+    }
+    mean[j] = m;
+    // A column constant up to rounding has no information (glmnet's chkvars drops it).
+    variance[j] = v <= 1e-13 * s2 ? 0 : v;
+  }
+  const center = new Float64Array(p);
+  const scale = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    if (variance[j] === 0) include[j] = 0;
+    center[j] = intercept ? mean[j] : 0;
+    scale[j] = standardize ? Math.sqrt(variance[j]) : 1;
+  }
+  return { center, scale, mean, variance };
+}
+
+/** Dense view: keeps a standardized, weighted column-major copy (as glmnet overwrites x). */
+export class DenseDesign implements Design {
+  readonly n: number;
+  readonly p: number;
+  readonly center: Float64Array;
+  readonly scale: Float64Array;
+  readonly xv: Float64Array;
+  readonly xs: Float64Array;
+  readonly r: Float64Array;
+
+  constructor(x: DenseMatrix, w: Float64Array, intercept: boolean, standardize: boolean, include: Uint8Array) {
+    const n = (this.n = x.nRows);
+    const p = (this.p = x.nCols);
+    const mo = moments(x, w, intercept, standardize, include);
+    this.center = mo.center;
+    this.scale = mo.scale;
+    this.xv = new Float64Array(p);
+    this.xs = new Float64Array(n * p);
+    this.r = new Float64Array(n);
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = Math.sqrt(w[i]);
+    const d = x.data;
+    for (let j = 0; j < p; j++) {
+      if (!include[j]) continue;
+      const c = this.center[j];
+      const s = 1 / this.scale[j];
+      const off = j * n;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        const t = v[i] * (d[off + i] - c) * s;
+        this.xs[off + i] = t;
+        ss += t * t;
+      }
+      this.xv[j] = ss;
+    }
+  }
+
+  resetResidual(yTilde: Float64Array): void {
+    this.r.set(yTilde);
+  }
+
+  gradient(j: number): number {
+    const n = this.n;
+    const xs = this.xs;
+    const r = this.r;
+    const off = j * n;
+    let s0 = 0;
+    let s1 = 0;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      s0 += xs[off + i] * r[i];
+      s1 += xs[off + i + 1] * r[i + 1];
+    }
+    if (i < n) s0 += xs[off + i] * r[i];
+    return s0 + s1;
+  }
+
+  update(j: number, d: number): void {
+    const n = this.n;
+    const xs = this.xs;
+    const r = this.r;
+    const off = j * n;
+    for (let i = 0; i < n; i++) r[i] -= d * xs[off + i];
+  }
+
+  residualNormSq(): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += this.r[i] * this.r[i];
+    return s;
+  }
+
+  gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {
+    const n = this.n;
+    const xs = this.xs;
+    const oj = j * n;
+    for (let k = 0; k < this.p; k++) {
+      if (!include[k]) continue;
+      const ok = k * n;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 1 < n; i += 2) {
+        s0 += xs[ok + i] * xs[oj + i];
+        s1 += xs[ok + i + 1] * xs[oj + i + 1];
+      }
+      if (i < n) s0 += xs[ok + i] * xs[oj + i];
+      out[offset + k] = s0 + s1;
+    }
+  }
+}
+
+/**
+ * Sparse view: never densifies. The residual is kept as r = rr + shift·v where rr changes only on
+ * the non-zeros of updated columns and `shift` carries the centering of all columns at once.
+ */
+export class SparseDesign implements Design {
+  readonly n: number;
+  readonly p: number;
+  readonly center: Float64Array;
+  readonly scale: Float64Array;
+  readonly xv: Float64Array;
+  private readonly x: CscMatrix;
+  /** v_i·x_ij for each stored non-zero. */
+  private readonly vx: Float64Array;
+  /** Σ_i ŵ_i x_ij. */
+  private readonly wsum: Float64Array;
+  private readonly v: Float64Array;
+  private readonly w: Float64Array;
+  private readonly rr: Float64Array;
+  private readonly work: Float64Array;
+  private shift = 0;
+  private sumVR = 0;
+
+  constructor(x: CscMatrix, w: Float64Array, intercept: boolean, standardize: boolean, include: Uint8Array) {
+    this.x = x;
+    const n = (this.n = x.nRows);
+    const p = (this.p = x.nCols);
+    const mo = moments(x, w, intercept, standardize, include);
+    this.center = mo.center;
+    this.scale = mo.scale;
+    this.wsum = mo.mean;
+    this.w = w;
+    this.v = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.v[i] = Math.sqrt(w[i]);
+    this.vx = new Float64Array(x.values.length);
+    for (let k = 0; k < x.values.length; k++) this.vx[k] = this.v[x.rowIndex[k]] * x.values[k];
+    this.xv = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      if (!include[j]) continue;
+      const c = this.center[j];
+      // Σŵ(x − c)² = Σŵx² − 2cΣŵx + c²
+      let s2 = 0;
+      for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) s2 += this.vx[k] * this.vx[k];
+      const s = this.scale[j];
+      this.xv[j] = Math.max(0, s2 - 2 * c * this.wsum[j] + c * c) / (s * s);
+    }
+    this.rr = new Float64Array(n);
+    this.work = new Float64Array(n);
+  }
+
+  resetResidual(yTilde: Float64Array): void {
+    this.rr.set(yTilde);
+    this.shift = 0;
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += this.v[i] * yTilde[i];
+    this.sumVR = s;
+  }
+
+  gradient(j: number): number {
+    const { colPtr, rowIndex } = this.x;
+    const vx = this.vx;
+    const rr = this.rr;
+    let s = 0;
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) s += vx[k] * rr[rowIndex[k]];
+    const c = this.center[j];
+    return (s + this.shift * this.wsum[j] - c * this.sumVR - c * this.shift) / this.scale[j];
+  }
+
+  update(j: number, d: number): void {
+    const { colPtr, rowIndex } = this.x;
+    const vx = this.vx;
+    const rr = this.rr;
+    const ds = d / this.scale[j];
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) rr[rowIndex[k]] -= ds * vx[k];
+    this.shift += ds * this.center[j];
+    this.sumVR -= ds * this.wsum[j];
+  }
+
+  residualNormSq(): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += this.rr[i] * this.rr[i];
+    return s + 2 * this.shift * this.sumVR + this.shift * this.shift;
+  }
+
+  gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {
+    const { colPtr, rowIndex, values } = this.x;
+    const t = this.work;
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) t[rowIndex[k]] = this.w[rowIndex[k]] * values[k];
+    const cj = this.center[j];
+    const sj = this.scale[j];
+    for (let q = 0; q < this.p; q++) {
+      if (!include[q]) continue;
+      let s = 0;
+      for (let k = colPtr[q]; k < colPtr[q + 1]; k++) s += values[k] * t[rowIndex[k]];
+      const cq = this.center[q];
+      out[offset + q] = (s - cq * this.wsum[j] - cj * this.wsum[q] + cj * cq) / (sj * this.scale[q]);
+    }
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) t[rowIndex[k]] = 0;
+  }
+}
+
+export function makeDesign(
+  x: Matrix,
+  w: Float64Array,
+  intercept: boolean,
+  standardize: boolean,
+  include: Uint8Array,
+): Design {
+  return x.kind === "dense"
+    ? new DenseDesign(x, w, intercept, standardize, include)
+    : new SparseDesign(x, w, intercept, standardize, include);
+}

@@ -1,0 +1,127 @@
+import { InputError } from "../errors.js";
+
+/**
+ * A dense design matrix stored column-major: entry (i, j) is `data[j * nRows + i]`.
+ * Column-major matches coordinate descent, which walks one feature (column) at a time.
+ */
+export interface DenseMatrix {
+  readonly kind: "dense";
+  readonly nRows: number;
+  readonly nCols: number;
+  readonly data: Float64Array;
+}
+
+/**
+ * A sparse matrix in compressed sparse column (CSC) form: the non-zeros of column j are
+ * `values[colPtr[j] .. colPtr[j+1])` at rows `rowIndex[...]` (0-based, strictly increasing).
+ * Solvers never densify it: centering and scaling are applied implicitly.
+ */
+export interface CscMatrix {
+  readonly kind: "csc";
+  readonly nRows: number;
+  readonly nCols: number;
+  readonly colPtr: Int32Array;
+  readonly rowIndex: Int32Array;
+  readonly values: Float64Array;
+}
+
+export type Matrix = DenseMatrix | CscMatrix;
+
+/** Wraps column-major data as a DenseMatrix after checking its size and finiteness. */
+export function denseMatrix(nRows: number, nCols: number, data: Float64Array): DenseMatrix {
+  if (data.length !== nRows * nCols) {
+    throw new InputError(`dense matrix: data has ${data.length} entries, expected ${nRows}×${nCols}`);
+  }
+  return { kind: "dense", nRows, nCols, data };
+}
+
+/** Builds a column-major DenseMatrix from an array of rows. */
+export function denseFromRows(rows: ArrayLike<ArrayLike<number>>): DenseMatrix {
+  const n = rows.length;
+  const p = n > 0 ? rows[0].length : 0;
+  const data = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (row.length !== p) {
+      throw new InputError(`row ${i + 1} has ${row.length} values, expected ${p}`, { row: i + 1 });
+    }
+    for (let j = 0; j < p; j++) data[j * n + i] = row[j];
+  }
+  return { kind: "dense", nRows: n, nCols: p, data };
+}
+
+/** Checks a CSC matrix's structure (pointers, sorted in-range row indices) and wraps it. */
+export function cscMatrix(
+  nRows: number,
+  nCols: number,
+  colPtr: Int32Array,
+  rowIndex: Int32Array,
+  values: Float64Array,
+): CscMatrix {
+  if (colPtr.length !== nCols + 1 || colPtr[0] !== 0 || colPtr[nCols] !== values.length) {
+    throw new InputError("sparse matrix: colPtr must have nCols+1 entries from 0 to nnz");
+  }
+  if (rowIndex.length !== values.length) {
+    throw new InputError("sparse matrix: rowIndex and values must have the same length");
+  }
+  for (let j = 0; j < nCols; j++) {
+    if (colPtr[j + 1] < colPtr[j]) throw new InputError(`sparse matrix: colPtr decreases at column ${j}`);
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+      const i = rowIndex[k];
+      if (i < 0 || i >= nRows || (k > colPtr[j] && i <= rowIndex[k - 1])) {
+        throw new InputError(`sparse matrix: row indices of column ${j} must be increasing and in [0, ${nRows})`);
+      }
+    }
+  }
+  return { kind: "csc", nRows, nCols, colPtr, rowIndex, values };
+}
+
+/** Converts a dense matrix to CSC, keeping only non-zero entries. */
+export function denseToCsc(m: DenseMatrix): CscMatrix {
+  const { nRows: n, nCols: p, data } = m;
+  let nnz = 0;
+  for (let k = 0; k < data.length; k++) if (data[k] !== 0) nnz++;
+  const colPtr = new Int32Array(p + 1);
+  const rowIndex = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let t = 0;
+  for (let j = 0; j < p; j++) {
+    for (let i = 0; i < n; i++) {
+      const v = data[j * n + i];
+      if (v !== 0) {
+        rowIndex[t] = i;
+        values[t++] = v;
+      }
+    }
+    colPtr[j + 1] = t;
+  }
+  return { kind: "csc", nRows: n, nCols: p, colPtr, rowIndex, values };
+}
+
+/** Returns the index of the first non-finite entry of `a`, or -1. */
+export function firstNonFinite(a: ArrayLike<number>): number {
+  for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) return k;
+  return -1;
+}
+
+/** Computes η = X β (β dense, length nCols) into `out` (length nRows). */
+export function matVec(x: Matrix, beta: ArrayLike<number>, out: Float64Array): Float64Array {
+  const n = x.nRows;
+  out.fill(0);
+  if (x.kind === "dense") {
+    const d = x.data;
+    for (let j = 0; j < x.nCols; j++) {
+      const b = beta[j];
+      if (b === 0) continue;
+      const off = j * n;
+      for (let i = 0; i < n; i++) out[i] += b * d[off + i];
+    }
+  } else {
+    for (let j = 0; j < x.nCols; j++) {
+      const b = beta[j];
+      if (b === 0) continue;
+      for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) out[x.rowIndex[k]] += b * x.values[k];
+    }
+  }
+  return out;
+}

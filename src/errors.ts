@@ -1,0 +1,21 @@
+/**
+ * The project's error type for user mistakes (bad data, bad options). The command line prints
+ * `message` on one line and exits with status 2; programming errors are left as ordinary errors.
+ */
+export class InputError extends Error {
+  override readonly name = "InputError";
+  /** Where the problem is, when known: a file, row (1-based data row), column name or option. */
+  readonly where: { file?: string; row?: number; column?: string; option?: string };
+  constructor(
+    message: string,
+    where: { file?: string; row?: number; column?: string; option?: string } = {},
+  ) {
+    super(message);
+    this.where = where;
+  }
+}
+
+/** Throws an InputError about option `option` unless `ok`. */
+export function check(ok: boolean, option: string, message: string): asserts ok {
+  if (!ok) throw new InputError(`option '${option}': ${message}`, { option });
+}

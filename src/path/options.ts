@@ -1,0 +1,197 @@
+import { check, InputError } from "../errors.js";
+
+/** Options of the Gaussian elastic-net path; defaults and meanings follow glmnet 4.1. */
+export interface ElasticNetOptions {
+  /** Mixing: 1 = lasso, 0 = ridge. Default 1. */
+  alpha?: number;
+  /** Length of the automatic λ sequence. Default 100. */
+  nLambda?: number;
+  /** λ_min / λ_max. Default 1e-4 when n > p, else 0.01. */
+  lambdaMinRatio?: number;
+  /** An explicit λ sequence (sorted decreasing before use; no early end of the path). */
+  lambda?: ArrayLike<number>;
+  /** Standardize features (coefficients are still returned on the original scale). Default true. */
+  standardize?: boolean;
+  /** Fit an unpenalized intercept. Default true. */
+  intercept?: boolean;
+  /** Observation weights (non-negative, normalized internally to sum to 1). */
+  weights?: ArrayLike<number>;
+  /** Per-feature penalty factors: 0 = unpenalized, Infinity = excluded; rescaled to sum to p. */
+  penaltyFactor?: ArrayLike<number>;
+  /** 0-based indices of features to leave out of the model. */
+  exclude?: ArrayLike<number>;
+  /** Lower bounds (≤ 0), one number for all features or one per feature. Default −Infinity. */
+  lowerLimits?: number | ArrayLike<number>;
+  /** Upper bounds (≥ 0). Default Infinity. */
+  upperLimits?: number | ArrayLike<number>;
+  /** Stop the path once more than dfMax features are non-zero. Default p + 1. */
+  dfMax?: number;
+  /** Largest number of features ever non-zero. Default min(2·dfMax + 20, p). */
+  pMax?: number;
+  /**
+   * Convergence threshold: a λ is done when a full pass changes no coordinate by more than
+   * xv_j·Δb_j² ≥ thresh × null deviance (glmnet's `thresh` and rule). Default 1e-9, tighter than
+   * glmnet's 1e-7: on correlated data (diabetes) glmnet's default leaves its objective up to 1e-5
+   * above the optimum, while 1e-9 keeps ours at or below glmnet's at a small cost in time.
+   */
+  thresh?: number;
+  /** Largest number of passes over the data for each λ. Default 100000. */
+  maxPasses?: number;
+  /** "covariance" (n ≫ p), "naive" (p ≫ n), or "auto" (covariance when p < 500, as glmnet). */
+  type?: "auto" | "covariance" | "naive";
+  /** End the path early when the deviance ratio stalls or exceeds 0.999. Default true. */
+  earlyStop?: boolean;
+}
+
+export interface ResolvedOptions {
+  alpha: number;
+  nLambda: number;
+  lambdaMinRatio: number;
+  lambda: Float64Array | null;
+  standardize: boolean;
+  intercept: boolean;
+  weights: Float64Array;
+  penaltyFactor: Float64Array;
+  include: Uint8Array;
+  lowerLimits: Float64Array;
+  upperLimits: Float64Array;
+  dfMax: number;
+  pMax: number;
+  thresh: number;
+  maxPasses: number;
+  type: "covariance" | "naive";
+  earlyStop: boolean;
+}
+
+function perFeature(
+  v: number | ArrayLike<number> | undefined,
+  p: number,
+  fill: number,
+  name: string,
+): Float64Array {
+  if (v === undefined) return new Float64Array(p).fill(fill);
+  if (typeof v === "number") return new Float64Array(p).fill(v);
+  check(v.length === p || v.length === 1, name, `needs 1 or ${p} values, got ${v.length}`);
+  return v.length === 1 ? new Float64Array(p).fill(v[0]) : Float64Array.from(v);
+}
+
+/** Validates every option against the data size before any work starts. */
+export function resolveOptions(o: ElasticNetOptions, n: number, p: number): ResolvedOptions {
+  const alpha = o.alpha ?? 1;
+  check(
+    Number.isFinite(alpha) && alpha >= 0 && alpha <= 1,
+    "alpha",
+    `must be in [0, 1], got ${alpha}`,
+  );
+  const nLambda = o.nLambda ?? 100;
+  check(
+    Number.isInteger(nLambda) && nLambda >= 1,
+    "nLambda",
+    `must be a positive integer, got ${nLambda}`,
+  );
+  const lambdaMinRatio = o.lambdaMinRatio ?? (n < p ? 0.01 : 1e-4);
+  check(
+    Number.isFinite(lambdaMinRatio) && lambdaMinRatio > 0 && lambdaMinRatio < 1,
+    "lambdaMinRatio",
+    `must be in (0, 1), got ${lambdaMinRatio}`,
+  );
+  let lambda: Float64Array | null = null;
+  if (o.lambda !== undefined) {
+    check(o.lambda.length > 0, "lambda", "must hold at least one value");
+    for (let k = 0; k < o.lambda.length; k++) {
+      const l = o.lambda[k];
+      check(Number.isFinite(l) && l >= 0, "lambda", `values must be finite and ≥ 0, got ${l}`);
+    }
+    lambda = Float64Array.from(o.lambda).sort().reverse();
+  }
+  const weights =
+    o.weights === undefined ? new Float64Array(n).fill(1) : Float64Array.from(o.weights);
+  check(weights.length === n, "weights", `needs ${n} values (one per row), got ${weights.length}`);
+  let wsum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (!(Number.isFinite(w) && w >= 0)) {
+      throw new InputError(`option 'weights': value ${w} at row ${i + 1} must be finite and ≥ 0`, {
+        option: "weights",
+        row: i + 1,
+      });
+    }
+    wsum += w;
+  }
+  check(wsum > 0, "weights", "must not all be zero");
+  for (let i = 0; i < n; i++) weights[i] /= wsum;
+
+  const include = new Uint8Array(p).fill(1);
+  const pf = perFeature(o.penaltyFactor, p, 1, "penaltyFactor");
+  for (let j = 0; j < p; j++) {
+    check(!Number.isNaN(pf[j]) && pf[j] >= 0, "penaltyFactor", `values must be ≥ 0, got ${pf[j]}`);
+    if (pf[j] === Infinity) include[j] = 0;
+  }
+  if (o.exclude !== undefined) {
+    for (let k = 0; k < o.exclude.length; k++) {
+      const j = o.exclude[k];
+      check(Number.isInteger(j) && j >= 0 && j < p, "exclude", `index ${j} is not in [0, ${p})`);
+      include[j] = 0;
+    }
+  }
+  // glmnet sets excluded features' factors to 1 before rescaling the factors to sum to p.
+  let pfSum = 0;
+  for (let j = 0; j < p; j++) {
+    if (!include[j]) pf[j] = 1;
+    pfSum += pf[j];
+  }
+  check(pfSum > 0, "penaltyFactor", "must not all be zero");
+  for (let j = 0; j < p; j++) pf[j] *= p / pfSum;
+
+  const lowerLimits = perFeature(o.lowerLimits, p, -Infinity, "lowerLimits");
+  const upperLimits = perFeature(o.upperLimits, p, Infinity, "upperLimits");
+  for (let j = 0; j < p; j++) {
+    check(
+      lowerLimits[j] <= 0,
+      "lowerLimits",
+      `must be ≤ 0, got ${lowerLimits[j]} for feature ${j}`,
+    );
+    check(
+      upperLimits[j] >= 0,
+      "upperLimits",
+      `must be ≥ 0, got ${upperLimits[j]} for feature ${j}`,
+    );
+  }
+  const dfMax = o.dfMax ?? p + 1;
+  check(
+    Number.isInteger(dfMax) && dfMax >= 0,
+    "dfMax",
+    `must be a non-negative integer, got ${dfMax}`,
+  );
+  const pMax = o.pMax ?? Math.min(2 * dfMax + 20, p);
+  check(Number.isInteger(pMax) && pMax >= 0, "pMax", `must be a non-negative integer, got ${pMax}`);
+  const thresh = o.thresh ?? 1e-9;
+  check(thresh > 0 && Number.isFinite(thresh), "thresh", `must be > 0, got ${thresh}`);
+  const maxPasses = o.maxPasses ?? 100000;
+  check(Number.isInteger(maxPasses) && maxPasses > 0, "maxPasses", `must be a positive integer`);
+  const type = o.type ?? "auto";
+  check(
+    type === "auto" || type === "covariance" || type === "naive",
+    "type",
+    `must be auto, covariance or naive, got ${String(type)}`,
+  );
+  return {
+    alpha,
+    nLambda,
+    lambdaMinRatio,
+    lambda,
+    standardize: o.standardize ?? true,
+    intercept: o.intercept ?? true,
+    weights,
+    penaltyFactor: pf,
+    include,
+    lowerLimits,
+    upperLimits,
+    dfMax,
+    pMax,
+    thresh,
+    maxPasses,
+    type: type === "auto" ? (p < 500 ? "covariance" : "naive") : type,
+    earlyStop: o.earlyStop ?? true,
+  };
+}

@@ -1,0 +1,329 @@
+import type { Design } from "../data/design.js";
+import { enetProx1d } from "../penalty/elasticNet.js";
+
+/**
+ * Cyclic coordinate descent for the standardized Gaussian elastic net at one λ,
+ *
+ *     minimize_b  ½‖ỹ − X̃b‖² + Σ_j pen_j(b_j),   pen_j = λα·pf_j|b| + λ(1−α)pf_j/2·b² + box,
+ *
+ * warm-started from the previous λ (Friedman, Hastie & Tibshirani 2010). Each λ uses the
+ * sequential strong rule to pick the coordinates to cycle (|g_j| > α(2λ − λ_prev)pf_j), cycles the
+ * active set until it converges, and ends only when a full pass over the strong set changes
+ * nothing and no discarded coordinate violates its KKT condition |g_j| ≤ λα·pf_j
+ * (Tibshirani et al. 2012, §7). Convergence: max_j xv_j·Δb_j² < thr over one pass, as glmnet.
+ *
+ * `g_j = x̃_jᵀ(ỹ − X̃b)` is the negative gradient of the loss. Two ways to keep it:
+ * - "covariance": g is kept exact for every feature through Gram columns x̃_kᵀx̃_j, computed once
+ *   when feature j first becomes non-zero; an update costs O(p) (O(|active|) in the inner loop).
+ *   Best when n ≫ p.
+ * - "naive": a residual is kept; an update costs O(n) and g_j is one dot product. Best when p ≫ n.
+ */
+export interface CdSetup {
+  design: Design;
+  /** 1 for features the solver may move (not excluded, not constant). */
+  include: Uint8Array;
+  /** Penalty factors after glmnet's rescaling (sum to p). */
+  pf: Float64Array;
+  /** Box constraints on the standardized scale. */
+  lower: Float64Array;
+  upper: Float64Array;
+  alpha: number;
+  /** ỹ = √ŵ ∘ (y − ȳ). */
+  yTilde: Float64Array;
+  /** Absolute convergence threshold on max xv_j Δb_j². */
+  thr: number;
+  /** Largest number of passes over the data for one λ. */
+  maxPasses: number;
+  /** Largest number of features ever non-zero (glmnet's pmax); exceeding it stops the path. */
+  pMax: number;
+}
+
+export interface CdSolver {
+  readonly b: Float64Array;
+  /** x̃ᵀr at the current b, fresh for every included feature after `solve`. */
+  readonly g: Float64Array;
+  /** x̃ᵀỹ. */
+  readonly g0: Float64Array;
+  /** Number of features that have ever been non-zero. */
+  readonly everActive: number;
+  /** Total passes over coordinates so far. */
+  passes: number;
+  /**
+   * Solves at `lambda` (Infinity: only unpenalized features move). Returns "ok",
+   * "maxPasses" when the pass limit was hit, or "pMax" when too many features became active.
+   */
+  solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax";
+  /** ‖ỹ − X̃b‖². */
+  rss(): number;
+}
+
+/** State and bookkeeping shared by both variants. */
+abstract class CdBase implements CdSolver {
+  readonly b: Float64Array;
+  readonly g: Float64Array;
+  readonly g0: Float64Array;
+  passes = 0;
+  protected readonly p: number;
+  protected readonly strong: Uint8Array;
+  /** Position of each feature in `active`, or −1. */
+  protected readonly pos: Int32Array;
+  protected active: Int32Array;
+  protected nActive = 0;
+  protected readonly yy: number;
+
+  constructor(protected readonly s: CdSetup) {
+    const p = (this.p = s.design.p);
+    this.b = new Float64Array(p);
+    this.g = new Float64Array(p);
+    this.g0 = new Float64Array(p);
+    this.strong = new Uint8Array(p);
+    this.pos = new Int32Array(p).fill(-1);
+    this.active = new Int32Array(Math.min(p, 64));
+    let yy = 0;
+    for (let i = 0; i < s.yTilde.length; i++) yy += s.yTilde[i] * s.yTilde[i];
+    this.yy = yy;
+    s.design.resetResidual(s.yTilde);
+    for (let j = 0; j < p; j++) if (s.include[j]) this.g0[j] = s.design.gradient(j);
+    this.g.set(this.g0);
+  }
+
+  get everActive(): number {
+    return this.nActive;
+  }
+
+  /** Adds feature k to the active list; false when that exceeds pMax. */
+  protected addActive(k: number): boolean {
+    if (this.nActive >= this.s.pMax) return false;
+    if (this.nActive === this.active.length) {
+      const grown = new Int32Array(Math.min(this.p, 2 * this.active.length));
+      grown.set(this.active);
+      this.active = grown;
+    }
+    this.pos[k] = this.nActive;
+    this.active[this.nActive++] = k;
+    return true;
+  }
+
+  /** Marks strong-rule survivors; unpenalized features are always strong. */
+  protected screen(threshold: number, infinite: boolean): void {
+    const { include, pf } = this.s;
+    const g = this.g;
+    for (let k = 0; k < this.p; k++) {
+      if (this.strong[k] || !include[k]) continue;
+      if (pf[k] === 0 || (!infinite && Math.abs(g[k]) > threshold * pf[k])) this.strong[k] = 1;
+    }
+  }
+
+  abstract solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax";
+  abstract rss(): number;
+}
+
+export class CovarianceCd extends CdBase {
+  /** Gram columns of the active features: column l (feature active[l]) at gram[l*p ..]. */
+  private gram: Float64Array;
+  private readonly startB: Float64Array;
+
+  constructor(s: CdSetup) {
+    super(s);
+    this.gram = new Float64Array(this.p * this.active.length);
+    this.startB = new Float64Array(this.p);
+  }
+
+  protected override addActive(k: number): boolean {
+    const cap = this.active.length;
+    if (!super.addActive(k)) return false;
+    if (this.active.length !== cap) {
+      const grown = new Float64Array(this.p * this.active.length);
+      grown.set(this.gram);
+      this.gram = grown;
+    }
+    this.s.design.gramColumn(k, this.s.include, this.gram, (this.nActive - 1) * this.p);
+    return true;
+  }
+
+  solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
+    const { include, pf, lower, upper, alpha, thr, maxPasses } = this.s;
+    const xv = this.s.design.xv;
+    const p = this.p;
+    const b = this.b;
+    const g = this.g;
+    const strong = this.strong;
+    const infinite = !Number.isFinite(lambda);
+    const ab = infinite ? 0 : lambda * alpha;
+    const dem = infinite ? 0 : lambda * (1 - alpha);
+    this.screen(alpha * (2 * lambda - lambdaPrev), infinite);
+    const limit = this.passes + maxPasses;
+    for (;;) {
+      // Full pass over the strong set, keeping g exact for every feature.
+      this.passes++;
+      let dlx = 0;
+      for (let k = 0; k < p; k++) {
+        if (!strong[k]) continue;
+        const bk = b[k];
+        const nb = enetProx1d(
+          g[k] + xv[k] * bk,
+          xv[k],
+          pf[k] * ab,
+          pf[k] * dem,
+          lower[k],
+          upper[k],
+        );
+        if (nb === bk) continue;
+        if (this.pos[k] < 0 && !this.addActive(k)) return "pMax";
+        const d = nb - bk;
+        b[k] = nb;
+        const t = xv[k] * d * d;
+        if (t > dlx) dlx = t;
+        const off = this.pos[k] * p;
+        const gram = this.gram;
+        for (let j = 0; j < p; j++) g[j] -= d * gram[off + j];
+      }
+      if (dlx < thr) {
+        if (infinite) return "ok";
+        // KKT check on the features the strong rule discarded (g is exact for all of them).
+        let violated = false;
+        for (let k = 0; k < p; k++) {
+          if (strong[k] || !include[k]) continue;
+          if (Math.abs(g[k]) > ab * pf[k]) {
+            strong[k] = 1;
+            violated = true;
+          }
+        }
+        if (!violated) return "ok";
+        continue;
+      }
+      if (this.passes > limit) return "maxPasses";
+      // Cycle the active set until it converges, updating g on the active set only.
+      const na = this.nActive;
+      const act = this.active;
+      for (let l = 0; l < na; l++) this.startB[l] = b[act[l]];
+      for (;;) {
+        this.passes++;
+        let dlx2 = 0;
+        const gram = this.gram;
+        for (let l = 0; l < na; l++) {
+          const k = act[l];
+          const bk = b[k];
+          const nb = enetProx1d(
+            g[k] + xv[k] * bk,
+            xv[k],
+            pf[k] * ab,
+            pf[k] * dem,
+            lower[k],
+            upper[k],
+          );
+          if (nb === bk) continue;
+          const d = nb - bk;
+          b[k] = nb;
+          const t = xv[k] * d * d;
+          if (t > dlx2) dlx2 = t;
+          const off = l * p;
+          for (let m = 0; m < na; m++) {
+            const q = act[m];
+            g[q] -= d * gram[off + q];
+          }
+        }
+        if (dlx2 < thr) break;
+        if (this.passes > limit) return "maxPasses";
+      }
+      // Bring g up to date on the inactive features in one sweep.
+      const gram = this.gram;
+      for (let l = 0; l < na; l++) {
+        const d = b[act[l]] - this.startB[l];
+        if (d === 0) continue;
+        const off = l * p;
+        for (let j = 0; j < p; j++) if (this.pos[j] < 0) g[j] -= d * gram[off + j];
+      }
+    }
+  }
+
+  rss(): number {
+    // ‖ỹ − X̃b‖² = ỹᵀỹ − bᵀ(X̃ᵀỹ) − bᵀ(X̃ᵀr), exact given g.
+    let s = this.yy;
+    for (let l = 0; l < this.nActive; l++) {
+      const k = this.active[l];
+      s -= this.b[k] * (this.g0[k] + this.g[k]);
+    }
+    return Math.max(0, s);
+  }
+}
+
+export class NaiveCd extends CdBase {
+  solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
+    const { include, pf, lower, upper, alpha, thr, maxPasses, design } = this.s;
+    const xv = design.xv;
+    const p = this.p;
+    const b = this.b;
+    const g = this.g;
+    const strong = this.strong;
+    const infinite = !Number.isFinite(lambda);
+    const ab = infinite ? 0 : lambda * alpha;
+    const dem = infinite ? 0 : lambda * (1 - alpha);
+    this.screen(alpha * (2 * lambda - lambdaPrev), infinite);
+    const limit = this.passes + maxPasses;
+    for (;;) {
+      this.passes++;
+      let dlx = 0;
+      for (let k = 0; k < p; k++) {
+        if (!strong[k]) continue;
+        const bk = b[k];
+        const gk = design.gradient(k);
+        g[k] = gk;
+        const nb = enetProx1d(gk + xv[k] * bk, xv[k], pf[k] * ab, pf[k] * dem, lower[k], upper[k]);
+        if (nb === bk) continue;
+        if (this.pos[k] < 0 && !this.addActive(k)) return "pMax";
+        const d = nb - bk;
+        b[k] = nb;
+        const t = xv[k] * d * d;
+        if (t > dlx) dlx = t;
+        design.update(k, d);
+      }
+      if (dlx < thr) {
+        // Refresh g on the strong set (the certificate needs it exact), then check the rest.
+        let violated = false;
+        for (let k = 0; k < p; k++) {
+          if (!include[k]) continue;
+          const gk = design.gradient(k);
+          g[k] = gk;
+          if (!strong[k] && !infinite && Math.abs(gk) > ab * pf[k]) {
+            strong[k] = 1;
+            violated = true;
+          }
+        }
+        if (!violated) return "ok";
+        continue;
+      }
+      if (this.passes > limit) return "maxPasses";
+      const na = this.nActive;
+      const act = this.active;
+      for (;;) {
+        this.passes++;
+        let dlx2 = 0;
+        for (let l = 0; l < na; l++) {
+          const k = act[l];
+          const bk = b[k];
+          const nb = enetProx1d(
+            design.gradient(k) + xv[k] * bk,
+            xv[k],
+            pf[k] * ab,
+            pf[k] * dem,
+            lower[k],
+            upper[k],
+          );
+          if (nb === bk) continue;
+          const d = nb - bk;
+          b[k] = nb;
+          const t = xv[k] * d * d;
+          if (t > dlx2) dlx2 = t;
+          design.update(k, d);
+        }
+        if (dlx2 < thr) break;
+        if (this.passes > limit) return "maxPasses";
+      }
+    }
+  }
+
+  rss(): number {
+    return this.s.design.residualNormSq();
+  }
+}
