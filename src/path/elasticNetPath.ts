@@ -84,12 +84,14 @@ export function elasticNetPath(
   if (o.intercept) for (let i = 0; i < n; i++) ym += w[i] * y[i];
   const yTilde = new Float64Array(n);
   let nullDeviance = 0;
+  let yy = 0;
   for (let i = 0; i < n; i++) {
     const t = y[i] - ym;
     yTilde[i] = Math.sqrt(w[i]) * t;
     nullDeviance += w[i] * t * t;
+    yy += w[i] * y[i] * y[i];
   }
-  if (!(nullDeviance > 0)) throw new InputError("y is constant: there is nothing to fit");
+  if (!(nullDeviance > 1e-24 * yy)) throw new InputError("y is constant: there is nothing to fit");
 
   const include = o.include;
   const design = makeDesign(x, w, o.intercept, o.standardize, include);
@@ -144,6 +146,9 @@ export function elasticNetPath(
     kktMax: [] as number[],
     dualityGap: [] as number[],
   };
+  // As glmnet: a limit at exactly 0 turns off the deviance-stall rule (the path plateaus there).
+  let fdev = FDEV;
+  for (let j = 0; j < p; j++) if (o.lowerLimits[j] === 0 || o.upperLimits[j] === 0) fdev = 0;
   let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
   for (let m = 0; m < L; m++) {
     const lam = lambdas[m];
@@ -195,7 +200,7 @@ export function elasticNetPath(
     if (o.lambda || !o.earlyStop || m + 1 < Math.min(MIN_POINTS, L)) continue;
     if (nnz > o.dfMax) break;
     const prev = m > 0 ? out.devRatio[m - 1] : 0;
-    if (dev - prev < FDEV * dev || dev > DEV_MAX) break;
+    if (dev - prev < fdev * dev || dev > DEV_MAX) break;
   }
   return {
     family: "gaussian",
