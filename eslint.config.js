@@ -13,6 +13,7 @@ export default tseslint.config(
         console: "readonly",
         URL: "readonly",
         performance: "readonly",
+        Buffer: "readonly",
       },
     },
   },

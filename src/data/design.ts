@@ -28,6 +28,10 @@ export interface Design {
   update(j: number, d: number): void;
   /** ‖r‖². */
   residualNormSq(): number;
+  /** Copies r into `out` (length n). */
+  residualInto(out: Float64Array): void;
+  /** ‖r − ref‖². */
+  residualDistanceSq(ref: Float64Array): number;
   /** out[k] = x̃_kᵀ x̃_j for every k with include[k] = 1 (others untouched). */
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void;
 }
@@ -150,6 +154,19 @@ export class DenseDesign implements Design {
     return s;
   }
 
+  residualInto(out: Float64Array): void {
+    out.set(this.r);
+  }
+
+  residualDistanceSq(ref: Float64Array): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) {
+      const t = this.r[i] - ref[i];
+      s += t * t;
+    }
+    return s;
+  }
+
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {
     const n = this.n;
     const xs = this.xs;
@@ -251,6 +268,19 @@ export class SparseDesign implements Design {
     let s = 0;
     for (let i = 0; i < this.n; i++) s += this.rr[i] * this.rr[i];
     return s + 2 * this.shift * this.sumVR + this.shift * this.shift;
+  }
+
+  residualInto(out: Float64Array): void {
+    for (let i = 0; i < this.n; i++) out[i] = this.rr[i] + this.shift * this.v[i];
+  }
+
+  residualDistanceSq(ref: Float64Array): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) {
+      const t = this.rr[i] + this.shift * this.v[i] - ref[i];
+      s += t * t;
+    }
+    return s;
   }
 
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {

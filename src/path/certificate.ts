@@ -33,6 +33,7 @@ export function certificate(
   upper: Float64Array,
   lambda: number,
   alpha: number,
+  fresh: Uint8Array,
 ): Certificate {
   const p = b.length;
   let pen = 0;
@@ -40,7 +41,9 @@ export function certificate(
   let s = 1;
   let certifiable = true;
   for (let j = 0; j < p; j++) {
-    if (!include[j]) continue;
+    // Features without a fresh gradient are zero with |g_j| ≤ κ_j proven by the solver's safe
+    // bound: they add nothing to the penalty, the KKT violation or the conjugate.
+    if (!include[j] || !fresh[j]) continue;
     const kappa = lambda * alpha * pf[j];
     const mu = lambda * (1 - alpha) * pf[j];
     pen += enetValue(b[j], kappa, mu);
@@ -60,7 +63,7 @@ export function certificate(
   if (certifiable) {
     let conj = 0;
     for (let j = 0; j < p; j++) {
-      if (!include[j]) continue;
+      if (!include[j] || !fresh[j]) continue;
       const kappa = lambda * alpha * pf[j];
       let z = s * g[j];
       // s was chosen so that |z| ≤ κ where that constraint binds; remove the rounding excess.

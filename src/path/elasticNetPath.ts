@@ -175,6 +175,7 @@ export function elasticNetPath(
       upper,
       lam,
       o.alpha,
+      cd.fresh,
     );
     let nnz = 0;
     for (let j = 0; j < p; j++) if (cd.b[j] !== 0) nnz++;

@@ -1,0 +1,250 @@
+// npm run bench [-- --quick] [--cells 1000x100_0,100x5000_0.5] [--reps 3] [--no-sklearn]
+//
+// The Friedman, Hastie & Tibshirani (2010, JSS, §5.1) simulation: n × p Gaussian features with
+// every pair correlated ρ, β_j = (−1)^j exp(−2(j−1)/20), noise scaled for signal-to-noise 3. Each
+// cell fits the whole default lasso path with regularize (in process), glmnet (R) and
+// scikit-learn's lasso_path (at glmnet's λ), on the same data, in the same run. Each tool's
+// objective is recomputed here from its own coefficients at every common λ.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { denseMatrix, elasticNetPath, Random } from "../dist/index.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OUT = join(HERE, "out");
+mkdirSync(OUT, { recursive: true });
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const value = (name, d) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : d);
+const SIZES = flag("--quick")
+  ? [
+      [1000, 100],
+      [100, 1000],
+      [100, 5000],
+    ]
+  : [
+      [1000, 100],
+      [5000, 100],
+      [100, 1000],
+      [100, 5000],
+      [100, 20000],
+      [100, 50000],
+    ];
+const RHOS = flag("--quick") ? [0, 0.5, 0.95] : [0, 0.1, 0.2, 0.5, 0.9, 0.95];
+const REPS = Number(value("--reps", "3"));
+let cells = SIZES.flatMap(([n, p]) => RHOS.map((r) => `${n}x${p}_${r}`));
+if (value("--cells")) cells = value("--cells").split(",");
+
+function ensureReferences() {
+  const has = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+  const ok = () =>
+    has("Rscript", ["-e", "library(glmnet); library(jsonlite)"]) &&
+    (flag("--no-sklearn") || has("/usr/bin/python3", ["-c", "import sklearn"]));
+  if (ok()) return;
+  console.log(
+    "installing the reference packages from Debian (r-cran-glmnet, r-cran-jsonlite, python3-sklearn)…",
+  );
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  execFileSync(
+    "apt-get",
+    ["install", "-y", "-qq", "r-cran-glmnet", "r-cran-jsonlite", "python3-sklearn"],
+    {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    },
+  );
+  if (!ok()) throw new Error("reference packages are still missing");
+}
+
+function simulate(n, p, rho, seed) {
+  const rng = new Random(seed);
+  const x = new Float64Array(n * p);
+  const shared = Float64Array.from({ length: n }, () => rng.normal());
+  const a = Math.sqrt(1 - rho);
+  const b = Math.sqrt(rho);
+  for (let j = 0; j < p; j++)
+    for (let i = 0; i < n; i++) x[j * n + i] = a * rng.normal() + b * shared[i];
+  const beta = Float64Array.from(
+    { length: p },
+    (_, j) => (j % 2 === 0 ? -1 : 1) * Math.exp((-2 * j) / 20),
+  );
+  // Var(xᵀβ) = (1−ρ)‖β‖² + ρ(Σβ)²; noise sd k = sqrt(that) / 3.
+  let ss = 0;
+  let s = 0;
+  for (const v of beta) {
+    ss += v * v;
+    s += v;
+  }
+  const k = Math.sqrt((1 - rho) * ss + rho * s * s) / 3;
+  const y = new Float64Array(n);
+  for (let j = 0; j < p; j++) {
+    const bj = beta[j];
+    for (let i = 0; i < n; i++) y[i] += bj * x[j * n + i];
+  }
+  for (let i = 0; i < n; i++) y[i] += k * rng.normal();
+  return { x, y };
+}
+
+/** (1/2n)‖y − a0 − Xβ‖² + λ Σ s_j|β_j|, s_j the population sd (glmnet's standardization). */
+function objectives(x, y, n, sd, fit, count) {
+  const res = [];
+  const eta = new Float64Array(n);
+  for (let k = 0; k < count; k++) {
+    eta.fill(fit.intercept[k]);
+    let pen = 0;
+    const { index, value } = fit.coefficients[k];
+    for (let t = 0; t < index.length; t++) {
+      const j = index[t];
+      const v = value[t];
+      pen += sd[j] * Math.abs(v);
+      for (let i = 0; i < n; i++) eta[i] += v * x[j * n + i];
+    }
+    let rss = 0;
+    for (let i = 0; i < n; i++) rss += (y[i] - eta[i]) ** 2;
+    res.push(rss / (2 * n) + fit.lambda[k] * pen);
+  }
+  return res;
+}
+
+const median = (a) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
+const geomean = (a) => Math.exp(a.reduce((s, v) => s + Math.log(v), 0) / a.length);
+
+ensureReferences();
+// Warm V8 up once on a small problem (R and Python load their compiled code at start-up too).
+{
+  const { x, y } = simulate(200, 50, 0.5, 1);
+  for (let r = 0; r < 5; r++)
+    elasticNetPath(denseMatrix(200, 50, x), y, { type: r % 2 ? "naive" : "covariance" });
+}
+
+const data = new Map();
+const ours = new Map();
+for (const [c, cell] of cells.entries()) {
+  const [dims, rhoText] = cell.split("_");
+  const [n, p] = dims.split("x").map(Number);
+  const { x, y } = simulate(n, p, Number(rhoText), 1000 + c);
+  writeFileSync(join(OUT, `${cell}.x.bin`), Buffer.from(x.buffer));
+  writeFileSync(join(OUT, `${cell}.y.bin`), Buffer.from(y.buffer));
+  const m = denseMatrix(n, p, x);
+  const run = (opts) => {
+    const t = [];
+    let fit;
+    for (let r = 0; r < REPS; r++) {
+      const t0 = performance.now();
+      fit = elasticNetPath(m, y, opts);
+      t.push((performance.now() - t0) / 1000);
+    }
+    return {
+      seconds: t,
+      lambda: fit.lambda,
+      intercept: fit.intercept,
+      coefficients: fit.beta,
+      kktMax: fit.kktMax,
+    };
+  };
+  const sd = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let mu = 0;
+    for (let i = 0; i < n; i++) mu += x[j * n + i];
+    mu /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (x[j * n + i] - mu) ** 2;
+    sd[j] = Math.sqrt(v / n);
+  }
+  data.set(cell, { n, p, rho: Number(rhoText), x, y, sd });
+  ours.set(cell, { def: run({}), same: run({ thresh: 1e-7 }) });
+  console.log(cell, "regularize", median(ours.get(cell).def.seconds).toFixed(4));
+}
+
+execFileSync("Rscript", [join(HERE, "glmnet.R"), OUT, String(REPS), ...cells], {
+  stdio: "inherit",
+});
+if (!flag("--no-sklearn")) {
+  execFileSync("/usr/bin/python3", [join(HERE, "sklearn_path.py"), OUT, String(REPS), ...cells], {
+    stdio: "inherit",
+  });
+}
+
+const rows = [];
+for (const cell of cells) {
+  const d = data.get(cell);
+  const o = ours.get(cell);
+  const g = JSON.parse(readFileSync(join(OUT, `${cell}.glmnet.json`), "utf8"));
+  const s =
+    existsSync(join(OUT, `${cell}.sklearn.json`)) && !flag("--no-sklearn")
+      ? JSON.parse(readFileSync(join(OUT, `${cell}.sklearn.json`), "utf8"))
+      : null;
+  const L = Math.min(o.def.lambda.length, o.same.lambda.length, g.lambda.length);
+  let lamDiff = 0;
+  for (let k = 0; k < L; k++)
+    lamDiff = Math.max(lamDiff, Math.abs(o.def.lambda[k] - g.lambda[k]) / g.lambda[k]);
+  const objG = objectives(d.x, d.y, d.n, d.sd, g, L);
+  const excess = (fit) => {
+    const ob = objectives(d.x, d.y, d.n, d.sd, fit, L);
+    return Math.max(...ob.map((v, k) => (v - objG[k]) / objG[k]));
+  };
+  const row = {
+    cell,
+    n: d.n,
+    p: d.p,
+    rho: d.rho,
+    nLambda: { regularize: o.def.lambda.length, glmnet: g.lambda.length },
+    lambdaMaxRelDiff: lamDiff,
+    seconds: {
+      regularize: median(o.def.seconds),
+      regularizeThresh1e7: median(o.same.seconds),
+      glmnet: median(g.seconds),
+      sklearn: s ? median(s.seconds) : null,
+    },
+    objectiveExcessVsGlmnet: {
+      regularize: excess(o.def),
+      regularizeThresh1e7: excess(o.same),
+      sklearn: s ? excess(s) : null,
+    },
+  };
+  row.ratio = {
+    regularizeOverGlmnet: row.seconds.regularize / row.seconds.glmnet,
+    thresh1e7OverGlmnet: row.seconds.regularizeThresh1e7 / row.seconds.glmnet,
+    regularizeOverSklearn: s ? row.seconds.regularize / row.seconds.sklearn : null,
+  };
+  rows.push(row);
+}
+
+const fmt = (v, d = 4) => (v === null ? "—" : v.toFixed(d));
+const exp = (v) => (v === null ? "—" : v.toExponential(1));
+const lines = [
+  "| n × p | ρ | regularize s | glmnet s | sklearn s | ratio vs glmnet | ratio vs sklearn | same-rule (1e-7) ratio | obj. excess vs glmnet: ours / ours@1e-7 / sklearn |",
+  "|---|---|---|---|---|---|---|---|---|",
+];
+for (const r of rows) {
+  lines.push(
+    `| ${r.n}×${r.p} | ${r.rho} | ${fmt(r.seconds.regularize)} | ${fmt(r.seconds.glmnet)} | ${fmt(r.seconds.sklearn)} | ${fmt(r.ratio.regularizeOverGlmnet, 2)} | ${fmt(r.ratio.regularizeOverSklearn, 2)} | ${fmt(r.ratio.thresh1e7OverGlmnet, 2)} | ${exp(r.objectiveExcessVsGlmnet.regularize)} / ${exp(r.objectiveExcessVsGlmnet.regularizeThresh1e7)} / ${exp(r.objectiveExcessVsGlmnet.sklearn)} |`,
+  );
+}
+const gm = geomean(rows.map((r) => r.ratio.regularizeOverGlmnet));
+const gm7 = geomean(rows.map((r) => r.ratio.thresh1e7OverGlmnet));
+const worst = rows.reduce((a, r) =>
+  r.ratio.regularizeOverGlmnet > a.ratio.regularizeOverGlmnet ? r : a,
+);
+const sk = rows.filter((r) => r.ratio.regularizeOverSklearn !== null);
+const summary = [
+  `geometric-mean time ratio regularize / glmnet: ${gm.toFixed(3)} (default thresh 1e-9); ${gm7.toFixed(3)} at glmnet's thresh 1e-7`,
+  `worst cell: ${worst.cell} at ${worst.ratio.regularizeOverGlmnet.toFixed(2)}×`,
+  sk.length
+    ? `geometric-mean time ratio regularize / scikit-learn lasso_path: ${geomean(sk.map((r) => r.ratio.regularizeOverSklearn)).toFixed(3)}`
+    : "",
+  `largest objective excess of regularize over glmnet (relative, any λ, any cell): ${Math.max(...rows.map((r) => r.objectiveExcessVsGlmnet.regularize)).toExponential(2)}`,
+].filter(Boolean);
+const report = [
+  `Lasso path benchmark (median of ${REPS} runs; ${new Date().toISOString()})`,
+  "",
+  ...lines,
+  "",
+  ...summary,
+].join("\n");
+writeFileSync(join(OUT, "results.json"), JSON.stringify({ reps: REPS, rows, summary }, null, 1));
+writeFileSync(join(OUT, "results.md"), report + "\n");
+console.log("\n" + report);
