@@ -1,3 +1,4 @@
+import { createHeap, type Heap } from "../wasm/heap.js";
 import type { CscMatrix, DenseMatrix, Matrix } from "./matrix.js";
 
 /**
@@ -83,25 +84,37 @@ function moments(
   return { center, scale, mean, variance };
 }
 
-/** Dense view: keeps a standardized, weighted column-major copy (as glmnet overwrites x). */
+/**
+ * Dense view: keeps a standardized, weighted column-major copy (as glmnet overwrites x) in a
+ * heap whose dot / axpy kernels run on WebAssembly SIMD where available.
+ */
 export class DenseDesign implements Design {
   readonly n: number;
   readonly p: number;
   readonly center: Float64Array;
   readonly scale: Float64Array;
   readonly xv: Float64Array;
-  readonly xs: Float64Array;
-  readonly r: Float64Array;
+  private readonly heap: Heap;
+  /** Heap offset of the residual; column j starts at j·n. */
+  private readonly rOff: number;
 
-  constructor(x: DenseMatrix, w: Float64Array, intercept: boolean, standardize: boolean, include: Uint8Array) {
+  constructor(
+    x: DenseMatrix,
+    w: Float64Array,
+    intercept: boolean,
+    standardize: boolean,
+    include: Uint8Array,
+    kernels: "wasm" | "js" = "wasm",
+  ) {
     const n = (this.n = x.nRows);
     const p = (this.p = x.nCols);
     const mo = moments(x, w, intercept, standardize, include);
     this.center = mo.center;
     this.scale = mo.scale;
     this.xv = new Float64Array(p);
-    this.xs = new Float64Array(n * p);
-    this.r = new Float64Array(n);
+    this.rOff = n * p;
+    this.heap = createHeap(n * p + n, kernels);
+    const xs = this.heap.f64;
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) v[i] = Math.sqrt(w[i]);
     const d = x.data;
@@ -113,7 +126,7 @@ export class DenseDesign implements Design {
       let ss = 0;
       for (let i = 0; i < n; i++) {
         const t = v[i] * (d[off + i] - c) * s;
-        this.xs[off + i] = t;
+        xs[off + i] = t;
         ss += t * t;
       }
       this.xv[j] = ss;
@@ -121,47 +134,30 @@ export class DenseDesign implements Design {
   }
 
   resetResidual(yTilde: Float64Array): void {
-    this.r.set(yTilde);
+    this.heap.f64.set(yTilde, this.rOff);
   }
 
   gradient(j: number): number {
-    const n = this.n;
-    const xs = this.xs;
-    const r = this.r;
-    const off = j * n;
-    let s0 = 0;
-    let s1 = 0;
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
-      s0 += xs[off + i] * r[i];
-      s1 += xs[off + i + 1] * r[i + 1];
-    }
-    if (i < n) s0 += xs[off + i] * r[i];
-    return s0 + s1;
+    return this.heap.dot(j * this.n, this.rOff, this.n);
   }
 
   update(j: number, d: number): void {
-    const n = this.n;
-    const xs = this.xs;
-    const r = this.r;
-    const off = j * n;
-    for (let i = 0; i < n; i++) r[i] -= d * xs[off + i];
+    this.heap.axpy(j * this.n, this.rOff, d, this.n);
   }
 
   residualNormSq(): number {
-    let s = 0;
-    for (let i = 0; i < this.n; i++) s += this.r[i] * this.r[i];
-    return s;
+    return this.heap.dot(this.rOff, this.rOff, this.n);
   }
 
   residualInto(out: Float64Array): void {
-    out.set(this.r);
+    out.set(this.heap.f64.subarray(this.rOff, this.rOff + this.n));
   }
 
   residualDistanceSq(ref: Float64Array): number {
+    const h = this.heap.f64;
     let s = 0;
     for (let i = 0; i < this.n; i++) {
-      const t = this.r[i] - ref[i];
+      const t = h[this.rOff + i] - ref[i];
       s += t * t;
     }
     return s;
@@ -169,21 +165,7 @@ export class DenseDesign implements Design {
 
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {
     const n = this.n;
-    const xs = this.xs;
-    const oj = j * n;
-    for (let k = 0; k < this.p; k++) {
-      if (!include[k]) continue;
-      const ok = k * n;
-      let s0 = 0;
-      let s1 = 0;
-      let i = 0;
-      for (; i + 1 < n; i += 2) {
-        s0 += xs[ok + i] * xs[oj + i];
-        s1 += xs[ok + i + 1] * xs[oj + i + 1];
-      }
-      if (i < n) s0 += xs[ok + i] * xs[oj + i];
-      out[offset + k] = s0 + s1;
-    }
+    for (let k = 0; k < this.p; k++) if (include[k]) out[offset + k] = this.heap.dot(k * n, j * n, n);
   }
 }
 

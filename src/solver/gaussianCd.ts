@@ -1,5 +1,6 @@
 import type { Design } from "../data/design.js";
-import { enetProx1d } from "../penalty/elasticNet.js";
+import { enetProx1d, enetValue } from "../penalty/elasticNet.js";
+import { Anderson } from "./anderson.js";
 
 /**
  * Cyclic coordinate descent for the standardized Gaussian elastic net at one λ,
@@ -76,6 +77,9 @@ abstract class CdBase implements CdSolver {
   protected active: Int32Array;
   protected nActive = 0;
   protected readonly yy: number;
+  protected readonly anderson = new Anderson(5);
+  /** Scratch for extrapolated active coefficients. */
+  protected ext = new Float64Array(0);
 
   constructor(protected readonly s: CdSetup) {
     const p = (this.p = s.design.p);
@@ -121,6 +125,31 @@ abstract class CdBase implements CdSolver {
     }
   }
 
+  /** Σ pen_j over the active set at coefficients v[l] (l-th active feature), clipped to the box. */
+  protected activePenalty(v: Float64Array, ab: number, dem: number): number {
+    const { pf } = this.s;
+    let pen = 0;
+    for (let l = 0; l < this.nActive; l++) {
+      const k = this.active[l];
+      pen += enetValue(v[l], pf[k] * ab, pf[k] * dem);
+    }
+    return pen;
+  }
+
+  /** Extrapolates the active coefficients into `ext` (clipped to the box); false if unusable. */
+  protected extrapolate(): boolean {
+    const na = this.nActive;
+    if (this.ext.length < na) this.ext = new Float64Array(this.active.length);
+    if (!this.anderson.extrapolate(this.ext)) return false;
+    const { lower, upper } = this.s;
+    for (let l = 0; l < na; l++) {
+      const k = this.active[l];
+      const v = this.ext[l];
+      this.ext[l] = v < lower[k] ? lower[k] : v > upper[k] ? upper[k] : v;
+    }
+    return true;
+  }
+
   abstract solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax";
   abstract rss(): number;
 }
@@ -129,11 +158,15 @@ export class CovarianceCd extends CdBase {
   /** Gram columns of the active features: column l (feature active[l]) at gram[l*p ..]. */
   private gram: Float64Array;
   private readonly startB: Float64Array;
+  private readonly work: Float64Array;
+  private readonly gExt: Float64Array;
 
   constructor(s: CdSetup) {
     super(s);
     this.gram = new Float64Array(this.p * this.active.length);
     this.startB = new Float64Array(this.p);
+    this.work = new Float64Array(this.p);
+    this.gExt = new Float64Array(this.p);
   }
 
   protected override addActive(k: number): boolean {
@@ -204,6 +237,7 @@ export class CovarianceCd extends CdBase {
       const na = this.nActive;
       const act = this.active;
       for (let l = 0; l < na; l++) this.startB[l] = b[act[l]];
+      this.anderson.reset(na);
       for (;;) {
         this.passes++;
         let dlx2 = 0;
@@ -232,6 +266,7 @@ export class CovarianceCd extends CdBase {
         }
         if (dlx2 < thr) break;
         if (this.passes > limit) return "maxPasses";
+        if (this.anderson.push(b, act) && this.extrapolate()) this.tryExtrapolated(ab, dem);
       }
       // Bring g up to date on the inactive features in one sweep.
       const gram = this.gram;
@@ -241,6 +276,37 @@ export class CovarianceCd extends CdBase {
         const off = l * p;
         for (let j = 0; j < p; j++) if (this.pos[j] < 0) g[j] -= d * gram[off + j];
       }
+    }
+  }
+
+  /**
+   * Accepts the extrapolated active coefficients if they lower F(b) = −bᵀX̃ᵀỹ + ½bᵀGb + pen(b),
+   * then refreshes g on the active set exactly: g_A = X̃_Aᵀỹ − G_AA b_A.
+   */
+  private tryExtrapolated(ab: number, dem: number): void {
+    const { b, g, g0, ext, gram, active: act } = this;
+    const na = this.nActive;
+    const p = this.p;
+    let fCur = 0;
+    for (let l = 0; l < na; l++) {
+      const k = act[l];
+      fCur -= 0.5 * b[k] * (g0[k] + g[k]);
+      this.work[l] = b[k];
+    }
+    fCur += this.activePenalty(this.work, ab, dem);
+    let fExt = 0;
+    for (let m = 0; m < na; m++) {
+      const q = act[m];
+      let h = 0;
+      for (let l = 0; l < na; l++) h += gram[l * p + q] * ext[l];
+      this.gExt[m] = g0[q] - h;
+      fExt -= 0.5 * ext[m] * (g0[q] + this.gExt[m]);
+    }
+    fExt += this.activePenalty(ext, ab, dem);
+    if (!(fExt < fCur)) return;
+    for (let l = 0; l < na; l++) {
+      b[act[l]] = ext[l];
+      g[act[l]] = this.gExt[l];
     }
   }
 
@@ -351,6 +417,7 @@ export class NaiveCd extends CdBase {
       if (this.passes > limit) return "maxPasses";
       const na = this.nActive;
       const act = this.active;
+      this.anderson.reset(na);
       for (;;) {
         this.passes++;
         let dlx2 = 0;
@@ -374,7 +441,28 @@ export class NaiveCd extends CdBase {
         }
         if (dlx2 < thr) break;
         if (this.passes > limit) return "maxPasses";
+        if (this.anderson.push(b, act) && this.extrapolate()) this.tryExtrapolated(ab, dem);
       }
+    }
+  }
+
+  /** Moves the residual to the extrapolated point and keeps it only if ½‖r‖² + pen decreases. */
+  private tryExtrapolated(ab: number, dem: number): void {
+    const { design } = this.s;
+    const { b, ext, active: act } = this;
+    const na = this.nActive;
+    let pen = 0;
+    for (let l = 0; l < na; l++) {
+      const k = act[l];
+      pen += enetValue(b[k], this.s.pf[k] * ab, this.s.pf[k] * dem);
+    }
+    const fCur = 0.5 * design.residualNormSq() + pen;
+    for (let l = 0; l < na; l++) design.update(act[l], ext[l] - b[act[l]]);
+    const fExt = 0.5 * design.residualNormSq() + this.activePenalty(ext, ab, dem);
+    if (fExt < fCur) {
+      for (let l = 0; l < na; l++) b[act[l]] = ext[l];
+    } else {
+      for (let l = 0; l < na; l++) design.update(act[l], b[act[l]] - ext[l]);
     }
   }
 

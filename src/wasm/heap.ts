@@ -1,0 +1,84 @@
+import { KERNELS_WASM } from "./kernels.js";
+
+/**
+ * A Float64 heap with dense kernels over it. Offsets are element indices into `f64`.
+ * Backed by WebAssembly SIMD (src/wasm/kernels.wat) where available, else by plain loops
+ * with the same results up to summation order.
+ */
+export interface Heap {
+  readonly f64: Float64Array;
+  /** Σ f64[a+i]·f64[b+i], i < n. */
+  dot(a: number, b: number, n: number): number;
+  /** f64[y+i] −= alpha·f64[x+i], i < n. */
+  axpy(x: number, y: number, alpha: number, n: number): void;
+}
+
+let wasmModule: WebAssembly.Module | null | undefined;
+
+function module(): WebAssembly.Module | null {
+  if (wasmModule === undefined) {
+    try {
+      const bin = atob(KERNELS_WASM);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      wasmModule = new WebAssembly.Module(bytes);
+    } catch {
+      wasmModule = null; // no WebAssembly SIMD here
+    }
+  }
+  return wasmModule;
+}
+
+/** Largest heap placed in WebAssembly memory (32-bit addressing). */
+const MAX_WASM_BYTES = 2 ** 31;
+
+class WasmHeap implements Heap {
+  readonly f64: Float64Array;
+  private readonly k: {
+    dot(a: number, b: number, n: number): number;
+    axpy(x: number, y: number, alpha: number, n: number): void;
+  };
+  constructor(mod: WebAssembly.Module, length: number) {
+    const memory = new WebAssembly.Memory({
+      initial: Math.max(1, Math.ceil((length * 8) / 65536)),
+    });
+    const inst = new WebAssembly.Instance(mod, { env: { memory } });
+    this.k = inst.exports as unknown as WasmHeap["k"];
+    this.f64 = new Float64Array(memory.buffer, 0, length);
+  }
+  dot(a: number, b: number, n: number): number {
+    return this.k.dot(a << 3, b << 3, n);
+  }
+  axpy(x: number, y: number, alpha: number, n: number): void {
+    this.k.axpy(x << 3, y << 3, alpha, n);
+  }
+}
+
+class JsHeap implements Heap {
+  readonly f64: Float64Array;
+  constructor(length: number) {
+    this.f64 = new Float64Array(length);
+  }
+  dot(a: number, b: number, n: number): number {
+    const h = this.f64;
+    let s0 = 0;
+    let s1 = 0;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      s0 += h[a + i] * h[b + i];
+      s1 += h[a + i + 1] * h[b + i + 1];
+    }
+    if (i < n) s0 += h[a + i] * h[b + i];
+    return s0 + s1;
+  }
+  axpy(x: number, y: number, alpha: number, n: number): void {
+    const h = this.f64;
+    for (let i = 0; i < n; i++) h[y + i] -= alpha * h[x + i];
+  }
+}
+
+/** A heap of `length` doubles; `prefer` "js" forces the plain-loop kernels. */
+export function createHeap(length: number, prefer: "wasm" | "js" = "wasm"): Heap {
+  const mod = prefer === "wasm" && length * 8 <= MAX_WASM_BYTES ? module() : null;
+  return mod ? new WasmHeap(mod, length) : new JsHeap(length);
+}
