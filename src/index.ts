@@ -5,3 +5,6 @@ export type { PathFit, SparseVector } from "./path/elasticNetPath.js";
 export type { ElasticNetOptions } from "./path/options.js";
 export * from "./penalty/elasticNet.js";
 export { Random } from "./random.js";
+export { ridgePath } from "./path/ridgePath.js";
+export type { RidgeCv, RidgeFit, RidgeOptions } from "./path/ridgePath.js";
+export { symmetricEigen } from "./linalg/symmetricEigen.js";

@@ -33,6 +33,8 @@ export interface Design {
   residualInto(out: Float64Array): void;
   /** ‖r − ref‖². */
   residualDistanceSq(ref: Float64Array): number;
+  /** Writes the standardized column x̃_j (length n) into `out`. */
+  column(j: number, out: Float64Array): void;
   /** out[k] = x̃_kᵀ x̃_j for every k with include[k] = 1 (others untouched). */
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void;
 }
@@ -167,6 +169,10 @@ export class DenseDesign implements Design {
     const n = this.n;
     for (let k = 0; k < this.p; k++) if (include[k]) out[offset + k] = this.heap.dot(k * n, j * n, n);
   }
+
+  column(j: number, out: Float64Array): void {
+    out.set(this.heap.f64.subarray(j * this.n, (j + 1) * this.n));
+  }
 }
 
 /**
@@ -263,6 +269,14 @@ export class SparseDesign implements Design {
       s += t * t;
     }
     return s;
+  }
+
+  column(j: number, out: Float64Array): void {
+    const { colPtr, rowIndex } = this.x;
+    const c = this.center[j];
+    const s = 1 / this.scale[j];
+    for (let i = 0; i < this.n; i++) out[i] = -this.v[i] * c * s;
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) out[rowIndex[k]] += this.vx[k] * s;
   }
 
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {

@@ -1,9 +1,9 @@
 import { makeDesign } from "../data/design.js";
-import { firstNonFinite, type Matrix } from "../data/matrix.js";
-import { InputError } from "../errors.js";
+import type { Matrix } from "../data/matrix.js";
 import { CovarianceCd, NaiveCd, type CdSolver } from "../solver/gaussianCd.js";
 import { certificate } from "./certificate.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
+import { checkXY, lambdaSequence, prepareResponse } from "./prepare.js";
 
 /** Non-zero coefficients of one path point: 0-based feature indices and values. */
 export interface SparseVector {
@@ -47,12 +47,11 @@ export interface PathFit {
   scale: Float64Array;
   /** Coordinate passes over the whole path. */
   passes: number;
-  solver: "covariance" | "naive";
+  solver: "covariance" | "naive" | "ridge-eigen";
   warnings: string[];
 }
 
-/** glmnet's floor on λ_min / λ_max and its early-end rules. */
-const MIN_RATIO = 1e-6;
+/** glmnet's early-end rules. */
 const FDEV = 1e-5;
 const DEV_MAX = 0.999;
 const MIN_POINTS = 5;
@@ -69,29 +68,11 @@ export function elasticNetPath(
 ): PathFit {
   const n = x.nRows;
   const p = x.nCols;
-  if (y.length !== n) throw new InputError(`y has ${y.length} values but X has ${n} rows`);
-  if (n < 2) throw new InputError(`need at least 2 observations, got ${n}`);
-  const badY = firstNonFinite(y);
-  if (badY >= 0)
-    throw new InputError(`y has a non-finite value at row ${badY + 1}`, { row: badY + 1 });
-  const badX = firstNonFinite(x.kind === "dense" ? x.data : x.values);
-  if (badX >= 0) throw new InputError("X has a non-finite value");
+  checkXY(x, y);
   const o = resolveOptions(options, n, p);
   const warnings: string[] = [];
-
   const w = o.weights;
-  let ym = 0;
-  if (o.intercept) for (let i = 0; i < n; i++) ym += w[i] * y[i];
-  const yTilde = new Float64Array(n);
-  let nullDeviance = 0;
-  let yy = 0;
-  for (let i = 0; i < n; i++) {
-    const t = y[i] - ym;
-    yTilde[i] = Math.sqrt(w[i]) * t;
-    nullDeviance += w[i] * t * t;
-    yy += w[i] * y[i] * y[i];
-  }
-  if (!(nullDeviance > 1e-24 * yy)) throw new InputError("y is constant: there is nothing to fit");
+  const { ym, yTilde, nullDeviance } = prepareResponse(y, w, o.intercept);
 
   const include = o.include;
   const design = makeDesign(x, w, o.intercept, o.standardize, include);
@@ -118,22 +99,7 @@ export function elasticNetPath(
 
   // Unpenalized features first (λ = ∞); λ_max is then the smallest λ with all others at zero.
   cd.solve(Infinity, Infinity);
-  let lambdaMax = 0;
-  const alphaFloor = Math.max(o.alpha, 1e-3);
-  for (let j = 0; j < p; j++) {
-    if (include[j] && o.penaltyFactor[j] > 0) {
-      lambdaMax = Math.max(lambdaMax, Math.abs(cd.g[j]) / (o.penaltyFactor[j] * alphaFloor));
-    }
-  }
-  let lambdas: Float64Array;
-  if (o.lambda) lambdas = o.lambda;
-  else {
-    lambdas = new Float64Array(o.nLambda);
-    lambdas[0] = lambdaMax;
-    const ratio = Math.max(MIN_RATIO, o.lambdaMinRatio);
-    const step = o.nLambda > 1 ? Math.pow(ratio, 1 / (o.nLambda - 1)) : 1;
-    for (let k = 1; k < o.nLambda; k++) lambdas[k] = lambdas[k - 1] * step;
-  }
+  const { lambdas, lambdaMax } = lambdaSequence(cd.g, include, o);
 
   const L = lambdas.length;
   const out = {
