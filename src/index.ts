@@ -8,3 +8,5 @@ export { Random } from "./random.js";
 export { ridgePath } from "./path/ridgePath.js";
 export type { RidgeCv, RidgeFit, RidgeOptions } from "./path/ridgePath.js";
 export { symmetricEigen } from "./linalg/symmetricEigen.js";
+export { coefAt, predict } from "./path/predict.js";
+export type { PathCoefficients } from "./path/predict.js";

@@ -1,0 +1,75 @@
+import type { Matrix } from "../data/matrix.js";
+import { InputError } from "../errors.js";
+import type { SparseVector } from "./elasticNetPath.js";
+
+/** What interpolation needs from a fitted path. */
+export interface PathCoefficients {
+  nFeatures: number;
+  lambda: ArrayLike<number>;
+  intercept: ArrayLike<number>;
+  beta: SparseVector[];
+}
+
+/**
+ * Coefficients at any λ, as glmnet's `coef(fit, s, exact = FALSE)`: linear interpolation in λ
+ * between the two neighbouring path points; λ above the first point gives the first point and
+ * below the last gives the last.
+ */
+export function coefAt(
+  fit: PathCoefficients,
+  s: number,
+): { intercept: number; beta: Float64Array } {
+  if (!(s >= 0)) throw new InputError(`λ must be ≥ 0, got ${s}`, { option: "s" });
+  const lam = fit.lambda;
+  const L = lam.length;
+  let left = 0;
+  let frac = 0;
+  if (s >= lam[0]) left = 0;
+  else if (s <= lam[L - 1]) left = L - 1;
+  else {
+    while (lam[left + 1] > s) left++;
+    frac = (lam[left] - s) / (lam[left] - lam[left + 1]);
+  }
+  const beta = new Float64Array(fit.nFeatures);
+  const add = (k: number, weight: number) => {
+    if (weight === 0) return;
+    const { index, value } = fit.beta[k];
+    for (let t = 0; t < index.length; t++) beta[index[t]] += weight * value[t];
+  };
+  add(left, 1 - frac);
+  if (frac > 0) add(left + 1, frac);
+  const intercept =
+    (1 - frac) * fit.intercept[left] + (frac > 0 ? frac * fit.intercept[left + 1] : 0);
+  return { intercept, beta };
+}
+
+/**
+ * Linear predictor β₀ + Xβ for new data at each λ in `s` (default: the path's own λ values).
+ * Returns one Float64Array of n predictions per λ.
+ */
+export function predict(fit: PathCoefficients, x: Matrix, s?: ArrayLike<number>): Float64Array[] {
+  if (x.nCols !== fit.nFeatures) {
+    throw new InputError(
+      `new data has ${x.nCols} columns but the model has ${fit.nFeatures} features`,
+    );
+  }
+  const lambdas = s ?? fit.lambda;
+  const out: Float64Array[] = [];
+  const n = x.nRows;
+  for (let k = 0; k < lambdas.length; k++) {
+    const { intercept, beta } = coefAt(fit, lambdas[k]);
+    const eta = new Float64Array(n).fill(intercept);
+    for (let j = 0; j < x.nCols; j++) {
+      const b = beta[j];
+      if (b === 0) continue;
+      if (x.kind === "dense") {
+        const off = j * n;
+        for (let i = 0; i < n; i++) eta[i] += b * x.data[off + i];
+      } else {
+        for (let t = x.colPtr[j]; t < x.colPtr[j + 1]; t++) eta[x.rowIndex[t]] += b * x.values[t];
+      }
+    }
+    out.push(eta);
+  }
+  return out;
+}
