@@ -326,6 +326,13 @@ export class NaiveCd extends CdBase {
   private readonly rRef: Float64Array;
   private readonly gRef: Float64Array;
   private readonly norm: Float64Array;
+  /** The working set: coordinates cycled by full passes. */
+  private readonly inWs: Uint8Array;
+  private ws: Int32Array;
+  private nWs = 0;
+  /** Scratch: candidate features and their scores. */
+  private readonly cand: Int32Array;
+  private readonly score: Float64Array;
 
   constructor(s: CdSetup) {
     super(s);
@@ -333,26 +340,56 @@ export class NaiveCd extends CdBase {
     s.design.residualInto(this.rRef);
     this.gRef = Float64Array.from(this.g0);
     this.norm = s.design.xv.map(Math.sqrt);
+    this.inWs = new Uint8Array(this.p);
+    this.ws = new Int32Array(this.p);
+    this.cand = new Int32Array(this.p);
+    this.score = new Float64Array(this.p);
+  }
+
+  private addWs(k: number): void {
+    if (this.inWs[k]) return;
+    this.inWs[k] = 1;
+    this.ws[this.nWs++] = k;
   }
 
   /**
-   * KKT check after a converged pass. Since ‖x̃_j‖ = √xv_j, |x̃_jᵀr| ≤ |x̃_jᵀr_ref| + √xv_j‖r − r_ref‖:
-   * a discarded feature whose bound is under its threshold provably satisfies KKT and needs no
-   * dot product (a dynamic safe test in the spirit of El Ghaoui et al. 2012 and Fercoq et al.
-   * 2015). The snapshot is renewed once most bounds have become too loose to help.
-   * Returns true when some feature violated KKT and joined the strong set.
+   * Adds to the working set the (at most) `room` candidates with the largest score
+   * |g_k| / (pf_k·threshold): the features closest to — or furthest past — entering.
+   */
+  private addBest(count: number, room: number): void {
+    const { cand, score } = this;
+    if (count > room) {
+      const order = Array.from(cand.subarray(0, count)).sort((u, v) => score[v] - score[u]);
+      for (let t = 0; t < room; t++) this.addWs(order[t]);
+    } else {
+      for (let t = 0; t < count; t++) this.addWs(cand[t]);
+    }
+  }
+
+  /** Room for new working-set members: as many as there are active features, at least 10. */
+  private room(): number {
+    return Math.max(10, this.nActive);
+  }
+
+  /**
+   * KKT check of every feature outside the working set, after the working set converged.
+   * Since ‖x̃_j‖ = √xv_j, |x̃_jᵀr| ≤ |x̃_jᵀr_ref| + √xv_j‖r − r_ref‖: a feature whose bound is under
+   * its threshold provably satisfies KKT and needs no dot product (a dynamic safe test in the
+   * spirit of El Ghaoui et al. 2012 and Fercoq et al. 2015); the snapshot is renewed once most
+   * bounds have become too loose to help. Violators join the working set, the worst first
+   * (working sets ranked by KKT violation, as celer and skglm). Returns true if any violated.
    */
   private kktCheck(ab: number, infinite: boolean): boolean {
     const { include, pf, design } = this.s;
-    const { g, gRef, norm, strong, fresh } = this;
+    const { g, gRef, norm, inWs, fresh, cand, score } = this;
     const delta = Math.sqrt(design.residualDistanceSq(this.rRef));
-    let violated = false;
+    let violators = 0;
     let computed = 0;
-    let discarded = 0;
+    let outside = 0;
     for (let k = 0; k < this.p; k++) {
       if (!include[k]) continue;
-      if (!strong[k]) {
-        discarded++;
+      if (!inWs[k]) {
+        outside++;
         if (!infinite && Math.abs(gRef[k]) + norm[k] * delta <= ab * pf[k]) {
           g[k] = gRef[k];
           fresh[k] = 0;
@@ -363,12 +400,13 @@ export class NaiveCd extends CdBase {
       const gk = design.gradient(k);
       g[k] = gk;
       fresh[k] = 1;
-      if (!strong[k] && !infinite && Math.abs(gk) > ab * pf[k]) {
-        strong[k] = 1;
-        violated = true;
+      if (!inWs[k] && !infinite && Math.abs(gk) > ab * pf[k]) {
+        cand[violators] = k;
+        score[k] = Math.abs(gk) / (ab * pf[k]);
+        violators++;
       }
     }
-    if (computed > 0.5 * discarded) {
+    if (computed > 0.5 * outside) {
       for (let k = 0; k < this.p; k++) {
         if (include[k] && !fresh[k]) {
           g[k] = design.gradient(k);
@@ -378,26 +416,45 @@ export class NaiveCd extends CdBase {
       design.residualInto(this.rRef);
       gRef.set(g);
     }
-    return violated;
+    if (violators > 0) this.addBest(violators, this.room());
+    return violators > 0;
+  }
+
+  /**
+   * Seeds the working set for a new λ: every feature ever active, unpenalized features, and the
+   * strong-rule survivors (|g_k| > α(2λ − λ_prev)pf_k) with the largest |g_k|/pf_k.
+   */
+  private seedWs(threshold: number, infinite: boolean): void {
+    const { include, pf } = this.s;
+    const { g, cand, score } = this;
+    for (let l = 0; l < this.nActive; l++) this.addWs(this.active[l]);
+    let count = 0;
+    for (let k = 0; k < this.p; k++) {
+      if (!include[k] || this.inWs[k]) continue;
+      if (pf[k] === 0) this.addWs(k);
+      else if (!infinite && Math.abs(g[k]) > threshold * pf[k]) {
+        cand[count++] = k;
+        score[k] = Math.abs(g[k]) / pf[k];
+      }
+    }
+    this.addBest(count, this.room());
   }
 
   solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
     const { pf, lower, upper, alpha, thr, maxPasses, design } = this.s;
     const xv = design.xv;
-    const p = this.p;
     const b = this.b;
     const g = this.g;
-    const strong = this.strong;
     const infinite = !Number.isFinite(lambda);
     const ab = infinite ? 0 : lambda * alpha;
     const dem = infinite ? 0 : lambda * (1 - alpha);
-    this.screen(alpha * (2 * lambda - lambdaPrev), infinite);
+    this.seedWs(alpha * (2 * lambda - lambdaPrev), infinite);
     const limit = this.passes + maxPasses;
     for (;;) {
       this.passes++;
       let dlx = 0;
-      for (let k = 0; k < p; k++) {
-        if (!strong[k]) continue;
+      for (let t = 0; t < this.nWs; t++) {
+        const k = this.ws[t];
         const bk = b[k];
         const gk = design.gradient(k);
         g[k] = gk;
@@ -406,8 +463,8 @@ export class NaiveCd extends CdBase {
         if (this.pos[k] < 0 && !this.addActive(k)) return "pMax";
         const d = nb - bk;
         b[k] = nb;
-        const t = xv[k] * d * d;
-        if (t > dlx) dlx = t;
+        const t2 = xv[k] * d * d;
+        if (t2 > dlx) dlx = t2;
         design.update(k, d);
       }
       if (dlx < thr) {
