@@ -35,6 +35,14 @@ export class Anderson {
     return this.count === this.K + 1;
   }
 
+  /** Records x[0..width); true once K+1 iterates are stored. */
+  pushCompact(x: Float64Array): boolean {
+    const w = this.width;
+    this.store.set(x.subarray(0, w), this.count * w);
+    this.count++;
+    return this.count === this.K + 1;
+  }
+
   /** Writes the extrapolated point into out[0..width); false when the system is degenerate. */
   extrapolate(out: Float64Array): boolean {
     const { K, width: w, store, C, z } = this;

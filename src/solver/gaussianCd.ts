@@ -1,6 +1,7 @@
 import type { Design } from "../data/design.js";
 import { enetProx1d, enetValue } from "../penalty/elasticNet.js";
 import { Anderson } from "./anderson.js";
+import { createHeap, type Heap } from "../wasm/heap.js";
 
 /**
  * Cyclic coordinate descent for the standardized Gaussian elastic net at one λ,
@@ -157,27 +158,61 @@ abstract class CdBase implements CdSolver {
 export class CovarianceCd extends CdBase {
   /** Gram columns of the active features: column l (feature active[l]) at gram[l*p ..]. */
   private gram: Float64Array;
+  /** Features whose Gram entry must still be computed when a new column is formed. */
+  private readonly needGram: Uint8Array;
   private readonly startB: Float64Array;
-  private readonly work: Float64Array;
-  private readonly gExt: Float64Array;
+  /** Compact copies of the active set for the inner loop (index l = position in `active`). */
+  private cB: Float64Array;
+  private cG: Float64Array;
+  private cG0: Float64Array;
+  private cXv: Float64Array;
+  private cKap: Float64Array;
+  private cMu: Float64Array;
+  private cLo: Float64Array;
+  private cHi: Float64Array;
+  /** Heap holding the compact g_A (at 0) and Gram block (at p), so updates run as SIMD axpy. */
+  private heap: Heap;
+  private cGram: Float64Array;
+  private cExt: Float64Array;
+  private cGExt: Float64Array;
+  private readonly inactive: Int32Array;
 
   constructor(s: CdSetup) {
     super(s);
-    this.gram = new Float64Array(this.p * this.active.length);
-    this.startB = new Float64Array(this.p);
-    this.work = new Float64Array(this.p);
-    this.gExt = new Float64Array(this.p);
+    const p = this.p;
+    this.gram = new Float64Array(p * this.active.length);
+    this.needGram = Uint8Array.from(s.include);
+    this.startB = new Float64Array(p);
+    this.cB = new Float64Array(p);
+    this.heap = createHeap(p);
+    this.cG = this.heap.f64.subarray(0, p);
+    this.cGram = this.heap.f64.subarray(p, p);
+    this.cG0 = new Float64Array(p);
+    this.cXv = new Float64Array(p);
+    this.cKap = new Float64Array(p);
+    this.cMu = new Float64Array(p);
+    this.cLo = new Float64Array(p);
+    this.cHi = new Float64Array(p);
+    this.cExt = new Float64Array(p);
+    this.cGExt = new Float64Array(p);
+    this.inactive = new Int32Array(p);
   }
 
+  /** Adds feature k, forming its Gram column; entries of earlier active features are copied. */
   protected override addActive(k: number): boolean {
     const cap = this.active.length;
     if (!super.addActive(k)) return false;
+    const p = this.p;
     if (this.active.length !== cap) {
-      const grown = new Float64Array(this.p * this.active.length);
+      const grown = new Float64Array(p * this.active.length);
       grown.set(this.gram);
       this.gram = grown;
     }
-    this.s.design.gramColumn(k, this.s.include, this.gram, (this.nActive - 1) * this.p);
+    const l = this.nActive - 1;
+    const off = l * p;
+    this.s.design.gramColumn(k, this.needGram, this.gram, off);
+    this.needGram[k] = 0;
+    for (let m = 0; m < l; m++) this.gram[off + this.active[m]] = this.gram[m * p + k];
     return true;
   }
 
@@ -193,12 +228,15 @@ export class CovarianceCd extends CdBase {
     const dem = infinite ? 0 : lambda * (1 - alpha);
     this.screen(alpha * (2 * lambda - lambdaPrev), infinite);
     const limit = this.passes + maxPasses;
+    // Right after the active set converged, a full pass need not revisit it: the pass criterion
+    // then holds for the active set already, and only strong inactive features can move.
+    let activeConverged = false;
     for (;;) {
       // Full pass over the strong set, keeping g exact for every feature.
       this.passes++;
       let dlx = 0;
       for (let k = 0; k < p; k++) {
-        if (!strong[k]) continue;
+        if (!strong[k] || (activeConverged && this.pos[k] >= 0)) continue;
         const bk = b[k];
         const nb = enetProx1d(
           g[k] + xv[k] * bk,
@@ -233,81 +271,108 @@ export class CovarianceCd extends CdBase {
         continue;
       }
       if (this.passes > limit) return "maxPasses";
-      // Cycle the active set until it converges, updating g on the active set only.
-      const na = this.nActive;
-      const act = this.active;
-      for (let l = 0; l < na; l++) this.startB[l] = b[act[l]];
-      this.anderson.reset(na);
-      for (;;) {
-        this.passes++;
-        let dlx2 = 0;
-        const gram = this.gram;
-        for (let l = 0; l < na; l++) {
-          const k = act[l];
-          const bk = b[k];
-          const nb = enetProx1d(
-            g[k] + xv[k] * bk,
-            xv[k],
-            pf[k] * ab,
-            pf[k] * dem,
-            lower[k],
-            upper[k],
-          );
-          if (nb === bk) continue;
-          const d = nb - bk;
-          b[k] = nb;
-          const t = xv[k] * d * d;
-          if (t > dlx2) dlx2 = t;
-          const off = l * p;
-          for (let m = 0; m < na; m++) {
-            const q = act[m];
-            g[q] -= d * gram[off + q];
-          }
-        }
-        if (dlx2 < thr) break;
-        if (this.passes > limit) return "maxPasses";
-        if (this.anderson.push(b, act) && this.extrapolate()) this.tryExtrapolated(ab, dem);
-      }
-      // Bring g up to date on the inactive features in one sweep.
-      const gram = this.gram;
-      for (let l = 0; l < na; l++) {
-        const d = b[act[l]] - this.startB[l];
-        if (d === 0) continue;
-        const off = l * p;
-        for (let j = 0; j < p; j++) if (this.pos[j] < 0) g[j] -= d * gram[off + j];
-      }
+      if (this.innerLoop(ab, dem, limit)) return "maxPasses";
+      activeConverged = true;
     }
   }
 
   /**
-   * Accepts the extrapolated active coefficients if they lower F(b) = −bᵀX̃ᵀỹ + ½bᵀGb + pen(b),
-   * then refreshes g on the active set exactly: g_A = X̃_Aᵀỹ − G_AA b_A.
+   * Cycles the active set until it converges, on compact copies (contiguous g_A, b_A and the
+   * |A|×|A| Gram block), then brings g up to date on the inactive features in one sweep.
+   * Returns true when the pass limit was hit.
    */
-  private tryExtrapolated(ab: number, dem: number): void {
-    const { b, g, g0, ext, gram, active: act } = this;
-    const na = this.nActive;
+  private innerLoop(ab: number, dem: number, limit: number): boolean {
+    const { pf, lower, upper, thr } = this.s;
+    const xv = this.s.design.xv;
+    const { b, g, g0, gram, active: act, startB, cB, cG0, cXv, cKap, cMu, cLo, cHi } = this;
     const p = this.p;
-    let fCur = 0;
+    const na = this.nActive;
+    if (this.cGram.length < na * na) {
+      const cap = Math.min(p * p, 4 * na * na);
+      this.heap = createHeap(p + cap);
+      this.cG = this.heap.f64.subarray(0, p);
+      this.cGram = this.heap.f64.subarray(p, p + cap);
+    }
+    const { cGram, cG, heap } = this;
     for (let l = 0; l < na; l++) {
       const k = act[l];
-      fCur -= 0.5 * b[k] * (g0[k] + g[k]);
-      this.work[l] = b[k];
+      cB[l] = startB[l] = b[k];
+      cG[l] = g[k];
+      cG0[l] = g0[k];
+      cXv[l] = xv[k];
+      cKap[l] = pf[k] * ab;
+      cMu[l] = pf[k] * dem;
+      cLo[l] = lower[k];
+      cHi[l] = upper[k];
+      const off = l * p;
+      for (let m = 0; m < na; m++) cGram[l * na + m] = gram[off + act[m]];
     }
-    fCur += this.activePenalty(this.work, ab, dem);
-    let fExt = 0;
-    for (let m = 0; m < na; m++) {
-      const q = act[m];
-      let h = 0;
-      for (let l = 0; l < na; l++) h += gram[l * p + q] * ext[l];
-      this.gExt[m] = g0[q] - h;
-      fExt -= 0.5 * ext[m] * (g0[q] + this.gExt[m]);
+    this.anderson.reset(na);
+    let hitLimit = false;
+    for (;;) {
+      this.passes++;
+      let dlx = 0;
+      for (let l = 0; l < na; l++) {
+        const bk = cB[l];
+        const nb = enetProx1d(cG[l] + cXv[l] * bk, cXv[l], cKap[l], cMu[l], cLo[l], cHi[l]);
+        if (nb === bk) continue;
+        const d = nb - bk;
+        cB[l] = nb;
+        const t = cXv[l] * d * d;
+        if (t > dlx) dlx = t;
+        heap.axpy(p + l * na, 0, d, na);
+      }
+      if (dlx < thr) break;
+      if (this.passes > limit) {
+        hitLimit = true;
+        break;
+      }
+      if (this.anderson.pushCompact(cB)) this.tryExtrapolated(na);
     }
-    fExt += this.activePenalty(ext, ab, dem);
-    if (!(fExt < fCur)) return;
     for (let l = 0; l < na; l++) {
-      b[act[l]] = ext[l];
-      g[act[l]] = this.gExt[l];
+      b[act[l]] = cB[l];
+      g[act[l]] = cG[l];
     }
+    // Bring g up to date on the inactive features in one sweep.
+    const inactive = this.inactive;
+    let ni = 0;
+    for (let j = 0; j < p; j++) if (this.pos[j] < 0) inactive[ni++] = j;
+    for (let l = 0; l < na; l++) {
+      const d = cB[l] - startB[l];
+      if (d === 0) continue;
+      const off = l * p;
+      for (let t = 0; t < ni; t++) {
+        const j = inactive[t];
+        g[j] -= d * gram[off + j];
+      }
+    }
+    return hitLimit;
+  }
+
+  /**
+   * Accepts the Anderson-extrapolated active coefficients (clipped to the box) if they lower
+   * F(b) = −bᵀX̃ᵀỹ + ½bᵀGb + pen(b); g_A = X̃_Aᵀỹ − G_AA b_A is then refreshed exactly.
+   */
+  private tryExtrapolated(na: number): void {
+    const { cB, cG, cG0, cKap, cMu, cLo, cHi, cGram, cExt } = this;
+    if (!this.anderson.extrapolate(cExt)) return;
+    let fCur = 0;
+    let fExt = 0;
+    for (let l = 0; l < na; l++) {
+      const v = cExt[l];
+      cExt[l] = v < cLo[l] ? cLo[l] : v > cHi[l] ? cHi[l] : v;
+      fCur += -0.5 * cB[l] * (cG0[l] + cG[l]) + enetValue(cB[l], cKap[l], cMu[l]);
+    }
+    const cGExt = this.cGExt;
+    for (let m = 0; m < na; m++) {
+      let h = 0;
+      for (let l = 0; l < na; l++) h += cGram[l * na + m] * cExt[l];
+      cGExt[m] = cG0[m] - h;
+      fExt += -0.5 * cExt[m] * (cG0[m] + cGExt[m]) + enetValue(cExt[m], cKap[m], cMu[m]);
+    }
+    if (!(fExt < fCur)) return;
+    cB.set(cExt.subarray(0, na));
+    cG.set(cGExt.subarray(0, na));
   }
 
   rss(): number {
@@ -450,11 +515,13 @@ export class NaiveCd extends CdBase {
     const dem = infinite ? 0 : lambda * (1 - alpha);
     this.seedWs(alpha * (2 * lambda - lambdaPrev), infinite);
     const limit = this.passes + maxPasses;
+    let activeConverged = false;
     for (;;) {
       this.passes++;
       let dlx = 0;
       for (let t = 0; t < this.nWs; t++) {
         const k = this.ws[t];
+        if (activeConverged && this.pos[k] >= 0) continue;
         const bk = b[k];
         const gk = design.gradient(k);
         g[k] = gk;
@@ -500,6 +567,7 @@ export class NaiveCd extends CdBase {
         if (this.passes > limit) return "maxPasses";
         if (this.anderson.push(b, act) && this.extrapolate()) this.tryExtrapolated(ab, dem);
       }
+      activeConverged = true;
     }
   }
 
