@@ -35,6 +35,8 @@ const SIZES = flag("--quick")
     ];
 const RHOS = flag("--quick") ? [0, 0.5, 0.95] : [0, 0.1, 0.2, 0.5, 0.9, 0.95];
 const REPS = Number(value("--reps", "3"));
+// scikit-learn takes seconds to minutes per correlated wide cell: one run by default.
+const SK_REPS = Number(value("--sklearn-reps", "1"));
 let cells = SIZES.flatMap(([n, p]) => RHOS.map((r) => `${n}x${p}_${r}`));
 if (value("--cells")) cells = value("--cells").split(",");
 
@@ -163,9 +165,13 @@ execFileSync("Rscript", [join(HERE, "glmnet.R"), OUT, String(REPS), ...cells], {
   stdio: "inherit",
 });
 if (!flag("--no-sklearn")) {
-  execFileSync("/usr/bin/python3", [join(HERE, "sklearn_path.py"), OUT, String(REPS), ...cells], {
-    stdio: "inherit",
-  });
+  execFileSync(
+    "/usr/bin/python3",
+    [join(HERE, "sklearn_path.py"), OUT, String(SK_REPS), ...cells],
+    {
+      stdio: "inherit",
+    },
+  );
 }
 
 const rows = [];

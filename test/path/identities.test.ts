@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { denseMatrix, denseToCsc, elasticNetPath, type PathFit } from "../../src/index.js";
+import { denseMatrix, denseToCsc, elasticNetPath, Random, type PathFit } from "../../src/index.js";
 import { dense, diabetes, objective } from "../helpers/fixtures.js";
 
 const d = diabetes();
 const X = denseMatrix(d.n, d.p, d.x);
-
-/** A seeded linear congruential generator (numerical recipes constants) and Box–Muller normals. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const u = () => ((s = (1664525 * s + 1013904223) >>> 0) + 0.5) / 4294967296;
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
 
 function maxCoefDiff(a: PathFit, b: PathFit, p: number): number {
   let m = 0;
@@ -44,7 +37,8 @@ describe("elasticNetPath identities", () => {
   });
 
   it("sparse (CSC) and dense inputs give the same path", () => {
-    const rnd = rng(7);
+    const rng = new Random(7);
+    const rnd = () => rng.normal();
     const n = 150;
     const p = 60;
     const x = new Float64Array(n * p);

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Random } from "../../src/index.js";
+import { createHeap } from "../../src/wasm/heap.js";
+
+describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
+  const rng = new Random(42);
+  for (const n of [0, 1, 2, 3, 4, 5, 7, 8, 31, 100, 1001]) {
+    it(`dot and axpy agree with a direct loop for n = ${n}`, () => {
+      const wasm = createHeap(3 * n + 3, "wasm");
+      const js = createHeap(3 * n + 3, "js");
+      for (let i = 0; i < wasm.f64.length; i++) wasm.f64[i] = js.f64[i] = rng.normal();
+      // offsets 1 and n + 2 exercise unaligned-to-16-bytes starts
+      const a = 1;
+      const b = n + 2;
+      let direct = 0;
+      for (let i = 0; i < n; i++) direct += wasm.f64[a + i] * wasm.f64[b + i];
+      const tol = 1e-13 * (n + 1);
+      assert.ok(Math.abs(wasm.dot(a, b, n) - direct) <= tol);
+      assert.ok(Math.abs(js.dot(a, b, n) - direct) <= tol);
+      const expect = Array.from({ length: n }, (_, i) => wasm.f64[b + i] - 0.37 * wasm.f64[a + i]);
+      wasm.axpy(a, b, 0.37, n);
+      js.axpy(a, b, 0.37, n);
+      for (let i = 0; i < n; i++) {
+        assert.equal(wasm.f64[b + i], expect[i]);
+        assert.equal(js.f64[b + i], expect[i]);
+      }
+      // nothing past the end is touched
+      assert.equal(wasm.f64[b + n], js.f64[b + n]);
+    });
+  }
+
+  it("uses WebAssembly on this runtime", () => {
+    assert.equal(createHeap(4).constructor.name, "WasmHeap");
+  });
+});
