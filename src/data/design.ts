@@ -37,6 +37,8 @@ export interface Design {
   column(j: number, out: Float64Array): void;
   /** out[k] = x̃_kᵀ x̃_j for every k with include[k] = 1 (others untouched). */
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void;
+  /** Releases pooled memory; the view must not be used afterwards. */
+  release(): void;
 }
 
 /** Weighted column moments; a column with zero variance gets scale 0 and is excluded. */
@@ -139,6 +141,10 @@ export class DenseDesign implements Design {
     this.heap.f64.set(yTilde, this.rOff);
   }
 
+  release(): void {
+    this.heap.release();
+  }
+
   gradient(j: number): number {
     return this.heap.dot(j * this.n, this.rOff, this.n);
   }
@@ -223,6 +229,8 @@ export class SparseDesign implements Design {
     this.rr = new Float64Array(n);
     this.work = new Float64Array(n);
   }
+
+  release(): void {}
 
   resetResidual(yTilde: Float64Array): void {
     this.rr.set(yTilde);

@@ -169,6 +169,7 @@ export function elasticNetPath(
     const prev = m > 0 ? out.devRatio[m - 1] : 0;
     if (dev - prev < fdev * dev || dev > DEV_MAX) break;
   }
+  cd.release();
   return {
     family: "gaussian",
     alpha: o.alpha,

@@ -223,6 +223,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     cv.gcv[l] = rss / (1 - tr / n) ** 2;
     cv.dof[l] = tr;
   }
+  design.release();
   const argmin = (a: Float64Array) => a.reduce((best, v, k) => (v < a[best] ? k : best), 0);
   return {
     family: "gaussian",

@@ -62,6 +62,8 @@ export interface CdSolver {
   solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax";
   /** ‖ỹ − X̃b‖². */
   rss(): number;
+  /** Releases pooled memory (the solver's and its design's); no use afterwards. */
+  release(): void;
 }
 
 /** State and bookkeeping shared by both variants. */
@@ -149,6 +151,10 @@ abstract class CdBase implements CdSolver {
       this.ext[l] = v < lower[k] ? lower[k] : v > upper[k] ? upper[k] : v;
     }
     return true;
+  }
+
+  release(): void {
+    this.s.design.release();
   }
 
   abstract solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax";
@@ -289,6 +295,7 @@ export class CovarianceCd extends CdBase {
     const na = this.nActive;
     if (this.cGram.length < na * na) {
       const cap = Math.min(p * p, 4 * na * na);
+      this.heap.release();
       this.heap = createHeap(p + cap);
       this.cG = this.heap.f64.subarray(0, p);
       this.cGram = this.heap.f64.subarray(p, p + cap);
@@ -373,6 +380,11 @@ export class CovarianceCd extends CdBase {
     if (!(fExt < fCur)) return;
     cB.set(cExt.subarray(0, na));
     cG.set(cGExt.subarray(0, na));
+  }
+
+  override release(): void {
+    this.heap.release();
+    super.release();
   }
 
   rss(): number {

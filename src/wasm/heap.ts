@@ -11,6 +11,8 @@ export interface Heap {
   dot(a: number, b: number, n: number): number;
   /** f64[y+i] −= alpha·f64[x+i], i < n. */
   axpy(x: number, y: number, alpha: number, n: number): void;
+  /** Hands the memory back for reuse; the heap must not be used afterwards. */
+  release(): void;
 }
 
 let wasmModule: WebAssembly.Module | null | undefined;
@@ -32,19 +34,37 @@ function module(): WebAssembly.Module | null {
 /** Largest heap placed in WebAssembly memory (32-bit addressing). */
 const MAX_WASM_BYTES = 2 ** 31;
 
+interface Kernels {
+  dot(a: number, b: number, n: number): number;
+  axpy(x: number, y: number, alpha: number, n: number): void;
+}
+
+/** Released WebAssembly memories, reused by later heaps (a fit allocates one or two). */
+const pool: { memory: WebAssembly.Memory; k: Kernels }[] = [];
+const POOL_SIZE = 4;
+
 class WasmHeap implements Heap {
   readonly f64: Float64Array;
-  private readonly k: {
-    dot(a: number, b: number, n: number): number;
-    axpy(x: number, y: number, alpha: number, n: number): void;
-  };
+  private readonly memory: WebAssembly.Memory;
+  private readonly k: Kernels;
   constructor(mod: WebAssembly.Module, length: number) {
-    const memory = new WebAssembly.Memory({
-      initial: Math.max(1, Math.ceil((length * 8) / 65536)),
-    });
-    const inst = new WebAssembly.Instance(mod, { env: { memory } });
-    this.k = inst.exports as unknown as WasmHeap["k"];
-    this.f64 = new Float64Array(memory.buffer, 0, length);
+    const bytes = length * 8;
+    const reuse = pool.findIndex((e) => e.memory.buffer.byteLength >= bytes);
+    if (reuse >= 0) {
+      ({ memory: this.memory, k: this.k } = pool[reuse]);
+      pool.splice(reuse, 1);
+      this.f64 = new Float64Array(this.memory.buffer, 0, length);
+      this.f64.fill(0);
+    } else {
+      this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+      const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory } });
+      this.k = inst.exports as unknown as Kernels;
+      this.f64 = new Float64Array(this.memory.buffer, 0, length);
+    }
+  }
+  release(): void {
+    if (pool.length >= POOL_SIZE) pool.shift();
+    pool.push({ memory: this.memory, k: this.k });
   }
   dot(a: number, b: number, n: number): number {
     return this.k.dot(a << 3, b << 3, n);
@@ -59,6 +79,7 @@ class JsHeap implements Heap {
   constructor(length: number) {
     this.f64 = new Float64Array(length);
   }
+  release(): void {}
   dot(a: number, b: number, n: number): number {
     const h = this.f64;
     let s0 = 0;
