@@ -1,4 +1,4 @@
-import { createHeap, type Heap } from "../wasm/heap.js";
+import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 import type { CscMatrix, DenseMatrix, Matrix } from "./matrix.js";
 
 /**
@@ -39,6 +39,26 @@ export interface Design {
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void;
   /** Releases pooled memory; the view must not be used afterwards. */
   release(): void;
+  /**
+   * Places the solver's state next to the data so that whole coordinate-descent passes run in
+   * one kernel call (dense designs on WebAssembly); null when unavailable.
+   */
+  fused(pf: Float64Array, lower: Float64Array, upper: Float64Array): FusedPass | null;
+}
+
+/**
+ * Solver state living in a design's heap. `b` and `g` are the solver's coefficient and gradient
+ * arrays; `lists` holds two lists of feature indices, at [0, p) and [p, 2p).
+ */
+export interface FusedPass {
+  readonly b: Float64Array;
+  readonly g: Float64Array;
+  readonly lists: Int32Array;
+  /**
+   * One pass over lists[start .. start+count): g_k ← x̃_kᵀr, b_k ← prox update (as enetProx1d
+   * with κ = ab·pf_k, μ = dem·pf_k and the box), r ← r − Δb_k·x̃_k. Returns max xv_k·Δb_k².
+   */
+  pass(start: number, count: number, ab: number, dem: number): number;
 }
 
 /** Weighted column moments; a column with zero variance gets scale 0 and is excluded. */
@@ -117,7 +137,8 @@ export class DenseDesign implements Design {
     this.scale = mo.scale;
     this.xv = new Float64Array(p);
     this.rOff = n * p;
-    this.heap = createHeap(n * p + n, kernels);
+    // [X̃ (n·p) | r (n) | b, g, xv, pf, lo, hi (p each) | two i32 feature lists (2p, in p slots)]
+    this.heap = createHeap(n * p + n + 7 * p, kernels);
     const xs = this.heap.f64;
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) v[i] = Math.sqrt(w[i]);
@@ -143,6 +164,28 @@ export class DenseDesign implements Design {
 
   release(): void {
     this.heap.release();
+  }
+
+  fused(pf: Float64Array, lower: Float64Array, upper: Float64Array): FusedPass | null {
+    const kernel = passKernel(this.heap);
+    if (!kernel) return null;
+    const { n, p } = this;
+    const f64 = this.heap.f64;
+    const at = (k: number) => this.rOff + n + k * p;
+    const st = { b: at(0), g: at(1), xv: at(2), pf: at(3), lo: at(4), hi: at(5) };
+    f64.set(this.xv, st.xv);
+    f64.set(pf, st.pf);
+    f64.set(lower, st.lo);
+    f64.set(upper, st.hi);
+    const listStart = 2 * at(6);
+    const rOff = this.rOff;
+    return {
+      b: f64.subarray(st.b, st.b + p),
+      g: f64.subarray(st.g, st.g + p),
+      lists: kernel.i32.subarray(listStart, listStart + 2 * p),
+      pass: (start, count, ab, dem) =>
+        kernel.pass(listStart + start, count, 0, n, rOff, st, ab, dem),
+    };
   }
 
   gradient(j: number): number {
@@ -231,6 +274,10 @@ export class SparseDesign implements Design {
   }
 
   release(): void {}
+
+  fused(): FusedPass | null {
+    return null;
+  }
 
   resetResidual(yTilde: Float64Array): void {
     this.rr.set(yTilde);

@@ -40,17 +40,30 @@ export function certificate(
   let kktMax = 0;
   let s = 1;
   let certifiable = true;
+  const ka = lambda * alpha;
+  const mu1 = lambda * (1 - alpha);
   for (let j = 0; j < p; j++) {
     // Features without a fresh gradient are zero with |g_j| ≤ κ_j proven by the solver's safe
     // bound: they add nothing to the penalty, the KKT violation or the conjugate.
     if (!include[j] || !fresh[j]) continue;
-    const kappa = lambda * alpha * pf[j];
-    const mu = lambda * (1 - alpha) * pf[j];
+    const kappa = ka * pf[j];
+    const mu = mu1 * pf[j];
+    const a = Math.abs(g[j]);
+    if (b[j] === 0 && lower[j] < 0 && upper[j] > 0) {
+      // Fast path for the common case (a zero strictly inside its box): violation (|g| − κ)₊.
+      if (a > kappa) {
+        if (a - kappa > kktMax) kktMax = a - kappa;
+        if (mu === 0) {
+          if (kappa === 0) certifiable = false;
+          else if (kappa < s * a) s = kappa / a;
+        }
+      }
+      continue;
+    }
     pen += enetValue(b[j], kappa, mu);
     const v = enetSubdiffDistance(b[j], g[j], kappa, mu, lower[j], upper[j]);
     if (v > kktMax) kktMax = v;
     if (mu === 0) {
-      const a = Math.abs(g[j]);
       const bound = g[j] > 0 ? upper[j] : lower[j];
       if (a > kappa && !Number.isFinite(bound)) {
         if (kappa === 0) certifiable = false;
@@ -64,17 +77,18 @@ export function certificate(
     let conj = 0;
     for (let j = 0; j < p; j++) {
       if (!include[j] || !fresh[j]) continue;
-      const kappa = lambda * alpha * pf[j];
+      const kappa = ka * pf[j];
+      const mu = mu1 * pf[j];
       let z = s * g[j];
+      const az = Math.abs(z);
+      // A zero inside its box contributes (|z| − κ)₊² / (2μ) (0 when μ = 0, since |z| ≤ κ then).
+      if (b[j] === 0 && lower[j] < 0 && upper[j] > 0 && (az <= kappa || mu > 0)) {
+        if (az > kappa) conj += ((az - kappa) * (az - kappa)) / (2 * mu);
+        continue;
+      }
       // s was chosen so that |z| ≤ κ where that constraint binds; remove the rounding excess.
       if (pf[j] > 0 && alpha === 1) z = z > kappa ? kappa : z < -kappa ? -kappa : z;
-      conj += enetConjugate(
-        z,
-        lambda * alpha * pf[j],
-        lambda * (1 - alpha) * pf[j],
-        lower[j],
-        upper[j],
-      );
+      conj += enetConjugate(z, kappa, mu, lower[j], upper[j]);
     }
     const dual = s * yTr - 0.5 * s * s * rss - conj;
     dualityGap = Math.max(0, primal - dual);

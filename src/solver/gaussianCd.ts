@@ -2,6 +2,7 @@ import type { Design } from "../data/design.js";
 import { enetProx1d, enetValue } from "../penalty/elasticNet.js";
 import { Anderson } from "./anderson.js";
 import { createHeap, type Heap } from "../wasm/heap.js";
+import type { FusedPass } from "../data/design.js";
 
 /**
  * Cyclic coordinate descent for the standardized Gaussian elastic net at one λ,
@@ -84,10 +85,14 @@ abstract class CdBase implements CdSolver {
   /** Scratch for extrapolated active coefficients. */
   protected ext = new Float64Array(0);
 
-  constructor(protected readonly s: CdSetup) {
+  /** `state` supplies the b and g arrays when they must live elsewhere (a design's heap). */
+  constructor(
+    protected readonly s: CdSetup,
+    state?: { b: Float64Array; g: Float64Array },
+  ) {
     const p = (this.p = s.design.p);
-    this.b = new Float64Array(p);
-    this.g = new Float64Array(p);
+    this.b = state ? state.b : new Float64Array(p);
+    this.g = state ? state.g : new Float64Array(p);
     this.g0 = new Float64Array(p);
     this.fresh = new Uint8Array(p).fill(1);
     this.strong = new Uint8Array(p);
@@ -406,13 +411,18 @@ export class NaiveCd extends CdBase {
   /** The working set: coordinates cycled by full passes. */
   private readonly inWs: Uint8Array;
   private ws: Int32Array;
-  private nWs = 0;
+  private nWs: number;
   /** Scratch: candidate features and their scores. */
   private readonly cand: Int32Array;
   private readonly score: Float64Array;
+  /** Whole passes in one kernel call, when the design offers it. */
+  private readonly fusedPass: FusedPass | null;
 
   constructor(s: CdSetup) {
-    super(s);
+    const fused = s.design.fused(s.pf, s.lower, s.upper);
+    super(s, fused ?? undefined);
+    this.fusedPass = fused;
+    this.nWs = 0;
     this.rRef = new Float64Array(s.design.n);
     s.design.residualInto(this.rRef);
     this.gRef = Float64Array.from(this.g0);
@@ -528,10 +538,24 @@ export class NaiveCd extends CdBase {
     this.seedWs(alpha * (2 * lambda - lambdaPrev), infinite);
     const limit = this.passes + maxPasses;
     let activeConverged = false;
+    const fused = this.fusedPass;
     for (;;) {
       this.passes++;
       let dlx = 0;
-      for (let t = 0; t < this.nWs; t++) {
+      if (fused) {
+        const list = fused.lists;
+        let count = 0;
+        for (let t = 0; t < this.nWs; t++) {
+          const k = this.ws[t];
+          if (!(activeConverged && this.pos[k] >= 0)) list[count++] = k;
+        }
+        dlx = fused.pass(0, count, ab, dem);
+        for (let t = 0; t < count; t++) {
+          const k = list[t];
+          if (b[k] !== 0 && this.pos[k] < 0 && !this.addActive(k)) return "pMax";
+        }
+      }
+      for (let t = 0; t < (fused ? 0 : this.nWs); t++) {
         const k = this.ws[t];
         if (activeConverged && this.pos[k] >= 0) continue;
         const bk = b[k];
@@ -553,11 +577,12 @@ export class NaiveCd extends CdBase {
       if (this.passes > limit) return "maxPasses";
       const na = this.nActive;
       const act = this.active;
+      if (fused) fused.lists.set(act.subarray(0, na), this.p);
       this.anderson.reset(na);
       for (;;) {
         this.passes++;
-        let dlx2 = 0;
-        for (let l = 0; l < na; l++) {
+        let dlx2 = fused ? fused.pass(this.p, na, ab, dem) : 0;
+        for (let l = 0; l < (fused ? 0 : na); l++) {
           const k = act[l];
           const bk = b[k];
           const nb = enetProx1d(

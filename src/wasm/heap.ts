@@ -37,14 +37,48 @@ const MAX_WASM_BYTES = 2 ** 31;
 interface Kernels {
   dot(a: number, b: number, n: number): number;
   axpy(x: number, y: number, alpha: number, n: number): void;
+  pass(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    b: number,
+    g: number,
+    xv: number,
+    pf: number,
+    lo: number,
+    hi: number,
+    ab: number,
+    dem: number,
+  ): number;
+}
+
+/**
+ * A fused coordinate-descent pass over a list of features (kernels.wat `pass`). Offsets are
+ * element indices into the heap's f64 view; `list` indexes its Int32Array view.
+ */
+export interface PassKernel {
+  readonly i32: Int32Array;
+  pass(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    state: { b: number; g: number; xv: number; pf: number; lo: number; hi: number },
+    ab: number,
+    dem: number,
+  ): number;
 }
 
 /** Released WebAssembly memories, reused by later heaps (a fit allocates one or two). */
 const pool: { memory: WebAssembly.Memory; k: Kernels }[] = [];
 const POOL_SIZE = 4;
 
-class WasmHeap implements Heap {
+class WasmHeap implements Heap, PassKernel {
   readonly f64: Float64Array;
+  readonly i32: Int32Array;
   private readonly memory: WebAssembly.Memory;
   private readonly k: Kernels;
   constructor(mod: WebAssembly.Module, length: number) {
@@ -55,12 +89,40 @@ class WasmHeap implements Heap {
       pool.splice(reuse, 1);
       this.f64 = new Float64Array(this.memory.buffer, 0, length);
       this.f64.fill(0);
+      this.i32 = new Int32Array(this.memory.buffer, 0, 2 * length);
     } else {
       this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
       const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory } });
       this.k = inst.exports as unknown as Kernels;
       this.f64 = new Float64Array(this.memory.buffer, 0, length);
+      this.i32 = new Int32Array(this.memory.buffer, 0, 2 * length);
     }
+  }
+  pass(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    st: { b: number; g: number; xv: number; pf: number; lo: number; hi: number },
+    ab: number,
+    dem: number,
+  ): number {
+    return this.k.pass(
+      list << 2,
+      count,
+      base << 3,
+      n,
+      r << 3,
+      st.b << 3,
+      st.g << 3,
+      st.xv << 3,
+      st.pf << 3,
+      st.lo << 3,
+      st.hi << 3,
+      ab,
+      dem,
+    );
   }
   release(): void {
     if (pool.length >= POOL_SIZE) pool.shift();
@@ -96,6 +158,11 @@ class JsHeap implements Heap {
     const h = this.f64;
     for (let i = 0; i < n; i++) h[y + i] -= alpha * h[x + i];
   }
+}
+
+/** The fused pass kernel of a heap, when it runs on WebAssembly. */
+export function passKernel(h: Heap): PassKernel | null {
+  return h instanceof WasmHeap ? h : null;
 }
 
 /** A heap of `length` doubles; `prefer` "js" forces the plain-loop kernels. */

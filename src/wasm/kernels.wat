@@ -4,7 +4,7 @@
   (import "env" "memory" (memory 1))
 
   ;; dot(a, b, n) = Σ a[i]·b[i], four doubles per iteration in two independent accumulators.
-  (func (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f64)
+  (func $dot (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f64)
     (local $end i32) (local $end4 i32) (local $acc0 v128) (local $acc1 v128) (local $s f64)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 3))))
     (local.set $end4 (i32.add (local.get $a)
@@ -35,7 +35,7 @@
     (local.get $s))
 
   ;; axpy(x, y, alpha, n): y[i] ← y[i] − alpha·x[i].
-  (func (export "axpy") (param $x i32) (param $y i32) (param $alpha f64) (param $n i32)
+  (func $axpy (export "axpy") (param $x i32) (param $y i32) (param $alpha f64) (param $n i32)
     (local $end i32) (local $end2 i32) (local $va v128)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
     (local.set $end2 (i32.add (local.get $x)
@@ -51,4 +51,48 @@
         (br $body)))
     (if (i32.lt_u (local.get $x) (local.get $end))
       (then (f64.store (local.get $y) (f64.sub (f64.load (local.get $y))
-        (f64.mul (local.get $alpha) (f64.load (local.get $x)))))))))
+        (f64.mul (local.get $alpha) (f64.load (local.get $x))))))))
+  ;; pass(list, count, base, n, r, b, g, xv, pf, lo, hi, ab, dem) -> max xv·Δb²
+  ;; One cyclic coordinate-descent pass of the Gaussian elastic net over the features
+  ;; list[0..count) (i32), with columns at base + k·n·8 and residual r (all f64 arrays are indexed
+  ;; by feature): g_k = x_kᵀr, b_k ← clip(S(g_k + xv_k b_k, ab·pf_k) / (xv_k + dem·pf_k), lo_k, hi_k),
+  ;; r ← r − Δb_k x_k. The same arithmetic as enetProx1d and the dot/axpy kernels above.
+  (func (export "pass") (param $list i32) (param $count i32) (param $base i32) (param $n i32)
+    (param $r i32) (param $b i32) (param $g i32) (param $xv i32) (param $pf i32) (param $lo i32)
+    (param $hi i32) (param $ab f64) (param $dem f64) (result f64)
+    (local $end i32) (local $k i32) (local $off i32) (local $col i32) (local $gk f64)
+    (local $bk f64) (local $xvk f64) (local $pfk f64) (local $u f64) (local $v f64)
+    (local $nb f64) (local $d f64) (local $dlx f64)
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
+        (local.set $k (i32.load (local.get $list)))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (local.set $off (i32.shl (local.get $k) (i32.const 3)))
+        (local.set $col (i32.add (local.get $base)
+          (i32.mul (local.get $k) (i32.shl (local.get $n) (i32.const 3)))))
+        (local.set $gk (call $dot (local.get $col) (local.get $r) (local.get $n)))
+        (f64.store (i32.add (local.get $g) (local.get $off)) (local.get $gk))
+        (local.set $bk (f64.load (i32.add (local.get $b) (local.get $off))))
+        (local.set $xvk (f64.load (i32.add (local.get $xv) (local.get $off))))
+        (local.set $pfk (f64.load (i32.add (local.get $pf) (local.get $off))))
+        (local.set $u (f64.add (local.get $gk) (f64.mul (local.get $xvk) (local.get $bk))))
+        (local.set $v (f64.sub (f64.abs (local.get $u)) (f64.mul (local.get $pfk) (local.get $ab))))
+        (local.set $nb (f64.const 0))
+        (if (f64.gt (local.get $v) (f64.const 0))
+          (then
+            (local.set $nb (f64.div (f64.copysign (local.get $v) (local.get $u))
+              (f64.add (local.get $xvk) (f64.mul (local.get $pfk) (local.get $dem)))))
+            (local.set $nb (f64.max (f64.load (i32.add (local.get $lo) (local.get $off)))
+              (f64.min (f64.load (i32.add (local.get $hi) (local.get $off))) (local.get $nb))))))
+        (if (f64.ne (local.get $nb) (local.get $bk))
+          (then
+            (local.set $d (f64.sub (local.get $nb) (local.get $bk)))
+            (f64.store (i32.add (local.get $b) (local.get $off)) (local.get $nb))
+            (local.set $dlx (f64.max (local.get $dlx)
+              (f64.mul (local.get $xvk) (f64.mul (local.get $d) (local.get $d)))))
+            (call $axpy (local.get $col) (local.get $r) (local.get $d) (local.get $n))))
+        (br $each)))
+    (local.get $dlx))
+)
