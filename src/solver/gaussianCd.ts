@@ -123,30 +123,6 @@ abstract class CdBase implements CdSolver {
     return true;
   }
 
-  /**
-   * True when no active coordinate would move by xv_k·Δ_k² ≥ thr if updated now from g (which must
-   * be exact on the active set): a fresh pass would change nothing, whatever the last pass did.
-   */
-  protected activeSettled(ab: number, dem: number): boolean {
-    const { pf, lower, upper, thr } = this.s;
-    const xv = this.s.design.xv;
-    const { b, g } = this;
-    for (let l = 0; l < this.nActive; l++) {
-      const k = this.active[l];
-      const nb = enetProx1d(
-        g[k] + xv[k] * b[k],
-        xv[k],
-        pf[k] * ab,
-        pf[k] * dem,
-        lower[k],
-        upper[k],
-      );
-      const d = nb - b[k];
-      if (xv[k] * d * d >= thr) return false;
-    }
-    return true;
-  }
-
   /** Marks strong-rule survivors; unpenalized features are always strong. */
   protected screen(threshold: number, infinite: boolean): void {
     const { include, pf } = this.s;
@@ -292,12 +268,6 @@ export class CovarianceCd extends CdBase {
         for (let j = 0; j < p; j++) g[j] -= d * gram[off + j];
       }
       if (dlx < thr) {
-        // glmnet's pass rule can stop early right after an extrapolated inner loop (seen: 1e-6
-        // above glmnet's objective on 1000×100, ρ = 0.5); g is exact here, so check for free.
-        if (activeConverged && !this.activeSettled(ab, dem)) {
-          activeConverged = false;
-          continue;
-        }
         if (infinite) return "ok";
         // KKT check on the features the strong rule discarded (g is exact for all of them).
         let violated = false;
@@ -364,7 +334,10 @@ export class CovarianceCd extends CdBase {
         if (t > dlx) dlx = t;
         heap.axpy(p + l * na, 0, d, na);
       }
-      if (dlx < thr) break;
+      // glmnet's pass rule alone can stop right after an extrapolation while coordinates would
+      // still move (seen: 1e-6 above glmnet's objective on 1000×100, ρ = 0.5); g_A is exact
+      // here, so also require that no coordinate would move by xv·Δ² ≥ thr from where it is.
+      if (dlx < thr && this.compactSettled(na)) break;
       if (this.passes > limit) {
         hitLimit = true;
         break;
@@ -389,6 +362,17 @@ export class CovarianceCd extends CdBase {
       }
     }
     return hitLimit;
+  }
+
+  /** True when no compact active coordinate would move by xv·Δ² ≥ thr if updated now. */
+  private compactSettled(na: number): boolean {
+    const { cB, cG, cXv, cKap, cMu, cLo, cHi } = this;
+    const thr = this.s.thr;
+    for (let l = 0; l < na; l++) {
+      const d = enetProx1d(cG[l] + cXv[l] * cB[l], cXv[l], cKap[l], cMu[l], cLo[l], cHi[l]) - cB[l];
+      if (cXv[l] * d * d >= thr) return false;
+    }
+    return true;
   }
 
   /**
