@@ -1,7 +1,7 @@
 import type { Design } from "../data/design.js";
 import { enetProx1d, enetValue } from "../penalty/elasticNet.js";
 import { Anderson } from "./anderson.js";
-import { createHeap, type Heap } from "../wasm/heap.js";
+import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
 import type { FusedPass } from "../data/design.js";
 
 /**
@@ -172,20 +172,24 @@ export class CovarianceCd extends CdBase {
   /** Features whose Gram entry must still be computed when a new column is formed. */
   private readonly needGram: Uint8Array;
   private readonly startB: Float64Array;
-  /** Compact copies of the active set for the inner loop (index l = position in `active`). */
-  private cB: Float64Array;
-  private cG: Float64Array;
-  private cG0: Float64Array;
-  private cXv: Float64Array;
-  private cKap: Float64Array;
-  private cMu: Float64Array;
-  private cLo: Float64Array;
-  private cHi: Float64Array;
-  /** Heap holding the compact g_A (at 0) and Gram block (at p), so updates run as SIMD axpy. */
+  /**
+   * Compact copies of the active set for the inner loop (index l = position in `active`), laid
+   * out in `heap` as [g | b | xv | κ | μ | lo | hi] (na each) then the na×na Gram block, so that a
+   * whole pass is one kernel call (kernels.wat cpass) where WebAssembly is available.
+   */
   private heap: Heap;
-  private cGram: Float64Array;
-  private cExt: Float64Array;
-  private cGExt: Float64Array;
+  private kernel: PassKernel | null;
+  private cG: Float64Array = new Float64Array(0);
+  private cB: Float64Array = new Float64Array(0);
+  private cXv: Float64Array = new Float64Array(0);
+  private cKap: Float64Array = new Float64Array(0);
+  private cMu: Float64Array = new Float64Array(0);
+  private cLo: Float64Array = new Float64Array(0);
+  private cHi: Float64Array = new Float64Array(0);
+  private cGram: Float64Array = new Float64Array(0);
+  private readonly cG0: Float64Array;
+  private readonly cExt: Float64Array;
+  private readonly cGExt: Float64Array;
   private readonly inactive: Int32Array;
 
   constructor(s: CdSetup) {
@@ -194,19 +198,49 @@ export class CovarianceCd extends CdBase {
     this.gram = new Float64Array(p * this.active.length);
     this.needGram = Uint8Array.from(s.include);
     this.startB = new Float64Array(p);
-    this.cB = new Float64Array(p);
-    this.heap = createHeap(p);
-    this.cG = this.heap.f64.subarray(0, p);
-    this.cGram = this.heap.f64.subarray(p, p);
+    this.heap = createHeap(8 * Math.min(p, 64));
+    this.kernel = passKernel(this.heap);
     this.cG0 = new Float64Array(p);
-    this.cXv = new Float64Array(p);
-    this.cKap = new Float64Array(p);
-    this.cMu = new Float64Array(p);
-    this.cLo = new Float64Array(p);
-    this.cHi = new Float64Array(p);
     this.cExt = new Float64Array(p);
     this.cGExt = new Float64Array(p);
     this.inactive = new Int32Array(p);
+  }
+
+  /** Lays the compact arrays for `na` coordinates out in the heap, growing it when needed. */
+  private layout(na: number): void {
+    const need = 7 * na + na * na;
+    if (this.heap.f64.length < need) {
+      this.heap.release();
+      this.heap = createHeap(Math.min(7 * this.p + this.p * this.p, 4 * need));
+      this.kernel = passKernel(this.heap);
+    }
+    const f = this.heap.f64;
+    this.cG = f.subarray(0, na);
+    this.cB = f.subarray(na, 2 * na);
+    this.cXv = f.subarray(2 * na, 3 * na);
+    this.cKap = f.subarray(3 * na, 4 * na);
+    this.cMu = f.subarray(4 * na, 5 * na);
+    this.cLo = f.subarray(5 * na, 6 * na);
+    this.cHi = f.subarray(6 * na, 7 * na);
+    this.cGram = f.subarray(7 * na, 7 * na + na * na);
+  }
+
+  /** One pass over the compact active set (plain-JS twin of kernels.wat cpass). */
+  private compactPass(na: number): number {
+    if (this.kernel) return this.kernel.cpass(0, na);
+    const { cB, cG, cXv, cKap, cMu, cLo, cHi } = this;
+    let dlx = 0;
+    for (let l = 0; l < na; l++) {
+      const bk = cB[l];
+      const nb = enetProx1d(cG[l] + cXv[l] * bk, cXv[l], cKap[l], cMu[l], cLo[l], cHi[l]);
+      if (nb === bk) continue;
+      const d = nb - bk;
+      cB[l] = nb;
+      const t = cXv[l] * d * d;
+      if (t > dlx) dlx = t;
+      this.heap.axpy(7 * na + l * na, 0, d, na);
+    }
+    return dlx;
   }
 
   /** Adds feature k, forming its Gram column; entries of earlier active features are copied. */
@@ -295,17 +329,11 @@ export class CovarianceCd extends CdBase {
   private innerLoop(ab: number, dem: number, limit: number): boolean {
     const { pf, lower, upper, thr } = this.s;
     const xv = this.s.design.xv;
-    const { b, g, g0, gram, active: act, startB, cB, cG0, cXv, cKap, cMu, cLo, cHi } = this;
+    const { b, g, g0, gram, active: act, startB, cG0 } = this;
     const p = this.p;
     const na = this.nActive;
-    if (this.cGram.length < na * na) {
-      const cap = Math.min(p * p, 4 * na * na);
-      this.heap.release();
-      this.heap = createHeap(p + cap);
-      this.cG = this.heap.f64.subarray(0, p);
-      this.cGram = this.heap.f64.subarray(p, p + cap);
-    }
-    const { cGram, cG, heap } = this;
+    this.layout(na);
+    const { cB, cG, cXv, cKap, cMu, cLo, cHi, cGram } = this;
     for (let l = 0; l < na; l++) {
       const k = act[l];
       cB[l] = startB[l] = b[k];
@@ -323,17 +351,7 @@ export class CovarianceCd extends CdBase {
     let hitLimit = false;
     for (;;) {
       this.passes++;
-      let dlx = 0;
-      for (let l = 0; l < na; l++) {
-        const bk = cB[l];
-        const nb = enetProx1d(cG[l] + cXv[l] * bk, cXv[l], cKap[l], cMu[l], cLo[l], cHi[l]);
-        if (nb === bk) continue;
-        const d = nb - bk;
-        cB[l] = nb;
-        const t = cXv[l] * d * d;
-        if (t > dlx) dlx = t;
-        heap.axpy(p + l * na, 0, d, na);
-      }
+      const dlx = this.compactPass(na);
       // glmnet's pass rule alone can stop right after an extrapolation while coordinates would
       // still move (seen: 1e-6 above glmnet's objective on 1000×100, ρ = 0.5); g_A is exact
       // here, so also require that no coordinate would move by xv·Δ² ≥ thr from where it is.

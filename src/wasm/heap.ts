@@ -52,6 +52,7 @@ interface Kernels {
     ab: number,
     dem: number,
   ): number;
+  cpass(st: number, na: number): number;
 }
 
 /**
@@ -60,6 +61,11 @@ interface Kernels {
  */
 export interface PassKernel {
   readonly i32: Int32Array;
+  /**
+   * A covariance-update pass over a compact active set laid out from f64 offset `st`: seven
+   * arrays of length na (g, b, xv, κ, μ, lo, hi), then the na×na Gram block (kernels.wat cpass).
+   */
+  cpass(st: number, na: number): number;
   pass(
     list: number,
     count: number,
@@ -123,6 +129,9 @@ class WasmHeap implements Heap, PassKernel {
       ab,
       dem,
     );
+  }
+  cpass(st: number, na: number): number {
+    return this.k.cpass(st << 3, na);
   }
   release(): void {
     if (pool.length >= POOL_SIZE) pool.shift();

@@ -95,4 +95,47 @@
             (call $axpy (local.get $col) (local.get $r) (local.get $d) (local.get $n))))
         (br $each)))
     (local.get $dlx))
+
+  ;; cpass(st, na) -> max xv·Δb²
+  ;; One coordinate-descent pass over a compact active set of na coordinates with exact
+  ;; gradients kept through its Gram block (covariance updates). From byte offset st, seven f64
+  ;; arrays of length na — g, b, xv, kappa, mu, lo, hi — then the na×na Gram block G (row l is
+  ;; coordinate l's column): b_l ← clip(S(g_l + xv_l b_l, κ_l) / (xv_l + μ_l), lo_l, hi_l),
+  ;; g ← g − Δb_l·G[l, :]. The same arithmetic as enetProx1d and axpy.
+  (func (export "cpass") (param $st i32) (param $na i32) (result f64)
+    (local $w i32) (local $l i32) (local $off i32) (local $bk f64) (local $xvk f64) (local $u f64)
+    (local $v f64) (local $nb f64) (local $d f64) (local $dlx f64) (local $gram i32)
+    (local.set $w (i32.shl (local.get $na) (i32.const 3)))
+    (local.set $gram (i32.add (local.get $st) (i32.mul (local.get $w) (i32.const 7))))
+    (local.set $l (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $l) (local.get $na)))
+        (local.set $off (i32.add (local.get $st) (i32.shl (local.get $l) (i32.const 3))))
+        (local.set $bk (f64.load (i32.add (local.get $off) (local.get $w))))
+        (local.set $xvk (f64.load (i32.add (local.get $off) (i32.mul (local.get $w) (i32.const 2)))))
+        (local.set $u (f64.add (f64.load (local.get $off)) (f64.mul (local.get $xvk) (local.get $bk))))
+        (local.set $v (f64.sub (f64.abs (local.get $u))
+          (f64.load (i32.add (local.get $off) (i32.mul (local.get $w) (i32.const 3))))))
+        (local.set $nb (f64.const 0))
+        (if (f64.gt (local.get $v) (f64.const 0))
+          (then
+            (local.set $nb (f64.div (f64.copysign (local.get $v) (local.get $u))
+              (f64.add (local.get $xvk)
+                (f64.load (i32.add (local.get $off) (i32.mul (local.get $w) (i32.const 4)))))))
+            (local.set $nb (f64.max
+              (f64.load (i32.add (local.get $off) (i32.mul (local.get $w) (i32.const 5))))
+              (f64.min (f64.load (i32.add (local.get $off) (i32.mul (local.get $w) (i32.const 6))))
+                (local.get $nb))))))
+        (if (f64.ne (local.get $nb) (local.get $bk))
+          (then
+            (local.set $d (f64.sub (local.get $nb) (local.get $bk)))
+            (f64.store (i32.add (local.get $off) (local.get $w)) (local.get $nb))
+            (local.set $dlx (f64.max (local.get $dlx)
+              (f64.mul (local.get $xvk) (f64.mul (local.get $d) (local.get $d)))))
+            (call $axpy (i32.add (local.get $gram) (i32.mul (local.get $l) (local.get $w)))
+              (local.get $st) (local.get $d) (local.get $na))))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $each)))
+    (local.get $dlx))
 )
