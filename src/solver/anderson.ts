@@ -28,6 +28,7 @@ export class Anderson {
 
   /** Records x[idx[l]] for l < width; true once K+1 iterates are stored. */
   push(x: Float64Array, idx: Int32Array): boolean {
+    if (this.count === this.K + 1) this.count = 0; // a full sequence nobody extrapolated
     const w = this.width;
     const off = this.count * w;
     for (let l = 0; l < w; l++) this.store[off + l] = x[idx[l]];
@@ -37,6 +38,7 @@ export class Anderson {
 
   /** Records x[0..width); true once K+1 iterates are stored. */
   pushCompact(x: Float64Array): boolean {
+    if (this.count === this.K + 1) this.count = 0;
     const w = this.width;
     this.store.set(x.subarray(0, w), this.count * w);
     this.count++;
