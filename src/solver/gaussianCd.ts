@@ -349,6 +349,8 @@ export class CovarianceCd extends CdBase {
     }
     this.anderson.reset(na);
     let hitLimit = false;
+    let skip = 0;
+    let backoff = 1;
     for (;;) {
       this.passes++;
       const dlx = this.compactPass(na);
@@ -360,7 +362,17 @@ export class CovarianceCd extends CdBase {
         hitLimit = true;
         break;
       }
-      if (this.anderson.pushCompact(cB)) this.tryExtrapolated(na);
+      if (this.anderson.pushCompact(cB)) {
+        // Back off after a rejected extrapolation, as in the naive solver.
+        if (skip > 0) {
+          skip--;
+          this.anderson.reset(na);
+        } else if (this.tryExtrapolated(na)) backoff = 1;
+        else {
+          skip = backoff;
+          backoff *= 2;
+        }
+      }
     }
     for (let l = 0; l < na; l++) {
       b[act[l]] = cB[l];
@@ -397,9 +409,9 @@ export class CovarianceCd extends CdBase {
    * Accepts the Anderson-extrapolated active coefficients (clipped to the box) if they lower
    * F(b) = −bᵀX̃ᵀỹ + ½bᵀGb + pen(b); g_A = X̃_Aᵀỹ − G_AA b_A is then refreshed exactly.
    */
-  private tryExtrapolated(na: number): void {
+  private tryExtrapolated(na: number): boolean {
     const { cB, cG, cG0, cKap, cMu, cLo, cHi, cGram, cExt } = this;
-    if (!this.anderson.extrapolate(cExt)) return;
+    if (!this.anderson.extrapolate(cExt)) return false;
     let fCur = 0;
     let fExt = 0;
     for (let l = 0; l < na; l++) {
@@ -414,9 +426,10 @@ export class CovarianceCd extends CdBase {
       cGExt[m] = cG0[m] - h;
       fExt += -0.5 * cExt[m] * (cG0[m] + cGExt[m]) + enetValue(cExt[m], cKap[m], cMu[m]);
     }
-    if (!(fExt < fCur)) return;
+    if (!(fExt < fCur)) return false;
     cB.set(cExt.subarray(0, na));
     cG.set(cGExt.subarray(0, na));
+    return true;
   }
 
   override release(): void {
@@ -611,6 +624,8 @@ export class NaiveCd extends CdBase {
       const act = this.active;
       if (fused) fused.lists.set(act.subarray(0, na), this.p);
       this.anderson.reset(na);
+      let skip = 0;
+      let backoff = 1;
       for (;;) {
         this.passes++;
         let dlx2 = fused ? fused.pass(this.p, na, ab, dem) : 0;
@@ -634,14 +649,27 @@ export class NaiveCd extends CdBase {
         }
         if (dlx2 < thr) break;
         if (this.passes > limit) return "maxPasses";
-        if (this.anderson.push(b, act) && this.extrapolate()) this.tryExtrapolated(ab, dem);
+        // A rejected extrapolation costs two residual moves, and where plain CD converges fast
+        // most are rejected: after a rejection skip 1, then 2, 4, … sequences (reset on success).
+        if (this.anderson.push(b, act)) {
+          if (skip > 0) {
+            skip--;
+            this.anderson.reset(na);
+          } else if (this.extrapolate()) {
+            if (this.tryExtrapolated(ab, dem)) backoff = 1;
+            else {
+              skip = backoff;
+              backoff *= 2;
+            }
+          }
+        }
       }
       activeConverged = true;
     }
   }
 
   /** Moves the residual to the extrapolated point and keeps it only if ½‖r‖² + pen decreases. */
-  private tryExtrapolated(ab: number, dem: number): void {
+  private tryExtrapolated(ab: number, dem: number): boolean {
     const { design } = this.s;
     const { b, ext, active: act } = this;
     const na = this.nActive;
@@ -655,9 +683,10 @@ export class NaiveCd extends CdBase {
     const fExt = 0.5 * design.residualNormSq() + this.activePenalty(ext, ab, dem);
     if (fExt < fCur) {
       for (let l = 0; l < na; l++) b[act[l]] = ext[l];
-    } else {
-      for (let l = 0; l < na; l++) design.update(act[l], b[act[l]] - ext[l]);
+      return true;
     }
+    for (let l = 0; l < na; l++) design.update(act[l], b[act[l]] - ext[l]);
+    return false;
   }
 
   rss(): number {
