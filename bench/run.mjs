@@ -157,21 +157,16 @@ for (const [c, cell] of cells.entries()) {
     sd[j] = Math.sqrt(v / n);
   }
   data.set(cell, { n, p, rho: Number(rhoText), x, y, sd });
+  // The tools run back to back on each cell, so that all of a cell's timings come from the same
+  // few seconds: this machine's speed drifts by tens of percent over minutes.
   ours.set(cell, { def: run({}), same: run({ thresh: 1e-7 }) });
   console.log(cell, "regularize", median(ours.get(cell).def.seconds).toFixed(4));
-}
-
-execFileSync("Rscript", [join(HERE, "glmnet.R"), OUT, String(REPS), ...cells], {
-  stdio: "inherit",
-});
-if (!flag("--no-sklearn")) {
-  execFileSync(
-    "/usr/bin/python3",
-    [join(HERE, "sklearn_path.py"), OUT, String(SK_REPS), ...cells],
-    {
+  execFileSync("Rscript", [join(HERE, "glmnet.R"), OUT, String(REPS), cell], { stdio: "inherit" });
+  if (!flag("--no-sklearn")) {
+    execFileSync("/usr/bin/python3", [join(HERE, "sklearn_path.py"), OUT, String(SK_REPS), cell], {
       stdio: "inherit",
-    },
-  );
+    });
+  }
 }
 
 const rows = [];
