@@ -55,6 +55,16 @@ interface Kernels {
   cpass(st: number, na: number): number;
 }
 
+/** Heap offsets (f64 elements) of the per-feature arrays a fused pass reads and writes. */
+export interface PassState {
+  b: number;
+  g: number;
+  xv: number;
+  pf: number;
+  lo: number;
+  hi: number;
+}
+
 /**
  * A fused coordinate-descent pass over a list of features (kernels.wat `pass`). Offsets are
  * element indices into the heap's f64 view; `list` indexes its Int32Array view.
@@ -72,7 +82,7 @@ export interface PassKernel {
     base: number,
     n: number,
     r: number,
-    state: { b: number; g: number; xv: number; pf: number; lo: number; hi: number },
+    state: PassState,
     ab: number,
     dem: number,
   ): number;
@@ -110,7 +120,7 @@ class WasmHeap implements Heap, PassKernel {
     base: number,
     n: number,
     r: number,
-    st: { b: number; g: number; xv: number; pf: number; lo: number; hi: number },
+    st: PassState,
     ab: number,
     dem: number,
   ): number {
