@@ -9,17 +9,18 @@ import type { FusedPass } from "../data/design.js";
  *
  *     minimize_b  ½‖ỹ − X̃b‖² + Σ_j pen_j(b_j),   pen_j = λα·pf_j|b| + λ(1−α)pf_j/2·b² + box,
  *
- * warm-started from the previous λ (Friedman, Hastie & Tibshirani 2010). Each λ uses the
- * sequential strong rule to pick the coordinates to cycle (|g_j| > α(2λ − λ_prev)pf_j), cycles the
- * active set until it converges, and ends only when a full pass over the strong set changes
- * nothing and no discarded coordinate violates its KKT condition |g_j| ≤ λα·pf_j
- * (Tibshirani et al. 2012, §7). Convergence: max_j xv_j·Δb_j² < thr over one pass, as glmnet.
+ * warm-started from the previous λ (Friedman, Hastie & Tibshirani 2010). A λ is done when a pass
+ * changes no coordinate by xv_j·Δb_j² ≥ thr (glmnet's rule) and no other coordinate violates its
+ * KKT condition |g_j| ≤ λα·pf_j. Active sets are cycled to convergence between full passes, with
+ * Anderson extrapolation (Bertrand & Massias 2021). Two solvers:
+ * - "covariance": full passes over the sequential strong set (|g_j| > α(2λ − λ_prev)pf_j,
+ *   Tibshirani et al. 2012); g is kept exact for every feature through Gram columns x̃_kᵀx̃_j,
+ *   computed once when feature j first becomes non-zero, so the KKT check is free. Best when n ≫ p.
+ * - "naive": a residual is kept and g_j is one dot product; full passes cover a working set seeded
+ *   by the strong rule and grown by the worst KKT violators, and a safe bound skips most of the
+ *   KKT dot products. Best when p ≫ n.
  *
- * `g_j = x̃_jᵀ(ỹ − X̃b)` is the negative gradient of the loss. Two ways to keep it:
- * - "covariance": g is kept exact for every feature through Gram columns x̃_kᵀx̃_j, computed once
- *   when feature j first becomes non-zero; an update costs O(p) (O(|active|) in the inner loop).
- *   Best when n ≫ p.
- * - "naive": a residual is kept; an update costs O(n) and g_j is one dot product. Best when p ≫ n.
+ * `g_j = x̃_jᵀ(ỹ − X̃b)` is the negative gradient of the loss.
  */
 export interface CdSetup {
   design: Design;
@@ -75,7 +76,6 @@ abstract class CdBase implements CdSolver {
   readonly fresh: Uint8Array;
   passes = 0;
   protected readonly p: number;
-  protected readonly strong: Uint8Array;
   /** Position of each feature in `active`, or −1. */
   protected readonly pos: Int32Array;
   protected active: Int32Array;
@@ -95,7 +95,6 @@ abstract class CdBase implements CdSolver {
     this.g = state ? state.g : new Float64Array(p);
     this.g0 = new Float64Array(p);
     this.fresh = new Uint8Array(p).fill(1);
-    this.strong = new Uint8Array(p);
     this.pos = new Int32Array(p).fill(-1);
     this.active = new Int32Array(Math.min(p, 64));
     let yy = 0;
@@ -121,16 +120,6 @@ abstract class CdBase implements CdSolver {
     this.pos[k] = this.nActive;
     this.active[this.nActive++] = k;
     return true;
-  }
-
-  /** Marks strong-rule survivors; unpenalized features are always strong. */
-  protected screen(threshold: number, infinite: boolean): void {
-    const { include, pf } = this.s;
-    const g = this.g;
-    for (let k = 0; k < this.p; k++) {
-      if (this.strong[k] || !include[k]) continue;
-      if (pf[k] === 0 || (!infinite && Math.abs(g[k]) > threshold * pf[k])) this.strong[k] = 1;
-    }
   }
 
   /** Σ pen_j over the active set at coefficients v[l] (l-th active feature), clipped to the box. */
@@ -172,6 +161,8 @@ export class CovarianceCd extends CdBase {
   /** Features whose Gram entry must still be computed when a new column is formed. */
   private readonly needGram: Uint8Array;
   private readonly startB: Float64Array;
+  /** Features the strong rule (or a KKT violation) has admitted to the full passes. */
+  private readonly strong: Uint8Array;
   /**
    * Compact copies of the active set for the inner loop (index l = position in `active`), laid
    * out in `heap` as [g | b | xv | κ | μ | lo | hi] (na each) then the na×na Gram block, so that a
@@ -198,12 +189,23 @@ export class CovarianceCd extends CdBase {
     this.gram = new Float64Array(p * this.active.length);
     this.needGram = Uint8Array.from(s.include);
     this.startB = new Float64Array(p);
+    this.strong = new Uint8Array(p);
     this.heap = createHeap(8 * Math.min(p, 64));
     this.kernel = passKernel(this.heap);
     this.cG0 = new Float64Array(p);
     this.cExt = new Float64Array(p);
     this.cGExt = new Float64Array(p);
     this.inactive = new Int32Array(p);
+  }
+
+  /** Marks strong-rule survivors; unpenalized features are always strong. */
+  private screen(threshold: number, infinite: boolean): void {
+    const { include, pf } = this.s;
+    const g = this.g;
+    for (let k = 0; k < this.p; k++) {
+      if (this.strong[k] || !include[k]) continue;
+      if (pf[k] === 0 || (!infinite && Math.abs(g[k]) > threshold * pf[k])) this.strong[k] = 1;
+    }
   }
 
   /** Lays the compact arrays for `na` coordinates out in the heap, growing it when needed. */
