@@ -93,6 +93,7 @@ export function elasticNetPath(
     yTilde,
     thr: o.thresh * nullDeviance,
     maxPasses: o.maxPasses,
+    newton: o.newton,
     pMax: o.pMax,
   };
   const cd: CdSolver = o.type === "covariance" ? new CovarianceCd(setup) : new NaiveCd(setup);

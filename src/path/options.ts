@@ -41,6 +41,12 @@ export interface ElasticNetOptions {
   type?: "auto" | "covariance" | "naive";
   /** End the path early when the deviance ratio stalls or exceeds 0.999. Default true. */
   earlyStop?: boolean;
+  /**
+   * Covariance solver: converge each active set by active-set Newton steps (exact on the active
+   * set, to rounding), with coordinate descent only to let features enter. Default true; false
+   * uses coordinate descent with Anderson extrapolation alone.
+   */
+  newton?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -61,6 +67,7 @@ export interface ResolvedOptions {
   maxPasses: number;
   type: "covariance" | "naive";
   earlyStop: boolean;
+  newton: boolean;
 }
 
 function perFeature(
@@ -193,5 +200,6 @@ export function resolveOptions(o: ElasticNetOptions, n: number, p: number): Reso
     maxPasses,
     type: type === "auto" ? (p < 500 ? "covariance" : "naive") : type,
     earlyStop: o.earlyStop ?? true,
+    newton: o.newton ?? true,
   };
 }

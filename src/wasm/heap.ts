@@ -52,7 +52,7 @@ interface Kernels {
     ab: number,
     dem: number,
   ): number;
-  cpass(st: number, na: number): number;
+  cpass(st: number, na: number, cap: number): number;
 }
 
 /** Heap offsets (f64 elements) of the per-feature arrays a fused pass reads and writes. */
@@ -72,10 +72,11 @@ export interface PassState {
 export interface PassKernel {
   readonly i32: Int32Array;
   /**
-   * A covariance-update pass over a compact active set laid out from f64 offset `st`: seven
-   * arrays of length na (g, b, xv, κ, μ, lo, hi), then the na×na Gram block (kernels.wat cpass).
+   * A covariance-update pass over a compact active set of na coordinates laid out from f64
+   * offset `st`: seven arrays of length cap ≥ na (g, b, xv, κ, μ, lo, hi), then the cap×cap Gram
+   * block with rows cap apart (kernels.wat cpass).
    */
-  cpass(st: number, na: number): number;
+  cpass(st: number, na: number, cap: number): number;
   pass(
     list: number,
     count: number,
@@ -140,8 +141,8 @@ class WasmHeap implements Heap, PassKernel {
       dem,
     );
   }
-  cpass(st: number, na: number): number {
-    return this.k.cpass(st << 3, na);
+  cpass(st: number, na: number, cap: number): number {
+    return this.k.cpass(st << 3, na, cap);
   }
   release(): void {
     if (pool.length >= POOL_SIZE) pool.shift();

@@ -96,16 +96,17 @@
         (br $each)))
     (local.get $dlx))
 
-  ;; cpass(st, na) -> max xv·Δb²
+  ;; cpass(st, na, cap) -> max xv·Δb²
   ;; One coordinate-descent pass over a compact active set of na coordinates with exact
   ;; gradients kept through its Gram block (covariance updates). From byte offset st, seven f64
-  ;; arrays of length na — g, b, xv, kappa, mu, lo, hi — then the na×na Gram block G (row l is
-  ;; coordinate l's column): b_l ← clip(S(g_l + xv_l b_l, κ_l) / (xv_l + μ_l), lo_l, hi_l),
-  ;; g ← g − Δb_l·G[l, :]. The same arithmetic as enetProx1d and axpy.
-  (func (export "cpass") (param $st i32) (param $na i32) (result f64)
+  ;; arrays of length cap ≥ na — g, b, xv, kappa, mu, lo, hi — then the cap×cap Gram block G
+  ;; (row l is coordinate l's column; rows cap apart):
+  ;; b_l ← clip(S(g_l + xv_l b_l, κ_l) / (xv_l + μ_l), lo_l, hi_l), g ← g − Δb_l·G[l, :].
+  ;; The same arithmetic as enetProx1d and axpy.
+  (func (export "cpass") (param $st i32) (param $na i32) (param $cap i32) (result f64)
     (local $w i32) (local $l i32) (local $off i32) (local $bk f64) (local $xvk f64) (local $u f64)
     (local $v f64) (local $nb f64) (local $d f64) (local $dlx f64) (local $gram i32)
-    (local.set $w (i32.shl (local.get $na) (i32.const 3)))
+    (local.set $w (i32.shl (local.get $cap) (i32.const 3)))
     (local.set $gram (i32.add (local.get $st) (i32.mul (local.get $w) (i32.const 7))))
     (local.set $l (i32.const 0))
     (block $done

@@ -49,25 +49,33 @@ describe("the fused WebAssembly pass", () => {
 });
 
 describe("the compact covariance pass (kernels.wat cpass)", () => {
-  it("gives the same path, bit for bit, as its plain-JS twin (ρ = 0.9, α = 0.7, limits)", async () => {
-    const { CovarianceCd } = await import("../../src/solver/gaussianCd.js");
-    const { m, y } = data(400, 40, 0.9, 8);
-    const opts = { alpha: 0.7, type: "covariance" as const, lowerLimits: -0.5, upperLimits: 0.8 };
-    const wasm = elasticNetPath(m, y, opts);
-    const proto = CovarianceCd.prototype as unknown as { layout(na: number): void };
-    const layout = proto.layout;
-    proto.layout = function (this: { kernel: unknown }, na: number) {
-      layout.call(this, na);
-      this.kernel = null;
-    };
-    try {
-      const plain = elasticNetPath(m, y, opts);
-      assert.ok(plain.passes > 100);
-      for (let k = 0; k < wasm.lambda.length; k++) {
-        assert.deepEqual(Array.from(wasm.beta[k].value), Array.from(plain.beta[k].value));
+  for (const newton of [false, true]) {
+    it(`gives the same path, bit for bit, as its plain-JS twin (ρ = 0.9, α = 0.7, limits, ${newton ? "Newton steps" : "coordinate descent only"})`, async () => {
+      const { CovarianceCd } = await import("../../src/solver/gaussianCd.js");
+      const { m, y } = data(400, 40, 0.9, 8);
+      const opts = {
+        alpha: 0.7,
+        type: "covariance" as const,
+        lowerLimits: -0.5,
+        upperLimits: 0.8,
+        newton,
+      };
+      const wasm = elasticNetPath(m, y, opts);
+      const proto = CovarianceCd.prototype as unknown as { layout(na: number): void };
+      const layout = proto.layout;
+      proto.layout = function (this: { kernel: unknown }, na: number) {
+        layout.call(this, na);
+        this.kernel = null;
+      };
+      try {
+        const plain = elasticNetPath(m, y, opts);
+        assert.ok(plain.passes > (newton ? 20 : 100));
+        for (let k = 0; k < wasm.lambda.length; k++) {
+          assert.deepEqual(Array.from(wasm.beta[k].value), Array.from(plain.beta[k].value));
+        }
+      } finally {
+        proto.layout = layout;
       }
-    } finally {
-      proto.layout = layout;
-    }
-  });
+    });
+  }
 });
