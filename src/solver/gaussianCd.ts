@@ -1,9 +1,8 @@
 import type { Design } from "../data/design.js";
 import { enetProx1d, enetValue } from "../penalty/elasticNet.js";
 import { Anderson } from "./anderson.js";
-import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
 import type { FusedPass } from "../data/design.js";
-import { UpdatableCholesky } from "../linalg/updatableCholesky.js";
+import { CompactActiveSet } from "./compactActiveSet.js";
 
 /**
  * Cyclic coordinate descent for the standardized Gaussian elastic net at one λ,
@@ -166,34 +165,9 @@ export class CovarianceCd extends CdBase {
   private readonly startB: Float64Array;
   /** Features the strong rule (or a KKT violation) has admitted to the full passes. */
   private readonly strong: Uint8Array;
-  /**
-   * Compact copies of the active set for the inner loop (index l = position in `active`), laid
-   * out in `heap` as [g | b | xv | κ | μ | lo | hi] (na each) then the na×na Gram block, so that a
-   * whole pass is one kernel call (kernels.wat cpass) where WebAssembly is available.
-   */
-  private heap: Heap;
-  private kernel: PassKernel | null;
-  private cG: Float64Array = new Float64Array(0);
-  private cB: Float64Array = new Float64Array(0);
-  private cXv: Float64Array = new Float64Array(0);
-  private cKap: Float64Array = new Float64Array(0);
-  private cMu: Float64Array = new Float64Array(0);
-  private cLo: Float64Array = new Float64Array(0);
-  private cHi: Float64Array = new Float64Array(0);
-  private cGram: Float64Array = new Float64Array(0);
-  /** Capacity of the compact arrays and row stride of the compact Gram block. */
-  private ccap = 0;
-  /** Compact Gram rows filled so far. */
-  private gramFilled = 0;
-  private readonly cG0: Float64Array;
-  private readonly cExt: Float64Array;
-  private readonly cGExt: Float64Array;
+  /** The active set in compact form, where inner loops run. */
+  private readonly compact: CompactActiveSet;
   private readonly inactive: Int32Array;
-  /** Factor of G_FF + diag μ_F for the Newton steps, over compact indices, and each one's row. */
-  private readonly chol: UpdatableCholesky;
-  private readonly inFactor: Int32Array;
-  /** λ(1−α) the factor was formed with. */
-  private factorDem = NaN;
 
   constructor(s: CdSetup) {
     super(s);
@@ -202,15 +176,8 @@ export class CovarianceCd extends CdBase {
     this.needGram = Uint8Array.from(s.include);
     this.startB = new Float64Array(p);
     this.strong = new Uint8Array(p);
-    this.heap = createHeap(8 * Math.min(p, 64));
-    this.kernel = passKernel(this.heap);
-    this.layout(0);
-    this.cG0 = new Float64Array(p);
-    this.cExt = new Float64Array(p);
-    this.cGExt = new Float64Array(p);
+    this.compact = new CompactActiveSet(p, s.thr);
     this.inactive = new Int32Array(p);
-    this.chol = new UpdatableCholesky(Math.min(p, 64));
-    this.inFactor = new Int32Array(p).fill(-1);
   }
 
   /** Marks strong-rule survivors; unpenalized features are always strong. */
@@ -221,76 +188,6 @@ export class CovarianceCd extends CdBase {
       if (this.strong[k] || !include[k]) continue;
       if (pf[k] === 0 || (!infinite && Math.abs(g[k]) > threshold * pf[k])) this.strong[k] = 1;
     }
-  }
-
-  /**
-   * Makes room for `na` compact coordinates: the heap holds seven arrays of length `ccap` and the
-   * ccap×ccap Gram block (rows ccap apart), which persists across calls — compact index l is
-   * position l of the append-only active list — and is copied when the capacity doubles.
-   */
-  private layout(na: number): void {
-    if (na > this.ccap) {
-      const cap = Math.min(this.p, Math.max(2 * this.ccap, na, 16));
-      const need = 7 * cap + cap * cap;
-      const old = this.ccap > 0 ? this.cGram : null;
-      const oldCap = this.ccap;
-      const heap = this.heap.f64.length >= need ? this.heap : createHeap(need);
-      const f = heap.f64;
-      const gram = f.subarray(7 * cap, 7 * cap + cap * cap);
-      if (old) {
-        // Copy the filled rows before the old heap goes back to the pool (or is overwritten).
-        const rows = new Float64Array(this.gramFilled * oldCap);
-        rows.set(old.subarray(0, this.gramFilled * oldCap));
-        for (let l = 0; l < this.gramFilled; l++)
-          gram.set(rows.subarray(l * oldCap, l * oldCap + this.gramFilled), l * cap);
-      }
-      if (heap !== this.heap) {
-        this.heap.release();
-        this.heap = heap;
-      }
-      this.kernel = passKernel(this.heap);
-      this.ccap = cap;
-      this.cG = f.subarray(0, cap);
-      this.cB = f.subarray(cap, 2 * cap);
-      this.cXv = f.subarray(2 * cap, 3 * cap);
-      this.cKap = f.subarray(3 * cap, 4 * cap);
-      this.cMu = f.subarray(4 * cap, 5 * cap);
-      this.cLo = f.subarray(5 * cap, 6 * cap);
-      this.cHi = f.subarray(6 * cap, 7 * cap);
-      this.cGram = gram;
-    }
-    // Gram rows (and, by symmetry, columns) of coordinates that joined since the last call.
-    const { gram, active: act, cGram } = this;
-    const p = this.p;
-    const cap = this.ccap;
-    for (let l = this.gramFilled; l < na; l++) {
-      const off = l * p;
-      for (let m = 0; m < na; m++) {
-        const v = gram[off + act[m]];
-        cGram[l * cap + m] = v;
-        cGram[m * cap + l] = v;
-      }
-    }
-    this.gramFilled = na;
-  }
-
-  /** One pass over the compact active set (plain-JS twin of kernels.wat cpass). */
-  private compactPass(na: number): number {
-    const cap = this.ccap;
-    if (this.kernel) return this.kernel.cpass(0, na, cap);
-    const { cB, cG, cXv, cKap, cMu, cLo, cHi } = this;
-    let dlx = 0;
-    for (let l = 0; l < na; l++) {
-      const bk = cB[l];
-      const nb = enetProx1d(cG[l] + cXv[l] * bk, cXv[l], cKap[l], cMu[l], cLo[l], cHi[l]);
-      if (nb === bk) continue;
-      const d = nb - bk;
-      cB[l] = nb;
-      const t = cXv[l] * d * d;
-      if (t > dlx) dlx = t;
-      this.heap.axpy(7 * cap + l * cap, 0, d, na);
-    }
-    return dlx;
   }
 
   /** Adds feature k, forming its Gram column; entries of earlier active features are copied. */
@@ -380,56 +277,43 @@ export class CovarianceCd extends CdBase {
   }
 
   /**
-   * Brings the active set to convergence on compact copies (contiguous g_A, b_A and the |A|×|A|
-   * Gram block) — by active-set Newton steps where they apply, else by cycling coordinate descent
-   * with Anderson extrapolation — then updates g on the inactive features in one sweep.
-   * Returns true when the pass limit was hit.
+   * Brings the active set to convergence in compact form (CompactActiveSet: Newton steps where
+   * they apply, else coordinate descent with Anderson extrapolation), then updates g on the
+   * inactive features in one sweep. Returns true when the pass limit was hit.
    */
   private innerLoop(ab: number, dem: number, limit: number): boolean {
-    const na = this.loadCompact(ab, dem);
-    let hitLimit = false;
-    const newton = this.s.newton ? this.newtonLoop(na, dem, limit) : "fallback";
-    if (newton === "limit") hitLimit = true;
-    else if (newton === "fallback") hitLimit = this.cdLoop(na, limit);
-    this.storeCompact(na);
-    return hitLimit;
-  }
-
-  /** Copies the active set's state into the compact arrays; returns its size. */
-  private loadCompact(ab: number, dem: number): number {
     const { pf, lower, upper } = this.s;
     const xv = this.s.design.xv;
-    const { b, g, g0, active: act, startB, cG0 } = this;
+    const { b, g, g0, gram, active: act, startB, compact: c } = this;
+    const p = this.p;
     const na = this.nActive;
-    this.layout(na);
-    const { cB, cG, cXv, cKap, cMu, cLo, cHi } = this;
+    c.grow(na, (l, out) => {
+      const off = l * p;
+      for (let m = 0; m < na; m++) out[m] = gram[off + act[m]];
+    });
     for (let l = 0; l < na; l++) {
       const k = act[l];
-      cB[l] = startB[l] = b[k];
-      cG[l] = g[k];
-      cG0[l] = g0[k];
-      cXv[l] = xv[k];
-      cKap[l] = pf[k] * ab;
-      cMu[l] = pf[k] * dem;
-      cLo[l] = lower[k];
-      cHi[l] = upper[k];
+      c.b[l] = startB[l] = b[k];
+      c.g[l] = g[k];
+      c.g0[l] = g0[k];
+      c.xv[l] = xv[k];
+      c.kappa[l] = pf[k] * ab;
+      c.mu[l] = pf[k] * dem;
+      c.lo[l] = lower[k];
+      c.hi[l] = upper[k];
     }
-    return na;
-  }
-
-  /** Writes the compact state back and brings g up to date on the inactive features. */
-  private storeCompact(na: number): void {
-    const { b, g, gram, active: act, startB, cB, cG } = this;
-    const p = this.p;
+    c.passes = this.passes;
+    const hitLimit = c.converge(na, dem, limit, this.s.newton);
+    this.passes = c.passes;
     for (let l = 0; l < na; l++) {
-      b[act[l]] = cB[l];
-      g[act[l]] = cG[l];
+      b[act[l]] = c.b[l];
+      g[act[l]] = c.g[l];
     }
     const inactive = this.inactive;
     let ni = 0;
     for (let j = 0; j < p; j++) if (this.pos[j] < 0) inactive[ni++] = j;
     for (let l = 0; l < na; l++) {
-      const d = cB[l] - startB[l];
+      const d = c.b[l] - startB[l];
       if (d === 0) continue;
       const off = l * p;
       for (let t = 0; t < ni; t++) {
@@ -437,177 +321,11 @@ export class CovarianceCd extends CdBase {
         g[j] -= d * gram[off + j];
       }
     }
-  }
-
-  /** Cycles coordinate descent over the compact active set with Anderson extrapolation. */
-  private cdLoop(na: number, limit: number): boolean {
-    const thr = this.s.thr;
-    const cB = this.cB;
-    this.anderson.reset(na);
-    let skip = 0;
-    let backoff = 1;
-    for (;;) {
-      this.passes++;
-      const dlx = this.compactPass(na);
-      // glmnet's pass rule alone can stop right after an extrapolation while coordinates would
-      // still move (seen: 1e-6 above glmnet's objective on 1000×100, ρ = 0.5); g_A is exact
-      // here, so also require that no coordinate would move by xv·Δ² ≥ thr from where it is.
-      if (dlx < thr && this.compactSettled(na)) return false;
-      if (this.passes > limit) return true;
-      if (this.anderson.pushCompact(cB)) {
-        // Back off after a rejected extrapolation, as in the naive solver.
-        if (skip > 0) {
-          skip--;
-          this.anderson.reset(na);
-        } else if (this.tryExtrapolated(na)) backoff = 1;
-        else {
-          skip = backoff;
-          backoff *= 2;
-        }
-      }
-    }
-  }
-
-  /** True when compact coordinate l is non-zero and strictly inside its box. */
-  private isFree(l: number): boolean {
-    const v = this.cB[l];
-    return v !== 0 && v > this.cLo[l] && v < this.cHi[l];
-  }
-
-  /**
-   * Active-set Newton iterations on the compact active set. With the free coordinates F (non-zero,
-   * strictly inside the box) and their signs σ fixed, the objective is a quadratic whose minimizer
-   * solves (G_FF + diag μ_F) b_F = X̃_Fᵀỹ − κ_F∘σ_F − G_F,B b_B (B: coordinates at a bound). One
-   * step moves b_F towards that point, stopping at the first coordinate that would cross zero or
-   * its bound (which then leaves F); a coordinate-descent pass follows, letting coordinates enter.
-   * When F stays the same across a pass that moves nothing by xv·Δ² ≥ thr, b is the exact optimum
-   * of the active problem (to rounding) — where plain coordinate descent on correlated features
-   * needs hundreds of passes. G_FF + diag μ_F is kept factored across iterations and λ
-   * (UpdatableCholesky; refactored when μ changes with λ, i.e. α < 1). The step is the primal
-   * active-set method for quadratic programs (Nocedal & Wright, Numerical Optimization, §16.5),
-   * as used for the lasso by Osborne, Presnell & Turlach (2000).
-   * Returns "fallback" when G_FF is numerically singular or F keeps changing.
-   */
-  private newtonLoop(na: number, dem: number, limit: number): "done" | "fallback" | "limit" {
-    const thr = this.s.thr;
-    const { cB, cG, cG0, cKap, cMu, cLo, cHi, cGram, chol, inFactor } = this;
-    const cap = this.ccap;
-    if (dem !== this.factorDem) {
-      chol.reset();
-      inFactor.fill(-1);
-      this.factorDem = dem;
-    }
-    const col = this.cExt;
-    const rhs = this.cGExt;
-    const maxIter = 20 + 2 * na;
-    let lastDlx = Infinity;
-    for (let iter = 0; iter < maxIter; iter++) {
-      // Bring the factor in line with F: drop coordinates that left it, add those that joined.
-      let changes = 0;
-      for (let pos = chol.k - 1; pos >= 0; pos--) {
-        const l = chol.order[pos];
-        if (l < na && this.isFree(l)) continue;
-        chol.remove(pos);
-        inFactor[l] = -1;
-        changes++;
-      }
-      for (let pos = 0; pos < chol.k; pos++) inFactor[chol.order[pos]] = pos;
-      for (let l = 0; l < na; l++) {
-        if (inFactor[l] >= 0 || !this.isFree(l)) continue;
-        for (let pos = 0; pos < chol.k; pos++) col[pos] = cGram[chol.order[pos] * cap + l];
-        if (!chol.add(l, col, cGram[l * cap + l] + cMu[l])) return "fallback";
-        inFactor[l] = chol.k - 1;
-        changes++;
-      }
-      if (changes === 0 && lastDlx < thr) return "done";
-      const k = chol.k;
-      // Newton direction: (G_FF + diag μ_F) δ = g_F − κ_F∘σ_F − μ_F∘b_F, the negative gradient of
-      // the fixed-sign quadratic at b; the Newton point is b_F + δ.
-      for (let pos = 0; pos < k; pos++) {
-        const l = chol.order[pos];
-        rhs[pos] = cG[l] - (cB[l] > 0 ? cKap[l] : -cKap[l]) - cMu[l] * cB[l];
-      }
-      chol.solve(rhs);
-      for (let pos = 0; pos < k; pos++) rhs[pos] += cB[chol.order[pos]];
-      // Longest step towards the Newton point that keeps every sign and bound.
-      let t = 1;
-      let block = -1;
-      let blockAt = 0;
-      for (let pos = 0; pos < k; pos++) {
-        const l = chol.order[pos];
-        const old = cB[l];
-        const nw = rhs[pos];
-        let edge = NaN;
-        if (old > 0 ? nw <= 0 : nw >= 0) edge = 0;
-        else if (nw > cHi[l]) edge = cHi[l];
-        else if (nw < cLo[l]) edge = cLo[l];
-        if (edge !== edge) continue;
-        const tl = (edge - old) / (nw - old);
-        if (tl < t) {
-          t = tl;
-          block = l;
-          blockAt = edge;
-        }
-      }
-      for (let pos = 0; pos < k; pos++) {
-        const l = chol.order[pos];
-        const d = l === block ? blockAt - cB[l] : t * (rhs[pos] - cB[l]);
-        if (d === 0) continue;
-        cB[l] += d;
-        if (l === block) cB[l] = blockAt;
-        this.heap.axpy(7 * cap + l * cap, 0, d, na);
-      }
-      // g_A drifts from X̃_Aᵀỹ − G b by rounding in the axpy updates; refresh it exactly
-      // (G is symmetric: row m of the block is column m).
-      for (let m = 0; m < na; m++) cG[m] = cG0[m] - this.heap.dot(7 * cap + m * cap, cap, na);
-      this.passes++;
-      lastDlx = this.compactPass(na);
-      if (this.passes > limit) return "limit";
-    }
-    return "fallback";
-  }
-
-  /** True when no compact active coordinate would move by xv·Δ² ≥ thr if updated now. */
-  private compactSettled(na: number): boolean {
-    const { cB, cG, cXv, cKap, cMu, cLo, cHi } = this;
-    const thr = this.s.thr;
-    for (let l = 0; l < na; l++) {
-      const d = enetProx1d(cG[l] + cXv[l] * cB[l], cXv[l], cKap[l], cMu[l], cLo[l], cHi[l]) - cB[l];
-      if (cXv[l] * d * d >= thr) return false;
-    }
-    return true;
-  }
-
-  /**
-   * Accepts the Anderson-extrapolated active coefficients (clipped to the box) if they lower
-   * F(b) = −bᵀX̃ᵀỹ + ½bᵀGb + pen(b); g_A = X̃_Aᵀỹ − G_AA b_A is then refreshed exactly.
-   */
-  private tryExtrapolated(na: number): boolean {
-    const { cB, cG, cG0, cKap, cMu, cLo, cHi, cGram, cExt } = this;
-    const cap = this.ccap;
-    if (!this.anderson.extrapolate(cExt)) return false;
-    let fCur = 0;
-    let fExt = 0;
-    for (let l = 0; l < na; l++) {
-      const v = cExt[l];
-      cExt[l] = v < cLo[l] ? cLo[l] : v > cHi[l] ? cHi[l] : v;
-      fCur += -0.5 * cB[l] * (cG0[l] + cG[l]) + enetValue(cB[l], cKap[l], cMu[l]);
-    }
-    const cGExt = this.cGExt;
-    for (let m = 0; m < na; m++) {
-      let h = 0;
-      for (let l = 0; l < na; l++) h += cGram[m * cap + l] * cExt[l];
-      cGExt[m] = cG0[m] - h;
-      fExt += -0.5 * cExt[m] * (cG0[m] + cGExt[m]) + enetValue(cExt[m], cKap[m], cMu[m]);
-    }
-    if (!(fExt < fCur)) return false;
-    cB.set(cExt.subarray(0, na));
-    cG.set(cGExt.subarray(0, na));
-    return true;
+    return hitLimit;
   }
 
   override release(): void {
-    this.heap.release();
+    this.compact.release();
     super.release();
   }
 
