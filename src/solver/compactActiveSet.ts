@@ -17,8 +17,9 @@ import { Anderson } from "./anderson.js";
  * between active columns.
  *
  * Layout: one heap holds seven arrays of length `cap` — g, b, xv, κ, μ, lo, hi — then the cap×cap
- * Gram block with rows cap apart, so that a whole coordinate-descent pass is one kernel call
- * (kernels.wat cpass) where WebAssembly is available. The Gram block persists across calls and λ
+ * Gram block with rows cap apart, then g0, so that a whole coordinate-descent pass (kernels.wat
+ * cpass) and the exact gradient g = g0 − G b (gresid) are one kernel call each where WebAssembly
+ * is available. The Gram block persists across calls and λ
  * and is copied only when the capacity doubles.
  */
 export class CompactActiveSet {
@@ -30,8 +31,8 @@ export class CompactActiveSet {
   lo: Float64Array = new Float64Array(0);
   hi: Float64Array = new Float64Array(0);
   gram: Float64Array = new Float64Array(0);
-  /** X̃_Aᵀỹ for the compact coordinates. */
-  g0 = new Float64Array(0);
+  /** X̃_Aᵀỹ for the compact coordinates (in the heap, right after the Gram block). */
+  g0: Float64Array = new Float64Array(0);
   /** Row stride of `gram` and length of the arrays. */
   cap = 0;
   /** Compact Gram rows filled so far. */
@@ -66,7 +67,7 @@ export class CompactActiveSet {
   grow(na: number, row: (l: number, out: Float64Array) => void): void {
     if (na > this.cap) {
       const cap = Math.min(this.maxCap, Math.max(2 * this.cap, na, 16));
-      const need = 7 * cap + cap * cap;
+      const need = 8 * cap + cap * cap;
       const oldCap = this.cap;
       const rows = this.gram.slice(0, this.filled * oldCap);
       const heap = this.heap.f64.length >= need ? this.heap : createHeap(need);
@@ -88,8 +89,7 @@ export class CompactActiveSet {
       this.lo = f.subarray(5 * cap, 6 * cap);
       this.hi = f.subarray(6 * cap, 7 * cap);
       this.gram = gram;
-      const g0 = new Float64Array(cap);
-      g0.set(this.g0);
+      const g0 = f.subarray(7 * cap + cap * cap, 8 * cap + cap * cap);
       this.g0 = g0;
       this.ext = new Float64Array(cap);
       this.gExt = new Float64Array(cap);
@@ -137,6 +137,15 @@ export class CompactActiveSet {
       this.heap.axpy(7 * cap + l * cap, 0, d, na);
     }
     return dlx;
+  }
+
+  /** g = X̃ᵀỹ − G b, exactly (plain-JS twin of kernels.wat gresid). */
+  private gradient(na: number): void {
+    const cap = this.cap;
+    if (this.kernel) return this.kernel.gresid(0, na, cap);
+    const { g, g0 } = this;
+    // G is symmetric: row m of the block is column m.
+    for (let m = 0; m < na; m++) g[m] = g0[m] - this.heap.dot(7 * cap + m * cap, cap, na);
   }
 
   /** Cycles coordinate descent with Anderson extrapolation; true when the pass limit was hit. */
@@ -223,7 +232,7 @@ export class CompactActiveSet {
    * Returns "fallback" when G_FF is numerically singular or F keeps changing.
    */
   private newtonLoop(na: number, dem: number, limit: number): "done" | "fallback" | "limit" {
-    const { b, g, g0, kappa, mu, lo, hi, gram, chol, inFactor, cap } = this;
+    const { b, g, kappa, mu, lo, hi, gram, chol, inFactor, cap } = this;
     if (dem !== this.factorDem) {
       chol.reset();
       inFactor.fill(-1);
@@ -289,8 +298,7 @@ export class CompactActiveSet {
         if (d === 0) continue;
         b[l] = l === block ? blockAt : b[l] + d;
       }
-      // g = X̃ᵀỹ − G b, exactly (G is symmetric: row m of the block is column m).
-      for (let m = 0; m < na; m++) g[m] = g0[m] - this.heap.dot(7 * cap + m * cap, cap, na);
+      this.gradient(na);
       lastDlx = this.pass(na);
       if (this.passes > limit) return "limit";
     }

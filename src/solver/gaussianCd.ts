@@ -354,6 +354,12 @@ export class NaiveCd extends CdBase {
   private readonly score: Float64Array;
   /** Whole passes in one kernel call, when the design offers it. */
   private readonly fusedPass: FusedPass | null;
+  /** The active set in compact form, for Newton steps. */
+  private readonly compact: CompactActiveSet;
+  /** 1 for features whose compact Gram row exists; scratch for one Gram column; b at load. */
+  private readonly activeMask: Uint8Array;
+  private readonly gramScratch: Float64Array;
+  private readonly startB: Float64Array;
 
   constructor(s: CdSetup) {
     const fused = s.design.fused(s.pf, s.lower, s.upper);
@@ -368,6 +374,10 @@ export class NaiveCd extends CdBase {
     this.ws = new Int32Array(this.p);
     this.cand = new Int32Array(this.p);
     this.score = new Float64Array(this.p);
+    this.compact = new CompactActiveSet(this.p, s.thr);
+    this.activeMask = new Uint8Array(this.p);
+    this.gramScratch = new Float64Array(this.p);
+    this.startB = new Float64Array(this.p);
   }
 
   private addWs(k: number): void {
@@ -476,9 +486,15 @@ export class NaiveCd extends CdBase {
     const limit = this.passes + maxPasses;
     let activeConverged = false;
     const fused = this.fusedPass;
+    const newton = this.s.newton && !infinite;
+    if (newton && this.nActive > 0) {
+      if (this.newtonInner(ab, dem, limit)) return "maxPasses";
+      activeConverged = true;
+    }
     for (;;) {
       this.passes++;
       let dlx = 0;
+      const before = this.nActive;
       if (fused) {
         const list = fused.lists;
         let count = 0;
@@ -507,11 +523,18 @@ export class NaiveCd extends CdBase {
         if (t2 > dlx) dlx = t2;
         design.update(k, d);
       }
-      if (dlx < thr) {
+      // With Newton steps the active set is solved exactly: a feature entering sends it back
+      // there (after the first, only features outside the active set are revisited).
+      if (dlx < thr && !(newton && this.nActive > before)) {
         if (!this.kktCheck(ab, infinite)) return "ok";
         continue;
       }
       if (this.passes > limit) return "maxPasses";
+      if (newton) {
+        if (this.newtonInner(ab, dem, limit)) return "maxPasses";
+        activeConverged = true;
+        continue;
+      }
       const na = this.nActive;
       const act = this.active;
       if (fused) fused.lists.set(act.subarray(0, na), this.p);
@@ -558,6 +581,56 @@ export class NaiveCd extends CdBase {
       }
       activeConverged = true;
     }
+  }
+
+  /**
+   * Solves the active problem in compact form (CompactActiveSet: Newton steps, else coordinate
+   * descent on the active Gram block), then moves the residual by the change in b. Gram rows of
+   * newly active features come from dot products with the other active columns.
+   * Returns true when the pass limit was hit.
+   */
+  private newtonInner(ab: number, dem: number, limit: number): boolean {
+    const { pf, lower, upper, design } = this.s;
+    const xv = design.xv;
+    const { b, g, g0, active: act, fresh } = this;
+    const na = this.nActive;
+    const c = this.compact;
+    const mask = this.activeMask;
+    const col = this.gramScratch;
+    for (let l = c.filled; l < na; l++) mask[act[l]] = 1;
+    c.grow(na, (l, out) => {
+      design.gramColumn(act[l], mask, col, 0);
+      for (let m = 0; m < na; m++) out[m] = col[act[m]];
+    });
+    const startB = this.startB;
+    for (let l = 0; l < na; l++) {
+      const k = act[l];
+      c.b[l] = startB[l] = b[k];
+      c.g[l] = design.gradient(k);
+      c.g0[l] = g0[k];
+      c.xv[l] = xv[k];
+      c.kappa[l] = pf[k] * ab;
+      c.mu[l] = pf[k] * dem;
+      c.lo[l] = lower[k];
+      c.hi[l] = upper[k];
+    }
+    c.passes = this.passes;
+    const hitLimit = c.converge(na, dem, limit, true);
+    this.passes = c.passes;
+    for (let l = 0; l < na; l++) {
+      const k = act[l];
+      const d = c.b[l] - startB[l];
+      if (d !== 0) design.update(k, d);
+      b[k] = c.b[l];
+      g[k] = c.g[l];
+      fresh[k] = 1;
+    }
+    return hitLimit;
+  }
+
+  override release(): void {
+    this.compact.release();
+    super.release();
   }
 
   /** Moves the residual to the extrapolated point and keeps it only if ½‖r‖² + pen decreases. */

@@ -53,6 +53,7 @@ interface Kernels {
     dem: number,
   ): number;
   cpass(st: number, na: number, cap: number): number;
+  gresid(st: number, na: number, cap: number): void;
 }
 
 /** Heap offsets (f64 elements) of the per-feature arrays a fused pass reads and writes. */
@@ -77,6 +78,11 @@ export interface PassKernel {
    * block with rows cap apart (kernels.wat cpass).
    */
   cpass(st: number, na: number, cap: number): number;
+  /**
+   * g ← g0 − G b over the same layout as cpass, with g0 (length cap) right after the Gram block
+   * (kernels.wat gresid).
+   */
+  gresid(st: number, na: number, cap: number): void;
   pass(
     list: number,
     count: number,
@@ -143,6 +149,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   cpass(st: number, na: number, cap: number): number {
     return this.k.cpass(st << 3, na, cap);
+  }
+  gresid(st: number, na: number, cap: number): void {
+    this.k.gresid(st << 3, na, cap);
   }
   release(): void {
     if (pool.length >= POOL_SIZE) pool.shift();

@@ -139,4 +139,23 @@
         (local.set $l (i32.add (local.get $l) (i32.const 1)))
         (br $each)))
     (local.get $dlx))
+
+  ;; gresid(st, na, cap): g[m] ← g0[m] − Σ_l G[m, l]·b[l] for m < na, over the compact layout of
+  ;; cpass (g at st, b one array later, the cap×cap Gram block after seven arrays) with g0 right
+  ;; after the Gram block: the exact gradient of the active problem, one dot kernel per row.
+  (func (export "gresid") (param $st i32) (param $na i32) (param $cap i32)
+    (local $w i32) (local $row i32) (local $g0 i32) (local $m i32)
+    (local.set $w (i32.shl (local.get $cap) (i32.const 3)))
+    (local.set $row (i32.add (local.get $st) (i32.mul (local.get $w) (i32.const 7))))
+    (local.set $g0 (i32.add (local.get $row) (i32.mul (local.get $w) (local.get $cap))))
+    (local.set $m (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $m) (local.get $na)))
+        (f64.store (i32.add (local.get $st) (i32.shl (local.get $m) (i32.const 3)))
+          (f64.sub (f64.load (i32.add (local.get $g0) (i32.shl (local.get $m) (i32.const 3))))
+            (call $dot (local.get $row) (i32.add (local.get $st) (local.get $w)) (local.get $na))))
+        (local.set $row (i32.add (local.get $row) (local.get $w)))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $each))))
 )

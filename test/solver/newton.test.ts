@@ -17,7 +17,7 @@ function data(n: number, p: number, rho: number, seed: number) {
   return { m: denseMatrix(n, p, x), y };
 }
 
-describe("active-set Newton steps in the covariance solver", () => {
+describe("active-set Newton steps", () => {
   const cases: [string, ElasticNetOptions][] = [
     ["lasso", {}],
     ["elastic net α = 0.4", { alpha: 0.4 }],
@@ -25,27 +25,28 @@ describe("active-set Newton steps in the covariance solver", () => {
     ["non-negative", { lowerLimits: 0 }],
     ["unpenalized features", { penaltyFactor: [0, 0, ...new Array<number>(38).fill(1)] }],
   ];
-  for (const [name, opts] of cases) {
-    it(`reach the optimum that coordinate descent approaches, and certify it (${name}, ρ = 0.9)`, () => {
-      const { m, y } = data(300, 40, 0.9, 11);
-      const cd = elasticNetPath(m, y, {
-        ...opts,
-        type: "covariance",
-        newton: false,
-        thresh: 1e-12,
+  for (const type of ["covariance", "naive"] as const) {
+    for (const [name, opts] of cases) {
+      it(`reach the optimum that coordinate descent approaches, and certify it (${type}, ${name}, ρ = 0.9)`, () => {
+        const { m, y } = type === "covariance" ? data(300, 40, 0.9, 11) : data(60, 40, 0.9, 12);
+        const base = { ...opts, type };
+        const cd = elasticNetPath(m, y, { ...base, newton: false, thresh: 1e-12 });
+        const nt = elasticNetPath(m, y, { ...base, lambda: cd.lambda });
+        assert.equal(nt.lambda.length, cd.lambda.length);
+        for (let k = 0; k < cd.lambda.length; k++) {
+          const rel = (nt.objective[k] - cd.objective[k]) / cd.objective[k];
+          assert.ok(rel < 1e-12, `λ #${k}: Newton objective above CD's by ${rel}`);
+          // Exact on the active set: the KKT violation is rounding, far below CD's.
+          assert.ok(nt.kktMax[k] < 1e-12, `λ #${k}: KKT violation ${nt.kktMax[k]}`);
+          if (!Number.isNaN(nt.dualityGap[k]))
+            assert.ok(
+              nt.dualityGap[k] < 1e-11 * nt.objective[k],
+              `λ #${k}: gap ${nt.dualityGap[k]}`,
+            );
+        }
+        assert.ok(nt.passes <= cd.passes, `${nt.passes} passes vs ${cd.passes}`);
       });
-      const nt = elasticNetPath(m, y, { ...opts, type: "covariance", lambda: cd.lambda });
-      assert.equal(nt.lambda.length, cd.lambda.length);
-      for (let k = 0; k < cd.lambda.length; k++) {
-        const rel = (nt.objective[k] - cd.objective[k]) / cd.objective[k];
-        assert.ok(rel < 1e-12, `λ #${k}: Newton objective above CD's by ${rel}`);
-        // Exact on the active set: the KKT violation is rounding, far below CD's.
-        assert.ok(nt.kktMax[k] < 1e-12, `λ #${k}: KKT violation ${nt.kktMax[k]}`);
-        if (!Number.isNaN(nt.dualityGap[k]))
-          assert.ok(nt.dualityGap[k] < 1e-11 * nt.objective[k], `λ #${k}: gap ${nt.dualityGap[k]}`);
-      }
-      assert.ok(nt.passes <= cd.passes, `${nt.passes} passes vs ${cd.passes}`);
-    });
+    }
   }
 
   it("fall back to coordinate descent when the active Gram block is singular (duplicate columns)", () => {
