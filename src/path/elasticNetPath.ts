@@ -117,6 +117,7 @@ export function elasticNetPath(
   let fdev = FDEV;
   for (let j = 0; j < p; j++) if (o.lowerLimits[j] === 0 || o.upperLimits[j] === 0) fdev = 0;
   let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
+  const nz = new Int32Array(p);
   for (let m = 0; m < L; m++) {
     const lam = lambdas[m];
     const status = cd.solve(lam, lambdaPrev);
@@ -129,8 +130,15 @@ export function elasticNetPath(
     }
     lambdaPrev = lam;
     const rss = cd.rss();
+    // The non-zeros, in increasing feature order: all lie in the solver's ever-active list.
+    let nnz = 0;
+    for (let t = 0; t < cd.everActive; t++) {
+      const j = cd.activeList[t];
+      if (cd.b[j] !== 0) nz[nnz++] = j;
+    }
+    nz.subarray(0, nnz).sort();
     let yTr = nullDeviance; // ỹᵀr = ỹᵀỹ − bᵀX̃ᵀỹ
-    for (let j = 0; j < p; j++) if (cd.b[j] !== 0) yTr -= cd.b[j] * cd.g0[j];
+    for (let t = 0; t < nnz; t++) yTr -= cd.b[nz[t]] * cd.g0[nz[t]];
     const cert = certificate(
       cd.b,
       cd.g,
@@ -144,16 +152,13 @@ export function elasticNetPath(
       o.alpha,
       cd.fresh,
     );
-    let nnz = 0;
-    for (let j = 0; j < p; j++) if (cd.b[j] !== 0) nnz++;
-    const index = new Int32Array(nnz);
+    const index = nz.slice(0, nnz);
     const value = new Float64Array(nnz);
     let a0 = ym;
-    for (let j = 0, t = 0; j < p; j++) {
-      if (cd.b[j] === 0) continue;
+    for (let t = 0; t < nnz; t++) {
+      const j = index[t];
       const beta = cd.b[j] / design.scale[j];
-      index[t] = j;
-      value[t++] = beta;
+      value[t] = beta;
       a0 -= beta * design.center[j];
     }
     const dev = 1 - rss / nullDeviance;

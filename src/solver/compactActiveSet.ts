@@ -239,7 +239,6 @@ export class CompactActiveSet {
       this.factorDem = dem;
     }
     const col = this.ext;
-    const rhs = this.gExt;
     const maxIter = 20 + 2 * na;
     let lastDlx = Infinity;
     let lastFull = false;
@@ -263,13 +262,14 @@ export class CompactActiveSet {
       }
       if (changes === 0 && lastFull && lastDlx < this.thr) return "done";
       const k = chol.k;
+      const rhs = chol.rhs;
       // Newton direction: (G_FF + diag μ_F) δ = g_F − κ_F∘σ_F − μ_F∘b_F, the negative gradient of
       // the fixed-sign quadratic at b; the Newton point is b_F + δ.
       for (let pos = 0; pos < k; pos++) {
         const l = chol.order[pos];
         rhs[pos] = g[l] - (b[l] > 0 ? kappa[l] : -kappa[l]) - mu[l] * b[l];
       }
-      chol.solve(rhs);
+      chol.solveRhs();
       for (let pos = 0; pos < k; pos++) rhs[pos] += b[chol.order[pos]];
       // Longest step towards the Newton point that keeps every sign and bound.
       let t = 1;
@@ -307,5 +307,6 @@ export class CompactActiveSet {
 
   release(): void {
     this.heap.release();
+    this.chol.release();
   }
 }

@@ -57,6 +57,8 @@ export interface CdSolver {
   readonly g0: Float64Array;
   /** Number of features that have ever been non-zero. */
   readonly everActive: number;
+  /** Those features, in the order they became non-zero (every non-zero b_j is among them). */
+  readonly activeList: Int32Array;
   /** Total passes over coordinates so far. */
   passes: number;
   /**
@@ -109,6 +111,10 @@ abstract class CdBase implements CdSolver {
 
   get everActive(): number {
     return this.nActive;
+  }
+
+  get activeList(): Int32Array {
+    return this.active;
   }
 
   /** Adds feature k to the active list; false when that exceeds pMax. */

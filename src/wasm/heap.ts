@@ -54,6 +54,8 @@ interface Kernels {
   ): number;
   cpass(st: number, na: number, cap: number): number;
   gresid(st: number, na: number, cap: number): void;
+  fsub(l: number, v: number, k: number, cap: number): void;
+  bsub(l: number, v: number, k: number, cap: number): void;
 }
 
 /** Heap offsets (f64 elements) of the per-feature arrays a fused pass reads and writes. */
@@ -83,6 +85,10 @@ export interface PassKernel {
    * (kernels.wat gresid).
    */
   gresid(st: number, na: number, cap: number): void;
+  /** v ← L⁻¹v, L lower triangular k×k at offset l, rows cap apart (kernels.wat fsub). */
+  fsub(l: number, v: number, k: number, cap: number): void;
+  /** v ← L⁻ᵀv for the same L (kernels.wat bsub). */
+  bsub(l: number, v: number, k: number, cap: number): void;
   pass(
     list: number,
     count: number,
@@ -152,6 +158,12 @@ class WasmHeap implements Heap, PassKernel {
   }
   gresid(st: number, na: number, cap: number): void {
     this.k.gresid(st << 3, na, cap);
+  }
+  fsub(l: number, v: number, k: number, cap: number): void {
+    this.k.fsub(l << 3, v << 3, k, cap);
+  }
+  bsub(l: number, v: number, k: number, cap: number): void {
+    this.k.bsub(l << 3, v << 3, k, cap);
   }
   release(): void {
     if (pool.length >= POOL_SIZE) pool.shift();

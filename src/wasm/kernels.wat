@@ -158,4 +158,42 @@
         (local.set $row (i32.add (local.get $row) (local.get $w)))
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br $each))))
+
+  ;; fsub(l, v, k, cap): forward substitution v ← L⁻¹v for the k×k lower-triangular L stored
+  ;; row-major with rows cap apart: v[r] ← (v[r] − L[r, :r]·v[:r]) / L[r, r], r = 0 … k−1.
+  (func (export "fsub") (param $l i32) (param $v i32) (param $k i32) (param $cap i32)
+    (local $w i32) (local $r i32) (local $row i32) (local $at i32)
+    (local.set $w (i32.shl (local.get $cap) (i32.const 3)))
+    (local.set $r (i32.const 0))
+    (local.set $row (local.get $l))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $r) (local.get $k)))
+        (local.set $at (i32.add (local.get $v) (i32.shl (local.get $r) (i32.const 3))))
+        (f64.store (local.get $at)
+          (f64.div
+            (f64.sub (f64.load (local.get $at))
+              (call $dot (local.get $row) (local.get $v) (local.get $r)))
+            (f64.load (i32.add (local.get $row) (i32.shl (local.get $r) (i32.const 3))))))
+        (local.set $row (i32.add (local.get $row) (local.get $w)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each))))
+
+  ;; bsub(l, v, k, cap): back substitution v ← L⁻ᵀv for the same L, row by row:
+  ;; v[r] ← v[r] / L[r, r], then v[:r] −= v[r]·L[r, :r], r = k−1 … 0.
+  (func (export "bsub") (param $l i32) (param $v i32) (param $k i32) (param $cap i32)
+    (local $w i32) (local $r i32) (local $row i32) (local $at i32) (local $x f64)
+    (local.set $w (i32.shl (local.get $cap) (i32.const 3)))
+    (local.set $r (local.get $k))
+    (block $done
+      (loop $each
+        (br_if $done (i32.eqz (local.get $r)))
+        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+        (local.set $row (i32.add (local.get $l) (i32.mul (local.get $r) (local.get $w))))
+        (local.set $at (i32.add (local.get $v) (i32.shl (local.get $r) (i32.const 3))))
+        (local.set $x (f64.div (f64.load (local.get $at))
+          (f64.load (i32.add (local.get $row) (i32.shl (local.get $r) (i32.const 3))))))
+        (f64.store (local.get $at) (local.get $x))
+        (call $axpy (local.get $row) (local.get $v) (local.get $x) (local.get $r))
+        (br $each))))
 )
