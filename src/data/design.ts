@@ -48,7 +48,7 @@ export interface Design {
 
 /**
  * Solver state living in a design's heap. `b` and `g` are the solver's coefficient and gradient
- * arrays; `lists` holds two lists of feature indices, at [0, p) and [p, 2p).
+ * arrays; `lists` holds three lists of feature indices, at [0, p), [p, 2p) and [2p, 3p).
  */
 export interface FusedPass {
   readonly b: Float64Array;
@@ -59,6 +59,8 @@ export interface FusedPass {
    * with κ = ab·pf_k, μ = dem·pf_k and the box), r ← r − Δb_k·x̃_k. Returns max xv_k·Δb_k².
    */
   pass(start: number, count: number, ab: number, dem: number): number;
+  /** g_k ← x̃_kᵀr for the features in lists[start .. start+count). */
+  gradients(start: number, count: number): void;
 }
 
 /** Weighted column moments; a column with zero variance gets scale 0 and is excluded. */
@@ -137,8 +139,8 @@ export class DenseDesign implements Design {
     this.scale = mo.scale;
     this.xv = new Float64Array(p);
     this.rOff = n * p;
-    // [X̃ (n·p) | r (n) | b, g, xv, pf, lo, hi (p each) | two i32 feature lists (2p, in p slots)]
-    this.heap = createHeap(n * p + n + 7 * p, kernels);
+    // [X̃ (n·p) | r (n) | b, g, xv, pf, lo, hi (p each) | three i32 feature lists (in 2p slots)]
+    this.heap = createHeap(n * p + n + 8 * p, kernels);
     const xs = this.heap.f64;
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) v[i] = Math.sqrt(w[i]);
@@ -182,9 +184,10 @@ export class DenseDesign implements Design {
     return {
       b: f64.subarray(st.b, st.b + p),
       g: f64.subarray(st.g, st.g + p),
-      lists: kernel.i32.subarray(listStart, listStart + 2 * p),
+      lists: kernel.i32.subarray(listStart, listStart + 3 * p),
       pass: (start, count, ab, dem) =>
         kernel.pass(listStart + start, count, 0, n, rOff, st, ab, dem),
+      gradients: (start, count) => kernel.grads(listStart + start, count, 0, n, rOff, st.g),
     };
   }
 

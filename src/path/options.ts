@@ -107,7 +107,8 @@ export function resolveOptions(o: ElasticNetOptions, n: number, p: number): Reso
     check(o.lambda.length > 0, "lambda", "must hold at least one value");
     for (let k = 0; k < o.lambda.length; k++) {
       const l = o.lambda[k];
-      check(Number.isFinite(l) && l >= 0, "lambda", `values must be finite and ≥ 0, got ${l}`);
+      if (!(Number.isFinite(l) && l >= 0))
+        check(false, "lambda", `values must be finite and ≥ 0, got ${l}`);
     }
     lambda = Float64Array.from(o.lambda).sort().reverse();
   }
@@ -131,13 +132,14 @@ export function resolveOptions(o: ElasticNetOptions, n: number, p: number): Reso
   const include = new Uint8Array(p).fill(1);
   const pf = perFeature(o.penaltyFactor, p, 1, "penaltyFactor");
   for (let j = 0; j < p; j++) {
-    check(!Number.isNaN(pf[j]) && pf[j] >= 0, "penaltyFactor", `values must be ≥ 0, got ${pf[j]}`);
+    if (!(pf[j] >= 0)) check(false, "penaltyFactor", `values must be ≥ 0, got ${pf[j]}`);
     if (pf[j] === Infinity) include[j] = 0;
   }
   if (o.exclude !== undefined) {
     for (let k = 0; k < o.exclude.length; k++) {
       const j = o.exclude[k];
-      check(Number.isInteger(j) && j >= 0 && j < p, "exclude", `index ${j} is not in [0, ${p})`);
+      if (!(Number.isInteger(j) && j >= 0 && j < p))
+        check(false, "exclude", `index ${j} is not in [0, ${p})`);
       include[j] = 0;
     }
   }
@@ -153,16 +155,11 @@ export function resolveOptions(o: ElasticNetOptions, n: number, p: number): Reso
   const lowerLimits = perFeature(o.lowerLimits, p, -Infinity, "lowerLimits");
   const upperLimits = perFeature(o.upperLimits, p, Infinity, "upperLimits");
   for (let j = 0; j < p; j++) {
-    check(
-      lowerLimits[j] <= 0,
-      "lowerLimits",
-      `must be ≤ 0, got ${lowerLimits[j]} for feature ${j}`,
-    );
-    check(
-      upperLimits[j] >= 0,
-      "upperLimits",
-      `must be ≥ 0, got ${upperLimits[j]} for feature ${j}`,
-    );
+    // Messages are built only on failure: this loop runs over every feature.
+    if (!(lowerLimits[j] <= 0))
+      check(false, "lowerLimits", `must be ≤ 0, got ${lowerLimits[j]} for feature ${j}`);
+    if (!(upperLimits[j] >= 0))
+      check(false, "upperLimits", `must be ≥ 0, got ${upperLimits[j]} for feature ${j}`);
   }
   const dfMax = o.dfMax ?? p + 1;
   check(

@@ -362,6 +362,8 @@ export class NaiveCd extends CdBase {
   private readonly fusedPass: FusedPass | null;
   /** The active set in compact form, for Newton steps. */
   private readonly compact: CompactActiveSet;
+  /** Features whose gradients a KKT check computes (in the fused heap where there is one). */
+  private readonly gradList: Int32Array;
   /** 1 for features whose compact Gram row exists; scratch for one Gram column; b at load. */
   private readonly activeMask: Uint8Array;
   private readonly gramScratch: Float64Array;
@@ -381,6 +383,7 @@ export class NaiveCd extends CdBase {
     this.cand = new Int32Array(this.p);
     this.score = new Float64Array(this.p);
     this.compact = new CompactActiveSet(this.p, s.thr);
+    this.gradList = fused ? fused.lists.subarray(2 * this.p, 3 * this.p) : new Int32Array(this.p);
     this.activeMask = new Uint8Array(this.p);
     this.gramScratch = new Float64Array(this.p);
     this.startB = new Float64Array(this.p);
@@ -423,7 +426,8 @@ export class NaiveCd extends CdBase {
     const { include, pf, design } = this.s;
     const { g, gRef, norm, inWs, fresh, cand, score } = this;
     const delta = Math.sqrt(design.residualDistanceSq(this.rRef));
-    let violators = 0;
+    const list = this.gradList;
+    let count = 0;
     let computed = 0;
     let outside = 0;
     for (let k = 0; k < this.p; k++) {
@@ -437,9 +441,14 @@ export class NaiveCd extends CdBase {
         }
         computed++;
       }
-      const gk = design.gradient(k);
-      g[k] = gk;
+      list[count++] = k;
+    }
+    this.gradients(count);
+    let violators = 0;
+    for (let t = 0; t < count; t++) {
+      const k = list[t];
       fresh[k] = 1;
+      const gk = g[k];
       if (!inWs[k] && !infinite && Math.abs(gk) > ab * pf[k]) {
         cand[violators] = k;
         score[k] = Math.abs(gk) / (ab * pf[k]);
@@ -447,17 +456,24 @@ export class NaiveCd extends CdBase {
       }
     }
     if (computed > 0.5 * outside) {
-      for (let k = 0; k < this.p; k++) {
-        if (include[k] && !fresh[k]) {
-          g[k] = design.gradient(k);
-          fresh[k] = 1;
-        }
-      }
+      count = 0;
+      for (let k = 0; k < this.p; k++) if (include[k] && !fresh[k]) list[count++] = k;
+      this.gradients(count);
+      for (let t = 0; t < count; t++) fresh[list[t]] = 1;
       design.residualInto(this.rRef);
       gRef.set(g);
     }
     if (violators > 0) this.addBest(violators, this.room());
     return violators > 0;
+  }
+
+  /** g_k ← x̃_kᵀr for the features in gradList[0..count): one kernel call where available. */
+  private gradients(count: number): void {
+    const fused = this.fusedPass;
+    if (fused) return fused.gradients(2 * this.p, count);
+    const { design } = this.s;
+    const { g, gradList: list } = this;
+    for (let t = 0; t < count; t++) g[list[t]] = design.gradient(list[t]);
   }
 
   /**

@@ -54,6 +54,7 @@ interface Kernels {
   ): number;
   cpass(st: number, na: number, cap: number): number;
   gresid(st: number, na: number, cap: number): void;
+  grads(list: number, count: number, base: number, n: number, r: number, g: number): number;
   fsub(l: number, v: number, k: number, cap: number): void;
   bsub(l: number, v: number, k: number, cap: number): void;
 }
@@ -85,6 +86,11 @@ export interface PassKernel {
    * (kernels.wat gresid).
    */
   gresid(st: number, na: number, cap: number): void;
+  /**
+   * g[k] ← x_kᵀr for the features in i32 list[0..count), columns n apart from f64 offset base
+   * (kernels.wat grads).
+   */
+  grads(list: number, count: number, base: number, n: number, r: number, g: number): void;
   /** v ← L⁻¹v, L lower triangular k×k at offset l, rows cap apart (kernels.wat fsub). */
   fsub(l: number, v: number, k: number, cap: number): void;
   /** v ← L⁻ᵀv for the same L (kernels.wat bsub). */
@@ -158,6 +164,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   gresid(st: number, na: number, cap: number): void {
     this.k.gresid(st << 3, na, cap);
+  }
+  grads(list: number, count: number, base: number, n: number, r: number, g: number): void {
+    this.k.grads(list << 2, count, base << 3, n, r << 3, g << 3);
   }
   fsub(l: number, v: number, k: number, cap: number): void {
     this.k.fsub(l << 3, v << 3, k, cap);

@@ -196,4 +196,21 @@
         (f64.store (local.get $at) (local.get $x))
         (call $axpy (local.get $row) (local.get $v) (local.get $x) (local.get $r))
         (br $each))))
+
+  ;; grads(list, count, base, n, r, g): g[k] ← x_kᵀr for the features list[0..count) (i32), with
+  ;; columns at base + k·n·8: the gradients of a KKT check in one call.
+  (func (export "grads") (param $list i32) (param $count i32) (param $base i32) (param $n i32)
+    (param $r i32) (param $g i32)
+    (local $end i32) (local $k i32) (local $w i32)
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+    (local.set $w (i32.shl (local.get $n) (i32.const 3)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
+        (local.set $k (i32.load (local.get $list)))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $k) (i32.const 3)))
+          (call $dot (i32.add (local.get $base) (i32.mul (local.get $k) (local.get $w)))
+            (local.get $r) (local.get $n)))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (br $each))))
 )
