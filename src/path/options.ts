@@ -30,9 +30,9 @@ export interface ElasticNetOptions {
   pMax?: number;
   /**
    * Convergence threshold: a λ is done when a full pass changes no coordinate by more than
-   * xv_j·Δb_j² ≥ thresh × null deviance (glmnet's `thresh` and rule). Default 1e-9, tighter than
-   * glmnet's 1e-7: on correlated data (diabetes) glmnet's default leaves its objective up to 1e-5
-   * above the optimum, while 1e-9 keeps ours at or below glmnet's at a small cost in time.
+   * xv_j·Δb_j² ≥ thresh × null deviance (glmnet's `thresh` and rule). Default 1e-9 (glmnet's is
+   * 1e-7). With Newton steps (the default) active sets are solved exactly and this only governs
+   * the full passes over candidates; with `newton: false` it sets the accuracy.
    */
   thresh?: number;
   /** Largest number of passes over the data for each λ. Default 100000. */

@@ -11,8 +11,9 @@ import { CompactActiveSet } from "./compactActiveSet.js";
  *
  * warm-started from the previous λ (Friedman, Hastie & Tibshirani 2010). A λ is done when a pass
  * changes no coordinate by xv_j·Δb_j² ≥ thr (glmnet's rule) and no other coordinate violates its
- * KKT condition |g_j| ≤ λα·pf_j. Active sets are cycled to convergence between full passes, with
- * Anderson extrapolation (Bertrand & Massias 2021). Two solvers:
+ * KKT condition |g_j| ≤ λα·pf_j. Between full passes the active set is solved in compact form
+ * (CompactActiveSet): exactly, by active-set Newton steps, or by coordinate descent with Anderson
+ * extrapolation (Bertrand & Massias 2021) where those do not apply. Two solvers:
  * - "covariance": full passes over the sequential strong set (|g_j| > α(2λ − λ_prev)pf_j,
  *   Tibshirani et al. 2012); g is kept exact for every feature through Gram columns x̃_kᵀx̃_j,
  *   computed once when feature j first becomes non-zero, so the KKT check is free. Best when n ≫ p.
@@ -155,6 +156,34 @@ abstract class CdBase implements CdSolver {
     return true;
   }
 
+  /**
+   * Copies b, X̃ᵀỹ, xv, the penalty weights and the box of the active features into `c` (and b
+   * into `startB`); the caller supplies g, which each solver knows its own way.
+   */
+  protected loadCompact(c: CompactActiveSet, ab: number, dem: number, startB: Float64Array): void {
+    const { pf, lower, upper } = this.s;
+    const xv = this.s.design.xv;
+    const { b, g0, active: act } = this;
+    for (let l = 0; l < this.nActive; l++) {
+      const k = act[l];
+      c.b[l] = startB[l] = b[k];
+      c.g0[l] = g0[k];
+      c.xv[l] = xv[k];
+      c.kappa[l] = pf[k] * ab;
+      c.mu[l] = pf[k] * dem;
+      c.lo[l] = lower[k];
+      c.hi[l] = upper[k];
+    }
+  }
+
+  /** Converges the compact active problem, counting its passes; true at the pass limit. */
+  protected converge(c: CompactActiveSet, dem: number, limit: number, newton: boolean): boolean {
+    c.passes = this.passes;
+    const hitLimit = c.converge(this.nActive, dem, limit, newton);
+    this.passes = c.passes;
+    return hitLimit;
+  }
+
   release(): void {
     this.s.design.release();
   }
@@ -288,29 +317,16 @@ export class CovarianceCd extends CdBase {
    * inactive features in one sweep. Returns true when the pass limit was hit.
    */
   private innerLoop(ab: number, dem: number, limit: number): boolean {
-    const { pf, lower, upper } = this.s;
-    const xv = this.s.design.xv;
-    const { b, g, g0, gram, active: act, startB, compact: c } = this;
+    const { b, g, gram, active: act, startB, compact: c } = this;
     const p = this.p;
     const na = this.nActive;
     c.grow(na, (l, out) => {
       const off = l * p;
       for (let m = 0; m < na; m++) out[m] = gram[off + act[m]];
     });
-    for (let l = 0; l < na; l++) {
-      const k = act[l];
-      c.b[l] = startB[l] = b[k];
-      c.g[l] = g[k];
-      c.g0[l] = g0[k];
-      c.xv[l] = xv[k];
-      c.kappa[l] = pf[k] * ab;
-      c.mu[l] = pf[k] * dem;
-      c.lo[l] = lower[k];
-      c.hi[l] = upper[k];
-    }
-    c.passes = this.passes;
-    const hitLimit = c.converge(na, dem, limit, this.s.newton);
-    this.passes = c.passes;
+    this.loadCompact(c, ab, dem, startB);
+    for (let l = 0; l < na; l++) c.g[l] = g[act[l]];
+    const hitLimit = this.converge(c, dem, limit, this.s.newton);
     for (let l = 0; l < na; l++) {
       b[act[l]] = c.b[l];
       g[act[l]] = c.g[l];
@@ -612,9 +628,8 @@ export class NaiveCd extends CdBase {
    * Returns true when the pass limit was hit.
    */
   private newtonInner(ab: number, dem: number, limit: number): boolean {
-    const { pf, lower, upper, design } = this.s;
-    const xv = design.xv;
-    const { b, g, g0, active: act, fresh } = this;
+    const { design } = this.s;
+    const { b, g, active: act, fresh } = this;
     const na = this.nActive;
     const c = this.compact;
     const mask = this.activeMask;
@@ -625,20 +640,9 @@ export class NaiveCd extends CdBase {
       for (let m = 0; m < na; m++) out[m] = col[act[m]];
     });
     const startB = this.startB;
-    for (let l = 0; l < na; l++) {
-      const k = act[l];
-      c.b[l] = startB[l] = b[k];
-      c.g[l] = design.gradient(k);
-      c.g0[l] = g0[k];
-      c.xv[l] = xv[k];
-      c.kappa[l] = pf[k] * ab;
-      c.mu[l] = pf[k] * dem;
-      c.lo[l] = lower[k];
-      c.hi[l] = upper[k];
-    }
-    c.passes = this.passes;
-    const hitLimit = c.converge(na, dem, limit, true);
-    this.passes = c.passes;
+    this.loadCompact(c, ab, dem, startB);
+    for (let l = 0; l < na; l++) c.g[l] = design.gradient(act[l]);
+    const hitLimit = this.converge(c, dem, limit, true);
     for (let l = 0; l < na; l++) {
       const k = act[l];
       const d = c.b[l] - startB[l];
