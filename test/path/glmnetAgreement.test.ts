@@ -55,7 +55,7 @@ function setup(c: GlmnetCase) {
 
 describe(`agreement with glmnet ${meta.glmnet} (fixtures/glmnet-gaussian.json)`, () => {
   for (const c of cases) {
-    it(`${c.name}: objective never above glmnet's by more than 1e-7 relative at glmnet's λ`, () => {
+    it(`${c.name}: objective never above glmnet's by more than 1e-7 relative at glmnet's λ`, (t) => {
       const { x, matrix, opts } = setup(c);
       const fit = elasticNetPath(matrix, c.y, { ...opts, lambda: c.lambda });
       assert.equal(fit.lambda.length, c.lambda.length);
@@ -85,7 +85,10 @@ describe(`agreement with glmnet ${meta.glmnet} (fixtures/glmnet-gaussian.json)`,
           `reported objective at λ #${k + 1}`,
         );
       }
+      t.diagnostic(`worst relative excess over glmnet: ${worst.toExponential(2)}`);
       assert.ok(worst <= 1e-7, `worst relative excess ${worst}`);
+      // Active sets are solved exactly (Newton steps): we are at or below glmnet up to rounding.
+      assert.ok(worst <= 1e-12, `worst relative excess ${worst} (not exact)`);
     });
 
     it(`${c.name}: box constraints hold and excluded features stay zero`, () => {
