@@ -3,6 +3,8 @@ export * from "./data/matrix.js";
 export { elasticNetPath } from "./path/elasticNetPath.js";
 export type { PathFit, SparseVector } from "./path/elasticNetPath.js";
 export type { ElasticNetOptions } from "./path/options.js";
+export { glmPath } from "./path/glmPath.js";
+export type { GlmOptions } from "./path/glmPath.js";
 export * from "./penalty/elasticNet.js";
 export { Random } from "./random.js";
 export { ridgePath } from "./path/ridgePath.js";

@@ -64,7 +64,7 @@ export interface FusedPass {
 }
 
 /** Weighted column moments; a column with zero variance gets scale 0 and is excluded. */
-function moments(
+export function moments(
   x: Matrix,
   w: Float64Array,
   intercept: boolean,

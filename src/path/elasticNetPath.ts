@@ -23,7 +23,7 @@ export interface SparseVector {
  * Coefficients are on the original scale of the features.
  */
 export interface PathFit {
-  family: "gaussian";
+  family: "gaussian" | "binomial" | "poisson";
   alpha: number;
   nObs: number;
   nFeatures: number;
@@ -47,7 +47,7 @@ export interface PathFit {
   scale: Float64Array;
   /** Coordinate passes over the whole path. */
   passes: number;
-  solver: "covariance" | "naive" | "ridge-eigen";
+  solver: "covariance" | "naive" | "ridge-eigen" | "irls";
   warnings: string[];
 }
 

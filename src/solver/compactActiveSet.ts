@@ -62,9 +62,10 @@ export class CompactActiveSet {
 
   /**
    * Makes room for `na` coordinates and fills the Gram rows of those that joined since the last
-   * call: `row(l, out)` writes G(l, m) into out[m] for m < na.
+   * call: `row(l, out, known)` writes G(l, m) into out[m] for m < known and for l ≤ m < na (the
+   * entries known ≤ m < l are already in place by symmetry).
    */
-  grow(na: number, row: (l: number, out: Float64Array) => void): void {
+  grow(na: number, row: (l: number, out: Float64Array, known: number) => void): void {
     if (na > this.cap) {
       const cap = Math.min(this.maxCap, Math.max(2 * this.cap, na, 16));
       const need = 8 * cap + cap * cap;
@@ -98,14 +99,27 @@ export class CompactActiveSet {
       this.inFactor = inFactor;
     }
     const { gram, cap, ext } = this;
-    for (let l = this.filled; l < na; l++) {
-      row(l, ext);
+    const known = this.filled;
+    for (let l = known; l < na; l++) {
+      row(l, ext, known);
       for (let m = 0; m < na; m++) {
+        if (m >= known && m < l) continue;
         gram[l * cap + m] = ext[m];
         gram[m * cap + l] = ext[m];
       }
     }
     if (na > this.filled) this.filled = na;
+  }
+
+  /**
+   * Forgets the Gram block and the factor, for a caller whose G changes between calls (the IRLS
+   * weights of a GLM change with every Newton step).
+   */
+  invalidate(): void {
+    this.filled = 0;
+    this.chol.reset();
+    this.inFactor.fill(-1);
+    this.factorDem = NaN;
   }
 
   /**

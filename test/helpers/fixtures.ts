@@ -13,7 +13,12 @@ export function readFixture<T>(name: string): T {
 
 /** The diabetes data, parsed independently of the library: column-major X and y. */
 export function diabetes(): { x: Float64Array; y: Float64Array; n: number; p: number } {
-  const rows = readFileSync(join(ROOT, "data", "diabetes.csv"), "utf8")
+  return dataset("diabetes");
+}
+
+/** An embedded dataset (data/NAME.csv), parsed independently of the library. */
+export function dataset(name: string): { x: Float64Array; y: Float64Array; n: number; p: number } {
+  const rows = readFileSync(join(ROOT, "data", `${name}.csv`), "utf8")
     .trim()
     .split("\n")
     .slice(1)
@@ -26,6 +31,8 @@ export function diabetes(): { x: Float64Array; y: Float64Array; n: number; p: nu
 }
 
 export interface ObjectiveSpec {
+  family?: "gaussian" | "binomial" | "poisson";
+  offset?: ArrayLike<number>;
   alpha: number;
   weights?: ArrayLike<number>;
   penaltyFactor?: ArrayLike<number>;
@@ -34,7 +41,8 @@ export interface ObjectiveSpec {
 
 /**
  * The documented objective, written out plainly (no library code):
- * ½ Σ ŵᵢ (yᵢ − β₀ − xᵢᵀβ)² + λ Σ pfⱼ (α|sⱼβⱼ| + (1−α)/2 (sⱼβⱼ)²), ŵ = w/Σw, pf rescaled to sum to p
+ * Σ ŵᵢ ℓ(yᵢ, β₀ + xᵢᵀβ + offsetᵢ) + λ Σ pfⱼ (α|sⱼβⱼ| + (1−α)/2 (sⱼβⱼ)²), ℓ the family's negative
+ * log-likelihood (Gaussian: ½(y − η)²), ŵ = w/Σw, pf rescaled to sum to p
  * with excluded (infinite) factors counted as 1, sⱼ the ŵ-weighted population sd or 1.
  */
 export function objective(
@@ -51,9 +59,16 @@ export function objective(
   const W = w.reduce((a, b) => a + b, 0);
   let loss = 0;
   for (let i = 0; i < n; i++) {
-    let eta = a0;
+    let eta = a0 + (spec.offset ? spec.offset[i] : 0);
     for (let j = 0; j < p; j++) eta += x[j * n + i] * beta[j];
-    loss += (w[i] / W) * (y[i] - eta) ** 2;
+    // Negative log-likelihoods (constants in y dropped); the Gaussian one is ½(y − η)².
+    const l =
+      spec.family === "binomial"
+        ? Math.log(1 + Math.exp(eta)) - y[i] * eta
+        : spec.family === "poisson"
+          ? Math.exp(eta) - y[i] * eta
+          : 0.5 * (y[i] - eta) ** 2;
+    loss += (w[i] / W) * l;
   }
   const pf = Array.from({ length: p }, (_, j) => {
     const f = spec.penaltyFactor ? spec.penaltyFactor[j] : 1;
@@ -73,7 +88,7 @@ export function objective(
     const b = s * beta[j];
     pen += ((pf[j] * p) / pfSum) * (spec.alpha * Math.abs(b) + ((1 - spec.alpha) / 2) * b * b);
   }
-  return 0.5 * loss + lambda * pen;
+  return loss + lambda * pen;
 }
 
 /** Expands a sparse coefficient vector to dense. */

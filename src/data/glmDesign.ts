@@ -1,0 +1,151 @@
+import type { Matrix } from "./matrix.js";
+import { moments } from "./design.js";
+
+interface SparseColumns {
+  colPtr: Int32Array;
+  rowIndex: Int32Array;
+  values: Float64Array;
+}
+
+/**
+ * The design of a GLM path, standardized once with the observation weights as glmnet does,
+ *
+ *     x̃_j = (x_j − c_j) / s_j,
+ *
+ * (c_j the weighted mean with an intercept, else 0; s_j the weighted population standard
+ * deviation when standardizing, else 1) and left unweighted: the IRLS weights change with every
+ * Newton step and enter the products below. Dense input is copied standardized; sparse (CSC)
+ * input is never densified — centering and scaling are applied inside each product.
+ * Constructing it clears `include[j]` for every constant column.
+ */
+export class GlmDesign {
+  readonly n: number;
+  readonly p: number;
+  readonly center: Float64Array;
+  readonly scale: Float64Array;
+  private readonly xs: Float64Array | null;
+  private readonly sp: SparseColumns | null = null;
+
+  constructor(
+    x: Matrix,
+    w: Float64Array,
+    intercept: boolean,
+    standardize: boolean,
+    include: Uint8Array,
+  ) {
+    const n = (this.n = x.nRows);
+    const p = (this.p = x.nCols);
+    const mo = moments(x, w, intercept, standardize, include);
+    this.center = mo.center;
+    this.scale = mo.scale;
+    if (x.kind === "dense") {
+      const xs = (this.xs = new Float64Array(n * p));
+      for (let j = 0; j < p; j++) {
+        if (!include[j]) continue;
+        const c = this.center[j];
+        const s = 1 / this.scale[j];
+        const off = j * n;
+        for (let i = 0; i < n; i++) xs[off + i] = (x.data[off + i] - c) * s;
+      }
+    } else {
+      this.xs = null;
+      this.sp = {
+        colPtr: Int32Array.from(x.colPtr),
+        rowIndex: Int32Array.from(x.rowIndex),
+        values: Float64Array.from(x.values),
+      };
+    }
+  }
+
+  /** Σᵢ vᵢ x̃_ij, given Σᵢ vᵢ as `sumV` (used by sparse columns for the centering). */
+  dot(j: number, v: Float64Array, sumV: number): number {
+    const xs = this.xs;
+    if (xs) {
+      const n = this.n;
+      const off = j * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += xs[off + i] * v[i];
+      return s;
+    }
+    const { colPtr, rowIndex, values } = this.sp as SparseColumns;
+    let s = 0;
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) s += values[k] * v[rowIndex[k]];
+    return (s - this.center[j] * sumV) / this.scale[j];
+  }
+
+  /** Σᵢ wᵢrᵢ x̃_ij, given Σᵢ wᵢrᵢ as `sumWr`. */
+  weightedDot(j: number, w: Float64Array, r: Float64Array, sumWr: number): number {
+    const xs = this.xs;
+    if (xs) {
+      const n = this.n;
+      const off = j * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += w[i] * r[i] * xs[off + i];
+      return s;
+    }
+    const { colPtr, rowIndex, values } = this.sp as SparseColumns;
+    let s = 0;
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+      const i = rowIndex[k];
+      s += w[i] * r[i] * values[k];
+    }
+    return (s - this.center[j] * sumWr) / this.scale[j];
+  }
+
+  /** Σᵢ wᵢ x̃_ij², given Σᵢ wᵢ as `sumW`. */
+  weightedSquare(j: number, w: Float64Array, sumW: number): number {
+    const xs = this.xs;
+    if (xs) {
+      const n = this.n;
+      const off = j * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += w[i] * xs[off + i] * xs[off + i];
+      return s;
+    }
+    const { colPtr, rowIndex, values } = this.sp as SparseColumns;
+    const c = this.center[j];
+    let sxx = 0;
+    let sx = 0;
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+      const wx = w[rowIndex[k]] * values[k];
+      sx += wx;
+      sxx += wx * values[k];
+    }
+    return (sxx - 2 * c * sx + c * c * sumW) / (this.scale[j] * this.scale[j]);
+  }
+
+  /** out[offset + i] = vᵢ·x̃_ij for every row i. */
+  scaledColumn(j: number, v: Float64Array, out: Float64Array, offset: number): void {
+    const xs = this.xs;
+    const n = this.n;
+    if (xs) {
+      const off = j * n;
+      for (let i = 0; i < n; i++) out[offset + i] = v[i] * xs[off + i];
+      return;
+    }
+    const { colPtr, rowIndex, values } = this.sp as SparseColumns;
+    const s = 1 / this.scale[j];
+    const shift = this.center[j] * s;
+    for (let i = 0; i < n; i++) out[offset + i] = -shift * v[i];
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+      const i = rowIndex[k];
+      out[offset + i] += v[i] * values[k] * s;
+    }
+  }
+
+  /** v ← v + d·x̃_j. */
+  axpy(j: number, d: number, v: Float64Array): void {
+    const xs = this.xs;
+    const n = this.n;
+    if (xs) {
+      const off = j * n;
+      for (let i = 0; i < n; i++) v[i] += d * xs[off + i];
+      return;
+    }
+    const { colPtr, rowIndex, values } = this.sp as SparseColumns;
+    const ds = d / this.scale[j];
+    const shift = ds * this.center[j];
+    if (shift !== 0) for (let i = 0; i < n; i++) v[i] -= shift;
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) v[rowIndex[k]] += ds * values[k];
+  }
+}
