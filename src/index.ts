@@ -12,3 +12,7 @@ export type { RidgeCv, RidgeFit, RidgeOptions } from "./path/ridgePath.js";
 export { symmetricEigen } from "./linalg/symmetricEigen.js";
 export { coefAt, predict } from "./path/predict.js";
 export type { PathCoefficients } from "./path/predict.js";
+export { cvPath } from "./cv/cvPath.js";
+export type { CvOptions, CvResult } from "./cv/cvPath.js";
+export type { Family, Measure } from "./cv/measures.js";
+export { randomFolds } from "./cv/folds.js";

@@ -125,3 +125,51 @@ export function matVec(x: Matrix, beta: ArrayLike<number>, out: Float64Array): F
   }
   return out;
 }
+
+/** The rows `rows` (0-based, in that order) of x, as a new matrix of the same kind. */
+export function subsetRows(x: Matrix, rows: ArrayLike<number>): Matrix {
+  const m = rows.length;
+  const p = x.nCols;
+  if (x.kind === "dense") {
+    const n = x.nRows;
+    const data = new Float64Array(m * p);
+    for (let j = 0; j < p; j++) {
+      const off = j * n;
+      const to = j * m;
+      for (let t = 0; t < m; t++) data[to + t] = x.data[off + rows[t]];
+    }
+    return { kind: "dense", nRows: m, nCols: p, data };
+  }
+  // Position of each kept row in the subset (−1: dropped); rows must be increasing for CSC order.
+  const where = new Int32Array(x.nRows).fill(-1);
+  for (let t = 0; t < m; t++) where[rows[t]] = t;
+  const colPtr = new Int32Array(p + 1);
+  let nnz = 0;
+  for (let j = 0; j < p; j++) {
+    for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) if (where[x.rowIndex[k]] >= 0) nnz++;
+    colPtr[j + 1] = nnz;
+  }
+  const rowIndex = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let t = 0;
+  for (let j = 0; j < p; j++) {
+    const start = t;
+    for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) {
+      const r = where[x.rowIndex[k]];
+      if (r < 0) continue;
+      rowIndex[t] = r;
+      values[t++] = x.values[k];
+    }
+    // Keep row indices increasing even if `rows` was not sorted.
+    if (t - start > 1) {
+      const order = Array.from({ length: t - start }, (_, q) => start + q).sort(
+        (a, b) => rowIndex[a] - rowIndex[b],
+      );
+      const ri = order.map((q) => rowIndex[q]);
+      const va = order.map((q) => values[q]);
+      rowIndex.set(ri, start);
+      values.set(va, start);
+    }
+  }
+  return { kind: "csc", nRows: m, nCols: p, colPtr, rowIndex, values };
+}

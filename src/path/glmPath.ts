@@ -158,10 +158,14 @@ export function glmPath(
     out.kktMax.push(kkt);
     if (o.lambda || !o.earlyStop || m + 1 < Math.min(MIN_POINTS, lambdas.length)) continue;
     if (index.length > o.dfMax) break;
-    const prev = m > 0 ? out.devRatio[m - 1] : 0;
-    // For these families glmnet's stall rule is on the absolute change of the deviance ratio
-    // (the Gaussian one is relative).
-    if (dev - prev < fdev || dev > DEV_MAX) break;
+    // glmnet 4.1's stall rules (glmnetpp elnet_path): binomial, the deviance ratio rose by less
+    // than fdev since the previous point; Poisson, by less than 10·fdev relative to itself over
+    // the last MIN_POINTS − 1 points.
+    const stalled =
+      family === "binomial"
+        ? dev - (m > 0 ? out.devRatio[m - 1] : 0) < fdev
+        : dev - out.devRatio[m - MIN_POINTS + 1] < 10 * fdev * dev;
+    if (stalled || dev > DEV_MAX) break;
   }
   cd.release();
   const L = out.lambda.length;

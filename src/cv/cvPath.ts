@@ -1,0 +1,257 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Matrix } from "../data/matrix.js";
+import { InputError } from "../errors.js";
+import type { PathFit } from "../path/elasticNetPath.js";
+import type { GlmOptions } from "../path/glmPath.js";
+import { Random } from "../random.js";
+import { fitFamily, foldPredictions } from "./foldJob.js";
+import { checkFolds, randomFolds } from "./folds.js";
+import {
+  checkMeasure,
+  defaultMeasure,
+  pointError,
+  weightedAuc,
+  type Family,
+  type Measure,
+} from "./measures.js";
+
+export interface CvOptions extends GlmOptions {
+  family?: Family;
+  /** Number of folds (default 10); ignored when `foldId` is given. */
+  nFolds?: number;
+  /** Fold of each row, 1-based (as glmnet's `foldid`). */
+  foldId?: ArrayLike<number>;
+  /** Error measure; default glmnet's: mse (Gaussian), deviance (binomial, Poisson). */
+  measure?: Measure;
+  /** Seed of the random fold assignment. Default 1. */
+  seed?: number;
+  /** Binomial only: deal fold ids within each class, so folds keep the class balance. */
+  stratified?: boolean;
+  /**
+   * Worker threads for the fold fits. Default: one per core (at most one per fold) when the data
+   * have at least 20,000 entries, else 0 (all folds in this thread). Results do not depend on it.
+   */
+  workers?: number;
+  /** Called after each fold with the number of folds done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CvResult {
+  family: Family;
+  measure: Measure;
+  /** The full-data fit; its λ sequence is the grid of the curve. */
+  fit: PathFit;
+  lambda: Float64Array;
+  /** Mean cross-validated error at each λ, its standard error, and cvm ± cvsd. */
+  cvm: Float64Array;
+  cvsd: Float64Array;
+  cvup: Float64Array;
+  cvlo: Float64Array;
+  /** Non-zero coefficients of the full-data fit at each λ. */
+  nzero: Int32Array;
+  /** λ of the best error (largest such λ on ties), and the largest λ within one SE of it. */
+  lambdaMin: number;
+  lambda1se: number;
+  indexMin: number;
+  index1se: number;
+  foldId: Int32Array;
+}
+
+/**
+ * k-fold cross-validation of a regularization path, as glmnet's `cv.glmnet`: the full-data path
+ * fixes the λ grid; each fold is fitted on the other folds at that grid and predicts its own rows;
+ * per-observation errors (see `pointError`; AUC per fold) are averaged within folds with the
+ * observation weights, cvm is the weighted mean of the fold means (weights: the folds' total
+ * observation weight) and cvsd = √(weighted mean of (fold mean − cvm)² / (K − 1)).
+ * λ_min minimizes cvm (maximizes AUC); λ_1se is the largest λ whose cvm is within one cvsd of it.
+ */
+export async function cvPath(
+  x: Matrix,
+  y: ArrayLike<number>,
+  options: CvOptions = {},
+): Promise<CvResult> {
+  const family = options.family ?? "gaussian";
+  if (!["gaussian", "binomial", "poisson"].includes(family))
+    throw new InputError(`option 'family': unknown family '${String(family)}'`, {
+      option: "family",
+    });
+  const measure = checkMeasure(family, options.measure ?? defaultMeasure(family));
+  const n = x.nRows;
+  if (options.stratified && family !== "binomial")
+    throw new InputError("option 'stratified': only for the binomial family", {
+      option: "stratified",
+    });
+  const foldId =
+    options.foldId !== undefined
+      ? checkFolds(options.foldId, n)
+      : randomFolds(
+          n,
+          options.nFolds ?? 10,
+          new Random(options.seed ?? 1),
+          options.stratified ? y : undefined,
+        );
+  let K = 0;
+  for (let i = 0; i < n; i++) if (foldId[i] > K) K = foldId[i];
+  const {
+    family: _f,
+    nFolds: _k,
+    foldId: _id,
+    measure: _m,
+    seed: _s,
+    stratified: _st,
+    workers: _w,
+    onProgress,
+    ...fitOptions
+  } = options;
+  const fit = fitFamily(family, x, y, fitOptions);
+  const lambda = fit.lambda;
+  const L = lambda.length;
+  const yy = Float64Array.from(y);
+
+  const nWorkers =
+    options.workers ?? (n * x.nCols >= 20000 ? Math.min(K, availableParallelism()) : 0);
+  const results = new Array<{ preds: Float64Array[]; nLambda: number }>(K + 1);
+  let done = 0;
+  const report = () => onProgress?.(++done, K);
+  if (nWorkers <= 1) {
+    for (let f = 1; f <= K; f++) {
+      results[f] = foldPredictions(family, x, yy, fitOptions, lambda, foldId, f);
+      report();
+    }
+  } else {
+    await runInWorkers(
+      Math.min(nWorkers, K),
+      { family, x, y: yy, options: fitOptions, lambda, foldId },
+      K,
+      (f, r) => {
+        results[f] = r;
+        report();
+      },
+    );
+  }
+
+  // Fold means of the per-observation errors (or the fold AUC), and the folds' weights.
+  const w = fitOptions.weights
+    ? Float64Array.from(fitOptions.weights)
+    : new Float64Array(n).fill(1);
+  const foldMean: Float64Array[] = [];
+  const foldW = new Float64Array(K + 1);
+  for (let i = 0; i < n; i++) foldW[foldId[i]] += w[i];
+  for (let f = 1; f <= K; f++) {
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (foldId[i] === f) rows.push(i);
+    const { preds, nLambda } = results[f];
+    const mean = new Float64Array(L).fill(NaN);
+    for (let k = 0; k < nLambda; k++) {
+      const eta = preds[k];
+      if (measure === "auc") {
+        // Ranked by probability, as glmnet: where p rounds to 1 (or 0) predictions tie.
+        const full = new Float64Array(n);
+        rows.forEach((i, t) => (full[i] = 1 / (1 + Math.exp(-eta[t]))));
+        mean[k] = weightedAuc(yy, full, w, rows);
+      } else {
+        let s = 0;
+        rows.forEach((i, t) => (s += w[i] * pointError(family, measure, yy[i], eta[t])));
+        mean[k] = s / foldW[f];
+      }
+    }
+    foldMean.push(mean);
+  }
+  const cvm = new Float64Array(L);
+  const cvsd = new Float64Array(L);
+  for (let k = 0; k < L; k++) {
+    let sw = 0;
+    let s = 0;
+    let count = 0;
+    for (let f = 1; f <= K; f++) {
+      const v = foldMean[f - 1][k];
+      if (!Number.isFinite(v)) continue;
+      sw += foldW[f];
+      s += foldW[f] * v;
+      count++;
+    }
+    cvm[k] = s / sw;
+    let ss = 0;
+    for (let f = 1; f <= K; f++) {
+      const v = foldMean[f - 1][k];
+      if (Number.isFinite(v)) ss += foldW[f] * (v - cvm[k]) ** 2;
+    }
+    cvsd[k] = Math.sqrt(ss / sw / (count - 1));
+  }
+  // λ_min and λ_1se as glmnet's getOptcv (AUC is maximized: its sign is flipped first).
+  const sign = measure === "auc" ? -1 : 1;
+  let best = Infinity;
+  for (let k = 0; k < L; k++) if (sign * cvm[k] < best) best = sign * cvm[k];
+  let indexMin = -1;
+  for (let k = 0; k < L; k++)
+    if (sign * cvm[k] <= best && (indexMin < 0 || lambda[k] > lambda[indexMin])) indexMin = k;
+  const bound = sign * cvm[indexMin] + cvsd[indexMin];
+  let index1se = -1;
+  for (let k = 0; k < L; k++)
+    if (sign * cvm[k] <= bound && (index1se < 0 || lambda[k] > lambda[index1se])) index1se = k;
+  return {
+    family,
+    measure,
+    fit,
+    lambda,
+    cvm,
+    cvsd,
+    cvup: cvm.map((v, k) => v + cvsd[k]),
+    cvlo: cvm.map((v, k) => v - cvsd[k]),
+    nzero: Int32Array.from(fit.df),
+    lambdaMin: lambda[indexMin],
+    lambda1se: lambda[index1se],
+    indexMin,
+    index1se,
+    foldId,
+  };
+}
+
+/** Runs the K fold jobs on a pool of worker threads, each holding one copy of the data. */
+function runInWorkers(
+  size: number,
+  init: object,
+  K: number,
+  onResult: (fold: number, r: { preds: Float64Array[]; nLambda: number }) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 1;
+    let finished = 0;
+    let failed = false;
+    const stop = () => workers.forEach((wk) => void wk.terminate());
+    for (let t = 0; t < size; t++) {
+      const wk = new Worker(new URL("./worker.js", import.meta.url));
+      workers.push(wk);
+      wk.postMessage({ init });
+      wk.on("error", (e) => {
+        if (!failed) {
+          failed = true;
+          stop();
+          reject(e);
+        }
+      });
+      wk.on(
+        "message",
+        (m: { fold: number; preds: Float64Array[]; nLambda: number; error?: string }) => {
+          if (failed) return;
+          if (m.error) {
+            failed = true;
+            stop();
+            reject(new Error(`fold ${m.fold}: ${m.error}`));
+            return;
+          }
+          onResult(m.fold, m);
+          finished++;
+          if (next <= K) wk.postMessage({ fold: next++ });
+          if (finished === K) {
+            stop();
+            resolve();
+          }
+        },
+      );
+      if (next <= K) wk.postMessage({ fold: next++ });
+    }
+  });
+}

@@ -1,0 +1,76 @@
+import { subsetRows, type Matrix } from "../data/matrix.js";
+import { elasticNetPath } from "../path/elasticNetPath.js";
+import { glmPath, type GlmOptions } from "../path/glmPath.js";
+import type { PathFit } from "../path/elasticNetPath.js";
+import { coefAt } from "../path/predict.js";
+import type { Family } from "./measures.js";
+
+/** Fits the path of a family: `elasticNetPath` for Gaussian, `glmPath` otherwise. */
+export function fitFamily(
+  family: Family,
+  x: Matrix,
+  y: ArrayLike<number>,
+  options: GlmOptions,
+): PathFit {
+  if (family === "gaussian") {
+    const { offset, ...rest } = options;
+    if (offset !== undefined) {
+      // A Gaussian offset is a shift of y.
+      const shifted = Float64Array.from(y, (v, i) => v - offset[i]);
+      return elasticNetPath(x, shifted, rest);
+    }
+    return elasticNetPath(x, y, rest);
+  }
+  return glmPath(family, x, y, options);
+}
+
+/**
+ * One cross-validation fold, as cv.glmnet 4.1 does it: fits on the rows whose fold id is not
+ * `fold` — along the fold's own λ sequence, or along `options.lambda` when the user gave one —
+ * and returns the linear predictor (offset included) of the held-out rows at each λ of the
+ * full-data grid `lambda`, the coefficients taken by glmnet's linear interpolation in λ (`coefAt`;
+ * a λ beyond the fold's path takes its nearest end). preds[k][t] is for λ_k and the t-th held-out
+ * row, in row order.
+ */
+export function foldPredictions(
+  family: Family,
+  x: Matrix,
+  y: ArrayLike<number>,
+  options: GlmOptions,
+  lambda: Float64Array,
+  foldId: Int32Array,
+  fold: number,
+): { preds: Float64Array[]; nLambda: number } {
+  const n = x.nRows;
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let i = 0; i < n; i++) (foldId[i] === fold ? test : train).push(i);
+  const pick = <T extends ArrayLike<number>>(v: T | undefined, rows: number[]) =>
+    v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
+  const fit = fitFamily(family, subsetRows(x, train), pick(y, train)!, {
+    ...options,
+    weights: pick(options.weights, train),
+    offset: pick(options.offset, train),
+  });
+  const xt = subsetRows(x, test);
+  const m = test.length;
+  const preds: Float64Array[] = [];
+  for (let k = 0; k < lambda.length; k++) {
+    const { intercept, beta } = coefAt(fit, lambda[k]);
+    const eta = new Float64Array(m).fill(intercept);
+    if (options.offset) for (let t = 0; t < m; t++) eta[t] += options.offset[test[t]];
+    for (let j = 0; j < x.nCols; j++) {
+      const b = beta[j];
+      if (b === 0) continue;
+      if (xt.kind === "dense") {
+        const off = j * m;
+        for (let t = 0; t < m; t++) eta[t] += b * xt.data[off + t];
+      } else {
+        for (let r = xt.colPtr[j]; r < xt.colPtr[j + 1]; r++)
+          eta[xt.rowIndex[r]] += b * xt.values[r];
+      }
+    }
+    preds.push(eta);
+  }
+  return { preds, nLambda: lambda.length };
+}

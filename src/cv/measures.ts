@@ -1,0 +1,103 @@
+import { InputError } from "../errors.js";
+
+export type Family = "gaussian" | "binomial" | "poisson";
+export type Measure = "mse" | "mae" | "deviance" | "class" | "auc";
+
+/** glmnet's default measure per family (`type.measure = "default"`). */
+export function defaultMeasure(family: Family): Measure {
+  return family === "gaussian" ? "mse" : "deviance";
+}
+
+/** Checks that a family has the measure (as cv.glmnet does), before any work. */
+export function checkMeasure(family: Family, measure: string): Measure {
+  const allowed: Record<Family, Measure[]> = {
+    gaussian: ["mse", "mae", "deviance"],
+    binomial: ["deviance", "class", "auc", "mse", "mae"],
+    poisson: ["deviance", "mse", "mae"],
+  };
+  if (!(allowed[family] as string[]).includes(measure))
+    throw new InputError(
+      `option 'measure': '${measure}' is not available for family ${family} (${allowed[family].join(", ")})`,
+      { option: "measure" },
+    );
+  return measure as Measure;
+}
+
+/** Binomial probabilities are clamped to [1e-5, 1 − 1e-5] for the deviance, as cv.glmnet. */
+const PROB_MIN = 1e-5;
+
+/**
+ * The per-observation error of a held-out prediction with linear predictor η, as cv.glmnet
+ * computes it: Gaussian (y − η)² (mse, deviance) or |y − η|; binomial with p = 1/(1 + e^−η),
+ * deviance −2[y log p + (1 − y) log(1 − p)] (p clamped), class 1 when y and p > ½ disagree,
+ * and glmnet's two-class mse 2(y − p)² and mae 2|y − p|; Poisson with μ = e^η, deviance
+ * 2[y log(y/μ) − (y − μ)], mse (y − μ)², mae |y − μ|.
+ */
+export function pointError(family: Family, measure: Measure, y: number, eta: number): number {
+  if (family === "gaussian") return measure === "mae" ? Math.abs(y - eta) : (y - eta) ** 2;
+  if (family === "binomial") {
+    const p = 1 / (1 + Math.exp(-eta));
+    switch (measure) {
+      case "mse":
+        return 2 * (y - p) ** 2;
+      case "mae":
+        return 2 * Math.abs(y - p);
+      case "class":
+        return y === 1
+          ? p <= 0.5
+            ? 1
+            : 0
+          : y === 0
+            ? p > 0.5
+              ? 1
+              : 0
+            : y * (p <= 0.5 ? 1 : 0) + (1 - y) * (p > 0.5 ? 1 : 0);
+      default: {
+        const q = Math.min(Math.max(p, PROB_MIN), 1 - PROB_MIN);
+        let d = 0;
+        if (y > 0) d += y * Math.log(y / q);
+        if (y < 1) d += (1 - y) * Math.log((1 - y) / (1 - q));
+        return 2 * d;
+      }
+    }
+  }
+  const mu = Math.exp(eta);
+  if (measure === "mse") return (y - mu) ** 2;
+  if (measure === "mae") return Math.abs(y - mu);
+  return 2 * ((y > 0 ? y * Math.log(y / mu) : 0) - (y - mu));
+}
+
+/**
+ * Weighted area under the ROC curve of scores `eta` for labels y ∈ {0, 1} over the rows `rows`:
+ * Σ_{i positive} wᵢ · (weight of negatives scored below i, ties counted half) / (W₊ W₋) — the
+ * expectation of cv.glmnet's `auc.mat`, which breaks ties at random.
+ */
+export function weightedAuc(
+  y: ArrayLike<number>,
+  eta: ArrayLike<number>,
+  w: ArrayLike<number>,
+  rows: ArrayLike<number>,
+): number {
+  const order = Array.from(rows).sort((a, b) => eta[a] - eta[b]);
+  let negBelow = 0;
+  let wPos = 0;
+  let wNeg = 0;
+  let sum = 0;
+  for (let t = 0; t < order.length;) {
+    // A run of tied scores.
+    let u = t;
+    let runPos = 0;
+    let runNeg = 0;
+    while (u < order.length && eta[order[u]] === eta[order[t]]) {
+      const i = order[u++];
+      runPos += w[i] * y[i];
+      runNeg += w[i] * (1 - y[i]);
+    }
+    sum += runPos * (negBelow + 0.5 * runNeg);
+    negBelow += runNeg;
+    wPos += runPos;
+    wNeg += runNeg;
+    t = u;
+  }
+  return sum / (wPos * wNeg);
+}
