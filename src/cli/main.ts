@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
+import { addCvOptions, runCv, type CvCliOptions } from "./cv.js";
 import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
@@ -31,6 +32,21 @@ function program(): Command {
     )
     .action((data: string, o: PathCliOptions) => runPath(data, o));
 
+  addCvOptions(
+    addPathOptions(
+      prog
+        .command("cv")
+        .description("cross-validate the path and choose λ (lambda.min, lambda.1se)")
+        .argument("<data>", "CSV file with a header row"),
+    ),
+  )
+    .option("--json <file>", "write the path and the curve as JSON to this file")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  regularize cv data/diabetes.csv\n  regularize cv data/breast_cancer.csv --family binomial --measure auc --folds 5\n  regularize cv data.csv --foldid folds.txt --json cv.json\n",
+    )
+    .action((data: string, o: CvCliOptions) => runCv(data, o));
+
   prog
     .command("demo")
     .description("the lasso path on an embedded dataset")
@@ -54,9 +70,9 @@ function program(): Command {
   return prog;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   try {
-    program().parse(argv, { from: "user" });
+    await program().parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -78,4 +94,4 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@ import { denseMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { readNumericCsv } from "../io/csv.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
+import { glmPath } from "../path/glmPath.js";
 import type { ElasticNetOptions } from "../path/options.js";
 import { pathTable } from "./format.js";
 import { intOption, listOption, numberOption } from "./parse.js";
@@ -22,6 +23,7 @@ export interface PathCliOptions {
   standardize: boolean;
   intercept: boolean;
   thresh?: string;
+  positive?: string;
   repeat: string;
   json?: string;
 }
@@ -62,16 +64,62 @@ export function loadXY(file: string, target: string | undefined) {
   return { x: denseMatrix(n, features.length, data), y, features, target: name };
 }
 
+const FAMILIES = ["gaussian", "binomial", "poisson"] as const;
+export type CliFamily = (typeof FAMILIES)[number];
+
+/** Checks the --family value. */
+export function familyOption(text: string): CliFamily {
+  if (!(FAMILIES as readonly string[]).includes(text))
+    throw new InputError(
+      `option '--family': unknown family '${text}' (available: ${FAMILIES.join(", ")})`,
+      { option: "--family" },
+    );
+  return text as CliFamily;
+}
+
+/**
+ * The response for a family, checked against the file: binomial takes 0/1, or any two distinct
+ * values (the larger — or `positive` — becomes 1); Poisson takes counts ≥ 0.
+ */
+export function familyResponse(
+  family: CliFamily,
+  y: Float64Array,
+  file: string,
+  column: string,
+  positive?: string,
+): { y: Float64Array; classes?: [number, number] } {
+  if (family === "poisson") {
+    const bad = y.findIndex((v) => !(v >= 0));
+    if (bad >= 0)
+      throw new InputError(
+        `${file}: row ${bad + 2}, column '${column}': Poisson needs counts ≥ 0, got ${y[bad]}`,
+        { file, row: bad + 2, column },
+      );
+    return { y };
+  }
+  if (family !== "binomial") return { y };
+  const values = [...new Set(y)].sort((a, b) => a - b);
+  if (values.length !== 2)
+    throw new InputError(
+      `${file}: column '${column}' has ${values.length} distinct values (${values.slice(0, 5).join(", ")}${values.length > 5 ? ", …" : ""}); binomial needs exactly two`,
+      { file, column },
+    );
+  let pos = values[1];
+  if (positive !== undefined) {
+    pos = numberOption("--positive", positive);
+    if (!values.includes(pos))
+      throw new InputError(
+        `option '--positive': ${pos} is not a value of column '${column}' (${values.join(", ")})`,
+        { option: "--positive" },
+      );
+  }
+  const neg = values[0] === pos ? values[1] : values[0];
+  return { y: Float64Array.from(y, (v) => (v === pos ? 1 : 0)), classes: [neg, pos] };
+}
+
 /** Turns the command-line strings into library options, validating each. */
 export function toLibraryOptions(o: PathCliOptions, p: number): ElasticNetOptions {
-  if (o.family !== "gaussian") {
-    throw new InputError(
-      `option '--family': '${o.family}' is not available yet (supported: gaussian)`,
-      {
-        option: "--family",
-      },
-    );
-  }
+  familyOption(o.family);
   const perFeature = (name: string, text: string) => {
     const v = listOption(name, text);
     if (v.length !== 1 && v.length !== p) {
@@ -135,16 +183,17 @@ const FLAG: Record<string, string> = {
   lowerLimits: "--lower-limits",
   upperLimits: "--upper-limits",
   thresh: "--thresh",
+  measure: "--measure",
+  foldId: "--foldid",
+  nFolds: "--folds",
+  stratified: "--stratified",
+  offset: "--offset",
 };
 
-/** Fits once to validate the options (cheaply rethrowing library errors with CLI flag names). */
-function fitOnce(
-  x: Parameters<typeof elasticNetPath>[0],
-  y: Float64Array,
-  lib: ElasticNetOptions,
-): PathFit {
+/** Rethrows a library input error with the command-line flag in place of the option name. */
+export function withFlagNames<T>(run: () => T): T {
   try {
-    return elasticNetPath(x, y, lib);
+    return run();
   } catch (e) {
     const option = e instanceof InputError ? e.where.option : undefined;
     if (option && FLAG[option]) {
@@ -159,15 +208,30 @@ function fitOnce(
   }
 }
 
+/** Fits the path of a family (library errors carry the CLI flag names). */
+export function fitFamilyCli(
+  family: CliFamily,
+  x: Parameters<typeof elasticNetPath>[0],
+  y: Float64Array,
+  lib: ElasticNetOptions,
+): PathFit {
+  return withFlagNames(() =>
+    family === "gaussian" ? elasticNetPath(x, y, lib) : glmPath(family, x, y, lib),
+  );
+}
+
 export function runPath(file: string, o: PathCliOptions): void {
   const repeat = intOption("--repeat", o.repeat);
-  const { x, y, features } = loadXY(file, o.target);
+  const family = familyOption(o.family);
+  const data = loadXY(file, o.target);
+  const { x, features } = data;
+  const { y } = familyResponse(family, data.y, file, data.target, o.positive);
   const lib = toLibraryOptions(o, x.nCols);
   const fitSeconds: number[] = [];
   let fit: PathFit | undefined;
   for (let r = 0; r < repeat; r++) {
     const t0 = performance.now();
-    fit = fitOnce(x, y, lib);
+    fit = fitFamilyCli(family, x, y, lib);
     fitSeconds.push((performance.now() - t0) / 1000);
   }
   const result = fit!;
@@ -179,7 +243,8 @@ export function runPath(file: string, o: PathCliOptions): void {
 export function addPathOptions(cmd: Command): Command {
   return cmd
     .option("--target <name>", "response column (default: the last column)")
-    .option("--family <family>", "model family", "gaussian")
+    .option("--family <family>", "gaussian, binomial or poisson", "gaussian")
+    .option("--positive <value>", "binomial: the target value counted as 1 (default: the larger)")
     .option("--alpha <a>", "elastic-net mixing: 1 = lasso, 0 = ridge (default 1)")
     .option("--nlambda <k>", "number of λ values (default 100)")
     .option("--lambda-min-ratio <r>", "λ_min / λ_max (default 1e-4 if n > p, else 0.01)")

@@ -1,0 +1,163 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { cvPath, type CvResult } from "../cv/cvPath.js";
+import { checkMeasure, defaultMeasure } from "../cv/measures.js";
+import { InputError } from "../errors.js";
+import { alignTable } from "./format.js";
+import { intOption } from "./parse.js";
+import {
+  familyOption,
+  familyResponse,
+  loadXY,
+  pathJson,
+  toLibraryOptions,
+  withFlagNames,
+  type PathCliOptions,
+} from "./path.js";
+
+export interface CvCliOptions extends PathCliOptions {
+  folds: string;
+  foldid?: string;
+  measure?: string;
+  seed: string;
+  stratified?: boolean;
+  workers?: string;
+}
+
+/** Reads a fold-id file: one integer ≥ 1 per data row (an optional header line is skipped). */
+export function readFoldIds(file: string, n: number): number[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`option '--foldid': cannot read file '${file}'`, {
+      option: "--foldid",
+      file,
+    });
+  }
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  while (lines.length && lines[lines.length - 1] === "") lines.pop();
+  const start = lines.length && !/^\d+$/.test(lines[0]) && lines.length === n + 1 ? 1 : 0;
+  const ids: number[] = [];
+  for (let i = start; i < lines.length; i++) {
+    if (!/^\d+$/.test(lines[i]) || Number(lines[i]) < 1)
+      throw new InputError(
+        `${file}: line ${i + 1}: expected a fold number (an integer ≥ 1), got '${lines[i]}'`,
+        { file, row: i + 1 },
+      );
+    ids.push(Number(lines[i]));
+  }
+  if (ids.length !== n)
+    throw new InputError(`${file}: has ${ids.length} fold ids but the data have ${n} rows`, {
+      file,
+    });
+  return ids;
+}
+
+/** The cross-validation curve as a table, with λ_min and λ_1se marked. */
+export function cvTable(r: CvResult): string {
+  const rows: string[][] = [];
+  for (let k = 0; k < r.lambda.length; k++) {
+    const mark = k === r.indexMin ? "min" : k === r.index1se ? "1se" : "";
+    rows.push([
+      String(k + 1),
+      r.lambda[k].toPrecision(4),
+      String(r.nzero[k]),
+      r.cvm[k].toPrecision(5),
+      r.cvsd[k].toPrecision(3),
+      mark,
+    ]);
+  }
+  return (
+    alignTable(["", "Lambda", "Df", r.measure, "SE", ""], rows) +
+    `lambda.min = ${r.lambdaMin.toPrecision(6)} (${r.measure} ${r.cvm[r.indexMin].toPrecision(5)}, ${r.nzero[r.indexMin]} non-zero)\n` +
+    `lambda.1se = ${r.lambda1se.toPrecision(6)} (${r.measure} ${r.cvm[r.index1se].toPrecision(5)}, ${r.nzero[r.index1se]} non-zero)\n`
+  );
+}
+
+export async function runCv(file: string, o: CvCliOptions): Promise<void> {
+  const family = familyOption(o.family);
+  const measure =
+    o.measure === undefined
+      ? defaultMeasure(family)
+      : withFlagNames(() => checkMeasure(family, o.measure!));
+  const nFolds = intOption("--folds", o.folds, 2);
+  const seed = intOption("--seed", o.seed, 0);
+  const workers = o.workers === undefined ? undefined : intOption("--workers", o.workers, 0);
+  const data = loadXY(file, o.target);
+  const { x, features } = data;
+  const { y } = familyResponse(family, data.y, file, data.target, o.positive);
+  const lib = toLibraryOptions(o, x.nCols);
+  const foldId = o.foldid ? readFoldIds(o.foldid, x.nRows) : undefined;
+  if (!foldId && nFolds > x.nRows)
+    throw new InputError(`option '--folds': ${nFolds} folds for ${x.nRows} rows`, {
+      option: "--folds",
+    });
+  if (o.stratified && family !== "binomial")
+    throw new InputError("option '--stratified': only for --family binomial", {
+      option: "--stratified",
+    });
+  const tty = process.stderr.isTTY === true;
+  const t0 = performance.now();
+  const r = await withFlagNamesAsync(() =>
+    cvPath(x, y, {
+      ...lib,
+      family,
+      measure,
+      nFolds,
+      foldId,
+      seed,
+      stratified: o.stratified,
+      workers,
+      onProgress: tty
+        ? (done, total) => {
+            const s = (performance.now() - t0) / 1000;
+            const eta = (s / done) * (total - done);
+            process.stderr.write(
+              `\\rcross-validation: fold ${done}/${total}  ${s.toFixed(1)} s, about ${eta.toFixed(1)} s left   ${done === total ? "\\n" : ""}`,
+            );
+          }
+        : undefined,
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  for (const w of r.fit.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (o.json) {
+    const doc = {
+      ...pathJson(r.fit, features, [seconds]),
+      cv: {
+        measure: r.measure,
+        lambda: Array.from(r.lambda),
+        cvm: Array.from(r.cvm),
+        cvsd: Array.from(r.cvsd),
+        cvup: Array.from(r.cvup),
+        cvlo: Array.from(r.cvlo),
+        nzero: Array.from(r.nzero),
+        lambdaMin: r.lambdaMin,
+        lambda1se: r.lambda1se,
+        foldId: Array.from(r.foldId),
+      },
+    };
+    writeFileSync(o.json, JSON.stringify(doc) + "\n");
+  } else process.stdout.write(cvTable(r));
+}
+
+async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    return withFlagNames(() => {
+      throw e;
+    });
+  }
+}
+
+export function addCvOptions(cmd: Command): Command {
+  return cmd
+    .option("--folds <k>", "number of folds", "10")
+    .option("--foldid <file>", "fold of each data row (one integer ≥ 1 per line)")
+    .option("--measure <m>", "mse, mae, deviance, class or auc (default: mse, or deviance)")
+    .option("--seed <s>", "seed of the random folds", "1")
+    .option("--stratified", "binomial: keep the class balance in every fold")
+    .option("--workers <n>", "worker threads for the folds (default: one per core on large data)");
+}
