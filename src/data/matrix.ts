@@ -173,3 +173,25 @@ export function subsetRows(x: Matrix, rows: ArrayLike<number>): Matrix {
   }
   return { kind: "csc", nRows: m, nCols: p, colPtr, rowIndex, values };
 }
+
+/** The columns `cols` (0-based, in that order) of x, as a new matrix of the same kind. */
+export function subsetColumns(x: Matrix, cols: ArrayLike<number>): Matrix {
+  const n = x.nRows;
+  const q = cols.length;
+  if (x.kind === "dense") {
+    const data = new Float64Array(n * q);
+    for (let t = 0; t < q; t++) data.set(x.data.subarray(cols[t] * n, (cols[t] + 1) * n), t * n);
+    return { kind: "dense", nRows: n, nCols: q, data };
+  }
+  const colPtr = new Int32Array(q + 1);
+  for (let t = 0; t < q; t++) colPtr[t + 1] = colPtr[t] + x.colPtr[cols[t] + 1] - x.colPtr[cols[t]];
+  const rowIndex = new Int32Array(colPtr[q]);
+  const values = new Float64Array(colPtr[q]);
+  for (let t = 0; t < q; t++) {
+    const a = x.colPtr[cols[t]];
+    const b = x.colPtr[cols[t] + 1];
+    rowIndex.set(x.rowIndex.subarray(a, b), colPtr[t]);
+    values.set(x.values.subarray(a, b), colPtr[t]);
+  }
+  return { kind: "csc", nRows: n, nCols: q, colPtr, rowIndex, values };
+}

@@ -1,0 +1,153 @@
+import type { Matrix } from "../data/matrix.js";
+import { subsetRows } from "../data/matrix.js";
+import { fitFamily } from "../cv/foldJob.js";
+import type { Family } from "../cv/measures.js";
+import { InputError } from "../errors.js";
+import type { GlmOptions } from "../path/glmPath.js";
+import { coefAt } from "../path/predict.js";
+import { Random } from "../random.js";
+
+export interface StabilityOptions extends GlmOptions {
+  family?: Family;
+  /** Number of complementary pairs of half-samples (2B fits). Default 50. */
+  pairs?: number;
+  /** Selection-probability threshold π, in (0.5, 1]. Default 0.6. */
+  threshold?: number;
+  /**
+   * Average number of features a half-sample selects over the λ range Λ: when given, Λ runs from
+   * λ_max down to the smallest grid λ where that average is still ≤ q. Default: the whole grid.
+   */
+  q?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface StabilityResult {
+  /** The λ grid (the full-data path's). */
+  lambda: Float64Array;
+  /** probability[k][j]: fraction of half-sample fits selecting feature j at λ_k. */
+  probability: Float64Array[];
+  /** max over the λ range of each feature's selection probability. */
+  maxProbability: Float64Array;
+  /** Features with maxProbability ≥ threshold, in decreasing probability. */
+  stable: Int32Array;
+  threshold: number;
+  /** Index of the last λ in the range Λ. */
+  lastIndex: number;
+  /** Average number of features a half-sample selects anywhere in Λ (q_Λ). */
+  qHat: number;
+  /** Bound on the expected number of falsely selected features, q²/((2π − 1)p). */
+  falseSelectionBound: number;
+}
+
+/**
+ * Stability selection (Meinshausen & Bühlmann 2010) with complementary pairs (Shah & Samworth
+ * 2013): for B random splits of the rows into two disjoint halves, fit the path on each half at
+ * the full-data λ grid and record which coefficients are non-zero. A feature's selection
+ * probability at λ is the fraction of the 2B fits selecting it; the stable set holds the features
+ * whose largest probability over the λ range Λ reaches π. With q_Λ the average number of features
+ * a half-sample selects anywhere in Λ, the expected number of false selections is at most
+ * q_Λ² / ((2π − 1)p) (Meinshausen & Bühlmann's Theorem 1; Shah & Samworth show it holds for
+ * complementary pairs without their exchangeability condition on the noise features' selection).
+ * Seeded: the same seed gives the same splits and result.
+ */
+export function stabilitySelection(
+  x: Matrix,
+  y: ArrayLike<number>,
+  options: StabilityOptions = {},
+): StabilityResult {
+  const {
+    family = "gaussian",
+    pairs = 50,
+    threshold = 0.6,
+    q,
+    seed = 1,
+    onProgress,
+    ...fitOptions
+  } = options;
+  if (!(Number.isInteger(pairs) && pairs >= 1))
+    throw new InputError(`option 'pairs': must be a positive integer, got ${pairs}`, {
+      option: "pairs",
+    });
+  if (!(threshold > 0.5 && threshold <= 1))
+    throw new InputError(`option 'threshold': must be in (0.5, 1], got ${threshold}`, {
+      option: "threshold",
+    });
+  if (q !== undefined && !(q > 0))
+    throw new InputError(`option 'q': must be > 0, got ${q}`, { option: "q" });
+  const n = x.nRows;
+  const p = x.nCols;
+  if (n < 4) throw new InputError(`stability selection needs at least 4 rows, got ${n}`);
+  const full = fitFamily(family, x, y, fitOptions);
+  const lambda = full.lambda;
+  const L = lambda.length;
+  const counts = Array.from({ length: L }, () => new Float64Array(p));
+  // Per fit, the union of selected features down to each λ (for q_Λ).
+  const unionSize = new Float64Array(L);
+  const rng = new Random(seed);
+  const half = Math.floor(n / 2);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const pick = (v: ArrayLike<number> | undefined, rows: Int32Array) =>
+    v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
+  const total = 2 * pairs;
+  let done = 0;
+  for (let b = 0; b < pairs; b++) {
+    for (let t = n - 1; t > 0; t--) {
+      const u = Math.floor(rng.uniform() * (t + 1));
+      const tmp = order[t];
+      order[t] = order[u];
+      order[u] = tmp;
+    }
+    for (const rows of [order.slice(0, half), order.slice(half, 2 * half)]) {
+      rows.sort();
+      const fit = fitFamily(family, subsetRows(x, rows), pick(y, rows)!, {
+        ...fitOptions,
+        weights: pick(fitOptions.weights, rows),
+        offset: pick(fitOptions.offset, rows),
+        lambda,
+      });
+      const seen = new Uint8Array(p);
+      let union = 0;
+      for (let k = 0; k < L; k++) {
+        // A half-sample path can end early (pMax): later λ take its last point.
+        const { beta } = coefAt(fit, lambda[k]);
+        for (let j = 0; j < p; j++) {
+          if (beta[j] === 0) continue;
+          counts[k][j]++;
+          if (!seen[j]) {
+            seen[j] = 1;
+            union++;
+          }
+        }
+        unionSize[k] += union;
+      }
+      onProgress?.(++done, total);
+    }
+  }
+  const probability = counts.map((c) => c.map((v) => v / total));
+  let lastIndex = L - 1;
+  if (q !== undefined) {
+    lastIndex = -1;
+    for (let k = 0; k < L && unionSize[k] / total <= q; k++) lastIndex = k;
+    if (lastIndex < 0) lastIndex = 0;
+  }
+  const maxProbability = new Float64Array(p);
+  for (let k = 0; k <= lastIndex; k++)
+    for (let j = 0; j < p; j++) maxProbability[j] = Math.max(maxProbability[j], probability[k][j]);
+  const stable = Int32Array.from(
+    [...maxProbability.keys()]
+      .filter((j) => maxProbability[j] >= threshold)
+      .sort((a, b) => maxProbability[b] - maxProbability[a] || a - b),
+  );
+  const qHat = unionSize[lastIndex] / total;
+  return {
+    lambda,
+    probability,
+    maxProbability,
+    stable,
+    threshold,
+    lastIndex,
+    qHat,
+    falseSelectionBound: (qHat * qHat) / ((2 * threshold - 1) * p),
+  };
+}
