@@ -22,3 +22,6 @@ export { relaxedFit } from "./select/relaxed.js";
 export type { RelaxedFit } from "./select/relaxed.js";
 export { adaptiveLasso } from "./select/adaptive.js";
 export type { AdaptiveOptions } from "./select/adaptive.js";
+export { groupLassoPath } from "./path/groupPath.js";
+export type { GroupOptions, GroupPathFit } from "./path/groupPath.js";
+export * from "./penalty/groupLasso.js";
