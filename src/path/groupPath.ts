@@ -6,10 +6,14 @@ import { groupBlockSolve, groupSubdiffDistance, groupValue } from "../penalty/gr
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { Anderson } from "../solver/anderson.js";
 import type { SparseVector } from "./elasticNetPath.js";
-import { resolveOptions } from "./options.js";
+import { resolveOptions, type ElasticNetOptions } from "./options.js";
 import { checkXY } from "./prepare.js";
 
-export interface GroupOptions {
+/** Options of the group path; the shared ones mean what they mean for `elasticNetPath`. */
+export interface GroupOptions extends Pick<
+  ElasticNetOptions,
+  "nLambda" | "lambdaMinRatio" | "lambda" | "standardize" | "intercept" | "weights" | "maxPasses"
+> {
   /** Group id of each feature (any numbers; features sharing an id form a group). */
   groups: ArrayLike<number>;
   family?: "gaussian" | "binomial";
@@ -17,15 +21,11 @@ export interface GroupOptions {
   alpha?: number;
   /** Weight of each group, in order of first appearance; default √(group size); 0 = unpenalized. */
   groupWeights?: ArrayLike<number>;
-  nLambda?: number;
-  lambdaMinRatio?: number;
-  lambda?: ArrayLike<number>;
-  standardize?: boolean;
-  intercept?: boolean;
-  weights?: ArrayLike<number>;
-  /** Convergence: no block moves by L_g‖Δb_g‖² ≥ thresh × null deviance. Default 1e-10. */
+  /**
+   * Convergence: a pass moves no block by ΔᵀH_gΔ ≥ thresh × null deviance (tightened until the
+   * KKT conditions hold to 1e-6·λ). Default 1e-10.
+   */
   thresh?: number;
-  maxPasses?: number;
 }
 
 export interface GroupPathFit {
