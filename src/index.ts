@@ -25,3 +25,6 @@ export type { AdaptiveOptions } from "./select/adaptive.js";
 export { groupLassoPath } from "./path/groupPath.js";
 export type { GroupOptions, GroupPathFit } from "./path/groupPath.js";
 export * from "./penalty/groupLasso.js";
+export { nonconvexPath } from "./path/nonconvexPath.js";
+export type { NonconvexFit, NonconvexOptions } from "./path/nonconvexPath.js";
+export * from "./penalty/nonconvex.js";

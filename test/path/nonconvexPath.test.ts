@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { denseMatrix, elasticNetPath, nonconvexPath } from "../../src/index.js";
+import { dataset } from "../helpers/fixtures.js";
+
+/** Least squares with an intercept on the columns `cols` (normal equations, brute force). */
+function ols(x: Float64Array, y: Float64Array, n: number, cols: number[]): number[] {
+  const q = cols.length + 1;
+  const col = (c: number, i: number) => (c === 0 ? 1 : x[cols[c - 1] * n + i]);
+  const a = Array.from({ length: q }, (_, r) =>
+    Array.from({ length: q + 1 }, (_, c) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += col(r, i) * (c === q ? y[i] : col(c, i));
+      return s;
+    }),
+  );
+  for (let c = 0; c < q; c++)
+    for (let r = c + 1; r < q; r++) {
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k <= q; k++) a[r][k] -= f * a[c][k];
+    }
+  const b = new Array<number>(q).fill(0);
+  for (let r = q - 1; r >= 0; r--) {
+    let s = a[r][q];
+    for (let k = r + 1; k < q; k++) s -= a[r][k] * b[k];
+    b[r] = s / a[r][r];
+  }
+  return b;
+}
+
+describe("nonconvexPath (MCP, SCAD)", () => {
+  const d = dataset("diabetes");
+  const m = denseMatrix(d.n, d.p, d.x);
+
+  it("MCP with γ → ∞ is the lasso", () => {
+    const lasso = elasticNetPath(m, d.y);
+    const mcp = nonconvexPath(m, d.y, { penalty: "mcp", gamma: 1e9, lambda: lasso.lambda });
+    // From the second point: at λ_max itself |g| = λ ties, and rounding may leave a ~1e-15 entry.
+    for (let k = 1; k < lasso.lambda.length; k += 5) {
+      assert.deepEqual(Array.from(mcp.beta[k].index), Array.from(lasso.beta[k].index));
+      mcp.beta[k].value.forEach((v, t) =>
+        assert.ok(Math.abs(v - lasso.beta[k].value[t]) < 1e-5 * (1 + Math.abs(v)), `λ #${k + 1}`),
+      );
+    }
+  });
+
+  for (const penalty of ["mcp", "scad"] as const) {
+    it(`${penalty}: every point is a coordinate-wise minimum (first-order conditions hold)`, () => {
+      const f = nonconvexPath(m, d.y, { penalty });
+      for (let k = 0; k < f.lambda.length; k++)
+        assert.ok(f.kktMax[k] <= 1e-9 * f.lambda[k] + 1e-12, `λ #${k + 1}: ${f.kktMax[k]}`);
+    });
+
+    it(`${penalty}: coefficients beyond γλ are not shrunk — they equal least squares on the active set`, () => {
+      const f = nonconvexPath(m, d.y, { penalty });
+      const lasso = elasticNetPath(m, d.y, { lambda: f.lambda });
+      let checked = 0;
+      for (let k = 0; k < f.lambda.length; k++) {
+        const idx = Array.from(f.beta[k].index);
+        if (idx.length < 2) continue;
+        // All active standardized coefficients past γλ: the penalty is flat there.
+        const flat = idx.every(
+          (j, t) => Math.abs(f.beta[k].value[t] * dataSd(j)) > f.gamma * f.lambda[k],
+        );
+        if (!flat) continue;
+        const truth = ols(d.x, d.y, d.n, idx);
+        f.beta[k].value.forEach((v, t) =>
+          assert.ok(Math.abs(v - truth[t + 1]) < 1e-6 * Math.abs(truth[t + 1])),
+        );
+        // The lasso at the same λ shrinks: its fit explains less of the deviance.
+        assert.ok(lasso.devRatio[k] < f.devRatio[k]);
+        checked++;
+      }
+      assert.ok(checked > 5, `only ${checked} points with every coefficient past γλ`);
+    });
+  }
+
+  function dataSd(j: number): number {
+    let mu = 0;
+    for (let i = 0; i < d.n; i++) mu += d.x[j * d.n + i] / d.n;
+    let v = 0;
+    for (let i = 0; i < d.n; i++) v += (d.x[j * d.n + i] - mu) ** 2 / d.n;
+    return Math.sqrt(v);
+  }
+
+  it("refuses a bad penalty or γ", () => {
+    assert.throws(() => nonconvexPath(m, d.y, { penalty: "l0" as never }), /penalty/);
+    assert.throws(() => nonconvexPath(m, d.y, { penalty: "scad", gamma: 1.5 }), /gamma.*2/);
+  });
+});
