@@ -1,5 +1,6 @@
 import type { Matrix } from "./matrix.js";
 import { moments } from "./design.js";
+import { createHeap, type Heap } from "../wasm/heap.js";
 
 interface SparseColumns {
   colPtr: Int32Array;
@@ -25,6 +26,7 @@ export class GlmDesign {
   readonly scale: Float64Array;
   private readonly xs: Float64Array | null;
   private readonly sp: SparseColumns | null = null;
+  private readonly heap: Heap | null = null;
 
   constructor(
     x: Matrix,
@@ -39,7 +41,9 @@ export class GlmDesign {
     this.center = mo.center;
     this.scale = mo.scale;
     if (x.kind === "dense") {
-      const xs = (this.xs = new Float64Array(n * p));
+      // [X̃ (n·p) | one vector slot (n)] in a heap with SIMD dot products.
+      this.heap = createHeap(n * p + n);
+      const xs = (this.xs = this.heap.f64.subarray(0, n * p));
       for (let j = 0; j < p; j++) {
         if (!include[j]) continue;
         const c = this.center[j];
@@ -55,6 +59,24 @@ export class GlmDesign {
         values: Float64Array.from(x.values),
       };
     }
+  }
+
+  /**
+   * out[t] = Σᵢ vᵢ x̃_ij for j = cols[t], t < count (a negative j gives Σᵢ vᵢ), given Σᵢ vᵢ as
+   * `sumV`. Dense designs run these on the WebAssembly SIMD dot kernel.
+   */
+  dots(cols: Int32Array, count: number, v: Float64Array, sumV: number, out: Float64Array): void {
+    const heap = this.heap;
+    if (heap) {
+      const slot = this.n * this.p;
+      heap.f64.set(v, slot);
+      for (let t = 0; t < count; t++) {
+        const j = cols[t];
+        out[t] = j < 0 ? sumV : heap.dot(j * this.n, slot, this.n);
+      }
+      return;
+    }
+    for (let t = 0; t < count; t++) out[t] = cols[t] < 0 ? sumV : this.dot(cols[t], v, sumV);
   }
 
   /** Σᵢ vᵢ x̃_ij, given Σᵢ vᵢ as `sumV` (used by sparse columns for the centering). */
@@ -112,6 +134,11 @@ export class GlmDesign {
       sxx += wx * values[k];
     }
     return (sxx - 2 * c * sx + c * c * sumW) / (this.scale[j] * this.scale[j]);
+  }
+
+  /** Hands pooled memory back; the design must not be used afterwards. */
+  release(): void {
+    this.heap?.release();
   }
 
   /** out[offset + i] = vᵢ·x̃_ij for every row i. */

@@ -168,6 +168,7 @@ export function glmPath(
     if (stalled || dev > DEV_MAX) break;
   }
   cd.release();
+  design.release();
   const L = out.lambda.length;
   return {
     family,

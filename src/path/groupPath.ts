@@ -225,6 +225,7 @@ export function groupLassoPath(
     out.objective[k] = solver.loss() + solver.penalty(lam * alpha, lam * (1 - alpha));
     out.kktMax[k] = kkt;
   }
+  design.release();
   return {
     family,
     alpha,

@@ -274,5 +274,6 @@ export function nonconvexPath(
     fit.objective[k] = 0.5 * rss + pen;
     fit.kktMax[k] = Math.max(kkt, 0);
   }
+  design.release();
   return { penalty: kind, gamma, lambda: Float64Array.from(lambdas), ...fit, passes };
 }

@@ -33,6 +33,8 @@ export interface GlmSetup {
 const VMIN = 1e-10;
 /** Largest number of Newton (IRLS) steps for one λ. */
 const MAX_NEWTON = 100;
+/** Steps after which a lagged Hessian is formed anew. */
+const REFRESH = 8;
 
 /**
  * Proximal Newton (IRLS) with coordinate descent inside, for the elastic-net GLM of a family at one
@@ -70,7 +72,23 @@ export class GlmCd {
   private readonly etaOld: Float64Array;
   private readonly list: Int32Array;
   private readonly compact: CompactActiveSet;
+  /** Columns of Z = √V_ref·[1, X̃] for the compact slots, n apart. */
   private zHeap: Heap;
+  private zFilled = 0;
+  /** √V_ref, the weights H was formed with. */
+  private readonly sv: Float64Array;
+  /** Feature of each compact slot (−1: the intercept), and each feature's slot (−1: none). */
+  private slots = new Int32Array(16);
+  private nSlots = 0;
+  private readonly slotOf: Int32Array;
+  /** The included features, and scratch for their gradients. */
+  private readonly included: Int32Array;
+  private readonly nIncluded: number;
+  private readonly gIncluded: Float64Array;
+  /** Gradients of the compact slots (scratch). */
+  private gSlots = new Float64Array(16);
+  /** Steps since H was formed (−1: must be formed). */
+  private hessianAge = -1;
 
   constructor(private readonly s: GlmSetup) {
     const p = (this.p = s.design.p);
@@ -87,7 +105,15 @@ export class GlmCd {
     this.etaOld = new Float64Array(n);
     this.list = new Int32Array(p);
     this.compact = new CompactActiveSet(p + 1, s.thr);
-    this.zHeap = createHeap(8 * n);
+    this.zHeap = createHeap(16 * n);
+    this.sv = new Float64Array(n);
+    this.slotOf = new Int32Array(p).fill(-1);
+    const inc: number[] = [];
+    for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
+    this.included = Int32Array.from(inc);
+    this.nIncluded = inc.length;
+    this.gIncluded = new Float64Array(inc.length);
+    if (s.intercept) this.addSlot(-1);
     if (s.intercept) {
       this.b0 = interceptStart(s.family, s.y, s.w, s.offset);
       for (let i = 0; i < n; i++) this.eta[i] += this.b0;
@@ -121,7 +147,7 @@ export class GlmCd {
 
   /** Recomputes μ, the true gradient g (every included feature) and g0 at the current η. */
   gradient(): void {
-    const { y, w, family, include, design } = this.s;
+    const { y, w, family, design } = this.s;
     const r = this.res;
     let sr = 0;
     for (let i = 0; i < this.n; i++) {
@@ -130,7 +156,8 @@ export class GlmCd {
       sr += r[i];
     }
     this.g0 = sr;
-    for (let j = 0; j < this.p; j++) if (include[j]) this.g[j] = design.dot(j, r, sr);
+    design.dots(this.included, this.nIncluded, r, sr, this.gIncluded);
+    for (let t = 0; t < this.nIncluded; t++) this.g[this.included[t]] = this.gIncluded[t];
   }
 
   /**
@@ -166,10 +193,16 @@ export class GlmCd {
   }
 
   /**
-   * Newton steps on the strong set until one moves nothing by xv·Δ² ≥ thr. Each step's quadratic
-   * model is solved exactly on the strong set S (with the intercept as an unpenalized coordinate):
-   * with Z = √V·[1, X̃_S] and ζ = √V·ρ, the model is ½‖ζ − ZΔ‖² + pen, i.e. the compact problem of
-   * CompactActiveSet with G = ZᵀZ and g = Zᵀζ, solved by its active-set Newton iterations.
+   * Proximal Newton steps on the strong set until one moves nothing by xv·Δ² ≥ thr. Each step
+   * minimizes exactly, over the compact set (intercept + strong features), the model
+   *
+   *     −gᵀΔ + ½ΔᵀHΔ + pen(b + Δ),   g the true negative gradient, H = ZᵀZ, Z = √V_ref·[1, X̃],
+   *
+   * by CompactActiveSet's active-set Newton iterations. H is the Hessian at the weights V_ref of its
+   * last refresh, reused across steps and λ while it serves (a lagged Hessian: the fixed point is
+   * the true optimum whatever H is, since g is exact); it is recomputed when a step needs
+   * backtracking, falls short of half the decrease the model predicts, or after REFRESH steps.
+   * New strong features get their rows of H at V_ref. Forming H is the expensive part (n·k²/2).
    */
   private newton(
     ab: number,
@@ -177,53 +210,45 @@ export class GlmCd {
     infinite: boolean,
     limit: number,
   ): "ok" | "maxPasses" | "pMax" {
-    const { y, w, family, design, pf, lower, upper, intercept } = this.s;
-    const { n, p, v, mu, b, eta, bOld, etaOld, list } = this;
-    let nStrong = 0;
-    for (let j = 0; j < p; j++)
-      if (this.strong[j] && (!infinite || pf[j] === 0)) list[nStrong++] = j;
-    const off = intercept ? 1 : 0;
-    const na = nStrong + off;
-    if (na === 0) return "ok";
+    const { y, w, family, design, pf, lower, upper, thr } = this.s;
+    const { n, p, b, eta, bOld, etaOld, res } = this;
     const c = this.compact;
-    // Columns of Z (na of them) then ζ, n apart, in a heap with SIMD dot products.
-    if (this.zHeap.f64.length < n * (na + 1)) {
-      this.zHeap.release();
-      this.zHeap = createHeap(n * (na + 1) * 2);
-    }
-    const z = this.zHeap;
-    const zf = z.f64;
+    // Admit strong features to the compact set (append-only, stable slots).
+    for (let j = 0; j < p; j++)
+      if (this.strong[j] && this.slotOf[j] < 0 && (!infinite || pf[j] === 0)) this.addSlot(j);
+    const na = this.nSlots;
+    if (na === 0) return "ok";
     let fOld = this.loss() + this.penalty(b, ab, dem);
     for (let it = 0; it < MAX_NEWTON; it++) {
-      const zeta = na * n;
+      if (this.hessianAge < 0 || this.hessianAge >= REFRESH) this.refreshHessian();
+      else this.extendHessian();
+      this.hessianAge++;
+      // Exact negative gradient at the current point: r = ŵ(y − μ), g = X̃ᵀr.
+      let sr = 0;
       for (let i = 0; i < n; i++) {
-        const m = family.mean(eta[i]);
-        mu[i] = m;
-        const vv = Math.max(family.variance(m), VMIN);
-        v[i] = Math.sqrt(w[i] * vv);
-        zf[zeta + i] = v[i] * ((y[i] - m) / vv);
+        res[i] = w[i] * (y[i] - family.mean(eta[i]));
+        sr += res[i];
       }
-      if (intercept) zf.set(v, 0);
-      for (let t = 0; t < nStrong; t++) design.scaledColumn(list[t], v, zf, (t + off) * n);
-      c.invalidate();
-      c.grow(na, (l, out) => {
-        for (let m = l; m < na; m++) out[m] = z.dot(l * n, m * n, n);
-      });
+      const slots = this.slots;
+      design.dots(slots, na, res, sr, this.gSlots);
       for (let l = 0; l < na; l++) {
-        const j = l < off ? -1 : list[l - off];
+        const j = slots[l];
+        c.g[l] = j < 0 ? sr : this.gSlots[l];
         c.b[l] = j < 0 ? this.b0 : b[j];
-        c.g[l] = z.dot(l * n, zeta, n);
         c.xv[l] = c.gram[l * c.cap + l];
+        const active = j < 0 || !infinite || pf[j] === 0;
         c.kappa[l] = j < 0 ? 0 : pf[j] * ab;
         c.mu[l] = j < 0 ? 0 : pf[j] * dem;
-        c.lo[l] = j < 0 ? -Infinity : lower[j];
-        c.hi[l] = j < 0 ? Infinity : upper[j];
+        // Features not yet allowed to move (infinite λ) are pinned at zero.
+        c.lo[l] = j < 0 ? -Infinity : active ? lower[j] : 0;
+        c.hi[l] = j < 0 ? Infinity : active ? upper[j] : 0;
       }
       for (let l = 0; l < na; l++) {
         let h = 0;
         for (let m = 0; m < na; m++) h += c.gram[l * c.cap + m] * c.b[m];
         c.g0[l] = c.g[l] + h;
       }
+      // The model's value at the current point, to judge the step: q(0) = 0.
       bOld.set(b);
       etaOld.set(eta);
       const b0Old = this.b0;
@@ -231,12 +256,26 @@ export class GlmCd {
       const hitLimit = c.converge(na, dem, limit, true);
       this.passes = c.passes;
       if (hitLimit) return "maxPasses";
-      // Take the step: b, b0 and η = η_old + Δb0 + X̃_S Δb.
+      // Predicted decrease of the model: −gᵀΔ + ½ΔᵀHΔ + pen(b + Δ) − pen(b) (≤ 0).
+      let lin = 0;
+      let quad = 0;
+      for (let l = 0; l < na; l++) {
+        const j = slots[l];
+        const d = c.b[l] - (j < 0 ? b0Old : bOld[j]);
+        if (d === 0) continue;
+        lin += c.g[l] * d;
+        let hd = 0;
+        for (let m = 0; m < na; m++) {
+          const jm = slots[m];
+          const dm = c.b[m] - (jm < 0 ? b0Old : bOld[jm]);
+          if (dm !== 0) hd += c.gram[l * c.cap + m] * dm;
+        }
+        quad += d * hd;
+      }
       let stepDlx = 0;
       for (let l = 0; l < na; l++) {
-        const j = l < off ? -1 : list[l - off];
-        const old = j < 0 ? b0Old : bOld[j];
-        const d = c.b[l] - old;
+        const j = slots[l];
+        const d = c.b[l] - (j < 0 ? this.b0 : b[j]);
         if (d === 0) continue;
         const t2 = c.xv[l] * d * d;
         if (t2 > stepDlx) stepDlx = t2;
@@ -253,21 +292,94 @@ export class GlmCd {
           design.axpy(j, d, eta);
         }
       }
+      const predicted = -lin + 0.5 * quad + this.penalty(b, ab, dem) - this.penalty(bOld, ab, dem);
       // Keep the step only as far as the true objective falls (halving it otherwise).
       let f = this.loss() + this.penalty(b, ab, dem);
-      let t = 1;
-      while (f > fOld + 1e-12 * Math.abs(fOld) && t > 1e-6) {
-        t /= 2;
+      let halved = false;
+      while (f > fOld + 1e-12 * Math.abs(fOld) && stepDlx > 1e-300) {
+        halved = true;
         for (let j = 0; j < p; j++) b[j] = bOld[j] + (b[j] - bOld[j]) / 2;
         this.b0 = b0Old + (this.b0 - b0Old) / 2;
         for (let i = 0; i < n; i++) eta[i] = etaOld[i] + (eta[i] - etaOld[i]) / 2;
         f = this.loss() + this.penalty(b, ab, dem);
         stepDlx /= 4;
       }
+      // A lagged Hessian that overshoots or under-delivers is renewed before the next step.
+      if (halved || (predicted < 0 && fOld - f < 0.5 * -predicted)) this.hessianAge = -1;
       fOld = f;
-      if (stepDlx < this.s.thr) return "ok";
+      if (stepDlx < thr) {
+        // A lagged Hessian converges only linearly: confirm with a step on a fresh one.
+        if (this.hessianAge <= 1) return "ok";
+        this.hessianAge = -1;
+      }
     }
     return "ok";
+  }
+
+  /** Gives feature j (−1: the intercept) the next compact slot. */
+  private addSlot(j: number): void {
+    if (this.nSlots === this.slots.length) {
+      const grown = new Int32Array(Math.max(16, 2 * this.slots.length));
+      grown.set(this.slots);
+      this.slots = grown;
+      this.gSlots = new Float64Array(grown.length);
+    }
+    if (j >= 0) this.slotOf[j] = this.nSlots;
+    this.slots[this.nSlots++] = j;
+  }
+
+  /** Makes room for `na` columns of Z (n each), keeping the filled ones. */
+  private zRoom(na: number): void {
+    const n = this.n;
+    if (this.zHeap.f64.length >= n * na) return;
+    const next = createHeap(n * Math.max(2 * na, 16));
+    next.f64.set(this.zHeap.f64.subarray(0, n * this.zFilled));
+    this.zHeap.release();
+    this.zHeap = next;
+  }
+
+  /** Z column of slot l at the reference weights: √V_ref (intercept) or √V_ref ∘ x̃_j. */
+  private zColumn(l: number): void {
+    const n = this.n;
+    const j = this.slots[l];
+    if (j < 0) this.zHeap.f64.set(this.sv, l * n);
+    else this.s.design.scaledColumn(j, this.sv, this.zHeap.f64, l * n);
+  }
+
+  /** H = ZᵀZ anew at the current weights, for every slot. */
+  private refreshHessian(): void {
+    const { family, w } = this.s;
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      const m = family.mean(this.eta[i]);
+      this.sv[i] = Math.sqrt(w[i] * Math.max(family.variance(m), VMIN));
+    }
+    const na = this.nSlots;
+    this.zRoom(na);
+    for (let l = 0; l < na; l++) this.zColumn(l);
+    this.zFilled = na;
+    this.compact.invalidate();
+    this.fillGram(na);
+    this.hessianAge = 0;
+  }
+
+  /** Rows of H for slots added since the last fill, at the reference weights. */
+  private extendHessian(): void {
+    const na = this.nSlots;
+    if (this.zFilled === na) return;
+    this.zRoom(na);
+    for (let l = this.zFilled; l < na; l++) this.zColumn(l);
+    this.zFilled = na;
+    this.fillGram(na);
+  }
+
+  private fillGram(na: number): void {
+    const n = this.n;
+    const z = this.zHeap;
+    this.compact.grow(na, (l, out, known) => {
+      for (let m = 0; m < known; m++) out[m] = z.dot(l * n, m * n, n);
+      for (let m = l; m < na; m++) out[m] = z.dot(l * n, m * n, n);
+    });
   }
 
   release(): void {

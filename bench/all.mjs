@@ -1,0 +1,13 @@
+// `npm run bench [-- flags]`: the Gaussian path benchmark (run.mjs) then the binomial path and
+// cross-validation benchmark (binomial.mjs), each given the same flags.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+for (const script of ["run.mjs", "binomial.mjs"]) {
+  const r = spawnSync(process.execPath, [join(HERE, script), ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
