@@ -1,6 +1,6 @@
 import type { GlmDesign } from "../data/glmDesign.js";
 import type { GlmFamily } from "../datafit/family.js";
-import { enetValue } from "../penalty/elasticNet.js";
+import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import { createHeap, type Heap } from "../wasm/heap.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
 import { interceptStart } from "../datafit/intercept.js";
@@ -35,6 +35,8 @@ const VMIN = 1e-10;
 const MAX_NEWTON = 100;
 /** Steps after which a lagged Hessian is formed anew. */
 const REFRESH = 8;
+/** A point is solved when its KKT violation is at most KKT_TOL·λ. */
+const KKT_TOL = 1e-7;
 
 /**
  * Proximal Newton (IRLS) with coordinate descent inside, for the elastic-net GLM of a family at one
@@ -219,6 +221,7 @@ export class GlmCd {
     const na = this.nSlots;
     if (na === 0) return "ok";
     let fOld = this.loss() + this.penalty(b, ab, dem);
+    let small = false;
     for (let it = 0; it < MAX_NEWTON; it++) {
       if (this.hessianAge < 0 || this.hessianAge >= REFRESH) this.refreshHessian();
       else this.extendHessian();
@@ -242,6 +245,18 @@ export class GlmCd {
         // Features not yet allowed to move (infinite λ) are pinned at zero.
         c.lo[l] = j < 0 ? -Infinity : active ? lower[j] : 0;
         c.hi[l] = j < 0 ? Infinity : active ? upper[j] : 0;
+      }
+      if (small) {
+        // The last step was below the pass rule: done if the true KKT conditions hold too.
+        let kkt = 0;
+        for (let l = 0; l < na; l++) {
+          const v =
+            slots[l] < 0
+              ? Math.abs(c.g[l])
+              : enetSubdiffDistance(c.b[l], c.g[l], c.kappa[l], c.mu[l], c.lo[l], c.hi[l]);
+          if (v > kkt) kkt = v;
+        }
+        if (kkt <= KKT_TOL * (ab + dem) + 1e-15) return "ok";
       }
       for (let l = 0; l < na; l++) {
         let h = 0;
@@ -307,11 +322,10 @@ export class GlmCd {
       // A lagged Hessian that overshoots or under-delivers is renewed before the next step.
       if (halved || (predicted < 0 && fOld - f < 0.5 * -predicted)) this.hessianAge = -1;
       fOld = f;
-      if (stepDlx < thr) {
-        // A lagged Hessian converges only linearly: confirm with a step on a fresh one.
-        if (this.hessianAge <= 1) return "ok";
-        this.hessianAge = -1;
-      }
+      // A lagged Hessian converges only linearly: a small step is confirmed by the KKT check at
+      // the top of the next iteration (with a fresh Hessian, one exact step is enough).
+      small = stepDlx < thr;
+      if (small && this.hessianAge <= 1) return "ok";
     }
     return "ok";
   }
