@@ -208,49 +208,80 @@ export async function cvPath(
   };
 }
 
-/** Runs the K fold jobs on a pool of worker threads, each holding one copy of the data. */
+/**
+ * Worker threads kept between calls: a fresh V8 isolate compiles the solvers cold, which costs
+ * about as much as a fold fit; reused workers are warm. They are unref'd, so an idle pool never
+ * keeps the process alive.
+ */
+const pool: Worker[] = [];
+
+function workerPool(size: number): Worker[] {
+  while (pool.length < size) {
+    const wk = new Worker(new URL("./worker.js", import.meta.url));
+    wk.unref();
+    wk.on("error", () => {
+      const at = pool.indexOf(wk);
+      if (at >= 0) pool.splice(at, 1);
+    });
+    pool.push(wk);
+  }
+  return pool.slice(0, size);
+}
+
+/** Runs the K fold jobs on `size` pooled worker threads, each given one copy of the data. */
 function runInWorkers(
   size: number,
   init: object,
   K: number,
   onResult: (fold: number, r: { preds: Float64Array[]; nLambda: number }) => void,
 ): Promise<void> {
+  const workers = workerPool(size);
   return new Promise((resolve, reject) => {
-    const workers: Worker[] = [];
     let next = 1;
     let finished = 0;
     let failed = false;
-    const stop = () => workers.forEach((wk) => void wk.terminate());
-    for (let t = 0; t < size; t++) {
-      const wk = new Worker(new URL("./worker.js", import.meta.url));
-      workers.push(wk);
-      wk.postMessage({ init });
-      wk.on("error", (e) => {
-        if (!failed) {
+    type FoldMessage = { fold: number; preds: Float64Array[]; nLambda: number; error?: string };
+    const handlers: [Worker, (m: FoldMessage) => void, (e: Error) => void][] = [];
+    const done = () => {
+      for (const [wk, onMessage, onError] of handlers) {
+        wk.off("message", onMessage);
+        wk.off("error", onError);
+        wk.unref();
+      }
+    };
+    for (const wk of workers) {
+      wk.ref();
+      const onError = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        done();
+        reject(e);
+      };
+      const onMessage = (m: {
+        fold: number;
+        preds: Float64Array[];
+        nLambda: number;
+        error?: string;
+      }) => {
+        if (failed) return;
+        if (m.error) {
           failed = true;
-          stop();
-          reject(e);
+          done();
+          reject(new Error(`fold ${m.fold}: ${m.error}`));
+          return;
         }
-      });
-      wk.on(
-        "message",
-        (m: { fold: number; preds: Float64Array[]; nLambda: number; error?: string }) => {
-          if (failed) return;
-          if (m.error) {
-            failed = true;
-            stop();
-            reject(new Error(`fold ${m.fold}: ${m.error}`));
-            return;
-          }
-          onResult(m.fold, m);
-          finished++;
-          if (next <= K) wk.postMessage({ fold: next++ });
-          if (finished === K) {
-            stop();
-            resolve();
-          }
-        },
-      );
+        onResult(m.fold, m);
+        finished++;
+        if (next <= K) wk.postMessage({ fold: next++ });
+        if (finished === K) {
+          done();
+          resolve();
+        }
+      };
+      handlers.push([wk, onMessage, onError]);
+      wk.on("message", onMessage);
+      wk.on("error", onError);
+      wk.postMessage({ init });
       if (next <= K) wk.postMessage({ fold: next++ });
     }
   });
