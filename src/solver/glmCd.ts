@@ -166,6 +166,14 @@ export class GlmCd {
    * Solves at `lambda` (Infinity: only unpenalized features and the intercept move). Returns "ok",
    * "maxPasses", or "pMax" when too many features became non-zero.
    */
+  /** Replaces the offset (η moves with it) and refreshes the gradient. */
+  setOffset(offset: Float64Array): void {
+    const old = this.s.offset;
+    for (let i = 0; i < this.n; i++) this.eta[i] += offset[i] - old[i];
+    old.set(offset);
+    this.gradient();
+  }
+
   solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
     const { include, pf, alpha } = this.s;
     const infinite = !Number.isFinite(lambda);
