@@ -77,6 +77,13 @@ export function cvTable(r: CvResult): string {
 
 export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   const family = familyOption(o.family);
+  if (family === "multinomial")
+    throw new InputError(
+      "option '--family': cross-validation of multinomial models is not available yet",
+      {
+        option: "--family",
+      },
+    );
   const measure =
     o.measure === undefined
       ? defaultMeasure(family)

@@ -8,7 +8,7 @@ export function alignTable(header: string[], rows: string[][]): string {
 }
 
 /** The path as glmnet's print() shows it: one row per λ with Df, %Dev and Lambda. */
-export function pathTable(fit: PathFit): string {
+export function pathTable(fit: Pick<PathFit, "lambda" | "df" | "devRatio">): string {
   const rows: string[][] = [];
   for (let k = 0; k < fit.lambda.length; k++) {
     rows.push([

@@ -6,6 +6,7 @@ import { InputError } from "../errors.js";
 import { readNumericCsv } from "../io/csv.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
 import { glmPath } from "../path/glmPath.js";
+import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js";
 import type { ElasticNetOptions } from "../path/options.js";
 import { pathTable } from "./format.js";
 import { intOption, listOption, numberOption } from "./parse.js";
@@ -64,7 +65,7 @@ export function loadXY(file: string, target: string | undefined) {
   return { x: denseMatrix(n, features.length, data), y, features, target: name };
 }
 
-const FAMILIES = ["gaussian", "binomial", "poisson"] as const;
+const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial"] as const;
 export type CliFamily = (typeof FAMILIES)[number];
 
 /** Checks the --family value. */
@@ -94,6 +95,15 @@ export function familyResponse(
       throw new InputError(
         `${file}: row ${bad + 2}, column '${column}': Poisson needs counts ≥ 0, got ${y[bad]}`,
         { file, row: bad + 2, column },
+      );
+    return { y };
+  }
+  if (family === "multinomial") {
+    const k = new Set(y).size;
+    if (k > 100)
+      throw new InputError(
+        `${file}: column '${column}' has ${k} distinct values; multinomial takes class labels (at most 100 classes)`,
+        { file, column },
       );
     return { y };
   }
@@ -210,7 +220,7 @@ export function withFlagNames<T>(run: () => T): T {
 
 /** Fits the path of a family (library errors carry the CLI flag names). */
 export function fitFamilyCli(
-  family: CliFamily,
+  family: Exclude<CliFamily, "multinomial">,
   x: Parameters<typeof elasticNetPath>[0],
   y: Float64Array,
   lib: ElasticNetOptions,
@@ -220,6 +230,27 @@ export function fitFamilyCli(
   );
 }
 
+/** The JSON document of a multinomial path: per λ, one intercept and coefficient set per class. */
+export function multinomialJson(fit: MultinomialFit, features: string[], fitSeconds: number[]) {
+  return {
+    family: fit.family,
+    alpha: fit.alpha,
+    features,
+    classes: fit.classes,
+    lambda: Array.from(fit.lambda),
+    intercept: fit.intercept.map((a) => Array.from(a)),
+    coefficients: fit.beta.map((perClass) =>
+      perClass.map((b) => ({ index: Array.from(b.index), value: Array.from(b.value) })),
+    ),
+    df: Array.from(fit.df),
+    devRatio: Array.from(fit.devRatio),
+    kktMax: Array.from(fit.kktMax),
+    objective: Array.from(fit.objective),
+    passes: fit.passes,
+    fitSeconds,
+  };
+}
+
 export function runPath(file: string, o: PathCliOptions): void {
   const repeat = intOption("--repeat", o.repeat);
   const family = familyOption(o.family);
@@ -227,6 +258,19 @@ export function runPath(file: string, o: PathCliOptions): void {
   const { x, features } = data;
   const { y } = familyResponse(family, data.y, file, data.target, o.positive);
   const lib = toLibraryOptions(o, x.nCols);
+  if (family === "multinomial") {
+    const seconds: number[] = [];
+    let mfit: MultinomialFit | undefined;
+    for (let r = 0; r < repeat; r++) {
+      const t0 = performance.now();
+      mfit = withFlagNames(() => multinomialPath(x, y, lib));
+      seconds.push((performance.now() - t0) / 1000);
+    }
+    if (o.json)
+      writeFileSync(o.json, JSON.stringify(multinomialJson(mfit!, features, seconds)) + "\n");
+    else process.stdout.write(pathTable(mfit!));
+    return;
+  }
   const fitSeconds: number[] = [];
   let fit: PathFit | undefined;
   for (let r = 0; r < repeat; r++) {
@@ -243,7 +287,7 @@ export function runPath(file: string, o: PathCliOptions): void {
 export function addPathOptions(cmd: Command): Command {
   return cmd
     .option("--target <name>", "response column (default: the last column)")
-    .option("--family <family>", "gaussian, binomial or poisson", "gaussian")
+    .option("--family <family>", "gaussian, binomial, poisson or multinomial", "gaussian")
     .option("--positive <value>", "binomial: the target value counted as 1 (default: the larger)")
     .option("--alpha <a>", "elastic-net mixing: 1 = lasso, 0 = ridge (default 1)")
     .option("--nlambda <k>", "number of λ values (default 100)")

@@ -119,6 +119,20 @@ describe("regularize cv (spawned as a user would)", () => {
     }
   });
 
+  it("path --family multinomial writes one coefficient set per class, matching the library", () => {
+    const out = join(tmp, "wine.json");
+    const r = run("path", data("wine"), "--family", "multinomial", "--json", out);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    assert.equal(doc.family, "multinomial");
+    assert.deepEqual(doc.classes, [0, 1, 2]);
+    assert.equal(doc.coefficients[30].length, 3);
+    assert.equal(doc.intercept[30].length, 3);
+    assert.ok(Math.abs(doc.intercept[30].reduce((u: number, v: number) => u + v, 0)) < 1e-9);
+    const table = run("path", data("wine"), "--family", "multinomial");
+    assert.match(table.out, /Df\s+%Dev\s+Lambda/);
+  });
+
   it("refuses bad input with one line naming the problem, exit 2", () => {
     const cases: [string[], RegExp][] = [
       [["cv", data("diabetes"), "--family", "binomial"], /progression.*distinct values.*binomial/],
@@ -126,6 +140,8 @@ describe("regularize cv (spawned as a user would)", () => {
       [["cv", data("diabetes"), "--folds", "1"], /--folds/],
       [["cv", data("diabetes"), "--stratified"], /--stratified/],
       [["cv", data("diabetes"), "--family", "nope"], /--family.*nope/],
+      [["cv", data("wine"), "--family", "multinomial"], /--family.*multinomial.*not available/],
+      [["path", data("diabetes"), "--family", "multinomial"], /214 distinct values.*multinomial/],
       [["cv", data("diabetes"), "--foldid", join(tmp, "missing.txt")], /--foldid.*missing\.txt/],
     ];
     const short = join(tmp, "short.txt");
