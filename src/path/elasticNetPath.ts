@@ -2,7 +2,7 @@ import { makeDesign } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { CovarianceCd, NaiveCd, type CdSolver } from "../solver/gaussianCd.js";
 import { certificate } from "./certificate.js";
-import { resolveOptions, type ElasticNetOptions } from "./options.js";
+import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
 import { checkXY, lambdaSequence, prepareResponse } from "./prepare.js";
 
 /** Non-zero coefficients of one path point: 0-based feature indices and values. */
@@ -76,13 +76,7 @@ export function elasticNetPath(
 
   const include = o.include;
   const design = makeDesign(x, w, o.intercept, o.standardize, include);
-  const lower = new Float64Array(p);
-  const upper = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    const s = o.standardize ? design.scale[j] : 1;
-    lower[j] = o.lowerLimits[j] * s;
-    upper[j] = o.upperLimits[j] * s;
-  }
+  const { lower, upper } = scaledLimits(o, design.scale);
   const setup = {
     design,
     include,

@@ -9,7 +9,7 @@ import { InputError } from "../errors.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
 import { GlmCd } from "../solver/glmCd.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
-import { resolveOptions, type ElasticNetOptions } from "./options.js";
+import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
 import { checkXY, lambdaSequence } from "./prepare.js";
 
 export interface GlmOptions extends ElasticNetOptions {
@@ -77,13 +77,7 @@ export function glmPath(
 
   const include = o.include;
   const design = new GlmDesign(x, w, o.intercept, o.standardize, include);
-  const lower = new Float64Array(p);
-  const upper = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    const s = o.standardize ? design.scale[j] : 1;
-    lower[j] = o.lowerLimits[j] * s;
-    upper[j] = o.upperLimits[j] * s;
-  }
+  const { lower, upper } = scaledLimits(o, design.scale);
   const nullDeviance = nullModelDeviance(fam, yy, w, offset, o.intercept);
   const cd = new GlmCd({
     design,

@@ -5,7 +5,7 @@ import { InputError } from "../errors.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
 import { GlmCd } from "../solver/glmCd.js";
 import type { SparseVector } from "./elasticNetPath.js";
-import { resolveOptions, type ElasticNetOptions } from "./options.js";
+import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
 import { checkXY } from "./prepare.js";
 
 export interface MultinomialFit {
@@ -59,13 +59,7 @@ export function multinomialPath(
   const w = o.weights;
   const include = o.include;
   const design = new GlmDesign(x, w, o.intercept, o.standardize, include);
-  const lower = new Float64Array(p);
-  const upper = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    const s = o.standardize ? design.scale[j] : 1;
-    lower[j] = o.lowerLimits[j] * s;
-    upper[j] = o.upperLimits[j] * s;
-  }
+  const { lower, upper } = scaledLimits(o, design.scale);
   const indicators = classes.map((c) => Float64Array.from(y, (v) => (v === c ? 1 : 0)));
   // Null deviance: the intercept-only fit, p_c = Σŵ y_c.
   let nullDev = 0;

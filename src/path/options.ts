@@ -200,3 +200,19 @@ export function resolveOptions(o: ElasticNetOptions, n: number, p: number): Reso
     newton: o.newton ?? true,
   };
 }
+
+/** The box limits on the standardized scale (b_j = s_j β_j), for the solvers. */
+export function scaledLimits(
+  o: ResolvedOptions,
+  scale: Float64Array,
+): { lower: Float64Array; upper: Float64Array } {
+  const p = scale.length;
+  const lower = new Float64Array(p);
+  const upper = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const s = o.standardize ? scale[j] : 1;
+    lower[j] = o.lowerLimits[j] * s;
+    upper[j] = o.upperLimits[j] * s;
+  }
+  return { lower, upper };
+}

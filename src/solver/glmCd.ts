@@ -39,18 +39,20 @@ const REFRESH = 8;
 const KKT_TOL = 1e-7;
 
 /**
- * Proximal Newton (IRLS) with coordinate descent inside, for the elastic-net GLM of a family at one
- * λ, warm-started along the path (Friedman, Hastie & Tibshirani 2010, §3; glmnet's lognet/fishnet):
+ * Proximal Newton for the elastic-net GLM of a family at one λ, warm-started along the path
+ * (the IRLS of Friedman, Hastie & Tibshirani 2010, §3, with glmnet's lognet/fishnet conventions):
  *
  *     minimize_{b0, b}  Σᵢ ŵᵢ ℓ(yᵢ, ηᵢ) + Σⱼ pen_j(b_j),   η = b0 + X̃b + offset.
  *
- * Each Newton step minimizes the penalized quadratic model ½Σ vᵢ(ρᵢ − Δηᵢ)² + pen(b + Δb), with IRLS
- * weights vᵢ = ŵᵢ·V(μᵢ) and working residuals ρᵢ = (yᵢ − μᵢ)/V(μᵢ), by cyclic coordinate descent
- * (full passes over the strong set, cycling the active set between them) to glmnet's pass rule;
- * the step is then halved until the true objective does not increase (a safeguard glmnet lacks,
- * needed for Poisson far from the optimum). Steps stop when one moves no coordinate by
- * v-weighted xv_j·Δb_j² ≥ thr. Sequential strong rules pick the features, and a KKT check of
- * the true gradient g_j = Σ ŵᵢ(yᵢ − μᵢ)x̃_ij on the rest admits violators (Tibshirani et al. 2012).
+ * Each step minimizes exactly (CompactActiveSet's active-set Newton iterations) the model
+ * −gᵀΔ + ½ΔᵀHΔ + pen(b + Δ) over the intercept and the strong set, with g the true negative
+ * gradient and H the weighted Gram block at the weights of its last refresh (a lagged Hessian,
+ * renewed when a step needs halving, falls short of half its predicted decrease, or grows old);
+ * the step is halved until the true objective does not increase (a safeguard glmnet lacks,
+ * needed for Poisson far from the optimum). A point is done when a step moves no coordinate by
+ * xv·Δ² ≥ thr and the true KKT conditions hold to 1e-7·λ. Sequential strong rules pick the
+ * features, and a KKT check of the true gradient g_j = Σ ŵᵢ(yᵢ − μᵢ)x̃_ij on the rest admits
+ * violators (Tibshirani et al. 2012).
  */
 export class GlmCd {
   readonly b: Float64Array;
