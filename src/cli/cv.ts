@@ -3,12 +3,14 @@ import type { Command } from "commander";
 import { cvPath, type CvResult } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure } from "../cv/measures.js";
 import { InputError } from "../errors.js";
+import type { PathFit } from "../path/elasticNetPath.js";
 import { alignTable } from "./format.js";
 import { intOption } from "./parse.js";
 import {
   familyOption,
   familyResponse,
   loadXY,
+  multinomialJson,
   pathJson,
   toLibraryOptions,
   withFlagNames,
@@ -77,13 +79,6 @@ export function cvTable(r: CvResult): string {
 
 export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   const family = familyOption(o.family);
-  if (family === "multinomial")
-    throw new InputError(
-      "option '--family': cross-validation of multinomial models is not available yet",
-      {
-        option: "--family",
-      },
-    );
   const measure =
     o.measure === undefined
       ? defaultMeasure(family)
@@ -100,8 +95,8 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     throw new InputError(`option '--folds': ${nFolds} folds for ${x.nRows} rows`, {
       option: "--folds",
     });
-  if (o.stratified && family !== "binomial")
-    throw new InputError("option '--stratified': only for --family binomial", {
+  if (o.stratified && family !== "binomial" && family !== "multinomial")
+    throw new InputError("option '--stratified': only for --family binomial or multinomial", {
       option: "--stratified",
     });
   const tty = process.stderr.isTTY === true;
@@ -128,10 +123,13 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  for (const w of r.fit.warnings) process.stderr.write(`warning: ${w}\n`);
+  const fit = r.fit;
+  if ("warnings" in fit) for (const w of fit.warnings) process.stderr.write(`warning: ${w}\n`);
   if (o.json) {
     const doc = {
-      ...pathJson(r.fit, features, [seconds]),
+      ...(fit.family === "multinomial"
+        ? multinomialJson(fit, features, [seconds])
+        : pathJson(fit as PathFit, features, [seconds])),
       cv: {
         measure: r.measure,
         lambda: Array.from(r.lambda),

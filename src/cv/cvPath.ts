@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
+import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js";
 import type { GlmOptions } from "../path/glmPath.js";
 import { Random } from "../random.js";
 import { fitFamily, foldPredictions } from "./foldJob.js";
@@ -10,6 +11,7 @@ import { checkFolds, randomFolds } from "./folds.js";
 import {
   checkMeasure,
   defaultMeasure,
+  multinomialPointError,
   pointError,
   weightedAuc,
   type Family,
@@ -41,7 +43,7 @@ export interface CvResult {
   family: Family;
   measure: Measure;
   /** The full-data fit; its λ sequence is the grid of the curve. */
-  fit: PathFit;
+  fit: PathFit | MultinomialFit;
   lambda: Float64Array;
   /** Mean cross-validated error at each λ, its standard error, and cvm ± cvsd. */
   cvm: Float64Array;
@@ -72,14 +74,14 @@ export async function cvPath(
   options: CvOptions = {},
 ): Promise<CvResult> {
   const family = options.family ?? "gaussian";
-  if (!["gaussian", "binomial", "poisson"].includes(family))
+  if (!["gaussian", "binomial", "poisson", "multinomial"].includes(family))
     throw new InputError(`option 'family': unknown family '${String(family)}'`, {
       option: "family",
     });
   const measure = checkMeasure(family, options.measure ?? defaultMeasure(family));
   const n = x.nRows;
-  if (options.stratified && family !== "binomial")
-    throw new InputError("option 'stratified': only for the binomial family", {
+  if (options.stratified && family !== "binomial" && family !== "multinomial")
+    throw new InputError("option 'stratified': only for the binomial and multinomial families", {
       option: "stratified",
     });
   const foldId =
@@ -104,7 +106,14 @@ export async function cvPath(
     onProgress,
     ...fitOptions
   } = options;
-  const fit = fitFamily(family, x, y, fitOptions);
+  if (family === "multinomial" && fitOptions.offset !== undefined)
+    throw new InputError("option 'offset': not available for the multinomial family", {
+      option: "offset",
+    });
+  const fit =
+    family === "multinomial"
+      ? multinomialPath(x, y, fitOptions)
+      : fitFamily(family, x, y, fitOptions);
   const lambda = fit.lambda;
   const L = lambda.length;
   const yy = Float64Array.from(y);
@@ -150,6 +159,15 @@ export async function cvPath(
         const full = new Float64Array(n);
         rows.forEach((i, t) => (full[i] = 1 / (1 + Math.exp(-eta[t]))));
         mean[k] = weightedAuc(yy, full, w, rows);
+      } else if (family === "multinomial") {
+        const classes = (fit as MultinomialFit).classes;
+        const nc = classes.length;
+        let s = 0;
+        rows.forEach(
+          (i, t) =>
+            (s += w[i] * multinomialPointError(measure, classes.indexOf(yy[i]), eta, t * nc, nc)),
+        );
+        mean[k] = s / foldW[f];
       } else {
         let s = 0;
         rows.forEach((i, t) => (s += w[i] * pointError(family, measure, yy[i], eta[t])));

@@ -3,6 +3,8 @@ import { elasticNetPath } from "../path/elasticNetPath.js";
 import { glmPath, type GlmOptions } from "../path/glmPath.js";
 import type { PathFit } from "../path/elasticNetPath.js";
 import { coefAt } from "../path/predict.js";
+import { InputError } from "../errors.js";
+import { multinomialPath } from "../path/multinomialPath.js";
 import type { Family } from "./measures.js";
 
 /** Fits the path of a family: `elasticNetPath` for Gaussian, `glmPath` otherwise. */
@@ -12,6 +14,8 @@ export function fitFamily(
   y: ArrayLike<number>,
   options: GlmOptions,
 ): PathFit {
+  if (family === "multinomial")
+    throw new InputError("fitFamily: use multinomialPath for multinomial");
   if (family === "gaussian") {
     const { offset, ...rest } = options;
     if (offset !== undefined) {
@@ -47,6 +51,39 @@ export function foldPredictions(
   for (let i = 0; i < n; i++) (foldId[i] === fold ? test : train).push(i);
   const pick = <T extends ArrayLike<number>>(v: T | undefined, rows: number[]) =>
     v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
+  if (family === "multinomial") {
+    // Predictions of each class at each full-data λ: row-major (t·K + class).
+    const mfit = multinomialPath(subsetRows(x, train), pick(y, train)!, {
+      ...options,
+      weights: pick(options.weights, train),
+    });
+    const K = mfit.classes.length;
+    if (K !== new Set(Array.from(y)).size)
+      throw new InputError(
+        `fold ${fold}: its training rows hold ${K} of the ${new Set(Array.from(y)).size} classes; use stratified folds`,
+      );
+    const xt = subsetRows(x, test);
+    const m = test.length;
+    const preds: Float64Array[] = [];
+    for (let k = 0; k < lambda.length; k++) {
+      const eta = new Float64Array(m * K);
+      for (let c = 0; c < K; c++) {
+        const { intercept, beta } = coefAt(
+          {
+            nFeatures: x.nCols,
+            lambda: mfit.lambda,
+            intercept: mfit.intercept.map((a) => a[c]),
+            beta: mfit.beta.map((b) => b[c]),
+          },
+          lambda[k],
+        );
+        const col = linearPredictor(xt, intercept, beta);
+        for (let t = 0; t < m; t++) eta[t * K + c] = col[t];
+      }
+      preds.push(eta);
+    }
+    return { preds, nLambda: lambda.length };
+  }
   const fit = fitFamily(family, subsetRows(x, train), pick(y, train)!, {
     ...options,
     weights: pick(options.weights, train),
@@ -57,20 +94,26 @@ export function foldPredictions(
   const preds: Float64Array[] = [];
   for (let k = 0; k < lambda.length; k++) {
     const { intercept, beta } = coefAt(fit, lambda[k]);
-    const eta = new Float64Array(m).fill(intercept);
+    const eta = linearPredictor(xt, intercept, beta);
     if (options.offset) for (let t = 0; t < m; t++) eta[t] += options.offset[test[t]];
-    for (let j = 0; j < x.nCols; j++) {
-      const b = beta[j];
-      if (b === 0) continue;
-      if (xt.kind === "dense") {
-        const off = j * m;
-        for (let t = 0; t < m; t++) eta[t] += b * xt.data[off + t];
-      } else {
-        for (let r = xt.colPtr[j]; r < xt.colPtr[j + 1]; r++)
-          eta[xt.rowIndex[r]] += b * xt.values[r];
-      }
-    }
     preds.push(eta);
   }
   return { preds, nLambda: lambda.length };
+}
+
+/** β₀ + Xβ for the rows of xt (β dense). */
+function linearPredictor(xt: Matrix, intercept: number, beta: Float64Array): Float64Array {
+  const m = xt.nRows;
+  const eta = new Float64Array(m).fill(intercept);
+  for (let j = 0; j < xt.nCols; j++) {
+    const b = beta[j];
+    if (b === 0) continue;
+    if (xt.kind === "dense") {
+      const off = j * m;
+      for (let t = 0; t < m; t++) eta[t] += b * xt.data[off + t];
+    } else {
+      for (let r = xt.colPtr[j]; r < xt.colPtr[j + 1]; r++) eta[xt.rowIndex[r]] += b * xt.values[r];
+    }
+  }
+  return eta;
 }

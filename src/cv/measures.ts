@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 
-export type Family = "gaussian" | "binomial" | "poisson";
+export type Family = "gaussian" | "binomial" | "poisson" | "multinomial";
 export type Measure = "mse" | "mae" | "deviance" | "class" | "auc";
 
 /** glmnet's default measure per family (`type.measure = "default"`). */
@@ -14,6 +14,7 @@ export function checkMeasure(family: Family, measure: string): Measure {
     gaussian: ["mse", "mae", "deviance"],
     binomial: ["deviance", "class", "auc", "mse", "mae"],
     poisson: ["deviance", "mse", "mae"],
+    multinomial: ["deviance", "class", "mse", "mae"],
   };
   if (!(allowed[family] as string[]).includes(measure))
     throw new InputError(
@@ -100,4 +101,37 @@ export function weightedAuc(
     t = u;
   }
   return sum / (wPos * wNeg);
+}
+
+/**
+ * The per-observation error of a multinomial prediction (K linear predictors eta[off .. off+K),
+ * true class index c), as cv.glmnet's cv.multnet: with p = softmax(η), deviance −2 log p_c (p
+ * clamped to [1e-5, 1 − 1e-5]), class 1 unless c has the largest p (first on ties), mse
+ * Σ_d (y_d − p_d)², mae Σ_d |y_d − p_d|.
+ */
+export function multinomialPointError(
+  measure: Measure,
+  c: number,
+  eta: Float64Array,
+  off: number,
+  K: number,
+): number {
+  let m = -Infinity;
+  for (let d = 0; d < K; d++) m = Math.max(m, eta[off + d]);
+  let s = 0;
+  for (let d = 0; d < K; d++) s += Math.exp(eta[off + d] - m);
+  if (measure === "class") {
+    let best = 0;
+    for (let d = 1; d < K; d++) if (eta[off + d] > eta[off + best]) best = d;
+    return best === c ? 0 : 1;
+  }
+  let err = 0;
+  for (let d = 0; d < K; d++) {
+    const pd = Math.exp(eta[off + d] - m) / s;
+    const yd = d === c ? 1 : 0;
+    if (measure === "mse") err += (yd - pd) ** 2;
+    else if (measure === "mae") err += Math.abs(yd - pd);
+    else if (yd === 1) err -= 2 * Math.log(Math.min(Math.max(pd, PROB_MIN), 1 - PROB_MIN));
+  }
+  return err;
 }
