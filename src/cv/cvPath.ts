@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
@@ -7,6 +6,7 @@ import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js
 import type { GlmOptions } from "../path/glmPath.js";
 import { Random } from "../random.js";
 import { fitFamily, foldPredictions } from "./foldJob.js";
+import { runJobs } from "./pool.js";
 import { checkFolds, randomFolds } from "./folds.js";
 import {
   checkMeasure,
@@ -129,9 +129,9 @@ export async function cvPath(
       report();
     }
   } else {
-    await runInWorkers(
+    await runJobs<{ preds: Float64Array[]; nLambda: number }>(
       Math.min(nWorkers, K),
-      { family, x, y: yy, options: fitOptions, lambda, foldId },
+      { kind: "cv", family, x, y: yy, options: fitOptions, lambda, foldId },
       K,
       (f, r) => {
         results[f] = r;
@@ -224,83 +224,4 @@ export async function cvPath(
     index1se,
     foldId,
   };
-}
-
-/**
- * Worker threads kept between calls: a fresh V8 isolate compiles the solvers cold, which costs
- * about as much as a fold fit; reused workers are warm. They are unref'd, so an idle pool never
- * keeps the process alive.
- */
-const pool: Worker[] = [];
-
-function workerPool(size: number): Worker[] {
-  while (pool.length < size) {
-    const wk = new Worker(new URL("./worker.js", import.meta.url));
-    wk.unref();
-    wk.on("error", () => {
-      const at = pool.indexOf(wk);
-      if (at >= 0) pool.splice(at, 1);
-    });
-    pool.push(wk);
-  }
-  return pool.slice(0, size);
-}
-
-/** Runs the K fold jobs on `size` pooled worker threads, each given one copy of the data. */
-function runInWorkers(
-  size: number,
-  init: object,
-  K: number,
-  onResult: (fold: number, r: { preds: Float64Array[]; nLambda: number }) => void,
-): Promise<void> {
-  const workers = workerPool(size);
-  return new Promise((resolve, reject) => {
-    let next = 1;
-    let finished = 0;
-    let failed = false;
-    type FoldMessage = { fold: number; preds: Float64Array[]; nLambda: number; error?: string };
-    const handlers: [Worker, (m: FoldMessage) => void, (e: Error) => void][] = [];
-    const done = () => {
-      for (const [wk, onMessage, onError] of handlers) {
-        wk.off("message", onMessage);
-        wk.off("error", onError);
-        wk.unref();
-      }
-    };
-    for (const wk of workers) {
-      wk.ref();
-      const onError = (e: Error) => {
-        if (failed) return;
-        failed = true;
-        done();
-        reject(e);
-      };
-      const onMessage = (m: {
-        fold: number;
-        preds: Float64Array[];
-        nLambda: number;
-        error?: string;
-      }) => {
-        if (failed) return;
-        if (m.error) {
-          failed = true;
-          done();
-          reject(new Error(`fold ${m.fold}: ${m.error}`));
-          return;
-        }
-        onResult(m.fold, m);
-        finished++;
-        if (next <= K) wk.postMessage({ fold: next++ });
-        if (finished === K) {
-          done();
-          resolve();
-        }
-      };
-      handlers.push([wk, onMessage, onError]);
-      wk.on("message", onMessage);
-      wk.on("error", onError);
-      wk.postMessage({ init });
-      if (next <= K) wk.postMessage({ fold: next++ });
-    }
-  });
 }

@@ -1,18 +1,22 @@
-// Worker-thread entry for parallel cross-validation folds (see cvPath): receives the data once,
-// then fold numbers, and answers each with the held-out predictions.
+// Worker-thread entry for parallel jobs (src/cv/pool.ts): receives the data once, then job
+// numbers, and answers each — a cross-validation fold's held-out predictions (cvPath), or a
+// half-sample's selected features along the path (stabilitySelection).
 import { parentPort } from "node:worker_threads";
 import type { Matrix } from "../data/matrix.js";
 import type { GlmOptions } from "../path/glmPath.js";
+import { halfSampleSelection } from "../select/halfSample.js";
 import { foldPredictions } from "./foldJob.js";
 import type { Family } from "./measures.js";
 
 interface Init {
+  kind: "cv" | "stability";
   family: Family;
   x: Matrix;
   y: Float64Array;
   options: GlmOptions;
   lambda: Float64Array;
-  foldId: Int32Array;
+  foldId?: Int32Array;
+  halves?: Int32Array[];
 }
 
 let data: Init | null = null;
@@ -22,10 +26,23 @@ parentPort!.on("message", (msg: { init?: Init; fold?: number }) => {
     return;
   }
   const d = data!;
+  const job = msg.fold!;
   try {
-    const r = foldPredictions(d.family, d.x, d.y, d.options, d.lambda, d.foldId, msg.fold!);
-    parentPort!.postMessage({ fold: msg.fold, ...r });
+    if (d.kind === "stability") {
+      const selected = halfSampleSelection(
+        d.family,
+        d.x,
+        d.y,
+        d.options,
+        d.lambda,
+        d.halves![job - 1],
+      );
+      parentPort!.postMessage({ fold: job, selected });
+    } else {
+      const r = foldPredictions(d.family, d.x, d.y, d.options, d.lambda, d.foldId!, job);
+      parentPort!.postMessage({ fold: job, ...r });
+    }
   } catch (e) {
-    parentPort!.postMessage({ fold: msg.fold, error: e instanceof Error ? e.message : String(e) });
+    parentPort!.postMessage({ fold: job, error: e instanceof Error ? e.message : String(e) });
   }
 });

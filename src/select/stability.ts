@@ -1,10 +1,11 @@
+import { availableParallelism } from "node:os";
 import type { Matrix } from "../data/matrix.js";
-import { subsetRows } from "../data/matrix.js";
 import { fitFamily } from "../cv/foldJob.js";
+import { runJobs } from "../cv/pool.js";
+import { halfSampleSelection } from "./halfSample.js";
 import type { Family } from "../cv/measures.js";
 import { InputError } from "../errors.js";
 import type { GlmOptions } from "../path/glmPath.js";
-import { coefAt } from "../path/predict.js";
 import { Random } from "../random.js";
 
 export interface StabilityOptions extends GlmOptions {
@@ -19,6 +20,11 @@ export interface StabilityOptions extends GlmOptions {
    */
   q?: number;
   seed?: number;
+  /**
+   * Worker threads for the half-sample fits (default: one per core on large problems, else 0).
+   * The result does not depend on it.
+   */
+  workers?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -49,19 +55,20 @@ export interface StabilityResult {
  * a half-sample selects anywhere in Λ, the expected number of false selections is at most
  * q_Λ² / ((2π − 1)p) (Meinshausen & Bühlmann's Theorem 1; Shah & Samworth show it holds for
  * complementary pairs without their exchangeability condition on the noise features' selection).
- * Seeded: the same seed gives the same splits and result.
+ * Seeded: the same seed gives the same splits and result, on any number of worker threads.
  */
-export function stabilitySelection(
+export async function stabilitySelection(
   x: Matrix,
   y: ArrayLike<number>,
   options: StabilityOptions = {},
-): StabilityResult {
+): Promise<StabilityResult> {
   const {
     family = "gaussian",
     pairs = 50,
     threshold = 0.6,
     q,
     seed = 1,
+    workers,
     onProgress,
     ...fitOptions
   } = options;
@@ -84,13 +91,11 @@ export function stabilitySelection(
   const counts = Array.from({ length: L }, () => new Float64Array(p));
   // Per fit, the union of selected features down to each λ (for q_Λ).
   const unionSize = new Float64Array(L);
+  // The complementary pairs, drawn up front from the seed (so workers cannot change them).
   const rng = new Random(seed);
   const half = Math.floor(n / 2);
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  const pick = (v: ArrayLike<number> | undefined, rows: Int32Array) =>
-    v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
-  const total = 2 * pairs;
-  let done = 0;
+  const halves: Int32Array[] = [];
   for (let b = 0; b < pairs; b++) {
     for (let t = n - 1; t > 0; t--) {
       const u = Math.floor(rng.uniform() * (t + 1));
@@ -98,30 +103,48 @@ export function stabilitySelection(
       order[t] = order[u];
       order[u] = tmp;
     }
-    for (const rows of [order.slice(0, half), order.slice(half, 2 * half)]) {
-      rows.sort();
-      const fit = fitFamily(family, subsetRows(x, rows), pick(y, rows)!, {
-        ...fitOptions,
-        weights: pick(fitOptions.weights, rows),
-        offset: pick(fitOptions.offset, rows),
-        lambda,
-      });
-      const seen = new Uint8Array(p);
-      let union = 0;
-      for (let k = 0; k < L; k++) {
-        // A half-sample path can end early (pMax): later λ take its last point.
-        const { beta } = coefAt(fit, lambda[k]);
-        for (let j = 0; j < p; j++) {
-          if (beta[j] === 0) continue;
-          counts[k][j]++;
-          if (!seen[j]) {
-            seen[j] = 1;
-            union++;
-          }
-        }
-        unionSize[k] += union;
-      }
+    halves.push(order.slice(0, half).sort(), order.slice(half, 2 * half).sort());
+  }
+  const total = 2 * pairs;
+  const results = new Array<Int32Array[]>(total);
+  let done = 0;
+  const nWorkers = workers ?? (n * p * total >= 2e6 ? Math.min(total, availableParallelism()) : 0);
+  if (nWorkers <= 1) {
+    for (let t = 0; t < total; t++) {
+      results[t] = halfSampleSelection(family, x, y, fitOptions, lambda, halves[t]);
       onProgress?.(++done, total);
+    }
+  } else {
+    await runJobs<{ selected: Int32Array[] }>(
+      nWorkers,
+      {
+        kind: "stability",
+        family,
+        x,
+        y: Float64Array.from(y),
+        options: fitOptions,
+        lambda,
+        halves,
+      },
+      total,
+      (job, r) => {
+        results[job - 1] = r.selected;
+        onProgress?.(++done, total);
+      },
+    );
+  }
+  for (const selected of results) {
+    const seen = new Uint8Array(p);
+    let union = 0;
+    for (let k = 0; k < L; k++) {
+      for (const j of selected[k]) {
+        counts[k][j]++;
+        if (!seen[j]) {
+          seen[j] = 1;
+          union++;
+        }
+      }
+      unionSize[k] += union;
     }
   }
   const probability = counts.map((c) => c.map((v) => v / total));

@@ -105,8 +105,8 @@ describe("the classic correlated design (10 informative, 20 correlated r = 0.8, 
     assert.ok(jac > meanJaccard(lasso));
   });
 
-  it("stability selection recovers the informative set, within its false-selection bound", (t) => {
-    const s = stabilitySelection(x, y, { pairs: 50, threshold: 0.6, q: 20, seed: 3 });
+  it("stability selection recovers the informative set, within its false-selection bound", async (t) => {
+    const s = await stabilitySelection(x, y, { pairs: 50, threshold: 0.6, q: 20, seed: 3 });
     const stable = Array.from(s.stable);
     const falses = stable.filter(isNoise).length;
     t.diagnostic(
@@ -117,15 +117,27 @@ describe("the classic correlated design (10 informative, 20 correlated r = 0.8, 
     assert.ok(falses <= s.falseSelectionBound);
     assert.ok(Math.abs(s.falseSelectionBound - (s.qHat * s.qHat) / (0.2 * 100)) < 1e-12);
     // Stricter: π = 0.9 and q = 10 keep only informative features, with a bound near 1.
-    const strict = stabilitySelection(x, y, { pairs: 50, threshold: 0.9, q: 10, seed: 3 });
+    const strict = await stabilitySelection(x, y, { pairs: 50, threshold: 0.9, q: 10, seed: 3 });
     assert.ok(Array.from(strict.stable).every((j) => j < 10));
     assert.ok(strict.falseSelectionBound < 1.5);
   });
 
-  it("stability selection is reproducible from its seed, and its probabilities are frequencies", () => {
-    const a = stabilitySelection(x, y, { pairs: 5, seed: 9 });
-    const b = stabilitySelection(x, y, { pairs: 5, seed: 9 });
+  it("stability selection is reproducible from its seed on any number of threads, with progress", async () => {
+    const a = await stabilitySelection(x, y, { pairs: 5, seed: 9, workers: 0 });
+    const seen: number[] = [];
+    const b = await stabilitySelection(x, y, {
+      pairs: 5,
+      seed: 9,
+      workers: 2,
+      onProgress: (done, total) => seen.push(done / total),
+    });
     assert.deepEqual(Array.from(a.maxProbability), Array.from(b.maxProbability));
+    assert.deepEqual(
+      a.probability.map((r) => Array.from(r)),
+      b.probability.map((r) => Array.from(r)),
+    );
+    assert.equal(seen.length, 10);
+    assert.equal(seen[9], 1);
     for (const row of a.probability)
       for (const v of row) assert.ok(Math.abs(v * 10 - Math.round(v * 10)) < 1e-9);
     // Selection grows along the path (a half-sample's own λ_max can exceed the full data's).

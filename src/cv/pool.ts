@@ -1,0 +1,79 @@
+import { Worker } from "node:worker_threads";
+
+/**
+ * Worker threads kept between calls: a fresh V8 isolate compiles the solvers cold, which costs
+ * about as much as a fold fit; reused workers are warm. They are unref'd, so an idle pool never
+ * keeps the process alive.
+ */
+const pool: Worker[] = [];
+
+function workerPool(size: number): Worker[] {
+  while (pool.length < size) {
+    const wk = new Worker(new URL("./worker.js", import.meta.url));
+    wk.unref();
+    wk.on("error", () => {
+      const at = pool.indexOf(wk);
+      if (at >= 0) pool.splice(at, 1);
+    });
+    pool.push(wk);
+  }
+  return pool.slice(0, size);
+}
+
+/**
+ * Runs jobs 1..K on `size` pooled worker threads (src/cv/worker.ts), each given one copy of
+ * `init`; results come back through `onResult` keyed by job number, so they do not depend on
+ * which worker ran what.
+ */
+export function runJobs<T>(
+  size: number,
+  init: object,
+  K: number,
+  onResult: (job: number, r: T) => void,
+): Promise<void> {
+  const workers = workerPool(size);
+  return new Promise((resolve, reject) => {
+    let next = 1;
+    let finished = 0;
+    let failed = false;
+    type FoldMessage = { fold: number; error?: string } & T;
+    const handlers: [Worker, (m: FoldMessage) => void, (e: Error) => void][] = [];
+    const done = () => {
+      for (const [wk, onMessage, onError] of handlers) {
+        wk.off("message", onMessage);
+        wk.off("error", onError);
+        wk.unref();
+      }
+    };
+    for (const wk of workers) {
+      wk.ref();
+      const onError = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        done();
+        reject(e);
+      };
+      const onMessage = (m: FoldMessage) => {
+        if (failed) return;
+        if (m.error) {
+          failed = true;
+          done();
+          reject(new Error(`fold ${m.fold}: ${m.error}`));
+          return;
+        }
+        onResult(m.fold, m);
+        finished++;
+        if (next <= K) wk.postMessage({ fold: next++ });
+        if (finished === K) {
+          done();
+          resolve();
+        }
+      };
+      handlers.push([wk, onMessage, onError]);
+      wk.on("message", onMessage);
+      wk.on("error", onError);
+      wk.postMessage({ init });
+      if (next <= K) wk.postMessage({ fold: next++ });
+    }
+  });
+}
