@@ -2,7 +2,7 @@ import { subsetRows, type Matrix } from "../data/matrix.js";
 import { elasticNetPath } from "../path/elasticNetPath.js";
 import { glmPath, type GlmOptions } from "../path/glmPath.js";
 import type { PathFit } from "../path/elasticNetPath.js";
-import { coefAt } from "../path/predict.js";
+import { predict } from "../path/predict.js";
 import { InputError } from "../errors.js";
 import { multinomialPath } from "../path/multinomialPath.js";
 import type { Family } from "./measures.js";
@@ -32,7 +32,7 @@ export function fitFamily(
  * One cross-validation fold, as cv.glmnet 4.1 does it: fits on the rows whose fold id is not
  * `fold` — along the fold's own λ sequence, or along `options.lambda` when the user gave one —
  * and returns the linear predictor (offset included) of the held-out rows at each λ of the
- * full-data grid `lambda`, the coefficients taken by glmnet's linear interpolation in λ (`coefAt`;
+ * full-data grid `lambda`, the coefficients taken by glmnet's linear interpolation in λ (`predict`;
  * a λ beyond the fold's path takes its nearest end). preds[k][t] is for λ_k and the t-th held-out
  * row, in row order.
  */
@@ -64,23 +64,21 @@ export function foldPredictions(
       );
     const xt = subsetRows(x, test);
     const m = test.length;
-    const preds: Float64Array[] = [];
-    for (let k = 0; k < lambda.length; k++) {
-      const eta = new Float64Array(m * K);
-      for (let c = 0; c < K; c++) {
-        const { intercept, beta } = coefAt(
-          {
-            nFeatures: x.nCols,
-            lambda: mfit.lambda,
-            intercept: mfit.intercept.map((a) => a[c]),
-            beta: mfit.beta.map((b) => b[c]),
-          },
-          lambda[k],
-        );
-        const col = linearPredictor(xt, intercept, beta);
-        for (let t = 0; t < m; t++) eta[t * K + c] = col[t];
-      }
-      preds.push(eta);
+    const preds = Array.from({ length: lambda.length }, () => new Float64Array(m * K));
+    for (let c = 0; c < K; c++) {
+      const perClass = predict(
+        {
+          nFeatures: x.nCols,
+          lambda: mfit.lambda,
+          intercept: mfit.intercept.map((a) => a[c]),
+          beta: mfit.beta.map((b) => b[c]),
+        },
+        xt,
+        lambda,
+      );
+      perClass.forEach((col, k) => {
+        for (let t = 0; t < m; t++) preds[k][t * K + c] = col[t];
+      });
     }
     return { preds, nLambda: lambda.length };
   }
@@ -90,30 +88,9 @@ export function foldPredictions(
     offset: pick(options.offset, train),
   });
   const xt = subsetRows(x, test);
-  const m = test.length;
-  const preds: Float64Array[] = [];
-  for (let k = 0; k < lambda.length; k++) {
-    const { intercept, beta } = coefAt(fit, lambda[k]);
-    const eta = linearPredictor(xt, intercept, beta);
-    if (options.offset) for (let t = 0; t < m; t++) eta[t] += options.offset[test[t]];
-    preds.push(eta);
-  }
+  const preds = predict(fit, xt, lambda);
+  if (options.offset)
+    for (const eta of preds)
+      for (let t = 0; t < test.length; t++) eta[t] += options.offset[test[t]];
   return { preds, nLambda: lambda.length };
-}
-
-/** β₀ + Xβ for the rows of xt (β dense). */
-function linearPredictor(xt: Matrix, intercept: number, beta: Float64Array): Float64Array {
-  const m = xt.nRows;
-  const eta = new Float64Array(m).fill(intercept);
-  for (let j = 0; j < xt.nCols; j++) {
-    const b = beta[j];
-    if (b === 0) continue;
-    if (xt.kind === "dense") {
-      const off = j * m;
-      for (let t = 0; t < m; t++) eta[t] += b * xt.data[off + t];
-    } else {
-      for (let r = xt.colPtr[j]; r < xt.colPtr[j + 1]; r++) eta[xt.rowIndex[r]] += b * xt.values[r];
-    }
-  }
-  return eta;
 }
