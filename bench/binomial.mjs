@@ -12,6 +12,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { cvPath, denseMatrix, glmPath, Random } from "../dist/index.js";
+import { fhtFeatures } from "./simulate.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -37,17 +38,7 @@ const cells = SIZES.flatMap(([n, p]) => RHOS.map((r) => `${n}x${p}_${r}`));
 
 function simulate(n, p, rho, seed) {
   const rng = new Random(seed);
-  const x = new Float64Array(n * p);
-  const shared = Float64Array.from({ length: n }, () => rng.normal());
-  const a = Math.sqrt(1 - rho);
-  const b = Math.sqrt(rho);
-  for (let j = 0; j < p; j++)
-    for (let i = 0; i < n; i++) x[j * n + i] = a * rng.normal() + b * shared[i];
-  const eta = new Float64Array(n);
-  for (let j = 0; j < p; j++) {
-    const bj = (j % 2 === 0 ? -1 : 1) * Math.exp((-2 * j) / 20);
-    for (let i = 0; i < n; i++) eta[i] += bj * x[j * n + i];
-  }
+  const { x, eta } = fhtFeatures(n, p, rho, rng);
   const y = Float64Array.from(eta, (e) => (rng.uniform() < 1 / (1 + Math.exp(-e)) ? 1 : 0));
   const folds = Int32Array.from({ length: n }, (_, i) => (i % 10) + 1);
   for (let t = n - 1; t > 0; t--) {

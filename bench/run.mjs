@@ -11,6 +11,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { denseMatrix, elasticNetPath, Random } from "../dist/index.js";
+import { fhtFeatures } from "./simulate.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -63,16 +64,7 @@ function ensureReferences() {
 
 function simulate(n, p, rho, seed) {
   const rng = new Random(seed);
-  const x = new Float64Array(n * p);
-  const shared = Float64Array.from({ length: n }, () => rng.normal());
-  const a = Math.sqrt(1 - rho);
-  const b = Math.sqrt(rho);
-  for (let j = 0; j < p; j++)
-    for (let i = 0; i < n; i++) x[j * n + i] = a * rng.normal() + b * shared[i];
-  const beta = Float64Array.from(
-    { length: p },
-    (_, j) => (j % 2 === 0 ? -1 : 1) * Math.exp((-2 * j) / 20),
-  );
+  const { x, beta, eta } = fhtFeatures(n, p, rho, rng);
   // Var(xᵀβ) = (1−ρ)‖β‖² + ρ(Σβ)²; noise sd k = sqrt(that) / 3.
   let ss = 0;
   let s = 0;
@@ -81,12 +73,7 @@ function simulate(n, p, rho, seed) {
     s += v;
   }
   const k = Math.sqrt((1 - rho) * ss + rho * s * s) / 3;
-  const y = new Float64Array(n);
-  for (let j = 0; j < p; j++) {
-    const bj = beta[j];
-    for (let i = 0; i < n; i++) y[i] += bj * x[j * n + i];
-  }
-  for (let i = 0; i < n; i++) y[i] += k * rng.normal();
+  const y = Float64Array.from(eta, (e) => e + k * rng.normal());
   return { x, y };
 }
 

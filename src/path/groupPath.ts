@@ -7,7 +7,7 @@ import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { Anderson } from "../solver/anderson.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
-import { checkXY } from "./prepare.js";
+import { checkXY, geometricLambdas } from "./prepare.js";
 
 /** Options of the group path; the shared ones mean what they mean for `elasticNetPath`. */
 export interface GroupOptions extends Pick<
@@ -162,12 +162,7 @@ export function groupLassoPath(
   }
   let lambdas: Float64Array;
   if (o.lambda) lambdas = o.lambda;
-  else {
-    lambdas = new Float64Array(o.nLambda);
-    const ratio = Math.max(o.lambdaMinRatio, 1e-6);
-    for (let k = 0; k < o.nLambda; k++)
-      lambdas[k] = lambdaMax * Math.pow(ratio, o.nLambda > 1 ? k / (o.nLambda - 1) : 0);
-  }
+  else lambdas = geometricLambdas(lambdaMax, o);
 
   const L = lambdas.length;
   const out = {
@@ -297,6 +292,10 @@ class GroupBcd {
   private readonly vecs: Float64Array[] = [];
   private readonly cols: Float64Array;
   private readonly anderson = new Anderson(5);
+  /** Block scratch (largest group size): the model's linear term, the new block, its change. */
+  private readonly c: Float64Array;
+  private readonly nb: Float64Array;
+  private readonly d: Float64Array;
   private readonly state: Float64Array;
   private readonly ext: Float64Array;
   /** Σv, for the centering of sparse columns in the weighted products. */
@@ -327,6 +326,9 @@ class GroupBcd {
     let big = 0;
     for (let g = 0; g < this.G; g++) big = Math.max(big, start[g + 1] - start[g]);
     this.cols = new Float64Array(this.n * big);
+    this.c = new Float64Array(big);
+    this.nb = new Float64Array(big);
+    this.d = new Float64Array(big);
     if (family === "gaussian") {
       this.v.set(w);
       this.blockGrams();
@@ -444,16 +446,15 @@ class GroupBcd {
     const m = this.start[g + 1] - s;
     const { b, perm, design, res, v } = this;
     const h = this.hs[g];
-    const c = new Float64Array(m);
+    const { c, nb, d } = this;
     for (let t = 0; t < m; t++) c[t] = design.weightedDot(perm[s + t], v, res, sumVres.v);
     for (let a = 0; a < m; a++) {
       let hb = 0;
       for (let q = 0; q < m; q++) hb += h[a * m + q] * b[s + q];
       c[a] += hb;
     }
-    const nb = b.slice(s, s + m);
+    nb.set(b.subarray(s, s + m));
     groupBlockSolve(h, this.vals[g], this.vecs[g], m, c, kappa, tau * this.wg[g], nb);
-    const d = new Float64Array(m);
     let any = false;
     for (let t = 0; t < m; t++) {
       d[t] = nb[t] - b[s + t];

@@ -6,7 +6,7 @@ import { enetSubdiffDistance } from "../penalty/elasticNet.js";
 import { GlmCd } from "../solver/glmCd.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
-import { checkXY } from "./prepare.js";
+import { checkXY, geometricLambdas } from "./prepare.js";
 
 export interface MultinomialFit {
   family: "multinomial";
@@ -151,14 +151,7 @@ export function multinomialPath(
           Math.abs(solvers[c].g[j]) / (o.penaltyFactor[j] * Math.max(o.alpha, 1e-3)),
         );
   }
-  const lambdas =
-    o.lambda ??
-    Float64Array.from(
-      { length: o.nLambda },
-      (_, k) =>
-        lambdaMax *
-        Math.pow(Math.max(o.lambdaMinRatio, 1e-6), o.nLambda > 1 ? k / (o.nLambda - 1) : 0),
-    );
+  const lambdas = o.lambda ?? geometricLambdas(lambdaMax, o);
   const L = lambdas.length;
   const fit = {
     intercept: [] as Float64Array[],

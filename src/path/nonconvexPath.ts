@@ -9,7 +9,7 @@ import {
 } from "../penalty/nonconvex.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
-import { checkXY } from "./prepare.js";
+import { checkXY, geometricLambdas } from "./prepare.js";
 
 export interface NonconvexOptions extends Pick<
   ElasticNetOptions,
@@ -102,14 +102,7 @@ export function nonconvexPath(
   const grad = (j: number) => design.weightedDot(j, w, r, sr);
   let lambdaMax = 0;
   for (let j = 0; j < p; j++) if (include[j]) lambdaMax = Math.max(lambdaMax, Math.abs(grad(j)));
-  const lambdas =
-    o.lambda ??
-    Float64Array.from(
-      { length: o.nLambda },
-      (_, k) =>
-        lambdaMax *
-        Math.pow(Math.max(o.lambdaMinRatio, 1e-6), o.nLambda > 1 ? k / (o.nLambda - 1) : 0),
-    );
+  const lambdas = o.lambda ?? geometricLambdas(lambdaMax, o);
   const b = new Float64Array(p);
   const thr = o.thresh * nullDev;
   let b0 = 0;

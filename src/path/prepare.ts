@@ -56,11 +56,21 @@ export function lambdaSequence(
       lambdaMax = Math.max(lambdaMax, Math.abs(g[j]) / (o.penaltyFactor[j] * alphaFloor));
     }
   }
-  if (o.lambda) return { lambdas: o.lambda, lambdaMax };
+  return { lambdas: o.lambda ?? geometricLambdas(lambdaMax, o), lambdaMax };
+}
+
+/**
+ * glmnet's automatic sequence from a given λ_max: nLambda values decreasing geometrically to
+ * λ_max · max(lambdaMinRatio, 1e-6), by repeated multiplication as glmnet.
+ */
+export function geometricLambdas(
+  lambdaMax: number,
+  o: Pick<ResolvedOptions, "nLambda" | "lambdaMinRatio">,
+): Float64Array {
   const lambdas = new Float64Array(o.nLambda);
   lambdas[0] = lambdaMax;
   const ratio = Math.max(MIN_RATIO, o.lambdaMinRatio);
   const step = o.nLambda > 1 ? Math.pow(ratio, 1 / (o.nLambda - 1)) : 1;
   for (let k = 1; k < o.nLambda; k++) lambdas[k] = lambdas[k - 1] * step;
-  return { lambdas, lambdaMax };
+  return lambdas;
 }

@@ -69,7 +69,6 @@ export class GlmCd {
   private readonly n: number;
   private readonly strong: Uint8Array;
   private readonly ever: Uint8Array;
-  private readonly v: Float64Array;
   private readonly res: Float64Array;
   private readonly mu: Float64Array;
   private readonly bOld: Float64Array;
@@ -102,7 +101,6 @@ export class GlmCd {
     this.g = new Float64Array(p);
     this.strong = new Uint8Array(p);
     this.ever = new Uint8Array(p);
-    this.v = new Float64Array(n);
     this.res = new Float64Array(n);
     this.mu = new Float64Array(n);
     this.bOld = new Float64Array(p);
