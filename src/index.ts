@@ -29,4 +29,4 @@ export { nonconvexPath } from "./path/nonconvexPath.js";
 export type { NonconvexFit, NonconvexOptions } from "./path/nonconvexPath.js";
 export * from "./penalty/nonconvex.js";
 export { multinomialPath } from "./path/multinomialPath.js";
-export type { MultinomialFit } from "./path/multinomialPath.js";
+export type { MultinomialFit, MultinomialOptions } from "./path/multinomialPath.js";

@@ -6,8 +6,11 @@ import { InputError } from "../errors.js";
 import { readNumericCsv } from "../io/csv.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
 import { glmPath } from "../path/glmPath.js";
-import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js";
-import type { ElasticNetOptions } from "../path/options.js";
+import {
+  multinomialPath,
+  type MultinomialFit,
+  type MultinomialOptions,
+} from "../path/multinomialPath.js";
 import { pathTable } from "./format.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 
@@ -25,6 +28,7 @@ export interface PathCliOptions {
   intercept: boolean;
   thresh?: string;
   positive?: string;
+  grouped?: boolean;
   repeat: string;
   json?: string;
 }
@@ -128,8 +132,12 @@ export function familyResponse(
 }
 
 /** Turns the command-line strings into library options, validating each. */
-export function toLibraryOptions(o: PathCliOptions, p: number): ElasticNetOptions {
-  familyOption(o.family);
+export function toLibraryOptions(o: PathCliOptions, p: number): MultinomialOptions {
+  const family = familyOption(o.family);
+  if (o.grouped && family !== "multinomial")
+    throw new InputError("option '--grouped': only for --family multinomial", {
+      option: "--grouped",
+    });
   const perFeature = (name: string, text: string) => {
     const v = listOption(name, text);
     if (v.length !== 1 && v.length !== p) {
@@ -142,7 +150,8 @@ export function toLibraryOptions(o: PathCliOptions, p: number): ElasticNetOption
     }
     return v;
   };
-  const lib: ElasticNetOptions = { standardize: o.standardize, intercept: o.intercept };
+  const lib: MultinomialOptions = { standardize: o.standardize, intercept: o.intercept };
+  if (o.grouped) lib.typeMultinomial = "grouped";
   if (o.alpha !== undefined) lib.alpha = numberOption("--alpha", o.alpha, 0, 1);
   if (o.nlambda !== undefined) lib.nLambda = intOption("--nlambda", o.nlambda);
   if (o.lambdaMinRatio !== undefined) {
@@ -198,6 +207,7 @@ const FLAG: Record<string, string> = {
   nFolds: "--folds",
   stratified: "--stratified",
   offset: "--offset",
+  typeMultinomial: "--grouped",
 };
 
 /** Rethrows a library input error with the command-line flag in place of the option name. */
@@ -223,7 +233,7 @@ export function fitFamilyCli(
   family: Exclude<CliFamily, "multinomial">,
   x: Parameters<typeof elasticNetPath>[0],
   y: Float64Array,
-  lib: ElasticNetOptions,
+  lib: MultinomialOptions,
 ): PathFit {
   return withFlagNames(() =>
     family === "gaussian" ? elasticNetPath(x, y, lib) : glmPath(family, x, y, lib),
@@ -289,6 +299,10 @@ export function addPathOptions(cmd: Command): Command {
     .option("--target <name>", "response column (default: the last column)")
     .option("--family <family>", "gaussian, binomial, poisson or multinomial", "gaussian")
     .option("--positive <value>", "binomial: the target value counted as 1 (default: the larger)")
+    .option(
+      "--grouped",
+      "multinomial: one group per feature across the classes (glmnet's type.multinomial = grouped)",
+    )
     .option("--alpha <a>", "elastic-net mixing: 1 = lasso, 0 = ridge (default 1)")
     .option("--nlambda <k>", "number of λ values (default 100)")
     .option("--lambda-min-ratio <r>", "λ_min / λ_max (default 1e-4 if n > p, else 0.01)")

@@ -20,6 +20,8 @@ import {
 
 export interface CvOptions extends GlmOptions {
   family?: Family;
+  /** Multinomial only: "grouped" penalizes each feature's coefficients across classes together. */
+  typeMultinomial?: "ungrouped" | "grouped";
   /** Number of folds (default 10); ignored when `foldId` is given. */
   nFolds?: number;
   /** Fold of each row, 1-based (as glmnet's `foldid`). */
@@ -106,6 +108,10 @@ export async function cvPath(
     onProgress,
     ...fitOptions
   } = options;
+  if (family !== "multinomial" && fitOptions.typeMultinomial !== undefined)
+    throw new InputError("option 'typeMultinomial': only for the multinomial family", {
+      option: "typeMultinomial",
+    });
   if (family === "multinomial" && fitOptions.offset !== undefined)
     throw new InputError("option 'offset': not available for the multinomial family", {
       option: "offset",

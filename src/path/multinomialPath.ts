@@ -7,6 +7,16 @@ import { GlmCd } from "../solver/glmCd.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
 import { checkXY, geometricLambdas } from "./prepare.js";
+import { groupedMultinomialPath } from "./multinomialGrouped.js";
+
+/** Options of the multinomial path: those of every path, plus glmnet's `type.multinomial`. */
+export interface MultinomialOptions extends ElasticNetOptions {
+  /**
+   * "ungrouped" (default): an L1/elastic-net penalty on every coefficient; "grouped": one group
+   * per feature across the classes (‖βⱼ‖₂), so a feature is in the model for all classes or none.
+   */
+  typeMultinomial?: "ungrouped" | "grouped";
+}
 
 export interface MultinomialFit {
   family: "multinomial";
@@ -46,7 +56,7 @@ const MAX_SWEEPS = 1000;
 export function multinomialPath(
   x: Matrix,
   y: ArrayLike<number>,
-  options: ElasticNetOptions = {},
+  options: MultinomialOptions = {},
 ): MultinomialFit {
   const n = x.nRows;
   const p = x.nCols;
@@ -55,7 +65,14 @@ export function multinomialPath(
   const K = classes.length;
   if (K < 2)
     throw new InputError("multinomial response has a single class: there is nothing to fit");
-  const o = resolveOptions({ ...options, thresh: options.thresh ?? 1e-10 }, n, p);
+  const { typeMultinomial = "ungrouped", ...rest } = options;
+  if (typeMultinomial === "grouped") return groupedMultinomialPath(x, y, classes, rest);
+  if (typeMultinomial !== "ungrouped")
+    throw new InputError(
+      `option 'typeMultinomial': must be ungrouped or grouped, got ${String(typeMultinomial)}`,
+      { option: "typeMultinomial" },
+    );
+  const o = resolveOptions({ ...rest, thresh: rest.thresh ?? 1e-10 }, n, p);
   const w = o.weights;
   const include = o.include;
   const design = new GlmDesign(x, w, o.intercept, o.standardize, include);
@@ -193,26 +210,20 @@ export function multinomialPath(
             ),
           );
     }
-    const a0 = Float64Array.from(solvers, (cd) => cd.b0);
-    const betas: SparseVector[] = [];
+    const point = originalScalePoint(
+      K,
+      Float64Array.from(solvers, (cd) => cd.b0),
+      p,
+      (c, j) => solvers[c].b[j],
+      (c, j) => solvers[c].b[j] !== 0,
+      design.center,
+      design.scale,
+      o.intercept,
+    );
+    fit.intercept.push(point.intercept);
+    fit.beta.push(point.beta);
     const any = new Uint8Array(p);
-    for (let c = 0; c < K; c++) {
-      const index: number[] = [];
-      const value: number[] = [];
-      for (let j = 0; j < p; j++) {
-        const b = solvers[c].b[j];
-        if (b === 0) continue;
-        const beta = b / design.scale[j];
-        index.push(j);
-        value.push(beta);
-        a0[c] -= beta * design.center[j];
-        any[j] = 1;
-      }
-      betas.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
-    }
-    const mean = a0.reduce((u, v) => u + v, 0) / K;
-    fit.intercept.push(o.intercept ? a0.map((v) => v - mean) : new Float64Array(K));
-    fit.beta.push(betas);
+    for (const cd of solvers) for (let j = 0; j < p; j++) if (cd.b[j] !== 0) any[j] = 1;
     fit.df[k] = any.reduce((u, v) => u + v, 0);
     const f = objective(ab, dem);
     let pen = 0;
@@ -224,13 +235,9 @@ export function multinomialPath(
     fit.objective[k] = f;
     fit.devRatio[k] = 1 - (2 * (f - pen)) / nullDev;
     fit.kktMax[k] = kkt;
-    // glmnet's multi-class early end: the deviance ratio rose by less than 1e-5, or passed 0.999.
-    if (!o.lambda && o.earlyStop && k + 1 >= Math.min(5, L)) {
-      const dev = fit.devRatio[k];
-      if (dev - (k > 0 ? fit.devRatio[k - 1] : 0) < 1e-5 || dev > 0.999 || fit.df[k] > o.dfMax) {
-        done = k + 1;
-        break;
-      }
+    if (!o.lambda && o.earlyStop && multiClassEarlyEnd(fit.devRatio, k, L, fit.df[k], o.dfMax)) {
+      done = k + 1;
+      break;
     }
   }
   for (const cd of solvers) cd.release();
@@ -248,4 +255,53 @@ export function multinomialPath(
     kktMax: fit.kktMax.subarray(0, done),
     passes: solvers.reduce((u, cd) => u + cd.passes, 0),
   };
+}
+
+/**
+ * One path point's coefficients on the original scale: βⱼ = b̃ⱼ/sⱼ per class (for the features
+ * `keep` selects), intercepts a0_c − Σⱼ βⱼc·cⱼ centered over the classes (the likelihood only sees
+ * their differences), as glmnet reports them.
+ */
+export function originalScalePoint(
+  K: number,
+  a0: ArrayLike<number>,
+  p: number,
+  coef: (c: number, j: number) => number,
+  keep: (c: number, j: number) => boolean,
+  center: Float64Array,
+  scale: Float64Array,
+  intercept: boolean,
+): { intercept: Float64Array; beta: SparseVector[] } {
+  const ic = Float64Array.from(a0);
+  const beta: SparseVector[] = [];
+  for (let c = 0; c < K; c++) {
+    const index: number[] = [];
+    const value: number[] = [];
+    for (let j = 0; j < p; j++) {
+      if (!keep(c, j)) continue;
+      const v = coef(c, j) / scale[j];
+      index.push(j);
+      value.push(v);
+      ic[c] -= v * center[j];
+    }
+    beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
+  }
+  const mean = ic.reduce((u, v) => u + v, 0) / K;
+  return { intercept: intercept ? ic.map((v) => v - mean) : new Float64Array(K), beta };
+}
+
+/**
+ * glmnet's multi-class early end of an automatic path after point k: from the 5th point on, the
+ * deviance ratio rose by less than 1e-5, passed 0.999, or more than dfMax features are in.
+ */
+export function multiClassEarlyEnd(
+  devRatio: Float64Array,
+  k: number,
+  L: number,
+  df: number,
+  dfMax: number,
+): boolean {
+  if (k + 1 < Math.min(5, L)) return false;
+  const dev = devRatio[k];
+  return dev - (k > 0 ? devRatio[k - 1] : 0) < 1e-5 || dev > 0.999 || df > dfMax;
 }

@@ -150,6 +150,28 @@ describe("regularize cv (spawned as a user would)", () => {
     assert.equal(cvDoc.coefficients[10].length, 3);
   });
 
+  it("--grouped fits glmnet's grouped multinomial: each feature in every class or none", () => {
+    const out = join(tmp, "wine-grouped.json");
+    const r = run(
+      "cv",
+      data("wine"),
+      "--family",
+      "multinomial",
+      "--grouped",
+      "--folds",
+      "3",
+      "--json",
+      out,
+    );
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    for (const perClass of doc.coefficients as { index: number[] }[][]) {
+      const first = JSON.stringify(perClass[0].index);
+      for (const b of perClass) assert.equal(JSON.stringify(b.index), first);
+    }
+    assert.ok(doc.df.at(-1) >= 10);
+  });
+
   it("refuses bad input with one line naming the problem, exit 2", () => {
     const cases: [string[], RegExp][] = [
       [["cv", data("diabetes"), "--family", "binomial"], /progression.*distinct values.*binomial/],
@@ -158,6 +180,7 @@ describe("regularize cv (spawned as a user would)", () => {
       [["cv", data("diabetes"), "--stratified"], /--stratified/],
       [["cv", data("diabetes"), "--family", "nope"], /--family.*nope/],
       [["path", data("diabetes"), "--family", "multinomial"], /214 distinct values.*multinomial/],
+      [["path", data("diabetes"), "--grouped"], /'--grouped'.*multinomial/],
       [["cv", data("diabetes"), "--foldid", join(tmp, "missing.txt")], /--foldid.*missing\.txt/],
     ];
     const short = join(tmp, "short.txt");

@@ -16,6 +16,7 @@ interface CvCase {
   data: string;
   measure: Measure;
   foldid: number[];
+  options: { "type.multinomial"?: "grouped"; lambda?: number[] };
   lambda: number[];
   cvm: number[];
   cvsd: number[];
@@ -36,6 +37,10 @@ describe(`cvPath agrees with cv.glmnet ${meta.glmnet} given the same fold ids`, 
         measure: c.measure,
         foldId: c.foldid,
         workers: 0,
+        ...(c.options["type.multinomial"]
+          ? { typeMultinomial: c.options["type.multinomial"] }
+          : {}),
+        ...(c.options.lambda ? { lambda: c.options.lambda } : {}),
       });
       assert.equal(r.lambda.length, c.lambda.length);
       // Breast cancer (and wine) is nearly separable: at small λ the objective is so flat that
