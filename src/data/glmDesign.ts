@@ -160,6 +160,23 @@ export class GlmDesign {
     }
   }
 
+  /**
+   * v ← v + Σ_t d[t]·x̃_{cols[t]} for t < count: a whole step's change of the linear predictor
+   * (on the WebAssembly SIMD axpy kernel for dense designs).
+   */
+  axpyMany(cols: Int32Array, d: Float64Array, count: number, v: Float64Array): void {
+    const heap = this.heap;
+    if (!heap) {
+      for (let t = 0; t < count; t++) this.axpy(cols[t], d[t], v);
+      return;
+    }
+    const n = this.n;
+    const slot = n * this.p;
+    heap.f64.set(v, slot);
+    for (let t = 0; t < count; t++) heap.axpy(cols[t] * n, slot, -d[t], n); // y ← y − αx
+    v.set(heap.f64.subarray(slot, slot + n));
+  }
+
   /** v ← v + d·x̃_j. */
   axpy(j: number, d: number, v: Float64Array): void {
     const xs = this.xs;

@@ -17,6 +17,19 @@ export const binomial: GlmFamily = {
     const mu = eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
     return mu < PMIN ? PMIN : mu > 1 - PMIN ? 1 - PMIN : mu;
   },
+  evaluate(y, w, eta, mu, res) {
+    let f = 0;
+    for (let i = 0; i < eta.length; i++) {
+      const e = eta[i];
+      const t = Math.exp(-Math.abs(e));
+      let m = e >= 0 ? 1 / (1 + t) : t / (1 + t);
+      m = m < PMIN ? PMIN : m > 1 - PMIN ? 1 - PMIN : m;
+      mu[i] = m;
+      res[i] = w[i] * (y[i] - m);
+      f += w[i] * (Math.max(e, 0) + Math.log1p(t) - y[i] * e);
+    }
+    return f;
+  },
   variance(mu) {
     return mu * (1 - mu);
   },

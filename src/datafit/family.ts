@@ -22,6 +22,17 @@ export interface GlmFamily {
   variance(mu: number): number;
   /** Unit deviance 2(ℓ(y, η) − ℓ_saturated(y)) at μ. */
   deviance(y: number, mu: number): number;
+  /**
+   * All of an evaluation in one pass (one exponential per observation): writes μᵢ and the
+   * weighted residual resᵢ = wᵢ(yᵢ − μᵢ), returns Σᵢ wᵢ ℓ(yᵢ, ηᵢ).
+   */
+  evaluate(
+    y: Float64Array,
+    w: Float64Array,
+    eta: Float64Array,
+    mu: Float64Array,
+    res: Float64Array,
+  ): number;
   /** Link g(μ) = η, for the intercept-only start. */
   link(mu: number): number;
   /** A clear error for a response the family cannot take (before any work), or null. */

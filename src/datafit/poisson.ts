@@ -13,6 +13,16 @@ export const poisson: GlmFamily = {
   mean(eta) {
     return Math.exp(eta);
   },
+  evaluate(y, w, eta, mu, res) {
+    let f = 0;
+    for (let i = 0; i < eta.length; i++) {
+      const m = Math.exp(eta[i]);
+      mu[i] = m;
+      res[i] = w[i] * (y[i] - m);
+      f += w[i] * (m - y[i] * eta[i]);
+    }
+    return f;
+  },
   variance(mu) {
     return mu;
   },

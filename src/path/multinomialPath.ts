@@ -102,6 +102,7 @@ export function multinomialPath(
         thr: o.thresh * nullDev,
         maxPasses: o.maxPasses,
         pMax: o.pMax,
+        extrapolate: false,
       }),
   );
   const offset = new Float64Array(n);

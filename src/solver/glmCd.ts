@@ -27,6 +27,11 @@ export interface GlmSetup {
   maxPasses: number;
   /** Largest number of features ever non-zero; exceeding it stops the path. */
   pMax: number;
+  /**
+   * Warm-start each λ by extrapolating the last two solutions (default true). Off when `solve`
+   * is called repeatedly at one λ with a changing offset (the multinomial's class sweeps).
+   */
+  extrapolate?: boolean;
 }
 
 /** Smallest IRLS weight relative to the observation weight (keeps the WLS well posed). */
@@ -35,6 +40,12 @@ const VMIN = 1e-10;
 const MAX_NEWTON = 100;
 /** Steps after which a lagged Hessian is formed anew. */
 const REFRESH = 8;
+/**
+ * Steps a refresh of H is worth: forming H costs about n·k²/2 for k compact slots, a step about
+ * 2·n·k (gradient and η) plus a few coordinate passes over the k² Gram block. Past REFRESH steps,
+ * an old H is kept while its age is below this ratio.
+ */
+const refreshWorth = (n: number, k: number) => (n * k) / (4 * n + 10 * k);
 /** A point is solved when its KKT violation is at most KKT_TOL·λ. */
 const KKT_TOL = 1e-7;
 
@@ -71,7 +82,6 @@ export class GlmCd {
   private readonly ever: Uint8Array;
   private readonly res: Float64Array;
   private readonly mu: Float64Array;
-  private readonly bOld: Float64Array;
   private readonly etaOld: Float64Array;
   private readonly list: Int32Array;
   private readonly compact: CompactActiveSet;
@@ -90,6 +100,17 @@ export class GlmCd {
   private readonly gIncluded: Float64Array;
   /** Gradients of the compact slots (scratch). */
   private gSlots = new Float64Array(16);
+  /** The solution at the previous λ of the path, and that λ (0: none yet). */
+  private readonly bPrev: Float64Array;
+  private b0Prev = 0;
+  private lastLambda = 0;
+  /** Per-slot scratch: values before a step, non-zero slots, slots a step moved. */
+  private bSlot = new Float64Array(16);
+  private nzSlots = new Int32Array(16);
+  private dSlots = new Int32Array(16);
+  /** The features a step moved, and by how much (scratch). */
+  private readonly movedCols: Int32Array;
+  private readonly movedBy: Float64Array;
   /** Steps since H was formed (−1: must be formed). */
   private hessianAge = -1;
 
@@ -103,13 +124,15 @@ export class GlmCd {
     this.ever = new Uint8Array(p);
     this.res = new Float64Array(n);
     this.mu = new Float64Array(n);
-    this.bOld = new Float64Array(p);
     this.etaOld = new Float64Array(n);
     this.list = new Int32Array(p);
     this.compact = new CompactActiveSet(p + 1, s.thr);
     this.zHeap = createHeap(16 * n);
     this.sv = new Float64Array(n);
     this.slotOf = new Int32Array(p).fill(-1);
+    this.movedCols = new Int32Array(p);
+    this.bPrev = new Float64Array(p);
+    this.movedBy = new Float64Array(p);
     const inc: number[] = [];
     for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
     this.included = Int32Array.from(inc);
@@ -131,6 +154,12 @@ export class GlmCd {
     return f;
   }
 
+  /** Σ ŵ ℓ(y, η) at the current η, keeping μ and r = ŵ(y − μ) for it. */
+  private evaluate(): number {
+    const { y, w, family } = this.s;
+    return family.evaluate(y, w, this.eta, this.mu, this.res);
+  }
+
   /** Σ ŵ·deviance(y, μ) at the current η. */
   deviance(): number {
     const { y, w, family } = this.s;
@@ -144,6 +173,17 @@ export class GlmCd {
     let pen = 0;
     for (let j = 0; j < this.p; j++)
       if (b[j] !== 0) pen += enetValue(b[j], pf[j] * ab, pf[j] * dem);
+    return pen;
+  }
+
+  /** The penalty of slot values v[0 .. na) (the intercept's slot is unpenalized). */
+  private slotPenalty(v: Float64Array, na: number, ab: number, dem: number): number {
+    const { pf } = this.s;
+    let pen = 0;
+    for (let l = 0; l < na; l++) {
+      const j = this.slots[l];
+      if (j >= 0 && v[l] !== 0) pen += enetValue(v[l], pf[j] * ab, pf[j] * dem);
+    }
     return pen;
   }
 
@@ -177,6 +217,7 @@ export class GlmCd {
   solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
     const { include, pf, alpha } = this.s;
     const infinite = !Number.isFinite(lambda);
+    if (!infinite && this.s.extrapolate !== false) this.extrapolate(lambda, lambdaPrev);
     const ab = infinite ? 0 : lambda * alpha;
     const dem = infinite ? 0 : lambda * (1 - alpha);
     const threshold = alpha * (2 * lambda - lambdaPrev);
@@ -211,7 +252,7 @@ export class GlmCd {
    * by CompactActiveSet's active-set Newton iterations. H is the Hessian at the weights V_ref of its
    * last refresh, reused across steps and λ while it serves (a lagged Hessian: the fixed point is
    * the true optimum whatever H is, since g is exact); it is recomputed when a step needs
-   * backtracking, falls short of half the decrease the model predicts, or after REFRESH steps.
+   * backtracking, falls short of half the decrease the model predicts, or grows old (refreshWorth).
    * New strong features get their rows of H at V_ref. Forming H is the expensive part (n·k²/2).
    */
   private newton(
@@ -220,26 +261,25 @@ export class GlmCd {
     infinite: boolean,
     limit: number,
   ): "ok" | "maxPasses" | "pMax" {
-    const { y, w, family, design, pf, lower, upper, thr } = this.s;
-    const { n, p, b, eta, bOld, etaOld, res } = this;
+    const { design, pf, lower, upper, thr } = this.s;
+    const { n, p, b, eta, etaOld, res } = this;
     const c = this.compact;
     // Admit strong features to the compact set (append-only, stable slots).
     for (let j = 0; j < p; j++)
       if (this.strong[j] && this.slotOf[j] < 0 && (!infinite || pf[j] === 0)) this.addSlot(j);
     const na = this.nSlots;
     if (na === 0) return "ok";
-    let fOld = this.loss() + this.penalty(b, ab, dem);
+    // μ and r = ŵ(y − μ) are kept for the current η by every evaluation below.
+    let fOld = this.evaluate() + this.penalty(b, ab, dem);
     let small = false;
     for (let it = 0; it < MAX_NEWTON; it++) {
-      if (this.hessianAge < 0 || this.hessianAge >= REFRESH) this.refreshHessian();
+      if (this.hessianAge < 0 || this.hessianAge >= Math.max(REFRESH, refreshWorth(n, na)))
+        this.refreshHessian();
       else this.extendHessian();
       this.hessianAge++;
-      // Exact negative gradient at the current point: r = ŵ(y − μ), g = X̃ᵀr.
+      // Exact negative gradient at the current point: g = X̃ᵀr.
       let sr = 0;
-      for (let i = 0; i < n; i++) {
-        res[i] = w[i] * (y[i] - family.mean(eta[i]));
-        sr += res[i];
-      }
+      for (let i = 0; i < n; i++) sr += res[i];
       const slots = this.slots;
       design.dots(slots, na, res, sr, this.gSlots);
       for (let l = 0; l < na; l++) {
@@ -266,40 +306,49 @@ export class GlmCd {
         }
         if (kkt <= KKT_TOL * (ab + dem) + 1e-15) return "ok";
       }
+      // c.g0 = g + H b over the compact slots; b is sparse, so only its non-zero slots count.
+      const nzSlots = this.nzSlots;
+      let nnz = 0;
+      for (let l = 0; l < na; l++) if (c.b[l] !== 0) nzSlots[nnz++] = l;
       for (let l = 0; l < na; l++) {
         let h = 0;
-        for (let m = 0; m < na; m++) h += c.gram[l * c.cap + m] * c.b[m];
+        const row = l * c.cap;
+        for (let t = 0; t < nnz; t++) h += c.gram[row + nzSlots[t]] * c.b[nzSlots[t]];
         c.g0[l] = c.g[l] + h;
       }
-      // The model's value at the current point, to judge the step: q(0) = 0.
-      bOld.set(b);
+      // The slots' values before the step (features outside the slots are zero and stay so).
+      const bSlot = this.bSlot;
+      for (let l = 0; l < na; l++) bSlot[l] = c.b[l];
+      const penOld = this.slotPenalty(bSlot, na, ab, dem);
       etaOld.set(eta);
-      const b0Old = this.b0;
       c.passes = this.passes;
       const hitLimit = c.converge(na, dem, limit, true);
       this.passes = c.passes;
       if (hitLimit) return "maxPasses";
       // Predicted decrease of the model: −gᵀΔ + ½ΔᵀHΔ + pen(b + Δ) − pen(b) (≤ 0).
+      const dSlots = this.dSlots;
+      let nd = 0;
+      for (let l = 0; l < na; l++) if (c.b[l] !== bSlot[l]) dSlots[nd++] = l;
       let lin = 0;
       let quad = 0;
-      for (let l = 0; l < na; l++) {
-        const j = slots[l];
-        const d = c.b[l] - (j < 0 ? b0Old : bOld[j]);
-        if (d === 0) continue;
+      for (let t = 0; t < nd; t++) {
+        const l = dSlots[t];
+        const d = c.b[l] - bSlot[l];
         lin += c.g[l] * d;
         let hd = 0;
-        for (let m = 0; m < na; m++) {
-          const jm = slots[m];
-          const dm = c.b[m] - (jm < 0 ? b0Old : bOld[jm]);
-          if (dm !== 0) hd += c.gram[l * c.cap + m] * dm;
+        const row = l * c.cap;
+        for (let u = 0; u < nd; u++) {
+          const m = dSlots[u];
+          hd += c.gram[row + m] * (c.b[m] - bSlot[m]);
         }
         quad += d * hd;
       }
       let stepDlx = 0;
-      for (let l = 0; l < na; l++) {
+      let moved = 0;
+      for (let t = 0; t < nd; t++) {
+        const l = dSlots[t];
         const j = slots[l];
-        const d = c.b[l] - (j < 0 ? this.b0 : b[j]);
-        if (d === 0) continue;
+        const d = c.b[l] - bSlot[l];
         const t2 = c.xv[l] * d * d;
         if (t2 > stepDlx) stepDlx = t2;
         if (j < 0) {
@@ -312,19 +361,26 @@ export class GlmCd {
             this.everActive++;
           }
           b[j] = c.b[l];
-          design.axpy(j, d, eta);
+          this.movedCols[moved] = j;
+          this.movedBy[moved++] = d;
         }
       }
-      const predicted = -lin + 0.5 * quad + this.penalty(b, ab, dem) - this.penalty(bOld, ab, dem);
+      design.axpyMany(this.movedCols, this.movedBy, moved, eta);
+      const predicted = -lin + 0.5 * quad + this.slotPenalty(c.b, na, ab, dem) - penOld;
       // Keep the step only as far as the true objective falls (halving it otherwise).
-      let f = this.loss() + this.penalty(b, ab, dem);
+      let f = this.evaluate() + this.slotPenalty(c.b, na, ab, dem);
       let halved = false;
       while (f > fOld + 1e-12 * Math.abs(fOld) && stepDlx > 1e-300) {
         halved = true;
-        for (let j = 0; j < p; j++) b[j] = bOld[j] + (b[j] - bOld[j]) / 2;
-        this.b0 = b0Old + (this.b0 - b0Old) / 2;
+        for (let t = 0; t < nd; t++) {
+          const l = dSlots[t];
+          const v = bSlot[l] + (c.b[l] - bSlot[l]) / 2;
+          c.b[l] = v;
+          if (slots[l] < 0) this.b0 = v;
+          else b[slots[l]] = v;
+        }
         for (let i = 0; i < n; i++) eta[i] = etaOld[i] + (eta[i] - etaOld[i]) / 2;
-        f = this.loss() + this.penalty(b, ab, dem);
+        f = this.evaluate() + this.slotPenalty(c.b, na, ab, dem);
         stepDlx /= 4;
       }
       // A lagged Hessian that overshoots or under-delivers is renewed before the next step.
@@ -338,6 +394,46 @@ export class GlmCd {
     return "ok";
   }
 
+  /**
+   * Warm start from the last two solutions of the path: each coefficient non-zero in both moves on
+   * along its secant in log λ (a coefficient that would cross zero or a bound stops there). The
+   * Newton steps that follow converge from any start; a start nearer the solution saves steps.
+   */
+  private extrapolate(lambda: number, lambdaPrev: number): void {
+    const { design, lower, upper } = this.s;
+    const prev = this.lastLambda;
+    this.lastLambda = lambdaPrev;
+    const b = this.b;
+    const bPrev = this.bPrev;
+    if (prev > 0 && Number.isFinite(prev) && prev > lambdaPrev && lambdaPrev > lambda) {
+      const ratio = Math.log(lambdaPrev / lambda) / Math.log(prev / lambdaPrev);
+      let moved = 0;
+      for (let j = 0; j < this.p; j++) {
+        const bj = b[j];
+        const pj = bPrev[j];
+        if (bj === 0 || pj === 0 || (bj > 0) !== (pj > 0)) continue;
+        let next = bj + ratio * (bj - pj);
+        if ((next > 0) !== (bj > 0)) next = 0;
+        next = Math.min(Math.max(next, lower[j]), upper[j]);
+        if (next === bj) continue;
+        this.movedCols[moved] = j;
+        this.movedBy[moved++] = next - bj;
+      }
+      const d0 = this.s.intercept ? ratio * (this.b0 - this.b0Prev) : 0;
+      this.bPrev.set(b);
+      this.b0Prev = this.b0;
+      for (let t = 0; t < moved; t++) b[this.movedCols[t]] += this.movedBy[t];
+      if (d0 !== 0) {
+        this.b0 += d0;
+        for (let i = 0; i < this.n; i++) this.eta[i] += d0;
+      }
+      design.axpyMany(this.movedCols, this.movedBy, moved, this.eta);
+      return;
+    }
+    this.bPrev.set(b);
+    this.b0Prev = this.b0;
+  }
+
   /** Gives feature j (−1: the intercept) the next compact slot. */
   private addSlot(j: number): void {
     if (this.nSlots === this.slots.length) {
@@ -345,6 +441,9 @@ export class GlmCd {
       grown.set(this.slots);
       this.slots = grown;
       this.gSlots = new Float64Array(grown.length);
+      this.bSlot = new Float64Array(grown.length);
+      this.nzSlots = new Int32Array(grown.length);
+      this.dSlots = new Int32Array(grown.length);
     }
     if (j >= 0) this.slotOf[j] = this.nSlots;
     this.slots[this.nSlots++] = j;
@@ -372,10 +471,9 @@ export class GlmCd {
   private refreshHessian(): void {
     const { family, w } = this.s;
     const n = this.n;
-    for (let i = 0; i < n; i++) {
-      const m = family.mean(this.eta[i]);
-      this.sv[i] = Math.sqrt(w[i] * Math.max(family.variance(m), VMIN));
-    }
+    // μ is current: every evaluation of the objective keeps it.
+    for (let i = 0; i < n; i++)
+      this.sv[i] = Math.sqrt(w[i] * Math.max(family.variance(this.mu[i]), VMIN));
     const na = this.nSlots;
     this.zRoom(na);
     for (let l = 0; l < na; l++) this.zColumn(l);
