@@ -1,6 +1,6 @@
 import type { Matrix } from "./matrix.js";
 import { moments } from "./design.js";
-import { createHeap, type Heap } from "../wasm/heap.js";
+import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 
 interface SparseColumns {
   colPtr: Int32Array;
@@ -41,8 +41,9 @@ export class GlmDesign {
     this.center = mo.center;
     this.scale = mo.scale;
     if (x.kind === "dense") {
-      // [X̃ (n·p) | one vector slot (n)] in a heap with SIMD dot products.
-      this.heap = createHeap(n * p + n);
+      // [X̃ (n·p) | one vector slot (n) | p results | p column indices (i32)] in a heap with
+      // SIMD dot products.
+      this.heap = createHeap(n * p + n + p + Math.ceil(p / 2) + 1);
       const xs = (this.xs = this.heap.f64.subarray(0, n * p));
       for (let j = 0; j < p; j++) {
         if (!include[j]) continue;
@@ -68,11 +69,27 @@ export class GlmDesign {
   dots(cols: Int32Array, count: number, v: Float64Array, sumV: number, out: Float64Array): void {
     const heap = this.heap;
     if (heap) {
-      const slot = this.n * this.p;
+      const n = this.n;
+      const p = this.p;
+      const slot = n * p;
       heap.f64.set(v, slot);
+      const kernel = passKernel(heap);
+      if (kernel) {
+        // One call for all columns (kernels.wat grads): results land at resOff + j.
+        const resOff = slot + n;
+        const listOff = 2 * (resOff + p);
+        let m = 0;
+        for (let t = 0; t < count; t++) if (cols[t] >= 0) kernel.i32[listOff + m++] = cols[t];
+        kernel.grads(listOff, m, 0, n, slot, resOff);
+        for (let t = 0; t < count; t++) {
+          const j = cols[t];
+          out[t] = j < 0 ? sumV : heap.f64[resOff + j];
+        }
+        return;
+      }
       for (let t = 0; t < count; t++) {
         const j = cols[t];
-        out[t] = j < 0 ? sumV : heap.dot(j * this.n, slot, this.n);
+        out[t] = j < 0 ? sumV : heap.dot(j * n, slot, n);
       }
       return;
     }

@@ -1,7 +1,7 @@
 import type { GlmDesign } from "../data/glmDesign.js";
 import type { GlmFamily } from "../datafit/family.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
-import { createHeap, type Heap } from "../wasm/heap.js";
+import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
 import { interceptStart } from "../datafit/intercept.js";
 
@@ -88,6 +88,8 @@ export class GlmCd {
   /** Columns of Z = √V_ref·[1, X̃] for the compact slots, n apart. */
   private zHeap: Heap;
   private zFilled = 0;
+  /** Columns the Z heap has room for (0: none yet). */
+  private zCap = 0;
   /** √V_ref, the weights H was formed with. */
   private readonly sv: Float64Array;
   /** Feature of each compact slot (−1: the intercept), and each feature's slot (−1: none). */
@@ -127,7 +129,8 @@ export class GlmCd {
     this.etaOld = new Float64Array(n);
     this.list = new Int32Array(p);
     this.compact = new CompactActiveSet(p + 1, s.thr);
-    this.zHeap = createHeap(16 * n);
+    this.zHeap = createHeap(1);
+    this.zRoom(16);
     this.sv = new Float64Array(n);
     this.slotOf = new Int32Array(p).fill(-1);
     this.movedCols = new Int32Array(p);
@@ -310,11 +313,14 @@ export class GlmCd {
       const nzSlots = this.nzSlots;
       let nnz = 0;
       for (let l = 0; l < na; l++) if (c.b[l] !== 0) nzSlots[nnz++] = l;
-      for (let l = 0; l < na; l++) {
-        let h = 0;
-        const row = l * c.cap;
-        for (let t = 0; t < nnz; t++) h += c.gram[row + nzSlots[t]] * c.b[nzSlots[t]];
-        c.g0[l] = c.g[l] + h;
+      const { g0, gram, cap } = c;
+      for (let l = 0; l < na; l++) g0[l] = c.g[l];
+      for (let t = 0; t < nnz; t++) {
+        // H is symmetric: add b_m times row m (contiguous) rather than gathering a column.
+        const m = nzSlots[t];
+        const bm = c.b[m];
+        const row = m * cap;
+        for (let l = 0; l < na; l++) g0[l] += gram[row + l] * bm;
       }
       // The slots' values before the step (features outside the slots are zero and stay so).
       const bSlot = this.bSlot;
@@ -411,9 +417,9 @@ export class GlmCd {
       for (let j = 0; j < this.p; j++) {
         const bj = b[j];
         const pj = bPrev[j];
-        if (bj === 0 || pj === 0 || (bj > 0) !== (pj > 0)) continue;
+        if (bj === 0 || pj === 0 || bj > 0 !== pj > 0) continue;
         let next = bj + ratio * (bj - pj);
-        if ((next > 0) !== (bj > 0)) next = 0;
+        if (next > 0 !== bj > 0) next = 0;
         next = Math.min(Math.max(next, lower[j]), upper[j]);
         if (next === bj) continue;
         this.movedCols[moved] = j;
@@ -449,14 +455,19 @@ export class GlmCd {
     this.slots[this.nSlots++] = j;
   }
 
-  /** Makes room for `na` columns of Z (n each), keeping the filled ones. */
+  /**
+   * Makes room for `na` columns of Z (n each), keeping the filled ones. The heap holds
+   * [Z (zCap·n) | zCap results] for the Gram kernel.
+   */
   private zRoom(na: number): void {
     const n = this.n;
-    if (this.zHeap.f64.length >= n * na) return;
-    const next = createHeap(n * Math.max(2 * na, 16));
+    if (this.zCap >= na) return;
+    const cap = Math.max(2 * na, 16);
+    const next = createHeap(n * cap + cap);
     next.f64.set(this.zHeap.f64.subarray(0, n * this.zFilled));
     this.zHeap.release();
     this.zHeap = next;
+    this.zCap = cap;
   }
 
   /** Z column of slot l at the reference weights: √V_ref (intercept) or √V_ref ∘ x̃_j. */
@@ -496,7 +507,18 @@ export class GlmCd {
   private fillGram(na: number): void {
     const n = this.n;
     const z = this.zHeap;
+    const kernel = passKernel(z);
+    const resOff = n * this.zCap;
     this.compact.grow(na, (l, out, known) => {
+      if (kernel) {
+        // Row l against columns 0 .. known−1 and l .. na−1, one kernel call each.
+        if (known > 0) kernel.rowdots(l * n, 0, known, n, resOff);
+        kernel.rowdots(l * n, l * n, na - l, n, resOff + l);
+        const f = z.f64;
+        for (let m = 0; m < known; m++) out[m] = f[resOff + m];
+        for (let m = l; m < na; m++) out[m] = f[resOff + m];
+        return;
+      }
       for (let m = 0; m < known; m++) out[m] = z.dot(l * n, m * n, n);
       for (let m = l; m < na; m++) out[m] = z.dot(l * n, m * n, n);
     });

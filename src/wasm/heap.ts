@@ -55,6 +55,7 @@ interface Kernels {
   cpass(st: number, na: number, cap: number): number;
   gresid(st: number, na: number, cap: number): void;
   grads(list: number, count: number, base: number, n: number, r: number, g: number): number;
+  rowdots(a: number, b: number, count: number, n: number, out: number): void;
   fsub(l: number, v: number, k: number, cap: number): void;
   bsub(l: number, v: number, k: number, cap: number): void;
 }
@@ -91,6 +92,11 @@ export interface PassKernel {
    * (kernels.wat grads).
    */
   grads(list: number, count: number, base: number, n: number, r: number, g: number): void;
+  /**
+   * out[k] ← aᵀ(column k) for k < count, columns n apart from f64 offset b: a Gram row, four
+   * columns per sweep of a (kernels.wat rowdots).
+   */
+  rowdots(a: number, b: number, count: number, n: number, out: number): void;
   /** v ← L⁻¹v, L lower triangular k×k at offset l, rows cap apart (kernels.wat fsub). */
   fsub(l: number, v: number, k: number, cap: number): void;
   /** v ← L⁻ᵀv for the same L (kernels.wat bsub). */
@@ -167,6 +173,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   grads(list: number, count: number, base: number, n: number, r: number, g: number): void {
     this.k.grads(list << 2, count, base << 3, n, r << 3, g << 3);
+  }
+  rowdots(a: number, b: number, count: number, n: number, out: number): void {
+    this.k.rowdots(a << 3, b << 3, count, n, out << 3);
   }
   fsub(l: number, v: number, k: number, cap: number): void {
     this.k.fsub(l << 3, v << 3, k, cap);

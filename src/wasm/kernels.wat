@@ -197,6 +197,78 @@
         (call $axpy (local.get $row) (local.get $v) (local.get $x) (local.get $r))
         (br $each))))
 
+  ;; rowdots(a, b, count, n, out): out[k] ← aᵀ(column k), columns n doubles apart from b, for
+  ;; k < count: a row of a Gram matrix. Four columns per sweep share each load of a (n even:
+  ;; two doubles per lane op; an odd n's last element is added in scalar).
+  (func (export "rowdots") (param $a i32) (param $b i32) (param $count i32) (param $n i32)
+    (param $out i32)
+    (local $w i32) (local $k i32) (local $i i32) (local $end2 i32) (local $va v128)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $x f64)
+    (local.set $w (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end2 (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (local.set $k (i32.const 0))
+    (block $done4
+      (loop $four
+        (br_if $done4 (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $count)))
+        (local.set $c0 (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $w))))
+        (local.set $c1 (i32.add (local.get $c0) (local.get $w)))
+        (local.set $c2 (i32.add (local.get $c1) (local.get $w)))
+        (local.set $c3 (i32.add (local.get $c2) (local.get $w)))
+        (local.set $s0 (v128.const f64x2 0 0))
+        (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $s2 (v128.const f64x2 0 0))
+        (local.set $s3 (v128.const f64x2 0 0))
+        (local.set $i (i32.const 0))
+        (block $di
+          (loop $inner
+            (br_if $di (i32.ge_u (local.get $i) (local.get $end2)))
+            (local.set $va (v128.load (i32.add (local.get $a) (local.get $i))))
+            (local.set $s0 (f64x2.add (local.get $s0)
+              (f64x2.mul (local.get $va) (v128.load (i32.add (local.get $c0) (local.get $i))))))
+            (local.set $s1 (f64x2.add (local.get $s1)
+              (f64x2.mul (local.get $va) (v128.load (i32.add (local.get $c1) (local.get $i))))))
+            (local.set $s2 (f64x2.add (local.get $s2)
+              (f64x2.mul (local.get $va) (v128.load (i32.add (local.get $c2) (local.get $i))))))
+            (local.set $s3 (f64x2.add (local.get $s3)
+              (f64x2.mul (local.get $va) (v128.load (i32.add (local.get $c3) (local.get $i))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $inner)))
+        ;; odd n: the last element (i = end2) in scalar, into lane 0
+        (if (i32.and (local.get $n) (i32.const 1))
+          (then
+            (local.set $x (f64.load (i32.add (local.get $a) (local.get $end2))))
+            (local.set $s0 (f64x2.replace_lane 0 (local.get $s0) (f64.add
+              (f64x2.extract_lane 0 (local.get $s0))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c0) (local.get $end2)))))))
+            (local.set $s1 (f64x2.replace_lane 0 (local.get $s1) (f64.add
+              (f64x2.extract_lane 0 (local.get $s1))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c1) (local.get $end2)))))))
+            (local.set $s2 (f64x2.replace_lane 0 (local.get $s2) (f64.add
+              (f64x2.extract_lane 0 (local.get $s2))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c2) (local.get $end2)))))))
+            (local.set $s3 (f64x2.replace_lane 0 (local.get $s3) (f64.add
+              (f64x2.extract_lane 0 (local.get $s3))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c3) (local.get $end2)))))))))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+        (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s1)) (f64x2.extract_lane 1 (local.get $s1))))
+        (f64.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s2)) (f64x2.extract_lane 1 (local.get $s2))))
+        (f64.store offset=24 (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s3)) (f64x2.extract_lane 1 (local.get $s3))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $four)))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $k) (local.get $count)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+          (call $dot (local.get $a) (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $w)))
+            (local.get $n)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rest))))
+
   ;; grads(list, count, base, n, r, g): g[k] ← x_kᵀr for the features list[0..count) (i32), with
   ;; columns at base + k·n·8: the gradients of a KKT check in one call.
   (func (export "grads") (param $list i32) (param $count i32) (param $base i32) (param $n i32)

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Random } from "../../src/index.js";
-import { createHeap } from "../../src/wasm/heap.js";
+import { createHeap, passKernel } from "../../src/wasm/heap.js";
 
 describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
   const rng = new Random(42);
@@ -27,6 +27,30 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
       }
       // nothing past the end is touched
       assert.equal(wasm.f64[b + n], js.f64[b + n]);
+    });
+  }
+
+  for (const [n, count] of [
+    [1, 1],
+    [3, 5],
+    [8, 4],
+    [9, 7],
+    [100, 13],
+    [0, 3],
+  ]) {
+    it(`rowdots (one vector against ${count} columns of length ${n}) agrees with dot`, () => {
+      const heap = createHeap(n * (count + 1) + count + 2, "wasm");
+      const kernel = passKernel(heap)!;
+      for (let i = 0; i < n * (count + 1); i++) heap.f64[i] = rng.normal();
+      const out = n * (count + 1) + 1;
+      heap.f64[out + count] = 12345;
+      kernel.rowdots(0, n, count, n, out);
+      for (let k = 0; k < count; k++) {
+        let direct = 0;
+        for (let i = 0; i < n; i++) direct += heap.f64[i] * heap.f64[n + k * n + i];
+        assert.ok(Math.abs(heap.f64[out + k] - direct) <= 1e-13 * (n + 1), `column ${k}`);
+      }
+      assert.equal(heap.f64[out + count], 12345, "nothing past the end is written");
     });
   }
 
