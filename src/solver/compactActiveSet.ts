@@ -153,6 +153,17 @@ export class CompactActiveSet {
     return dlx;
   }
 
+  /**
+   * g0 = g + G b from loaded g (the model's negative gradient at b) and b: the linear term of the
+   * model −g0ᵀb' + ½b'ᵀGb' that a caller with a known gradient solves (kernels.wat glin).
+   */
+  linearTerm(na: number): void {
+    const cap = this.cap;
+    if (this.kernel) return this.kernel.glin(0, na, cap);
+    const { g, g0 } = this;
+    for (let m = 0; m < na; m++) g0[m] = g[m] + this.heap.dot(7 * cap + m * cap, cap, na);
+  }
+
   /** g = X̃ᵀỹ − G b, exactly (plain-JS twin of kernels.wat gresid). */
   private gradient(na: number): void {
     const cap = this.cap;

@@ -54,6 +54,7 @@ interface Kernels {
   ): number;
   cpass(st: number, na: number, cap: number): number;
   gresid(st: number, na: number, cap: number): void;
+  glin(st: number, na: number, cap: number): void;
   grads(list: number, count: number, base: number, n: number, r: number, g: number): number;
   rowdots(a: number, b: number, count: number, n: number, out: number): void;
   fsub(l: number, v: number, k: number, cap: number): void;
@@ -87,6 +88,8 @@ export interface PassKernel {
    * (kernels.wat gresid).
    */
   gresid(st: number, na: number, cap: number): void;
+  /** g0 ← g + G b over the same layout: the inverse of gresid (kernels.wat glin). */
+  glin(st: number, na: number, cap: number): void;
   /**
    * g[k] ← x_kᵀr for the features in i32 list[0..count), columns n apart from f64 offset base
    * (kernels.wat grads).
@@ -170,6 +173,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   gresid(st: number, na: number, cap: number): void {
     this.k.gresid(st << 3, na, cap);
+  }
+  glin(st: number, na: number, cap: number): void {
+    this.k.glin(st << 3, na, cap);
   }
   grads(list: number, count: number, base: number, n: number, r: number, g: number): void {
     this.k.grads(list << 2, count, base << 3, n, r << 3, g << 3);

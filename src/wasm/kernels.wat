@@ -159,6 +159,24 @@
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br $each))))
 
+  ;; glin(st, na, cap): g0[m] ← g[m] + Σ_l G[m, l]·b[l] for m < na, same layout as gresid: the
+  ;; linear term of a quadratic model −g0ᵀb' + ½b'ᵀGb' whose gradient at b is the given −g.
+  (func (export "glin") (param $st i32) (param $na i32) (param $cap i32)
+    (local $w i32) (local $row i32) (local $g0 i32) (local $m i32)
+    (local.set $w (i32.shl (local.get $cap) (i32.const 3)))
+    (local.set $row (i32.add (local.get $st) (i32.mul (local.get $w) (i32.const 7))))
+    (local.set $g0 (i32.add (local.get $row) (i32.mul (local.get $w) (local.get $cap))))
+    (local.set $m (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $m) (local.get $na)))
+        (f64.store (i32.add (local.get $g0) (i32.shl (local.get $m) (i32.const 3)))
+          (f64.add (f64.load (i32.add (local.get $st) (i32.shl (local.get $m) (i32.const 3))))
+            (call $dot (local.get $row) (i32.add (local.get $st) (local.get $w)) (local.get $na))))
+        (local.set $row (i32.add (local.get $row) (local.get $w)))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $each))))
+
   ;; fsub(l, v, k, cap): forward substitution v ← L⁻¹v for the k×k lower-triangular L stored
   ;; row-major with rows cap apart: v[r] ← (v[r] − L[r, :r]·v[:r]) / L[r, r], r = 0 … k−1.
   (func (export "fsub") (param $l i32) (param $v i32) (param $k i32) (param $cap i32)

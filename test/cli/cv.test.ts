@@ -107,12 +107,13 @@ describe("regularize cv (spawned as a user would)", () => {
     const jb = JSON.parse(readFileSync(join(tmp, "b.json"), "utf8"));
     const jc = JSON.parse(readFileSync(join(tmp, "c.json"), "utf8"));
     assert.deepEqual(ja.coefficients, jb.coefficients);
-    // Swapping the positive class flips every coefficient's sign (to rounding).
+    // Swapping the positive class flips every coefficient's sign, to the accuracy both fits
+    // certify (KKT violation ≤ 1e-7·λ; their paths of Newton steps need not mirror each other).
     for (const k of [5, 10, 40]) {
       assert.deepEqual(jc.coefficients[k].index, ja.coefficients[k].index);
       jc.coefficients[k].value.forEach((v: number, t: number) =>
         assert.ok(
-          Math.abs(v + ja.coefficients[k].value[t]) < 1e-9 * (1 + Math.abs(v)),
+          Math.abs(v + ja.coefficients[k].value[t]) < 1e-6 * (1 + Math.abs(v)),
           `λ #${k + 1}`,
         ),
       );
