@@ -5,7 +5,7 @@ import type { PathFit } from "../path/elasticNetPath.js";
 import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js";
 import type { GlmOptions } from "../path/glmPath.js";
 import { Random } from "../random.js";
-import { fitFamily, foldPredictions } from "./foldJob.js";
+import { fitFamily, foldFit, foldPredict, type FoldFit } from "./foldJob.js";
 import { runJobs } from "./pool.js";
 import { checkFolds, randomFolds } from "./folds.js";
 import {
@@ -116,35 +116,42 @@ export async function cvPath(
     throw new InputError("option 'offset': not available for the multinomial family", {
       option: "offset",
     });
+  const yy = Float64Array.from(y);
+  const nWorkers =
+    options.workers ?? (n * x.nCols >= 20000 ? Math.min(K, availableParallelism()) : 0);
+  const fits = new Array<FoldFit>(K + 1);
+  let done = 0;
+  const report = () => onProgress?.(++done, K);
+  // Folds fit their own λ paths (cv.glmnet), so on worker threads they run while this thread
+  // fits the full data; predictions at the full-data grid follow.
+  let jobs: Promise<void> | null = null;
+  if (nWorkers > 1) {
+    const size = Math.min(nWorkers, K);
+    jobs = runJobs<{ fit: FoldFit }>(
+      size,
+      { kind: "cv", family, x, y: yy, options: fitOptions, foldId },
+      K,
+      (f, r) => {
+        fits[f] = r.fit;
+        report();
+      },
+      Math.min(2, Math.ceil(K / size)),
+    );
+    jobs.catch(() => undefined);
+  }
   const fit =
     family === "multinomial"
       ? multinomialPath(x, y, fitOptions)
       : fitFamily(family, x, y, fitOptions);
   const lambda = fit.lambda;
   const L = lambda.length;
-  const yy = Float64Array.from(y);
-
-  const nWorkers =
-    options.workers ?? (n * x.nCols >= 20000 ? Math.min(K, availableParallelism()) : 0);
-  const results = new Array<{ preds: Float64Array[]; nLambda: number }>(K + 1);
-  let done = 0;
-  const report = () => onProgress?.(++done, K);
-  if (nWorkers <= 1) {
+  if (jobs) await jobs;
+  else
     for (let f = 1; f <= K; f++) {
-      results[f] = foldPredictions(family, x, yy, fitOptions, lambda, foldId, f);
+      fits[f] = foldFit(family, x, yy, fitOptions, foldId, f);
       report();
     }
-  } else {
-    await runJobs<{ preds: Float64Array[]; nLambda: number }>(
-      Math.min(nWorkers, K),
-      { kind: "cv", family, x, y: yy, options: fitOptions, lambda, foldId },
-      K,
-      (f, r) => {
-        results[f] = r;
-        report();
-      },
-    );
-  }
+  const results = fits.map((ff, f) => foldPredict(ff, x, fitOptions.offset, lambda, foldId, f));
 
   // Fold means of the per-observation errors (or the fold AUC), and the folds' weights.
   const w = fitOptions.weights

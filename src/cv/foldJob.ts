@@ -28,31 +28,42 @@ export function fitFamily(
   return glmPath(family, x, y, options);
 }
 
+/** A fold's fitted path, as much of it as prediction needs (small enough to pass between threads). */
+export type FoldFit =
+  | { kind: "single"; lambda: Float64Array; intercept: Float64Array; beta: PathFit["beta"] }
+  | {
+      kind: "multinomial";
+      lambda: Float64Array;
+      intercept: Float64Array[];
+      beta: PathFit["beta"][];
+      classes: number;
+    };
+
+/** The rows of fold `fold` (held out) and of the others (training), in row order. */
+function foldRows(foldId: Int32Array, fold: number): { train: number[]; test: number[] } {
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let i = 0; i < foldId.length; i++) (foldId[i] === fold ? test : train).push(i);
+  return { train, test };
+}
+
 /**
- * One cross-validation fold, as cv.glmnet 4.1 does it: fits on the rows whose fold id is not
- * `fold` — along the fold's own λ sequence, or along `options.lambda` when the user gave one —
- * and returns the linear predictor (offset included) of the held-out rows at each λ of the
- * full-data grid `lambda`, the coefficients taken by glmnet's linear interpolation in λ (`predict`;
- * a λ beyond the fold's path takes its nearest end). preds[k][t] is for λ_k and the t-th held-out
- * row, in row order.
+ * One cross-validation fold's fit, as cv.glmnet 4.1 does it: on the rows whose fold id is not
+ * `fold`, along the fold's own λ sequence (or along `options.lambda` when the user gave one) —
+ * which needs nothing of the full-data fit, so folds can run while it is computed.
  */
-export function foldPredictions(
+export function foldFit(
   family: Family,
   x: Matrix,
   y: ArrayLike<number>,
   options: GlmOptions,
-  lambda: Float64Array,
   foldId: Int32Array,
   fold: number,
-): { preds: Float64Array[]; nLambda: number } {
-  const n = x.nRows;
-  const train: number[] = [];
-  const test: number[] = [];
-  for (let i = 0; i < n; i++) (foldId[i] === fold ? test : train).push(i);
+): FoldFit {
+  const { train } = foldRows(foldId, fold);
   const pick = <T extends ArrayLike<number>>(v: T | undefined, rows: number[]) =>
     v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
   if (family === "multinomial") {
-    // Predictions of each class at each full-data λ: row-major (t·K + class).
     const mfit = multinomialPath(subsetRows(x, train), pick(y, train)!, {
       ...options,
       weights: pick(options.weights, train),
@@ -62,16 +73,54 @@ export function foldPredictions(
       throw new InputError(
         `fold ${fold}: its training rows hold ${K} of the ${new Set(Array.from(y)).size} classes; use stratified folds`,
       );
-    const xt = subsetRows(x, test);
+    return {
+      kind: "multinomial",
+      lambda: mfit.lambda,
+      intercept: mfit.intercept,
+      beta: mfit.beta,
+      classes: K,
+    };
+  }
+  const fit = fitFamily(family, subsetRows(x, train), pick(y, train)!, {
+    ...options,
+    weights: pick(options.weights, train),
+    offset: pick(options.offset, train),
+  });
+  return {
+    kind: "single",
+    lambda: fit.lambda,
+    intercept: Float64Array.from(fit.intercept),
+    beta: fit.beta,
+  };
+}
+
+/**
+ * The held-out rows' linear predictor (offset included) at each λ of the full-data grid `lambda`
+ * from a fold's fit, the coefficients taken by glmnet's linear interpolation in λ (`predict`; a
+ * λ beyond the fold's path takes its nearest end). preds[k][t] is for λ_k and the t-th held-out
+ * row, in row order; a multinomial fit gives K values per row (t·K + class).
+ */
+export function foldPredict(
+  fit: FoldFit,
+  x: Matrix,
+  offset: ArrayLike<number> | undefined,
+  lambda: Float64Array,
+  foldId: Int32Array,
+  fold: number,
+): { preds: Float64Array[]; nLambda: number } {
+  const { test } = foldRows(foldId, fold);
+  const xt = subsetRows(x, test);
+  if (fit.kind === "multinomial") {
+    const K = fit.classes;
     const m = test.length;
     const preds = Array.from({ length: lambda.length }, () => new Float64Array(m * K));
     for (let c = 0; c < K; c++) {
       const perClass = predict(
         {
           nFeatures: x.nCols,
-          lambda: mfit.lambda,
-          intercept: mfit.intercept.map((a) => a[c]),
-          beta: mfit.beta.map((b) => b[c]),
+          lambda: fit.lambda,
+          intercept: fit.intercept.map((a) => a[c]),
+          beta: fit.beta.map((b) => b[c]),
         },
         xt,
         lambda,
@@ -82,15 +131,8 @@ export function foldPredictions(
     }
     return { preds, nLambda: lambda.length };
   }
-  const fit = fitFamily(family, subsetRows(x, train), pick(y, train)!, {
-    ...options,
-    weights: pick(options.weights, train),
-    offset: pick(options.offset, train),
-  });
-  const xt = subsetRows(x, test);
-  const preds = predict(fit, xt, lambda);
-  if (options.offset)
-    for (const eta of preds)
-      for (let t = 0; t < test.length; t++) eta[t] += options.offset[test[t]];
+  const preds = predict({ nFeatures: x.nCols, ...fit }, xt, lambda);
+  if (offset)
+    for (const eta of preds) for (let t = 0; t < test.length; t++) eta[t] += offset[test[t]];
   return { preds, nLambda: lambda.length };
 }

@@ -23,13 +23,15 @@ function workerPool(size: number): Worker[] {
 /**
  * Runs jobs 1..K on `size` pooled worker threads (src/cv/worker.ts), each given one copy of
  * `init`; results come back through `onResult` keyed by job number, so they do not depend on
- * which worker ran what.
+ * which worker ran what. Each worker is handed `queued` jobs up front (then one per answer), so
+ * that it stays busy while the calling thread computes something else.
  */
 export function runJobs<T>(
   size: number,
   init: object,
   K: number,
   onResult: (job: number, r: T) => void,
+  queued = 1,
 ): Promise<void> {
   const workers = workerPool(size);
   return new Promise((resolve, reject) => {
@@ -73,7 +75,7 @@ export function runJobs<T>(
       wk.on("message", onMessage);
       wk.on("error", onError);
       wk.postMessage({ init });
-      if (next <= K) wk.postMessage({ fold: next++ });
+      for (let q = 0; q < queued && next <= K; q++) wk.postMessage({ fold: next++ });
     }
   });
 }

@@ -60,10 +60,10 @@ const KKT_TOL = 1e-7;
  * gradient and H the weighted Gram block at the weights of its last refresh (a lagged Hessian,
  * renewed when a step needs halving, falls short of half its predicted decrease, or grows old);
  * the step is halved until the true objective does not increase (a safeguard glmnet lacks,
- * needed for Poisson far from the optimum). A point is done when a step moves no coordinate by
- * xv·Δ² ≥ thr and the true KKT conditions hold to 1e-7·λ. Sequential strong rules pick the
- * features, and a KKT check of the true gradient g_j = Σ ŵᵢ(yᵢ − μᵢ)x̃_ij on the rest admits
- * violators (Tibshirani et al. 2012).
+ * needed for Poisson far from the optimum). A point is done when the true KKT conditions hold
+ * to 1e-7·λ on the compact set (checked before every step, at the gradient the step needs).
+ * Sequential strong rules pick the features, and a KKT check of the true gradient
+ * g_j = Σ ŵᵢ(yᵢ − μᵢ)x̃_ij on the rest admits violators (Tibshirani et al. 2012).
  */
 export class GlmCd {
   readonly b: Float64Array;
@@ -255,7 +255,7 @@ export class GlmCd {
   }
 
   /**
-   * Proximal Newton steps on the strong set until one moves nothing by xv·Δ² ≥ thr. Each step
+   * Proximal Newton steps on the strong set until the true KKT conditions hold on it. Each step
    * minimizes exactly, over the compact set (intercept + strong features), the model
    *
    *     −gᵀΔ + ½ΔᵀHΔ + pen(b + Δ),   g the true negative gradient, H = ZᵀZ, Z = √V_ref·[1, X̃],
@@ -272,7 +272,7 @@ export class GlmCd {
     infinite: boolean,
     limit: number,
   ): "ok" | "maxPasses" | "pMax" {
-    const { design, pf, lower, upper, thr } = this.s;
+    const { design, pf, lower, upper } = this.s;
     const { n, p, b, eta, etaOld, res } = this;
     const c = this.compact;
     // Admit strong features to the compact set (append-only, stable slots).
@@ -282,49 +282,42 @@ export class GlmCd {
     if (na === 0) return "ok";
     // μ and r = ŵ(y − μ) are kept for the current η by every evaluation below.
     let fOld = this.evaluate() + this.penalty(b, ab, dem);
-    let small = false;
     for (let it = 0; it < MAX_NEWTON; it++) {
       // Exact negative gradient at the current point: g = X̃ᵀr.
       let sr = 0;
       for (let i = 0; i < n; i++) sr += res[i];
       const slots = this.slots;
       const gSlots = this.gSlots;
-      if (small) {
-        // The last step was below the pass rule: done if the true KKT conditions hold too
-        // (checked before any refresh of H, which a finished point does not need). The gradient
-        // of every feature is taken here: the caller's check of the others then reuses it
-        // (Only where the other features are few: with p ≫ k a failed check would waste it.)
-        const all = this.nIncluded <= 2 * na;
-        if (all) {
-          this.gradientDots(sr);
-          for (let l = 0; l < na; l++) gSlots[l] = slots[l] < 0 ? sr : this.g[slots[l]];
-        } else {
-          design.dots(slots, na, res, sr, gSlots);
-          for (let l = 0; l < na; l++) if (slots[l] < 0) gSlots[l] = sr;
-        }
-        let kkt = 0;
-        for (let l = 0; l < na; l++) {
-          const j = slots[l];
-          const v =
-            j < 0
-              ? Math.abs(gSlots[l])
-              : enetSubdiffDistance(
-                  b[j],
-                  gSlots[l],
-                  pf[j] * ab,
-                  pf[j] * dem,
-                  !infinite || pf[j] === 0 ? lower[j] : 0,
-                  !infinite || pf[j] === 0 ? upper[j] : 0,
-                );
-          if (v > kkt) kkt = v;
-        }
-        if (kkt <= KKT_TOL * (ab + dem) + 1e-15) {
-          this.gradientFresh = all;
-          return "ok";
-        }
+      // Done when the true KKT conditions hold on the compact set (the caller checks the other
+      // features). The gradient is needed for the next step anyway, so the check is nearly free;
+      // where the other features are few it is taken for all of them, for the caller to reuse.
+      const all = this.nIncluded <= 2 * na;
+      if (all) {
+        this.gradientDots(sr);
+        for (let l = 0; l < na; l++) gSlots[l] = slots[l] < 0 ? sr : this.g[slots[l]];
       } else {
         design.dots(slots, na, res, sr, gSlots);
         for (let l = 0; l < na; l++) if (slots[l] < 0) gSlots[l] = sr;
+      }
+      let kkt = 0;
+      for (let l = 0; l < na; l++) {
+        const j = slots[l];
+        const v =
+          j < 0
+            ? Math.abs(gSlots[l])
+            : enetSubdiffDistance(
+                b[j],
+                gSlots[l],
+                pf[j] * ab,
+                pf[j] * dem,
+                !infinite || pf[j] === 0 ? lower[j] : 0,
+                !infinite || pf[j] === 0 ? upper[j] : 0,
+              );
+        if (v > kkt) kkt = v;
+      }
+      if (kkt <= KKT_TOL * (ab + dem) + 1e-15) {
+        this.gradientFresh = all;
+        return "ok";
       }
       if (this.hessianAge < 0 || this.hessianAge >= Math.max(REFRESH, refreshWorth(n, na)))
         this.refreshHessian();
@@ -411,8 +404,6 @@ export class GlmCd {
       // A lagged Hessian that overshoots or under-delivers is renewed before the next step.
       if (halved || (predicted < 0 && fOld - f < 0.5 * -predicted)) this.hessianAge = -1;
       fOld = f;
-      // A small step is confirmed by the KKT check at the top of the next iteration.
-      small = stepDlx < thr;
     }
     return "ok";
   }
