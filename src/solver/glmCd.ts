@@ -105,6 +105,8 @@ export class GlmCd {
   /** The solution at the previous λ of the path, and that λ (0: none yet). */
   private readonly bPrev: Float64Array;
   private b0Prev = 0;
+  private readonly bPrev2: Float64Array;
+  private quadratic = false;
   private lastLambda = 0;
   /** Per-slot scratch: values before a step, non-zero slots, slots a step moved. */
   private bSlot = new Float64Array(16);
@@ -137,6 +139,7 @@ export class GlmCd {
     this.slotOf = new Int32Array(p).fill(-1);
     this.movedCols = new Int32Array(p);
     this.bPrev = new Float64Array(p);
+    this.bPrev2 = new Float64Array(p);
     this.movedBy = new Float64Array(p);
     const inc: number[] = [];
     for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
@@ -409,9 +412,11 @@ export class GlmCd {
   }
 
   /**
-   * Warm start from the last two solutions of the path: each coefficient non-zero in both moves on
-   * along its secant in log λ (a coefficient that would cross zero or a bound stops there). The
-   * Newton steps that follow converge from any start; a start nearer the solution saves steps.
+   * Warm start from the last solutions of the path: each coefficient non-zero in the last two moves
+   * on along its secant in log λ, or — on a geometric grid, when it was non-zero with the same
+   * sign at the last three — along the parabola through them (3b₁ − 3b₂ + b₃); one that would
+   * cross zero or a bound stops there. The Newton steps that follow converge from any start; a
+   * start nearer the solution saves steps.
    */
   private extrapolate(lambda: number, lambdaPrev: number): void {
     const { design, lower, upper } = this.s;
@@ -426,7 +431,11 @@ export class GlmCd {
         const bj = b[j];
         const pj = bPrev[j];
         if (bj === 0 || pj === 0 || bj > 0 !== pj > 0) continue;
-        let next = bj + ratio * (bj - pj);
+        const qj = this.bPrev2[j];
+        let next =
+          this.quadratic && Math.abs(ratio - 1) < 1e-9 && qj !== 0 && qj > 0 === bj > 0
+            ? 3 * bj - 3 * pj + qj
+            : bj + ratio * (bj - pj);
         if (next > 0 !== bj > 0) next = 0;
         next = Math.min(Math.max(next, lower[j]), upper[j]);
         if (next === bj) continue;
@@ -434,6 +443,8 @@ export class GlmCd {
         this.movedBy[moved++] = next - bj;
       }
       const d0 = this.s.intercept ? ratio * (this.b0 - this.b0Prev) : 0;
+      this.bPrev2.set(bPrev);
+      this.quadratic = true;
       this.bPrev.set(b);
       this.b0Prev = this.b0;
       for (let t = 0; t < moved; t++) b[this.movedCols[t]] += this.movedBy[t];
