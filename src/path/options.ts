@@ -32,7 +32,8 @@ export interface ElasticNetOptions {
    * Convergence threshold: a λ is done when a full pass changes no coordinate by more than
    * xv_j·Δb_j² ≥ thresh × null deviance (glmnet's `thresh` and rule). Default 1e-9 (glmnet's is
    * 1e-7). With Newton steps (the default) active sets are solved exactly and this only governs
-   * the full passes over candidates; with `newton: false` it sets the accuracy.
+   * the full passes over candidates; with `newton: false` it sets the accuracy. Binomial and
+   * Poisson paths solve each point until its KKT violation is at most 100·thresh·λ.
    */
   thresh?: number;
   /** Largest number of passes over the data for each λ. Default 100000. */

@@ -27,6 +27,8 @@ export interface GlmSetup {
   maxPasses: number;
   /** Largest number of features ever non-zero; exceeding it stops the path. */
   pMax: number;
+  /** A point is solved when its KKT violation is at most kktTol·λ (default 1e-7). */
+  kktTol?: number;
   /**
    * Warm-start each λ by extrapolating the last two solutions (default true). Off when `solve`
    * is called repeatedly at one λ with a changing offset (the multinomial's class sweeps).
@@ -46,7 +48,7 @@ const REFRESH = 8;
  * an old H is kept while its age is below this ratio.
  */
 const refreshWorth = (n: number, k: number) => (n * k) / (4 * n + 10 * k);
-/** A point is solved when its KKT violation is at most KKT_TOL·λ. */
+/** A point is solved when its KKT violation is at most kktTol·λ; kktTol defaults to this. */
 const KKT_TOL = 1e-7;
 
 /**
@@ -61,7 +63,7 @@ const KKT_TOL = 1e-7;
  * renewed when a step needs halving, falls short of half its predicted decrease, or grows old);
  * the step is halved until the true objective does not increase (a safeguard glmnet lacks,
  * needed for Poisson far from the optimum). A point is done when the true KKT conditions hold
- * to 1e-7·λ on the compact set (checked before every step, at the gradient the step needs).
+ * to kktTol·λ on the compact set (checked before every step, at the gradient the step needs).
  * Sequential strong rules pick the features, and a KKT check of the true gradient
  * g_j = Σ ŵᵢ(yᵢ − μᵢ)x̃_ij on the rest admits violators (Tibshirani et al. 2012).
  */
@@ -318,7 +320,7 @@ export class GlmCd {
               );
         if (v > kkt) kkt = v;
       }
-      if (kkt <= KKT_TOL * (ab + dem) + 1e-15) {
+      if (kkt <= (this.s.kktTol ?? KKT_TOL) * (ab + dem) + 1e-15) {
         this.gradientFresh = all;
         return "ok";
       }
