@@ -30,3 +30,6 @@ export type { NonconvexFit, NonconvexOptions } from "./path/nonconvexPath.js";
 export * from "./penalty/nonconvex.js";
 export { multinomialPath } from "./path/multinomialPath.js";
 export type { MultinomialFit, MultinomialOptions } from "./path/multinomialPath.js";
+export * from "./prox/penalties.js";
+export * from "./prox/smooth.js";
+export * from "./prox/solvers.js";
