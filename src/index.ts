@@ -33,3 +33,5 @@ export type { MultinomialFit, MultinomialOptions } from "./path/multinomialPath.
 export * from "./prox/penalties.js";
 export * from "./prox/smooth.js";
 export * from "./prox/solvers.js";
+export { explainSparsity } from "./explain/explain.js";
+export type { ExplainFamily, FeatureExplanation, SparsityExplanation } from "./explain/explain.js";

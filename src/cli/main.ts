@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { addCvOptions, runCv, type CvCliOptions } from "./cv.js";
+import { runExplain, type ExplainCliOptions } from "./explain.js";
 import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
@@ -46,6 +47,21 @@ function program(): Command {
       "\nExamples:\n  regularize cv data/diabetes.csv\n  regularize cv data/breast_cancer.csv --family binomial --measure auc --folds 5\n  regularize cv data.csv --foldid folds.txt --json cv.json\n",
     )
     .action((data: string, o: CvCliOptions) => runCv(data, o));
+
+  addPathOptions(
+    prog
+      .command("explain")
+      .description(
+        "why each weight is zero or not at one λ: gradient against the dead-zone threshold",
+      )
+      .argument("<data>", "CSV file with a header row"),
+  )
+    .option("--json <file>", "write the explanation as JSON to this file")
+    .addHelpText(
+      "after",
+      "\nThe --lambda option gives the one λ to explain.\n\nExamples:\n  regularize explain data/diabetes.csv --lambda 1.5\n  regularize explain data/breast_cancer.csv --family binomial --lambda 0.02 --json why.json\n",
+    )
+    .action((data: string, o: ExplainCliOptions) => runExplain(data, o));
 
   prog
     .command("demo")
