@@ -11,6 +11,7 @@ import {
   type MultinomialFit,
   type MultinomialOptions,
 } from "../path/multinomialPath.js";
+import { PATH_SOLVERS, proxPath, type PathSolver } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 
@@ -29,6 +30,7 @@ export interface PathCliOptions {
   thresh?: string;
   positive?: string;
   grouped?: boolean;
+  solver?: string;
   repeat: string;
   json?: string;
 }
@@ -269,6 +271,10 @@ export function runPath(file: string, o: PathCliOptions): void {
   const { y } = familyResponse(family, data.y, file, data.target, o.positive);
   const lib = toLibraryOptions(o, x.nCols);
   if (family === "multinomial") {
+    if (o.solver !== undefined && o.solver !== "cd")
+      throw new InputError("option '--solver': the multinomial family is fitted by cd only", {
+        option: "--solver",
+      });
     const seconds: number[] = [];
     let mfit: MultinomialFit | undefined;
     for (let r = 0; r < repeat; r++) {
@@ -281,11 +287,20 @@ export function runPath(file: string, o: PathCliOptions): void {
     else process.stdout.write(pathTable(mfit!));
     return;
   }
+  const solver = (o.solver ?? "cd") as PathSolver;
+  if (!PATH_SOLVERS.includes(solver))
+    throw new InputError(
+      `option '--solver': unknown solver '${o.solver}' (one of ${PATH_SOLVERS.join(", ")})`,
+      { option: "--solver" },
+    );
   const fitSeconds: number[] = [];
   let fit: PathFit | undefined;
   for (let r = 0; r < repeat; r++) {
     const t0 = performance.now();
-    fit = fitFamilyCli(family, x, y, lib);
+    fit =
+      solver === "cd"
+        ? fitFamilyCli(family, x, y, lib)
+        : withFlagNames(() => proxPath(family, solver, x, y, lib));
     fitSeconds.push((performance.now() - t0) / 1000);
   }
   const result = fit!;
@@ -318,5 +333,9 @@ export function addPathOptions(cmd: Command): Command {
     )
     .option("--no-standardize", "do not standardize features")
     .option("--no-intercept", "fit without an intercept")
-    .option("--thresh <t>", "convergence threshold relative to the null deviance (default 1e-9)");
+    .option("--thresh <t>", "convergence threshold relative to the null deviance (default 1e-9)")
+    .option(
+      "--solver <name>",
+      `path command: ${PATH_SOLVERS.join(", ")} (default cd) — the same path by another method`,
+    );
 }

@@ -47,7 +47,17 @@ export interface PathFit {
   scale: Float64Array;
   /** Coordinate passes over the whole path. */
   passes: number;
-  solver: "covariance" | "naive" | "ridge-eigen" | "irls";
+  /** Coordinate descent's variants, or the proximal solver of `proxPath`. */
+  solver:
+    | "covariance"
+    | "naive"
+    | "ridge-eigen"
+    | "irls"
+    | "fista"
+    | "ista"
+    | "subgradient"
+    | "owlqn"
+    | "proxsgd";
   warnings: string[];
 }
 

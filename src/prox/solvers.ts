@@ -327,8 +327,16 @@ export function owlqn(
   const Y: Float64Array[] = [];
   const trace = options.trace ? { objective: [] as number[], zeros: [] as number[] } : undefined;
   let it = 0;
+  // Stall guard: stop when the pseudo-gradient has not halved in 200 iterations.
+  let bestPg = Infinity;
+  let bestAt = 0;
   for (; it < maxIter; it++) {
-    if (pseudo(w, gr, pg) <= tol) break;
+    const pgn = pseudo(w, gr, pg);
+    if (pgn <= tol) break;
+    if (pgn < 0.5 * bestPg) {
+      bestPg = pgn;
+      bestAt = it;
+    } else if (it - bestAt > 200) break;
     // Two-loop recursion: d = −H·pg.
     for (let j = 0; j < dim; j++) d[j] = -pg[j];
     const alphas: number[] = [];
