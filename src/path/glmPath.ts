@@ -8,6 +8,7 @@ import { poisson } from "../datafit/poisson.js";
 import { InputError } from "../errors.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
 import { GlmCd } from "../solver/glmCd.js";
+import { glmDualityGap } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
 import { checkXY, lambdaSequence } from "./prepare.js";
@@ -42,7 +43,8 @@ const KKT_PER_THRESH = 100;
  * deviation when standardizing). Options and defaults are those of `elasticNetPath`; `devRatio`
  * is 1 − deviance / null deviance, the null model being the intercept (with the offset) alone.
  * `kktMax` covers the intercept too (each point is solved to kktMax ≤ 100·thresh·λ);
- * `dualityGap` is not computed for these families (NaN).
+ * `dualityGap` is the Fenchel duality gap at the rescaled residual (glmDualityGap), an upper bound
+ * on the objective's distance to the optimum (NaN where no dual point is feasible).
  */
 export function glmPath(
   family: "binomial" | "poisson",
@@ -114,6 +116,7 @@ export function glmPath(
     devRatio: [] as number[],
     objective: [] as number[],
     kktMax: [] as number[],
+    dualityGap: [] as number[],
   };
   const warnings: string[] = [];
   let fdev = FDEV;
@@ -156,8 +159,29 @@ export function glmPath(
     out.beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
     out.df.push(index.length);
     out.devRatio.push(dev);
-    out.objective.push(cd.loss() + pen);
+    const primal = cd.loss() + pen;
+    out.objective.push(primal);
     out.kktMax.push(kkt);
+    out.dualityGap.push(
+      glmDualityGap(
+        family,
+        yy,
+        w,
+        cd.means(),
+        cd.g,
+        cd.g0,
+        cd.b,
+        include,
+        o.penaltyFactor,
+        lower,
+        upper,
+        lam,
+        o.alpha,
+        o.intercept,
+        offset,
+        primal,
+      ),
+    );
     if (o.lambda || !o.earlyStop || m + 1 < Math.min(MIN_POINTS, lambdas.length)) continue;
     if (index.length > o.dfMax) break;
     // glmnet 4.1's stall rules (glmnetpp elnet_path): binomial, the deviance ratio rose by less
@@ -171,7 +195,6 @@ export function glmPath(
   }
   cd.release();
   design.release();
-  const L = out.lambda.length;
   return {
     family,
     alpha: o.alpha,
@@ -185,7 +208,7 @@ export function glmPath(
     nullDeviance,
     objective: Float64Array.from(out.objective),
     kktMax: Float64Array.from(out.kktMax),
-    dualityGap: new Float64Array(L).fill(NaN),
+    dualityGap: Float64Array.from(out.dualityGap),
     center: design.center,
     scale: design.scale,
     passes: cd.passes,

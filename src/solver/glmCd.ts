@@ -170,6 +170,11 @@ export class GlmCd {
     return family.evaluate(y, w, this.eta, this.mu, this.res);
   }
 
+  /** μ at the current η (as kept by the last evaluation; valid after `solve`). */
+  means(): Float64Array {
+    return this.mu;
+  }
+
   /** Σ ŵ·deviance(y, μ) at the current η. */
   deviance(): number {
     const { y, w, family } = this.s;

@@ -61,6 +61,7 @@ describe(`agreement with glmnet ${meta.glmnet} on GLM paths (fixtures/glmnet-glm
       };
       let worst = -Infinity;
       let devGap = 0;
+      let gaps = 0;
       for (let k = 0; k < c.lambda.length; k++) {
         const ours = objective(
           x,
@@ -84,7 +85,19 @@ describe(`agreement with glmnet ${meta.glmnet} on GLM paths (fixtures/glmnet-glm
           `KKT violation ${fit.kktMax[k]} at λ #${k + 1} (λ = ${c.lambda[k]})`,
         );
         devGap = Math.max(devGap, Math.abs(fit.devRatio[k] - c.devRatio[k]));
+        // The duality gap bounds our distance to the optimum, so it is at least our excess over
+        // glmnet's converged objective (weak duality), and small.
+        const gap = fit.dualityGap[k];
+        if (!Number.isNaN(gap)) {
+          gaps++;
+          assert.ok(gap >= ours - theirs - 1e-12 * Math.abs(theirs), `gap ${gap} at λ #${k + 1}`);
+          assert.ok(gap <= 1e-5 * Math.abs(ours), `gap ${gap} at λ #${k + 1}`);
+        }
       }
+      // (An unpenalized feature's gradient is 0 only to rounding, which leaves no feasible dual
+      // point: NaN there.)
+      if (!Array.from(opts.penaltyFactor ?? []).some((v) => v === 0))
+        assert.ok(gaps >= c.lambda.length / 2, `duality gaps at ${gaps} of ${c.lambda.length}`);
       t.diagnostic(
         `worst relative excess over glmnet: ${worst.toExponential(2)}; largest deviance-ratio difference ${devGap.toExponential(2)}`,
       );
