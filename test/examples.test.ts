@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { ROOT } from "./helpers/fixtures.js";
+
+function example(name: string) {
+  const r = spawnSync(process.execPath, [join(ROOT, "examples", "run.mjs"), name], {
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+describe("examples/ run and print their claims", () => {
+  it("dead-zone: prox and coordinate descent agree on exact zeros, subgradient has none", () => {
+    const out = example("dead-zone");
+    assert.match(out, /exact zeros: {3}coordinate descent 3, FISTA 3, subgradient 0/);
+  });
+  it("solvers-agree: every solver within 1e-8 of coordinate descent; constrained = penalized", () => {
+    const out = example("solvers-agree");
+    for (const m of out.matchAll(/^ {2}(ista|fista|owlqn) +\S+ +(\S+)/gm))
+      assert.ok(Math.abs(Number(m[2])) < 1e-8, m[0]);
+    const diff = Number(/largest \|β_constrained − β_penalized\| = (\S+)/.exec(out)![1]);
+    assert.ok(diff < 1e-6);
+  });
+  it("explain: a line per feature and a KKT certificate", () => {
+    const out = example("explain");
+    assert.equal(out.match(/inside the dead zone|balances the penalty/g)!.length, 10);
+    assert.ok(Number(/largest KKT violation: (\S+)/.exec(out)![1]) < 1e-9);
+  });
+});
