@@ -35,3 +35,12 @@ export * from "./prox/smooth.js";
 export * from "./prox/solvers.js";
 export { explainSparsity } from "./explain/explain.js";
 export type { ExplainFamily, FeatureExplanation, SparsityExplanation } from "./explain/explain.js";
+export {
+  bayesianLasso,
+  gamma as gammaDraw,
+  inverseGaussian,
+  lambdaForPrior,
+  logPosterior,
+  priorScale,
+} from "./bayes/bayesianLasso.js";
+export type { BayesianLassoOptions, BayesianLassoResult } from "./bayes/bayesianLasso.js";
