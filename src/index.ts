@@ -44,3 +44,5 @@ export {
   priorScale,
 } from "./bayes/bayesianLasso.js";
 export type { BayesianLassoOptions, BayesianLassoResult } from "./bayes/bayesianLasso.js";
+export { earlyStoppingVsRidge } from "./theory/earlyStopping.js";
+export type { EarlyStoppingPoint } from "./theory/earlyStopping.js";

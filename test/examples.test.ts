@@ -29,4 +29,10 @@ describe("examples/ run and print their claims", () => {
     assert.equal(out.match(/inside the dead zone|balances the penalty/g)!.length, 10);
     assert.ok(Number(/largest KKT violation: (\S+)/.exec(out)![1]) < 1e-9);
   });
+  it("early-stopping: λ_eff·ηT within a small factor of 1 at every T", () => {
+    const out = example("early-stopping");
+    const rows = [...out.matchAll(/^ +(\d+) +\S+ +\S+ +(\S+) +\S+$/gm)];
+    assert.equal(rows.length, 9);
+    for (const m of rows) assert.ok(Number(m[2]) > 0.2 && Number(m[2]) < 1.5, m[0]);
+  });
 });
