@@ -46,3 +46,5 @@ export {
 export type { BayesianLassoOptions, BayesianLassoResult } from "./bayes/bayesianLasso.js";
 export { earlyStoppingVsRidge } from "./theory/earlyStopping.js";
 export type { EarlyStoppingPoint } from "./theory/earlyStopping.js";
+export { polynomialBiasVariance } from "./theory/biasVariance.js";
+export type { BiasVarianceOptions, BiasVariancePoint } from "./theory/biasVariance.js";

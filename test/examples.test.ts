@@ -35,4 +35,10 @@ describe("examples/ run and print their claims", () => {
     assert.equal(rows.length, 9);
     for (const m of rows) assert.ok(Number(m[2]) > 0.2 && Number(m[2]) < 1.5, m[0]);
   });
+  it("bias-variance: bias² + variance + noise equals the measured test error at every λ", () => {
+    const out = example("bias-variance");
+    const rows = [...out.matchAll(/^ +\S+ +\S+ +\S+ +\S+ +(\S+) +(\S+)$/gm)];
+    assert.equal(rows.length, 9);
+    for (const m of rows) assert.ok(Math.abs(Number(m[1]) / Number(m[2]) - 1) < 0.03, m[0]);
+  });
 });
