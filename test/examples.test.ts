@@ -37,7 +37,7 @@ describe("examples/ run and print their claims", () => {
   });
   it("bias-variance: bias² + variance + noise equals the measured test error at every λ", () => {
     const out = example("bias-variance");
-    const rows = [...out.matchAll(/^ +\S+ +\S+ +\S+ +\S+ +(\S+) +(\S+)$/gm)];
+    const rows = [...out.matchAll(/^ *\S+ +\S+ +\S+ +\S+ +(\S+) +(\S+)$/gm)];
     assert.equal(rows.length, 9);
     for (const m of rows) assert.ok(Math.abs(Number(m[1]) / Number(m[2]) - 1) < 0.03, m[0]);
   });
