@@ -49,18 +49,8 @@ const beta = new Float64Array(p);
 cd.beta[0].index.forEach((j, t) => (beta[j] = cd.beta[0].value[t]));
 const t = beta.reduce((s, v) => s + Math.abs(v), 0);
 const f = glmDatafit("squared", x, y, { intercept: true });
-const ball = l1Ball(t);
-const features = (w) => w.subarray(0, p);
-const constraint = {
-  ...ball,
-  value: (w) => ball.value(features(w)),
-  prox(v, s, out) {
-    ball.prox(features(v), s, features(out));
-    out[p] = v[p];
-  },
-  subdiffDistance: (w, gr) =>
-    Math.max(ball.subdiffDistance(features(w), features(gr)), Math.abs(gr[p])),
-};
+// The intercept (the last coordinate) is left out of the constraint.
+const constraint = l1Ball(t, { free: [p] });
 const r = proximalGradient(f, constraint, { maxIter: 500000 });
 const grad = new Float64Array(p + 1);
 f.gradient(r.w, grad);

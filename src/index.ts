@@ -48,3 +48,6 @@ export { earlyStoppingVsRidge } from "./theory/earlyStopping.js";
 export type { EarlyStoppingPoint } from "./theory/earlyStopping.js";
 export { polynomialBiasVariance } from "./theory/biasVariance.js";
 export type { BiasVarianceOptions, BiasVariancePoint } from "./theory/biasVariance.js";
+export { constraintPath } from "./prox/constrained.js";
+export { proxPath, PATH_SOLVERS } from "./prox/proxPath.js";
+export type { PathSolver } from "./prox/proxPath.js";

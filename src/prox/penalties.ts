@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { enetConjugate } from "../penalty/elasticNet.js";
 import {
   nonconvexDerivative,
   nonconvexUpdate,
@@ -31,6 +32,8 @@ export interface Penalty {
   subdiffInterval?(w: Float64Array, j: number): [number, number];
   /** The dual norm g°(v) of a norm penalty g = λ‖·‖ (the λ included), for duality gaps. */
   dualNorm?(v: Float64Array): number;
+  /** The convex conjugate g*(v) = sup_w vᵀw − g(w) (Infinity where unbounded), convex g only. */
+  conjugate?(v: Float64Array): number;
 }
 
 /** Per-coordinate weights: 1 for every coordinate by default; 0 leaves one unpenalized. */
@@ -137,6 +140,15 @@ export function elasticNet(
     subdiffDistance(w, grad) {
       return separableDistance(pen, w, grad);
     },
+    conjugate(v) {
+      let s = 0;
+      for (let j = 0; j < v.length; j++) {
+        const k = lambda * c(j);
+        s += enetConjugate(v[j], k * alpha, k * (1 - alpha), lower, upper);
+        if (s === Infinity) return Infinity;
+      }
+      return s;
+    },
   };
   if (alpha === 1 && lower === -Infinity && upper === Infinity)
     pen.dualNorm = (v) => {
@@ -183,6 +195,15 @@ export function box(lower: number, upper: number): Penalty {
     subdiffDistance(w, grad) {
       return separableDistance(pen, w, grad);
     },
+    conjugate(v) {
+      // The support function of the box: Σ max(vⱼ·lower, vⱼ·upper).
+      let s = 0;
+      for (let j = 0; j < v.length; j++) {
+        if (v[j] > 0) s += v[j] * upper;
+        else if (v[j] < 0) s += v[j] * lower;
+      }
+      return Number.isNaN(s) ? Infinity : s;
+    },
   };
   return pen;
 }
@@ -223,44 +244,85 @@ export function projectL1Ball(v: Float64Array, t: number, out: Float64Array): nu
 }
 
 /**
- * The constraint ‖w‖₁ ≤ t (the lasso's constrained form; its indicator). Its prox is the
- * projection (projectL1Ball); ∂ at a boundary point is the normal cone {θ·s : θ ≥ 0, s ∈ ∂‖w‖₁},
- * so −grad is in it when, for some θ ≥ 0, −gradⱼ = θ·sign(wⱼ) on the support and |gradⱼ| ≤ θ off it.
+ * The multiplier θ ≥ 0 of the constraint ‖w‖₁ ≤ t at w with smooth gradient `grad` (coordinates
+ * with free[j] = 1 left out): the least-squares fit of −gradⱼ = θ·sign(wⱼ) over the support. At a
+ * solution of the constrained problem it is the λ of the penalized problem with the same solution.
  */
-export function l1Ball(t: number): Penalty {
+export function l1BallMultiplier(w: Float64Array, grad: Float64Array, free?: Uint8Array): number {
+  let num = 0;
+  let cnt = 0;
+  for (let j = 0; j < w.length; j++)
+    if (w[j] !== 0 && !free?.[j]) {
+      num -= grad[j] * Math.sign(w[j]);
+      cnt++;
+    }
+  return Math.max(cnt > 0 ? num / cnt : 0, 0);
+}
+
+/**
+ * The constraint ‖w‖₁ ≤ t (the lasso's constrained form; its indicator) on every coordinate but
+ * those listed in `free` (an intercept, say). Its prox is the projection (projectL1Ball); at a
+ * boundary point −grad must lie in the normal cone {θ·s : θ ≥ 0, s ∈ ∂‖w‖₁} — −gradⱼ = θ·sign(wⱼ)
+ * on the support, |gradⱼ| ≤ θ off it — and vanish on free coordinates; inside, grad must vanish.
+ */
+export function l1Ball(t: number, options: { free?: ArrayLike<number> } = {}): Penalty {
   checkNonNegative("l1Ball", "t", t);
+  const freeList = Array.from(options.free ?? []);
+  let mask: Uint8Array | undefined;
+  const isFree = (dim: number) => {
+    if (!mask || mask.length !== dim) {
+      mask = new Uint8Array(dim);
+      for (const j of freeList) if (j >= 0 && j < dim) mask[j] = 1;
+    }
+    return mask;
+  };
+  const norm = (w: Float64Array) => {
+    const m = isFree(w.length);
+    let s = 0;
+    for (let j = 0; j < w.length; j++) if (!m[j]) s += Math.abs(w[j]);
+    return s;
+  };
   return {
     name: "l1Ball",
     convex: true,
+    conjugate(v) {
+      const m = isFree(v.length);
+      let top = 0;
+      for (let j = 0; j < v.length; j++) {
+        if (m[j] && v[j] !== 0) return Infinity;
+        if (!m[j]) top = Math.max(top, Math.abs(v[j]));
+      }
+      return t * top;
+    },
     value(w) {
-      let s = 0;
-      for (let j = 0; j < w.length; j++) s += Math.abs(w[j]);
-      return s <= t * (1 + 1e-12) + 1e-300 ? 0 : Infinity;
+      return norm(w) <= t * (1 + 1e-12) + 1e-300 ? 0 : Infinity;
     },
     prox(v, _step, out) {
-      projectL1Ball(v, t, out);
+      const m = isFree(v.length);
+      if (freeList.length === 0) {
+        projectL1Ball(v, t, out);
+        return;
+      }
+      const idx: number[] = [];
+      for (let j = 0; j < v.length; j++) if (!m[j]) idx.push(j);
+      const sub = Float64Array.from(idx, (j) => v[j]);
+      const res = new Float64Array(sub.length);
+      projectL1Ball(sub, t, res);
+      out.set(v);
+      idx.forEach((j, k) => (out[j] = res[k]));
     },
     subdiffDistance(w, grad) {
-      let s = 0;
-      for (let j = 0; j < w.length; j++) s += Math.abs(w[j]);
-      const inside = s < t * (1 - 1e-9);
-      if (inside) {
-        // Interior: the normal cone is {0}, so the gradient itself must vanish.
-        let m = 0;
-        for (let j = 0; j < w.length; j++) m = Math.max(m, Math.abs(grad[j]));
-        return m;
-      }
-      // Best multiplier θ: the mean of −gradⱼ·sign(wⱼ) over the support (least squares), ≥ 0.
-      let num = 0;
-      let cnt = 0;
-      for (let j = 0; j < w.length; j++)
-        if (w[j] !== 0) {
-          num -= grad[j] * Math.sign(w[j]);
-          cnt++;
-        }
-      const theta = Math.max(cnt > 0 ? num / cnt : 0, 0);
+      const m = isFree(w.length);
       let worst = 0;
+      for (let j = 0; j < w.length; j++) if (m[j]) worst = Math.max(worst, Math.abs(grad[j]));
+      if (norm(w) < t * (1 - 1e-9)) {
+        // Interior: the normal cone is {0}, so the gradient itself must vanish.
+        for (let j = 0; j < w.length; j++) worst = Math.max(worst, Math.abs(grad[j]));
+        return worst;
+      }
+      const theta = l1BallMultiplier(w, grad, m);
       for (let j = 0; j < w.length; j++) {
+        if (m[j]) continue;
         const d =
           w[j] !== 0
             ? Math.abs(-grad[j] - theta * Math.sign(w[j]))
@@ -294,7 +356,7 @@ export function groupL2(
   );
   cw.forEach((v, k) => checkNonNegative("groupL2", `group weight ${k}`, v));
   const norm = (w: Float64Array, m: number[]) => Math.sqrt(m.reduce((s, j) => s + w[j] * w[j], 0));
-  return {
+  const pen: Penalty = {
     name: "groupL2",
     convex: true,
     value(w) {
@@ -329,16 +391,23 @@ export function groupL2(
       });
       return Math.max(worst, 0);
     },
+    conjugate(v) {
+      return groupDual(v) <= 1 ? 0 : Infinity;
+    },
     dualNorm(v) {
-      let worst = 0;
-      for (let j = 0; j < v.length; j++) if (!(groups[j] >= 0) && v[j] !== 0) return Infinity;
-      members.forEach((m, k) => {
-        const r = norm(v, m) / (lambda * cw[k]);
-        if (r > worst) worst = r;
-      });
-      return worst;
+      return groupDual(v);
     },
   };
+  return pen;
+  function groupDual(v: Float64Array): number {
+    let worst = 0;
+    for (let j = 0; j < v.length; j++) if (!(groups[j] >= 0) && v[j] !== 0) return Infinity;
+    members.forEach((m, k) => {
+      const r = norm(v, m) / (lambda * cw[k]);
+      if (r > worst) worst = r;
+    });
+    return worst;
+  }
 }
 
 /**

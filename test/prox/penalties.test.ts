@@ -130,4 +130,28 @@ describe("penalties: prox against brute-force minimization", () => {
       assert.equal(l1Ball(t).value(out), 0);
     }
   });
+
+  it("conjugates: g*(v) = sup_w v·w − g(w) (brute force in one dimension) for the convex penalties", () => {
+    const cases: [string, Penalty][] = [
+      ["l1", l1(0.7)],
+      ["l2", l2(0.7)],
+      ["elastic net", elasticNet(0.7, 0.3)],
+      ["elastic net with box", elasticNet(0.4, 0.6, { lower: -0.5, upper: 2 })],
+      ["box", box(-1, 0.5)],
+      ["l1 ball", l1Ball(1.5)],
+    ];
+    for (const [name, g] of cases)
+      for (const v of [-2, -0.6, -0.1, 0, 0.3, 0.69, 1.4]) {
+        let sup = -Infinity;
+        for (let k = -40000; k <= 40000; k++) {
+          const w = k / 4000;
+          const val = v * w - g.value(Float64Array.of(w));
+          if (val > sup) sup = val;
+        }
+        const c = g.conjugate!(Float64Array.of(v));
+        // Where the supremum is unbounded the grid (|w| ≤ 10) sees it growing like 10·|excess|.
+        if (c === Infinity) assert.ok(sup > 0.5, `${name} v=${v}: ${sup}`);
+        else assert.ok(Math.abs(c - sup) < 1e-4, `${name} v=${v}: ${c} vs ${sup}`);
+      }
+  });
 });

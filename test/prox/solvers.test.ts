@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  constraintPath,
+  l1BallMultiplier,
   customSmooth,
   denseMatrix,
   groupL2,
@@ -167,5 +169,33 @@ describe("proximal solvers against coordinate descent (diabetes lasso, breast-ca
     );
     const r = proximalGradient(fc, l1(0.5));
     assert.deepEqual(Array.from(r.w), [2.5, 0, 0, -1.5, 0]);
+  });
+
+  it("the constrained form along the path: at t_k = ‖β̃(λ_k)‖₁ projected gradient returns β(λ_k), multiplier λ_k", () => {
+    const path = elasticNetPath(d.x, d.y, { standardize: false });
+    const ts = constraintPath(path);
+    for (let k = 1; k < ts.length; k++) assert.ok(ts[k] >= ts[k - 1] - 1e-9, "t grows as λ falls");
+    for (const k of [10, 25, 40, 60]) {
+      const r = proximalGradient(f, l1Ball(ts[k], { free: [d.p] }), { maxIter: 500000 });
+      assert.ok(r.converged, `λ #${k + 1}: KKT ${r.kkt}`);
+      const beta = new Float64Array(d.p);
+      path.beta[k].index.forEach((j, q) => (beta[j] = path.beta[k].value[q]));
+      for (let j = 0; j < d.p; j++)
+        assert.ok(
+          Math.abs(r.w[j] - beta[j]) < 1e-6 * (1 + Math.abs(beta[j])),
+          `λ #${k + 1}, β${j}`,
+        );
+      const grad = new Float64Array(d.p + 1);
+      f.gradient(r.w, grad);
+      const theta = l1BallMultiplier(
+        r.w,
+        grad,
+        Uint8Array.from({ length: d.p + 1 }, (_, j) => (j === d.p ? 1 : 0)),
+      );
+      assert.ok(
+        Math.abs(theta - path.lambda[k]) < 1e-6 * path.lambda[k],
+        `λ #${k + 1}: θ ${theta}`,
+      );
+    }
   });
 });
