@@ -51,3 +51,4 @@ export type { BiasVarianceOptions, BiasVariancePoint } from "./theory/biasVarian
 export { constraintPath } from "./prox/constrained.js";
 export { proxPath, PATH_SOLVERS } from "./prox/proxPath.js";
 export type { PathSolver } from "./prox/proxPath.js";
+export * from "./nn/optim.js";

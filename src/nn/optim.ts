@@ -1,0 +1,436 @@
+import { InputError } from "../errors.js";
+
+/**
+ * Optimizers as chains of gradient transformations (optax; see STYLE.md): each transformation
+ * has `init(params)` → state and `update(updates, state, params)`, which rewrites `updates` in
+ * place (no allocation per step). A chain threads the updates through its transformations in
+ * order. Conventions, written once: `updates` enter as the gradient; `scaleByLearningRate`
+ * multiplies by −lr; `applyUpdates` adds them to the parameters.
+ *
+ * Order is meaning: weight decay added *after* `scaleByAdam` is decoupled (AdamW); added to the
+ * gradient *before* it (`addDecayedWeights` first) it is divided by √v like any gradient — Adam
+ * with L2. A proximal step is one more transformation at the end: u ← prox(p + u) − p.
+ */
+export type Tensor = Float64Array | Float32Array;
+export type Params = Tensor[];
+/** A hyperparameter: a constant, or a function of the step count (0-based). */
+export type Schedule = number | ((step: number) => number);
+
+export interface Transform<S = unknown> {
+  init(params: Params): S;
+  update(updates: Params, state: S, params: Params): void;
+}
+
+const valueAt = (s: Schedule, step: number) => (typeof s === "number" ? s : s(step));
+const zerosLike = (params: Params): Params =>
+  params.map((p) =>
+    p instanceof Float32Array ? new Float32Array(p.length) : new Float64Array(p.length),
+  );
+
+/** Threads the updates through each transformation in turn. */
+export function chain(...transforms: Transform<unknown>[]): Transform<unknown[]> {
+  return {
+    init: (params) => transforms.map((t) => t.init(params)),
+    update(updates, state, params) {
+      for (let k = 0; k < transforms.length; k++) transforms[k].update(updates, state[k], params);
+    },
+  };
+}
+
+/** params ← params + updates. */
+export function applyUpdates(params: Params, updates: Params): void {
+  for (let k = 0; k < params.length; k++) {
+    const p = params[k];
+    const u = updates[k];
+    for (let i = 0; i < p.length; i++) p[i] += u[i];
+  }
+}
+
+/** u ← −lr(step)·u. */
+export function scaleByLearningRate(lr: Schedule): Transform<{ step: number }> {
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state) {
+      const s = -valueAt(lr, state.step++);
+      for (const u of updates) for (let i = 0; i < u.length; i++) u[i] *= s;
+    },
+  };
+}
+
+/** u ← u + wd·p on the masked parameters (all by default). */
+export function addDecayedWeights(
+  weightDecay: Schedule,
+  mask?: boolean[],
+): Transform<{ step: number }> {
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state, params) {
+      const wd = valueAt(weightDecay, state.step++);
+      if (wd === 0) return;
+      for (let k = 0; k < updates.length; k++) {
+        if (mask && !mask[k]) continue;
+        const u = updates[k];
+        const p = params[k];
+        for (let i = 0; i < u.length; i++) u[i] += wd * p[i];
+      }
+    },
+  };
+}
+
+/**
+ * Momentum as PyTorch's SGD keeps it: buf ← μ·buf + (1 − dampening)·u (buf ← u at the first
+ * step), then u ← buf, or u ← u + μ·buf with Nesterov.
+ */
+export function traceMomentum(
+  momentum: number,
+  options: { dampening?: number; nesterov?: boolean } = {},
+): Transform<{ buf: Params; started: boolean }> {
+  const damp = options.dampening ?? 0;
+  const nesterov = options.nesterov ?? false;
+  if (nesterov && (momentum <= 0 || damp !== 0))
+    throw new InputError("Nesterov momentum needs momentum > 0 and no dampening", {
+      option: "nesterov",
+    });
+  return {
+    init: (params) => ({ buf: zerosLike(params), started: false }),
+    update(updates, state) {
+      for (let k = 0; k < updates.length; k++) {
+        const u = updates[k];
+        const b = state.buf[k];
+        for (let i = 0; i < u.length; i++) {
+          b[i] = state.started ? momentum * b[i] + (1 - damp) * u[i] : u[i];
+          u[i] = nesterov ? u[i] + momentum * b[i] : b[i];
+        }
+      }
+      state.started = true;
+    },
+  };
+}
+
+/**
+ * Adam's scaling (Kingma & Ba 2015): m ← β₁m + (1−β₁)u, v ← β₂v + (1−β₂)u², and
+ * u ← (m/(1−β₁ᵗ)) / (√v/√(1−β₂ᵗ) + ε) — ε outside the square root, as PyTorch and optax.
+ */
+export function scaleByAdam(
+  b1 = 0.9,
+  b2 = 0.999,
+  eps = 1e-8,
+): Transform<{ m: Params; v: Params; t: number }> {
+  return {
+    init: (params) => ({ m: zerosLike(params), v: zerosLike(params), t: 0 }),
+    update(updates, state) {
+      state.t++;
+      const c1 = 1 - b1 ** state.t;
+      const c2 = Math.sqrt(1 - b2 ** state.t);
+      for (let k = 0; k < updates.length; k++) {
+        const u = updates[k];
+        const m = state.m[k];
+        const v = state.v[k];
+        for (let i = 0; i < u.length; i++) {
+          const g = u[i];
+          m[i] = b1 * m[i] + (1 - b1) * g;
+          v[i] = b2 * v[i] + (1 - b2) * g * g;
+          u[i] = m[i] / c1 / (Math.sqrt(v[i]) / c2 + eps);
+        }
+      }
+    },
+  };
+}
+
+/** RMSprop's scaling as PyTorch (uncentered): s ← αs + (1−α)u², u ← u / (√s + ε). */
+export function scaleByRms(alpha = 0.99, eps = 1e-8): Transform<{ s: Params }> {
+  return {
+    init: (params) => ({ s: zerosLike(params) }),
+    update(updates, state) {
+      for (let k = 0; k < updates.length; k++) {
+        const u = updates[k];
+        const s = state.s[k];
+        for (let i = 0; i < u.length; i++) {
+          s[i] = alpha * s[i] + (1 - alpha) * u[i] * u[i];
+          u[i] = u[i] / (Math.sqrt(s[i]) + eps);
+        }
+      }
+    },
+  };
+}
+
+/** Adagrad's scaling as PyTorch: G ← G + u², u ← u / (√G + ε). */
+export function scaleByAdagrad(eps = 1e-10): Transform<{ sum: Params }> {
+  return {
+    init: (params) => ({ sum: zerosLike(params) }),
+    update(updates, state) {
+      for (let k = 0; k < updates.length; k++) {
+        const u = updates[k];
+        const s = state.sum[k];
+        for (let i = 0; i < u.length; i++) {
+          s[i] += u[i] * u[i];
+          u[i] = u[i] / (Math.sqrt(s[i]) + eps);
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Clips the updates to global L2 norm at most `maxNorm`, as PyTorch's clip_grad_norm_:
+ * u ← u·min(1, maxNorm/(‖u‖ + eps)), eps = 1e-6 (optax's clip_by_global_norm uses eps = 0).
+ */
+export function clipByGlobalNorm(maxNorm: number, eps = 1e-6): Transform<null> {
+  if (!(maxNorm > 0))
+    throw new InputError(`clipByGlobalNorm: maxNorm must be > 0, got ${maxNorm}`, {
+      option: "clipNorm",
+    });
+  return {
+    init: () => null,
+    update(updates) {
+      let ss = 0;
+      for (const u of updates) for (let i = 0; i < u.length; i++) ss += u[i] * u[i];
+      const coef = Math.min(1, maxNorm / (Math.sqrt(ss) + eps));
+      if (coef === 1) return;
+      for (const u of updates) for (let i = 0; i < u.length; i++) u[i] *= coef;
+    },
+  };
+}
+
+/** Applies `inner` to the parameters where mask[k] is true only; the others pass unchanged. */
+export function masked<S>(inner: Transform<S>, mask: boolean[]): Transform<S> {
+  const pick = <T>(xs: T[]) => xs.filter((_, k) => mask[k]);
+  return {
+    init: (params) => inner.init(pick(params)),
+    update(updates, state, params) {
+      inner.update(pick(updates), state, pick(params));
+    },
+  };
+}
+
+/**
+ * Proximal steps, applied last (after the learning rate): the new parameter is the prox of
+ * lr·λ·pen at p + u, so u ← prox(p + u) − p. L1: soft-thresholding, exact zeros.
+ */
+export function proxL1(
+  lambda: Schedule,
+  lr: Schedule,
+  mask?: boolean[],
+): Transform<{ step: number }> {
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state, params) {
+      const t = valueAt(lambda, state.step) * valueAt(lr, state.step);
+      state.step++;
+      for (let k = 0; k < updates.length; k++) {
+        if (mask && !mask[k]) continue;
+        const u = updates[k];
+        const p = params[k];
+        for (let i = 0; i < u.length; i++) {
+          const z = p[i] + u[i];
+          const s = z > t ? z - t : z < -t ? z + t : 0;
+          u[i] = s - p[i];
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Group soft-thresholding over the rows of weight matrices (`rows[k]` rows for parameter k, 0 to
+ * skip it): with a layer's weights stored out × in, a row is one neuron's incoming weights, so
+ * whole neurons become exactly zero (structured sparsity). Threshold lr·λ·√(row length).
+ */
+export function proxGroupRows(
+  lambda: Schedule,
+  lr: Schedule,
+  rows: number[],
+): Transform<{ step: number }> {
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state, params) {
+      const base = valueAt(lambda, state.step) * valueAt(lr, state.step);
+      state.step++;
+      for (let k = 0; k < updates.length; k++) {
+        const r = rows[k] ?? 0;
+        if (r <= 0) continue;
+        const u = updates[k];
+        const p = params[k];
+        const len = u.length / r;
+        const t = base * Math.sqrt(len);
+        for (let q = 0; q < r; q++) {
+          let ss = 0;
+          for (let i = q * len; i < (q + 1) * len; i++) ss += (p[i] + u[i]) ** 2;
+          const norm = Math.sqrt(ss);
+          const scale = norm > t ? 1 - t / norm : 0;
+          for (let i = q * len; i < (q + 1) * len; i++) u[i] = scale * (p[i] + u[i]) - p[i];
+        }
+      }
+    },
+  };
+}
+
+/** Projection onto p ≥ 0 after the step: u ← max(p + u, 0) − p. */
+export function proxNonNegative(mask?: boolean[]): Transform<null> {
+  return {
+    init: () => null,
+    update(updates, _state, params) {
+      for (let k = 0; k < updates.length; k++) {
+        if (mask && !mask[k]) continue;
+        const u = updates[k];
+        const p = params[k];
+        for (let i = 0; i < u.length; i++) if (p[i] + u[i] < 0) u[i] = -p[i];
+      }
+    },
+  };
+}
+
+// ---- Named optimizers: chains, matching PyTorch 1.13's update rules. ----
+
+export interface SgdOptions {
+  lr: Schedule;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  /** Coupled L2 (added to the gradient), as torch.optim.SGD's weight_decay. */
+  weightDecay?: number;
+  weightDecayMask?: boolean[];
+}
+
+export function sgd(o: SgdOptions): Transform<unknown[]> {
+  const parts: Transform<unknown>[] = [];
+  if (o.weightDecay) parts.push(addDecayedWeights(o.weightDecay, o.weightDecayMask));
+  if (o.momentum)
+    parts.push(traceMomentum(o.momentum, { dampening: o.dampening, nesterov: o.nesterov }));
+  parts.push(scaleByLearningRate(o.lr));
+  return chain(...parts);
+}
+
+export interface AdamOptions {
+  lr: Schedule;
+  b1?: number;
+  b2?: number;
+  eps?: number;
+  weightDecay?: number;
+  weightDecayMask?: boolean[];
+}
+
+/** Adam; a weightDecay here is coupled L2 (torch.optim.Adam's weight_decay): Adam + L2. */
+export function adam(o: AdamOptions): Transform<unknown[]> {
+  const parts: Transform<unknown>[] = [];
+  if (o.weightDecay) parts.push(addDecayedWeights(o.weightDecay, o.weightDecayMask));
+  parts.push(scaleByAdam(o.b1, o.b2, o.eps), scaleByLearningRate(o.lr));
+  return chain(...parts);
+}
+
+/** Adam with L2 in the gradient (the decay is then divided by √v): an alias of adam. */
+export const adamL2 = adam;
+
+/** AdamW (Loshchilov & Hutter 2019): weight decay decoupled, after Adam's scaling. */
+export function adamw(o: AdamOptions): Transform<unknown[]> {
+  return chain(
+    scaleByAdam(o.b1, o.b2, o.eps),
+    addDecayedWeights(o.weightDecay ?? 0.01, o.weightDecayMask),
+    scaleByLearningRate(o.lr),
+  );
+}
+
+export function rmsprop(o: {
+  lr: Schedule;
+  alpha?: number;
+  eps?: number;
+  momentum?: number;
+  weightDecay?: number;
+  weightDecayMask?: boolean[];
+}): Transform<unknown[]> {
+  const parts: Transform<unknown>[] = [];
+  if (o.weightDecay) parts.push(addDecayedWeights(o.weightDecay, o.weightDecayMask));
+  parts.push(scaleByRms(o.alpha, o.eps));
+  // PyTorch's RMSprop momentum: buf ← μ·buf + u (no dampening, a zero start is the same).
+  if (o.momentum) parts.push(traceMomentum(o.momentum));
+  parts.push(scaleByLearningRate(o.lr));
+  return chain(...parts);
+}
+
+export function adagrad(o: { lr: Schedule; eps?: number }): Transform<unknown[]> {
+  return chain(scaleByAdagrad(o.eps), scaleByLearningRate(o.lr));
+}
+
+/** Proximal SGD: SGD (with momentum if given) then soft-thresholding by lr·l1 and/or the group prox. */
+export function proxSgdOptimizer(
+  o: SgdOptions & { l1?: number; l1Mask?: boolean[]; group?: number; groupRows?: number[] },
+): Transform<unknown[]> {
+  return chain(sgd(o), ...proxParts(o));
+}
+
+/**
+ * Proximal Adam: Adam's step, then the prox of the penalty in Adam's own metric — the step on
+ * coordinate i is lr/dᵢ with dᵢ = √v̂ᵢ + ε, so its L1 threshold is lr·λ/dᵢ (a fixed point then
+ * satisfies the L1 optimality conditions exactly: exact zeros that stay zero; a plain lr·λ
+ * threshold would be swamped by Adam's normalized steps). The group prox uses the row's mean dᵢ
+ * (a scalar metric per group, where the exact prox has no closed form). Coupled weight decay, if
+ * given, is added to the gradient first.
+ */
+export function proxAdam(
+  o: AdamOptions & { l1?: number; l1Mask?: boolean[]; group?: number; groupRows?: number[] },
+): Transform<{ m: Params; v: Params; t: number }> {
+  const b1 = o.b1 ?? 0.9;
+  const b2 = o.b2 ?? 0.999;
+  const eps = o.eps ?? 1e-8;
+  if (o.group && !o.groupRows)
+    throw new InputError("group prox: groupRows is required", { option: "groupRows" });
+  return {
+    init: (params) => ({ m: zerosLike(params), v: zerosLike(params), t: 0 }),
+    update(updates, state, params) {
+      const step = state.t++;
+      const lr = valueAt(o.lr, step);
+      const c1 = 1 - b1 ** state.t;
+      const c2 = Math.sqrt(1 - b2 ** state.t);
+      for (let k = 0; k < updates.length; k++) {
+        const u = updates[k];
+        const p = params[k];
+        const m = state.m[k];
+        const v = state.v[k];
+        const wd =
+          o.weightDecay && (!o.weightDecayMask || o.weightDecayMask[k]) ? o.weightDecay : 0;
+        const l1 = o.l1 && (!o.l1Mask || o.l1Mask[k]) ? o.l1 : 0;
+        const rows = o.group ? (o.groupRows![k] ?? 0) : 0;
+        const len = rows > 0 ? u.length / rows : 0;
+        for (let i = 0; i < u.length; i++) {
+          const g = u[i] + wd * p[i];
+          m[i] = b1 * m[i] + (1 - b1) * g;
+          v[i] = b2 * v[i] + (1 - b2) * g * g;
+          const d = Math.sqrt(v[i]) / c2 + eps;
+          const z = p[i] - (lr * (m[i] / c1)) / d;
+          const th = (lr * l1) / d;
+          const sz = z > th ? z - th : z < -th ? z + th : 0;
+          u[i] = sz - p[i];
+        }
+        for (let q = 0; q < rows; q++) {
+          let ss = 0;
+          let dm = 0;
+          for (let i = q * len; i < (q + 1) * len; i++) {
+            ss += (p[i] + u[i]) ** 2;
+            dm += Math.sqrt(v[i]) / c2 + eps;
+          }
+          const t = (lr * o.group! * Math.sqrt(len)) / (dm / len);
+          const norm = Math.sqrt(ss);
+          const scale = norm > t ? 1 - t / norm : 0;
+          for (let i = q * len; i < (q + 1) * len; i++) u[i] = scale * (p[i] + u[i]) - p[i];
+        }
+      }
+    },
+  };
+}
+
+function proxParts(o: {
+  lr: Schedule;
+  l1?: number;
+  l1Mask?: boolean[];
+  group?: number;
+  groupRows?: number[];
+}): Transform<unknown>[] {
+  const parts: Transform<unknown>[] = [];
+  if (o.l1) parts.push(proxL1(o.l1, o.lr, o.l1Mask));
+  if (o.group) {
+    if (!o.groupRows)
+      throw new InputError("group prox: groupRows is required", { option: "groupRows" });
+    parts.push(proxGroupRows(o.group, o.lr, o.groupRows));
+  }
+  return parts;
+}
