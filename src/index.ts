@@ -52,3 +52,6 @@ export { constraintPath } from "./prox/constrained.js";
 export { proxPath, PATH_SOLVERS } from "./prox/proxPath.js";
 export type { PathSolver } from "./prox/proxPath.js";
 export * from "./nn/optim.js";
+export * from "./nn/layers.js";
+export * from "./nn/losses.js";
+export { Sequential } from "./nn/sequential.js";
