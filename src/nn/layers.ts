@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import type { Random } from "../random.js";
+import { matMem, type MatMem } from "./kernels.js";
 
 /**
  * Layers of a multilayer perceptron over mini-batches stored row-major (sample b, feature j at
@@ -16,7 +17,8 @@ export interface Layer {
   readonly params: Float64Array[];
   readonly grads: Float64Array[];
   forward(x: Float64Array, batch: number, training: boolean): Float64Array;
-  backward(gradOut: Float64Array, batch: number): Float64Array;
+  /** `needInputGrad: false` lets the first layer skip ∂loss/∂input (its result is then unspecified). */
+  backward(gradOut: Float64Array, batch: number, needInputGrad?: boolean): Float64Array;
 }
 
 /** A buffer of at least n doubles, grown on demand (a view of exactly n). */
@@ -33,81 +35,101 @@ export type Init = "torch" | "he" | "glorot";
 /**
  * Dense (PyTorch Linear): y = x Wᵀ + b, W out × in. Initialization: "torch" (uniform ±1/√in for W
  * and b, PyTorch's default), "he" (W ~ N(0, 2/in), b = 0; for ReLU), "glorot" (W uniform
- * ±√(6/(in + out)), b = 0).
+ * ±√(6/(in + out)), b = 0). Parameters, gradients and the batch buffers live in one fixed block
+ * of WebAssembly memory (src/nn/kernels.ts) sized for batches of up to `maxBatch` rows, where
+ * the products run as register-blocked SIMD kernels.
  */
 export class Dense implements Layer {
   readonly name = "dense";
   readonly params: Float64Array[];
   readonly grads: Float64Array[];
-  private x: Float64Array = new Float64Array(0);
-  private readonly out = new Buffer();
-  private readonly gin = new Buffer();
+  private readonly mem: MatMem;
+  private readonly off: {
+    w: number;
+    b: number;
+    gw: number;
+    gb: number;
+    x: number;
+    y: number;
+    gx: number;
+    g: number;
+  };
 
   constructor(
     readonly inSize: number,
     readonly outSize: number,
     rng: Random,
     init: Init = "torch",
+    readonly maxBatch = 512,
   ) {
     if (!(Number.isInteger(inSize) && inSize > 0 && Number.isInteger(outSize) && outSize > 0))
       throw new InputError(`Dense: sizes must be positive integers, got ${inSize} → ${outSize}`);
-    const w = new Float64Array(outSize * inSize);
-    const b = new Float64Array(outSize);
+    if (!(Number.isInteger(maxBatch) && maxBatch > 0))
+      throw new InputError(`Dense: maxBatch must be a positive integer, got ${maxBatch}`);
+    const I = inSize;
+    const O = outSize;
+    const w = 0;
+    const b = w + O * I;
+    const gw = b + O;
+    const gb = gw + O * I;
+    const x = gb + O;
+    const y = x + maxBatch * I;
+    const gx = y + maxBatch * O;
+    const g = gx + maxBatch * I;
+    this.off = { w, b, gw, gb, x, y, gx, g };
+    this.mem = matMem(g + maxBatch * O);
+    const f = this.mem.f64;
+    const W = f.subarray(w, b);
+    const B = f.subarray(b, gw);
     if (init === "he") {
-      const s = Math.sqrt(2 / inSize);
-      for (let i = 0; i < w.length; i++) w[i] = s * rng.normal();
+      const s = Math.sqrt(2 / I);
+      for (let i = 0; i < W.length; i++) W[i] = s * rng.normal();
     } else if (init === "glorot") {
-      const a = Math.sqrt(6 / (inSize + outSize));
-      for (let i = 0; i < w.length; i++) w[i] = a * (2 * rng.uniform() - 1);
+      const a = Math.sqrt(6 / (I + O));
+      for (let i = 0; i < W.length; i++) W[i] = a * (2 * rng.uniform() - 1);
     } else {
-      const a = 1 / Math.sqrt(inSize);
-      for (let i = 0; i < w.length; i++) w[i] = a * (2 * rng.uniform() - 1);
-      for (let i = 0; i < b.length; i++) b[i] = a * (2 * rng.uniform() - 1);
+      const a = 1 / Math.sqrt(I);
+      for (let i = 0; i < W.length; i++) W[i] = a * (2 * rng.uniform() - 1);
+      for (let i = 0; i < B.length; i++) B[i] = a * (2 * rng.uniform() - 1);
     }
-    this.params = [w, b];
-    this.grads = [new Float64Array(w.length), new Float64Array(b.length)];
+    this.params = [W, B];
+    this.grads = [f.subarray(gw, gb), f.subarray(gb, x)];
+  }
+
+  private checkBatch(batch: number): void {
+    if (batch > this.maxBatch)
+      throw new InputError(
+        `Dense: a batch of ${batch} rows exceeds this layer's maxBatch (${this.maxBatch})`,
+        { option: "batchSize" },
+      );
   }
 
   forward(x: Float64Array, batch: number): Float64Array {
-    this.x = x;
-    const [w, b] = this.params;
+    this.checkBatch(batch);
+    const { w, b, x: xo, y } = this.off;
+    const f = this.mem.f64;
     const I = this.inSize;
     const O = this.outSize;
-    const y = this.out.get(batch * O);
-    for (let s = 0; s < batch; s++) {
-      const xo = s * I;
-      for (let o = 0; o < O; o++) {
-        let acc = b[o];
-        const wo = o * I;
-        for (let i = 0; i < I; i++) acc += x[xo + i] * w[wo + i];
-        y[s * O + o] = acc;
-      }
-    }
-    return y;
+    if (x.buffer !== f.buffer || x.byteOffset !== xo * 8) f.set(x.subarray(0, batch * I), xo);
+    this.mem.nt(xo, w, b, y, batch, O, I);
+    return f.subarray(y, y + batch * O);
   }
 
-  backward(g: Float64Array, batch: number): Float64Array {
-    const [w] = this.params;
-    const [gw, gb] = this.grads;
+  backward(gOut: Float64Array, batch: number, needInputGrad = true): Float64Array {
+    this.checkBatch(batch);
+    const { w, gw, gb, x, gx, g } = this.off;
+    const f = this.mem.f64;
     const I = this.inSize;
     const O = this.outSize;
-    const x = this.x;
-    const gx = this.gin.get(batch * I);
-    gx.fill(0);
+    f.set(gOut.subarray(0, batch * O), g);
     for (let s = 0; s < batch; s++) {
-      const xo = s * I;
-      for (let o = 0; o < O; o++) {
-        const go = g[s * O + o];
-        if (go === 0) continue;
-        gb[o] += go;
-        const wo = o * I;
-        for (let i = 0; i < I; i++) {
-          gw[wo + i] += go * x[xo + i];
-          gx[xo + i] += go * w[wo + i];
-        }
-      }
+      const r = g + s * O;
+      for (let o = 0; o < O; o++) f[gb + o] += f[r + o];
     }
-    return gx;
+    // ∂W += gᵀ x (O × I), ∂x = g W (batch × I)
+    this.mem.nn(g, 1, O, x, gw, O, I, batch, true);
+    if (needInputGrad) this.mem.nn(g, O, 1, w, gx, batch, I, O, false);
+    return f.subarray(gx, gx + batch * I);
   }
 }
 
@@ -215,12 +237,17 @@ export class Dropout implements Layer {
   constructor(
     readonly p: number,
     readonly inSize: number,
-    private readonly rng: Random,
+    private rng: Random,
     readonly mode: "inverted" | "standard" = "inverted",
   ) {
     if (!(p >= 0 && p < 1))
       throw new InputError(`dropout rate must be in [0, 1), got ${p}`, { option: "dropout" });
     this.outSize = inSize;
+  }
+
+  /** Draws the masks from another generator from now on (Monte Carlo dropout uses its own). */
+  setRandom(rng: Random): void {
+    this.rng = rng;
   }
 
   forward(x: Float64Array, batch: number, training: boolean): Float64Array {

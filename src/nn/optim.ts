@@ -434,3 +434,135 @@ function proxParts(o: {
   }
   return parts;
 }
+
+// ---- Schedules: functions of the 0-based step count. ----
+
+/** A constant. */
+export const constantSchedule =
+  (value: number): ((step: number) => number) =>
+  () =>
+    value;
+
+/** value·gamma^⌊step / stepSize⌋ (PyTorch StepLR, counted in optimizer steps). */
+export function stepSchedule(
+  value: number,
+  stepSize: number,
+  gamma = 0.1,
+): (step: number) => number {
+  if (!(stepSize > 0)) throw new InputError(`stepSchedule: stepSize must be > 0, got ${stepSize}`);
+  return (step) => value * gamma ** Math.floor(step / stepSize);
+}
+
+/**
+ * Cosine decay from value to minValue over totalSteps (constant afterwards):
+ * min + (value − min)·(1 + cos(π·step/total))/2 (PyTorch CosineAnnealingLR without restarts).
+ */
+export function cosineSchedule(
+  value: number,
+  totalSteps: number,
+  minValue = 0,
+): (step: number) => number {
+  if (!(totalSteps > 0))
+    throw new InputError(`cosineSchedule: totalSteps must be > 0, got ${totalSteps}`);
+  return (step) =>
+    minValue +
+    ((value - minValue) * (1 + Math.cos((Math.PI * Math.min(step, totalSteps)) / totalSteps))) / 2;
+}
+
+/** Linear warmup: inner(step)·(step + 1)/warmupSteps for the first warmupSteps steps. */
+export function linearWarmup(inner: Schedule, warmupSteps: number): (step: number) => number {
+  return (step) => valueAt(inner, step) * (step < warmupSteps ? (step + 1) / warmupSteps : 1);
+}
+
+// ---- More transforms. ----
+
+/**
+ * Layer-wise learning-rate decay: u_k ← decay^(maxDepth − depth[k])·u_k, so that layers far from
+ * the output (small depth) take smaller steps. Place it after scaleByLearningRate or anywhere
+ * the update is linear in the step.
+ */
+export function scaleByLayerwiseDecay(decay: number, depth: number[]): Transform<null> {
+  const top = Math.max(...depth);
+  return {
+    init: () => null,
+    update(updates) {
+      for (let k = 0; k < updates.length; k++) {
+        const s = decay ** (top - depth[k]);
+        if (s === 1) continue;
+        const u = updates[k];
+        for (let i = 0; i < u.length; i++) u[i] *= s;
+      }
+    },
+  };
+}
+
+/**
+ * The elastic-net prox, applied last: p + u ← softThreshold(p + u, lr·l1)/(1 + lr·l2) — exact
+ * zeros from the L1 part, shrinkage from the L2 part.
+ */
+export function proxElasticNet(
+  l1: Schedule,
+  l2: Schedule,
+  lr: Schedule,
+  mask?: boolean[],
+): Transform<{ step: number }> {
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state, params) {
+      const eta = valueAt(lr, state.step);
+      const t = valueAt(l1, state.step) * eta;
+      const shrink = 1 / (1 + valueAt(l2, state.step) * eta);
+      state.step++;
+      for (let k = 0; k < updates.length; k++) {
+        if (mask && !mask[k]) continue;
+        const u = updates[k];
+        const p = params[k];
+        for (let i = 0; i < u.length; i++) {
+          const z = p[i] + u[i];
+          const s = z > t ? z - t : z < -t ? z + t : 0;
+          u[i] = s * shrink - p[i];
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The L1 penalty put in the loss instead of a prox: u ← u + λ·sign(p) (a subgradient, 0 at 0).
+ * Chained before an optimizer, it is "Adam with L1 in the loss": the weights oscillate around 0
+ * and almost never land on it — the contrast with proximal steps.
+ */
+export function addL1Subgradient(lambda: Schedule, mask?: boolean[]): Transform<{ step: number }> {
+  return {
+    init: () => ({ step: 0 }),
+    update(updates, state, params) {
+      const l = valueAt(lambda, state.step++);
+      for (let k = 0; k < updates.length; k++) {
+        if (mask && !mask[k]) continue;
+        const u = updates[k];
+        const p = params[k];
+        for (let i = 0; i < u.length; i++) u[i] += l * Math.sign(p[i]);
+      }
+    },
+  };
+}
+
+/**
+ * Keeps pruned weights at zero: u ← −p wherever keep[k][i] is 0 (after magnitude pruning, the
+ * fine-tuning steps then leave the pruned entries exactly zero). Parameters with no mask
+ * (undefined) are untouched.
+ */
+export function keepPruned(keep: (Uint8Array | undefined)[]): Transform<null> {
+  return {
+    init: () => null,
+    update(updates, _state, params) {
+      for (let k = 0; k < updates.length; k++) {
+        const m = keep[k];
+        if (!m) continue;
+        const u = updates[k];
+        const p = params[k];
+        for (let i = 0; i < u.length; i++) if (m[i] === 0) u[i] = -p[i];
+      }
+    },
+  };
+}

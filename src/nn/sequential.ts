@@ -23,7 +23,7 @@ export class Sequential {
 
   backward(gradOut: Float64Array, batch: number): void {
     let g = gradOut;
-    for (let k = this.layers.length - 1; k >= 0; k--) g = this.layers[k].backward(g, batch);
+    for (let k = this.layers.length - 1; k >= 0; k--) g = this.layers[k].backward(g, batch, k > 0);
   }
 
   zeroGrad(): void {
