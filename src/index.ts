@@ -55,5 +55,5 @@ export * from "./nn/optim.js";
 export * from "./nn/layers.js";
 export * from "./nn/losses.js";
 export { Sequential } from "./nn/sequential.js";
-export { trainMlp, OPTIMIZERS } from "./nn/train.js";
+export { trainMlp, OPTIMIZERS, histogram, pruneByMagnitude } from "./nn/train.js";
 export type { EpochRecord, OptimizerName, TrainedMlp, TrainOptions } from "./nn/train.js";
