@@ -17,16 +17,22 @@ const hsum = (v) => `(f64.add (f64x2.extract_lane 0 ${L(v)}) (f64x2.extract_lane
  */
 function ntBlock(MI, NJ) {
   const out = [];
-  for (const i of range(MI)) out.push(set(`px${i}`, add(L("x"), `(i32.mul ${add(L("m"), `(i32.const ${i})`)} ${L("Kb")})`)));
-  for (const j of range(NJ)) out.push(set(`pw${j}`, add(L("w"), `(i32.mul ${add(L("n"), `(i32.const ${j})`)} ${L("Kb")})`)));
-  for (const i of range(MI)) for (const j of range(NJ)) out.push(set(`a${i}${j}`, "(v128.const f64x2 0 0)"));
+  for (const i of range(MI))
+    out.push(set(`px${i}`, add(L("x"), `(i32.mul ${add(L("m"), `(i32.const ${i})`)} ${L("Kb")})`)));
+  for (const j of range(NJ))
+    out.push(set(`pw${j}`, add(L("w"), `(i32.mul ${add(L("n"), `(i32.const ${j})`)} ${L("Kb")})`)));
+  for (const i of range(MI))
+    for (const j of range(NJ)) out.push(set(`a${i}${j}`, "(v128.const f64x2 0 0)"));
   out.push(set("k", "(i32.const 0)"));
   const body = [];
   for (const i of range(MI)) body.push(set(`xv${i}`, `(v128.load ${add(L(`px${i}`), L("k"))})`));
   for (const j of range(NJ)) body.push(set(`wv${j}`, `(v128.load ${add(L(`pw${j}`), L("k"))})`));
-  for (const i of range(MI)) for (const j of range(NJ)) body.push(vmadd(`a${i}${j}`, L(`xv${i}`), L(`wv${j}`)));
+  for (const i of range(MI))
+    for (const j of range(NJ)) body.push(vmadd(`a${i}${j}`, L(`xv${i}`), L(`wv${j}`)));
   body.push(set("k", add(L("k"), "(i32.const 16)")));
-  out.push(`(block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("K2b")})) ${body.join(" ")} (br $kl)))`);
+  out.push(
+    `(block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("K2b")})) ${body.join(" ")} (br $kl)))`,
+  );
   for (const i of range(MI))
     for (const j of range(NJ)) {
       const yaddr = `(i32.add ${L("y")} (i32.shl (i32.add (i32.mul (i32.add ${L("m")} (i32.const ${i})) ${L("N")}) (i32.add ${L("n")} (i32.const ${j}))) (i32.const 3)))`;
@@ -79,22 +85,36 @@ function nnBlock(MI, NV) {
   const cAddr = (i, v) =>
     `(i32.add ${L("c")} (i32.shl (i32.add (i32.mul (i32.add ${L("m")} (i32.const ${i})) ${L("N")}) (i32.add ${L("n")} (i32.const ${2 * v}))) (i32.const 3)))`;
   for (const i of range(MI))
-    out.push(set(`pa${i}`, add(L("a"), `(i32.mul ${add(L("m"), `(i32.const ${i})`)} ${L("samb")})`)));
+    out.push(
+      set(`pa${i}`, add(L("a"), `(i32.mul ${add(L("m"), `(i32.const ${i})`)} ${L("samb")})`)),
+    );
   out.push(set("pb", add(L("b"), `(i32.shl ${L("n")} (i32.const 3))`)));
   if (NV === 0) {
     for (const i of range(MI))
-      out.push(set(`s${i}`, `(if (result f64) ${L("acc")} (then (f64.load ${cAddr(i, 0)})) (else (f64.const 0)))`));
+      out.push(
+        set(
+          `s${i}`,
+          `(if (result f64) ${L("acc")} (then (f64.load ${cAddr(i, 0)})) (else (f64.const 0)))`,
+        ),
+      );
   } else {
     for (const i of range(MI))
       for (const v of range(NV))
-        out.push(set(`c${i}${v}`, `(if (result v128) ${L("acc")} (then (v128.load ${cAddr(i, v)})) (else (v128.const f64x2 0 0)))`));
+        out.push(
+          set(
+            `c${i}${v}`,
+            `(if (result v128) ${L("acc")} (then (v128.load ${cAddr(i, v)})) (else (v128.const f64x2 0 0)))`,
+          ),
+        );
   }
   out.push(set("k", "(i32.const 0)"));
   const body = [];
   if (NV === 0) {
     body.push(set("bs", `(f64.load ${L("pb")})`));
     for (const i of range(MI))
-      body.push(set(`s${i}`, `(f64.add ${L(`s${i}`)} (f64.mul (f64.load ${L(`pa${i}`)}) ${L("bs")}))`));
+      body.push(
+        set(`s${i}`, `(f64.add ${L(`s${i}`)} (f64.mul (f64.load ${L(`pa${i}`)}) ${L("bs")}))`),
+      );
   } else {
     for (const v of range(NV)) body.push(set(`bv${v}`, `(v128.load offset=${16 * v} ${L("pb")})`));
     for (const i of range(MI)) {
@@ -105,9 +125,13 @@ function nnBlock(MI, NV) {
   for (const i of range(MI)) body.push(set(`pa${i}`, add(L(`pa${i}`), L("sakb"))));
   body.push(set("pb", add(L("pb"), L("Nb"))));
   body.push(set("k", add(L("k"), "(i32.const 1)")));
-  out.push(`(block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("K")})) ${body.join(" ")} (br $kl)))`);
+  out.push(
+    `(block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("K")})) ${body.join(" ")} (br $kl)))`,
+  );
   if (NV === 0) for (const i of range(MI)) out.push(`(f64.store ${cAddr(i, 0)} ${L(`s${i}`)})`);
-  else for (const i of range(MI)) for (const v of range(NV)) out.push(`(v128.store ${cAddr(i, v)} ${L(`c${i}${v}`)})`);
+  else
+    for (const i of range(MI))
+      for (const v of range(NV)) out.push(`(v128.store ${cAddr(i, v)} ${L(`c${i}${v}`)})`);
   return out.join("\n      ");
 }
 

@@ -6,6 +6,7 @@ import { InputError } from "../errors.js";
 import { addCvOptions, runCv, type CvCliOptions } from "./cv.js";
 import { runExplain, type ExplainCliOptions } from "./explain.js";
 import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
+import { addTrainOptions, runTrain, type TrainCliOptions } from "./train.js";
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
 const DATASETS = ["diabetes"];
@@ -62,6 +63,21 @@ function program(): Command {
       "\nThe --lambda option gives the one λ to explain.\n\nExamples:\n  regularize explain data/diabetes.csv --lambda 1.5\n  regularize explain data/breast_cancer.csv --family binomial --lambda 0.02 --json why.json\n",
     )
     .action((data: string, o: ExplainCliOptions) => runExplain(data, o));
+
+  addTrainOptions(
+    prog
+      .command("train")
+      .description(
+        "train a multilayer perceptron with dropout, weight decay, proximal sparsity, early stopping",
+      )
+      .argument("<data>", "CSV file with a header row"),
+  )
+    .option("--json <file>", "write the history, best epoch and test results as JSON")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  regularize train data/digits.csv --dropout 0.3 --label-smoothing 0.1 --early-stopping 10\n  regularize train train.csv --test test.csv --optimizer proxadam --l1 1e-3 --json run.json\n  regularize train data/diabetes.csv --task regression --hidden 64 --epochs 200\n",
+    )
+    .action((data: string, o: TrainCliOptions) => runTrain(data, o));
 
   prog
     .command("demo")

@@ -143,7 +143,7 @@ export interface TrainedMlp {
   bestEpoch: number;
   mean: Float64Array;
   sd: Float64Array;
-  /** Outputs (logits, or predictions for regression) for rows of x (row-major n × p). */
+  /** Outputs (logits, or predictions on the target's scale for regression) for rows of x (row-major n × p). */
   predict(x: Float64Array, n: number): Float64Array;
   /**
    * Monte Carlo dropout (Gal & Ghahramani 2016): T stochastic passes with dropout on and batch
@@ -194,6 +194,10 @@ export function trainMlp(
   if (task === "classification" && classes.length < 2)
     throw new InputError("classification needs at least two classes", { option: "target" });
   const K = task === "regression" ? 1 : classes.length === 2 ? 1 : classes.length;
+  // Regression targets are standardized for training (with the training rows' mean and sd);
+  // losses, RMSEs and predictions are reported on the original scale.
+  let yMean = 0;
+  let ySd = 1;
   const label = Float64Array.from(y, (v) => (task === "classification" ? classes.indexOf(v) : v));
   // Shuffle once (seeded) and split off the validation rows.
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -213,6 +217,14 @@ export function trainMlp(
     mean[j] = m;
     sd[j] = Math.sqrt(v) || 1;
   }
+  if (task === "regression") {
+    for (const i of trainRows) yMean += label[i] / nTrain;
+    let v = 0;
+    for (const i of trainRows) v += (label[i] - yMean) ** 2 / nTrain;
+    ySd = Math.sqrt(v) || 1;
+    for (let i = 0; i < n; i++) label[i] = (label[i] - yMean) / ySd;
+  }
+  const lossScale = task === "regression" ? ySd * ySd : 1;
   const standardize = (rows: ArrayLike<number>, out: Float64Array) => {
     for (let t = 0; t < rows.length; t++) {
       const i = rows[t];
@@ -298,7 +310,11 @@ export function trainMlp(
         }
       }
     }
-    return { loss: loss / count, accuracy: correct / count, rmse: Math.sqrt(sq / count) };
+    return {
+      loss: (lossScale * loss) / count,
+      accuracy: correct / count,
+      rmse: ySd * Math.sqrt(sq / count),
+    };
   };
 
   // Augmentations of a standardized batch (in place), before mixing.
@@ -411,7 +427,7 @@ export function trainMlp(
       const record: EpochRecord = {
         epoch,
         phase,
-        trainLoss: total / Math.max(seen, 1),
+        trainLoss: (lossScale * total) / Math.max(seen, 1),
         valLoss: val ? val.loss : null,
         valAccuracy: val && task === "classification" ? val.accuracy : null,
         zeroFraction: zeros / size,
@@ -477,6 +493,7 @@ export function trainMlp(
       const c = Math.min(EVAL_CHUNK, count - s);
       out.set(model.forward(xs.subarray(s * p, (s + c) * p), c, false).subarray(0, c * K), s * K);
     }
+    if (task === "regression") for (let i = 0; i < count; i++) out[i] = yMean + ySd * out[i];
     return out;
   };
   return {
@@ -529,12 +546,17 @@ export function trainMlp(
       dropouts.forEach((d) => d.setRandom(rng));
       const meanOut = sum.map((v) => v / T);
       const sdOut = sumSq.map((v, i) => Math.sqrt(Math.max(v / T - meanOut[i] ** 2, 0)));
+      if (task === "regression")
+        for (let i = 0; i < count; i++) {
+          meanOut[i] = yMean + ySd * meanOut[i];
+          sdOut[i] *= ySd;
+        }
       return { mean: meanOut, sd: sdOut, outputs: K };
     },
     evaluate(xNew, yNew, count) {
       const xs = standardizeNew(xNew, count);
       const ys = Float64Array.from(yNew, (v) =>
-        task === "classification" ? classes.indexOf(v) : v,
+        task === "classification" ? classes.indexOf(v) : (v - yMean) / ySd,
       );
       if (task === "classification" && ys.some((v) => v < 0))
         throw new InputError("test data holds a class the model was not trained on", {
@@ -639,7 +661,7 @@ function checkOptions(o: TrainOptions, p: number): void {
     const [h, w] = o.imageShape ?? [Math.round(Math.sqrt(p)), Math.round(Math.sqrt(p))];
     if (h * w !== p)
       throw new InputError(
-        `option 'cutmix': inputs must be images; ${p} features are not ${h} × ${w} (give imageShape)`,
+        `option 'cutmix': inputs must be images; ${p} features are not ${h} × ${w} (give 'imageShape')`,
         { option: "imageShape" },
       );
   }
