@@ -1,11 +1,12 @@
 // `npm run bench [-- flags]`: the Gaussian path benchmark (run.mjs) then the binomial path and
-// cross-validation benchmark (binomial.mjs), each given the same flags.
+// cross-validation benchmark (binomial.mjs) and the MLP training throughput (mlp.mjs), each given
+// the same flags.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-for (const script of ["run.mjs", "binomial.mjs"]) {
+for (const script of ["run.mjs", "binomial.mjs", "mlp.mjs"]) {
   const r = spawnSync(process.execPath, [join(HERE, script), ...process.argv.slice(2)], {
     stdio: "inherit",
   });
