@@ -1,55 +1,65 @@
-// Writes src/wasm/gemm.wat: the two float64 matrix-product kernels of the MLP engine, register
-// blocked and unrolled (the unrolled bodies are generated here rather than typed by hand).
-// Run: node scripts/gen-gemm.mjs && node scripts/build-wasm.mjs
+// Writes src/wasm/gemm.wat: the matrix-product kernels of the MLP engine in float64 (nt, nn) and
+// float32 (nt32, nn32), register blocked and unrolled (the unrolled bodies are generated here
+// rather than typed by hand). Run: node scripts/gen-gemm.mjs && node scripts/build-wasm.mjs
 import { writeFileSync } from "node:fs";
 
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 const L = (name) => `(local.get $${name})`;
 const set = (name, v) => `(local.set $${name} ${v})`;
 const add = (a, b) => `(i32.add ${a} ${b})`;
-const vmadd = (acc, a, b) => set(acc, `(f64x2.add ${L(acc)} (f64x2.mul ${a} ${b}))`);
-const hsum = (v) => `(f64.add (f64x2.extract_lane 0 ${L(v)}) (f64x2.extract_lane 1 ${L(v)}))`;
+
+/** The element type: scalar type, SIMD shape, lanes per vector, log2 of the element size. */
+const F64 = { t: "f64", v: "f64x2", lanes: 2, shift: 3, zero: "(v128.const f64x2 0 0)" };
+const F32 = { t: "f32", v: "f32x4", lanes: 4, shift: 2, zero: "(v128.const f32x4 0 0 0 0)" };
+
+const vmadd = (T, acc, a, b) => set(acc, `(${T.v}.add ${L(acc)} (${T.v}.mul ${a} ${b}))`);
+const hsum = (T, v) =>
+  range(T.lanes)
+    .map((l) => `(${T.v}.extract_lane ${l} ${L(v)})`)
+    .reduce((a, b) => `(${T.t}.add ${a} ${b})`);
+const elt = (T, base, index) => add(base, `(i32.shl ${index} (i32.const ${T.shift}))`);
 
 /**
  * nt(x, w, bias, y, M, N, K): y[m·N + n] = bias[n] + Σ_k x[m·K + k]·w[n·K + k] (byte pointers) —
  * the forward product x Wᵀ + b of a Dense layer. Blocks of MI rows × NJ columns: MI·NJ
- * accumulators over pairs of k, an odd K's last term added in scalar.
+ * accumulators over whole vectors of k, the last K mod lanes terms added in scalar.
  */
-function ntBlock(MI, NJ) {
+function ntBlock(T, MI, NJ) {
   const out = [];
   for (const i of range(MI))
     out.push(set(`px${i}`, add(L("x"), `(i32.mul ${add(L("m"), `(i32.const ${i})`)} ${L("Kb")})`)));
   for (const j of range(NJ))
     out.push(set(`pw${j}`, add(L("w"), `(i32.mul ${add(L("n"), `(i32.const ${j})`)} ${L("Kb")})`)));
-  for (const i of range(MI))
-    for (const j of range(NJ)) out.push(set(`a${i}${j}`, "(v128.const f64x2 0 0)"));
+  for (const i of range(MI)) for (const j of range(NJ)) out.push(set(`a${i}${j}`, T.zero));
   out.push(set("k", "(i32.const 0)"));
   const body = [];
   for (const i of range(MI)) body.push(set(`xv${i}`, `(v128.load ${add(L(`px${i}`), L("k"))})`));
   for (const j of range(NJ)) body.push(set(`wv${j}`, `(v128.load ${add(L(`pw${j}`), L("k"))})`));
   for (const i of range(MI))
-    for (const j of range(NJ)) body.push(vmadd(`a${i}${j}`, L(`xv${i}`), L(`wv${j}`)));
+    for (const j of range(NJ)) body.push(vmadd(T, `a${i}${j}`, L(`xv${i}`), L(`wv${j}`)));
   body.push(set("k", add(L("k"), "(i32.const 16)")));
   out.push(
-    `(block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("K2b")})) ${body.join(" ")} (br $kl)))`,
+    `(block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("Kvb")})) ${body.join(" ")} (br $kl)))`,
   );
   for (const i of range(MI))
     for (const j of range(NJ)) {
-      const yaddr = `(i32.add ${L("y")} (i32.shl (i32.add (i32.mul (i32.add ${L("m")} (i32.const ${i})) ${L("N")}) (i32.add ${L("n")} (i32.const ${j}))) (i32.const 3)))`;
-      out.push(set("s", hsum(`a${i}${j}`)));
+      const row = `(i32.add (i32.mul (i32.add ${L("m")} (i32.const ${i})) ${L("N")}) (i32.add ${L("n")} (i32.const ${j})))`;
+      out.push(set("s", hsum(T, `a${i}${j}`)));
+      // the remaining K mod lanes terms
+      out.push(set("k", L("Kvb")));
       out.push(
-        `(if ${L("odd")} (then ${set("s", `(f64.add ${L("s")} (f64.mul (f64.load ${add(L(`px${i}`), L("K2b"))}) (f64.load ${add(L(`pw${j}`), L("K2b"))})))`)}))`,
+        `(block $td (loop $tl (br_if $td (i32.ge_u ${L("k")} ${L("Kb")})) ${set("s", `(${T.t}.add ${L("s")} (${T.t}.mul (${T.t}.load ${add(L(`px${i}`), L("k"))}) (${T.t}.load ${add(L(`pw${j}`), L("k"))})))`)} ${set("k", add(L("k"), `(i32.const ${1 << T.shift})`))} (br $tl)))`,
       );
       out.push(
-        `(f64.store ${yaddr} (f64.add ${L("s")} (f64.load (i32.add ${L("bias")} (i32.shl (i32.add ${L("n")} (i32.const ${j})) (i32.const 3))))))`,
+        `(${T.t}.store ${elt(T, L("y"), row)} (${T.t}.add ${L("s")} (${T.t}.load ${elt(T, L("bias"), `(i32.add ${L("n")} (i32.const ${j}))`)})))`,
       );
     }
   return out.join("\n      ");
 }
 
-function ntFunc() {
+function ntFunc(T, name) {
   const locals = [
-    "(local $m i32) (local $n i32) (local $k i32) (local $Kb i32) (local $K2b i32) (local $odd i32) (local $s f64)",
+    `(local $m i32) (local $n i32) (local $k i32) (local $Kb i32) (local $Kvb i32) (local $s ${T.t})`,
     ...range(2).map((i) => `(local $px${i} i32) (local $xv${i} v128)`),
     ...range(4).map((j) => `(local $pw${j} i32) (local $wv${j} v128)`),
     ...range(2).flatMap((i) => range(4).map((j) => `(local $a${i}${j} v128)`)),
@@ -57,17 +67,16 @@ function ntFunc() {
   const nLoops = (MI) => `
     ${set("n", "(i32.const 0)")}
     (block $n4d (loop $n4 (br_if $n4d (i32.gt_u (i32.add ${L("n")} (i32.const 4)) ${L("N")}))
-      ${ntBlock(MI, 4)}
+      ${ntBlock(T, MI, 4)}
       ${set("n", add(L("n"), "(i32.const 4)"))} (br $n4)))
     (block $n1d (loop $n1 (br_if $n1d (i32.ge_u ${L("n")} ${L("N")}))
-      ${ntBlock(MI, 1)}
+      ${ntBlock(T, MI, 1)}
       ${set("n", add(L("n"), "(i32.const 1)"))} (br $n1)))`;
   return `
-  (func (export "nt") (param $x i32) (param $w i32) (param $bias i32) (param $y i32) (param $M i32) (param $N i32) (param $K i32)
+  (func (export "${name}") (param $x i32) (param $w i32) (param $bias i32) (param $y i32) (param $M i32) (param $N i32) (param $K i32)
     ${locals}
-    ${set("Kb", "(i32.shl (local.get $K) (i32.const 3))")}
-    ${set("K2b", "(i32.shl (i32.and (local.get $K) (i32.const -2)) (i32.const 3))")}
-    ${set("odd", "(i32.and (local.get $K) (i32.const 1))")}
+    ${set("Kb", `(i32.shl (local.get $K) (i32.const ${T.shift}))`)}
+    ${set("Kvb", `(i32.shl (i32.and (local.get $K) (i32.const ${-T.lanes})) (i32.const ${T.shift}))`)}
     ${set("m", "(i32.const 0)")}
     (block $m2d (loop $m2 (br_if $m2d (i32.gt_u (i32.add ${L("m")} (i32.const 2)) ${L("M")}))
       ${nLoops(2)}
@@ -77,24 +86,28 @@ function ntFunc() {
 
 /**
  * nn(a, sam, sak, b, c, M, N, K, acc): c[m·N + n] (+)= Σ_k a[m·sam + k·sak]·b[k·N + n] — with
- * (sam, sak) = (K, 1) the product A B, with (1, M) the product Aᵀ B. Blocks of MI rows × NV pairs
- * of columns (NV = 0: one column in scalar).
+ * (sam, sak) = (K, 1) the product A B, with (1, M) the product Aᵀ B. Blocks of MI rows × NV
+ * vectors of columns (NV = 0: one column in scalar).
  */
-function nnBlock(MI, NV) {
+function nnBlock(T, MI, NV) {
   const out = [];
   const cAddr = (i, v) =>
-    `(i32.add ${L("c")} (i32.shl (i32.add (i32.mul (i32.add ${L("m")} (i32.const ${i})) ${L("N")}) (i32.add ${L("n")} (i32.const ${2 * v}))) (i32.const 3)))`;
+    elt(
+      T,
+      L("c"),
+      `(i32.add (i32.mul (i32.add ${L("m")} (i32.const ${i})) ${L("N")}) (i32.add ${L("n")} (i32.const ${T.lanes * v})))`,
+    );
   for (const i of range(MI))
     out.push(
       set(`pa${i}`, add(L("a"), `(i32.mul ${add(L("m"), `(i32.const ${i})`)} ${L("samb")})`)),
     );
-  out.push(set("pb", add(L("b"), `(i32.shl ${L("n")} (i32.const 3))`)));
+  out.push(set("pb", elt(T, L("b"), L("n"))));
   if (NV === 0) {
     for (const i of range(MI))
       out.push(
         set(
           `s${i}`,
-          `(if (result f64) ${L("acc")} (then (f64.load ${cAddr(i, 0)})) (else (f64.const 0)))`,
+          `(if (result ${T.t}) ${L("acc")} (then (${T.t}.load ${cAddr(i, 0)})) (else (${T.t}.const 0)))`,
         ),
       );
   } else {
@@ -103,23 +116,26 @@ function nnBlock(MI, NV) {
         out.push(
           set(
             `c${i}${v}`,
-            `(if (result v128) ${L("acc")} (then (v128.load ${cAddr(i, v)})) (else (v128.const f64x2 0 0)))`,
+            `(if (result v128) ${L("acc")} (then (v128.load ${cAddr(i, v)})) (else ${T.zero}))`,
           ),
         );
   }
   out.push(set("k", "(i32.const 0)"));
   const body = [];
   if (NV === 0) {
-    body.push(set("bs", `(f64.load ${L("pb")})`));
+    body.push(set("bs", `(${T.t}.load ${L("pb")})`));
     for (const i of range(MI))
       body.push(
-        set(`s${i}`, `(f64.add ${L(`s${i}`)} (f64.mul (f64.load ${L(`pa${i}`)}) ${L("bs")}))`),
+        set(
+          `s${i}`,
+          `(${T.t}.add ${L(`s${i}`)} (${T.t}.mul (${T.t}.load ${L(`pa${i}`)}) ${L("bs")}))`,
+        ),
       );
   } else {
     for (const v of range(NV)) body.push(set(`bv${v}`, `(v128.load offset=${16 * v} ${L("pb")})`));
     for (const i of range(MI)) {
-      body.push(set(`as${i}`, `(f64x2.splat (f64.load ${L(`pa${i}`)}))`));
-      for (const v of range(NV)) body.push(vmadd(`c${i}${v}`, L(`as${i}`), L(`bv${v}`)));
+      body.push(set(`as${i}`, `(${T.v}.splat (${T.t}.load ${L(`pa${i}`)}))`));
+      for (const v of range(NV)) body.push(vmadd(T, `c${i}${v}`, L(`as${i}`), L(`bv${v}`)));
     }
   }
   for (const i of range(MI)) body.push(set(`pa${i}`, add(L(`pa${i}`), L("sakb"))));
@@ -128,36 +144,38 @@ function nnBlock(MI, NV) {
   out.push(
     `(block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("K")})) ${body.join(" ")} (br $kl)))`,
   );
-  if (NV === 0) for (const i of range(MI)) out.push(`(f64.store ${cAddr(i, 0)} ${L(`s${i}`)})`);
+  if (NV === 0) for (const i of range(MI)) out.push(`(${T.t}.store ${cAddr(i, 0)} ${L(`s${i}`)})`);
   else
     for (const i of range(MI))
       for (const v of range(NV)) out.push(`(v128.store ${cAddr(i, v)} ${L(`c${i}${v}`)})`);
   return out.join("\n      ");
 }
 
-function nnFunc() {
+function nnFunc(T, name) {
   const locals = [
-    "(local $m i32) (local $n i32) (local $k i32) (local $samb i32) (local $sakb i32) (local $Nb i32) (local $pb i32) (local $bs f64)",
-    ...range(4).map((i) => `(local $pa${i} i32) (local $as${i} v128) (local $s${i} f64)`),
+    `(local $m i32) (local $n i32) (local $k i32) (local $samb i32) (local $sakb i32) (local $Nb i32) (local $pb i32) (local $bs ${T.t})`,
+    ...range(4).map((i) => `(local $pa${i} i32) (local $as${i} v128) (local $s${i} ${T.t})`),
     ...range(2).map((v) => `(local $bv${v} v128)`),
     ...range(4).flatMap((i) => range(2).map((v) => `(local $c${i}${v} v128)`)),
   ].join(" ");
+  const W = T.lanes;
   const nLoops = (MI) => `
     ${set("n", "(i32.const 0)")}
-    (block $n4d (loop $n4 (br_if $n4d (i32.gt_u (i32.add ${L("n")} (i32.const 4)) ${L("N")}))
-      ${nnBlock(MI, 2)}
-      ${set("n", add(L("n"), "(i32.const 4)"))} (br $n4)))
-    (if (i32.le_u (i32.add ${L("n")} (i32.const 2)) ${L("N")}) (then
-      ${nnBlock(MI, 1)}
-      ${set("n", add(L("n"), "(i32.const 2)"))}))
-    (if (i32.lt_u ${L("n")} ${L("N")}) (then
-      ${nnBlock(MI, 0)}))`;
+    (block $n2d (loop $n2 (br_if $n2d (i32.gt_u (i32.add ${L("n")} (i32.const ${2 * W})) ${L("N")}))
+      ${nnBlock(T, MI, 2)}
+      ${set("n", add(L("n"), `(i32.const ${2 * W})`))} (br $n2)))
+    (if (i32.le_u (i32.add ${L("n")} (i32.const ${W})) ${L("N")}) (then
+      ${nnBlock(T, MI, 1)}
+      ${set("n", add(L("n"), `(i32.const ${W})`))}))
+    (block $n0d (loop $n0 (br_if $n0d (i32.ge_u ${L("n")} ${L("N")}))
+      ${nnBlock(T, MI, 0)}
+      ${set("n", add(L("n"), "(i32.const 1)"))} (br $n0)))`;
   return `
-  (func (export "nn") (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $c i32) (param $M i32) (param $N i32) (param $K i32) (param $acc i32)
+  (func (export "${name}") (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $c i32) (param $M i32) (param $N i32) (param $K i32) (param $acc i32)
     ${locals}
-    ${set("samb", "(i32.shl (local.get $sam) (i32.const 3))")}
-    ${set("sakb", "(i32.shl (local.get $sak) (i32.const 3))")}
-    ${set("Nb", "(i32.shl (local.get $N) (i32.const 3))")}
+    ${set("samb", `(i32.shl (local.get $sam) (i32.const ${T.shift}))`)}
+    ${set("sakb", `(i32.shl (local.get $sak) (i32.const ${T.shift}))`)}
+    ${set("Nb", `(i32.shl (local.get $N) (i32.const ${T.shift}))`)}
     ${set("m", "(i32.const 0)")}
     (block $m4d (loop $m4 (br_if $m4d (i32.gt_u (i32.add ${L("m")} (i32.const 4)) ${L("M")}))
       ${nLoops(4)}
@@ -168,11 +186,14 @@ function nnFunc() {
 }
 
 const wat = `;; Generated by scripts/gen-gemm.mjs. Do not edit; regenerate gemm.ts with node scripts/build-wasm.mjs.
-;; Float64 matrix products of the MLP engine with 128-bit SIMD; pointers are byte offsets.
+;; Float64 (nt, nn) and float32 (nt32, nn32) matrix products of the MLP engine with 128-bit SIMD;
+;; pointers are byte offsets.
 (module
   (import "env" "memory" (memory 1))
-${ntFunc()}
-${nnFunc()})
+${ntFunc(F64, "nt")}
+${nnFunc(F64, "nn")}
+${ntFunc(F32, "nt32")}
+${nnFunc(F32, "nn32")})
 `;
 writeFileSync("src/wasm/gemm.wat", wat);
 console.log(`gemm.wat: ${wat.length} characters`);

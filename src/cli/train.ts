@@ -41,6 +41,7 @@ export interface TrainCliOptions {
   mcDropout?: string;
   test?: string;
   seed: string;
+  dtype: string;
   json?: string;
 }
 
@@ -82,7 +83,8 @@ export function addTrainOptions(cmd: Command): Command {
     .option("--prune-epochs <e>", "fine-tuning epochs after pruning", "10")
     .option("--mc-dropout <T>", "also report Monte Carlo dropout on the test data with T passes")
     .option("--test <file>", "CSV file with the same columns, evaluated after training")
-    .option("--seed <s>", "seed for initialization, shuffling, dropout and augmentation", "1");
+    .option("--seed <s>", "seed for initialization, shuffling, dropout and augmentation", "1")
+    .option("--dtype <type>", "float64 or float32 (faster)", "float64");
 }
 
 interface Table {
@@ -227,7 +229,12 @@ export function runTrain(file: string, o: TrainCliOptions): void {
     pruneFraction: opt("--prune", o.prune, 0, 0.999),
     pruneEpochs: o.prune ? intOption("--prune-epochs", o.pruneEpochs ?? "10", 0) : undefined,
     seed: intOption("--seed", o.seed, 0),
+    dtype: o.dtype as TrainOptions["dtype"],
   };
+  if (o.dtype !== "float64" && o.dtype !== "float32")
+    throw new InputError(`option '--dtype': expected float64 or float32, got '${o.dtype}'`, {
+      option: "--dtype",
+    });
   const mcT = optional("--mc-dropout", o.mcDropout);
   if (mcT && !options.dropout)
     throw new InputError("option '--mc-dropout' needs --dropout", { option: "--mc-dropout" });

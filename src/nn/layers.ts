@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import type { Random } from "../random.js";
-import { matMem, type MatMem } from "./kernels.js";
+import { allocate, matMem, type Dtype, type MatMem } from "./kernels.js";
+import type { Tensor } from "./optim.js";
 
 /**
  * Layers of a multilayer perceptron over mini-batches stored row-major (sample b, feature j at
@@ -14,18 +15,20 @@ export interface Layer {
   readonly name: string;
   readonly inSize: number;
   readonly outSize: number;
-  readonly params: Float64Array[];
-  readonly grads: Float64Array[];
-  forward(x: Float64Array, batch: number, training: boolean): Float64Array;
+  readonly dtype: Dtype;
+  readonly params: Tensor[];
+  readonly grads: Tensor[];
+  forward(x: Tensor, batch: number, training: boolean): Tensor;
   /** `needInputGrad: false` lets the first layer skip ∂loss/∂input (its result is then unspecified). */
-  backward(gradOut: Float64Array, batch: number, needInputGrad?: boolean): Float64Array;
+  backward(gradOut: Tensor, batch: number, needInputGrad?: boolean): Tensor;
 }
 
 /** A buffer of at least n doubles, grown on demand (a view of exactly n). */
 class Buffer {
-  private data = new Float64Array(0);
-  get(n: number): Float64Array {
-    if (this.data.length < n) this.data = new Float64Array(n);
+  private data: Tensor = new Float64Array(0);
+  get(n: number, dtype: Dtype): Tensor {
+    if (this.data.length < n || (dtype === "float32") !== this.data instanceof Float32Array)
+      this.data = allocate(dtype, n);
     return this.data.subarray(0, n);
   }
 }
@@ -41,8 +44,8 @@ export type Init = "torch" | "he" | "glorot";
  */
 export class Dense implements Layer {
   readonly name = "dense";
-  readonly params: Float64Array[];
-  readonly grads: Float64Array[];
+  readonly params: Tensor[];
+  readonly grads: Tensor[];
   private readonly mem: MatMem;
   private readonly off: {
     w: number;
@@ -61,6 +64,7 @@ export class Dense implements Layer {
     rng: Random,
     init: Init = "torch",
     readonly maxBatch = 512,
+    readonly dtype: Dtype = "float64",
   ) {
     if (!(Number.isInteger(inSize) && inSize > 0 && Number.isInteger(outSize) && outSize > 0))
       throw new InputError(`Dense: sizes must be positive integers, got ${inSize} → ${outSize}`);
@@ -77,8 +81,8 @@ export class Dense implements Layer {
     const gx = y + maxBatch * O;
     const g = gx + maxBatch * I;
     this.off = { w, b, gw, gb, x, y, gx, g };
-    this.mem = matMem(g + maxBatch * O);
-    const f = this.mem.f64;
+    this.mem = matMem(g + maxBatch * O, true, dtype);
+    const f = this.mem.data;
     const W = f.subarray(w, b);
     const B = f.subarray(b, gw);
     if (init === "he") {
@@ -104,10 +108,10 @@ export class Dense implements Layer {
       );
   }
 
-  forward(x: Float64Array, batch: number): Float64Array {
+  forward(x: Tensor, batch: number): Tensor {
     this.checkBatch(batch);
     const { w, b, x: xo, y } = this.off;
-    const f = this.mem.f64;
+    const f = this.mem.data;
     const I = this.inSize;
     const O = this.outSize;
     if (x.buffer !== f.buffer || x.byteOffset !== xo * 8) f.set(x.subarray(0, batch * I), xo);
@@ -115,10 +119,10 @@ export class Dense implements Layer {
     return f.subarray(y, y + batch * O);
   }
 
-  backward(gOut: Float64Array, batch: number, needInputGrad = true): Float64Array {
+  backward(gOut: Tensor, batch: number, needInputGrad = true): Tensor {
     this.checkBatch(batch);
     const { w, gw, gb, x, gx, g } = this.off;
-    const f = this.mem.f64;
+    const f = this.mem.data;
     const I = this.inSize;
     const O = this.outSize;
     f.set(gOut.subarray(0, batch * O), g);
@@ -157,16 +161,17 @@ export function erf(x: number): number {
 /** Elementwise activation: ReLU, GELU (exact, with erf, as PyTorch's default), tanh, sigmoid. */
 export class Activation implements Layer {
   readonly name: string;
-  readonly params: Float64Array[] = [];
-  readonly grads: Float64Array[] = [];
+  readonly params: Tensor[] = [];
+  readonly grads: Tensor[] = [];
   readonly outSize: number;
-  private x: Float64Array = new Float64Array(0);
+  private x: Tensor = new Float64Array(0);
   private readonly out = new Buffer();
   private readonly gin = new Buffer();
 
   constructor(
     readonly kind: ActivationName,
     readonly inSize: number,
+    readonly dtype: Dtype = "float64",
   ) {
     if (!["relu", "gelu", "tanh", "sigmoid"].includes(kind))
       throw new InputError(`unknown activation '${kind}' (relu, gelu, tanh, sigmoid)`, {
@@ -176,10 +181,10 @@ export class Activation implements Layer {
     this.outSize = inSize;
   }
 
-  forward(x: Float64Array, batch: number): Float64Array {
+  forward(x: Tensor, batch: number): Tensor {
     this.x = x;
     const n = batch * this.inSize;
-    const y = this.out.get(n);
+    const y = this.out.get(n, this.dtype);
     const k = this.kind;
     for (let i = 0; i < n; i++) {
       const v = x[i];
@@ -197,11 +202,11 @@ export class Activation implements Layer {
     return y;
   }
 
-  backward(g: Float64Array, batch: number): Float64Array {
+  backward(g: Tensor, batch: number): Tensor {
     const n = batch * this.inSize;
-    const gx = this.gin.get(n);
+    const gx = this.gin.get(n, this.dtype);
     const x = this.x;
-    const y = this.out.get(n);
+    const y = this.out.get(n, this.dtype);
     const k = this.kind;
     for (let i = 0; i < n; i++) {
       let d: number;
@@ -226,8 +231,8 @@ export class Activation implements Layer {
  */
 export class Dropout implements Layer {
   readonly name = "dropout";
-  readonly params: Float64Array[] = [];
-  readonly grads: Float64Array[] = [];
+  readonly params: Tensor[] = [];
+  readonly grads: Tensor[] = [];
   readonly outSize: number;
   private mask = new Float64Array(0);
   private readonly out = new Buffer();
@@ -239,6 +244,7 @@ export class Dropout implements Layer {
     readonly inSize: number,
     private rng: Random,
     readonly mode: "inverted" | "standard" = "inverted",
+    readonly dtype: Dtype = "float64",
   ) {
     if (!(p >= 0 && p < 1))
       throw new InputError(`dropout rate must be in [0, 1), got ${p}`, { option: "dropout" });
@@ -250,9 +256,9 @@ export class Dropout implements Layer {
     this.rng = rng;
   }
 
-  forward(x: Float64Array, batch: number, training: boolean): Float64Array {
+  forward(x: Tensor, batch: number, training: boolean): Tensor {
     const n = batch * this.inSize;
-    const y = this.out.get(n);
+    const y = this.out.get(n, this.dtype);
     this.training = training;
     if (!training) {
       const s = this.mode === "inverted" ? 1 : 1 - this.p;
@@ -261,17 +267,19 @@ export class Dropout implements Layer {
     }
     if (this.mask.length < n) this.mask = new Float64Array(n);
     const keep = this.mode === "inverted" ? 1 / (1 - this.p) : 1;
+    // A unit is dropped when a uniform 32-bit draw falls below p·2³² (one draw per unit).
+    const cut = this.p * 4294967296;
     for (let i = 0; i < n; i++) {
-      const m = this.rng.uniform() >= this.p ? keep : 0;
+      const m = this.rng.nextUint32() >= cut ? keep : 0;
       this.mask[i] = m;
       y[i] = m * x[i];
     }
     return y;
   }
 
-  backward(g: Float64Array, batch: number): Float64Array {
+  backward(g: Tensor, batch: number): Tensor {
     const n = batch * this.inSize;
-    const gx = this.gin.get(n);
+    const gx = this.gin.get(n, this.dtype);
     if (!this.training) {
       const s = this.mode === "inverted" ? 1 : 1 - this.p;
       for (let i = 0; i < n; i++) gx[i] = s * g[i];
@@ -288,8 +296,8 @@ export class Dropout implements Layer {
  */
 export class BatchNorm implements Layer {
   readonly name = "batchNorm";
-  readonly params: Float64Array[];
-  readonly grads: Float64Array[];
+  readonly params: Tensor[];
+  readonly grads: Tensor[];
   readonly outSize: number;
   readonly runningMean: Float64Array;
   readonly runningVar: Float64Array;
@@ -303,20 +311,21 @@ export class BatchNorm implements Layer {
     readonly inSize: number,
     readonly momentum = 0.1,
     readonly eps = 1e-5,
+    readonly dtype: Dtype = "float64",
   ) {
     this.outSize = inSize;
-    this.params = [new Float64Array(inSize).fill(1), new Float64Array(inSize)];
-    this.grads = [new Float64Array(inSize), new Float64Array(inSize)];
+    this.params = [allocate(dtype, inSize).fill(1), allocate(dtype, inSize)];
+    this.grads = [allocate(dtype, inSize), allocate(dtype, inSize)];
     this.runningMean = new Float64Array(inSize);
     this.runningVar = new Float64Array(inSize).fill(1);
     this.invStd = new Float64Array(inSize);
   }
 
-  forward(x: Float64Array, batch: number, training: boolean): Float64Array {
+  forward(x: Tensor, batch: number, training: boolean): Tensor {
     const F = this.inSize;
     const [gamma, beta] = this.params;
-    const y = this.out.get(batch * F);
-    const xh = this.xhat.get(batch * F);
+    const y = this.out.get(batch * F, this.dtype);
+    const xh = this.xhat.get(batch * F, this.dtype);
     this.training = training;
     if (training && batch < 2)
       throw new InputError("batch normalization needs at least 2 samples per training batch", {
@@ -351,12 +360,12 @@ export class BatchNorm implements Layer {
     return y;
   }
 
-  backward(g: Float64Array, batch: number): Float64Array {
+  backward(g: Tensor, batch: number): Tensor {
     const F = this.inSize;
     const [gamma] = this.params;
     const [gg, gbeta] = this.grads;
-    const xh = this.xhat.get(batch * F);
-    const gx = this.gin.get(batch * F);
+    const xh = this.xhat.get(batch * F, this.dtype);
+    const gx = this.gin.get(batch * F, this.dtype);
     for (let f = 0; f < F; f++) {
       let sg = 0;
       let sgx = 0;
@@ -379,8 +388,8 @@ export class BatchNorm implements Layer {
 /** Layer normalization over each sample's features (PyTorch LayerNorm, elementwise affine). */
 export class LayerNorm implements Layer {
   readonly name = "layerNorm";
-  readonly params: Float64Array[];
-  readonly grads: Float64Array[];
+  readonly params: Tensor[];
+  readonly grads: Tensor[];
   readonly outSize: number;
   private xhat = new Buffer();
   private invStd = new Buffer();
@@ -390,18 +399,19 @@ export class LayerNorm implements Layer {
   constructor(
     readonly inSize: number,
     readonly eps = 1e-5,
+    readonly dtype: Dtype = "float64",
   ) {
     this.outSize = inSize;
-    this.params = [new Float64Array(inSize).fill(1), new Float64Array(inSize)];
-    this.grads = [new Float64Array(inSize), new Float64Array(inSize)];
+    this.params = [allocate(dtype, inSize).fill(1), allocate(dtype, inSize)];
+    this.grads = [allocate(dtype, inSize), allocate(dtype, inSize)];
   }
 
-  forward(x: Float64Array, batch: number): Float64Array {
+  forward(x: Tensor, batch: number): Tensor {
     const F = this.inSize;
     const [gamma, beta] = this.params;
-    const y = this.out.get(batch * F);
-    const xh = this.xhat.get(batch * F);
-    const inv = this.invStd.get(batch);
+    const y = this.out.get(batch * F, this.dtype);
+    const xh = this.xhat.get(batch * F, this.dtype);
+    const inv = this.invStd.get(batch, "float64");
     for (let s = 0; s < batch; s++) {
       let m = 0;
       for (let f = 0; f < F; f++) m += x[s * F + f];
@@ -418,13 +428,13 @@ export class LayerNorm implements Layer {
     return y;
   }
 
-  backward(g: Float64Array, batch: number): Float64Array {
+  backward(g: Tensor, batch: number): Tensor {
     const F = this.inSize;
     const [gamma] = this.params;
     const [gg, gbeta] = this.grads;
-    const xh = this.xhat.get(batch * F);
-    const inv = this.invStd.get(batch);
-    const gx = this.gin.get(batch * F);
+    const xh = this.xhat.get(batch * F, this.dtype);
+    const inv = this.invStd.get(batch, "float64");
+    const gx = this.gin.get(batch * F, this.dtype);
     for (let s = 0; s < batch; s++) {
       let a = 0;
       let b = 0;

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import type { Tensor } from "./optim.js";
 
 /**
  * Losses over a mini-batch, as PyTorch computes them (reduction "mean"): each returns the loss and
@@ -6,7 +7,7 @@ import { InputError } from "../errors.js";
  */
 
 /** Mean squared error over every element: mean((p − t)²). */
-export function mseLoss(pred: Float64Array, target: ArrayLike<number>, grad: Float64Array): number {
+export function mseLoss(pred: Tensor, target: ArrayLike<number>, grad: Tensor): number {
   const n = pred.length;
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -18,11 +19,7 @@ export function mseLoss(pred: Float64Array, target: ArrayLike<number>, grad: Flo
 }
 
 /** Binary cross-entropy on logits z (one per sample): mean(log(1 + e^z) − y·z), stable. */
-export function bceWithLogitsLoss(
-  logits: Float64Array,
-  target: ArrayLike<number>,
-  grad: Float64Array,
-): number {
+export function bceWithLogitsLoss(logits: Tensor, target: ArrayLike<number>, grad: Tensor): number {
   const n = logits.length;
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -40,10 +37,10 @@ export function bceWithLogitsLoss(
  * (softmax − q)/B with q = (1 − ε)·onehot(y) + ε/K.
  */
 export function softmaxCrossEntropyLoss(
-  logits: Float64Array,
+  logits: Tensor,
   labels: ArrayLike<number>,
   classes: number,
-  grad: Float64Array,
+  grad: Tensor,
   smoothing = 0,
 ): number {
   if (!(smoothing >= 0 && smoothing <= 1))

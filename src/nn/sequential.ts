@@ -1,9 +1,10 @@
 import type { Layer } from "./layers.js";
+import type { Tensor } from "./optim.js";
 
 /** Layers in sequence: forward, backward, and the parameter / gradient lists for an optimizer. */
 export class Sequential {
-  readonly params: Float64Array[];
-  readonly grads: Float64Array[];
+  readonly params: Tensor[];
+  readonly grads: Tensor[];
 
   constructor(readonly layers: Layer[]) {
     for (let k = 1; k < layers.length; k++)
@@ -15,13 +16,13 @@ export class Sequential {
     this.grads = layers.flatMap((l) => l.grads);
   }
 
-  forward(x: Float64Array, batch: number, training: boolean): Float64Array {
+  forward(x: Tensor, batch: number, training: boolean): Tensor {
     let h = x;
     for (const l of this.layers) h = l.forward(h, batch, training);
     return h;
   }
 
-  backward(gradOut: Float64Array, batch: number): void {
+  backward(gradOut: Tensor, batch: number): void {
     let g = gradOut;
     for (let k = this.layers.length - 1; k >= 0; k--) g = this.layers[k].backward(g, batch, k > 0);
   }

@@ -4,49 +4,53 @@ import { matMem } from "../../src/nn/kernels.js";
 import { Random } from "../../src/index.js";
 
 describe("MLP matrix kernels (WebAssembly SIMD) against plain loops", () => {
-  it("x Wᵀ + b, A B and Aᵀ B agree on every blocking remainder", () => {
-    const rng = new Random(3);
-    for (const [M, N, K] of [
-      [1, 1, 1],
-      [2, 4, 2],
-      [3, 5, 7],
-      [4, 3, 1],
-      [7, 9, 6],
-      [33, 10, 65],
-      [32, 256, 64],
-    ]) {
-      const len = 3 * (M * K + N * K + N + M * N) + 8;
-      const a = matMem(len);
-      const b = matMem(len, false);
-      for (let i = 0; i < len; i++) b.f64[i] = a.f64[i] = rng.normal();
-      const x = 1;
-      const w = x + M * K;
-      const bias = w + N * K;
-      const y = bias + N;
-      const c = y + M * N;
-      const tol = 1e-12 * K;
-      const close = () => {
-        for (let i = 0; i < len; i++)
-          assert.ok(Math.abs(a.f64[i] - b.f64[i]) <= tol, `${M}×${N}×${K} at ${i}`);
-      };
-      a.nt(x, w, bias, y, M, N, K);
-      b.nt(x, w, bias, y, M, N, K);
-      close();
-      // c (M × N) = x (M × K) · W' where W' = the K × N block at w
-      for (const acc of [false, true]) {
-        a.nn(x, K, 1, w, c, M, N, K, acc);
-        b.nn(x, K, 1, w, c, M, N, K, acc);
+  for (const dtype of ["float64", "float32"] as const)
+    it(`${dtype}: x Wᵀ + b, A B and Aᵀ B agree on every blocking remainder`, () => {
+      const rng = new Random(3);
+      for (const [M, N, K] of [
+        [1, 1, 1],
+        [2, 4, 2],
+        [3, 5, 7],
+        [4, 3, 1],
+        [7, 9, 6],
+        [33, 10, 65],
+        [32, 256, 64],
+        [5, 13, 11],
+        [6, 7, 3],
+      ]) {
+        const len = 3 * (M * K + N * K + N + M * N) + 8;
+        const a = matMem(len, true, dtype);
+        const b = matMem(len, false, dtype);
+        // float32 sums differ by rounding: compare at float32's precision
+        for (let i = 0; i < len; i++) b.data[i] = a.data[i] = rng.normal();
+        const x = 1;
+        const w = x + M * K;
+        const bias = w + N * K;
+        const y = bias + N;
+        const c = y + M * N;
+        const tol = (dtype === "float32" ? 2e-6 : 1e-12) * K;
+        const close = () => {
+          for (let i = 0; i < len; i++)
+            assert.ok(Math.abs(a.data[i] - b.data[i]) <= tol, `${M}×${N}×${K} at ${i}`);
+        };
+        a.nt(x, w, bias, y, M, N, K);
+        b.nt(x, w, bias, y, M, N, K);
         close();
+        // c (M × N) = x (M × K) · W' where W' = the K × N block at w
+        for (const acc of [false, true]) {
+          a.nn(x, K, 1, w, c, M, N, K, acc);
+          b.nn(x, K, 1, w, c, M, N, K, acc);
+          close();
+        }
+        // c += xᵀ-style access: a[m + k·M]
+        a.nn(x, 1, M, w, c, M, N, K, true);
+        b.nn(x, 1, M, w, c, M, N, K, true);
+        close();
+        // and against a direct sum, for one entry
+        let s = b.data[bias + N - 1];
+        for (let k = 0; k < K; k++) s += b.data[x + (M - 1) * K + k] * b.data[w + (N - 1) * K + k];
+        b.nt(x, w, bias, y, M, N, K);
+        assert.ok(Math.abs(b.data[y + M * N - 1] - s) <= tol * 4);
       }
-      // c += xᵀ-style access: a[m + k·M]
-      a.nn(x, 1, M, w, c, M, N, K, true);
-      b.nn(x, 1, M, w, c, M, N, K, true);
-      close();
-      // and against a direct sum, for one entry
-      let s = b.f64[bias + N - 1];
-      for (let k = 0; k < K; k++) s += b.f64[x + (M - 1) * K + k] * b.f64[w + (N - 1) * K + k];
-      b.nt(x, w, bias, y, M, N, K);
-      assert.ok(Math.abs(b.f64[y + M * N - 1] - s) <= tol);
-    }
-  });
+    });
 });

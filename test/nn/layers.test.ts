@@ -73,6 +73,37 @@ describe(`layers and losses match PyTorch ${fx.meta.torch} (fixtures/torch-layer
     }
   });
 
+  it("Float32 layers with the same parameters agree with PyTorch's Float64 values to float32 precision", () => {
+    const r = new Random(1);
+    const m32 = new Sequential([
+      new Dense(5, 8, r, "torch", 512, "float32"),
+      new BatchNorm(8, 0.1, 1e-5, "float32"),
+      new Activation("gelu", 8, "float32"),
+      new Dense(8, 6, r, "torch", 512, "float32"),
+      new LayerNorm(6, 1e-5, "float32"),
+      new Activation("tanh", 6, "float32"),
+      new Dense(6, 4, r, "torch", 512, "float32"),
+      new Activation("sigmoid", 4, "float32"),
+      new Dense(4, 3, r, "torch", 512, "float32"),
+    ]);
+    m32.params.forEach((p, k) => {
+      assert.ok(p instanceof Float32Array);
+      p.set(fx.params[k]);
+    });
+    const s = fx.steps[0];
+    m32.zeroGrad();
+    const out = m32.forward(Float32Array.from(s.x), fx.batch, true);
+    assert.ok(out instanceof Float32Array);
+    assert.ok(maxDiff(out, s.out) < 1e-5, `outputs ${maxDiff(out, s.out)}`);
+    const grad = new Float32Array(fx.batch * fx.classes);
+    softmaxCrossEntropyLoss(out, fx.labels, fx.classes, grad, 0.1);
+    m32.backward(grad, fx.batch);
+    m32.grads.forEach((g, k) => {
+      const scale = Math.max(1, ...s.grads[k].map(Math.abs));
+      assert.ok(maxDiff(g, s.grads[k]) < 1e-5 * scale, `gradient ${k}: ${maxDiff(g, s.grads[k])}`);
+    });
+  });
+
   it("evaluation mode: batch norm uses its running statistics", () => {
     const out = model.forward(Float64Array.from(fx.eval.x), fx.batch, false);
     assert.ok(maxDiff(out, fx.eval.out) < 1e-12, `${maxDiff(out, fx.eval.out)}`);

@@ -70,6 +70,21 @@ describe("trainMlp on the digits data (64 → 256 → 256 → 10)", () => {
     assert.equal(off.bestEpoch, 4);
   });
 
+  it("Float32 training follows Float64 training closely (same seed, same recipe)", () => {
+    const o = { ...recipe, epochs: 6, earlyStopping: undefined, validationSplit: 0.1, seed: 4 };
+    const a = fit(o);
+    const b = fit({ ...o, dtype: "float32" });
+    assert.ok(b.model.params.every((q) => q instanceof Float32Array));
+    for (let e = 0; e < 6; e++)
+      assert.ok(
+        Math.abs(a.history[e].trainLoss - b.history[e].trainLoss) < 1e-3,
+        `epoch ${e + 1}: ${a.history[e].trainLoss} vs ${b.history[e].trainLoss}`,
+      );
+    const accA = a.evaluate(data.test.x, data.test.y, data.test.n).accuracy!;
+    const accB = b.evaluate(data.test.x, data.test.y, data.test.n).accuracy!;
+    assert.ok(Math.abs(accA - accB) <= 0.01, `${accA} vs ${accB}`);
+  });
+
   it("is reproducible: the same seed gives the same history and predictions", () => {
     const o = { ...recipe, epochs: 2, mixup: 0.2, inputNoise: 0.1, seed: 7 };
     const a = fit(o);
