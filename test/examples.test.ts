@@ -13,6 +13,17 @@ function example(name: string) {
 }
 
 describe("examples/ run and print their claims", () => {
+  it("nn-sparsity: proximal steps give exact zeros, L1 in the loss gives none", () => {
+    const out = example("nn-sparsity");
+    const row = (re: RegExp) => re.exec(out)!.slice(1).map(Number);
+    const [adamZeros] = row(/L1 in the loss.*?\s([\d.]+)%/);
+    const [proxZeros] = row(/proxadam, L1 prox.*?\s([\d.]+)%/);
+    assert.equal(adamZeros, 0);
+    assert.ok(proxZeros > 30);
+    const dead = [...out.matchAll(/group prox.*\s(\d+)\s+(0\.\d+)$/gm)];
+    assert.equal(dead.length, 2);
+    for (const m of dead) assert.ok(Number(m[1]) > 10 && Number(m[2]) > 0.9, m[0]);
+  });
   it("dead-zone: prox and coordinate descent agree on exact zeros, subgradient has none", () => {
     const out = example("dead-zone");
     assert.match(out, /exact zeros: {3}coordinate descent 3, FISTA 3, subgradient 0/);

@@ -27,6 +27,15 @@ export class Sequential {
     for (let k = this.layers.length - 1; k >= 0; k--) g = this.layers[k].backward(g, batch, k > 0);
   }
 
+  /**
+   * Which parameters weight decay (and L1) should touch: the Dense weight matrices, not biases or
+   * norm scales and shifts — pass it as `weightDecayMask` to sgd, adam, adamw and the proximal
+   * optimizers (trainMlp does).
+   */
+  decayMask(): boolean[] {
+    return this.layers.flatMap((l) => l.params.map((_, k) => l.name === "dense" && k === 0));
+  }
+
   zeroGrad(): void {
     for (const g of this.grads) g.fill(0);
   }
