@@ -6,10 +6,41 @@ import { InputError } from "../errors.js";
 import { addCvOptions, runCv, type CvCliOptions } from "./cv.js";
 import { runExplain, type ExplainCliOptions } from "./explain.js";
 import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
+import { addFitOptions, runFit, type FitCliOptions } from "./fit.js";
+import { runPredict, type PredictCliOptions } from "./predict.js";
 import { addTrainOptions, runTrain, type TrainCliOptions } from "./train.js";
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
-const DATASETS = ["diabetes"];
+const DEMOS: Record<
+  string,
+  {
+    family: string;
+    stability?: string;
+    title: string;
+    cv?: string;
+    nlambda?: string;
+    lambdaMinRatio?: string;
+  }
+> = {
+  diabetes: {
+    family: "gaussian",
+    stability: "50",
+    title: "Lasso on the diabetes data (Efron, Hastie, Johnstone & Tibshirani 2004)",
+  },
+  breast_cancer: {
+    family: "binomial",
+    stability: "50",
+    title: "L1 logistic regression on the Wisconsin breast-cancer data",
+  },
+  wine: { family: "multinomial", title: "Multinomial lasso on the wine data (3 cultivars)" },
+  digits: {
+    family: "multinomial",
+    title: "Multinomial lasso on the 8×8 digits data (5 folds, 40 λ down to 0.02·λ_max)",
+    cv: "5",
+    nlambda: "40",
+    lambdaMinRatio: "0.02",
+  },
+};
 
 function program(): Command {
   const prog = new Command("regularize")
@@ -79,30 +110,81 @@ function program(): Command {
     )
     .action((data: string, o: TrainCliOptions) => runTrain(data, o));
 
+  addFitOptions(
+    prog
+      .command("fit")
+      .description(
+        "the main job: path, cross-validated λ, the selected model (with stability and 'why zero'), report, saved model",
+      )
+      .argument(
+        "<data>",
+        "data file: .csv, .tsv, .parquet or .arrow, with a header / named columns",
+      ),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  regularize fit data/diabetes.csv --report report.html --save model.json\n  regularize fit data/breast_cancer.csv --family binomial --stability 50 --select min\n  regularize fit data.parquet --target y --penalty elastic-net --alpha 0.3 --categorical auto --missing mean\n  regularize fit data.csv --penalty group --groups groups.csv --json fit.json\n",
+    )
+    .action((data: string, o: FitCliOptions) => runFit(data, o));
+
+  prog
+    .command("predict")
+    .description("apply a saved model (regularize fit --save) to new data; columns matched by name")
+    .argument("<model>", "model JSON written by regularize fit --save")
+    .argument("<data>", "data file with the model's feature columns")
+    .option("--out <file>", "write the predictions as CSV (default: standard output)")
+    .option("--missing <policy>", "missing cells: error, drop (the row) or mean", "error")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  regularize predict model.json new.csv --out predictions.csv\n",
+    )
+    .action((model: string, data: string, o: PredictCliOptions) => runPredict(model, data, o));
+
   prog
     .command("demo")
-    .description("the lasso path on an embedded dataset")
-    .option("--dataset <name>", `one of: ${DATASETS.join(", ")}`, "diabetes")
-    .action((o: { dataset: string }) => {
-      if (!DATASETS.includes(o.dataset)) {
+    .description("the main job (regularize fit) on an embedded dataset, with its report")
+    .option("--dataset <name>", `one of: ${Object.keys(DEMOS).join(", ")}`, "diabetes")
+    .option("--report <file>", "where to write the report (default: regularize-DATASET.html)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  regularize demo\n  regularize demo --dataset breast_cancer --report bc.html\n",
+    )
+    .action(async (o: { dataset: string; report?: string }) => {
+      const demo = DEMOS[o.dataset];
+      if (!demo)
         throw new InputError(
-          `option '--dataset': unknown dataset '${o.dataset}' (available: ${DATASETS.join(", ")})`,
+          `option '--dataset': unknown dataset '${o.dataset}' (available: ${Object.keys(DEMOS).join(", ")})`,
+          { option: "--dataset" },
         );
-      }
-      process.stdout.write(
-        `Lasso path on the ${o.dataset} data (Efron, Hastie, Johnstone & Tibshirani 2004), target 'progression':\n`,
+      await runFit(
+        join(DATA_DIR, `${o.dataset}.csv`),
+        {
+          family: demo.family,
+          penalty: "lasso",
+          cv: demo.cv ?? "10",
+          nlambda: demo.nlambda,
+          lambdaMinRatio: demo.lambdaMinRatio,
+          select: "1se",
+          threshold: "0.6",
+          seed: "1",
+          missing: "error",
+          categorical: "none",
+          dropRedundant: true,
+          stability: demo.stability,
+          report: o.report ?? `regularize-${o.dataset}.html`,
+        },
+        demo.title,
       );
-      runPath(join(DATA_DIR, `${o.dataset}.csv`), {
-        family: "gaussian",
-        standardize: true,
-        intercept: true,
-        repeat: "1",
-      });
     });
   return prog;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A closed pipe (`regularize ... | head`) ends the output quietly.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   try {
     await program().parseAsync(argv, { from: "user" });
     return 0;

@@ -116,7 +116,7 @@ function rowsOf(t: Table, features: string[], target: string, file: string) {
 }
 
 /** Refuses an output path that cannot be written, before any work is done. */
-export function checkWritable(file: string): void {
+export function checkWritable(file: string, flag = "--json"): void {
   const full = resolve(file);
   try {
     if (existsSync(full)) {
@@ -126,7 +126,7 @@ export function checkWritable(file: string): void {
   } catch (e) {
     const why =
       (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message;
-    throw new InputError(`option '--json': cannot write '${file}': ${why}`, { option: "--json" });
+    throw new InputError(`option '${flag}': cannot write '${file}': ${why}`, { option: flag });
   }
 }
 

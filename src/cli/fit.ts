@@ -1,0 +1,866 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { cvPath } from "../cv/cvPath.js";
+import { randomFolds } from "../cv/folds.js";
+import { checkMeasure, defaultMeasure, type Family, type Measure } from "../cv/measures.js";
+import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
+import { InputError } from "../errors.js";
+import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
+import { readTable, type DataTable, type MissingPolicy } from "../io/table.js";
+import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
+import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
+import { groupLassoPath } from "../path/groupPath.js";
+import type { MultinomialFit } from "../path/multinomialPath.js";
+import { nonconvexPath } from "../path/nonconvexPath.js";
+import { Random } from "../random.js";
+import {
+  coefficientBarChart,
+  coefficientPathChart,
+  cvCurveChart,
+  deadZoneChart,
+  stabilityChart,
+  type Chart,
+} from "../report/charts.js";
+import { escapeHtml, htmlTable, renderReport, type ReportSection } from "../report/html.js";
+import { stabilitySelection, type StabilityResult } from "../select/stability.js";
+import { alignTable } from "./format.js";
+import { intOption, numberOption } from "./parse.js";
+import { progressBar } from "./progress.js";
+import { checkWritable } from "./train.js";
+
+export interface FitCliOptions {
+  target?: string;
+  family: string;
+  penalty: string;
+  alpha?: string;
+  cv: string;
+  nlambda?: string;
+  lambdaMinRatio?: string;
+  select: string;
+  measure?: string;
+  groups?: string;
+  stability?: string;
+  threshold: string;
+  q?: string;
+  seed: string;
+  missing: string;
+  categorical: string;
+  dropRedundant?: boolean;
+  positive?: string;
+  report?: string;
+  save?: string;
+  json?: string;
+}
+
+const PENALTIES = ["lasso", "ridge", "elastic-net", "group", "mcp", "scad"] as const;
+type Penalty = (typeof PENALTIES)[number];
+const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial"] as const;
+const MEASURE_TITLES: Record<Measure, string> = {
+  mse: "Mean-squared error (cross-validated)",
+  mae: "Mean absolute error (cross-validated)",
+  deviance: "Deviance (cross-validated)",
+  class: "Misclassification rate (cross-validated)",
+  auc: "AUC (cross-validated)",
+};
+
+/** The options of `regularize fit` (and of `regularize demo`, which sets them per dataset). */
+export function addFitOptions(cmd: Command): Command {
+  return cmd
+    .option("--target <name>", "target column (default: the last column)")
+    .option("--family <f>", FAMILIES.join(", "), "gaussian")
+    .option("--penalty <p>", PENALTIES.join(", "), "lasso")
+    .option(
+      "--alpha <a>",
+      "elastic-net mixing in [0, 1] (default: 1 lasso, 0 ridge, 0.5 elastic-net)",
+    )
+    .option("--cv <k>", "number of cross-validation folds", "10")
+    .option("--nlambda <k>", "number of λ values on the path (default 100)")
+    .option(
+      "--lambda-min-ratio <r>",
+      "smallest λ as a fraction of λ_max (default 1e-4 if n > p, else 0.01)",
+    )
+    .option("--select <rule>", "min (λ of least CV error) or 1se (largest λ within one SE)", "1se")
+    .option("--measure <m>", "CV measure: mse, mae, deviance, class, auc (default per family)")
+    .option(
+      "--groups <file>",
+      "group penalty: one group id per feature (lines 'feature,group' or one id per line)",
+    )
+    .option("--stability <n>", "stability selection with n complementary pairs of half-samples")
+    .option("--threshold <pi>", "stability-selection threshold π", "0.6")
+    .option(
+      "--q <q>",
+      "stability selection: average number of features selected over the λ range (default √(0.8p))",
+    )
+    .option("--positive <value>", "binomial: the target value that counts as 1")
+    .option("--seed <s>", "seed for the folds and stability selection", "1")
+    .option("--missing <policy>", "missing cells: error, drop (the row) or mean (imputed)", "error")
+    .option("--categorical <mode>", "none, or auto: one-hot encode text columns", "none")
+    .option(
+      "--drop-redundant",
+      "drop constant feature columns and exact duplicates instead of refusing them",
+    )
+    .option("--report <file>", "write a self-contained HTML report")
+    .option("--save <file>", "save the selected model as versioned JSON (for regularize predict)")
+    .option("--json <file>", "write the path, cross-validation, selection and explanation as JSON");
+}
+
+interface Prepared {
+  table: DataTable;
+  target: string;
+  features: string[];
+  x: DenseMatrix;
+  y: Float64Array;
+  classes?: (number | string)[];
+  dropped: string[];
+}
+
+/** Reads the data for a fit: the table, the design matrix, the response for the family. */
+function prepare(file: string, o: FitCliOptions, family: Family): Prepared {
+  const missing = o.missing as MissingPolicy;
+  const table = readTable(file, {
+    missing,
+    categorical: o.categorical as "none" | "auto",
+    target: o.target,
+  });
+  const target = o.target ?? table.names[table.names.length - 1];
+  const t = table.names.indexOf(target);
+  if (t < 0)
+    throw new InputError(
+      `${file}: no column named '${target}' (columns: ${table.names.slice(0, 20).join(", ")}${table.names.length > 20 ? ", …" : ""})`,
+      { file, column: target },
+    );
+  const n = table.nRows;
+  let y = table.columns[t];
+  if (y.every((v) => v === y[0]))
+    throw new InputError(
+      `${file}: target column '${target}' has a single value (${table.targetLevels ? table.targetLevels[0] : y[0]}): nothing to fit`,
+      { file, column: target },
+    );
+  let cols = table.names.map((_, c) => c).filter((c) => c !== t);
+  if (cols.length === 0)
+    throw new InputError(`${file}: needs at least one feature column besides the target`, { file });
+  if (n < 3) throw new InputError(`${file}: needs at least 3 data rows, got ${n}`, { file });
+  // Constant and duplicate feature columns carry nothing a model can use.
+  const dropped: string[] = [];
+  const seen = new Map<string, number>();
+  cols = cols.filter((c) => {
+    const v = table.columns[c];
+    const name = table.names[c];
+    if (v.every((a) => a === v[0])) {
+      if (!o.dropRedundant)
+        throw new InputError(
+          `${file}: column '${name}' is constant (every row is ${v[0]}); remove it or give --drop-redundant`,
+          { file, column: name },
+        );
+      dropped.push(name);
+      return false;
+    }
+    const key = Array.from(v.subarray(0, Math.min(n, 64))).join(",");
+    for (const [k, other] of seen) {
+      if (k !== key) continue;
+      const w = table.columns[other];
+      if (v.every((a, i) => a === w[i])) {
+        if (!o.dropRedundant)
+          throw new InputError(
+            `${file}: column '${name}' duplicates column '${table.names[other]}'; remove one or give --drop-redundant`,
+            { file, column: name },
+          );
+        dropped.push(name);
+        return false;
+      }
+    }
+    seen.set(key + `#${c}`, c);
+    return true;
+  });
+  // (keys carry the column so that equal prefixes are all compared)
+  const features = cols.map((c) => table.names[c]);
+  const data = new Float64Array(n * cols.length);
+  cols.forEach((c, j) => data.set(table.columns[c], j * n));
+  const x = denseMatrix(n, cols.length, data);
+  let classes: (number | string)[] | undefined;
+  const labelOf = (v: number) => (table.targetLevels ? table.targetLevels[v] : v);
+  if (family === "gaussian" || family === "poisson") {
+    if (table.targetLevels)
+      throw new InputError(
+        `${file}: target column '${target}' holds text labels; ${family} needs numbers (use --family binomial or multinomial)`,
+        { file, column: target },
+      );
+    if (family === "poisson") {
+      const bad = y.findIndex((v) => !(v >= 0));
+      if (bad >= 0)
+        throw new InputError(
+          `${file}: row ${bad + 1}, column '${target}': Poisson needs counts ≥ 0, got ${y[bad]}`,
+          { file, row: bad + 1, column: target },
+        );
+    }
+  } else if (family === "binomial") {
+    const values = [...new Set(y)].sort((a, b) => a - b);
+    if (values.length !== 2)
+      throw new InputError(
+        `${file}: column '${target}' has ${values.length} distinct values; binomial needs exactly two`,
+        { file, column: target },
+      );
+    let pos = values[1];
+    if (o.positive !== undefined) {
+      const want = o.positive;
+      const found = values.find((v) => String(labelOf(v)) === want);
+      if (found === undefined)
+        throw new InputError(
+          `option '--positive': '${want}' is not a value of column '${target}' (${values.map(labelOf).join(", ")})`,
+          { option: "--positive" },
+        );
+      pos = found;
+    }
+    const neg = values.find((v) => v !== pos)!;
+    classes = [labelOf(neg), labelOf(pos)];
+    y = Float64Array.from(y, (v) => (v === pos ? 1 : 0));
+  } else {
+    const k = new Set(y).size;
+    if (k > 100)
+      throw new InputError(
+        `${file}: column '${target}' has ${k} distinct values; multinomial takes class labels (at most 100)`,
+        { file, column: target },
+      );
+    classes = [...new Set(y)].sort((a, b) => a - b).map(labelOf);
+  }
+  return { table, target, features, x, y, classes, dropped };
+}
+
+/** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
+function readGroups(file: string, features: string[]): number[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`option '--groups': cannot read file '${file}'`, {
+      option: "--groups",
+      file,
+    });
+  }
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  if (lines.length && lines[0].includes(",")) {
+    const body = /^\d+$/.test(lines[0].split(",")[1]?.trim() ?? "") ? lines : lines.slice(1);
+    const ids = new Map<string, number>();
+    const names = new Map<string, number>();
+    body.forEach((l, r) => {
+      const [f, g] = l.split(",").map((s) => s.trim());
+      if (!features.includes(f))
+        throw new InputError(`${file}: line ${r + 1}: '${f}' is not a feature of the data`, {
+          file,
+          row: r + 1,
+        });
+      if (!names.has(g)) names.set(g, names.size + 1);
+      ids.set(f, names.get(g)!);
+    });
+    const miss = features.find((f) => !ids.has(f));
+    if (miss)
+      throw new InputError(`${file}: feature '${miss}' has no group`, { file, column: miss });
+    return features.map((f) => ids.get(f)!);
+  }
+  if (lines.length !== features.length)
+    throw new InputError(
+      `${file}: has ${lines.length} group ids but the data have ${features.length} features`,
+      { file },
+    );
+  return lines.map((l, r) => {
+    if (!/^\d+$/.test(l))
+      throw new InputError(`${file}: line ${r + 1}: expected a group id (an integer), got '${l}'`, {
+        file,
+        row: r + 1,
+      });
+    return Number(l);
+  });
+}
+
+interface Curve {
+  measure: Measure;
+  lambda: Float64Array;
+  cvm: Float64Array;
+  cvsd: Float64Array;
+  nzero: Int32Array;
+  indexMin: number;
+  index1se: number;
+}
+
+/** A path fit reduced to what the command needs, whatever the penalty. */
+interface AnyFit {
+  lambda: Float64Array;
+  intercept: (k: number) => number[];
+  /** Coefficients (original scale) at path point k, one array per class. */
+  coef: (k: number) => Float64Array[];
+  kktMax: Float64Array;
+  objective: Float64Array;
+  df: ArrayLike<number>;
+}
+
+const dense = (v: SparseVector, p: number) => {
+  const b = new Float64Array(p);
+  v.index.forEach((j, t) => (b[j] = v.value[t]));
+  return b;
+};
+
+function wrapGlm(fit: PathFit | MultinomialFit, p: number): AnyFit {
+  if ("classes" in fit)
+    return {
+      lambda: fit.lambda,
+      intercept: (k) => Array.from(fit.intercept[k]),
+      coef: (k) => fit.beta[k].map((v) => dense(v, p)),
+      kktMax: fit.kktMax,
+      objective: fit.objective,
+      df: fit.df,
+    };
+  return {
+    lambda: fit.lambda,
+    intercept: (k) => [fit.intercept[k]],
+    coef: (k) => [dense(fit.beta[k], p)],
+    kktMax: fit.kktMax,
+    objective: fit.objective,
+    df: fit.df,
+  };
+}
+
+/** Cross-validation for the group and non-convex paths: folds refit at the full path's λ grid. */
+function manualCv(
+  x: DenseMatrix,
+  y: Float64Array,
+  family: Family,
+  foldId: Int32Array,
+  full: AnyFit,
+  fitRows: (xs: DenseMatrix, ys: Float64Array, lambda: Float64Array) => AnyFit,
+  onProgress?: (done: number, total: number) => void,
+): Curve {
+  const n = x.nRows;
+  const p = x.nCols;
+  const K = Math.max(...foldId);
+  const L = full.lambda.length;
+  const foldMeans: number[][] = [];
+  const foldSizes: number[] = [];
+  for (let f = 1; f <= K; f++) {
+    const train = [...Array(n).keys()].filter((i) => foldId[i] !== f);
+    const test = [...Array(n).keys()].filter((i) => foldId[i] === f);
+    const sub = (rows: number[]) => {
+      const d = new Float64Array(rows.length * p);
+      for (let j = 0; j < p; j++)
+        rows.forEach((i, t) => (d[j * rows.length + t] = x.data[j * n + i]));
+      return denseMatrix(rows.length, p, d);
+    };
+    const fit = fitRows(
+      sub(train),
+      Float64Array.from(train, (i) => y[i]),
+      full.lambda,
+    );
+    const means: number[] = [];
+    for (let k = 0; k < L; k++) {
+      const kk = Math.min(k, fit.lambda.length - 1);
+      const b = fit.coef(kk)[0];
+      const a0 = fit.intercept(kk)[0];
+      let err = 0;
+      for (const i of test) {
+        let eta = a0;
+        for (let j = 0; j < p; j++) if (b[j] !== 0) eta += b[j] * x.data[j * n + i];
+        if (family === "gaussian") err += (y[i] - eta) ** 2;
+        else {
+          const q = Math.min(Math.max(1 / (1 + Math.exp(-eta)), 1e-5), 1 - 1e-5);
+          err += -2 * (y[i] * Math.log(q) + (1 - y[i]) * Math.log(1 - q));
+        }
+      }
+      means.push(err / test.length);
+    }
+    foldMeans.push(means);
+    foldSizes.push(test.length);
+    onProgress?.(f, K);
+  }
+  const total = foldSizes.reduce((a, b) => a + b, 0);
+  const cvm = new Float64Array(L);
+  const cvsd = new Float64Array(L);
+  for (let k = 0; k < L; k++) {
+    let m = 0;
+    foldMeans.forEach((fm, f) => (m += (fm[k] * foldSizes[f]) / total));
+    let v = 0;
+    foldMeans.forEach((fm, f) => (v += ((fm[k] - m) ** 2 * foldSizes[f]) / total));
+    cvm[k] = m;
+    cvsd[k] = Math.sqrt(v / (K - 1));
+  }
+  let indexMin = 0;
+  for (let k = 1; k < L; k++) if (cvm[k] < cvm[indexMin]) indexMin = k;
+  let index1se = indexMin;
+  for (let k = 0; k <= indexMin; k++)
+    if (cvm[k] <= cvm[indexMin] + cvsd[indexMin]) {
+      index1se = k;
+      break;
+    }
+  return {
+    measure: family === "gaussian" ? "mse" : "deviance",
+    lambda: full.lambda,
+    cvm,
+    cvsd,
+    nzero: Int32Array.from({ length: L }, (_, k) => full.df[k]),
+    indexMin,
+    index1se,
+  };
+}
+
+const fmt = (v: number) =>
+  v === 0 ? "0" : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4);
+
+/** Runs `regularize fit`: path, cross-validation, the selected model, report and saved model. */
+export async function runFit(file: string, o: FitCliOptions, title?: string): Promise<void> {
+  // ---- options, all checked before any work ----
+  if (!(FAMILIES as readonly string[]).includes(o.family))
+    throw new InputError(
+      `option '--family': unknown family '${o.family}' (${FAMILIES.join(", ")})`,
+      {
+        option: "--family",
+      },
+    );
+  const family = o.family as Family;
+  if (!(PENALTIES as readonly string[]).includes(o.penalty))
+    throw new InputError(
+      `option '--penalty': unknown penalty '${o.penalty}' (${PENALTIES.join(", ")})`,
+      {
+        option: "--penalty",
+      },
+    );
+  const penalty = o.penalty as Penalty;
+  const alpha =
+    o.alpha !== undefined
+      ? numberOption("--alpha", o.alpha, 0, 1)
+      : penalty === "ridge"
+        ? 0
+        : penalty === "elastic-net"
+          ? 0.5
+          : 1;
+  if (penalty === "lasso" && alpha !== 1)
+    throw new InputError("option '--alpha': the lasso has α = 1 (use --penalty elastic-net)", {
+      option: "--alpha",
+    });
+  if (penalty === "ridge" && alpha !== 0)
+    throw new InputError("option '--alpha': ridge has α = 0 (use --penalty elastic-net)", {
+      option: "--alpha",
+    });
+  const folds = intOption("--cv", o.cv, 3);
+  const nLambda = o.nlambda === undefined ? undefined : intOption("--nlambda", o.nlambda, 2);
+  const lambdaMinRatio =
+    o.lambdaMinRatio === undefined
+      ? undefined
+      : numberOption("--lambda-min-ratio", o.lambdaMinRatio, 1e-12, 0.999);
+  if (o.select !== "min" && o.select !== "1se")
+    throw new InputError(`option '--select': expected min or 1se, got '${o.select}'`, {
+      option: "--select",
+    });
+  if (!["error", "drop", "mean"].includes(o.missing))
+    throw new InputError(`option '--missing': expected error, drop or mean, got '${o.missing}'`, {
+      option: "--missing",
+    });
+  if (!["none", "auto"].includes(o.categorical))
+    throw new InputError(`option '--categorical': expected none or auto, got '${o.categorical}'`, {
+      option: "--categorical",
+    });
+  if ((penalty === "mcp" || penalty === "scad") && family !== "gaussian")
+    throw new InputError(
+      `option '--penalty': ${penalty} is available for the gaussian family only`,
+      {
+        option: "--penalty",
+      },
+    );
+  if (penalty === "group" && family !== "gaussian" && family !== "binomial")
+    throw new InputError(
+      "option '--penalty': the group lasso takes the gaussian or binomial family",
+      {
+        option: "--penalty",
+      },
+    );
+  if (penalty === "group" && !o.groups)
+    throw new InputError("option '--groups' is required with --penalty group", {
+      option: "--groups",
+    });
+  if (o.groups && penalty !== "group")
+    throw new InputError("option '--groups' needs --penalty group", { option: "--groups" });
+  const measure = o.measure === undefined ? defaultMeasure(family) : (o.measure as Measure);
+  if (o.measure !== undefined) {
+    try {
+      checkMeasure(family, measure);
+    } catch (e) {
+      if (e instanceof InputError)
+        throw new InputError(e.message.replace(/option 'measure'/, "option '--measure'"), {
+          option: "--measure",
+        });
+      throw e;
+    }
+    if (penalty === "group" || penalty === "mcp" || penalty === "scad")
+      throw new InputError(
+        `option '--measure': the ${penalty} penalty is cross-validated with its deviance only`,
+        {
+          option: "--measure",
+        },
+      );
+  }
+  const pairs = o.stability === undefined ? undefined : intOption("--stability", o.stability, 10);
+  const threshold = numberOption("--threshold", o.threshold, 0.51, 1);
+  if (
+    pairs !== undefined &&
+    (penalty === "group" || penalty === "mcp" || penalty === "scad" || family === "multinomial")
+  )
+    throw new InputError(
+      "option '--stability': stability selection runs with the lasso / elastic-net penalties and the gaussian, binomial or poisson family",
+      { option: "--stability" },
+    );
+  const seed = intOption("--seed", o.seed, 0);
+  for (const [flag, f] of [
+    ["--report", o.report],
+    ["--save", o.save],
+    ["--json", o.json],
+  ] as const)
+    if (f) checkWritable(f, flag);
+
+  // ---- data ----
+  const d = prepare(file, o, family);
+  const { x, y, features } = d;
+  const n = x.nRows;
+  const p = x.nCols;
+  if (folds > n)
+    throw new InputError(`option '--cv': ${folds} folds for ${n} rows`, { option: "--cv" });
+  const groups = o.groups ? readGroups(o.groups, features) : undefined;
+  const tty = process.stderr.isTTY === true;
+
+  // ---- path and cross-validation ----
+  const cvBar = tty ? progressBar("cross-validation", process.stderr) : null;
+  let fit: AnyFit;
+  let curve: Curve;
+  let foldId: Int32Array;
+  if (penalty === "group" || penalty === "mcp" || penalty === "scad") {
+    foldId = randomFolds(n, folds, new Random(seed));
+    const fitRows = (xs: DenseMatrix, ys: Float64Array, lambda?: Float64Array): AnyFit => {
+      const f =
+        penalty === "group"
+          ? groupLassoPath(xs, ys, {
+              groups: groups!,
+              family: family as "gaussian" | "binomial",
+              alpha,
+              lambda,
+            })
+          : nonconvexPath(xs, ys, { penalty, lambda });
+      return {
+        lambda: f.lambda,
+        intercept: (k) => [f.intercept[k]],
+        coef: (k) => [dense(f.beta[k], p)],
+        kktMax: f.kktMax,
+        objective: f.objective,
+        df: f.df,
+      };
+    };
+    fit = fitRows(x, y);
+    curve = manualCv(
+      x,
+      y,
+      family,
+      foldId,
+      fit,
+      fitRows,
+      cvBar ? (a, b) => cvBar.update(a, b) : undefined,
+    );
+  } else {
+    const r = await cvPath(x, y, {
+      family,
+      alpha,
+      nLambda,
+      lambdaMinRatio,
+      nFolds: folds,
+      seed,
+      measure,
+      stratified: family === "binomial" || family === "multinomial",
+      onProgress: cvBar ? (a, b) => cvBar.update(a, b) : undefined,
+    });
+    fit = wrapGlm(r.fit, p);
+    foldId = r.foldId;
+    curve = { ...r, measure: r.measure };
+  }
+  cvBar?.done();
+  const k = o.select === "min" ? curve.indexMin : curve.index1se;
+  const lambdaSel = fit.lambda[k];
+  const coef = fit.coef(k);
+  const intercept = fit.intercept(k);
+
+  // ---- stability selection ----
+  let stab: StabilityResult | undefined;
+  if (pairs !== undefined) {
+    const bar = tty ? progressBar("stability selection", process.stderr) : null;
+    const q =
+      o.q === undefined ? Math.max(1, Math.round(Math.sqrt(0.8 * p))) : intOption("--q", o.q);
+    if (q > p)
+      throw new InputError(`option '--q': ${q} exceeds the ${p} features`, { option: "--q" });
+    stab = await stabilitySelection(x, y, {
+      family,
+      alpha,
+      pairs,
+      threshold,
+      q,
+      seed,
+      onProgress: bar ? (a, b) => bar.update(a, b) : undefined,
+    });
+    bar?.done();
+  }
+
+  // ---- the "why zero" explanation at the selected λ ----
+  let why: SparsityExplanation | undefined;
+  if ((penalty === "lasso" || penalty === "elastic-net") && family !== "multinomial")
+    why = explainSparsity(family, x, y, lambdaSel, { alpha });
+
+  // ---- terminal output ----
+  const K = coef.length;
+  const order = features
+    .map((f, j) => ({ f, j, v: Math.max(...coef.map((b) => Math.abs(b[j]))) }))
+    .sort((a, b) => b.v - a.v || a.j - b.j);
+  const nonzero = order.filter((r) => r.v !== 0).length;
+  const out: string[] = [];
+  out.push(
+    `${title ?? `${penalty} (${family}) on ${file}`}: target '${d.target}', ${n} rows, ${p} features${d.dropped.length ? ` (dropped as constant or duplicate: ${d.dropped.slice(0, 6).join(", ")}${d.dropped.length > 6 ? ", …" : ""})` : ""}`,
+  );
+  out.push(
+    `${folds}-fold cross-validation (${curve.measure}): λ_min = ${fmt(curve.lambda[curve.indexMin])} (${fmt(curve.cvm[curve.indexMin])} ± ${fmt(curve.cvsd[curve.indexMin])}), λ_1se = ${fmt(curve.lambda[curve.index1se])} (${fmt(curve.cvm[curve.index1se])}); selected λ_${o.select} = ${fmt(lambdaSel)}: ${nonzero} of ${p} features non-zero, KKT ${fit.kktMax[k].toExponential(1)}`,
+  );
+  const stableSet = new Set(stab ? Array.from(stab.stable) : []);
+  const shown = order.filter((r) => r.v !== 0 || stab || p <= 30);
+  const header =
+    K === 1
+      ? ["feature", "coefficient", ...(stab ? ["sel. prob."] : []), ...(why ? ["why"] : [])]
+      : ["feature", ...(d.classes ?? []).map((c) => `class ${c}`)];
+  const rows = shown.map((r) => {
+    if (K > 1) return [r.f, ...coef.map((b) => fmt(b[r.j]))];
+    const e = why?.features[r.j];
+    const reason = !e
+      ? []
+      : [
+          e.status === "active"
+            ? "balances the penalty"
+            : e.status === "zero"
+              ? `dead zone, margin ${fmt(e.margin ?? 0)}`
+              : "borderline",
+        ];
+    return [
+      r.f,
+      fmt(coef[0][r.j]),
+      ...(stab ? [`${stab.maxProbability[r.j].toFixed(2)}${stableSet.has(r.j) ? " *" : ""}`] : []),
+      ...reason,
+    ];
+  });
+  out.push(alignTable(header, rows).trimEnd());
+  if (shown.length < p) out.push(`(${p - shown.length} features with zero coefficients not shown)`);
+  if (stab)
+    out.push(
+      `stability selection (${pairs} pairs, π = ${threshold}, q = ${stab.qHat.toFixed(1)}): stable set {${[...stableSet].map((j) => features[j]).join(", ")}}; expected false selections ≤ ${stab.falseSelectionBound.toFixed(2)}`,
+    );
+  process.stdout.write(out.join("\n") + "\n");
+
+  // ---- saved model ----
+  const sd = features.map((_, j) => {
+    const col = x.data.subarray(j * n, (j + 1) * n);
+    const m = col.reduce((a, b) => a + b, 0) / n;
+    return { m, s: Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / n) };
+  });
+  const model: SavedModel = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    createdBy: "regularize 0.1.0",
+    family,
+    penalty,
+    alpha,
+    lambda: lambdaSel,
+    select: o.select,
+    target: d.target,
+    features,
+    encodings: d.table.encodings,
+    classes: d.classes,
+    intercept: family === "multinomial" ? intercept : intercept[0],
+    coefficients: family === "multinomial" ? coef.map((b) => Array.from(b)) : Array.from(coef[0]),
+    standardization: { mean: sd.map((s) => s.m), sd: sd.map((s) => s.s) },
+    options: {
+      folds,
+      seed,
+      measure: curve.measure,
+      missing: o.missing,
+      categorical: o.categorical,
+      dropped: d.dropped,
+    },
+  };
+  if (o.save) writeFileSync(o.save, JSON.stringify(model, null, 1) + "\n");
+  if (o.json) {
+    const doc = {
+      data: file,
+      target: d.target,
+      features,
+      family,
+      penalty,
+      alpha,
+      lambda: Array.from(fit.lambda),
+      df: Array.from(fit.df),
+      kktMax: Array.from(fit.kktMax),
+      cv: {
+        measure: curve.measure,
+        lambda: Array.from(curve.lambda),
+        cvm: Array.from(curve.cvm),
+        cvsd: Array.from(curve.cvsd),
+        nzero: Array.from(curve.nzero),
+        lambdaMin: curve.lambda[curve.indexMin],
+        lambda1se: curve.lambda[curve.index1se],
+        foldId: Array.from(foldId),
+      },
+      selected: {
+        rule: o.select,
+        lambda: lambdaSel,
+        index: k,
+        intercept: model.intercept,
+        coefficients: model.coefficients,
+      },
+      stability: stab
+        ? {
+            pairs,
+            threshold,
+            maxProbability: Array.from(stab.maxProbability),
+            stable: Array.from(stab.stable).map((j) => features[j]),
+            falseSelectionBound: stab.falseSelectionBound,
+          }
+        : undefined,
+      explanation: why
+        ? why.features.map((e) => ({
+            feature: features[e.index],
+            coefficient: e.coefficient,
+            gradient: e.gradient,
+            threshold: e.threshold,
+            margin: e.margin,
+            status: e.status,
+          }))
+        : undefined,
+      dropped: d.dropped,
+      droppedRows: d.table.droppedRows,
+      imputed: d.table.imputed,
+      encodings: d.table.encodings,
+    };
+    writeFileSync(o.json, JSON.stringify(doc, null, 1) + "\n");
+  }
+
+  // ---- report ----
+  if (o.report) {
+    const marks = [
+      { label: "λ_min", lambda: curve.lambda[curve.indexMin] },
+      { label: "λ_1se", lambda: curve.lambda[curve.index1se] },
+    ];
+    const charts: Chart[] = [];
+    const pathChart =
+      K === 1
+        ? coefficientPathChart(fit.lambda, features, (kk) => fit.coef(kk)[0], marks)
+        : coefficientPathChart(
+            fit.lambda,
+            features,
+            (kk) => {
+              const cs = fit.coef(kk);
+              return Float64Array.from(features, (_, j) =>
+                Math.sqrt(cs.reduce((a, b) => a + b[j] ** 2, 0)),
+              );
+            },
+            marks,
+            "‖coefficients across classes‖₂",
+          );
+    charts.push(pathChart);
+    const selRows =
+      K === 1
+        ? features.map((f, j) => ({ feature: f, value: coef[0][j] }))
+        : features.map((f, j) => ({
+            feature: f,
+            value: Math.sqrt(coef.reduce((a, b) => a + b[j] ** 2, 0)),
+          }));
+    const sections: ReportSection[] = [
+      {
+        heading: "Data and model",
+        html: htmlTable(
+          ["", ""],
+          [
+            ["data", file],
+            ["target", d.target],
+            ["rows × features", `${n} × ${p}`],
+            ["family", family],
+            ["penalty", `${penalty} (α = ${alpha})`],
+            ["cross-validation", `${folds} folds, measure ${curve.measure}, seed ${seed}`],
+            [
+              "selected",
+              `λ_${o.select} = ${fmt(lambdaSel)} (${nonzero} of ${p} features non-zero)`,
+            ],
+            ["optimality (KKT violation)", fit.kktMax[k].toExponential(2)],
+            ...(d.dropped.length ? [["dropped columns", d.dropped.join(", ")]] : []),
+            ...(d.table.droppedRows.length
+              ? [["rows dropped (missing)", String(d.table.droppedRows.length)]]
+              : []),
+          ],
+        ),
+      },
+      {
+        heading: "The selected model",
+        html: htmlTable(header, rows),
+        charts: [
+          coefficientBarChart(
+            selRows,
+            K === 1
+              ? `Selected coefficients at λ_${o.select}`
+              : `Selected features at λ_${o.select} (norm across classes)`,
+            K === 1 ? "Coefficient (original scale)" : "‖coefficients across classes‖₂",
+          ),
+        ],
+      },
+      { heading: "Regularization path", charts },
+      {
+        heading: "Cross-validation",
+        charts: [
+          cvCurveChart(
+            curve.lambda,
+            curve.cvm,
+            curve.cvsd,
+            curve.nzero,
+            MEASURE_TITLES[curve.measure],
+            marks,
+          ),
+        ],
+      },
+    ];
+    if (stab)
+      sections.push({
+        heading: "Stability selection",
+        html: `<p>${pairs} complementary pairs of half-samples (Shah &amp; Samworth 2013); stable set at π = ${threshold}: <b>${escapeHtml([...stableSet].map((j) => features[j]).join(", ") || "(empty)")}</b>; expected number of false selections ≤ ${stab.falseSelectionBound.toFixed(2)} (Meinshausen &amp; Bühlmann 2010).</p>`,
+        charts: [
+          stabilityChart(
+            stab.lambda,
+            features,
+            stab.probability,
+            stableSet,
+            threshold,
+            stab.lastIndex,
+          ),
+        ],
+      });
+    if (why)
+      sections.push({
+        heading: "Why each weight is zero or not",
+        html: `<p>At the optimum, a zero weight's gradient |∂f/∂βⱼ| stays inside the dead zone [−λα·pfⱼ, λα·pfⱼ] of the L1 penalty's subdifferential; a non-zero weight's gradient balances the penalty exactly. Largest KKT violation: ${why.kktMax.toExponential(2)}.</p>`,
+        charts: [
+          deadZoneChart(
+            why.features.map((e) => ({
+              feature: features[e.index],
+              gradient: e.gradient,
+              threshold: e.threshold,
+              status: e.status,
+            })),
+            lambdaSel,
+          ),
+        ],
+      });
+    const html = await renderReport(
+      `regularize: ${penalty} on ${d.target}`,
+      `Generated by regularize from <code>${escapeHtml(file)}</code>.`,
+      sections,
+    );
+    writeFileSync(o.report, html);
+    process.stdout.write(`report written to ${o.report}\n`);
+  }
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from "node:fs";
+import { InputError } from "../errors.js";
+
+export const MODEL_FORMAT = "regularize-model";
+export const MODEL_VERSION = 1;
+
+export type ModelFamily = "gaussian" | "binomial" | "poisson" | "multinomial";
+
+/**
+ * A fitted linear model as saved by `regularize fit --save` (versioned JSON): the coefficients on
+ * the original scale of the features, named, with what is needed to rebuild the design matrix from
+ * a new file (one-hot encodings) and to read the response (class labels).
+ */
+export interface SavedModel {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  createdBy: string;
+  family: ModelFamily;
+  penalty: string;
+  alpha: number;
+  lambda: number;
+  select: string;
+  target: string;
+  /** Feature columns after one-hot encoding, in coefficient order. */
+  features: string[];
+  /** One-hot encodings to re-apply to new data: source column, levels, made columns. */
+  encodings: { column: string; levels: string[]; names: string[] }[];
+  /** Class labels (binomial: [negative, positive]; multinomial: one per coefficient set). */
+  classes?: (number | string)[];
+  /** Intercept (one per class for multinomial). */
+  intercept: number | number[];
+  /** One coefficient per feature (per class × feature for multinomial). */
+  coefficients: number[] | number[][];
+  /** The training features' means and sds (population), for reference. */
+  standardization: { mean: number[]; sd: number[] };
+  options: Record<string, unknown>;
+}
+
+const FAMILIES: ModelFamily[] = ["gaussian", "binomial", "poisson", "multinomial"];
+
+/** Reads and validates a saved model; anything malformed is an InputError naming the field. */
+export function loadModel(file: string): SavedModel {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(
+      `${file}: cannot read the model file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      { file },
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not a JSON file (${(e as Error).message})`, { file });
+  }
+  return validateModel(doc, file);
+}
+
+/** Checks a parsed model document field by field. */
+export function validateModel(doc: unknown, file = "<model>"): SavedModel {
+  const bad = (field: string, what: string): never => {
+    throw new InputError(`${file}: field '${field}' ${what}`, { file, column: field });
+  };
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    throw new InputError(`${file}: not a regularize model (expected a JSON object)`, { file });
+  const m = doc as Record<string, unknown>;
+  if (m.format !== MODEL_FORMAT)
+    throw new InputError(
+      `${file}: not a regularize model (field 'format' is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}")`,
+      { file },
+    );
+  if (typeof m.version !== "number" || !Number.isInteger(m.version))
+    bad("version", "must be an integer");
+  if ((m.version as number) > MODEL_VERSION)
+    throw new InputError(
+      `${file}: model version ${String(m.version)} is newer than this regularize reads (${MODEL_VERSION}); upgrade regularize`,
+      { file },
+    );
+  if (!FAMILIES.includes(m.family as ModelFamily))
+    bad("family", `must be one of ${FAMILIES.join(", ")}, got ${JSON.stringify(m.family)}`);
+  const strings = (field: string) => {
+    const v = m[field];
+    if (!Array.isArray(v) || !v.every((s) => typeof s === "string" && s !== ""))
+      bad(field, "must be an array of non-empty strings");
+    return v as string[];
+  };
+  const features = strings("features");
+  if (features.length === 0) bad("features", "is empty");
+  if (new Set(features).size !== features.length) bad("features", "repeats a name");
+  if (typeof m.target !== "string" || m.target === "") bad("target", "must be a column name");
+  const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const vector = (v: unknown, field: string, length: number) => {
+    if (!Array.isArray(v) || !v.every(finite)) bad(field, "must be an array of finite numbers");
+    if ((v as number[]).length !== length)
+      bad(field, `has ${(v as number[]).length} values, expected ${length} (one per feature)`);
+  };
+  if (!finite(m.lambda) || (m.lambda as number) < 0) bad("lambda", "must be a number ≥ 0");
+  if (!finite(m.alpha)) bad("alpha", "must be a number");
+  const p = features.length;
+  if (m.family === "multinomial") {
+    const classes = m.classes;
+    if (!Array.isArray(classes) || classes.length < 2)
+      bad("classes", "must list at least two class labels");
+    const K = (classes as unknown[]).length;
+    if (!Array.isArray(m.intercept) || m.intercept.length !== K || !m.intercept.every(finite))
+      bad("intercept", `must be ${K} finite numbers (one per class)`);
+    if (!Array.isArray(m.coefficients) || m.coefficients.length !== K)
+      bad("coefficients", `must be ${K} arrays (one per class)`);
+    (m.coefficients as unknown[]).forEach((row, c) => vector(row, `coefficients[${c}]`, p));
+  } else {
+    if (!finite(m.intercept)) bad("intercept", "must be a finite number");
+    vector(m.coefficients, "coefficients", p);
+    if (m.family === "binomial" && (!Array.isArray(m.classes) || m.classes.length !== 2))
+      bad("classes", "must hold the two class labels [negative, positive]");
+  }
+  if (!Array.isArray(m.encodings)) bad("encodings", "must be an array");
+  for (const [k, e] of (m.encodings as unknown[]).entries()) {
+    const enc = e as Record<string, unknown>;
+    if (
+      typeof enc !== "object" ||
+      enc === null ||
+      typeof enc.column !== "string" ||
+      !Array.isArray(enc.levels) ||
+      !Array.isArray(enc.names) ||
+      enc.levels.length !== enc.names.length
+    )
+      bad(`encodings[${k}]`, "must be { column, levels, names } with as many names as levels");
+  }
+  const st = m.standardization as Record<string, unknown> | undefined;
+  if (!st || typeof st !== "object") bad("standardization", "must be { mean, sd }");
+  vector(st!.mean, "standardization.mean", p);
+  vector(st!.sd, "standardization.sd", p);
+  return m as unknown as SavedModel;
+}
+
+/** Predictions of a model for rows of x (column-major n × p in the model's feature order). */
+export function predictModel(
+  model: SavedModel,
+  x: Float64Array,
+  n: number,
+): { eta: Float64Array[]; response: Float64Array[]; label?: (number | string)[] } {
+  const p = model.features.length;
+  const sets =
+    model.family === "multinomial"
+      ? (model.coefficients as number[][]).map((b, c) => ({
+          a0: (model.intercept as number[])[c],
+          b,
+        }))
+      : [{ a0: model.intercept as number, b: model.coefficients as number[] }];
+  const eta = sets.map(({ a0, b }) => {
+    const e = new Float64Array(n).fill(a0);
+    for (let j = 0; j < p; j++) {
+      const bj = b[j];
+      if (bj === 0) continue;
+      for (let i = 0; i < n; i++) e[i] += bj * x[j * n + i];
+    }
+    return e;
+  });
+  if (model.family === "gaussian") return { eta, response: eta };
+  if (model.family === "poisson") return { eta, response: [eta[0].map(Math.exp)] };
+  if (model.family === "binomial") {
+    const prob = eta[0].map((v) => 1 / (1 + Math.exp(-v)));
+    return {
+      eta,
+      response: [prob],
+      label: Array.from(prob, (q) => model.classes![q > 0.5 ? 1 : 0]),
+    };
+  }
+  // multinomial: softmax over classes
+  const K = eta.length;
+  const probs = eta.map(() => new Float64Array(n));
+  const label: (number | string)[] = [];
+  for (let i = 0; i < n; i++) {
+    let mx = -Infinity;
+    for (let c = 0; c < K; c++) mx = Math.max(mx, eta[c][i]);
+    let z = 0;
+    for (let c = 0; c < K; c++) z += Math.exp(eta[c][i] - mx);
+    let best = 0;
+    for (let c = 0; c < K; c++) {
+      probs[c][i] = Math.exp(eta[c][i] - mx) / z;
+      if (probs[c][i] > probs[best][i]) best = c;
+    }
+    label.push(model.classes![best]);
+  }
+  return { eta, response: probs, label };
+}
