@@ -86,7 +86,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   const nFolds = intOption("--folds", o.folds, 2);
   const seed = intOption("--seed", o.seed, 0);
   const workers = o.workers === undefined ? undefined : intOption("--workers", o.workers, 0);
-  const data = loadXY(file, o.target);
+  const data = loadXY(file, o);
   const { x, features } = data;
   const { y } = familyResponse(family, data.y, file, data.target, o.positive);
   const lib = toLibraryOptions(o, x.nCols);

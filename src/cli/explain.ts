@@ -71,7 +71,7 @@ export function runExplain(file: string, o: ExplainCliOptions): void {
     throw new InputError("option '--family': explain takes gaussian, binomial or poisson", {
       option: "--family",
     });
-  const data = loadXY(file, o.target);
+  const data = loadXY(file, o);
   const { y } = familyResponse(family, data.y, file, data.target, o.positive);
   const { lambda: _ignored, ...lib } = toLibraryOptions({ ...o, lambda: undefined }, data.x.nCols);
   const e = withFlagNames(() => explainSparsity(family, data.x, y, lambda, lib));

@@ -4,9 +4,9 @@ import { cvPath } from "../cv/cvPath.js";
 import { randomFolds } from "../cv/folds.js";
 import { checkMeasure, defaultMeasure, type Family, type Measure } from "../cv/measures.js";
 import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
+import { addInputOptions, readDesign, type Design, type InputCliOptions } from "./input.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
-import { readTable, type DataTable, type MissingPolicy } from "../io/table.js";
 import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
 import { groupLassoPath } from "../path/groupPath.js";
@@ -28,7 +28,7 @@ import { intOption, numberOption } from "./parse.js";
 import { progressBar } from "./progress.js";
 import { checkWritable } from "./train.js";
 
-export interface FitCliOptions {
+export interface FitCliOptions extends InputCliOptions {
   target?: string;
   family: string;
   penalty: string;
@@ -43,9 +43,6 @@ export interface FitCliOptions {
   threshold: string;
   q?: string;
   seed: string;
-  missing: string;
-  categorical: string;
-  dropRedundant?: boolean;
   positive?: string;
   report?: string;
   save?: string;
@@ -65,7 +62,7 @@ const MEASURE_TITLES: Record<Measure, string> = {
 
 /** The options of `regularize fit` (and of `regularize demo`, which sets them per dataset). */
 export function addFitOptions(cmd: Command): Command {
-  return cmd
+  return addInputOptions(cmd)
     .option("--target <name>", "target column (default: the last column)")
     .option("--family <f>", FAMILIES.join(", "), "gaussian")
     .option("--penalty <p>", PENALTIES.join(", "), "lasso")
@@ -93,90 +90,20 @@ export function addFitOptions(cmd: Command): Command {
     )
     .option("--positive <value>", "binomial: the target value that counts as 1")
     .option("--seed <s>", "seed for the folds and stability selection", "1")
-    .option("--missing <policy>", "missing cells: error, drop (the row) or mean (imputed)", "error")
-    .option("--categorical <mode>", "none, or auto: one-hot encode text columns", "none")
-    .option(
-      "--drop-redundant",
-      "drop constant feature columns and exact duplicates instead of refusing them",
-    )
     .option("--report <file>", "write a self-contained HTML report")
     .option("--save <file>", "save the selected model as versioned JSON (for regularize predict)")
     .option("--json <file>", "write the path, cross-validation, selection and explanation as JSON");
 }
 
-interface Prepared {
-  table: DataTable;
-  target: string;
-  features: string[];
-  x: DenseMatrix;
-  y: Float64Array;
+interface Prepared extends Design {
   classes?: (number | string)[];
-  dropped: string[];
 }
 
-/** Reads the data for a fit: the table, the design matrix, the response for the family. */
+/** Reads the data for a fit: the design, and the response checked for the family. */
 function prepare(file: string, o: FitCliOptions, family: Family): Prepared {
-  const missing = o.missing as MissingPolicy;
-  const table = readTable(file, {
-    missing,
-    categorical: o.categorical as "none" | "auto",
-    target: o.target,
-  });
-  const target = o.target ?? table.names[table.names.length - 1];
-  const t = table.names.indexOf(target);
-  if (t < 0)
-    throw new InputError(
-      `${file}: no column named '${target}' (columns: ${table.names.slice(0, 20).join(", ")}${table.names.length > 20 ? ", …" : ""})`,
-      { file, column: target },
-    );
-  const n = table.nRows;
-  let y = table.columns[t];
-  if (y.every((v) => v === y[0]))
-    throw new InputError(
-      `${file}: target column '${target}' has a single value (${table.targetLevels ? table.targetLevels[0] : y[0]}): nothing to fit`,
-      { file, column: target },
-    );
-  let cols = table.names.map((_, c) => c).filter((c) => c !== t);
-  if (cols.length === 0)
-    throw new InputError(`${file}: needs at least one feature column besides the target`, { file });
-  if (n < 3) throw new InputError(`${file}: needs at least 3 data rows, got ${n}`, { file });
-  // Constant and duplicate feature columns carry nothing a model can use.
-  const dropped: string[] = [];
-  const seen = new Map<string, number>();
-  cols = cols.filter((c) => {
-    const v = table.columns[c];
-    const name = table.names[c];
-    if (v.every((a) => a === v[0])) {
-      if (!o.dropRedundant)
-        throw new InputError(
-          `${file}: column '${name}' is constant (every row is ${v[0]}); remove it or give --drop-redundant`,
-          { file, column: name },
-        );
-      dropped.push(name);
-      return false;
-    }
-    const key = Array.from(v.subarray(0, Math.min(n, 64))).join(",");
-    for (const [k, other] of seen) {
-      if (k !== key) continue;
-      const w = table.columns[other];
-      if (v.every((a, i) => a === w[i])) {
-        if (!o.dropRedundant)
-          throw new InputError(
-            `${file}: column '${name}' duplicates column '${table.names[other]}'; remove one or give --drop-redundant`,
-            { file, column: name },
-          );
-        dropped.push(name);
-        return false;
-      }
-    }
-    seen.set(key + `#${c}`, c);
-    return true;
-  });
-  // (keys carry the column so that equal prefixes are all compared)
-  const features = cols.map((c) => table.names[c]);
-  const data = new Float64Array(n * cols.length);
-  cols.forEach((c, j) => data.set(table.columns[c], j * n));
-  const x = denseMatrix(n, cols.length, data);
+  const design = readDesign(file, o, 3);
+  const { table, target } = design;
+  let y = design.y;
   let classes: (number | string)[] | undefined;
   const labelOf = (v: number) => (table.targetLevels ? table.targetLevels[v] : v);
   if (family === "gaussian" || family === "poisson") {
@@ -223,7 +150,7 @@ function prepare(file: string, o: FitCliOptions, family: Family): Prepared {
       );
     classes = [...new Set(y)].sort((a, b) => a - b).map(labelOf);
   }
-  return { table, target, features, x, y, classes, dropped };
+  return { ...design, y, classes };
 }
 
 /** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
@@ -425,10 +352,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       },
     );
   const penalty = o.penalty as Penalty;
+  // α: the elastic-net mixing; for the group penalty, the L1 share within groups (0: the group
+  // lasso, > 0: the sparse group lasso).
   const alpha =
     o.alpha !== undefined
       ? numberOption("--alpha", o.alpha, 0, 1)
-      : penalty === "ridge"
+      : penalty === "ridge" || penalty === "group"
         ? 0
         : penalty === "elastic-net"
           ? 0.5
@@ -450,14 +379,6 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   if (o.select !== "min" && o.select !== "1se")
     throw new InputError(`option '--select': expected min or 1se, got '${o.select}'`, {
       option: "--select",
-    });
-  if (!["error", "drop", "mean"].includes(o.missing))
-    throw new InputError(`option '--missing': expected error, drop or mean, got '${o.missing}'`, {
-      option: "--missing",
-    });
-  if (!["none", "auto"].includes(o.categorical))
-    throw new InputError(`option '--categorical': expected none or auto, got '${o.categorical}'`, {
-      option: "--categorical",
     });
   if ((penalty === "mcp" || penalty === "scad") && family !== "gaussian")
     throw new InputError(

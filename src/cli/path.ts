@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { denseMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
-import { readNumericCsv } from "../io/csv.js";
+import { addInputOptions, readDesign, type InputCliOptions } from "./input.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
 import { glmPath } from "../path/glmPath.js";
 import {
@@ -15,7 +15,7 @@ import { PATH_SOLVERS, proxPath, type PathSolver } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 
-export interface PathCliOptions {
+export interface PathCliOptions extends InputCliOptions {
   target?: string;
   family: string;
   alpha?: string;
@@ -36,39 +36,13 @@ export interface PathCliOptions {
 }
 
 /** Reads the data file and splits it into the design matrix and the target column. */
-export function loadXY(file: string, target: string | undefined) {
-  const table = readNumericCsv(file);
-  const name = target ?? table.names[table.names.length - 1];
-  const t = table.names.indexOf(name);
-  if (t < 0) {
-    throw new InputError(
-      `${file}: no column named '${name}' (columns: ${table.names.join(", ")})`,
-      {
-        file,
-        column: name,
-      },
+export function loadXY(file: string, o: InputCliOptions) {
+  const d = readDesign(file, o);
+  if (d.dropped.length)
+    process.stderr.write(
+      `regularize: dropped constant or duplicate columns: ${d.dropped.join(", ")}\n`,
     );
-  }
-  if (table.names.length < 2)
-    throw new InputError(`${file}: needs at least one feature column besides the target`, { file });
-  if (table.nRows < 2)
-    throw new InputError(`${file}: needs at least 2 data rows, got ${table.nRows}`, { file });
-  const features = table.names.filter((_, c) => c !== t);
-  const n = table.nRows;
-  const data = new Float64Array(n * features.length);
-  let j = 0;
-  for (let c = 0; c < table.names.length; c++) if (c !== t) data.set(table.columns[c], n * j++);
-  const y = table.columns[t];
-  if (y.every((v) => v === y[0])) {
-    throw new InputError(
-      `${file}: target column '${name}' has a single value (${y[0]}): nothing to fit`,
-      {
-        file,
-        column: name,
-      },
-    );
-  }
-  return { x: denseMatrix(n, features.length, data), y, features, target: name };
+  return { x: d.x, y: d.y, features: d.features, target: d.target };
 }
 
 const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial"] as const;
@@ -266,7 +240,7 @@ export function multinomialJson(fit: MultinomialFit, features: string[], fitSeco
 export function runPath(file: string, o: PathCliOptions): void {
   const repeat = intOption("--repeat", o.repeat);
   const family = familyOption(o.family);
-  const data = loadXY(file, o.target);
+  const data = loadXY(file, o);
   const { x, features } = data;
   const { y } = familyResponse(family, data.y, file, data.target, o.positive);
   const lib = toLibraryOptions(o, x.nCols);
@@ -310,7 +284,7 @@ export function runPath(file: string, o: PathCliOptions): void {
 }
 
 export function addPathOptions(cmd: Command): Command {
-  return cmd
+  return addInputOptions(cmd)
     .option("--target <name>", "response column (default: the last column)")
     .option("--family <family>", "gaussian, binomial, poisson or multinomial", "gaussian")
     .option("--positive <value>", "binomial: the target value counted as 1 (default: the larger)")

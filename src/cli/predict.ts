@@ -30,6 +30,21 @@ export function runPredict(modelFile: string, file: string, o: PredictCliOptions
     categorical: model.encodings.length ? "auto" : "none",
   });
   const n = table.nRows;
+  // Every encoded column must be there, as text, with levels the model knows.
+  for (const enc of model.encodings) {
+    const here = table.encodings.find((e) => e.column === enc.column);
+    if (!here)
+      throw new InputError(
+        `${file}: missing text column '${enc.column}' (the model one-hot encodes it)`,
+        { file, column: enc.column },
+      );
+    const unseen = here.levels.find((l) => !enc.levels.includes(l));
+    if (unseen !== undefined)
+      throw new InputError(
+        `${file}: column '${enc.column}' has the value '${unseen}', which the model never saw (levels: ${enc.levels.join(", ")})`,
+        { file, column: enc.column },
+      );
+  }
   // Columns by name; one-hot columns from the model's levels (a level unseen in training is an error).
   const column = (name: string): Float64Array => {
     const c = table.names.indexOf(name);

@@ -3,14 +3,15 @@ import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { readNumericCsv } from "../io/csv.js";
+import { readTable, type MissingPolicy } from "../io/table.js";
+import { addInputOptions, readDesign, type InputCliOptions } from "./input.js";
 import type { ActivationName } from "../nn/layers.js";
 import { OPTIMIZERS, trainMlp, type OptimizerName, type TrainOptions } from "../nn/train.js";
 import { alignTable } from "./format.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 import { progressBar } from "./progress.js";
 
-export interface TrainCliOptions {
+export interface TrainCliOptions extends InputCliOptions {
   target?: string;
   task?: string;
   hidden: string;
@@ -47,7 +48,7 @@ export interface TrainCliOptions {
 
 /** The options of `regularize train`. */
 export function addTrainOptions(cmd: Command): Command {
-  return cmd
+  return addInputOptions(cmd)
     .option("--target <name>", "target column (default: the last column)")
     .option("--task <task>", "classification or regression (default: inferred from the target)")
     .option("--hidden <sizes>", "hidden layer sizes, comma-separated", "256,256")
@@ -146,24 +147,9 @@ function inferTask(y: Float64Array): "classification" | "regression" {
 
 /** Runs `regularize train`: fits the network, prints the history, writes JSON if asked. */
 export function runTrain(file: string, o: TrainCliOptions): void {
-  const table = readNumericCsv(file);
-  const target = o.target ?? table.names[table.names.length - 1];
-  if (!table.names.includes(target))
-    throw new InputError(
-      `${file}: no column named '${target}' (columns: ${table.names.join(", ")})`,
-      { file, column: target },
-    );
-  const features = table.names.filter((nm) => nm !== target);
-  if (features.length < 1)
-    throw new InputError(`${file}: needs at least one feature column besides the target`, { file });
-  if (table.nRows < 2)
-    throw new InputError(`${file}: needs at least 2 data rows, got ${table.nRows}`, { file });
+  const design = readDesign(file, o);
+  const { table, target, features } = design;
   const train = rowsOf(table, features, target, file);
-  if (train.y.every((v) => v === train.y[0]))
-    throw new InputError(
-      `${file}: target column '${target}' has a single value (${train.y[0]}): nothing to fit`,
-      { file, column: target },
-    );
   let task: "classification" | "regression";
   if (o.task === undefined) task = inferTask(train.y);
   else if (o.task === "classification" || o.task === "regression") task = o.task;
@@ -241,7 +227,16 @@ export function runTrain(file: string, o: TrainCliOptions): void {
   // Read and check the test file before any training.
   let test: ReturnType<typeof rowsOf> | undefined;
   if (o.test) {
-    test = rowsOf(readNumericCsv(o.test), features, target, o.test);
+    test = rowsOf(
+      readTable(o.test, {
+        missing: (o.missing ?? "error") as MissingPolicy,
+        categorical: (o.categorical ?? "none") as "none" | "auto",
+        target,
+      }),
+      features,
+      target,
+      o.test,
+    );
     if (task === "classification") {
       const known = new Set(train.y);
       const bad = Array.from(test.y).findIndex((v) => !known.has(v));

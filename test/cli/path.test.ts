@@ -174,12 +174,3 @@ describe("regularize path (spawned as a user would)", () => {
     });
   }
 });
-
-describe("regularize demo", () => {
-  it("prints the lasso path table on the embedded diabetes data", () => {
-    const r = run("demo");
-    assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /diabetes/);
-    assert.match(r.out, /Df\s+%Dev\s+Lambda/);
-  });
-});

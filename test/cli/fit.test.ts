@@ -1,0 +1,338 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { tableFromArrays, tableToIPC } from "apache-arrow";
+import { ROOT } from "../helpers/fixtures.js";
+
+const BIN = join(ROOT, "dist", "cli", "main.js");
+const data = (name: string) => join(ROOT, "data", `${name}.csv`);
+const tmp = mkdtempSync(join(tmpdir(), "regularize-fit-"));
+
+function run(args: string[], cwd = tmp) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const write = (name: string, text: string) => {
+  const f = join(tmp, name);
+  writeFileSync(f, text);
+  return f;
+};
+const diabetesLines = readFileSync(data("diabetes"), "utf8").trim().split(/\r?\n/);
+
+describe("regularize demo and fit: the main job", () => {
+  it("demo prints the diabetes table and writes a self-contained report with every chart", () => {
+    const dir = join(tmp, "demo");
+    mkdirSync(dir);
+    const r = run(["demo"], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, "");
+    assert.match(r.out, /diabetes data/);
+    assert.match(r.out, /λ_min = .*λ_1se = /);
+    assert.match(r.out, /feature\s+coefficient\s+sel\. prob\.\s+why/);
+    for (const f of ["s5", "bmi", "bp"])
+      assert.match(r.out, new RegExp(`^\\s*${f}\\s+\\S+\\s+[01]\\.\\d\\d \\*`, "m")); // stable
+    assert.match(r.out, /dead zone, margin/);
+    const html = readFileSync(join(dir, "regularize-diabetes.html"), "utf8");
+    for (const id of ["selected", "paths", "cv", "stability", "deadzone"])
+      assert.match(html, new RegExp(`data-chart="${id}"><svg`));
+    assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/); // no scripts, nothing fetched
+  });
+
+  it("fit --save then predict: binomial on breast cancer, columns matched by name", () => {
+    const model = join(tmp, "bc.json");
+    const doc = join(tmp, "bc-fit.json");
+    const r = run([
+      "fit",
+      data("breast_cancer"),
+      "--family",
+      "binomial",
+      "--select",
+      "min",
+      "--save",
+      model,
+      "--json",
+      doc,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const saved = JSON.parse(readFileSync(model, "utf8"));
+    assert.equal(saved.format, "regularize-model");
+    assert.equal(saved.version, 1);
+    assert.deepEqual(saved.classes, [0, 1]);
+    const fit = JSON.parse(readFileSync(doc, "utf8"));
+    assert.equal(fit.selected.lambda, fit.cv.lambdaMin);
+    assert.ok(fit.kktMax.every((v: number) => v < 1e-6));
+    // reorder the columns: predict must match them by name
+    const lines = readFileSync(data("breast_cancer"), "utf8").trim().split(/\r?\n/);
+    const cells = lines.map((l) => l.split(","));
+    const reordered = write(
+      "bc-reordered.csv",
+      cells.map((c) => [...c].reverse().join(",")).join("\n") + "\n",
+    );
+    const out = join(tmp, "pred.csv");
+    const p = run(["predict", model, reordered, "--out", out]);
+    assert.equal(p.code, 0, p.err);
+    const pred = readFileSync(out, "utf8").trim().split("\n");
+    assert.equal(pred[0], "class,probability_1");
+    assert.equal(pred.length, lines.length);
+    const truth = cells.slice(1).map((c) => c[c.length - 1]);
+    const correct = pred.slice(1).filter((l, i) => l.split(",")[0] === truth[i]).length;
+    assert.ok(correct / truth.length > 0.95, `training accuracy ${correct / truth.length}`);
+    // a missing column is an input error
+    const short = write("bc-short.csv", cells.map((c) => c.slice(1).join(",")).join("\n") + "\n");
+    const bad = run(["predict", model, short]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /missing column 'mean_radius'/);
+  });
+
+  it("every penalty runs: ridge, elastic net, group (groups file), MCP, SCAD", () => {
+    const groups = write(
+      "groups.csv",
+      "feature,group\nage,1\nsex,1\nbmi,2\nbp,2\ns1,3\ns2,3\ns3,3\ns4,3\ns5,3\ns6,3\n",
+    );
+    for (const args of [
+      ["--penalty", "ridge"],
+      ["--penalty", "elastic-net", "--alpha", "0.3"],
+      ["--penalty", "group", "--groups", groups],
+      ["--penalty", "mcp"],
+      ["--penalty", "scad", "--select", "min"],
+    ]) {
+      const j = join(tmp, `pen-${args[1]}.json`);
+      const r = run(["fit", data("diabetes"), ...args, "--cv", "5", "--json", j]);
+      assert.equal(r.code, 0, `${args.join(" ")}: ${r.err}`);
+      const doc = JSON.parse(readFileSync(j, "utf8"));
+      assert.equal(doc.penalty, args[1]);
+      assert.ok(doc.cv.cvm.every((v: number) => v > 0 && Number.isFinite(v)));
+      const b = doc.selected.coefficients as number[];
+      if (args[1] === "ridge") assert.ok(b.every((v) => v !== 0));
+      if (args[1] === "group") {
+        // whole groups in or out
+        const g = [1, 1, 2, 2, 3, 3, 3, 3, 3, 3];
+        for (const id of [1, 2, 3]) {
+          const members = b.filter((_, j2) => g[j2] === id);
+          assert.ok(members.every((v) => v === 0) || members.every((v) => v !== 0), `group ${id}`);
+        }
+      }
+    }
+  });
+});
+
+describe("input formats and policies", () => {
+  it("Parquet, Arrow IPC and TSV with quoted fields give the CSV's model", () => {
+    const names = diabetesLines[0].split(",");
+    const rows = diabetesLines.slice(1).map((l) => l.split(",").map(Number));
+    const cols = Object.fromEntries(
+      names.map((nm, c) => [nm, Float64Array.from(rows, (r) => r[c])]),
+    );
+    const table = tableFromArrays(cols);
+    const arrowFile = join(tmp, "diabetes.arrow");
+    writeFileSync(arrowFile, tableToIPC(table, "file"));
+    const require = createRequire(import.meta.url);
+    const pq = require("parquet-wasm/node");
+    const parquetFile = join(tmp, "diabetes.parquet");
+    writeFileSync(
+      parquetFile,
+      pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, "stream"))),
+    );
+    const tsv = write(
+      "diabetes.tsv",
+      [
+        names.map((nm) => `"${nm}"`).join("\t"),
+        ...diabetesLines.slice(1).map((l) => l.split(",").join("\t")),
+      ].join("\n") + "\n",
+    );
+    const coef = (file: string) => {
+      const j = join(tmp, `fmt-${file.split(".").pop()}.json`);
+      const r = run(["fit", file, "--cv", "5", "--json", j]);
+      assert.equal(r.code, 0, r.err);
+      return JSON.parse(readFileSync(j, "utf8")).selected.coefficients as number[];
+    };
+    const ref = coef(data("diabetes"));
+    for (const f of [arrowFile, parquetFile, tsv]) assert.deepEqual(coef(f), ref, f);
+  });
+
+  it("--missing drop / mean, and one-hot encoding with --categorical auto (applied again by predict)", () => {
+    const lines = [...diabetesLines];
+    lines[3] = lines[3].replace(/^[^,]*,/, ","); // row 3: age missing
+    const withMissing = write("missing.csv", lines.join("\n") + "\n");
+    const refused = run(["fit", withMissing]);
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.err,
+      /row 3, column 'age': missing value \(choose --missing drop or --missing mean\)/,
+    );
+    const jd = join(tmp, "drop.json");
+    assert.equal(run(["fit", withMissing, "--missing", "drop", "--cv", "5", "--json", jd]).code, 0);
+    assert.deepEqual(JSON.parse(readFileSync(jd, "utf8")).droppedRows, [3]);
+    const jm = join(tmp, "mean.json");
+    assert.equal(run(["fit", withMissing, "--missing", "mean", "--cv", "5", "--json", jm]).code, 0);
+    const imp = JSON.parse(readFileSync(jm, "utf8")).imputed;
+    assert.equal(imp[0].column, "age");
+    assert.equal(imp[0].count, 1);
+    // a text column
+    const regions = ["north", "south", "east"];
+    const cat = write(
+      "cat.csv",
+      [
+        `region,${diabetesLines[0]}`,
+        ...diabetesLines.slice(1).map((l, i) => `${regions[i % 3]},${l}`),
+      ].join("\n") + "\n",
+    );
+    const refusedText = run(["fit", cat]);
+    assert.equal(refusedText.code, 2);
+    assert.match(
+      refusedText.err,
+      /row 1, column 'region': value 'north' is not numeric \(--categorical auto/,
+    );
+    const model = join(tmp, "cat-model.json");
+    const r = run([
+      "fit",
+      cat,
+      "--categorical",
+      "auto",
+      "--penalty",
+      "ridge",
+      "--cv",
+      "5",
+      "--save",
+      model,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const saved = JSON.parse(readFileSync(model, "utf8"));
+    assert.deepEqual(saved.encodings[0].names, ["region=east", "region=north", "region=south"]);
+    const p = run(["predict", model, cat]);
+    assert.equal(p.code, 0, p.err);
+    assert.equal(p.out.trim().split("\n").length, diabetesLines.length);
+    const unseen = write(
+      "cat-unseen.csv",
+      readFileSync(cat, "utf8").replace("\nnorth,", "\nwest,"),
+    );
+    const u = run(["predict", model, unseen]);
+    assert.equal(u.code, 2);
+    assert.match(u.err, /column 'region' has the value 'west', which the model never saw/);
+  });
+});
+
+describe("malformed input: exit 2 and one line, for every command", () => {
+  const header = diabetesLines[0];
+  const files: Record<string, [string, RegExp]> = {
+    empty: [write("empty.csv", ""), /the file is empty/],
+    headerOnly: [write("header.csv", header + "\n"), /header row but no data rows/],
+    ragged: [
+      write("ragged.csv", [header, diabetesLines[1], "1,2,3", diabetesLines[3]].join("\n")),
+      /line 3/,
+    ],
+    nonNumeric: [
+      write(
+        "text.csv",
+        [header, diabetesLines[1].replace(/^[^,]*/, "abc"), ...diabetesLines.slice(2)].join("\n"),
+      ),
+      /row 1, column 'age': value 'abc' is not numeric/,
+    ],
+    nan: [
+      write(
+        "nan.csv",
+        [header, diabetesLines[1].replace(/^[^,]*/, "NaN"), ...diabetesLines.slice(2)].join("\n"),
+      ),
+      /row 1, column 'age': value 'NaN' is not a finite number/,
+    ],
+    inf: [
+      write(
+        "inf.csv",
+        [
+          header,
+          ...diabetesLines.slice(1, 5),
+          diabetesLines[5].replace(/^[^,]*/, "Inf"),
+          ...diabetesLines.slice(6),
+        ].join("\n"),
+      ),
+      /row 5, column 'age': value 'Inf' is not a finite number/,
+    ],
+    constant: [
+      write(
+        "const.csv",
+        [`k,${header}`, ...diabetesLines.slice(1).map((l) => `7,${l}`)].join("\n"),
+      ),
+      /column 'k' is constant \(every row is 7\)/,
+    ],
+    duplicate: [
+      write(
+        "dup.csv",
+        [`age2,${header}`, ...diabetesLines.slice(1).map((l) => `${l.split(",")[0]},${l}`)].join(
+          "\n",
+        ),
+      ),
+      /column 'age' duplicates column 'age2'/,
+    ],
+    duplicateName: [
+      write(
+        "dupname.csv",
+        [`age,${header}`, ...diabetesLines.slice(1).map((l) => `1,${l}`)].join("\n"),
+      ),
+      /column name 'age' appears twice/,
+    ],
+    oneValueTarget: [
+      write(
+        "onevalue.csv",
+        [header, ...diabetesLines.slice(1).map((l) => l.replace(/[^,]*$/, "5"))].join("\n"),
+      ),
+      /target column 'progression' has a single value \(5\)/,
+    ],
+  };
+  const commands: string[][] = [
+    ["fit"],
+    ["path"],
+    ["cv"],
+    ["explain", "--lambda", "1"],
+    ["train", "--epochs", "1"],
+  ];
+  for (const cmd of commands)
+    it(`regularize ${cmd[0]}`, () => {
+      for (const [name, [file, re]] of Object.entries(files)) {
+        const r = run([cmd[0], file, ...cmd.slice(1)]);
+        assert.equal(r.code, 2, `${cmd[0]} ${name}: exit ${r.code} ${r.err}`);
+        assert.match(r.err, re, `${cmd[0]} ${name}`);
+        assert.equal(r.err.trim().split("\n").length, 1, `${cmd[0]} ${name}: ${r.err}`);
+        assert.doesNotMatch(r.err, /at .*\.js:\d+/); // no stack trace
+      }
+      const u = run([cmd[0], data("diabetes"), "--no-such-option"]);
+      assert.equal(u.code, 2);
+      assert.match(u.err, /unknown option '--no-such-option'/);
+    });
+
+  it("regularize predict and demo: malformed models, missing files, unknown datasets", () => {
+    const good = join(tmp, "good-model.json");
+    assert.equal(run(["fit", data("diabetes"), "--cv", "3", "--save", good]).code, 0);
+    const m = JSON.parse(readFileSync(good, "utf8"));
+    const cases: [string, RegExp][] = [
+      [write("m1.json", "{not json"), /not a JSON file/],
+      [write("m2.json", JSON.stringify({ ...m, format: "other" })), /not a regularize model/],
+      [
+        write("m3.json", JSON.stringify({ ...m, coefficients: m.coefficients.slice(1) })),
+        /field 'coefficients' has 9 values, expected 10/,
+      ],
+      [write("m4.json", JSON.stringify({ ...m, family: "gamma" })), /field 'family'/],
+      [write("m5.json", JSON.stringify({ ...m, version: 99 })), /newer than this regularize reads/],
+      [join(tmp, "no-such-model.json"), /cannot read the model file/],
+    ];
+    for (const [file, re] of cases) {
+      const r = run(["predict", file, data("diabetes")]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, re);
+      assert.equal(r.err.trim().split("\n").length, 1);
+    }
+    const d = run(["demo", "--dataset", "iris"]);
+    assert.equal(d.code, 2);
+    assert.match(
+      d.err,
+      /unknown dataset 'iris' \(available: diabetes, breast_cancer, wine, digits\)/,
+    );
+    const f = run(["fit", data("diabetes"), "--report", join(tmp, "no", "dir", "r.html")]);
+    assert.equal(f.code, 2);
+    assert.match(f.err, /option '--report': cannot write/);
+    assert.ok(!existsSync(join(tmp, "no")));
+  });
+});
