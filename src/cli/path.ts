@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
-import { denseMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { addInputOptions, readDesign, type InputCliOptions } from "./input.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
