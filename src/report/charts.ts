@@ -427,8 +427,13 @@ export function epochChart(
       data: { values },
       mark: { type: "line", point: values.length < 120 },
       encoding: {
-        x: { field: "epoch", type: "quantitative", title: "Epoch" },
-        y: { field: "y", type: "quantitative", title: yTitle, scale: { zero: false } },
+        x: {
+          field: "epoch",
+          type: "quantitative",
+          title: "Epoch",
+          axis: { tickMinStep: 1, format: "d" },
+        },
+        y: { field: "y", type: "quantitative", title: yTitle, scale: { zero: id === "zeros" } },
         color: { field: "s", type: "nominal", title: null },
       },
     } as TopLevelSpec,
