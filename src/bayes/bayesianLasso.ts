@@ -63,6 +63,7 @@ export function logPosterior(
   return -rss / (2 * sigma2) - prior;
 }
 
+/** Options of bayesianLasso: λ_B (or its Gamma hyperprior), draws, burn-in, thinning, seed. */
 export interface BayesianLassoOptions {
   /**
    * λ_B of Park & Casella (the Laplace rate relative to σ: βⱼ | σ² has density ∝ e^{−λ_B|βⱼ|/σ}).
@@ -81,6 +82,7 @@ export interface BayesianLassoOptions {
   standardize?: boolean;
 }
 
+/** Posterior summaries of the Bayesian lasso: means, sds, medians, 95% intervals and batch-means Monte Carlo errors per coefficient. */
 export interface BayesianLassoResult {
   /** Posterior mean, sd, median and 95% interval of each coefficient (original scale). */
   mean: Float64Array;

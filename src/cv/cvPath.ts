@@ -41,6 +41,7 @@ export interface CvOptions extends GlmOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The result of cvPath: the full-data fit, the λ grid, cvm / cvsd / cvup / cvlo, non-zero counts, λ_min and λ_1se (and their indices) and the fold ids used. */
 export interface CvResult {
   family: Family;
   measure: Measure;
@@ -69,6 +70,12 @@ export interface CvResult {
  * observation weights, cvm is the weighted mean of the fold means (weights: the folds' total
  * observation weight) and cvsd = √(weighted mean of (fold mean − cvm)² / (K − 1)).
  * λ_min minimizes cvm (maximizes AUC); λ_1se is the largest λ whose cvm is within one cvsd of it.
+ *
+ * @example
+ * ```ts
+ * const cv = await cvPath(x, y, { family: "gaussian", nFolds: 10, seed: 1 });
+ * cv.lambdaMin; cv.lambda1se; cv.cvm; cv.cvsd;
+ * ```
  */
 export async function cvPath(
   x: Matrix,

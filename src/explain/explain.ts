@@ -40,6 +40,7 @@ export interface FeatureExplanation {
   status: "active" | "zero" | "borderline";
 }
 
+/** explainSparsity's result: per feature the gradient against its dead-zone threshold, margin or balance, entry λ and status, with the fit's KKT violation. */
 export interface SparsityExplanation {
   family: ExplainFamily;
   lambda: number;
@@ -61,6 +62,13 @@ export interface SparsityExplanation {
  * because |∂f/∂β̃ⱼ| ≤ λα pfⱼ (the subdifferential of |b| at 0 is [−1, 1]); a non-zero one sits
  * where the gradient balances the penalty, ∂f/∂β̃ⱼ = −λα pfⱼ sign(β̃ⱼ) − λ(1−α)pfⱼβ̃ⱼ — and the λ
  * at which each feature entered the path.
+ *
+ * @example
+ * ```ts
+ * const why = explainSparsity("gaussian", x, y, 2.0);
+ * why.features[0].status; // "zero" | "active" | "borderline"
+ * why.features[0].margin; // threshold − |∂f/∂β₀| for a zero
+ * ```
  */
 export function explainSparsity(
   family: ExplainFamily,

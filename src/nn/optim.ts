@@ -16,6 +16,7 @@ export type Params = Tensor[];
 /** A hyperparameter: a constant, or a function of the step count (0-based). */
 export type Schedule = number | ((step: number) => number);
 
+/** A gradient transformation (optax): init(params) gives its state; update(updates, state, params) rewrites the updates in place. */
 export interface Transform<S = unknown> {
   init(params: Params): S;
   update(updates: Params, state: S, params: Params): void;
@@ -282,6 +283,7 @@ export function proxNonNegative(mask?: boolean[]): Transform<null> {
 
 // ---- Named optimizers: chains, matching PyTorch 1.13's update rules. ----
 
+/** Options of sgd: learning rate (or schedule), momentum, dampening, Nesterov, coupled weight decay and its mask (PyTorch's SGD conventions). */
 export interface SgdOptions {
   lr: Schedule;
   momentum?: number;
@@ -301,6 +303,7 @@ export function sgd(o: SgdOptions): Transform<unknown[]> {
   return chain(...parts);
 }
 
+/** Options of adam / adamw: learning rate (or schedule), β₁, β₂, ε (outside the square root, as PyTorch), weight decay and the mask of parameters it touches. */
 export interface AdamOptions {
   lr: Schedule;
   b1?: number;
@@ -321,7 +324,15 @@ export function adam(o: AdamOptions): Transform<unknown[]> {
 /** Adam with L2 in the gradient (the decay is then divided by √v): an alias of adam. */
 export const adamL2 = adam;
 
-/** AdamW (Loshchilov & Hutter 2019): weight decay decoupled, after Adam's scaling. */
+/** AdamW (Loshchilov & Hutter 2019): weight decay decoupled, after Adam's scaling.*
+ * @example
+ * ```ts
+ * const opt = adamw({ lr: 1e-3, weightDecay: 0.01, weightDecayMask: model.decayMask() });
+ * const state = opt.init(model.params);
+ * opt.update(model.grads, state, model.params); // grads become updates
+ * applyUpdates(model.params, model.grads);
+ * ```
+ */
 export function adamw(o: AdamOptions): Transform<unknown[]> {
   return chain(
     scaleByAdam(o.b1, o.b2, o.eps),

@@ -36,6 +36,7 @@ import {
 import { allocate, type Dtype } from "./kernels.js";
 import { Sequential } from "./sequential.js";
 
+/** The optimizer names trainMlp and `regularize train --optimizer` accept. */
 export const OPTIMIZERS = [
   "sgd",
   "momentum",
@@ -49,6 +50,7 @@ export const OPTIMIZERS = [
 ] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
+/** Options of trainMlp: architecture, optimizer and its hyperparameters, regularizers, augmentation, schedule, early stopping, pruning, precision and callbacks. */
 export interface TrainOptions {
   task?: "classification" | "regression";
   hidden?: number[];
@@ -124,6 +126,7 @@ export interface TrainOptions {
   onStep?: (done: number, total: number) => void;
 }
 
+/** One epoch of trainMlp's history: losses, validation metrics, exact-zero fractions (overall and per Dense layer), phase, optional weight histograms. */
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
@@ -140,6 +143,7 @@ export interface EpochRecord {
   weightHistograms?: { edges: number[]; counts: number[] }[];
 }
 
+/** A network trained by trainMlp: the model, history, best epoch, the input standardization, and predict / evaluate / mcPredict. */
 export interface TrainedMlp {
   model: Sequential;
   task: "classification" | "regression";
@@ -178,6 +182,12 @@ export interface TrainedMlp {
  * classes, one logit for two, one value for regression); seeded initialization, shuffling and
  * validation split; the optimizer as a chain (clipping first when asked); label smoothing, mixup;
  * early stopping on the validation loss with the best weights restored.
+ *
+ * @example
+ * ```ts
+ * const m = trainMlp(x, labels, n, p, { hidden: [256, 256], dropout: 0.3, optimizer: "adamw", earlyStopping: 10 });
+ * m.evaluate(xTest, yTest, nTest); // { loss, accuracy }
+ * ```
  */
 export function trainMlp(
   x: Float64Array,

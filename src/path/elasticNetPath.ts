@@ -70,6 +70,14 @@ const MIN_POINTS = 5;
  * Fits the Gaussian lasso / elastic-net / ridge path by coordinate descent with warm starts,
  * sequential strong rules and active-set cycling (Friedman, Hastie & Tibshirani 2010;
  * Tibshirani et al. 2012). Every point carries its KKT violation and duality gap.
+ *
+ * @example
+ * ```ts
+ * const x = denseFromRows(rows); // n × p
+ * const fit = elasticNetPath(x, y, { alpha: 1 }); // the lasso path, glmnet's λ grid
+ * fit.lambda; fit.beta[10]; // sparse coefficients (original scale) at λ₁₀
+ * fit.kktMax[10]; fit.dualityGap[10]; // its optimality certificate
+ * ```
  */
 export function elasticNetPath(
   x: Matrix,

@@ -45,6 +45,12 @@ const KKT_PER_THRESH = 100;
  * `kktMax` covers the intercept too (each point is solved to kktMax ≤ 100·thresh·λ);
  * `dualityGap` is the Fenchel duality gap at the rescaled residual (glmDualityGap), an upper bound
  * on the objective's distance to the optimum (NaN where no dual point is feasible).
+ *
+ * @example
+ * ```ts
+ * const fit = glmPath("binomial", x, y01, { alpha: 1 }); // L1 logistic regression path
+ * coefAt(fit, 0.01); // { intercept, beta } at λ = 0.01
+ * ```
  */
 export function glmPath(
   family: "binomial" | "poisson",

@@ -28,6 +28,7 @@ export interface GroupOptions extends Pick<
   thresh?: number;
 }
 
+/** A group-lasso path: λ, intercepts, sparse coefficients (original scale), df, active groups, deviance ratio, objective and KKT violation per λ. */
 export interface GroupPathFit {
   family: "gaussian" | "binomial";
   alpha: number;
@@ -64,6 +65,12 @@ export interface GroupPathFit {
  * cycled between full passes, and a λ is done when a full pass moves no block and no group
  * violates its KKT condition. Whole groups become exactly zero. With one feature per group and
  * α = 0 this is the lasso with penalty factors w_g.
+ *
+ * @example
+ * ```ts
+ * const fit = groupLassoPath(x, y, { groups: [1, 1, 2, 2, 2, 3] }); // whole groups enter or leave
+ * fit.groupsActive[30];
+ * ```
  */
 export function groupLassoPath(
   x: Matrix,

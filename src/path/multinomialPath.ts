@@ -18,6 +18,7 @@ export interface MultinomialOptions extends ElasticNetOptions {
   typeMultinomial?: "ungrouped" | "grouped";
 }
 
+/** A multinomial path: per λ one intercept and sparse coefficient vector per class (original scale), df, deviance ratio, objective and KKT violation. */
 export interface MultinomialFit {
   family: "multinomial";
   /** The class labels, in the order of the coefficient sets. */
@@ -52,6 +53,12 @@ const MAX_SWEEPS = 1000;
  * relative — block coordinate descent on a convex objective. Intercepts are centered at the
  * end (the likelihood only sees their differences), as glmnet. λ_max and the sequence follow
  * glmnet (the largest |gradient| over features and classes at the intercept-only fit).
+ *
+ * @example
+ * ```ts
+ * const fit = multinomialPath(x, classLabels, { typeMultinomial: "grouped" });
+ * fit.beta[20][2]; // class 2's coefficients at λ₂₀
+ * ```
  */
 export function multinomialPath(
   x: Matrix,

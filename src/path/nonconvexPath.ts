@@ -11,6 +11,7 @@ import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
 import { checkXY, geometricLambdas } from "./prepare.js";
 
+/** Options of nonconvexPath: the penalty (mcp or scad), its concavity γ, and the Gaussian path options. */
 export interface NonconvexOptions extends Pick<
   ElasticNetOptions,
   | "nLambda"
@@ -27,6 +28,7 @@ export interface NonconvexOptions extends Pick<
   gamma?: number;
 }
 
+/** An MCP / SCAD path: λ, intercepts, sparse coefficients, df, deviance ratio, objective and the KKT (stationarity) violation per λ. */
 export interface NonconvexFit {
   penalty: Nonconvex;
   gamma: number;

@@ -9,6 +9,7 @@ import { elasticNet } from "./penalties.js";
 import { glmDatafit } from "./smooth.js";
 import { solveWith, type SolverName } from "./solvers.js";
 
+/** The solvers `regularize path --solver` and proxPath accept. */
 export const PATH_SOLVERS = ["cd", "fista", "ista", "subgradient", "owlqn", "proxsgd"] as const;
 export type PathSolver = (typeof PATH_SOLVERS)[number];
 

@@ -17,6 +17,7 @@ export interface Smooth {
   batchGradient?(w: Float64Array, rows: Int32Array, count: number, out: Float64Array): void;
 }
 
+/** Options of glmDatafit: intercept column, observation weights, offsets. */
 export interface DatafitOptions {
   /** Append an intercept as the last coordinate of w (leave it unpenalized: weight 0). */
   intercept?: boolean;

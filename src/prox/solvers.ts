@@ -18,6 +18,7 @@ export interface ProxResult {
   trace?: { objective: number[]; zeros: number[] };
 }
 
+/** Options shared by the proximal and subgradient solvers: iteration limits, tolerance (on the KKT violation), trace, step rules. */
 export interface SolverOptions {
   /** Starting point (default 0). */
   w0?: ArrayLike<number>;
@@ -91,6 +92,13 @@ function finish(
  * adaptive restart (momentum dropped when (y − z)ᵀ(z − x) > 0). Exact zeros come from the prox.
  * With an indicator g (box, l1Ball) this is projected gradient. The KKT violation is checked every
  * 10 iterations and at the end.
+ *
+ * @example
+ * ```ts
+ * const f = glmDatafit("squared", x, y, { intercept: true });
+ * const r = proximalGradient(f, l1(0.5)); // FISTA with backtracking and restart
+ * r.w; r.kkt; // exact zeros, and the KKT violation reached
+ * ```
  */
 export function proximalGradient(
   f: Smooth,

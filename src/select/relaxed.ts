@@ -6,6 +6,7 @@ import { InputError } from "../errors.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
 import type { GlmOptions } from "../path/glmPath.js";
 
+/** The relaxed lasso (glmnet's relax): per λ the unpenalized refit on the active set, blended with the lasso fit by γ. */
 export interface RelaxedFit {
   gamma: number[];
   lambda: Float64Array;

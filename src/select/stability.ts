@@ -28,6 +28,7 @@ export interface StabilityOptions extends GlmOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Stability selection: selection probabilities along the λ path, their maxima over Λ, the stable set at threshold π and the bound on expected false selections. */
 export interface StabilityResult {
   /** The λ grid (the full-data path's). */
   lambda: Float64Array;
@@ -56,6 +57,13 @@ export interface StabilityResult {
  * q_Λ² / ((2π − 1)p) (Meinshausen & Bühlmann's Theorem 1; Shah & Samworth show it holds for
  * complementary pairs without their exchangeability condition on the noise features' selection).
  * Seeded: the same seed gives the same splits and result, on any number of worker threads.
+ *
+ * @example
+ * ```ts
+ * const s = await stabilitySelection(x, y, { pairs: 50, threshold: 0.6, q: 3, seed: 1 });
+ * s.stable; // feature indices selected with probability ≥ π over Λ
+ * s.falseSelectionBound; // E[false selections] ≤ q²/((2π − 1)p)
+ * ```
  */
 export async function stabilitySelection(
   x: Matrix,

@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { Random } from "../random.js";
 
+/** Options of polynomialBiasVariance: degree, points per sample, noise, λ grid, repetitions, seed. */
 export interface BiasVarianceOptions {
   /** The true regression function on [−1, 1] (default sin(πx)). */
   truth?: (x: number) => number;
@@ -20,6 +21,7 @@ export interface BiasVarianceOptions {
   seed?: number;
 }
 
+/** Bias², variance, noise and measured test error at one λ. */
 export interface BiasVariancePoint {
   lambda: number;
   /** Average over the test grid of (E ŷ(x) − f(x))². */

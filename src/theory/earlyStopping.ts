@@ -2,6 +2,7 @@ import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 
+/** Gradient descent after T steps against the nearest ridge solution: T, the effective λ and λ_eff·ηT. */
 export interface EarlyStoppingPoint {
   /** Gradient-descent steps taken. */
   steps: number;
