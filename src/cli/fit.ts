@@ -568,7 +568,23 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       ...reason,
     ];
   });
-  out.push(alignTable(header, rows).trimEnd());
+  // Colour on a terminal only (and not with NO_COLOR): the header bold, zero weights dim,
+  // stable features green.
+  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const table = alignTable(header, rows).trimEnd().split("\n");
+  out.push(
+    ...(colour
+      ? table.map((line, i) =>
+          i === 0
+            ? `\x1b[1m${line}\x1b[0m`
+            : shown[i - 1].v === 0
+              ? `\x1b[2m${line}\x1b[0m`
+              : stableSet.has(shown[i - 1].j)
+                ? `\x1b[32m${line}\x1b[0m`
+                : line,
+        )
+      : table),
+  );
   if (shown.length < p) out.push(`(${p - shown.length} features with zero coefficients not shown)`);
   if (stab)
     out.push(
