@@ -4,7 +4,15 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { tableFromIPC, type Table } from "apache-arrow";
 import { InputError } from "../errors.js";
-import type { NumericTable } from "./csv.js";
+
+/** A numeric table: column names and column-major values. */
+export interface NumericTable {
+  file: string;
+  names: string[];
+  nRows: number;
+  /** columns[c][i] is the value of column c at data row i. */
+  columns: Float64Array[];
+}
 
 export type MissingPolicy = "error" | "drop" | "mean";
 

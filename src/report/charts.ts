@@ -24,6 +24,13 @@ const base = {
   },
 };
 const log10 = (v: number) => Math.log10(v);
+/** The x axis of every chart over the path: log10 λ, largest on the left as glmnet plots. */
+const LOG_LAMBDA_X = {
+  field: "x",
+  type: "quantitative" as const,
+  title: "log₁₀ λ (penalty strength; weaker to the right)",
+  scale: { reverse: true, zero: false },
+};
 
 /** Renders a chart to a standalone SVG string (Vega in Node, no canvas). */
 export async function renderSvg(chart: Chart): Promise<string> {
@@ -123,12 +130,7 @@ export function coefficientPathChart(
           data: { values },
           mark: { type: "line", strokeWidth: 1.5 },
           encoding: {
-            x: {
-              field: "x",
-              type: "quantitative",
-              title: "log₁₀ λ (penalty strength; weaker to the right)",
-              scale: { reverse: true, zero: false },
-            },
+            x: LOG_LAMBDA_X,
             y: { field: "y", type: "quantitative", title: yTitle },
             color: {
               field: "f",
@@ -188,12 +190,7 @@ export function cvCurveChart(
           data: { values },
           mark: { type: "rule", color: "#9aa" },
           encoding: {
-            x: {
-              field: "x",
-              type: "quantitative",
-              title: "log₁₀ λ (penalty strength; weaker to the right)",
-              scale: { reverse: true, zero: false },
-            },
+            x: LOG_LAMBDA_X,
             y: { field: "lo", type: "quantitative", title: measureTitle, scale: { zero: false } },
             y2: { field: "hi" },
           },
@@ -294,12 +291,7 @@ export function stabilityChart(
           data: { values },
           mark: { type: "line", strokeWidth: 1.4 },
           encoding: {
-            x: {
-              field: "x",
-              type: "quantitative",
-              title: "log₁₀ λ (penalty strength; weaker to the right)",
-              scale: { reverse: true, zero: false },
-            },
+            x: LOG_LAMBDA_X,
             y: {
               field: "y",
               type: "quantitative",
