@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { readFileSync, mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build } from "vite";
+import { ROOT } from "../helpers/fixtures.js";
+
+const DIST = join(ROOT, "lab", "dist");
+const SHOTS = join(ROOT, "build", "screenshots");
+const TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+};
+let server: Server;
+let browser: Browser;
+let base = "";
+
+before(async () => {
+  // npm run lab:build, then any static file server: here a minimal one.
+  await build({
+    root: join(ROOT, "lab"),
+    logLevel: "error",
+    configFile: join(ROOT, "lab", "vite.config.ts"),
+  });
+  server = createServer((req, res) => {
+    const asked = normalize(decodeURIComponent((req.url ?? "/").split("?")[0])).replace(/^\/+/, "");
+    const path = asked === "" ? "index.html" : asked;
+    try {
+      const body = readFileSync(join(DIST, path));
+      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const addr = server.address() as { port: number };
+  base = `http://127.0.0.1:${addr.port}/`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(panel: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}#${panel}`);
+  await page.waitForSelector(`main[data-panel="${panel}"]`);
+  return { page, errors };
+}
+
+describe("the lab in headless Chromium (lab/dist served as static files)", () => {
+  it("geometry: moving the optimum across the diamond's edge makes w₂ exactly 0 on screen", async () => {
+    const { page, errors } = await open("geometry");
+    await page.selectOption("#geo-norm", "l1");
+    await page.fill("#geo-rot", "0");
+    await page.dispatchEvent("#geo-rot", "input");
+    const before = await page.textContent("[data-testid=w2]");
+    assert.doesNotMatch(before!, /exactly/);
+    await page.focus("#geo");
+    let hit = false;
+    for (let k = 0; k < 40 && !hit; k++) {
+      await page.keyboard.press("ArrowDown");
+      hit = /w₂ = 0 \(exactly\)/.test((await page.textContent("[data-testid=w2]"))!);
+    }
+    assert.ok(hit, "w₂ became exactly 0");
+    assert.match((await page.textContent("#geo-corner"))!, /corner is hit/);
+    await page.screenshot({ path: join(SHOTS, "lab-geometry.png"), fullPage: true });
+    // the circle has no corners: the same optimum under L2 keeps both weights
+    await page.selectOption("#geo-norm", "l2");
+    assert.doesNotMatch((await page.textContent("[data-testid=w2]"))!, /exactly/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("optimizers at the kink: subgradient descent shows fewer exact zeros than the proximal method", async () => {
+    const { page, errors } = await open("kink");
+    const sub = Number(await page.textContent("[data-testid=zeros-subgradient]"));
+    const prox = Number(await page.textContent("[data-testid=zeros-proximal]"));
+    assert.ok(sub < prox, `subgradient ${sub}, proximal ${prox}`);
+    assert.ok(prox >= 2);
+    await page.screenshot({ path: join(SHOTS, "lab-kink.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("paths: the λ slider changes the number of non-zero coefficients; CV runs in a worker", async () => {
+    const { page, errors } = await open("paths");
+    const count = async (k: number) => {
+      await page.fill("#paths-lambda", String(k));
+      await page.dispatchEvent("#paths-lambda", "input");
+      return Number((await page.textContent("[data-testid=nonzero]"))!.split(" ")[0]);
+    };
+    const few = await count(3);
+    const many = await count(80);
+    assert.ok(few < many, `${few} then ${many}`);
+    await page.waitForFunction(
+      () => /λ_min = /.test(document.querySelector("#paths-cv")!.textContent ?? ""),
+      null,
+      { timeout: 30000 },
+    );
+    await page.screenshot({ path: join(SHOTS, "lab-paths.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("works on a phone-sized screen: no horizontal overflow", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${base}#geometry`);
+    await page.waitForSelector("#geo");
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 1, `overflow ${overflow}px`);
+    await page.screenshot({ path: join(SHOTS, "lab-phone.png"), fullPage: true });
+    await page.close();
+  });
+});
