@@ -1,5 +1,6 @@
 import { mountGeometry } from "./geometry.js";
 import { mountKink } from "./kink.js";
+import { mountNn } from "./nn.js";
 import { mountPaths } from "./paths.js";
 
 /** The lab's panels; each mounts itself into the main element. */
@@ -7,6 +8,7 @@ const PANELS: { id: string; title: string; mount: (root: HTMLElement) => void }[
   { id: "geometry", title: "1 · Geometry", mount: mountGeometry },
   { id: "kink", title: "2 · Optimizers at the kink", mount: mountKink },
   { id: "paths", title: "3 · Paths on real data", mount: mountPaths },
+  { id: "nn", title: "5 · Neural networks", mount: mountNn },
 ];
 
 const tabs = document.getElementById("tabs")!;

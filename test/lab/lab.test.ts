@@ -123,6 +123,45 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
     await page.close();
   });
 
+  it("neural networks: training in the worker improves validation accuracy while the page stays responsive", async () => {
+    const { page, errors } = await open("nn");
+    await page.fill("#nn-epochs", "8");
+    await page.dispatchEvent("#nn-epochs", "input");
+    // watch the frame loop while the worker trains: the longest gap between animation frames
+    await page.evaluate(() => {
+      const w = window as unknown as { maxGap: number; last: number; stop: boolean };
+      w.maxGap = 0;
+      w.last = performance.now();
+      w.stop = false;
+      const tick = (t: number) => {
+        w.maxGap = Math.max(w.maxGap, t - w.last);
+        w.last = t;
+        if (!w.stop) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.click("#nn-train");
+    await page.waitForFunction(
+      () => document.querySelector("#nn-status")!.textContent === "done",
+      null,
+      { timeout: 120000 },
+    );
+    const maxGap = await page.evaluate(() => {
+      const w = window as unknown as { maxGap: number; stop: boolean };
+      w.stop = true;
+      return w.maxGap;
+    });
+    const acc = (await page.getAttribute("#nn-status", "data-accuracies"))!.split(",").map(Number);
+    assert.equal(acc.length, 8);
+    assert.ok(acc[acc.length - 1] > acc[0], `validation accuracy ${acc.join(" → ")}`);
+    assert.ok(Math.max(...acc) > 0.9);
+    assert.ok(maxGap < 250, `longest frame gap ${maxGap.toFixed(0)} ms`);
+    assert.match((await page.textContent("[data-testid=nn-val]"))!, /test accuracy 0\.9/);
+    await page.screenshot({ path: join(SHOTS, "lab-nn.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("works on a phone-sized screen: no horizontal overflow", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}#geometry`);
