@@ -1,14 +1,18 @@
+import { mountCorrelated } from "./correlated.js";
 import { mountGeometry } from "./geometry.js";
 import { mountKink } from "./kink.js";
 import { mountNn } from "./nn.js";
 import { mountPaths } from "./paths.js";
+import { mountTheory } from "./theory.js";
 
 /** The lab's panels; each mounts itself into the main element. */
 const PANELS: { id: string; title: string; mount: (root: HTMLElement) => void }[] = [
   { id: "geometry", title: "1 · Geometry", mount: mountGeometry },
   { id: "kink", title: "2 · Optimizers at the kink", mount: mountKink },
   { id: "paths", title: "3 · Paths on real data", mount: mountPaths },
+  { id: "correlated", title: "4 · Correlated features", mount: mountCorrelated },
   { id: "nn", title: "5 · Neural networks", mount: mountNn },
+  { id: "theory", title: "6 · Early stopping, bias–variance", mount: mountTheory },
 ];
 
 const tabs = document.getElementById("tabs")!;

@@ -162,6 +162,34 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
     await page.close();
   });
 
+  it("correlated features and early stopping / bias–variance panels load, react and are labelled", async () => {
+    const c = await open("correlated");
+    const summary = (await c.page.textContent("[data-testid=cor-summary]"))!;
+    const m =
+      /lasso: (\d+) \/ (\d+) \/ (\d+); elastic net: (\d+) \/ (\d+) \/ (\d+); ridge: (\d+) \/ (\d+) \/ (\d+)/.exec(
+        summary,
+      )!;
+    const [, , lCor, , , eCor, , rInf, rCor, rNoise] = m.map(Number);
+    assert.deepEqual([rInf, rCor, rNoise], [10, 20, 70]); // ridge keeps everything
+    assert.ok(eCor > lCor, `elastic net keeps more of the correlated groups (${eCor} vs ${lCor})`);
+    await c.page.click("#cor-resample");
+    assert.notEqual(await c.page.textContent("[data-testid=cor-summary]"), summary);
+    await c.page.screenshot({ path: join(SHOTS, "lab-correlated.png"), fullPage: true });
+    assert.deepEqual(c.errors, []);
+    await c.page.close();
+    const t = await open("theory");
+    const before = await t.page.textContent("[data-testid=bv-readout]");
+    await t.page.fill("#bv-lambda", "-7");
+    await t.page.dispatchEvent("#bv-lambda", "input");
+    const after = (await t.page.textContent("[data-testid=bv-readout]"))!;
+    assert.notEqual(after, before);
+    const table = (await t.page.textContent("#es-table"))!;
+    assert.match(table, /λ_eff·ηT/);
+    await t.page.screenshot({ path: join(SHOTS, "lab-theory.png"), fullPage: true });
+    assert.deepEqual(t.errors, []);
+    await t.page.close();
+  });
+
   it("works on a phone-sized screen: no horizontal overflow", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}#geometry`);
