@@ -97,6 +97,8 @@ export function mountGeometry(root: HTMLElement): void {
       </select>
       <label for="geo-t">Constraint size t: <span id="geo-t-v"></span></label>
       <input id="geo-t" type="range" min="0.1" max="3" step="0.01" value="1" />
+      <label for="geo-lambda">…or set the penalty: log₁₀ λ = <span id="geo-lambda-v"></span></label>
+      <input id="geo-lambda" type="range" min="-2" max="1" step="0.01" value="0" />
       <label for="geo-scale">Loss elongation (scale ratio): <span id="geo-scale-v"></span></label>
       <input id="geo-scale" type="range" min="1" max="10" step="0.1" value="3" />
       <label for="geo-rot">Rotation / feature correlation (degrees): <span id="geo-rot-v"></span></label>
@@ -132,6 +134,10 @@ export function mountGeometry(root: HTMLElement): void {
     ];
     const P: Problem = { c: state.c, A, norm, alpha: 0.5 };
     const { w, lambda } = constrained(P, t);
+    if (lambda > 0) {
+      $<HTMLInputElement>("geo-lambda").value = String(Math.log10(lambda));
+      $("geo-lambda-v").textContent = Math.log10(lambda).toFixed(2);
+    } else $("geo-lambda-v").textContent = "−∞ (no penalty needed)";
     svg.innerHTML = "";
     const g = el("g", {}, svg);
     // grid and axes
@@ -263,5 +269,21 @@ export function mountGeometry(root: HTMLElement): void {
   });
   for (const id of ["geo-norm", "geo-t", "geo-scale", "geo-rot"])
     $(id).addEventListener("input", draw);
+  // the penalty side: λ gives the penalized solution, whose norm is the matching t
+  $("geo-lambda").addEventListener("input", () => {
+    const lambda = 10 ** Number($<HTMLInputElement>("geo-lambda").value);
+    const norm = $<HTMLSelectElement>("geo-norm").value as Norm;
+    const ratio = Number($<HTMLInputElement>("geo-scale").value);
+    const rot = (Number($<HTMLInputElement>("geo-rot").value) * Math.PI) / 180;
+    const cs = Math.cos(rot);
+    const sn = Math.sin(rot);
+    const A: Problem["A"] = [
+      [cs * cs + ratio * sn * sn, (1 - ratio) * cs * sn],
+      [(1 - ratio) * cs * sn, sn * sn + ratio * cs * cs],
+    ];
+    const w = penalized({ c: state.c, A, norm, alpha: 0.5 }, lambda);
+    $<HTMLInputElement>("geo-t").value = String(Math.max(0.1, Math.min(3, h(norm, 0.5, w))));
+    draw();
+  });
   draw();
 }

@@ -73,6 +73,7 @@ export function mountKink(root: HTMLElement): void {
       <div class="readout">exact zeros — subgradient: <b data-testid="zeros-subgradient" id="kz-sub"></b></div>
       <div class="readout">exact zeros — proximal (FISTA): <b data-testid="zeros-proximal" id="kz-prox"></b></div>
       <p class="explain">Subgradient descent ends with many tiny weights but no exact zeros; the proximal method finds the lasso's exact support.</p>
+      <svg id="kink-weights" viewBox="0 0 360 220" width="360" height="220" role="img" aria-label="Final weights, log scale"></svg>
     </div>
   </div>`;
   const $ = <T extends Element>(id: string) => root.querySelector<T>(`#${id}`)!;
@@ -177,6 +178,36 @@ export function mountKink(root: HTMLElement): void {
   const gy = linear([0, d.p], [250, 20]);
   const gz = el("g", {}, zsvg);
   axes(gz, gx, gy, { x0: 60, x1: 500, y0: 20, y1: 250 }, "Iteration", "Exact zeros (of 10)");
+  // the final weights, |wⱼ| on a log scale: exact zeros drawn as a red "0" at the floor
+  const wsvg = $<SVGSVGElement>("kink-weights");
+  const gw = el("g", {}, wsvg);
+  const wx = linear([0, d.p], [50, 350]);
+  const wy = linear([-16, 3], [180, 20]);
+  axes(gw, wx, wy, { x0: 50, x1: 350, y0: 20, y1: 180 }, "feature", "log₁₀ |wⱼ|");
+  for (let j = 0; j < d.p; j++)
+    for (const [w, color, dx] of [
+      [sub.w[j], "#e67e22", 4],
+      [prox.w[j], "#2e86c1", 14],
+    ] as [number, string, number][]) {
+      const px = wx(j) + dx;
+      if (w === 0) {
+        el(
+          "text",
+          {
+            x: px + 4,
+            y: 176,
+            "font-size": 11,
+            "text-anchor": "middle",
+            fill: "#c0392b",
+            "font-weight": "bold",
+          },
+          gw,
+        ).textContent = "0";
+        continue;
+      }
+      const v = Math.max(-16, Math.log10(Math.abs(w)));
+      el("rect", { x: px, y: wy(v), width: 8, height: Math.max(1, 180 - wy(v)), fill: color }, gw);
+    }
   for (const [series, color] of [
     [zs, "#e67e22"],
     [zp, "#2e86c1"],

@@ -85,6 +85,13 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
     assert.ok(hit, "w₂ became exactly 0");
     assert.match((await page.textContent("#geo-corner"))!, /corner is hit/);
     await page.screenshot({ path: join(SHOTS, "lab-geometry.png"), fullPage: true });
+    // the penalty side: a λ sets t to the norm of the penalized solution, and back
+    const t0 = await page.inputValue("#geo-t");
+    await page.fill("#geo-lambda", "-0.5");
+    await page.dispatchEvent("#geo-lambda", "input");
+    assert.notEqual(await page.inputValue("#geo-t"), t0);
+    const back = Number((await page.textContent("#geo-lambda-v"))!);
+    assert.ok(Math.abs(back - -0.5) < 0.02, `λ round trip: ${back}`);
     // the circle has no corners: the same optimum under L2 keeps both weights
     await page.selectOption("#geo-norm", "l2");
     assert.doesNotMatch((await page.textContent("[data-testid=w2]"))!, /exactly/);
