@@ -5,6 +5,11 @@ import type { Random } from "../random.js";
  * Random fold ids 1..k (as glmnet's `sample(rep(seq(k), length = n))`): k-fold labels dealt in
  * turn, then shuffled with the seeded generator. With `strata` (class labels) the labels are dealt
  * within each class separately, so every fold holds each class in about its overall proportion.
+ *
+ * @example
+ * ```ts
+ * const folds = randomFolds(100, 10, new Random(1)); // fold ids 1..10, as cv.glmnet
+ * ```
  */
 export function randomFolds(
   n: number,

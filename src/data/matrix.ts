@@ -27,7 +27,13 @@ export interface CscMatrix {
 
 export type Matrix = DenseMatrix | CscMatrix;
 
-/** Wraps column-major data as a DenseMatrix after checking its size and finiteness. */
+/** Wraps column-major data as a DenseMatrix after checking its size and finiteness.
+ *
+ * @example
+ * ```ts
+ * const m = denseMatrix(3, 2, Float64Array.of(1, 3, 5, 2, 4, 6)); // columns (1,3,5) and (2,4,6)
+ * ```
+ */
 export function denseMatrix(nRows: number, nCols: number, data: Float64Array): DenseMatrix {
   if (data.length !== nRows * nCols) {
     throw new InputError(`dense matrix: data has ${data.length} entries, expected ${nRows}×${nCols}`);
@@ -35,7 +41,17 @@ export function denseMatrix(nRows: number, nCols: number, data: Float64Array): D
   return { kind: "dense", nRows, nCols, data };
 }
 
-/** Builds a column-major DenseMatrix from an array of rows. */
+/** Builds a column-major DenseMatrix from an array of rows.
+ *
+ * @example
+ * ```ts
+ * const m = denseFromRows([
+ *   [1, 2],
+ *   [3, 4],
+ *   [5, 6],
+ * ]); // 3 × 2, stored column-major
+ * ```
+ */
 export function denseFromRows(rows: ArrayLike<ArrayLike<number>>): DenseMatrix {
   const n = rows.length;
   const p = n > 0 ? rows[0].length : 0;
@@ -50,7 +66,13 @@ export function denseFromRows(rows: ArrayLike<ArrayLike<number>>): DenseMatrix {
   return { kind: "dense", nRows: n, nCols: p, data };
 }
 
-/** Checks a CSC matrix's structure (pointers, sorted in-range row indices) and wraps it. */
+/** Checks a CSC matrix's structure (pointers, sorted in-range row indices) and wraps it.
+ *
+ * @example
+ * ```ts
+ * const m = cscMatrix(3, 2, Int32Array.of(0, 1, 3), Int32Array.of(2, 0, 1), Float64Array.of(5, 1, 2));
+ * ```
+ */
 export function cscMatrix(
   nRows: number,
   nCols: number,
@@ -76,7 +98,13 @@ export function cscMatrix(
   return { kind: "csc", nRows, nCols, colPtr, rowIndex, values };
 }
 
-/** Converts a dense matrix to CSC, keeping only non-zero entries. */
+/** Converts a dense matrix to CSC, keeping only non-zero entries.
+ *
+ * @example
+ * ```ts
+ * const sparse = denseToCsc(denseFromRows([[0, 1], [2, 0]]));
+ * ```
+ */
 export function denseToCsc(m: DenseMatrix): CscMatrix {
   const { nRows: n, nCols: p, data } = m;
   let nnz = 0;
@@ -98,13 +126,25 @@ export function denseToCsc(m: DenseMatrix): CscMatrix {
   return { kind: "csc", nRows: n, nCols: p, colPtr, rowIndex, values };
 }
 
-/** Returns the index of the first non-finite entry of `a`, or -1. */
+/** Returns the index of the first non-finite entry of `a`, or -1.
+ *
+ * @example
+ * ```ts
+ * firstNonFinite([1, NaN, 3]); // 1 (the index of the first bad value; −1 if none)
+ * ```
+ */
 export function firstNonFinite(a: ArrayLike<number>): number {
   for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) return k;
   return -1;
 }
 
-/** Computes η = X β (β dense, length nCols) into `out` (length nRows). */
+/** Computes η = X β (β dense, length nCols) into `out` (length nRows).
+ *
+ * @example
+ * ```ts
+ * const eta = matVec(x, beta, new Float64Array(x.nRows)); // Xβ
+ * ```
+ */
 export function matVec(x: Matrix, beta: ArrayLike<number>, out: Float64Array): Float64Array {
   const n = x.nRows;
   out.fill(0);
@@ -126,7 +166,13 @@ export function matVec(x: Matrix, beta: ArrayLike<number>, out: Float64Array): F
   return out;
 }
 
-/** The rows `rows` (0-based, in that order) of x, as a new matrix of the same kind. */
+/** The rows `rows` (0-based, in that order) of x, as a new matrix of the same kind.
+ *
+ * @example
+ * ```ts
+ * const train = subsetRows(x, [0, 2, 4, 6]);
+ * ```
+ */
 export function subsetRows(x: Matrix, rows: ArrayLike<number>): Matrix {
   const m = rows.length;
   const p = x.nCols;
@@ -174,7 +220,13 @@ export function subsetRows(x: Matrix, rows: ArrayLike<number>): Matrix {
   return { kind: "csc", nRows: m, nCols: p, colPtr, rowIndex, values };
 }
 
-/** The columns `cols` (0-based, in that order) of x, as a new matrix of the same kind. */
+/** The columns `cols` (0-based, in that order) of x, as a new matrix of the same kind.
+ *
+ * @example
+ * ```ts
+ * const firstThree = subsetColumns(x, [0, 1, 2]);
+ * ```
+ */
 export function subsetColumns(x: Matrix, cols: ArrayLike<number>): Matrix {
   const n = x.nRows;
   const q = cols.length;

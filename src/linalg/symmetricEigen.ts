@@ -3,6 +3,11 @@
  * Jacobi method (Golub & Van Loan, "Matrix Computations", §8.5): accurate to working precision,
  * about 1.5·m³ flops per sweep and typically 6–10 sweeps, so meant for m up to a few hundred.
  * Returns the eigenvectors as the columns of `vectors` (row-major m×m). Does not modify `a`.
+ *
+ * @example
+ * ```ts
+ * const { values, vectors } = symmetricEigen(Float64Array.of(2, 1, 1, 2), 2); // eigenvalues 1 and 3
+ * ```
  */
 export function symmetricEigen(
   a: Float64Array,

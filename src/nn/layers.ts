@@ -142,6 +142,11 @@ export type ActivationName = "relu" | "gelu" | "tanh" | "sigmoid";
 /**
  * erf(x) = (2/√π) e^{−x²} Σₙ 2ⁿx^{2n+1} / (1·3·…·(2n+1)) — a series of positive terms (no
  * cancellation), to double precision for |x| ≤ 6; beyond, |erf| = 1 to double precision.
+ *
+ * @example
+ * ```ts
+ * erf(1); // 0.8427007929497149
+ * ```
  */
 export function erf(x: number): number {
   const ax = Math.abs(x);

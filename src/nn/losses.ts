@@ -6,7 +6,14 @@ import type { Tensor } from "./optim.js";
  * writes ∂loss/∂prediction into `grad` (same layout as the predictions, row-major batch × width).
  */
 
-/** Mean squared error over every element: mean((p − t)²). */
+/** Mean squared error over every element: mean((p − t)²).
+ *
+ * @example
+ * ```ts
+ * const grad = new Float64Array(3);
+ * const loss = mseLoss(Float64Array.of(1, 2, 3), [1, 2, 4], grad); // mean squared error 1/3
+ * ```
+ */
 export function mseLoss(pred: Tensor, target: ArrayLike<number>, grad: Tensor): number {
   const n = pred.length;
   let s = 0;
@@ -18,7 +25,14 @@ export function mseLoss(pred: Tensor, target: ArrayLike<number>, grad: Tensor): 
   return s / n;
 }
 
-/** Binary cross-entropy on logits z (one per sample): mean(log(1 + e^z) − y·z), stable. */
+/** Binary cross-entropy on logits z (one per sample): mean(log(1 + e^z) − y·z), stable.
+ *
+ * @example
+ * ```ts
+ * const grad = new Float64Array(4);
+ * const loss = bceWithLogitsLoss(Float64Array.of(0.2, -1, 3, 0), [1, 0, 1, 0], grad); // mean loss, grad = ∂loss/∂logits
+ * ```
+ */
 export function bceWithLogitsLoss(logits: Tensor, target: ArrayLike<number>, grad: Tensor): number {
   const n = logits.length;
   let s = 0;
@@ -35,6 +49,12 @@ export function bceWithLogitsLoss(logits: Tensor, target: ArrayLike<number>, gra
  * Softmax cross-entropy with label smoothing ε (PyTorch's CrossEntropyLoss(label_smoothing = ε)):
  * per sample −(1 − ε)·log p_y − (ε/K)·Σₖ log pₖ, averaged over the batch; the gradient is
  * (softmax − q)/B with q = (1 − ε)·onehot(y) + ε/K.
+ *
+ * @example
+ * ```ts
+ * const grad = new Float64Array(2 * 3);
+ * const loss = softmaxCrossEntropyLoss(Float64Array.of(1, 2, 0, 0, 0, 3), [1, 2], 3, grad, 0.1); // label smoothing 0.1
+ * ```
  */
 export function softmaxCrossEntropyLoss(
   logits: Tensor,

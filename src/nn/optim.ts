@@ -28,7 +28,13 @@ const zerosLike = (params: Params): Params =>
     p instanceof Float32Array ? new Float32Array(p.length) : new Float64Array(p.length),
   );
 
-/** Threads the updates through each transformation in turn. */
+/** Threads the updates through each transformation in turn.
+ *
+ * @example
+ * ```ts
+ * const myAdamW = chain(scaleByAdam(), addDecayedWeights(0.01), scaleByLearningRate(1e-3));
+ * ```
+ */
 export function chain(...transforms: Transform<unknown>[]): Transform<unknown[]> {
   return {
     init: (params) => transforms.map((t) => t.init(params)),
@@ -38,7 +44,14 @@ export function chain(...transforms: Transform<unknown>[]): Transform<unknown[]>
   };
 }
 
-/** params ← params + updates. */
+/** params ← params + updates.
+ *
+ * @example
+ * ```ts
+ * opt.update(model.grads, state, model.params); // gradients become updates
+ * applyUpdates(model.params, model.grads); // p ← p + u
+ * ```
+ */
 export function applyUpdates(params: Params, updates: Params): void {
   for (let k = 0; k < params.length; k++) {
     const p = params[k];
@@ -47,7 +60,13 @@ export function applyUpdates(params: Params, updates: Params): void {
   }
 }
 
-/** u ← −lr(step)·u. */
+/** u ← −lr(step)·u.
+ *
+ * @example
+ * ```ts
+ * const plainSgd = chain(scaleByLearningRate(0.1)); // u ← −0.1·g
+ * ```
+ */
 export function scaleByLearningRate(lr: Schedule): Transform<{ step: number }> {
   return {
     init: () => ({ step: 0 }),
@@ -58,7 +77,13 @@ export function scaleByLearningRate(lr: Schedule): Transform<{ step: number }> {
   };
 }
 
-/** u ← u + wd·p on the masked parameters (all by default). */
+/** u ← u + wd·p on the masked parameters (all by default).
+ *
+ * @example
+ * ```ts
+ * const decay = addDecayedWeights(0.01, model.decayMask()); // u ← u + 0.01·p on weights
+ * ```
+ */
 export function addDecayedWeights(
   weightDecay: Schedule,
   mask?: boolean[],
@@ -81,6 +106,11 @@ export function addDecayedWeights(
 /**
  * Momentum as PyTorch's SGD keeps it: buf ← μ·buf + (1 − dampening)·u (buf ← u at the first
  * step), then u ← buf, or u ← u + μ·buf with Nesterov.
+ *
+ * @example
+ * ```ts
+ * const heavyBall = chain(traceMomentum(0.9, { nesterov: true }), scaleByLearningRate(0.01));
+ * ```
  */
 export function traceMomentum(
   momentum: number,
@@ -111,6 +141,11 @@ export function traceMomentum(
 /**
  * Adam's scaling (Kingma & Ba 2015): m ← β₁m + (1−β₁)u, v ← β₂v + (1−β₂)u², and
  * u ← (m/(1−β₁ᵗ)) / (√v/√(1−β₂ᵗ) + ε) — ε outside the square root, as PyTorch and optax.
+ *
+ * @example
+ * ```ts
+ * const adamL2 = chain(addDecayedWeights(0.01), scaleByAdam(0.9, 0.999, 1e-8), scaleByLearningRate(1e-3));
+ * ```
  */
 export function scaleByAdam(
   b1 = 0.9,
@@ -138,7 +173,13 @@ export function scaleByAdam(
   };
 }
 
-/** RMSprop's scaling as PyTorch (uncentered): s ← αs + (1−α)u², u ← u / (√s + ε). */
+/** RMSprop's scaling as PyTorch (uncentered): s ← αs + (1−α)u², u ← u / (√s + ε).
+ *
+ * @example
+ * ```ts
+ * const opt = chain(scaleByRms(0.99, 1e-8), scaleByLearningRate(1e-3));
+ * ```
+ */
 export function scaleByRms(alpha = 0.99, eps = 1e-8): Transform<{ s: Params }> {
   return {
     init: (params) => ({ s: zerosLike(params) }),
@@ -155,7 +196,13 @@ export function scaleByRms(alpha = 0.99, eps = 1e-8): Transform<{ s: Params }> {
   };
 }
 
-/** Adagrad's scaling as PyTorch: G ← G + u², u ← u / (√G + ε). */
+/** Adagrad's scaling as PyTorch: G ← G + u², u ← u / (√G + ε).
+ *
+ * @example
+ * ```ts
+ * const opt = chain(scaleByAdagrad(), scaleByLearningRate(0.01));
+ * ```
+ */
 export function scaleByAdagrad(eps = 1e-10): Transform<{ sum: Params }> {
   return {
     init: (params) => ({ sum: zerosLike(params) }),
@@ -175,6 +222,11 @@ export function scaleByAdagrad(eps = 1e-10): Transform<{ sum: Params }> {
 /**
  * Clips the updates to global L2 norm at most `maxNorm`, as PyTorch's clip_grad_norm_:
  * u ← u·min(1, maxNorm/(‖u‖ + eps)), eps = 1e-6 (optax's clip_by_global_norm uses eps = 0).
+ *
+ * @example
+ * ```ts
+ * const clipped = chain(clipByGlobalNorm(1.0), adamw({ lr: 1e-3 })); // as torch.nn.utils.clip_grad_norm_
+ * ```
  */
 export function clipByGlobalNorm(maxNorm: number, eps = 1e-6): Transform<null> {
   if (!(maxNorm > 0))
@@ -193,7 +245,13 @@ export function clipByGlobalNorm(maxNorm: number, eps = 1e-6): Transform<null> {
   };
 }
 
-/** Applies `inner` to the parameters where mask[k] is true only; the others pass unchanged. */
+/** Applies `inner` to the parameters where mask[k] is true only; the others pass unchanged.
+ *
+ * @example
+ * ```ts
+ * const decayWeightsOnly = masked(addDecayedWeights(0.01), model.decayMask());
+ * ```
+ */
 export function masked<S>(inner: Transform<S>, mask: boolean[]): Transform<S> {
   const pick = <T>(xs: T[]) => xs.filter((_, k) => mask[k]);
   return {
@@ -207,6 +265,11 @@ export function masked<S>(inner: Transform<S>, mask: boolean[]): Transform<S> {
 /**
  * Proximal steps, applied last (after the learning rate): the new parameter is the prox of
  * lr·λ·pen at p + u, so u ← prox(p + u) − p. L1: soft-thresholding, exact zeros.
+ *
+ * @example
+ * ```ts
+ * const opt = chain(sgd({ lr: 0.05 }), proxL1(1e-3, 0.05, model.decayMask())); // soft-thresholding last
+ * ```
  */
 export function proxL1(
   lambda: Schedule,
@@ -236,6 +299,12 @@ export function proxL1(
  * Group soft-thresholding over the rows of weight matrices (`rows[k]` rows for parameter k, 0 to
  * skip it): with a layer's weights stored out × in, a row is one neuron's incoming weights, so
  * whole neurons become exactly zero (structured sparsity). Threshold lr·λ·√(row length).
+ *
+ * @example
+ * ```ts
+ * const rows = model.params.map((q, k) => (model.decayMask()[k] ? model.layers.find((l) => l.params[0] === q)!.outSize : 0));
+ * const opt = chain(sgd({ lr: 0.05 }), proxGroupRows(1e-3, 0.05, rows)); // whole neurons to zero
+ * ```
  */
 export function proxGroupRows(
   lambda: Schedule,
@@ -266,7 +335,13 @@ export function proxGroupRows(
   };
 }
 
-/** Projection onto p ≥ 0 after the step: u ← max(p + u, 0) − p. */
+/** Projection onto p ≥ 0 after the step: u ← max(p + u, 0) − p.
+ *
+ * @example
+ * ```ts
+ * const opt = chain(adam({ lr: 1e-3 }), proxNonNegative()); // parameters kept ≥ 0
+ * ```
+ */
 export function proxNonNegative(mask?: boolean[]): Transform<null> {
   return {
     init: () => null,
@@ -294,6 +369,14 @@ export interface SgdOptions {
   weightDecayMask?: boolean[];
 }
 
+/**
+ * SGD as torch.optim.SGD: coupled weight decay, momentum (dampening, Nesterov), learning rate.
+ *
+ * @example
+ * ```ts
+ * const opt = sgd({ lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4, weightDecayMask: model.decayMask() });
+ * ```
+ */
 export function sgd(o: SgdOptions): Transform<unknown[]> {
   const parts: Transform<unknown>[] = [];
   if (o.weightDecay) parts.push(addDecayedWeights(o.weightDecay, o.weightDecayMask));
@@ -313,7 +396,14 @@ export interface AdamOptions {
   weightDecayMask?: boolean[];
 }
 
-/** Adam; a weightDecay here is coupled L2 (torch.optim.Adam's weight_decay): Adam + L2. */
+/** Adam; a weightDecay here is coupled L2 (torch.optim.Adam's weight_decay): Adam + L2.
+ *
+ * @example
+ * ```ts
+ * const opt = adam({ lr: 1e-3, weightDecay: 1e-4 }); // Adam + coupled L2 (torch.optim.Adam)
+ * const state = opt.init(model.params);
+ * ```
+ */
 export function adam(o: AdamOptions): Transform<unknown[]> {
   const parts: Transform<unknown>[] = [];
   if (o.weightDecay) parts.push(addDecayedWeights(o.weightDecay, o.weightDecayMask));
@@ -341,6 +431,14 @@ export function adamw(o: AdamOptions): Transform<unknown[]> {
   );
 }
 
+/**
+ * RMSprop as PyTorch (uncentered): coupled weight decay, scaleByRms, optional momentum, learning rate.
+ *
+ * @example
+ * ```ts
+ * const opt = rmsprop({ lr: 1e-3, alpha: 0.99, momentum: 0.9 }); // torch.optim.RMSprop
+ * ```
+ */
 export function rmsprop(o: {
   lr: Schedule;
   alpha?: number;
@@ -358,11 +456,25 @@ export function rmsprop(o: {
   return chain(...parts);
 }
 
+/**
+ * Adagrad (torch.optim.Adagrad without decay): scaleByAdagrad then the learning rate.
+ *
+ * @example
+ * ```ts
+ * const opt = adagrad({ lr: 0.01 }); // torch.optim.Adagrad
+ * ```
+ */
 export function adagrad(o: { lr: Schedule; eps?: number }): Transform<unknown[]> {
   return chain(scaleByAdagrad(o.eps), scaleByLearningRate(o.lr));
 }
 
-/** Proximal SGD: SGD (with momentum if given) then soft-thresholding by lr·l1 and/or the group prox. */
+/** Proximal SGD: SGD (with momentum if given) then soft-thresholding by lr·l1 and/or the group prox.
+ *
+ * @example
+ * ```ts
+ * const opt = proxSgdOptimizer({ lr: 0.05, momentum: 0.9, l1: 1e-3, l1Mask: model.decayMask() });
+ * ```
+ */
 export function proxSgdOptimizer(
   o: SgdOptions & { l1?: number; l1Mask?: boolean[]; group?: number; groupRows?: number[] },
 ): Transform<unknown[]> {
@@ -376,6 +488,11 @@ export function proxSgdOptimizer(
  * threshold would be swamped by Adam's normalized steps). The group prox uses the row's mean dᵢ
  * (a scalar metric per group, where the exact prox has no closed form). Coupled weight decay, if
  * given, is added to the gradient first.
+ *
+ * @example
+ * ```ts
+ * const opt = proxAdam({ lr: 1e-3, l1: 1e-3, l1Mask: model.decayMask() }); // exact zeros in the weights
+ * ```
  */
 export function proxAdam(
   o: AdamOptions & { l1?: number; l1Mask?: boolean[]; group?: number; groupRows?: number[] },
@@ -448,13 +565,25 @@ function proxParts(o: {
 
 // ---- Schedules: functions of the 0-based step count. ----
 
-/** A constant. */
+/** A constant.
+ *
+ * @example
+ * ```ts
+ * const lr = constantSchedule(1e-3); // lr(step) = 1e-3
+ * ```
+ */
 export const constantSchedule =
   (value: number): ((step: number) => number) =>
   () =>
     value;
 
-/** value·gamma^⌊step / stepSize⌋ (PyTorch StepLR, counted in optimizer steps). */
+/** value·gamma^⌊step / stepSize⌋ (PyTorch StepLR, counted in optimizer steps).
+ *
+ * @example
+ * ```ts
+ * const lr = stepSchedule(0.1, 1000, 0.1); // ×0.1 every 1000 steps (StepLR)
+ * ```
+ */
 export function stepSchedule(
   value: number,
   stepSize: number,
@@ -467,6 +596,12 @@ export function stepSchedule(
 /**
  * Cosine decay from value to minValue over totalSteps (constant afterwards):
  * min + (value − min)·(1 + cos(π·step/total))/2 (PyTorch CosineAnnealingLR without restarts).
+ *
+ * @example
+ * ```ts
+ * const lr = cosineSchedule(1e-3, 10000, 1e-5); // cosine decay over 10000 steps
+ * const opt = adamw({ lr });
+ * ```
  */
 export function cosineSchedule(
   value: number,
@@ -480,7 +615,13 @@ export function cosineSchedule(
     ((value - minValue) * (1 + Math.cos((Math.PI * Math.min(step, totalSteps)) / totalSteps))) / 2;
 }
 
-/** Linear warmup: inner(step)·(step + 1)/warmupSteps for the first warmupSteps steps. */
+/** Linear warmup: inner(step)·(step + 1)/warmupSteps for the first warmupSteps steps.
+ *
+ * @example
+ * ```ts
+ * const lr = linearWarmup(cosineSchedule(1e-3, 10000), 500); // 500 warmup steps, then cosine
+ * ```
+ */
 export function linearWarmup(inner: Schedule, warmupSteps: number): (step: number) => number {
   return (step) => valueAt(inner, step) * (step < warmupSteps ? (step + 1) / warmupSteps : 1);
 }
@@ -491,6 +632,11 @@ export function linearWarmup(inner: Schedule, warmupSteps: number): (step: numbe
  * Layer-wise learning-rate decay: u_k ← decay^(maxDepth − depth[k])·u_k, so that layers far from
  * the output (small depth) take smaller steps. Place it after scaleByLearningRate or anywhere
  * the update is linear in the step.
+ *
+ * @example
+ * ```ts
+ * const opt = chain(adamw({ lr: 1e-3 }), scaleByLayerwiseDecay(0.8, [1, 1, 2, 2, 3, 3])); // lower layers step less
+ * ```
  */
 export function scaleByLayerwiseDecay(decay: number, depth: number[]): Transform<null> {
   const top = Math.max(...depth);
@@ -510,6 +656,11 @@ export function scaleByLayerwiseDecay(decay: number, depth: number[]): Transform
 /**
  * The elastic-net prox, applied last: p + u ← softThreshold(p + u, lr·l1)/(1 + lr·l2) — exact
  * zeros from the L1 part, shrinkage from the L2 part.
+ *
+ * @example
+ * ```ts
+ * const opt = chain(sgd({ lr: 0.05 }), proxElasticNet(1e-3, 1e-2, 0.05));
+ * ```
  */
 export function proxElasticNet(
   l1: Schedule,
@@ -542,6 +693,11 @@ export function proxElasticNet(
  * The L1 penalty put in the loss instead of a prox: u ← u + λ·sign(p) (a subgradient, 0 at 0).
  * Chained before an optimizer, it is "Adam with L1 in the loss": the weights oscillate around 0
  * and almost never land on it — the contrast with proximal steps.
+ *
+ * @example
+ * ```ts
+ * const adamWithL1InLoss = chain(addL1Subgradient(1e-3), scaleByAdam(), scaleByLearningRate(1e-3));
+ * ```
  */
 export function addL1Subgradient(lambda: Schedule, mask?: boolean[]): Transform<{ step: number }> {
   return {
@@ -562,6 +718,12 @@ export function addL1Subgradient(lambda: Schedule, mask?: boolean[]): Transform<
  * Keeps pruned weights at zero: u ← −p wherever keep[k][i] is 0 (after magnitude pruning, the
  * fine-tuning steps then leave the pruned entries exactly zero). Parameters with no mask
  * (undefined) are untouched.
+ *
+ * @example
+ * ```ts
+ * const keep = model.params.map((q, k) => (model.decayMask()[k] ? pruneByMagnitude(q, 0.8) : undefined));
+ * const fineTune = chain(adamw({ lr: 1e-4 }), keepPruned(keep));
+ * ```
  */
 export function keepPruned(keep: (Uint8Array | undefined)[]): Transform<null> {
   return {

@@ -185,8 +185,8 @@ export interface TrainedMlp {
  *
  * @example
  * ```ts
- * const m = trainMlp(x, labels, n, p, { hidden: [256, 256], dropout: 0.3, optimizer: "adamw", earlyStopping: 10 });
- * m.evaluate(xTest, yTest, nTest); // { loss, accuracy }
+ * const m = trainMlp(xRows, labels, n, p, { hidden: [256, 256], dropout: 0.3, optimizer: "adamw", earlyStopping: 10 });
+ * m.evaluate(xRowsTest, yTest, nTest); // { loss, accuracy }
  * ```
  */
 export function trainMlp(
@@ -592,7 +592,13 @@ export function trainMlp(
   };
 }
 
-/** Histogram of the values of w over `bins` equal bins spanning [min, max]. */
+/** Histogram of the values of w over `bins` equal bins spanning [min, max].
+ *
+ * @example
+ * ```ts
+ * const { edges, counts } = histogram(model.params[0], 40);
+ * ```
+ */
 export function histogram(
   w: ArrayLike<number>,
   bins: number,
@@ -613,6 +619,11 @@ export function histogram(
 /**
  * Zeroes the fraction `fraction` of w with the smallest magnitudes (ties broken by position) and
  * returns the mask of kept entries (1 kept, 0 pruned).
+ *
+ * @example
+ * ```ts
+ * const keep = pruneByMagnitude(model.params[0], 0.9); // the 90% smallest |w| set to 0
+ * ```
  */
 export function pruneByMagnitude(w: Float64Array | Float32Array, fraction: number): Uint8Array {
   const count = Math.floor(w.length * fraction);

@@ -56,6 +56,12 @@ export interface NonconvexFit {
  * the λ path (the problem is non-convex; the path from λ_max selects the local minimum ncvreg's
  * does), then polished exactly: with signs and penalty regions fixed the stationarity conditions
  * are linear. Features standardized as in `elasticNetPath`; the λ sequence is the lasso's.
+ *
+ * @example
+ * ```ts
+ * const fit = nonconvexPath(x, y, { penalty: "mcp", gamma: 3 });
+ * fit.beta[50]; // less shrinkage of large coefficients than the lasso
+ * ```
  */
 export function nonconvexPath(
   x: Matrix,

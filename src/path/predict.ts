@@ -14,6 +14,11 @@ export interface PathCoefficients {
  * Coefficients at any λ, as glmnet's `coef(fit, s, exact = FALSE)`: linear interpolation in λ
  * between the two neighbouring path points; λ above the first point gives the first point and
  * below the last gives the last.
+ *
+ * @example
+ * ```ts
+ * const { intercept, beta } = coefAt(fit, 0.05); // interpolated in λ, as coef(fit, s = 0.05)
+ * ```
  */
 export function coefAt(
   fit: PathCoefficients,
@@ -46,6 +51,11 @@ export function coefAt(
 /**
  * Linear predictor β₀ + Xβ for new data at each λ in `s` (default: the path's own λ values).
  * Returns one Float64Array of n predictions per λ.
+ *
+ * @example
+ * ```ts
+ * const [yhat] = predict(fit, xNew, [0.05]); // β₀ + Xβ at λ = 0.05
+ * ```
  */
 export function predict(fit: PathCoefficients, x: Matrix, s?: ArrayLike<number>): Float64Array[] {
   if (x.nCols !== fit.nFeatures) {

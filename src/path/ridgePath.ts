@@ -43,6 +43,11 @@ export interface RidgeFit extends PathFit {
  * and result shape as `elasticNetPath` with alpha = 0, plus leave-one-out and generalized
  * cross-validation errors from the hat matrix (Golub, Heath & Wahba 1979; as scikit-learn's
  * RidgeCV). Penalty factors must be positive and finite; box constraints are not supported.
+ *
+ * @example
+ * ```ts
+ * const r = ridgePath(x, y, { nLambda: 50 }); // the exact ridge path via one eigendecomposition
+ * ```
  */
 export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions = {}): RidgeFit {
   const n = x.nRows;

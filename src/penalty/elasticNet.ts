@@ -8,7 +8,13 @@
  * the standardized column), so every formula here is a one-dimensional closed form.
  */
 
-/** Soft-thresholding S(u, κ) = sign(u)·max(|u| − κ, 0): the prox of κ|·|. */
+/** Soft-thresholding S(u, κ) = sign(u)·max(|u| − κ, 0): the prox of κ|·|.
+ *
+ * @example
+ * ```ts
+ * softThreshold(2.5, 1); // 1.5; softThreshold(0.7, 1) is exactly 0
+ * ```
+ */
 export function softThreshold(u: number, kappa: number): number {
   if (u > kappa) return u - kappa;
   if (u < -kappa) return u + kappa;
@@ -19,6 +25,11 @@ export function softThreshold(u: number, kappa: number): number {
  * The coordinate-descent update: argmin_b (xv/2) b² − u·b + pen(b), i.e.
  * clip(S(u, κ) / (xv + μ), lo, hi). With xv = 1/step this is the proximal operator of
  * step·pen at u·step.
+ *
+ * @example
+ * ```ts
+ * const b = enetProx1d(2.5, 1, 0.5, 0, -Infinity, Infinity); // argmin ½b² − 2.5b + 0.5|b| = 2
+ * ```
  */
 export function enetProx1d(
   u: number,
@@ -39,6 +50,11 @@ export function enetProx1d(
  * ∂pen(b) = κ·∂|b| + μb + N_[lo,hi](b). Zero exactly at a coordinate-wise optimum: this is the
  * KKT violation. At b = 0 the subdifferential of κ|b| is the whole interval [−κ, κ]: the dead
  * zone that keeps a weight exactly at zero.
+ *
+ * @example
+ * ```ts
+ * const d = enetSubdiffDistance(0, 0.3, 0.5, 0, -Infinity, Infinity); // 0: |0.3| is inside the dead zone [−0.5, 0.5]
+ * ```
  */
 export function enetSubdiffDistance(
   b: number,
@@ -61,7 +77,13 @@ export function enetSubdiffDistance(
   return g < left ? left - g : g > right ? g - right : 0;
 }
 
-/** Value of pen(b) without the box indicator. */
+/** Value of pen(b) without the box indicator.
+ *
+ * @example
+ * ```ts
+ * const v = enetValue(2, 0.5, 0.1); // 0.5·|2| + 0.1/2·2²
+ * ```
+ */
 export function enetValue(b: number, kappa: number, mu: number): number {
   return kappa * Math.abs(b) + 0.5 * mu * b * b;
 }
@@ -69,6 +91,11 @@ export function enetValue(b: number, kappa: number, mu: number): number {
 /**
  * Convex conjugate pen*(z) = sup_{lo ≤ b ≤ hi} z·b − κ|b| − (μ/2)b², used for the dual
  * objective. Returns +Infinity when the supremum is unbounded (μ = 0, |z| > κ, infinite bound).
+ *
+ * @example
+ * ```ts
+ * const c = enetConjugate(0.05, 0.1, 0, -Infinity, Infinity); // 0: |z| ≤ κ (at |z| > κ with μ = 0 it is +∞)
+ * ```
  */
 export function enetConjugate(
   z: number,

@@ -5,6 +5,11 @@
  *
  * with w_g the group's weight (default √|g|). α = 0 is the group lasso (Yuan & Lin 2006), whose
  * ‖b‖₂ term sets whole groups exactly to zero; α > 0 adds sparsity within groups.
+ *
+ * @example
+ * ```ts
+ * groupValue(Float64Array.of(3, 4), 0, 2, 0, 1); // κ = 0, τ = 1: 1·‖(3, 4)‖₂ = 5
+ * ```
  */
 export function groupValue(
   b: Float64Array,
@@ -25,6 +30,12 @@ export function groupValue(
 /**
  * The prox of step·pen_g at u (in place on u[off .. off+size)): soft-thresholding by step·κ, then
  * group soft-thresholding by step·τ — u ← (1 − step·τ/‖S(u)‖)₊ S(u). Returns ‖result‖₂.
+ *
+ * @example
+ * ```ts
+ * const u = Float64Array.of(3, 4, 1);
+ * groupProx(u, 0, 2, 0, 2.5); // τ = 2.5: u[0..2) ← (1 − 2.5/5)₊·(3, 4) = (1.5, 2)
+ * ```
  */
 export function groupProx(
   u: Float64Array,
@@ -54,6 +65,11 @@ export function groupProx(
  * Distance of g (the negative gradient of the smooth part, on the group) to ∂pen_g(b): the KKT
  * violation of the group. At b = 0 it is (‖S(g, κ)‖₂ − τ)₊ — the dead zone of the group lasso is
  * the ball ‖S(g, κ)‖ ≤ τ; otherwise the distance of g to κ∂‖b‖₁ + τ b/‖b‖₂, coordinate by coordinate.
+ *
+ * @example
+ * ```ts
+ * const dist = groupSubdiffDistance(Float64Array.of(0, 0), Float64Array.of(0.3, 0.4), 0, 2, 0, 1); // 0: ‖g‖ = 0.5 ≤ τ = 1
+ * ```
  */
 export function groupSubdiffDistance(
   b: Float64Array,
@@ -90,6 +106,11 @@ export function groupSubdiffDistance(
  * Newton). Sparse group lasso (κ > 0): the zero test uses S(c, κ); otherwise accelerated
  * proximal gradient (FISTA with restart) on the block, which touches no data — only H.
  * `values`/`vectors` are H's eigen-decomposition (vectors as columns, row-major).
+ *
+ * @example
+ * ```ts
+ * groupBlockSolve(h, values, vectors, m, c, kappa, tau, b); // b ← the exact minimizer of one group's quadratic model
+ * ```
  */
 export function groupBlockSolve(
   h: Float64Array,

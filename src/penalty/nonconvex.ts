@@ -11,6 +11,14 @@
  */
 export type Nonconvex = "mcp" | "scad";
 
+/**
+ * The MCP or SCAD penalty value at b for λ and concavity γ (Breheny & Huang 2011).
+ *
+ * @example
+ * ```ts
+ * nonconvexValue("mcp", 1, 0.5, 3); // MCP(1) with λ = 0.5, γ = 3
+ * ```
+ */
 export function nonconvexValue(kind: Nonconvex, b: number, lambda: number, gamma: number): number {
   const t = Math.abs(b);
   if (kind === "mcp")
@@ -21,7 +29,13 @@ export function nonconvexValue(kind: Nonconvex, b: number, lambda: number, gamma
   return (lambda * lambda * (gamma + 1)) / 2;
 }
 
-/** p'(t) for t > 0. */
+/** p'(t) for t > 0.
+ *
+ * @example
+ * ```ts
+ * nonconvexDerivative("scad", 0.1, 0.5, 3.7); // the penalty's slope at |b| = 0.1 (= λ below λ)
+ * ```
+ */
 export function nonconvexDerivative(
   kind: Nonconvex,
   t: number,
@@ -42,6 +56,11 @@ function soft(z: number, k: number): number {
  * The coordinate update argmin_b (v/2)b² − u·b + p(|b|) for curvature v > 1/γ (MCP) or
  * v > 1/(γ − 1) (SCAD) — the firm and SCAD thresholding rules (Breheny & Huang 2011, eqs. 2.3 and
  * 2.4, written for a general v so that unstandardized columns work too).
+ *
+ * @example
+ * ```ts
+ * nonconvexUpdate("mcp", 2, 1, 0.5, 3); // the coordinate minimizer for ½b² − 2b + MCP(b)
+ * ```
  */
 export function nonconvexUpdate(
   kind: Nonconvex,

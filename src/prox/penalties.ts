@@ -82,6 +82,12 @@ function separableDistance(
  * α = 1 is the lasso, α = 0 ridge; the prox is soft-thresholding by step·λcⱼα, a shrink by
  * 1 + step·λcⱼ(1−α), then clipping to the box (exact because gⱼ is convex in one variable and the
  * box holds 0).
+ *
+ * @example
+ * ```ts
+ * const g = elasticNet(0.1, 0.5); // 0.1·(0.5‖w‖₁ + 0.25‖w‖²)
+ * proximalGradient(f, g);
+ * ```
  */
 export function elasticNet(
   lambda: number,
@@ -163,17 +169,36 @@ export function elasticNet(
   return pen;
 }
 
-/** The lasso λ Σ cⱼ|wⱼ| (elastic net at α = 1). */
+/** The lasso λ Σ cⱼ|wⱼ| (elastic net at α = 1).
+ *
+ * @example
+ * ```ts
+ * const g = l1(0.5, { weights: [1, 1, 1, 0] }); // the last coordinate (an intercept) unpenalized
+ * proximalGradient(f, g);
+ * ```
+ */
 export function l1(lambda: number, options: { weights?: ArrayLike<number> } = {}): Penalty {
   return elasticNet(lambda, 1, options);
 }
 
-/** Ridge (λ/2) Σ cⱼ wⱼ² (elastic net at α = 0): shrinks, never zeroes. */
+/** Ridge (λ/2) Σ cⱼ wⱼ² (elastic net at α = 0): shrinks, never zeroes.
+ *
+ * @example
+ * ```ts
+ * const g = l2(0.1); // ridge: (0.1/2)‖w‖²
+ * ```
+ */
 export function l2(lambda: number, options: { weights?: ArrayLike<number> } = {}): Penalty {
   return elasticNet(lambda, 0, options);
 }
 
-/** The indicator of the box lower ≤ wⱼ ≤ upper (per coordinate): its prox is clipping. */
+/** The indicator of the box lower ≤ wⱼ ≤ upper (per coordinate): its prox is clipping.
+ *
+ * @example
+ * ```ts
+ * const g = box(-1, 1); // the constraint −1 ≤ wⱼ ≤ 1 (its prox is clipping)
+ * ```
+ */
 export function box(lower: number, upper: number): Penalty {
   if (!(lower <= upper))
     throw new InputError(`box: lower ${lower} must not exceed upper ${upper}`, {
@@ -208,7 +233,13 @@ export function box(lower: number, upper: number): Penalty {
   return pen;
 }
 
-/** The non-negativity constraint wⱼ ≥ 0. */
+/** The non-negativity constraint wⱼ ≥ 0.
+ *
+ * @example
+ * ```ts
+ * const r = proximalGradient(f, nonNegative()); // non-negative least squares
+ * ```
+ */
 export function nonNegative(): Penalty {
   return { ...box(0, Infinity), name: "nonNegative" };
 }
@@ -218,6 +249,12 @@ export function nonNegative(): Penalty {
  * Singer & Chandra 2008, Fig. 1): sort |v| decreasingly, find the largest ρ with
  * μ_ρ − (Σ_{i≤ρ} μ_i − t)/ρ > 0, threshold θ = (Σ_{i≤ρ} μ_i − t)/ρ, u = S(v, θ). O(p log p).
  * Returns θ (0 when v is already inside): the Lagrange multiplier of the constraint.
+ *
+ * @example
+ * ```ts
+ * const out = new Float64Array(3);
+ * projectL1Ball(Float64Array.of(3, -1, 0.5), 2, out); // (2, 0, 0): Duchi et al. (2008)
+ * ```
  */
 export function projectL1Ball(v: Float64Array, t: number, out: Float64Array): number {
   checkNonNegative("projectL1Ball", "t", t);
@@ -247,6 +284,11 @@ export function projectL1Ball(v: Float64Array, t: number, out: Float64Array): nu
  * The multiplier θ ≥ 0 of the constraint ‖w‖₁ ≤ t at w with smooth gradient `grad` (coordinates
  * with free[j] = 1 left out): the least-squares fit of −gradⱼ = θ·sign(wⱼ) over the support. At a
  * solution of the constrained problem it is the λ of the penalized problem with the same solution.
+ *
+ * @example
+ * ```ts
+ * const lambdaT = l1BallMultiplier(r.w, grad); // the λ of the penalized form at the constrained solution
+ * ```
  */
 export function l1BallMultiplier(w: Float64Array, grad: Float64Array, free?: Uint8Array): number {
   let num = 0;
@@ -264,6 +306,11 @@ export function l1BallMultiplier(w: Float64Array, grad: Float64Array, free?: Uin
  * those listed in `free` (an intercept, say). Its prox is the projection (projectL1Ball); at a
  * boundary point −grad must lie in the normal cone {θ·s : θ ≥ 0, s ∈ ∂‖w‖₁} — −gradⱼ = θ·sign(wⱼ)
  * on the support, |gradⱼ| ≤ θ off it — and vanish on free coordinates; inside, grad must vanish.
+ *
+ * @example
+ * ```ts
+ * const r = proximalGradient(f, l1Ball(3)); // min f subject to ‖w‖₁ ≤ 3 (projected gradient)
+ * ```
  */
 export function l1Ball(t: number, options: { free?: ArrayLike<number> } = {}): Penalty {
   checkNonNegative("l1Ball", "t", t);
@@ -338,6 +385,12 @@ export function l1Ball(t: number, options: { free?: ArrayLike<number> } = {}): P
  * The group lasso λ Σ_g c_g ‖w_g‖₂ over groups given as a group id per coordinate (−1: not
  * penalized); c_g defaults to √|g| (Yuan & Lin 2006). Its prox is group soft-thresholding
  * w_g ← (1 − step·λc_g/‖v_g‖)₊ v_g: whole groups become exactly zero.
+ *
+ * @example
+ * ```ts
+ * const g = groupL2(0.2, [1, 1, 2, 2, 2]); // 0.2·Σ_g √|g|·‖w_g‖₂
+ * proximalGradient(f, g);
+ * ```
  */
 export function groupL2(
   lambda: number,
@@ -415,6 +468,12 @@ export function groupL2(
  * convex: the prox is single-valued only for step < γ (MCP) or step < γ − 1 (SCAD), where it is
  * the firm (MCP) or SCAD thresholding rule. `subdiffDistance` uses Clarke's subdifferential:
  * [−λcⱼ, λcⱼ] at 0 (the same dead zone as the lasso), p′(|w|)·sign(w) elsewhere.
+ *
+ * @example
+ * ```ts
+ * const g = nonconvex("mcp", 0.2, 3); // MCP: λ = 0.2, γ = 3
+ * proximalGradient(f, g);
+ * ```
  */
 export function nonconvex(
   kind: Nonconvex,

@@ -31,6 +31,11 @@ const KKT_TOL = 1e-9;
  * SGD (30 epochs per λ, seeded) keeps zeros but not the exact optimum. Each point's KKT violation
  * is reported as measured. Observation weights, offsets and per-feature limits are not supported
  * by these solvers.
+ *
+ * @example
+ * ```ts
+ * const byFista = proxPath("gaussian", "fista", x, y, {}); // the lasso path by FISTA, same λ grid as coordinate descent
+ * ```
  */
 export function proxPath(
   family: "gaussian" | "binomial" | "poisson",

@@ -54,6 +54,11 @@ const LOSSES: Record<"squared" | "logistic" | "poisson", Loss> = {
  * given — standardize first for glmnet's scale): squared error ½(y − η)², logistic
  * log(1 + e^η) − yη (y ∈ {0, 1}), or Poisson e^η − yη. The Lipschitz bound is
  * curvature·‖[X 1]‖²_F / n (the Frobenius norm bounds the spectral one).
+ *
+ * @example
+ * ```ts
+ * const fLogistic = glmDatafit("logistic", x, y01, { intercept: true }); // mean logistic loss of [β, β₀]
+ * ```
  */
 export function glmDatafit(
   kind: "squared" | "logistic" | "poisson",
@@ -146,7 +151,17 @@ export function glmDatafit(
   };
 }
 
-/** A user-supplied smooth function: value and gradient (checked for size and finiteness). */
+/** A user-supplied smooth function: value and gradient (checked for size and finiteness).
+ *
+ * @example
+ * ```ts
+ * const fq = customSmooth(2, (w) => (w[0] - 1) ** 2 + (w[1] + 2) ** 2, (w, out) => {
+ *   out[0] = 2 * (w[0] - 1);
+ *   out[1] = 2 * (w[1] + 2);
+ * }, 2);
+ * proximalGradient(fq, l1(0.5));
+ * ```
+ */
 export function customSmooth(
   dim: number,
   value: (w: Float64Array) => number,

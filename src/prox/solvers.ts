@@ -165,6 +165,11 @@ export function proximalGradient(
  * of landing on it. `truncated`: an update that would cross zero stops at zero (the "truncated
  * gradient" of Langford, Li & Zhang 2009), which does make zeros. Runs maxIter iterations (no
  * stopping rule: its KKT violation does not go to zero); the best iterate is returned.
+ *
+ * @example
+ * ```ts
+ * const r = subgradientDescent(f, l1(0.5), { maxIter: 5000 }); // no exact zeros: the point of the comparison
+ * ```
  */
 export function subgradientDescent(
   f: Smooth,
@@ -220,6 +225,11 @@ export function subgradientDescent(
  * w ← prox_{η·g}(w − η·∇f_batch(w)), steps ηₜ = η₀/(1 + t/T) decaying over the epochs
  * (η₀ = 1/L). The prox after every step keeps exact zeros; the noise keeps it from converging
  * to the KKT tolerance, so it runs its epochs.
+ *
+ * @example
+ * ```ts
+ * const r = proxSgd(f, l1(0.1), { batchSize: 32, maxIter: 30, seed: 1 }); // mini-batch steps, prox after each
+ * ```
  */
 export function proxSgd(
   f: Smooth,
@@ -272,6 +282,11 @@ export function proxSgd(
  * point is projected onto the orthant of the current point (a coordinate that would change sign
  * stops at zero): so it lands on exact zeros. `g` must be a lasso or elastic net without a box;
  * its L2 part joins the smooth function.
+ *
+ * @example
+ * ```ts
+ * const r = owlqn(f, l1(0.5)); // orthant-wise L-BFGS: exact zeros, quasi-Newton speed
+ * ```
  */
 export function owlqn(
   f: Smooth,
@@ -451,6 +466,14 @@ function norm(a: Float64Array): number {
 /** The solvers by name (`regularize path --solver`). */
 export type SolverName = "ista" | "fista" | "subgradient" | "owlqn" | "proxsgd";
 
+/**
+ * Runs a solver by name (ista, fista, subgradient, owlqn, proxsgd) on f + g.
+ *
+ * @example
+ * ```ts
+ * const r = solveWith("owlqn", f, l1(0.5), {}); // any solver by name
+ * ```
+ */
 export function solveWith(
   name: SolverName,
   f: Smooth,

@@ -22,6 +22,11 @@ export interface AdaptiveOptions extends GlmOptions {
  * features' units). A feature the initial fit sets to zero gets an infinite factor (excluded).
  * Returns the path with `penaltyFactor` used, so the fit is reproducible with `elasticNetPath` /
  * `glmPath`.
+ *
+ * @example
+ * ```ts
+ * const fit = adaptiveLasso(x, y, { gamma: 1 }); // penalty factors 1/|β̃ⱼ| from an initial ridge fit
+ * ```
  */
 export function adaptiveLasso(
   x: Matrix,

@@ -24,6 +24,11 @@ export interface RelaxedFit {
  * the lasso; γ = 0 the refit, which removes the lasso's shrinkage of large coefficients. Refits
  * are cached by active set. The other options (weights, offset, standardize, intercept) must be
  * those of the path.
+ *
+ * @example
+ * ```ts
+ * const relaxed = relaxedFit(fit, x, y, { gamma: [0, 0.5, 1] }); // glmnet's relax = TRUE
+ * ```
  */
 export function relaxedFit(
   fit: PathFit,

@@ -44,6 +44,12 @@ export interface BiasVariancePoint {
  * test grid over [−1, 1]. At each λ:
  * bias² and variance of the prediction averaged over the grid, noise σ², and — as a check of the
  * identity E(y − ŷ)² = bias² + variance + σ² — the measured error against fresh noisy responses.
+ *
+ * @example
+ * ```ts
+ * const points = polynomialBiasVariance({ lambdas: [1e-6, 1e-3, 1], seed: 1 });
+ * points.map((q) => q.bias2 + q.variance + q.noise);
+ * ```
  */
 export function polynomialBiasVariance(options: BiasVarianceOptions): BiasVariancePoint[] {
   const truth = options.truth ?? ((x: number) => Math.sin(Math.PI * x));

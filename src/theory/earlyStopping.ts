@@ -26,6 +26,12 @@ export interface EarlyStoppingPoint {
  * applies the filter 1 − (1 − ηdₖ)ᵀ to each component and ridge dₖ/(dₖ + λ); both pass large
  * directions and damp small ones, and for ηdₖ ≪ 1 they match at λ ≈ 1/(ηT). For each T this
  * reports the λ whose ridge solution is nearest the iterate, and how near it is.
+ *
+ * @example
+ * ```ts
+ * const { points } = earlyStoppingVsRidge(x, y, [10, 100, 1000]);
+ * points.map((q) => q.effectiveLambda / q.heuristicLambda); // ≈ 1 when λ ≈ 1/(ηT)
+ * ```
  */
 export function earlyStoppingVsRidge(
   x: Matrix,
