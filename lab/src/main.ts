@@ -37,3 +37,6 @@ for (const p of PANELS) {
   tabs.appendChild(b);
 }
 show(location.hash.slice(1));
+window.addEventListener("hashchange", () => {
+  if (main.dataset.panel !== location.hash.slice(1)) show(location.hash.slice(1));
+});
