@@ -3,25 +3,13 @@ import { explainSparsity } from "../../src/explain/explain.js";
 import { elasticNetPath } from "../../src/path/elasticNetPath.js";
 import { glmPath } from "../../src/path/glmPath.js";
 import { loadCsv } from "./data.js";
-import { axes, el, fmtNum, linear } from "./svg.js";
+import { COLORS, axes, el, fmtNum, linear } from "./svg.js";
 
 /**
  * Panel 3 — paths on real data: the lasso path on the diabetes (Gaussian) or breast-cancer
  * (logistic) data, a λ slider, the non-zero coefficients at that λ, cross-validation in a web
  * worker with λ_min / λ_1se, and per feature its dead-zone margin or balance condition.
  */
-const COLORS = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#7f7f7f",
-  "#bcbd22",
-  "#17becf",
-];
 
 export function mountPaths(root: HTMLElement): void {
   root.innerHTML = `

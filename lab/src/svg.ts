@@ -1,6 +1,20 @@
 /** Small SVG helpers for the lab's charts: elements, linear scales, axes with labels. */
 const NS = "http://www.w3.org/2000/svg";
 
+/** The ten-colour palette of the lab's line charts (one colour per feature). */
+export const COLORS = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
+
 export function el<K extends keyof SVGElementTagNameMap>(
   tag: K,
   attrs: Record<string, string | number> = {},

@@ -4,7 +4,7 @@ import { Random } from "../../src/random.js";
 import { polynomialBiasVariance } from "../../src/theory/biasVariance.js";
 import { earlyStoppingVsRidge } from "../../src/theory/earlyStopping.js";
 import { loadCsv } from "./data.js";
-import { axes, el, fmtNum, linear } from "./svg.js";
+import { COLORS, axes, el, fmtNum, linear } from "./svg.js";
 
 /**
  * Panel 6 — early stopping ≈ L2, and bias–variance. Gradient descent on the diabetes least
@@ -12,18 +12,6 @@ import { axes, el, fmtNum, linear } from "./svg.js";
  * the effective λ of each T next to 1/(ηT). Then the degree-20 polynomial through 15 noisy points:
  * one sample's ridge fit at the chosen λ, and bias², variance and noise over λ.
  */
-const COLORS = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#7f7f7f",
-  "#bcbd22",
-  "#17becf",
-];
 
 /** Solves the symmetric positive definite system A x = b (Cholesky), A m × m row-major. */
 function spdSolve(A: Float64Array, b: Float64Array, m: number): Float64Array {

@@ -3,7 +3,8 @@ import { readFileSync, mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.js";
 import { build } from "vite";
 import { ROOT } from "../helpers/fixtures.js";
 
@@ -40,17 +41,7 @@ before(async () => {
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const addr = server.address() as { port: number };
   base = `http://127.0.0.1:${addr.port}/`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 after(async () => {

@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.js";
 import { ROOT } from "../helpers/fixtures.js";
 
 const BIN = join(ROOT, "dist", "cli", "main.js");
 const tmp = mkdtempSync(join(tmpdir(), "regularize-report-"));
 const SHOTS = join(ROOT, "build", "screenshots");
-const CHROMIUM = "/usr/bin/chromium";
 
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: tmp });
@@ -19,18 +18,7 @@ function run(args: string[]) {
 
 /** Opens a report in headless Chromium: charts present, sized, labelled, apart; a screenshot. */
 async function inspect(file: string, name: string, charts: string[], labels: string[]) {
-  assert.ok(existsSync(CHROMIUM), "Debian chromium is required (apt-get install chromium)");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const problems: string[] = [];
