@@ -116,13 +116,42 @@ export function multinomialPath(
   /** η_ic without offsets: the class's own linear predictor. */
   const own = (c: number, i: number) => solvers[c].eta[i] - lastOffset[c][i];
   const lastOffset = indicators.map(() => new Float64Array(n));
+  // Cached exponentials: ex[c][i] = exp(η_ic − shift_i), refreshed for one class after its solve,
+  // so that a class's offset −log Σ_{d≠c} e^{η_id} costs K additions and one log per sample
+  // instead of K exponentials (the sums have positive terms only: no cancellation). A row is
+  // re-shifted to its maximum when a class outgrows the shift; a sum too small to trust falls back
+  // to the direct log-sum-exp.
+  const ex = indicators.map(() => new Float64Array(n));
+  const shift = new Float64Array(n);
+  const reshift = (i: number) => {
+    let m = -Infinity;
+    for (let d = 0; d < K; d++) m = Math.max(m, own(d, i));
+    shift[i] = m;
+    for (let d = 0; d < K; d++) ex[d][i] = Math.exp(own(d, i) - m);
+  };
+  const refreshAll = () => {
+    for (let i = 0; i < n; i++) reshift(i);
+  };
+  const refreshClass = (c: number) => {
+    const e = ex[c];
+    for (let i = 0; i < n; i++) {
+      const v = own(c, i) - shift[i];
+      if (v > 30) reshift(i);
+      else e[i] = Math.exp(v);
+    }
+  };
   const setOffset = (c: number) => {
     for (let i = 0; i < n; i++) {
-      let m = -Infinity;
-      for (let d = 0; d < K; d++) if (d !== c) m = Math.max(m, own(d, i));
       let s = 0;
-      for (let d = 0; d < K; d++) if (d !== c) s += Math.exp(own(d, i) - m);
-      offset[i] = -(m + Math.log(s));
+      for (let d = 0; d < K; d++) if (d !== c) s += ex[d][i];
+      if (s > 1e-250) offset[i] = -(shift[i] + Math.log(s));
+      else {
+        let m = -Infinity;
+        for (let d = 0; d < K; d++) if (d !== c) m = Math.max(m, own(d, i));
+        let t = 0;
+        for (let d = 0; d < K; d++) if (d !== c) t += Math.exp(own(d, i) - m);
+        offset[i] = -(m + Math.log(t));
+      }
     }
     solvers[c].setOffset(offset);
     lastOffset[c].set(offset);
@@ -130,15 +159,13 @@ export function multinomialPath(
   const objective = (ab: number, dem: number) => {
     let f = 0;
     for (let i = 0; i < n; i++) {
-      let m = -Infinity;
-      for (let c = 0; c < K; c++) m = Math.max(m, own(c, i));
       let s = 0;
       let yEta = 0;
       for (let c = 0; c < K; c++) {
-        s += Math.exp(own(c, i) - m);
+        s += ex[c][i];
         yEta += indicators[c][i] * own(c, i);
       }
-      f += w[i] * (m + Math.log(s) - yEta);
+      f += w[i] * (shift[i] + Math.log(s) - yEta);
     }
     for (const cd of solvers)
       for (let j = 0; j < p; j++) {
@@ -147,6 +174,7 @@ export function multinomialPath(
       }
     return f;
   };
+  refreshAll();
   // Intercept-only fits (λ = ∞), swept to the multinomial optimum.
   const sweep = (lam: number, lamPrev: number) => {
     let fPrev = Infinity;
@@ -156,6 +184,7 @@ export function multinomialPath(
       for (let c = 0; c < K; c++) {
         setOffset(c);
         const status = solvers[c].solve(lam, lamPrev);
+        refreshClass(c);
         if (status === "pMax") return "pMax";
       }
       const f = objective(ab, dem);
