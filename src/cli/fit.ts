@@ -4,7 +4,13 @@ import { cvPath } from "../cv/cvPath.js";
 import { randomFolds } from "../cv/folds.js";
 import { checkMeasure, defaultMeasure, type Family, type Measure } from "../cv/measures.js";
 import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
-import { addInputOptions, readDesign, type Design, type InputCliOptions } from "./input.js";
+import {
+  addInputOptions,
+  checkWritable,
+  readDesign,
+  type Design,
+  type InputCliOptions,
+} from "./input.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
 import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
@@ -26,7 +32,6 @@ import { stabilitySelection, type StabilityResult } from "../select/stability.js
 import { alignTable } from "./format.js";
 import { intOption, numberOption } from "./parse.js";
 import { progressBar } from "./progress.js";
-import { checkWritable } from "./train.js";
 
 export interface FitCliOptions extends InputCliOptions {
   target?: string;

@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
@@ -117,4 +119,19 @@ export function readDesign(file: string, o: InputCliOptions, minRows = 2): Desig
     y,
     dropped,
   };
+}
+
+/** Refuses an output path (`flag` names its option) that cannot be written, before any work is done. */
+export function checkWritable(file: string, flag = "--json"): void {
+  const full = resolve(file);
+  try {
+    if (existsSync(full)) {
+      if (statSync(full).isDirectory()) throw new Error("it is a directory");
+      accessSync(full, constants.W_OK);
+    } else accessSync(dirname(full), constants.W_OK);
+  } catch (e) {
+    const why =
+      (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message;
+    throw new InputError(`option '${flag}': cannot write '${file}': ${why}`, { option: flag });
+  }
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { readTable } from "../io/table.js";
 import { loadModel, predictModel } from "../model/model.js";
-import { checkWritable } from "./train.js";
+import { checkWritable } from "./input.js";
 
 export interface PredictCliOptions {
   out?: string;
@@ -45,27 +45,12 @@ export function runPredict(modelFile: string, file: string, o: PredictCliOptions
         { file, column: enc.column },
       );
   }
-  // Columns by name; one-hot columns from the model's levels (a level unseen in training is an error).
+  // Columns by name.
   const column = (name: string): Float64Array => {
     const c = table.names.indexOf(name);
     if (c >= 0) return table.columns[c];
-    const enc = model.encodings.find((e) => e.names.includes(name));
-    if (enc) {
-      const here = table.encodings.find((e) => e.column === enc.column);
-      if (!here)
-        throw new InputError(`${file}: missing column '${enc.column}' (the model needs it)`, {
-          file,
-          column: enc.column,
-        });
-      const unseen = here.levels.find((l) => !enc.levels.includes(l));
-      if (unseen !== undefined)
-        throw new InputError(
-          `${file}: column '${enc.column}' has the value '${unseen}', which the model never saw (levels: ${enc.levels.join(", ")})`,
-          { file, column: enc.column },
-        );
-      const made = here.names[here.levels.indexOf(enc.levels[enc.names.indexOf(name)])];
-      return made === undefined ? new Float64Array(n) : table.columns[table.names.indexOf(made)];
-    }
+    // A one-hot column of a level that does not occur in this file (levels were checked above).
+    if (model.encodings.some((e) => e.names.includes(name))) return new Float64Array(n);
     throw new InputError(`${file}: missing column '${name}' (the model needs it)`, {
       file,
       column: name,

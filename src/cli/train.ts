@@ -1,10 +1,9 @@
-import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { readTable, type MissingPolicy } from "../io/table.js";
-import { addInputOptions, readDesign, type InputCliOptions } from "./input.js";
+import { addInputOptions, checkWritable, readDesign, type InputCliOptions } from "./input.js";
 import type { ActivationName } from "../nn/layers.js";
 import { OPTIMIZERS, trainMlp, type OptimizerName, type TrainOptions } from "../nn/train.js";
 import { epochChart, histogramChart } from "../report/charts.js";
@@ -121,21 +120,6 @@ function rowsOf(t: Table, features: string[], target: string, file: string) {
     for (let i = 0; i < t.nRows; i++) x[i * p + j] = col[i];
   }
   return { x, y: t.columns[tc], n: t.nRows };
-}
-
-/** Refuses an output path that cannot be written, before any work is done. */
-export function checkWritable(file: string, flag = "--json"): void {
-  const full = resolve(file);
-  try {
-    if (existsSync(full)) {
-      if (statSync(full).isDirectory()) throw new Error("it is a directory");
-      accessSync(full, constants.W_OK);
-    } else accessSync(dirname(full), constants.W_OK);
-  } catch (e) {
-    const why =
-      (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message;
-    throw new InputError(`option '${flag}': cannot write '${file}': ${why}`, { option: flag });
-  }
 }
 
 function imageShapeOption(text: string): [number, number] {

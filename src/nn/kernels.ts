@@ -37,7 +37,7 @@ export interface MatMem<D extends Dtype = Dtype> {
   ): void;
 }
 
-type Nt = (x: number, w: number, bias: number, y: number, M: number, N: number, K: number) => void;
+type Nt = MatMem["nt"];
 type Nn = (
   a: number,
   sam: number,

@@ -478,8 +478,8 @@ export function trainMlp(
     }
   };
 
-  const baseOpt = makeOptimizer(options, weightMask, rows, depth, stepsPerEpoch);
-  runEpochs(epochs, baseOpt, "train");
+  const optimizer = () => makeOptimizer(options, weightMask, rows, depth, stepsPerEpoch);
+  runEpochs(epochs, optimizer(), "train");
   const restore = () => {
     if (restoreBest && bestParams) model.params.forEach((q, k) => q.set(bestParams![k]));
     else bestEpoch = history.length;
@@ -492,12 +492,9 @@ export function trainMlp(
     );
     best = Infinity;
     bestParams = null;
-    const fineTune = chain(baseOptFresh(), keepPruned(keep));
+    const fineTune = chain(optimizer(), keepPruned(keep));
     runEpochs(options.pruneEpochs ?? 10, fineTune, "fine-tune");
     restore();
-  }
-  function baseOptFresh() {
-    return makeOptimizer(options, weightMask, rows, depth, stepsPerEpoch);
   }
 
   const standardizeNew = (xNew: Float64Array, count: number) => {
@@ -733,64 +730,48 @@ function makeOptimizer(
   else if (o.schedule === "cosine") lr = cosineSchedule(base, epochs * stepsPerEpoch);
   if (o.warmupEpochs)
     lr = linearWarmup(lr, Math.max(1, Math.round(o.warmupEpochs * stepsPerEpoch)));
-  const wd = o.weightDecay ?? 0;
+  const decay = { weightDecay: o.weightDecay ?? 0, weightDecayMask: weightMask };
+  const prox = { ...decay, l1: o.l1, l1Mask: weightMask, group: o.group, groupRows: rows };
+  const isProx = name === "proxsgd" || name === "proxadam";
   let opt: Transform<unknown>;
   switch (name) {
     case "sgd":
-      opt = sgd({ lr, weightDecay: wd, weightDecayMask: weightMask });
+      opt = sgd({ lr, ...decay });
       break;
     case "momentum":
-      opt = sgd({ lr, momentum: o.momentum ?? 0.9, weightDecay: wd, weightDecayMask: weightMask });
+      opt = sgd({ lr, momentum: o.momentum ?? 0.9, ...decay });
       break;
     case "adam":
     case "adaml2":
-      opt = adam({ lr, weightDecay: wd, weightDecayMask: weightMask });
+      opt = adam({ lr, ...decay });
       break;
     case "adamw":
-      opt = adamw({ lr, weightDecay: o.weightDecay ?? 0.01, weightDecayMask: weightMask });
+      opt = adamw({ lr, ...decay, weightDecay: o.weightDecay ?? 0.01 });
       break;
     case "rmsprop":
-      opt = rmsprop({ lr, weightDecay: wd, weightDecayMask: weightMask, momentum: o.momentum });
+      opt = rmsprop({ lr, ...decay, momentum: o.momentum });
       break;
     case "adagrad":
       opt = adagrad({ lr });
       break;
     case "proxsgd":
-      opt = proxSgdOptimizer({
-        lr,
-        momentum: o.momentum,
-        weightDecay: wd,
-        weightDecayMask: weightMask,
-        l1: o.l1,
-        l1Mask: weightMask,
-        group: o.group,
-        groupRows: rows,
-      });
+      opt = proxSgdOptimizer({ lr, momentum: o.momentum, ...prox });
       break;
     case "proxadam":
-      opt = proxAdam({
-        lr,
-        weightDecay: wd,
-        weightDecayMask: weightMask,
-        l1: o.l1,
-        l1Mask: weightMask,
-        group: o.group,
-        groupRows: rows,
-      });
+      opt = proxAdam({ lr, ...prox });
       break;
   }
-  if (o.group && name !== "proxsgd" && name !== "proxadam")
+  if (o.group && !isProx)
     throw new InputError("option 'group': the group prox needs optimizer proxsgd or proxadam", {
       option: "group",
     });
   const parts: Transform<unknown>[] = [];
   if (o.clipNorm) parts.push(clipByGlobalNorm(o.clipNorm));
-  if (o.l1 && name !== "proxsgd" && name !== "proxadam")
-    parts.push(addL1Subgradient(o.l1, weightMask));
+  if (o.l1 && !isProx) parts.push(addL1Subgradient(o.l1, weightMask));
   parts.push(opt!);
   // Layer-wise decay scales the whole step, so it cannot follow a prox (which is not linear).
   if (o.layerDecay && o.layerDecay !== 1) {
-    if (name === "proxsgd" || name === "proxadam")
+    if (isProx)
       throw new InputError("option 'layerDecay' cannot be combined with a proximal optimizer", {
         option: "layerDecay",
       });

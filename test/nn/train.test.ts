@@ -59,13 +59,16 @@ describe("trainMlp on the digits data (64 → 256 → 256 → 10)", () => {
   });
 
   it("restores the best epoch's weights: the final validation loss is the best one recorded", () => {
-    // Recompute the validation loss through evaluate() on the same rows is not possible from
-    // outside; instead the early-stopped run's record at bestEpoch must be the minimum, and a
-    // run with restoreBest off ends on the last epoch.
     const m = fit({ ...recipe, epochs: 30, earlyStopping: 3, seed: 3 });
     const losses = m.history.map((r) => r.valLoss!);
     assert.equal(m.history[m.bestEpoch - 1].valLoss, Math.min(...losses));
     assert.ok(m.history.length - m.bestEpoch === 3 || m.history.length === 30);
+    assert.ok(m.bestEpoch < m.history.length, "training went past the best epoch");
+    // The restored weights are those of the best epoch: the same run stopped there holds them.
+    const stopped = fit({ ...recipe, epochs: m.bestEpoch, earlyStopping: undefined, seed: 3 });
+    m.model.params.forEach((q, k) =>
+      assert.deepEqual(q, stopped.model.params[k], `parameter ${k}`),
+    );
     const off = fit({ ...recipe, epochs: 4, earlyStopping: undefined, restoreBest: false });
     assert.equal(off.bestEpoch, 4);
   });
