@@ -158,6 +158,11 @@ export class GlmDesign {
     this.heap?.release();
   }
 
+  /** Column j of X̃ (a view; dense designs only, else null). */
+  column(j: number): Float64Array | null {
+    return this.xs ? this.xs.subarray(j * this.n, (j + 1) * this.n) : null;
+  }
+
   /** out[offset + i] = vᵢ·x̃_ij for every row i. */
   scaledColumn(j: number, v: Float64Array, out: Float64Array, offset: number): void {
     const xs = this.xs;

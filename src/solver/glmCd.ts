@@ -1,7 +1,7 @@
 import type { GlmDesign } from "../data/glmDesign.js";
 import type { GlmFamily } from "../datafit/family.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
-import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
+import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
 import { interceptStart } from "../datafit/intercept.js";
 
@@ -84,10 +84,20 @@ export class GlmCd {
   private readonly ever: Uint8Array;
   private readonly res: Float64Array;
   private readonly mu: Float64Array;
+  /**
+   * [η | y | ŵ | μ | res | √V_ref], each `stride` (n rounded up to even) doubles, padded with a
+   * zero-weight observation: the family's evaluations run on it in WebAssembly SIMD (`kern`).
+   */
+  private readonly state: Heap;
+  private readonly kern: PassKernel | null;
+  private readonly stride: number;
+  /** Σ ŵℓ at the current η when `lossFresh` (kept by every evaluation, dropped when η moves). */
+  private lossAt = 0;
+  private lossFresh = false;
   private readonly etaOld: Float64Array;
   private readonly list: Int32Array;
   private readonly compact: CompactActiveSet;
-  /** Columns of Z = √V_ref·[1, X̃] for the compact slots, n apart. */
+  /** √V_ref (`stride` doubles), then the columns of Z = √V_ref·[1, X̃] for the compact slots, n apart. */
   private zHeap: Heap;
   private zFilled = 0;
   /** Columns the Z heap has room for (0: none yet). */
@@ -126,18 +136,25 @@ export class GlmCd {
     const p = (this.p = s.design.p);
     const n = (this.n = s.design.n);
     this.b = new Float64Array(p);
-    this.eta = Float64Array.from(s.offset);
+    const stride = (this.stride = n + (n & 1));
+    this.state = createHeap(6 * stride);
+    this.kern = passKernel(this.state);
+    const view = (k: number) => this.state.f64.subarray(k * stride, k * stride + n);
+    this.eta = view(0);
+    this.eta.set(s.offset);
+    view(1).set(s.y);
+    view(2).set(s.w);
     this.g = new Float64Array(p);
     this.strong = new Uint8Array(p);
     this.ever = new Uint8Array(p);
-    this.res = new Float64Array(n);
-    this.mu = new Float64Array(n);
+    this.mu = view(3);
+    this.res = view(4);
+    this.sv = view(5);
     this.etaOld = new Float64Array(n);
     this.list = new Int32Array(p);
     this.compact = new CompactActiveSet(p + 1, s.thr);
     this.zHeap = createHeap(1);
     this.zRoom(16);
-    this.sv = new Float64Array(n);
     this.slotOf = new Int32Array(p).fill(-1);
     this.movedCols = new Int32Array(p);
     this.bPrev = new Float64Array(p);
@@ -158,16 +175,19 @@ export class GlmCd {
 
   /** Σ ŵ ℓ(y, η) at the current η. */
   loss(): number {
-    const { y, w, family } = this.s;
-    let f = 0;
-    for (let i = 0; i < this.n; i++) f += w[i] * family.loss(y[i], this.eta[i]);
-    return f;
+    return this.lossFresh ? this.lossAt : this.evaluate();
   }
 
   /** Σ ŵ ℓ(y, η) at the current η, keeping μ and r = ŵ(y − μ) for it. */
   private evaluate(): number {
     const { y, w, family } = this.s;
-    return family.evaluate(y, w, this.eta, this.mu, this.res);
+    const k = this.kern;
+    const st = this.stride;
+    this.lossAt = k
+      ? k.evaluate(family.name, 0, st, 2 * st, 3 * st, 4 * st, st)
+      : family.evaluate(y, w, this.eta, this.mu, this.res);
+    this.lossFresh = true;
+    return this.lossAt;
   }
 
   /** μ at the current η (as kept by the last evaluation; valid after `solve`). */
@@ -178,6 +198,10 @@ export class GlmCd {
   /** Σ ŵ·deviance(y, μ) at the current η. */
   deviance(): number {
     const { y, w, family } = this.s;
+    if (!this.lossFresh) this.evaluate();
+    const st = this.stride;
+    if (this.kern && family.name === "binomial")
+      return this.kern.binomialDeviance(st, 2 * st, 3 * st, st);
     let d = 0;
     for (let i = 0; i < this.n; i++) d += w[i] * family.deviance(y[i], family.mean(this.eta[i]));
     return d;
@@ -204,14 +228,10 @@ export class GlmCd {
 
   /** Recomputes μ, the true gradient g (every included feature) and g0 at the current η. */
   gradient(): void {
-    const { y, w, family } = this.s;
+    if (!this.lossFresh) this.evaluate();
     const r = this.res;
     let sr = 0;
-    for (let i = 0; i < this.n; i++) {
-      this.mu[i] = family.mean(this.eta[i]);
-      r[i] = w[i] * (y[i] - this.mu[i]);
-      sr += r[i];
-    }
+    for (let i = 0; i < this.n; i++) sr += r[i];
     this.gradientDots(sr);
   }
 
@@ -230,6 +250,7 @@ export class GlmCd {
   setOffset(offset: Float64Array): void {
     const old = this.s.offset;
     for (let i = 0; i < this.n; i++) this.eta[i] += offset[i] - old[i];
+    this.lossFresh = false;
     old.set(offset);
     this.gradient();
   }
@@ -373,6 +394,7 @@ export class GlmCd {
       }
       let stepDlx = 0;
       let moved = 0;
+      this.lossFresh = false;
       for (let t = 0; t < nd; t++) {
         const l = dSlots[t];
         const j = slots[l];
@@ -408,6 +430,7 @@ export class GlmCd {
           else b[slots[l]] = v;
         }
         for (let i = 0; i < n; i++) eta[i] = etaOld[i] + (eta[i] - etaOld[i]) / 2;
+        this.lossFresh = false;
         f = this.evaluate() + this.slotPenalty(c.b, na, ab, dem);
         stepDlx /= 4;
       }
@@ -460,6 +483,7 @@ export class GlmCd {
         for (let i = 0; i < this.n; i++) this.eta[i] += d0;
       }
       design.axpyMany(this.movedCols, this.movedBy, moved, this.eta);
+      this.lossFresh = false;
       return;
     }
     this.bPrev.set(b);
@@ -482,15 +506,15 @@ export class GlmCd {
   }
 
   /**
-   * Makes room for `na` columns of Z (n each), keeping the filled ones. The heap holds
-   * [Z (zCap·n) | zCap results] for the Gram kernel.
+   * Makes room for `na` columns of Z (n each), keeping √V_ref and the filled ones. The heap holds
+   * [√V_ref (stride) | Z (zCap·n) | zCap results] for the Gram kernel.
    */
   private zRoom(na: number): void {
     const n = this.n;
     if (this.zCap >= na) return;
     const cap = Math.max(2 * na, 16);
-    const next = createHeap(n * cap + cap);
-    next.f64.set(this.zHeap.f64.subarray(0, n * this.zFilled));
+    const next = createHeap(this.stride + n * cap + cap);
+    next.f64.set(this.zHeap.f64.subarray(0, this.stride + n * this.zFilled));
     this.zHeap.release();
     this.zHeap = next;
     this.zCap = cap;
@@ -500,8 +524,18 @@ export class GlmCd {
   private zColumn(l: number): void {
     const n = this.n;
     const j = this.slots[l];
-    if (j < 0) this.zHeap.f64.set(this.sv, l * n);
-    else this.s.design.scaledColumn(j, this.sv, this.zHeap.f64, l * n);
+    const at = this.stride + l * n;
+    const z = this.zHeap;
+    if (j < 0) {
+      z.f64.set(this.sv, at);
+      return;
+    }
+    const col = this.s.design.column(j);
+    const zk = passKernel(z);
+    if (col && zk) {
+      z.f64.set(col, at);
+      zk.scale(at, 0, n);
+    } else this.s.design.scaledColumn(j, this.sv, z.f64, at);
   }
 
   /** H = ZᵀZ anew at the current weights, for every slot. */
@@ -509,10 +543,14 @@ export class GlmCd {
     const { family, w } = this.s;
     const n = this.n;
     // μ is current: every evaluation of the objective keeps it.
-    for (let i = 0; i < n; i++)
-      this.sv[i] = Math.sqrt(w[i] * Math.max(family.variance(this.mu[i]), VMIN));
+    const st = this.stride;
+    if (this.kern) this.kern.irlsRoots(family.name, 3 * st, 2 * st, 5 * st, st);
+    else
+      for (let i = 0; i < n; i++)
+        this.sv[i] = Math.sqrt(w[i] * Math.max(family.variance(this.mu[i]), VMIN));
     const na = this.nSlots;
     this.zRoom(na);
+    this.zHeap.f64.set(this.sv, 0);
     for (let l = 0; l < na; l++) this.zColumn(l);
     this.zFilled = na;
     this.compact.invalidate();
@@ -534,24 +572,27 @@ export class GlmCd {
     const n = this.n;
     const z = this.zHeap;
     const kernel = passKernel(z);
-    const resOff = n * this.zCap;
+    const base = this.stride;
+    const resOff = base + n * this.zCap;
     this.compact.grow(na, (l, out, known) => {
+      const row = base + l * n;
       if (kernel) {
         // Row l against columns 0 .. known−1 and l .. na−1, one kernel call each.
-        if (known > 0) kernel.rowdots(l * n, 0, known, n, resOff);
-        kernel.rowdots(l * n, l * n, na - l, n, resOff + l);
+        if (known > 0) kernel.rowdots(row, base, known, n, resOff);
+        kernel.rowdots(row, row, na - l, n, resOff + l);
         const f = z.f64;
         for (let m = 0; m < known; m++) out[m] = f[resOff + m];
         for (let m = l; m < na; m++) out[m] = f[resOff + m];
         return;
       }
-      for (let m = 0; m < known; m++) out[m] = z.dot(l * n, m * n, n);
-      for (let m = l; m < na; m++) out[m] = z.dot(l * n, m * n, n);
+      for (let m = 0; m < known; m++) out[m] = z.dot(row, base + m * n, n);
+      for (let m = l; m < na; m++) out[m] = z.dot(row, base + m * n, n);
     });
   }
 
   release(): void {
     this.compact.release();
     this.zHeap.release();
+    this.state.release();
   }
 }

@@ -59,6 +59,12 @@ interface Kernels {
   rowdots(a: number, b: number, count: number, n: number, out: number): void;
   fsub(l: number, v: number, k: number, cap: number): void;
   bsub(l: number, v: number, k: number, cap: number): void;
+  vmap(op: number, x: number, out: number, n: number): void;
+  binom(eta: number, y: number, w: number, mu: number, res: number, n: number): number;
+  pois(eta: number, y: number, w: number, mu: number, res: number, n: number): number;
+  binomdev(y: number, w: number, mu: number, n: number): number;
+  irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
+  scale(x: number, v: number, n: number): void;
 }
 
 /** Heap offsets (f64 elements) of the per-feature arrays a fused pass reads and writes. */
@@ -104,6 +110,28 @@ export interface PassKernel {
   fsub(l: number, v: number, k: number, cap: number): void;
   /** v ← L⁻ᵀv for the same L (kernels.wat bsub). */
   bsub(l: number, v: number, k: number, cap: number): void;
+  /** out[i] = e^x[i] (op "exp") or log x[i] (op "log") for i < n, n even (kernels.wat vmap). */
+  vmap(op: "exp" | "log", x: number, out: number, n: number): void;
+  /**
+   * One evaluation of a GLM family over observations [0, n), n even (pad with zero weight):
+   * writes μ and res = w(y − μ), returns Σ wℓ(y, η) — binomial.evaluate or poisson.evaluate
+   * with exp and log in SIMD (kernels.wat binom, pois).
+   */
+  evaluate(
+    family: "binomial" | "poisson",
+    eta: number,
+    y: number,
+    w: number,
+    mu: number,
+    res: number,
+    n: number,
+  ): number;
+  /** Σ w·binomial.deviance(y, μ) over [0, n), n even (kernels.wat binomdev). */
+  binomialDeviance(y: number, w: number, mu: number, n: number): number;
+  /** out = √(w·max(V(μ), 1e−10)), the IRLS weights' roots, n even (kernels.wat irlsw). */
+  irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
+  /** x[i] ← x[i]·v[i] for i < n (kernels.wat scale). */
+  scale(x: number, v: number, n: number): void;
   pass(
     list: number,
     count: number,
@@ -188,6 +216,30 @@ class WasmHeap implements Heap, PassKernel {
   }
   bsub(l: number, v: number, k: number, cap: number): void {
     this.k.bsub(l << 3, v << 3, k, cap);
+  }
+  vmap(op: "exp" | "log", x: number, out: number, n: number): void {
+    this.k.vmap(op === "log" ? 1 : 0, x << 3, out << 3, n);
+  }
+  evaluate(
+    family: "binomial" | "poisson",
+    eta: number,
+    y: number,
+    w: number,
+    mu: number,
+    res: number,
+    n: number,
+  ): number {
+    const f = family === "binomial" ? this.k.binom : this.k.pois;
+    return f(eta << 3, y << 3, w << 3, mu << 3, res << 3, n);
+  }
+  binomialDeviance(y: number, w: number, mu: number, n: number): number {
+    return this.k.binomdev(y << 3, w << 3, mu << 3, n);
+  }
+  irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void {
+    this.k.irlsw(mu << 3, w << 3, out << 3, n, family === "poisson" ? 1 : 0);
+  }
+  scale(x: number, v: number, n: number): void {
+    this.k.scale(x << 3, v << 3, n);
   }
   release(): void {
     if (pool.length >= POOL_SIZE) pool.shift();

@@ -303,4 +303,238 @@
             (local.get $r) (local.get $n)))
         (local.set $list (i32.add (local.get $list) (i32.const 4)))
         (br $each))))
+
+  ;; ---- Elementwise exp and log, two lanes at a time (the algorithms of fdlibm's e_exp.c and
+  ;; e_log.c: argument reduction by powers of two, then a minimax polynomial; within 1 ulp).
+
+  ;; vexp(x) = eˣ per lane; lanes below −708 give e^−708 (≈3e−308, the smallest normal scale the
+  ;; 2ᵏ construction reaches), lanes above 709.78 give +∞.
+  (func $vexp (param $x v128) (result v128)
+    (local $big v128) (local $k v128) (local $hi v128) (local $lo v128) (local $r v128)
+    (local $z v128) (local $c v128) (local $y v128)
+    (local.set $big (f64x2.gt (local.get $x) (v128.const f64x2 709.782712893384 709.782712893384)))
+    (local.set $x (f64x2.min (f64x2.max (local.get $x) (v128.const f64x2 -708 -708))
+      (v128.const f64x2 709 709)))
+    (local.set $k (f64x2.nearest
+      (f64x2.mul (local.get $x) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))))
+    (local.set $hi (f64x2.sub (local.get $x)
+      (f64x2.mul (local.get $k) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+    (local.set $lo
+      (f64x2.mul (local.get $k) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $z (f64x2.mul (local.get $r) (local.get $r)))
+    ;; c = r − z·(P1 + z·(P2 + z·(P3 + z·(P4 + z·P5))))
+    (local.set $c (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06)
+      (f64x2.mul (local.get $z) (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))
+    (local.set $c (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05)
+      (f64x2.mul (local.get $z) (local.get $c))))
+    (local.set $c (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03)
+      (f64x2.mul (local.get $z) (local.get $c))))
+    (local.set $c (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01)
+      (f64x2.mul (local.get $z) (local.get $c))))
+    (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $z) (local.get $c))))
+    ;; y = 1 − ((lo − r·c / (2 − c)) − hi)
+    (local.set $y (f64x2.sub (v128.const f64x2 1 1)
+      (f64x2.sub
+        (f64x2.sub (local.get $lo)
+          (f64x2.div (f64x2.mul (local.get $r) (local.get $c))
+            (f64x2.sub (v128.const f64x2 2 2) (local.get $c))))
+        (local.get $hi))))
+    ;; y·2ᵏ, 2ᵏ built from its exponent bits
+    (local.set $y (f64x2.mul (local.get $y)
+      (i64x2.shl
+        (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
+          (v128.const i64x2 1023 1023))
+        (i32.const 52))))
+    (v128.bitselect (v128.const f64x2 inf inf) (local.get $y) (local.get $big)))
+
+  ;; vlog(x) = log x per lane, for positive normal x.
+  (func $vlog (param $x v128) (result v128)
+    (local $e v128) (local $m v128) (local $big v128) (local $f v128) (local $s v128)
+    (local $z v128) (local $w v128) (local $t1 v128) (local $t2 v128) (local $hfsq v128)
+    (local $dk v128)
+    (local.set $e (i64x2.sub (i64x2.shr_u (local.get $x) (i32.const 52)) (v128.const i64x2 1023 1023)))
+    (local.set $m (v128.or (v128.and (local.get $x) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff))
+      (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
+    ;; m ∈ [1, 2); above √2 take m/2 and one more power of two
+    (local.set $big (f64x2.gt (local.get $m) (v128.const f64x2 1.4142135623730951 1.4142135623730951)))
+    (local.set $m (v128.bitselect (f64x2.mul (local.get $m) (v128.const f64x2 0.5 0.5)) (local.get $m)
+      (local.get $big)))
+    (local.set $e (i64x2.sub (local.get $e) (local.get $big)))
+    (local.set $dk (f64x2.convert_low_i32x4_s
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $e) (local.get $e))))
+    (local.set $f (f64x2.sub (local.get $m) (v128.const f64x2 1 1)))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2 2) (local.get $f))))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $w (f64x2.mul (local.get $z) (local.get $z)))
+    ;; t1 = w·(Lg2 + w·(Lg4 + w·Lg6)), t2 = z·(Lg1 + w·(Lg3 + w·(Lg5 + w·Lg7)))
+    (local.set $t1 (f64x2.mul (local.get $w)
+      (f64x2.add (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01)
+        (f64x2.mul (local.get $w)
+          (f64x2.add (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01)
+            (f64x2.mul (local.get $w) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01)))))))
+    (local.set $t2 (f64x2.mul (local.get $z)
+      (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01)
+        (f64x2.mul (local.get $w)
+          (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01)
+            (f64x2.mul (local.get $w)
+              (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01)
+                (f64x2.mul (local.get $w) (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01)))))))))
+    (local.set $hfsq (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $f) (local.get $f))))
+    ;; dk·ln2_hi − ((hfsq − (s·(hfsq + R) + dk·ln2_lo)) − f)
+    (f64x2.sub
+      (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+      (f64x2.sub
+        (f64x2.sub (local.get $hfsq)
+          (f64x2.add
+            (f64x2.mul (local.get $s)
+              (f64x2.add (local.get $hfsq) (f64x2.add (local.get $t2) (local.get $t1))))
+            (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.get $f))))
+
+  ;; vexp and vlog over arrays (tests): out[i] = e^x[i] (op 0) or log x[i] (op 1), n even.
+  (func (export "vmap") (param $op i32) (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store (local.get $out)
+          (if (result v128) (local.get $op)
+            (then (call $vlog (v128.load (local.get $x))))
+            (else (call $vexp (v128.load (local.get $x))))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $each))))
+
+  ;; binom(eta, y, w, mu, res, n) = Σ wᵢ[log(1 + e^ηᵢ) − yᵢηᵢ], writing μᵢ = 1/(1 + e^−ηᵢ) kept in
+  ;; [1e−9, 1 − 1e−9] and resᵢ = wᵢ(yᵢ − μᵢ): binomial.evaluate, two observations a step (n even:
+  ;; callers pad with a zero-weight observation). With t = e^−|η|: log(1 + e^η) = max(η, 0) +
+  ;; log1p(t), log1p(t) = log u + (t − (u − 1))/u for u = 1 + t rounded.
+  (func (export "binom") (param $eta i32) (param $y i32) (param $w i32) (param $mu i32)
+    (param $res i32) (param $n i32) (result f64)
+    (local $end i32) (local $e v128) (local $t v128) (local $u v128) (local $m v128)
+    (local $yv v128) (local $wv v128) (local $acc v128)
+    (local.set $end (i32.add (local.get $eta) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $acc (v128.const f64x2 0 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $eta) (local.get $end)))
+        (local.set $e (v128.load (local.get $eta)))
+        (local.set $yv (v128.load (local.get $y)))
+        (local.set $wv (v128.load (local.get $w)))
+        (local.set $t (call $vexp (f64x2.neg (f64x2.abs (local.get $e)))))
+        (local.set $u (f64x2.add (v128.const f64x2 1 1) (local.get $t)))
+        (local.set $m (f64x2.div
+          (v128.bitselect (v128.const f64x2 1 1) (local.get $t)
+            (f64x2.ge (local.get $e) (v128.const f64x2 0 0)))
+          (local.get $u)))
+        (local.set $m (f64x2.min (f64x2.max (local.get $m) (v128.const f64x2 1e-9 1e-9))
+          (v128.const f64x2 0.999999999 0.999999999)))
+        (v128.store (local.get $mu) (local.get $m))
+        (v128.store (local.get $res)
+          (f64x2.mul (local.get $wv) (f64x2.sub (local.get $yv) (local.get $m))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $wv)
+          (f64x2.sub
+            (f64x2.add (f64x2.max (local.get $e) (v128.const f64x2 0 0))
+              (f64x2.add (call $vlog (local.get $u))
+                (f64x2.div
+                  (f64x2.sub (local.get $t) (f64x2.sub (local.get $u) (v128.const f64x2 1 1)))
+                  (local.get $u))))
+            (f64x2.mul (local.get $yv) (local.get $e))))))
+        (local.set $eta (i32.add (local.get $eta) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $mu (i32.add (local.get $mu) (i32.const 16)))
+        (local.set $res (i32.add (local.get $res) (i32.const 16)))
+        (br $each)))
+    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+
+  ;; binomdev(y, w, mu, n) = Σ wᵢ·(−2)[yᵢ log μᵢ + (1 − yᵢ) log(1 − μᵢ)] for μ in [1e−9, 1 − 1e−9]
+  ;; (binomial.deviance; n even, padded with zero weight).
+  (func (export "binomdev") (param $y i32) (param $w i32) (param $mu i32) (param $n i32)
+    (result f64)
+    (local $end i32) (local $m v128) (local $yv v128) (local $acc v128)
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $acc (v128.const f64x2 0 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (local.set $m (v128.load (local.get $mu)))
+        (local.set $yv (v128.load (local.get $y)))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (v128.load (local.get $w))
+          (f64x2.add
+            (f64x2.mul (local.get $yv) (call $vlog (local.get $m)))
+            (f64x2.mul (f64x2.sub (v128.const f64x2 1 1) (local.get $yv))
+              (call $vlog (f64x2.sub (v128.const f64x2 1 1) (local.get $m))))))))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $mu (i32.add (local.get $mu) (i32.const 16)))
+        (br $each)))
+    (f64.mul (f64.const -2)
+      (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+
+  ;; pois(eta, y, w, mu, res, n) = Σ wᵢ(e^ηᵢ − yᵢηᵢ), writing μᵢ = e^ηᵢ and resᵢ = wᵢ(yᵢ − μᵢ):
+  ;; poisson.evaluate (n even, padded with zero weight).
+  (func (export "pois") (param $eta i32) (param $y i32) (param $w i32) (param $mu i32)
+    (param $res i32) (param $n i32) (result f64)
+    (local $end i32) (local $e v128) (local $m v128) (local $yv v128) (local $wv v128)
+    (local $acc v128)
+    (local.set $end (i32.add (local.get $eta) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $acc (v128.const f64x2 0 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $eta) (local.get $end)))
+        (local.set $e (v128.load (local.get $eta)))
+        (local.set $yv (v128.load (local.get $y)))
+        (local.set $wv (v128.load (local.get $w)))
+        (local.set $m (call $vexp (local.get $e)))
+        (v128.store (local.get $mu) (local.get $m))
+        (v128.store (local.get $res)
+          (f64x2.mul (local.get $wv) (f64x2.sub (local.get $yv) (local.get $m))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $wv)
+          (f64x2.sub (local.get $m) (f64x2.mul (local.get $yv) (local.get $e))))))
+        (local.set $eta (i32.add (local.get $eta) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $mu (i32.add (local.get $mu) (i32.const 16)))
+        (local.set $res (i32.add (local.get $res) (i32.const 16)))
+        (br $each)))
+    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+
+  ;; irlsw(mu, w, out, n, pois): outᵢ = √(wᵢ·max(V(μᵢ), 1e−10)), V(μ) = μ(1 − μ) (binomial) or μ
+  ;; (pois ≠ 0): the square roots of the IRLS weights (n even, padded).
+  (func (export "irlsw") (param $mu i32) (param $w i32) (param $out i32) (param $n i32)
+    (param $pois i32)
+    (local $end i32) (local $m v128) (local $v v128)
+    (local.set $end (i32.add (local.get $mu) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $mu) (local.get $end)))
+        (local.set $m (v128.load (local.get $mu)))
+        (local.set $v (if (result v128) (local.get $pois)
+          (then (local.get $m))
+          (else (f64x2.mul (local.get $m) (f64x2.sub (v128.const f64x2 1 1) (local.get $m))))))
+        (v128.store (local.get $out) (f64x2.sqrt (f64x2.mul (v128.load (local.get $w))
+          (f64x2.pmax (local.get $v) (v128.const f64x2 1e-10 1e-10)))))
+        (local.set $mu (i32.add (local.get $mu) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $each))))
+
+  ;; scale(x, v, n): x[i] ← x[i]·v[i].
+  (func (export "scale") (param $x i32) (param $v i32) (param $n i32)
+    (local $end i32) (local $end2 i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $x)
+      (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end2)))
+        (v128.store (local.get $x) (f64x2.mul (v128.load (local.get $x)) (v128.load (local.get $v))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (br $each)))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then (f64.store (local.get $x) (f64.mul (f64.load (local.get $x)) (f64.load (local.get $v)))))))
 )

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Random } from "../../src/index.js";
+import { binomial } from "../../src/datafit/binomial.js";
+import { poisson } from "../../src/datafit/poisson.js";
 import { createHeap, passKernel } from "../../src/wasm/heap.js";
 
 describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
@@ -51,6 +53,99 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
         assert.ok(Math.abs(heap.f64[out + k] - direct) <= 1e-13 * (n + 1), `column ${k}`);
       }
       assert.equal(heap.f64[out + count], 12345, "nothing past the end is written");
+    });
+  }
+
+  /** |a − b| in units of b's last place. */
+  const ulps = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / (Math.abs(b) * 2 ** -52));
+
+  it("SIMD exp and log are within one unit in the last place of Math.exp and Math.log", () => {
+    const m = 4096;
+    const heap = createHeap(2 * m, "wasm");
+    const kernel = passKernel(heap)!;
+    const cases: [string, "exp" | "log", () => number, (x: number) => number][] = [
+      ["exp on [−700, 700]", "exp", () => (rng.uniform() - 0.5) * 1400, Math.exp],
+      ["exp on [−1, 1]", "exp", () => rng.uniform() * 2 - 1, Math.exp],
+      ["exp near 0", "exp", () => (rng.uniform() - 0.5) * 1e-12, Math.exp],
+      ["log over 600 decades", "log", () => Math.exp((rng.uniform() - 0.5) * 1400), Math.log],
+      ["log near 1", "log", () => 1 + (rng.uniform() - 0.5) * 1e-3, Math.log],
+      ["log on (0, 1)", "log", () => rng.uniform() + 1e-300, Math.log],
+    ];
+    for (const [name, op, draw, ref] of cases) {
+      for (let i = 0; i < m; i++) heap.f64[i] = draw();
+      kernel.vmap(op, 0, m, m);
+      let worst = 0;
+      for (let i = 0; i < m; i++) worst = Math.max(worst, ulps(heap.f64[m + i], ref(heap.f64[i])));
+      assert.ok(worst <= 1, `${name}: ${worst} ulps`);
+    }
+    // the edges: exp overflows to +∞ past log(MAX_VALUE), stops at e^−708 below, exact at 0
+    const edge = [0, -708, 709, 709.79, 1000, -1000];
+    edge.forEach((x, i) => (heap.f64[i] = x));
+    kernel.vmap("exp", 0, m, edge.length);
+    assert.deepEqual(Array.from(heap.f64.subarray(m, m + edge.length)), [
+      1,
+      Math.exp(-708),
+      Math.exp(709),
+      Infinity,
+      Infinity,
+      Math.exp(-708),
+    ]);
+  });
+
+  for (const n of [1, 2, 7, 1000]) {
+    it(`binomial and Poisson evaluations in SIMD agree with the families' own (n = ${n})`, () => {
+      const st = n + (n & 1);
+      const heap = createHeap(6 * st, "wasm");
+      const kernel = passKernel(heap)!;
+      const f = heap.f64;
+      const eta = new Float64Array(n);
+      const y = new Float64Array(n);
+      const w = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        // a few far past the 1e-9 clamp, both signs
+        eta[i] = i % 50 === 3 ? (rng.uniform() - 0.5) * 80 : rng.normal() * 3;
+        y[i] = rng.uniform() < 0.5 ? 1 : rng.uniform() < 0.5 ? 0 : rng.uniform();
+        w[i] = rng.uniform() / n;
+      }
+      for (const fam of [binomial, poisson]) {
+        const yy = fam === poisson ? y.map((v) => Math.round(5 * v)) : y;
+        f.fill(0);
+        f.set(eta, 0);
+        f.set(yy, st);
+        f.set(w, 2 * st);
+        const mu = new Float64Array(n);
+        const res = new Float64Array(n);
+        const loss = fam.evaluate(yy, w, eta, mu, res);
+        const got = kernel.evaluate(fam.name, 0, st, 2 * st, 3 * st, 4 * st, st);
+        assert.ok(
+          Math.abs(got - loss) <= 1e-14 * Math.abs(loss),
+          `${fam.name} loss ${got} vs ${loss}`,
+        );
+        for (let i = 0; i < n; i++) {
+          assert.ok(ulps(f[3 * st + i], mu[i]) <= 2, `${fam.name} μ at ${i}`);
+          assert.ok(
+            Math.abs(f[4 * st + i] - res[i]) <= 1e-15 * w[i],
+            `${fam.name} residual at ${i}`,
+          );
+        }
+        if (fam === binomial) {
+          let dev = 0;
+          for (let i = 0; i < n; i++) dev += w[i] * binomial.deviance(yy[i], mu[i]);
+          const d = kernel.binomialDeviance(st, 2 * st, 3 * st, st);
+          assert.ok(Math.abs(d - dev) <= 1e-14 * dev, `deviance ${d} vs ${dev}`);
+        }
+        kernel.irlsRoots(fam.name, 3 * st, 2 * st, 5 * st, st);
+        for (let i = 0; i < n; i++) {
+          const want = Math.sqrt(w[i] * Math.max(fam.variance(f[3 * st + i]), 1e-10));
+          assert.ok(ulps(f[5 * st + i], want) <= 1, `${fam.name} IRLS weight at ${i}`);
+        }
+      }
+      // scale: x ← x∘v, nothing past n touched
+      f[n] = 7;
+      const x0 = Array.from(f.subarray(0, n));
+      kernel.scale(0, 2 * st, n);
+      for (let i = 0; i < n; i++) assert.equal(f[i], x0[i] * w[i]);
+      if (n & 1) assert.equal(f[n], 7);
     });
   }
 
