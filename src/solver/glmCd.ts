@@ -129,6 +129,15 @@ export class GlmCd {
   private readonly movedBy: Float64Array;
   /** Set when `newton` finished with g exact for every feature at the final point. */
   private gradientFresh = false;
+  /**
+   * Set when `newton` finished with the compact slots' gradients (gSlots, and Σr in `srKept`)
+   * exact at the final point: the caller then needs the other features' only.
+   */
+  private slotGradFresh = false;
+  private srKept = 0;
+  /** Included features outside the compact slots, and their gradients (scratch). */
+  private readonly restList: Int32Array;
+  private readonly gRest: Float64Array;
   /** Steps since H was formed (−1: must be formed). */
   private hessianAge = -1;
 
@@ -160,6 +169,8 @@ export class GlmCd {
     this.bPrev = new Float64Array(p);
     this.bPrev2 = new Float64Array(p);
     this.movedBy = new Float64Array(p);
+    this.restList = new Int32Array(p);
+    this.gRest = new Float64Array(p);
     const inc: number[] = [];
     for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
     this.included = Int32Array.from(inc);
@@ -235,6 +246,20 @@ export class GlmCd {
     this.gradientDots(sr);
   }
 
+  /** The gradient of every included feature when the slots' are exact (`slotGradFresh`). */
+  private restGradient(): void {
+    let m = 0;
+    for (let t = 0; t < this.nIncluded; t++) {
+      const j = this.included[t];
+      if (this.slotOf[j] < 0) this.restList[m++] = j;
+    }
+    this.s.design.dots(this.restList, m, this.res, this.srKept, this.gRest);
+    for (let t = 0; t < m; t++) this.g[this.restList[t]] = this.gRest[t];
+    for (let l = 0; l < this.nSlots; l++)
+      if (this.slots[l] >= 0) this.g[this.slots[l]] = this.gSlots[l];
+    this.g0 = this.srKept;
+  }
+
   /** g and g0 from the current residuals r (Σ r = sr). */
   private gradientDots(sr: number): void {
     this.g0 = sr;
@@ -269,9 +294,11 @@ export class GlmCd {
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
       this.gradientFresh = false;
+      this.slotGradFresh = false;
       const status = this.newton(ab, dem, infinite, limit);
       if (status !== "ok") return status;
-      if (!this.gradientFresh) this.gradient();
+      if (this.slotGradFresh) this.restGradient();
+      else if (!this.gradientFresh) this.gradient();
       if (infinite) return "ok";
       let violated = false;
       for (let j = 0; j < this.p; j++) {
@@ -312,7 +339,7 @@ export class GlmCd {
     const na = this.nSlots;
     if (na === 0) return "ok";
     // μ and r = ŵ(y − μ) are kept for the current η by every evaluation below.
-    let fOld = this.evaluate() + this.penalty(b, ab, dem);
+    let fOld = this.loss() + this.penalty(b, ab, dem);
     for (let it = 0; it < MAX_NEWTON; it++) {
       // Exact negative gradient at the current point: g = X̃ᵀr.
       let sr = 0;
@@ -348,6 +375,8 @@ export class GlmCd {
       }
       if (kkt <= (this.s.kktTol ?? KKT_TOL) * (ab + dem) + 1e-15) {
         this.gradientFresh = all;
+        this.slotGradFresh = !all;
+        this.srKept = sr;
         return "ok";
       }
       if (this.hessianAge < 0 || this.hessianAge >= Math.max(REFRESH, refreshWorth(n, na)))
