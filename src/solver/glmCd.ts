@@ -45,9 +45,10 @@ const REFRESH = 8;
 /**
  * Steps a refresh of H is worth: forming H costs about n·k²/2 for k compact slots, a step about
  * 2·n·k (gradient and η) plus a few coordinate passes over the k² Gram block. Past REFRESH steps,
- * an old H is kept while its age is below this ratio.
+ * an old H is kept while its age is below twice this ratio (twice: the best of 0.5, 1, 2 and 4 on
+ * bench/binomial.mjs's cells once the evaluations ran in SIMD).
  */
-const refreshWorth = (n: number, k: number) => (n * k) / (4 * n + 10 * k);
+const refreshWorth = (n: number, k: number) => (2 * n * k) / (4 * n + 10 * k);
 /** A point is solved when its KKT violation is at most kktTol·λ; kktTol defaults to this. */
 const KKT_TOL = 1e-7;
 
@@ -536,13 +537,13 @@ export class GlmCd {
 
   /**
    * Makes room for `na` columns of Z (n each), keeping √V_ref and the filled ones. The heap holds
-   * [√V_ref (stride) | Z (zCap·n) | zCap results] for the Gram kernel.
+   * [√V_ref (stride) | Z (zCap·n) | 2·zCap results] for the Gram kernels.
    */
   private zRoom(na: number): void {
     const n = this.n;
     if (this.zCap >= na) return;
     const cap = Math.max(2 * na, 16);
-    const next = createHeap(this.stride + n * cap + cap);
+    const next = createHeap(this.stride + n * cap + 2 * cap);
     next.f64.set(this.zHeap.f64.subarray(0, this.stride + n * this.zFilled));
     this.zHeap.release();
     this.zHeap = next;
@@ -603,15 +604,27 @@ export class GlmCd {
     const kernel = passKernel(z);
     const base = this.stride;
     const resOff = base + n * this.zCap;
+    const nextOff = resOff + this.zCap;
+    // Rows come in order; with the kernel, rows l and l + 1 are computed together (rowdots2) and
+    // the second is handed out from nextOff when asked for.
+    let pending = -1;
     this.compact.grow(na, (l, out, known) => {
       const row = base + l * n;
       if (kernel) {
-        // Row l against columns 0 .. known−1 and l .. na−1, one kernel call each.
-        if (known > 0) kernel.rowdots(row, base, known, n, resOff);
-        kernel.rowdots(row, row, na - l, n, resOff + l);
         const f = z.f64;
-        for (let m = 0; m < known; m++) out[m] = f[resOff + m];
-        for (let m = l; m < na; m++) out[m] = f[resOff + m];
+        let from = resOff;
+        if (pending === l) from = nextOff;
+        else if (l + 1 < na) {
+          // Rows l and l + 1 against columns 0 .. known−1 and l .. na−1 (row l + 1 needs m ≥ l + 1).
+          if (known > 0) kernel.rowdots2(row, row + n, base, known, n, resOff, nextOff);
+          kernel.rowdots2(row, row + n, row, na - l, n, resOff + l, nextOff + l);
+          pending = l + 1;
+        } else {
+          if (known > 0) kernel.rowdots(row, base, known, n, resOff);
+          kernel.rowdots(row, row, na - l, n, resOff + l);
+        }
+        for (let m = 0; m < known; m++) out[m] = f[from + m];
+        for (let m = l; m < na; m++) out[m] = f[from + m];
         return;
       }
       for (let m = 0; m < known; m++) out[m] = z.dot(row, base + m * n, n);

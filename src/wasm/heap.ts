@@ -57,6 +57,15 @@ interface Kernels {
   glin(st: number, na: number, cap: number): void;
   grads(list: number, count: number, base: number, n: number, r: number, g: number): number;
   rowdots(a: number, b: number, count: number, n: number, out: number): void;
+  rowdots2(
+    a0: number,
+    a1: number,
+    b: number,
+    count: number,
+    n: number,
+    out0: number,
+    out1: number,
+  ): void;
   fsub(l: number, v: number, k: number, cap: number): void;
   bsub(l: number, v: number, k: number, cap: number): void;
   vmap(op: number, x: number, out: number, n: number): void;
@@ -106,6 +115,16 @@ export interface PassKernel {
    * columns per sweep of a (kernels.wat rowdots).
    */
   rowdots(a: number, b: number, count: number, n: number, out: number): void;
+  /** rowdots for two vectors a0 and a1 at once, into out0 and out1 (kernels.wat rowdots2). */
+  rowdots2(
+    a0: number,
+    a1: number,
+    b: number,
+    count: number,
+    n: number,
+    out0: number,
+    out1: number,
+  ): void;
   /** v ← L⁻¹v, L lower triangular k×k at offset l, rows cap apart (kernels.wat fsub). */
   fsub(l: number, v: number, k: number, cap: number): void;
   /** v ← L⁻ᵀv for the same L (kernels.wat bsub). */
@@ -210,6 +229,17 @@ class WasmHeap implements Heap, PassKernel {
   }
   rowdots(a: number, b: number, count: number, n: number, out: number): void {
     this.k.rowdots(a << 3, b << 3, count, n, out << 3);
+  }
+  rowdots2(
+    a0: number,
+    a1: number,
+    b: number,
+    count: number,
+    n: number,
+    out0: number,
+    out1: number,
+  ): void {
+    this.k.rowdots2(a0 << 3, a1 << 3, b << 3, count, n, out0 << 3, out1 << 3);
   }
   fsub(l: number, v: number, k: number, cap: number): void {
     this.k.fsub(l << 3, v << 3, k, cap);

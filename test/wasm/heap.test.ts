@@ -56,6 +56,34 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     });
   }
 
+  for (const [n, count] of [
+    [1, 1],
+    [3, 5],
+    [9, 7],
+    [100, 13],
+    [0, 3],
+  ]) {
+    it(`rowdots2 (two vectors against ${count} columns of length ${n}) agrees with dot`, () => {
+      const heap = createHeap(n * (count + 2) + 2 * count + 2, "wasm");
+      const kernel = passKernel(heap)!;
+      for (let i = 0; i < n * (count + 2); i++) heap.f64[i] = rng.normal();
+      const out0 = n * (count + 2);
+      const out1 = out0 + count + 1;
+      heap.f64[out0 + count] = 12345;
+      kernel.rowdots2(0, n, 2 * n, count, n, out0, out1);
+      for (let k = 0; k < count; k++)
+        for (const [a, out] of [
+          [0, out0],
+          [n, out1],
+        ]) {
+          let direct = 0;
+          for (let i = 0; i < n; i++) direct += heap.f64[a + i] * heap.f64[2 * n + k * n + i];
+          assert.ok(Math.abs(heap.f64[out + k] - direct) <= 1e-13 * (n + 1), `column ${k}`);
+        }
+      assert.equal(heap.f64[out0 + count], 12345, "nothing past the end is written");
+    });
+  }
+
   /** |a − b| in units of b's last place. */
   const ulps = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / (Math.abs(b) * 2 ** -52));
 
