@@ -211,9 +211,9 @@ const indent = (lines, k) => lines.map((l) => " ".repeat(k) + l).join("\n");
  * U vectors deep, then one vector at a time; `unit(s, off)` gives unit s's statements reading at
  * byte offset off from each pointer. n even.
  */
-function elementwise({ name, params, ptrs, result, locals, unit, finish }) {
+function elementwise({ name, params, ptrs, result, locals, unit, finish, pre = [], extra = "" }) {
   const all = ["_t", ...units(U)];
-  const body = [];
+  const body = [...pre];
   const step = (k) => ptrs.map((p) => set(p, `(i32.add ${L(p)} (i32.const ${16 * k}))`));
   body.push(
     set("end", `(i32.add ${L(ptrs[0])} (i32.shl (local.get $n) (i32.const 3)))`),
@@ -241,7 +241,7 @@ function elementwise({ name, params, ptrs, result, locals, unit, finish }) {
   body.push(finish ? finish(total) : total);
   return [
     `  (func (export "${name}") ${params} (result ${result})`,
-    `    (local $end i32) (local $endU i32) ${decl([...new Set(["acc", ...locals])], all)}`,
+    `    (local $end i32) (local $endU i32) ${extra} ${decl([...new Set(["acc", ...locals])], all)}`,
     indent(body, 4) + ")",
   ].join("\n");
 }
@@ -367,6 +367,67 @@ const binomdev = elementwise({
   finish: (total) => `(f64.mul (f64.const -2) ${total})`,
 });
 
+const binomgap = elementwise({
+  name: "binomgap",
+  params:
+    "(param $y i32) (param $w i32) (param $mu i32) (param $n i32) (param $s f64) (param $sh f64)",
+  ptrs: ["y", "w", "mu"],
+  result: "f64",
+  extra: "(local $sv v128) (local $omsv v128) (local $shv v128) (local $bad v128)",
+  pre: [
+    set("sv", "(f64x2.splat (local.get $s))"),
+    set("omsv", op("sub", c2("1"), L("sv"))),
+    set("shv", "(f64x2.splat (local.get $sh))"),
+    set("bad", c2("0")),
+  ],
+  locals: ["yv", "wv", "v", "l1", "l0", ...LOG_LOCALS.map((n) => `${n}a`), ...LOG_LOCALS],
+  unit: (s, off) => {
+    const v = (n) => `${n}${s}`;
+    return [
+      set(v("yv"), ld("y", off)),
+      set(v("wv"), ld("w", off)),
+      // v = (1 − s)y + s(μ + shift); outside [0, 1] (with a non-zero weight) the gap is NaN
+      set(
+        v("v"),
+        op(
+          "add",
+          op("mul", L("omsv"), L(v("yv"))),
+          op("mul", L("sv"), op("add", ld("mu", off), L("shv"))),
+        ),
+      ),
+      set(
+        "bad",
+        `(v128.or ${L("bad")} (v128.andnot (v128.or ${op("lt", L(v("v")), c2("0"))} ${op("gt", L(v("v")), c2("1"))}) ${op("eq", L(v("wv")), c2("0"))}))`,
+      ),
+      // v log v + (1 − v) log(1 − v), 0·log 0 = 0 (logs of values clamped to the least normal)
+      ...logInto(v("l1"), op("pmax", L(v("v")), c2("2.2250738585072014e-308")), s),
+      ...logInto(
+        v("l0"),
+        op("pmax", op("sub", c2("1"), L(v("v"))), c2("2.2250738585072014e-308")),
+        `a${s}`,
+      ),
+      set(
+        `acc${s}`,
+        op(
+          "add",
+          L(`acc${s}`),
+          op(
+            "mul",
+            L(v("wv")),
+            op(
+              "add",
+              op("mul", L(v("v")), L(v("l1"))),
+              op("mul", op("sub", c2("1"), L(v("v"))), L(v("l0"))),
+            ),
+          ),
+        ),
+      ),
+    ];
+  },
+  finish: (total) =>
+    `(if (result f64) (v128.any_true ${L("bad")}) (then (f64.const nan)) (else ${total}))`,
+});
+
 const helpers = [
   "  ;; vexp(x) = eˣ and vlog(x) = log x per lane (the statements the kernels below inline).",
   `  (func $vexp (param $x v128) (result v128) (local $out v128) ${decl(EXP_LOCALS, [""])}`,
@@ -396,6 +457,9 @@ const helpers = [
   pois,
   "  ;; binomdev(y, w, mu, n) = Σ wᵢ·(−2)[yᵢ log μᵢ + (1 − yᵢ) log(1 − μᵢ)] (binomial.deviance).",
   binomdev,
+  "  ;; binomgap(y, w, mu, n, s, shift) = Σ wᵢ H(vᵢ), vᵢ = (1 − s)yᵢ + s(μᵢ + shift), H(v) = v log v +",
+  "  ;; (1 − v) log(1 − v): the logistic conjugate part of glmDualityGap (NaN if a weighted vᵢ ∉ [0, 1]).",
+  binomgap,
 ];
 
 const src = readFileSync(FILE, "utf8");

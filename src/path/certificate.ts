@@ -116,7 +116,8 @@ export function certificate(
  * that Σθ = 0; the standardized columns are ŵ-centered, so x̃ⱼᵀθ = s·gⱼ), with s ≤ 1 the largest
  * scale keeping |s·gⱼ| ≤ κⱼ where penⱼ* is an indicator — then y − θ/ŵ stays a convex mixture of
  * y and μ, inside H's domain. NaN when no such point exists (an unpenalized feature with a
- * non-zero gradient, or a mixture leaving the domain by rounding).
+ * non-zero gradient, or a mixture leaving the domain by rounding). `entropy(s, shift)`, when
+ * given (binomial), is Σᵢ ŵᵢH(vᵢ) at that mixture computed elsewhere (GlmCd's SIMD kernel).
  */
 export function glmDualityGap(
   family: "binomial" | "poisson",
@@ -135,6 +136,7 @@ export function glmDualityGap(
   intercept: boolean,
   offset: Float64Array,
   primal: number,
+  entropy?: ((s: number, shift: number) => number) | null,
 ): number {
   const p = b.length;
   const ka = lambda * alpha;
@@ -153,20 +155,27 @@ export function glmDualityGap(
   }
   const shift = intercept ? g0 : 0;
   let dual = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (w[i] === 0) continue;
-    const v = (1 - s) * y[i] + s * (mu[i] + shift);
-    let h: number;
-    if (family === "binomial") {
-      if (!(v >= 0 && v <= 1)) return NaN;
-      h = (v > 0 ? v * Math.log(v) : 0) + (v < 1 ? (1 - v) * Math.log(1 - v) : 0);
-    } else {
-      if (!(v >= 0)) return NaN;
-      h = (v > 0 ? v * Math.log(v) : 0) - v;
+  if (entropy) {
+    // Σ ŵH(v) in one SIMD pass; the offset's term −Σθᵢoᵢ apart.
+    dual = -entropy(s, shift);
+    if (!Number.isFinite(dual)) return NaN;
+    for (let i = 0; i < y.length; i++)
+      if (offset[i] !== 0) dual -= s * (w[i] * (y[i] - mu[i]) - w[i] * shift) * offset[i];
+  } else
+    for (let i = 0; i < y.length; i++) {
+      if (w[i] === 0) continue;
+      const v = (1 - s) * y[i] + s * (mu[i] + shift);
+      let h: number;
+      if (family === "binomial") {
+        if (!(v >= 0 && v <= 1)) return NaN;
+        h = (v > 0 ? v * Math.log(v) : 0) + (v < 1 ? (1 - v) * Math.log(1 - v) : 0);
+      } else {
+        if (!(v >= 0)) return NaN;
+        h = (v > 0 ? v * Math.log(v) : 0) - v;
+      }
+      // With an offset o, ℓ(y, η + o) has conjugate ℓ*(u) − u·o: the dual gains −Σθᵢoᵢ.
+      dual -= w[i] * h + s * (w[i] * (y[i] - mu[i]) - w[i] * shift) * offset[i];
     }
-    // With an offset o, ℓ(y, η + o) has conjugate ℓ*(u) − u·o: the dual gains −Σθᵢoᵢ.
-    dual -= w[i] * h + s * (w[i] * (y[i] - mu[i]) - w[i] * shift) * offset[i];
-  }
   for (let j = 0; j < p; j++) {
     if (!include[j]) continue;
     const kappa = ka * pf[j];

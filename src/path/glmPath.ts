@@ -186,6 +186,7 @@ export function glmPath(
         o.intercept,
         offset,
         primal,
+        cd.entropy(),
       ),
     );
     if (o.lambda || !o.earlyStop || m + 1 < Math.min(MIN_POINTS, lambdas.length)) continue;

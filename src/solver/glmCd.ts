@@ -202,6 +202,17 @@ export class GlmCd {
     return this.lossAt;
   }
 
+  /**
+   * Σ ŵ·H((1 − s)y + s(μ + shift)) at the current μ in SIMD (binomial, with the WebAssembly
+   * kernels; else null): the conjugate sum of glmDualityGap.
+   */
+  entropy(): ((s: number, shift: number) => number) | null {
+    const k = this.kern;
+    if (!k || this.s.family.name !== "binomial") return null;
+    const st = this.stride;
+    return (s, shift) => k.binomialEntropy(st, 2 * st, 3 * st, st, s, shift);
+  }
+
   /** μ at the current η (as kept by the last evaluation; valid after `solve`). */
   means(): Float64Array {
     return this.mu;

@@ -72,6 +72,7 @@ interface Kernels {
   binom(eta: number, y: number, w: number, mu: number, res: number, n: number): number;
   pois(eta: number, y: number, w: number, mu: number, res: number, n: number): number;
   binomdev(y: number, w: number, mu: number, n: number): number;
+  binomgap(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
   irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
   scale(x: number, v: number, n: number): void;
 }
@@ -147,6 +148,11 @@ export interface PassKernel {
   ): number;
   /** Σ w·binomial.deviance(y, μ) over [0, n), n even (kernels.wat binomdev). */
   binomialDeviance(y: number, w: number, mu: number, n: number): number;
+  /**
+   * Σ w·H(v), v = (1 − s)y + s(μ + shift), H(v) = v log v + (1 − v) log(1 − v), over [0, n), n
+   * even; NaN when a weighted v leaves [0, 1] (kernels.wat binomgap, for glmDualityGap).
+   */
+  binomialEntropy(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
   /** out = √(w·max(V(μ), 1e−10)), the IRLS weights' roots, n even (kernels.wat irlsw). */
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
   /** x[i] ← x[i]·v[i] for i < n (kernels.wat scale). */
@@ -264,6 +270,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   binomialDeviance(y: number, w: number, mu: number, n: number): number {
     return this.k.binomdev(y << 3, w << 3, mu << 3, n);
+  }
+  binomialEntropy(y: number, w: number, mu: number, n: number, s: number, shift: number): number {
+    return this.k.binomgap(y << 3, w << 3, mu << 3, n, s, shift);
   }
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void {
     this.k.irlsw(mu << 3, w << 3, out << 3, n, family === "poisson" ? 1 : 0);

@@ -177,6 +177,39 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     });
   }
 
+  it("the binomial conjugate sum (binomgap) agrees with a direct loop, NaN outside [0, 1]", () => {
+    const n = 1001;
+    const st = n + 1;
+    const heap = createHeap(3 * st, "wasm");
+    const kernel = passKernel(heap)!;
+    const f = heap.f64;
+    for (let i = 0; i < n; i++) {
+      f[i] = i % 3 === 0 ? 1 : i % 3 === 1 ? 0 : rng.uniform();
+      f[st + i] = i % 7 === 0 ? 0 : rng.uniform();
+      f[2 * st + i] = i % 11 === 0 ? 1e-9 : 0.99 * rng.uniform() + 1e-3;
+    }
+    const H = (v: number) =>
+      (v > 0 ? v * Math.log(v) : 0) + (v < 1 ? (1 - v) * Math.log(1 - v) : 0);
+    for (const [s, shift] of [
+      [1, 0],
+      [0.37, 0],
+      [0, 0],
+      [0.5, 1e-3],
+    ]) {
+      let direct = 0;
+      for (let i = 0; i < n; i++)
+        direct += f[st + i] * H((1 - s) * f[i] + s * (f[2 * st + i] + shift));
+      const got = kernel.binomialEntropy(0, st, 2 * st, st, s, shift);
+      assert.ok(Math.abs(got - direct) <= 1e-13 * Math.abs(direct), `s=${s}: ${got} vs ${direct}`);
+    }
+    // a mixture outside [0, 1] with non-zero weight: NaN; with zero weight it is ignored
+    f[2 * st + 5] = 2;
+    f[st + 5] = 0.3;
+    assert.ok(Number.isNaN(kernel.binomialEntropy(0, st, 2 * st, st, 1, 0)));
+    f[st + 5] = 0;
+    assert.ok(Number.isFinite(kernel.binomialEntropy(0, st, 2 * st, st, 1, 0)));
+  });
+
   it("uses WebAssembly on this runtime", () => {
     assert.equal(createHeap(4).constructor.name, "WasmHeap");
   });
