@@ -75,12 +75,12 @@ export class GlmDesign {
       heap.f64.set(v, slot);
       const kernel = passKernel(heap);
       if (kernel) {
-        // One call for all columns (kernels.wat grads): results land at resOff + j.
+        // One call for all columns (kernels.wat grads4): results land at resOff + j.
         const resOff = slot + n;
         const listOff = 2 * (resOff + p);
         let m = 0;
         for (let t = 0; t < count; t++) if (cols[t] >= 0) kernel.i32[listOff + m++] = cols[t];
-        kernel.grads(listOff, m, 0, n, slot, resOff);
+        kernel.grads4(listOff, m, 0, n, slot, resOff);
         for (let t = 0; t < count; t++) {
           const j = cols[t];
           out[t] = j < 0 ? sumV : heap.f64[resOff + j];

@@ -413,6 +413,86 @@
         (local.set $list (i32.add (local.get $list) (i32.const 4)))
         (br $each))))
 
+  ;; grads4(list, count, base, n, r, g): grads with four columns per sweep of r (one load of r
+  ;; for four columns' products, four independent sums; the rest one at a time). Not bit-identical
+  ;; to $dot (each column is summed in one accumulator): for the GLM solver, where nothing compares
+  ;; it bit for bit; the Gaussian fused pass keeps grads.
+  (func (export "grads4") (param $list i32) (param $count i32) (param $base i32) (param $n i32)
+    (param $r i32) (param $g i32)
+    (local $end i32) (local $end4 i32) (local $k i32) (local $w i32) (local $i i32) (local $end2 i32)
+    (local $k0 i32) (local $k1 i32) (local $k2 i32) (local $k3 i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $vr v128) (local $x f64)
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $list)
+      (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (local.set $w (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end2 (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done4
+      (loop $four
+        (br_if $done4 (i32.ge_u (local.get $list) (local.get $end4)))
+        (local.set $k0 (i32.load offset=0 (local.get $list)))
+        (local.set $c0 (i32.add (local.get $base) (i32.mul (local.get $k0) (local.get $w))))
+        (local.set $s0 (v128.const f64x2 0 0))
+        (local.set $k1 (i32.load offset=4 (local.get $list)))
+        (local.set $c1 (i32.add (local.get $base) (i32.mul (local.get $k1) (local.get $w))))
+        (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $k2 (i32.load offset=8 (local.get $list)))
+        (local.set $c2 (i32.add (local.get $base) (i32.mul (local.get $k2) (local.get $w))))
+        (local.set $s2 (v128.const f64x2 0 0))
+        (local.set $k3 (i32.load offset=12 (local.get $list)))
+        (local.set $c3 (i32.add (local.get $base) (i32.mul (local.get $k3) (local.get $w))))
+        (local.set $s3 (v128.const f64x2 0 0))
+        (local.set $i (i32.const 0))
+        (block $di
+          (loop $inner
+            (br_if $di (i32.ge_u (local.get $i) (local.get $end2)))
+            (local.set $vr (v128.load (i32.add (local.get $r) (local.get $i))))
+            (local.set $s0 (f64x2.add (local.get $s0)
+              (f64x2.mul (local.get $vr) (v128.load (i32.add (local.get $c0) (local.get $i))))))
+            (local.set $s1 (f64x2.add (local.get $s1)
+              (f64x2.mul (local.get $vr) (v128.load (i32.add (local.get $c1) (local.get $i))))))
+            (local.set $s2 (f64x2.add (local.get $s2)
+              (f64x2.mul (local.get $vr) (v128.load (i32.add (local.get $c2) (local.get $i))))))
+            (local.set $s3 (f64x2.add (local.get $s3)
+              (f64x2.mul (local.get $vr) (v128.load (i32.add (local.get $c3) (local.get $i))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $inner)))
+        (if (i32.and (local.get $n) (i32.const 1))
+          (then
+            (local.set $x (f64.load (i32.add (local.get $r) (local.get $end2))))
+            (local.set $s0 (f64x2.replace_lane 0 (local.get $s0) (f64.add
+              (f64x2.extract_lane 0 (local.get $s0))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c0) (local.get $end2)))))))
+            (local.set $s1 (f64x2.replace_lane 0 (local.get $s1) (f64.add
+              (f64x2.extract_lane 0 (local.get $s1))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c1) (local.get $end2)))))))
+            (local.set $s2 (f64x2.replace_lane 0 (local.get $s2) (f64.add
+              (f64x2.extract_lane 0 (local.get $s2))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c2) (local.get $end2)))))))
+            (local.set $s3 (f64x2.replace_lane 0 (local.get $s3) (f64.add
+              (f64x2.extract_lane 0 (local.get $s3))
+              (f64.mul (local.get $x) (f64.load (i32.add (local.get $c3) (local.get $end2)))))))))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $k0) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $k1) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s1)) (f64x2.extract_lane 1 (local.get $s1))))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $k2) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s2)) (f64x2.extract_lane 1 (local.get $s2))))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $k3) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s3)) (f64x2.extract_lane 1 (local.get $s3))))
+        (local.set $list (i32.add (local.get $list) (i32.const 16)))
+        (br $four)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
+        (local.set $k (i32.load (local.get $list)))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $k) (i32.const 3)))
+          (call $dot (i32.add (local.get $base) (i32.mul (local.get $k) (local.get $w)))
+            (local.get $r) (local.get $n)))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (br $each))))
+
   ;; ---- Elementwise exp and log and the GLM evaluations on them.
   ;; ---- GENERATED by scripts/gen-glm.mjs: do not edit by hand ----
   ;; vexp(x) = eˣ and vlog(x) = log x per lane (the statements the kernels below inline).

@@ -84,6 +84,33 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     });
   }
 
+  for (const [n, count] of [
+    [1, 1],
+    [3, 5],
+    [9, 7],
+    [100, 13],
+    [0, 4],
+  ]) {
+    it(`grads4 (${count} listed columns of length ${n} against one vector) agrees with dot`, () => {
+      const p = count + 3;
+      const heap = createHeap(n * (p + 1) + p + count + 2, "wasm");
+      const kernel = passKernel(heap)!;
+      for (let i = 0; i < n * (p + 1); i++) heap.f64[i] = rng.normal();
+      const r = n * p;
+      const g = n * (p + 1);
+      const listOff = 2 * (g + p); // i32 index just past the results
+      // every other column, in reverse: the list decides which and where
+      const cols = Array.from({ length: count }, (_, t) => p - 1 - ((2 * t) % p));
+      cols.forEach((j, t) => (kernel.i32[listOff + t] = j));
+      kernel.grads4(listOff, count, 0, n, r, g);
+      for (const j of cols) {
+        let direct = 0;
+        for (let i = 0; i < n; i++) direct += heap.f64[j * n + i] * heap.f64[r + i];
+        assert.ok(Math.abs(heap.f64[g + j] - direct) <= 1e-13 * (n + 1), `column ${j}`);
+      }
+    });
+  }
+
   /** |a − b| in units of b's last place. */
   const ulps = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / (Math.abs(b) * 2 ** -52));
 
