@@ -139,6 +139,16 @@ export class GlmCd {
   /** Included features outside the compact slots, and their gradients (scratch). */
   private readonly restList: Int32Array;
   private readonly gRest: Float64Array;
+  /**
+   * Safe screening of the KKT check: bound[j] ≥ |g_j| at the residual rLast, kept by the triangle
+   * inequality |x̃ⱼᵀr| ≤ |x̃ⱼᵀr'| + ‖x̃ⱼ‖·‖r − r'‖ (colNorm[j] = ‖x̃ⱼ‖); a feature whose bound stays
+   * at or below its κ cannot violate the KKT conditions and its product is skipped. Its g[j] is
+   * then an older value, itself within κ, so the certificates computed from g are unchanged.
+   */
+  private readonly bound: Float64Array;
+  private readonly colNorm: Float64Array;
+  private readonly rLast: Float64Array;
+  private boundsValid = false;
   /** Steps since H was formed (−1: must be formed). */
   private hessianAge = -1;
 
@@ -172,10 +182,15 @@ export class GlmCd {
     this.movedBy = new Float64Array(p);
     this.restList = new Int32Array(p);
     this.gRest = new Float64Array(p);
+    this.bound = new Float64Array(p);
+    this.colNorm = new Float64Array(p);
+    this.rLast = new Float64Array(n);
     const inc: number[] = [];
     for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
     this.included = Int32Array.from(inc);
     this.nIncluded = inc.length;
+    const ones = new Float64Array(n).fill(1);
+    for (const j of inc) this.colNorm[j] = Math.sqrt(s.design.weightedSquare(j, ones, n));
     this.gIncluded = new Float64Array(inc.length);
     if (s.intercept) this.addSlot(-1);
     if (s.intercept) {
@@ -258,25 +273,62 @@ export class GlmCd {
     this.gradientDots(sr);
   }
 
-  /** The gradient of every included feature when the slots' are exact (`slotGradFresh`). */
-  private restGradient(): void {
+  /**
+   * The gradient of every included feature when the slots' are exact (`slotGradFresh`): the
+   * products only for features the safe bound (see `bound`) cannot clear at clear·pfⱼ. With clear
+   * the next λ's strong-rule threshold (below κ; on a geometric grid), a skipped feature could
+   * neither violate the KKT conditions now nor enter the next strong set: the strong sets are the
+   * ones exact products would give.
+   */
+  private restGradient(clear: number): void {
+    const { pf } = this.s;
+    const r = this.res;
+    let delta = 0;
+    if (this.boundsValid) {
+      const rl = this.rLast;
+      for (let i = 0; i < this.n; i++) delta += (r[i] - rl[i]) ** 2;
+      delta = Math.sqrt(delta);
+    }
     let m = 0;
     for (let t = 0; t < this.nIncluded; t++) {
       const j = this.included[t];
-      if (this.slotOf[j] < 0) this.restList[m++] = j;
+      if (this.slotOf[j] >= 0) continue;
+      if (this.boundsValid) {
+        const bj = (this.bound[j] += this.colNorm[j] * delta);
+        // Margins for rounding in the products and the bound itself.
+        if (bj * (1 + 1e-12) + 1e-300 < clear * pf[j] * (1 - 1e-12)) continue;
+      }
+      this.restList[m++] = j;
     }
-    this.s.design.dots(this.restList, m, this.res, this.srKept, this.gRest);
-    for (let t = 0; t < m; t++) this.g[this.restList[t]] = this.gRest[t];
-    for (let l = 0; l < this.nSlots; l++)
-      if (this.slots[l] >= 0) this.g[this.slots[l]] = this.gSlots[l];
+    this.s.design.dots(this.restList, m, r, this.srKept, this.gRest);
+    for (let t = 0; t < m; t++) {
+      const j = this.restList[t];
+      this.g[j] = this.gRest[t];
+      this.bound[j] = Math.abs(this.gRest[t]);
+    }
+    for (let l = 0; l < this.nSlots; l++) {
+      const j = this.slots[l];
+      if (j >= 0) {
+        this.g[j] = this.gSlots[l];
+        this.bound[j] = Math.abs(this.gSlots[l]);
+      }
+    }
     this.g0 = this.srKept;
+    this.rLast.set(r);
+    this.boundsValid = true;
   }
 
   /** g and g0 from the current residuals r (Σ r = sr). */
   private gradientDots(sr: number): void {
     this.g0 = sr;
     this.s.design.dots(this.included, this.nIncluded, this.res, sr, this.gIncluded);
-    for (let t = 0; t < this.nIncluded; t++) this.g[this.included[t]] = this.gIncluded[t];
+    for (let t = 0; t < this.nIncluded; t++) {
+      const j = this.included[t];
+      this.g[j] = this.gIncluded[t];
+      this.bound[j] = Math.abs(this.gIncluded[t]);
+    }
+    this.rLast.set(this.res);
+    this.boundsValid = true;
   }
 
   /**
@@ -309,7 +361,8 @@ export class GlmCd {
       this.slotGradFresh = false;
       const status = this.newton(ab, dem, infinite, limit);
       if (status !== "ok") return status;
-      if (this.slotGradFresh) this.restGradient();
+      // The next strong threshold α(2λ' − λ) for λ' = λ²/λ_prev (the grid's ratio again).
+      if (this.slotGradFresh) this.restGradient(Math.max(0, ab * (2 * (lambda / lambdaPrev) - 1)));
       else if (!this.gradientFresh) this.gradient();
       if (infinite) return "ok";
       let violated = false;
