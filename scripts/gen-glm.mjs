@@ -248,6 +248,21 @@ function elementwise({ name, params, ptrs, result, locals, unit, finish, pre = [
 
 const ld = (p, off) => `(v128.load offset=${off} ${L(p)})`;
 const st = (p, off, v) => `(v128.store offset=${off} ${L(p)} ${v})`;
+/** acc<s> += w·term. */
+const accumulate = (s, w, term) => set(`acc${s}`, op("add", L(`acc${s}`), op("mul", w, term)));
+/**
+ * Statements adding w·[a·log b + (1 − a)·log c] to acc<s>, the logs into $l1<s> and $l0<s> (the
+ * second log's locals carry an "a" before the unit suffix): binomial deviance and entropy.
+ */
+const xlogAcc = (s, w, a, b, c) => [
+  ...logInto(`l1${s}`, b, s),
+  ...logInto(`l0${s}`, c, `a${s}`),
+  accumulate(
+    s,
+    w,
+    op("add", op("mul", a, L(`l1${s}`)), op("mul", op("sub", c2("1"), a), L(`l0${s}`))),
+  ),
+];
 
 const binom = elementwise({
   name: "binom",
@@ -277,28 +292,21 @@ const binom = elementwise({
       st("res", off, op("mul", L(v("wv")), op("sub", L(v("yv")), L(v("mv"))))),
       ...logInto(v("lu"), L(v("u")), s),
       // log(1 + e^η) − yη = max(η, 0) + log1p(t) − yη, log1p(t) = log u + (t − (u − 1))/u
-      set(
-        `acc${s}`,
+      accumulate(
+        s,
+        L(v("wv")),
         op(
-          "add",
-          L(`acc${s}`),
+          "sub",
           op(
-            "mul",
-            L(v("wv")),
+            "add",
+            op("pmax", L(v("ev")), c2("0")),
             op(
-              "sub",
-              op(
-                "add",
-                op("pmax", L(v("ev")), c2("0")),
-                op(
-                  "add",
-                  L(v("lu")),
-                  op("div", op("sub", L(v("t")), op("sub", L(v("u")), c2("1"))), L(v("u"))),
-                ),
-              ),
-              op("mul", L(v("yv")), L(v("ev"))),
+              "add",
+              L(v("lu")),
+              op("div", op("sub", L(v("t")), op("sub", L(v("u")), c2("1"))), L(v("u"))),
             ),
           ),
+          op("mul", L(v("yv")), L(v("ev"))),
         ),
       ),
     ];
@@ -321,14 +329,7 @@ const pois = elementwise({
       ...expInto(v("mv"), L(v("ev")), s),
       st("mu", off, L(v("mv"))),
       st("res", off, op("mul", L(v("wv")), op("sub", L(v("yv")), L(v("mv"))))),
-      set(
-        `acc${s}`,
-        op(
-          "add",
-          L(`acc${s}`),
-          op("mul", L(v("wv")), op("sub", L(v("mv")), op("mul", L(v("yv")), L(v("ev"))))),
-        ),
-      ),
+      accumulate(s, L(v("wv")), op("sub", L(v("mv")), op("mul", L(v("yv")), L(v("ev"))))),
     ];
   },
 });
@@ -344,24 +345,7 @@ const binomdev = elementwise({
     return [
       set(v("yv"), ld("y", off)),
       set(v("mv"), ld("mu", off)),
-      ...logInto(v("l1"), L(v("mv")), s),
-      ...logInto(v("l0"), op("sub", c2("1"), L(v("mv"))), `a${s}`),
-      set(
-        `acc${s}`,
-        op(
-          "add",
-          L(`acc${s}`),
-          op(
-            "mul",
-            ld("w", off),
-            op(
-              "add",
-              op("mul", L(v("yv")), L(v("l1"))),
-              op("mul", op("sub", c2("1"), L(v("yv"))), L(v("l0"))),
-            ),
-          ),
-        ),
-      ),
+      ...xlogAcc(s, ld("w", off), L(v("yv")), L(v("mv")), op("sub", c2("1"), L(v("mv")))),
     ];
   },
   finish: (total) => `(f64.mul (f64.const -2) ${total})`,
@@ -400,27 +384,12 @@ const binomgap = elementwise({
         `(v128.or ${L("bad")} (v128.andnot (v128.or ${op("lt", L(v("v")), c2("0"))} ${op("gt", L(v("v")), c2("1"))}) ${op("eq", L(v("wv")), c2("0"))}))`,
       ),
       // v log v + (1 − v) log(1 − v), 0·log 0 = 0 (logs of values clamped to the least normal)
-      ...logInto(v("l1"), op("pmax", L(v("v")), c2("2.2250738585072014e-308")), s),
-      ...logInto(
-        v("l0"),
+      ...xlogAcc(
+        s,
+        L(v("wv")),
+        L(v("v")),
+        op("pmax", L(v("v")), c2("2.2250738585072014e-308")),
         op("pmax", op("sub", c2("1"), L(v("v"))), c2("2.2250738585072014e-308")),
-        `a${s}`,
-      ),
-      set(
-        `acc${s}`,
-        op(
-          "add",
-          L(`acc${s}`),
-          op(
-            "mul",
-            L(v("wv")),
-            op(
-              "add",
-              op("mul", L(v("v")), L(v("l1"))),
-              op("mul", op("sub", c2("1"), L(v("v"))), L(v("l0"))),
-            ),
-          ),
-        ),
       ),
     ];
   },

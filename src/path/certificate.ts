@@ -154,28 +154,26 @@ export function glmDualityGap(
     s = Math.min(s, kappa / a);
   }
   const shift = intercept ? g0 : 0;
-  let dual = 0;
-  if (entropy) {
-    // Σ ŵH(v) in one SIMD pass; the offset's term −Σθᵢoᵢ apart.
-    dual = -entropy(s, shift);
-    if (!Number.isFinite(dual)) return NaN;
-    for (let i = 0; i < y.length; i++)
-      if (offset[i] !== 0) dual -= s * (w[i] * (y[i] - mu[i]) - w[i] * shift) * offset[i];
-  } else
+  // Σ ŵH(v) over the observations: in one SIMD pass when given, else here.
+  let hSum = 0;
+  if (entropy) hSum = entropy(s, shift);
+  else
     for (let i = 0; i < y.length; i++) {
       if (w[i] === 0) continue;
       const v = (1 - s) * y[i] + s * (mu[i] + shift);
-      let h: number;
       if (family === "binomial") {
         if (!(v >= 0 && v <= 1)) return NaN;
-        h = (v > 0 ? v * Math.log(v) : 0) + (v < 1 ? (1 - v) * Math.log(1 - v) : 0);
+        hSum += w[i] * ((v > 0 ? v * Math.log(v) : 0) + (v < 1 ? (1 - v) * Math.log(1 - v) : 0));
       } else {
         if (!(v >= 0)) return NaN;
-        h = (v > 0 ? v * Math.log(v) : 0) - v;
+        hSum += w[i] * ((v > 0 ? v * Math.log(v) : 0) - v);
       }
-      // With an offset o, ℓ(y, η + o) has conjugate ℓ*(u) − u·o: the dual gains −Σθᵢoᵢ.
-      dual -= w[i] * h + s * (w[i] * (y[i] - mu[i]) - w[i] * shift) * offset[i];
     }
+  if (!Number.isFinite(hSum)) return NaN;
+  let dual = -hSum;
+  // With an offset o, ℓ(y, η + o) has conjugate ℓ*(u) − u·o: the dual gains −Σθᵢoᵢ.
+  for (let i = 0; i < y.length; i++)
+    if (offset[i] !== 0) dual -= s * w[i] * (y[i] - mu[i] - shift) * offset[i];
   for (let j = 0; j < p; j++) {
     if (!include[j]) continue;
     const kappa = ka * pf[j];

@@ -51,6 +51,7 @@ const REFRESH = 8;
 const refreshWorth = (n: number, k: number) => (2 * n * k) / (4 * n + 10 * k);
 /** A point is solved when its KKT violation is at most kktTol·λ; kktTol defaults to this. */
 const KKT_TOL = 1e-7;
+type Fresh = "none" | "all" | "slots";
 
 /**
  * Proximal Newton for the elastic-net GLM of a family at one λ, warm-started along the path
@@ -128,13 +129,12 @@ export class GlmCd {
   /** The features a step moved, and by how much (scratch). */
   private readonly movedCols: Int32Array;
   private readonly movedBy: Float64Array;
-  /** Set when `newton` finished with g exact for every feature at the final point. */
-  private gradientFresh = false;
   /**
-   * Set when `newton` finished with the compact slots' gradients (gSlots, and Σr in `srKept`)
-   * exact at the final point: the caller then needs the other features' only.
+   * Which gradients `newton` left exact at its final point: "all" (every feature's g), "slots"
+   * (the compact slots' gSlots, with Σr in `srKept`: the caller needs the others' only), or
+   * "none".
    */
-  private slotGradFresh = false;
+  private fresh: Fresh = "none";
   private srKept = 0;
   /** Included features outside the compact slots, and their gradients (scratch). */
   private readonly restList: Int32Array;
@@ -241,7 +241,7 @@ export class GlmCd {
     if (this.kern && family.name === "binomial")
       return this.kern.binomialDeviance(st, 2 * st, 3 * st, st);
     let d = 0;
-    for (let i = 0; i < this.n; i++) d += w[i] * family.deviance(y[i], family.mean(this.eta[i]));
+    for (let i = 0; i < this.n; i++) d += w[i] * family.deviance(y[i], this.mu[i]);
     return d;
   }
 
@@ -274,7 +274,7 @@ export class GlmCd {
   }
 
   /**
-   * The gradient of every included feature when the slots' are exact (`slotGradFresh`): the
+   * The gradient of every included feature when the slots' are exact (`fresh` "slots"): the
    * products only for features the safe bound (see `bound`) cannot clear at clear·pfⱼ. With clear
    * the next λ's strong-rule threshold (below κ; on a geometric grid), a skipped feature could
    * neither violate the KKT conditions now nor enter the next strong set: the strong sets are the
@@ -357,13 +357,13 @@ export class GlmCd {
     }
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
-      this.gradientFresh = false;
-      this.slotGradFresh = false;
+      this.fresh = "none";
       const status = this.newton(ab, dem, infinite, limit);
       if (status !== "ok") return status;
       // The next strong threshold α(2λ' − λ) for λ' = λ²/λ_prev (the grid's ratio again).
-      if (this.slotGradFresh) this.restGradient(Math.max(0, ab * (2 * (lambda / lambdaPrev) - 1)));
-      else if (!this.gradientFresh) this.gradient();
+      const fresh = this.fresh as Fresh; // set by newton
+      if (fresh === "slots") this.restGradient(Math.max(0, ab * (2 * (lambda / lambdaPrev) - 1)));
+      else if (fresh === "none") this.gradient();
       if (infinite) return "ok";
       let violated = false;
       for (let j = 0; j < this.p; j++) {
@@ -439,8 +439,7 @@ export class GlmCd {
         if (v > kkt) kkt = v;
       }
       if (kkt <= (this.s.kktTol ?? KKT_TOL) * (ab + dem) + 1e-15) {
-        this.gradientFresh = all;
-        this.slotGradFresh = !all;
+        this.fresh = all ? "all" : "slots";
         this.srKept = sr;
         return "ok";
       }
