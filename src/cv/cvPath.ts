@@ -126,61 +126,35 @@ export async function cvPath(
   const yy = Float64Array.from(y);
   const nWorkers =
     options.workers ?? (n * x.nCols >= 20000 ? Math.min(K, availableParallelism()) : 0);
-  const fits = new Array<FoldFit>(K + 1);
-  let done = 0;
-  const report = () => onProgress?.(++done, K);
-  // Folds fit their own λ paths (cv.glmnet), so on worker threads they run while this thread
-  // fits the full data; predictions at the full-data grid follow.
-  let jobs: Promise<void> | null = null;
-  if (nWorkers > 1) {
-    const size = Math.min(nWorkers, K);
-    jobs = runJobs<{ fit: FoldFit }>(
-      size,
-      { kind: "cv", family, x, y: yy, options: fitOptions, foldId },
-      K,
-      (f, r) => {
-        fits[f] = r.fit;
-        report();
-      },
-      Math.min(2, Math.ceil(K / size)),
-    );
-    jobs.catch(() => undefined);
-  }
-  const fit =
-    family === "multinomial"
-      ? multinomialPath(x, y, fitOptions)
-      : fitFamily(family, x, y, fitOptions);
-  const lambda = fit.lambda;
-  const L = lambda.length;
-  if (jobs) await jobs;
-  else
-    for (let f = 1; f <= K; f++) {
-      fits[f] = foldFit(family, x, yy, fitOptions, foldId, f);
-      report();
-    }
-  const results = fits.map((ff, f) => foldPredict(ff, x, fitOptions.offset, lambda, foldId, f));
-
-  // Fold means of the per-observation errors (or the fold AUC), and the folds' weights.
+  // Observation weights, and each fold's total.
   const w = fitOptions.weights
     ? Float64Array.from(fitOptions.weights)
     : new Float64Array(n).fill(1);
-  const foldMean: Float64Array[] = [];
   const foldW = new Float64Array(K + 1);
   for (let i = 0; i < n; i++) foldW[foldId[i]] += w[i];
-  for (let f = 1; f <= K; f++) {
+  const fits = new Array<FoldFit | undefined>(K + 1);
+  // Each fold's mean error at each λ of the full-data grid (or its AUC), once both are known.
+  const foldMean = new Array<Float64Array>(K + 1);
+  let fit: PathFit | MultinomialFit | null = null;
+  const score = (f: number) => {
+    if (!fit || !fits[f]) return;
+    foldMean[f] = foldError(fit, fits[f]!, f);
+    fits[f] = undefined;
+  };
+  const foldError = (full: PathFit | MultinomialFit, ff: FoldFit, f: number): Float64Array => {
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (foldId[i] === f) rows.push(i);
-    const { preds, nLambda } = results[f];
-    const mean = new Float64Array(L).fill(NaN);
-    for (let k = 0; k < nLambda; k++) {
+    const preds = foldPredict(ff, full.lambda);
+    const mean = new Float64Array(preds.length);
+    for (let k = 0; k < preds.length; k++) {
       const eta = preds[k];
       if (measure === "auc") {
         // Ranked by probability, as glmnet: where p rounds to 1 (or 0) predictions tie.
-        const full = new Float64Array(n);
-        rows.forEach((i, t) => (full[i] = 1 / (1 + Math.exp(-eta[t]))));
-        mean[k] = weightedAuc(yy, full, w, rows);
+        const prob = new Float64Array(n);
+        rows.forEach((i, t) => (prob[i] = 1 / (1 + Math.exp(-eta[t]))));
+        mean[k] = weightedAuc(yy, prob, w, rows);
       } else if (family === "multinomial") {
-        const classes = (fit as MultinomialFit).classes;
+        const classes = (full as MultinomialFit).classes;
         const nc = classes.length;
         let s = 0;
         rows.forEach(
@@ -194,8 +168,44 @@ export async function cvPath(
         mean[k] = s / foldW[f];
       }
     }
-    foldMean.push(mean);
+    return mean;
+  };
+  let done = 0;
+  const report = () => onProgress?.(++done, K);
+  // Folds fit their own λ paths (cv.glmnet), so on worker threads they run while this thread
+  // fits the full data; each fold is scored at the full-data grid as soon as both are known,
+  // while the workers go on with the others.
+  let jobs: Promise<void> | null = null;
+  if (nWorkers > 1) {
+    const size = Math.min(nWorkers, K);
+    jobs = runJobs<{ fit: FoldFit }>(
+      size,
+      { kind: "cv", family, x, y: yy, options: fitOptions, foldId },
+      K,
+      (f, r) => {
+        fits[f] = r.fit;
+        score(f);
+        report();
+      },
+      Math.min(2, Math.ceil(K / size)),
+    );
+    jobs.catch(() => undefined);
   }
+  fit =
+    family === "multinomial"
+      ? multinomialPath(x, y, fitOptions)
+      : fitFamily(family, x, y, fitOptions);
+  const lambda = fit.lambda;
+  const L = lambda.length;
+  for (let f = 1; f <= K; f++) score(f);
+  if (jobs) await jobs;
+  else
+    for (let f = 1; f <= K; f++) {
+      fits[f] = foldFit(family, x, yy, fitOptions, foldId, f);
+      score(f);
+      report();
+    }
+
   const cvm = new Float64Array(L);
   const cvsd = new Float64Array(L);
   for (let k = 0; k < L; k++) {
@@ -203,7 +213,7 @@ export async function cvPath(
     let s = 0;
     let count = 0;
     for (let f = 1; f <= K; f++) {
-      const v = foldMean[f - 1][k];
+      const v = foldMean[f][k];
       if (!Number.isFinite(v)) continue;
       sw += foldW[f];
       s += foldW[f] * v;
@@ -212,7 +222,7 @@ export async function cvPath(
     cvm[k] = s / sw;
     let ss = 0;
     for (let f = 1; f <= K; f++) {
-      const v = foldMean[f - 1][k];
+      const v = foldMean[f][k];
       if (Number.isFinite(v)) ss += foldW[f] * (v - cvm[k]) ** 2;
     }
     cvsd[k] = Math.sqrt(ss / sw / (count - 1));

@@ -2,7 +2,7 @@ import { subsetRows, type Matrix } from "../data/matrix.js";
 import { elasticNetPath } from "../path/elasticNetPath.js";
 import { glmPath, type GlmOptions } from "../path/glmPath.js";
 import type { PathFit } from "../path/elasticNetPath.js";
-import { predict } from "../path/predict.js";
+import { lambdaBracket, predict } from "../path/predict.js";
 import { InputError } from "../errors.js";
 import { multinomialPath } from "../path/multinomialPath.js";
 import type { Family } from "./measures.js";
@@ -28,16 +28,18 @@ export function fitFamily(
   return glmPath(family, x, y, options);
 }
 
-/** A fold's fitted path, as much of it as prediction needs (small enough to pass between threads). */
-export type FoldFit =
-  | { kind: "single"; lambda: Float64Array; intercept: Float64Array; beta: PathFit["beta"] }
-  | {
-      kind: "multinomial";
-      lambda: Float64Array;
-      intercept: Float64Array[];
-      beta: PathFit["beta"][];
-      classes: number;
-    };
+/**
+ * A fold's result: its own λ path and, at each of those λ, the linear predictor of its held-out
+ * rows (offset included; a multinomial fit gives `classes` values per row, t·classes + class).
+ * Prediction is linear in the coefficients, so glmnet's interpolation of the coefficients in λ
+ * (`predict`) is the same interpolation of these predictions (`foldPredict`): the fold's job
+ * needs nothing of the full-data fit, and what passes between threads is small.
+ */
+export interface FoldFit {
+  lambda: Float64Array;
+  preds: Float64Array[];
+  classes: number;
+}
 
 /** The rows of fold `fold` (held out) and of the others (training), in row order. */
 function foldRows(foldId: Int32Array, fold: number): { train: number[]; test: number[] } {
@@ -48,9 +50,9 @@ function foldRows(foldId: Int32Array, fold: number): { train: number[]; test: nu
 }
 
 /**
- * One cross-validation fold's fit, as cv.glmnet 4.1 does it: on the rows whose fold id is not
- * `fold`, along the fold's own λ sequence (or along `options.lambda` when the user gave one) —
- * which needs nothing of the full-data fit, so folds can run while it is computed.
+ * One cross-validation fold, as cv.glmnet 4.1 does it: the fit on the rows whose fold id is not
+ * `fold`, along the fold's own λ sequence (or along `options.lambda` when the user gave one), and
+ * its predictions for the held-out rows at those λ.
  */
 export function foldFit(
   family: Family,
@@ -60,9 +62,11 @@ export function foldFit(
   foldId: Int32Array,
   fold: number,
 ): FoldFit {
-  const { train } = foldRows(foldId, fold);
+  const { train, test } = foldRows(foldId, fold);
   const pick = <T extends ArrayLike<number>>(v: T | undefined, rows: number[]) =>
     v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
+  const xt = subsetRows(x, test);
+  const m = test.length;
   if (family === "multinomial") {
     const mfit = multinomialPath(subsetRows(x, train), pick(y, train)!, {
       ...options,
@@ -73,66 +77,45 @@ export function foldFit(
       throw new InputError(
         `fold ${fold}: its training rows hold ${K} of the ${new Set(Array.from(y)).size} classes; use stratified folds`,
       );
-    return {
-      kind: "multinomial",
-      lambda: mfit.lambda,
-      intercept: mfit.intercept,
-      beta: mfit.beta,
-      classes: K,
-    };
+    const preds = Array.from(mfit.lambda, () => new Float64Array(m * K));
+    for (let c = 0; c < K; c++) {
+      const perClass = predict(
+        {
+          nFeatures: x.nCols,
+          lambda: mfit.lambda,
+          intercept: mfit.intercept.map((a) => a[c]),
+          beta: mfit.beta.map((b) => b[c]),
+        },
+        xt,
+      );
+      perClass.forEach((col, k) => {
+        for (let t = 0; t < m; t++) preds[k][t * K + c] = col[t];
+      });
+    }
+    return { lambda: mfit.lambda, preds, classes: K };
   }
   const fit = fitFamily(family, subsetRows(x, train), pick(y, train)!, {
     ...options,
     weights: pick(options.weights, train),
     offset: pick(options.offset, train),
   });
-  return {
-    kind: "single",
-    lambda: fit.lambda,
-    intercept: Float64Array.from(fit.intercept),
-    beta: fit.beta,
-  };
+  const preds = predict(fit, xt);
+  const offset = options.offset;
+  if (offset) for (const eta of preds) for (let t = 0; t < m; t++) eta[t] += offset[test[t]];
+  return { lambda: fit.lambda, preds, classes: 1 };
 }
 
 /**
- * The held-out rows' linear predictor (offset included) at each λ of the full-data grid `lambda`
- * from a fold's fit, the coefficients taken by glmnet's linear interpolation in λ (`predict`; a
- * λ beyond the fold's path takes its nearest end). preds[k][t] is for λ_k and the t-th held-out
- * row, in row order; a multinomial fit gives K values per row (t·K + class).
+ * The held-out predictions at each λ of the full-data grid `lambda`, by glmnet's linear
+ * interpolation in λ between the fold's own points (a λ beyond the fold's path takes its nearest
+ * end): preds[k] is for λ_k, laid out as in FoldFit.
  */
-export function foldPredict(
-  fit: FoldFit,
-  x: Matrix,
-  offset: ArrayLike<number> | undefined,
-  lambda: Float64Array,
-  foldId: Int32Array,
-  fold: number,
-): { preds: Float64Array[]; nLambda: number } {
-  const { test } = foldRows(foldId, fold);
-  const xt = subsetRows(x, test);
-  if (fit.kind === "multinomial") {
-    const K = fit.classes;
-    const m = test.length;
-    const preds = Array.from({ length: lambda.length }, () => new Float64Array(m * K));
-    for (let c = 0; c < K; c++) {
-      const perClass = predict(
-        {
-          nFeatures: x.nCols,
-          lambda: fit.lambda,
-          intercept: fit.intercept.map((a) => a[c]),
-          beta: fit.beta.map((b) => b[c]),
-        },
-        xt,
-        lambda,
-      );
-      perClass.forEach((col, k) => {
-        for (let t = 0; t < m; t++) preds[k][t * K + c] = col[t];
-      });
-    }
-    return { preds, nLambda: lambda.length };
-  }
-  const preds = predict({ nFeatures: x.nCols, ...fit }, xt, lambda);
-  if (offset)
-    for (const eta of preds) for (let t = 0; t < test.length; t++) eta[t] += offset[test[t]];
-  return { preds, nLambda: lambda.length };
+export function foldPredict(fit: FoldFit, lambda: Float64Array): Float64Array[] {
+  return Array.from(lambda, (s) => {
+    const { left, frac } = lambdaBracket(fit.lambda, s);
+    const a = fit.preds[left];
+    if (frac === 0) return Float64Array.from(a);
+    const b = fit.preds[left + 1];
+    return a.map((v, t) => (1 - frac) * v + frac * b[t]);
+  });
 }

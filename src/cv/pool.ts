@@ -63,7 +63,14 @@ export function runJobs<T>(
           reject(new Error(`fold ${m.fold}: ${m.error}`));
           return;
         }
-        onResult(m.fold, m);
+        try {
+          onResult(m.fold, m);
+        } catch (e) {
+          failed = true;
+          done();
+          reject(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
         finished++;
         if (next <= K) wk.postMessage({ fold: next++ });
         if (finished === K) {

@@ -177,8 +177,10 @@ export function glmDualityGap(
   for (let j = 0; j < p; j++) {
     if (!include[j]) continue;
     const kappa = ka * pf[j];
-    const m = mu1 * pf[j];
     let z = s * g[j];
+    // Most features: |z| ≤ κ with 0 in the box, where the conjugate is exactly 0.
+    if (Math.abs(z) <= kappa && lower[j] <= 0 && upper[j] >= 0) continue;
+    const m = mu1 * pf[j];
     if (m === 0 && pf[j] > 0) z = z > kappa ? kappa : z < -kappa ? -kappa : z;
     const c = enetConjugate(z, kappa, m, lower[j], upper[j]);
     if (!Number.isFinite(c)) return NaN;

@@ -145,12 +145,20 @@ export function glmPath(
     const index: number[] = [];
     const value: number[] = [];
     let a0 = cd.b0;
+    const { b, g } = cd;
+    const pf = o.penaltyFactor;
     for (let j = 0; j < p; j++) {
       if (!include[j]) continue;
-      const kappa = ab * o.penaltyFactor[j];
-      const mu = dem * o.penaltyFactor[j];
-      const bj = cd.b[j];
-      const v = enetSubdiffDistance(bj, cd.g[j], kappa, mu, lower[j], upper[j]);
+      const kappa = ab * pf[j];
+      const bj = b[j];
+      if (bj === 0 && lower[j] < 0 && upper[j] > 0) {
+        // enetSubdiffDistance's value at a zero inside its box: (|g| − κ)₊.
+        const v = Math.abs(g[j]) - kappa;
+        if (v > kkt) kkt = v;
+        continue;
+      }
+      const mu = dem * pf[j];
+      const v = enetSubdiffDistance(bj, g[j], kappa, mu, lower[j], upper[j]);
       if (v > kkt) kkt = v;
       if (bj === 0) continue;
       pen += kappa * Math.abs(bj) + 0.5 * mu * bj * bj;

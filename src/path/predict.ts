@@ -11,6 +11,20 @@ export interface PathCoefficients {
 }
 
 /**
+ * Where λ = s falls on a decreasing path `lam`, as glmnet's `lambda.interp`: the point `left` and
+ * the weight `frac` of the next one (the value at s is (1 − frac)·v[left] + frac·v[left + 1]);
+ * s above the first point gives the first, below the last the last (frac 0).
+ */
+export function lambdaBracket(lam: ArrayLike<number>, s: number): { left: number; frac: number } {
+  const L = lam.length;
+  if (s >= lam[0]) return { left: 0, frac: 0 };
+  if (s <= lam[L - 1]) return { left: L - 1, frac: 0 };
+  let left = 0;
+  while (lam[left + 1] > s) left++;
+  return { left, frac: (lam[left] - s) / (lam[left] - lam[left + 1]) };
+}
+
+/**
  * Coefficients at any λ, as glmnet's `coef(fit, s, exact = FALSE)`: linear interpolation in λ
  * between the two neighbouring path points; λ above the first point gives the first point and
  * below the last gives the last.
@@ -25,16 +39,7 @@ export function coefAt(
   s: number,
 ): { intercept: number; beta: Float64Array } {
   if (!(s >= 0)) throw new InputError(`λ must be ≥ 0, got ${s}`, { option: "s" });
-  const lam = fit.lambda;
-  const L = lam.length;
-  let left = 0;
-  let frac = 0;
-  if (s >= lam[0]) left = 0;
-  else if (s <= lam[L - 1]) left = L - 1;
-  else {
-    while (lam[left + 1] > s) left++;
-    frac = (lam[left] - s) / (lam[left] - lam[left + 1]);
-  }
+  const { left, frac } = lambdaBracket(fit.lambda, s);
   const beta = new Float64Array(fit.nFeatures);
   const add = (k: number, weight: number) => {
     if (weight === 0) return;

@@ -97,7 +97,6 @@ export class GlmCd {
   private lossAt = 0;
   private lossFresh = false;
   private readonly etaOld: Float64Array;
-  private readonly list: Int32Array;
   private readonly compact: CompactActiveSet;
   /** √V_ref (`stride` doubles), then the columns of Z = √V_ref·[1, X̃] for the compact slots, n apart. */
   private zHeap: Heap;
@@ -136,17 +135,28 @@ export class GlmCd {
    */
   private fresh: Fresh = "none";
   private srKept = 0;
-  /** Included features outside the compact slots, and their gradients (scratch). */
-  private readonly restList: Int32Array;
-  private readonly gRest: Float64Array;
   /**
-   * Safe screening of the KKT check: bound[j] ≥ |g_j| at the residual rLast, kept by the triangle
-   * inequality |x̃ⱼᵀr| ≤ |x̃ⱼᵀr'| + ‖x̃ⱼ‖·‖r − r'‖ (colNorm[j] = ‖x̃ⱼ‖); a feature whose bound stays
-   * at or below its κ cannot violate the KKT conditions and its product is skipped. Its g[j] is
-   * then an older value, itself within κ, so the certificates computed from g are unchanged.
+   * The included features outside the compact slots ("the rest", nRest of them, in no particular
+   * order: a feature given a slot is swapped out), each one's position there (−1: none), and
+   * per position its feature's bound, column norm and penalty factor (below).
    */
-  private readonly bound: Float64Array;
-  private readonly colNorm: Float64Array;
+  private readonly rest: Int32Array;
+  private nRest = 0;
+  private readonly restPos: Int32Array;
+  /**
+   * Safe screening of the KKT check: restBound[t] ≥ |g_j| (j = rest[t]) at the residual rLast,
+   * kept by the triangle inequality |x̃ⱼᵀr| ≤ |x̃ⱼᵀr'| + ‖x̃ⱼ‖·‖r − r'‖ (restNorm[t] = ‖x̃ⱼ‖); a
+   * feature whose bound stays at or below its κ cannot violate the KKT conditions and its product
+   * is skipped. Its g[j] is then an older value, itself within κ, so the certificates computed
+   * from g are unchanged.
+   */
+  private readonly restBound: Float64Array;
+  private readonly restNorm: Float64Array;
+  private readonly restPf: Float64Array;
+  /** The rest features whose products restGradient takes, their positions, and the products. */
+  private readonly restList: Int32Array;
+  private readonly restAt: Int32Array;
+  private readonly gRest: Float64Array;
   private readonly rLast: Float64Array;
   private boundsValid = false;
   /** Steps since H was formed (−1: must be formed). */
@@ -171,7 +181,6 @@ export class GlmCd {
     this.res = view(4);
     this.sv = view(5);
     this.etaOld = new Float64Array(n);
-    this.list = new Int32Array(p);
     this.compact = new CompactActiveSet(p + 1, s.thr);
     this.zHeap = createHeap(1);
     this.zRoom(16);
@@ -180,17 +189,27 @@ export class GlmCd {
     this.bPrev = new Float64Array(p);
     this.bPrev2 = new Float64Array(p);
     this.movedBy = new Float64Array(p);
-    this.restList = new Int32Array(p);
-    this.gRest = new Float64Array(p);
-    this.bound = new Float64Array(p);
-    this.colNorm = new Float64Array(p);
     this.rLast = new Float64Array(n);
     const inc: number[] = [];
     for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
     this.included = Int32Array.from(inc);
     this.nIncluded = inc.length;
+    const m = inc.length;
+    this.rest = Int32Array.from(inc);
+    this.nRest = m;
+    this.restPos = new Int32Array(p).fill(-1);
+    this.restBound = new Float64Array(m);
+    this.restNorm = new Float64Array(m);
+    this.restPf = new Float64Array(m);
+    this.restList = new Int32Array(m);
+    this.restAt = new Int32Array(m);
+    this.gRest = new Float64Array(m);
     const ones = new Float64Array(n).fill(1);
-    for (const j of inc) this.colNorm[j] = Math.sqrt(s.design.weightedSquare(j, ones, n));
+    inc.forEach((j, t) => {
+      this.restPos[j] = t;
+      this.restNorm[t] = Math.sqrt(s.design.weightedSquare(j, ones, n));
+      this.restPf[t] = s.pf[j];
+    });
     this.gIncluded = new Float64Array(inc.length);
     if (s.intercept) this.addSlot(-1);
     if (s.intercept) {
@@ -245,14 +264,6 @@ export class GlmCd {
     return d;
   }
 
-  private penalty(b: Float64Array, ab: number, dem: number): number {
-    const { pf } = this.s;
-    let pen = 0;
-    for (let j = 0; j < this.p; j++)
-      if (b[j] !== 0) pen += enetValue(b[j], pf[j] * ab, pf[j] * dem);
-    return pen;
-  }
-
   /** The penalty of slot values v[0 .. na) (the intercept's slot is unpenalized). */
   private slotPenalty(v: Float64Array, na: number, ab: number, dem: number): number {
     const { pf } = this.s;
@@ -281,7 +292,6 @@ export class GlmCd {
    * ones exact products would give.
    */
   private restGradient(clear: number): void {
-    const { pf } = this.s;
     const r = this.res;
     let delta = 0;
     if (this.boundsValid) {
@@ -290,28 +300,32 @@ export class GlmCd {
       delta = Math.sqrt(delta);
     }
     let m = 0;
-    for (let t = 0; t < this.nIncluded; t++) {
-      const j = this.included[t];
-      if (this.slotOf[j] >= 0) continue;
-      if (this.boundsValid) {
-        const bj = (this.bound[j] += this.colNorm[j] * delta);
-        // Margins for rounding in the products and the bound itself.
-        if (bj * (1 + 1e-12) + 1e-300 < clear * pf[j] * (1 - 1e-12)) continue;
+    const { rest, restBound, restNorm, restPf, restList, restAt, gRest, g } = this;
+    const nRest = this.nRest;
+    if (this.boundsValid) {
+      // Margins for rounding in the products and the bound itself. Branch-free: which features
+      // pass is unpredictable, and a mispredicted branch per feature cost more than the rest.
+      const lift = 1 + 1e-12;
+      const cut = clear * (1 - 1e-12);
+      for (let t = 0; t < nRest; t++) {
+        const bt = (restBound[t] += restNorm[t] * delta);
+        restList[m] = rest[t];
+        restAt[m] = t;
+        m += +!(bt * lift + 1e-300 < cut * restPf[t]);
       }
-      this.restList[m++] = j;
-    }
-    this.s.design.dots(this.restList, m, r, this.srKept, this.gRest);
+    } else
+      for (let t = 0; t < nRest; t++) {
+        restList[m] = rest[t];
+        restAt[m++] = t;
+      }
+    this.s.design.dots(restList, m, r, this.srKept, gRest);
     for (let t = 0; t < m; t++) {
-      const j = this.restList[t];
-      this.g[j] = this.gRest[t];
-      this.bound[j] = Math.abs(this.gRest[t]);
+      g[restList[t]] = gRest[t];
+      restBound[restAt[t]] = Math.abs(gRest[t]);
     }
     for (let l = 0; l < this.nSlots; l++) {
       const j = this.slots[l];
-      if (j >= 0) {
-        this.g[j] = this.gSlots[l];
-        this.bound[j] = Math.abs(this.gSlots[l]);
-      }
+      if (j >= 0) g[j] = this.gSlots[l];
     }
     this.g0 = this.srKept;
     this.rLast.set(r);
@@ -322,11 +336,8 @@ export class GlmCd {
   private gradientDots(sr: number): void {
     this.g0 = sr;
     this.s.design.dots(this.included, this.nIncluded, this.res, sr, this.gIncluded);
-    for (let t = 0; t < this.nIncluded; t++) {
-      const j = this.included[t];
-      this.g[j] = this.gIncluded[t];
-      this.bound[j] = Math.abs(this.gIncluded[t]);
-    }
+    for (let t = 0; t < this.nIncluded; t++) this.g[this.included[t]] = this.gIncluded[t];
+    for (let t = 0; t < this.nRest; t++) this.restBound[t] = Math.abs(this.g[this.rest[t]]);
     this.rLast.set(this.res);
     this.boundsValid = true;
   }
@@ -351,9 +362,10 @@ export class GlmCd {
     const ab = infinite ? 0 : lambda * alpha;
     const dem = infinite ? 0 : lambda * (1 - alpha);
     const threshold = alpha * (2 * lambda - lambdaPrev);
-    for (let j = 0; j < this.p; j++) {
-      if (!include[j] || this.strong[j]) continue;
-      if (pf[j] === 0 || (!infinite && Math.abs(this.g[j]) > threshold * pf[j])) this.strong[j] = 1;
+    const { strong, g, p } = this;
+    for (let j = 0; j < p; j++) {
+      if (!include[j] || strong[j]) continue;
+      if (pf[j] === 0 || (!infinite && Math.abs(g[j]) > threshold * pf[j])) strong[j] = 1;
     }
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
@@ -366,10 +378,10 @@ export class GlmCd {
       else if (fresh === "none") this.gradient();
       if (infinite) return "ok";
       let violated = false;
-      for (let j = 0; j < this.p; j++) {
-        if (this.strong[j] || !include[j]) continue;
-        if (Math.abs(this.g[j]) > ab * pf[j]) {
-          this.strong[j] = 1;
+      for (let j = 0; j < p; j++) {
+        if (strong[j] || !include[j]) continue;
+        if (Math.abs(g[j]) > ab * pf[j]) {
+          strong[j] = 1;
           violated = true;
         }
       }
@@ -404,7 +416,9 @@ export class GlmCd {
     const na = this.nSlots;
     if (na === 0) return "ok";
     // μ and r = ŵ(y − μ) are kept for the current η by every evaluation below.
-    let fOld = this.loss() + this.penalty(b, ab, dem);
+    // Features outside the compact slots are zero.
+    for (let l = 0; l < na; l++) this.bSlot[l] = this.slots[l] < 0 ? this.b0 : b[this.slots[l]];
+    let fOld = this.loss() + this.slotPenalty(this.bSlot, na, ab, dem);
     for (let it = 0; it < MAX_NEWTON; it++) {
       // Exact negative gradient at the current point: g = X̃ᵀr.
       let sr = 0;
@@ -594,7 +608,21 @@ export class GlmCd {
       this.gSave = new Float64Array(grown.length);
       this.dSlots = new Int32Array(grown.length);
     }
-    if (j >= 0) this.slotOf[j] = this.nSlots;
+    if (j >= 0) {
+      this.slotOf[j] = this.nSlots;
+      // Out of the rest: the last feature there takes its position.
+      const t = this.restPos[j];
+      if (t >= 0) {
+        const last = --this.nRest;
+        const k = this.rest[last];
+        this.rest[t] = k;
+        this.restBound[t] = this.restBound[last];
+        this.restNorm[t] = this.restNorm[last];
+        this.restPf[t] = this.restPf[last];
+        this.restPos[k] = t;
+        this.restPos[j] = -1;
+      }
+    }
     this.slots[this.nSlots++] = j;
   }
 
