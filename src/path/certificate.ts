@@ -118,6 +118,9 @@ export function certificate(
  * y and μ, inside H's domain. NaN when no such point exists (an unpenalized feature with a
  * non-zero gradient, or a mixture leaving the domain by rounding). `entropy(s, shift)`, when
  * given (binomial), is Σᵢ ŵᵢH(vᵢ) at that mixture computed elsewhere (GlmCd's SIMD kernel).
+ * `candidates`, when given, lists every included feature except zeros strictly inside their box
+ * with |gⱼ| ≤ κⱼ — which contribute nothing (s ≤ 1 keeps |s·gⱼ| ≤ κⱼ, where the conjugate is 0) —
+ * and only those are visited.
  */
 export function glmDualityGap(
   family: "binomial" | "poisson",
@@ -137,13 +140,13 @@ export function glmDualityGap(
   offset: Float64Array,
   primal: number,
   entropy?: ((s: number, shift: number) => number) | null,
+  candidates?: Int32Array,
 ): number {
-  const p = b.length;
+  const list = candidates ?? Int32Array.from(include.keys()).filter((j) => include[j]);
   const ka = lambda * alpha;
   const mu1 = lambda * (1 - alpha);
   let s = 1;
-  for (let j = 0; j < p; j++) {
-    if (!include[j]) continue;
+  for (const j of list) {
     const kappa = ka * pf[j];
     const m = mu1 * pf[j];
     const a = Math.abs(g[j]);
@@ -174,8 +177,7 @@ export function glmDualityGap(
   // With an offset o, ℓ(y, η + o) has conjugate ℓ*(u) − u·o: the dual gains −Σθᵢoᵢ.
   for (let i = 0; i < y.length; i++)
     if (offset[i] !== 0) dual -= s * w[i] * (y[i] - mu[i] - shift) * offset[i];
-  for (let j = 0; j < p; j++) {
-    if (!include[j]) continue;
+  for (const j of list) {
     const kappa = ka * pf[j];
     let z = s * g[j];
     // Most features: |z| ≤ κ with 0 in the box, where the conjugate is exactly 0.

@@ -128,6 +128,13 @@ export function glmPath(
   let fdev = FDEV;
   for (let j = 0; j < p; j++) if (o.lowerLimits[j] === 0 || o.upperLimits[j] === 0) fdev = 0;
   let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
+  // Where every feature is included and unboxed, the loop below reads only b, g and pf for the
+  // zero coefficients (most of them when p ≫ n).
+  let plain = true;
+  for (let j = 0; j < p; j++)
+    if (!include[j] || lower[j] !== -Infinity || upper[j] !== Infinity) plain = false;
+  // The features that can contribute to the duality gap (glmDualityGap's `candidates`).
+  const candidates = new Int32Array(p);
   for (let m = 0; m < lambdas.length; m++) {
     const lam = lambdas[m];
     const status = cd.solve(lam, lambdaPrev);
@@ -147,16 +154,21 @@ export function glmPath(
     let a0 = cd.b0;
     const { b, g } = cd;
     const pf = o.penaltyFactor;
+    let nc = 0;
     for (let j = 0; j < p; j++) {
-      if (!include[j]) continue;
-      const kappa = ab * pf[j];
       const bj = b[j];
-      if (bj === 0 && lower[j] < 0 && upper[j] > 0) {
+      if (plain ? bj === 0 : bj === 0 && include[j] && lower[j] < 0 && upper[j] > 0) {
         // enetSubdiffDistance's value at a zero inside its box: (|g| − κ)₊.
-        const v = Math.abs(g[j]) - kappa;
-        if (v > kkt) kkt = v;
+        const v = Math.abs(g[j]) - ab * pf[j];
+        if (v > 0) {
+          if (v > kkt) kkt = v;
+          candidates[nc++] = j;
+        }
         continue;
       }
+      if (!include[j]) continue;
+      candidates[nc++] = j;
+      const kappa = ab * pf[j];
       const mu = dem * pf[j];
       const v = enetSubdiffDistance(bj, g[j], kappa, mu, lower[j], upper[j]);
       if (v > kkt) kkt = v;
@@ -195,6 +207,7 @@ export function glmPath(
         offset,
         primal,
         cd.entropy(),
+        candidates.subarray(0, nc),
       ),
     );
     if (o.lambda || !o.earlyStop || m + 1 < Math.min(MIN_POINTS, lambdas.length)) continue;

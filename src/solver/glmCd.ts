@@ -153,6 +153,14 @@ export class GlmCd {
   private readonly restBound: Float64Array;
   private readonly restNorm: Float64Array;
   private readonly restPf: Float64Array;
+  /**
+   * When listValid, the last gradient was restGradient's, and every feature of the rest outside
+   * restList[0 .. listCount) has |g_j| < listClear·pfⱼ: the strong-rule and KKT loops of `solve`
+   * at thresholds ≥ listClear need only the listed features (and the slots, strong already).
+   */
+  private listValid = false;
+  private listClear = 0;
+  private listCount = 0;
   /** The rest features whose products restGradient takes, their positions, and the products. */
   private readonly restList: Int32Array;
   private readonly restAt: Int32Array;
@@ -319,6 +327,9 @@ export class GlmCd {
         restAt[m++] = t;
       }
     this.s.design.dots(restList, m, r, this.srKept, gRest);
+    this.listValid = true;
+    this.listClear = this.boundsValid ? clear : 0;
+    this.listCount = m;
     for (let t = 0; t < m; t++) {
       g[restList[t]] = gRest[t];
       restBound[restAt[t]] = Math.abs(gRest[t]);
@@ -334,6 +345,7 @@ export class GlmCd {
 
   /** g and g0 from the current residuals r (Σ r = sr). */
   private gradientDots(sr: number): void {
+    this.listValid = false;
     this.g0 = sr;
     this.s.design.dots(this.included, this.nIncluded, this.res, sr, this.gIncluded);
     for (let t = 0; t < this.nIncluded; t++) this.g[this.included[t]] = this.gIncluded[t];
@@ -362,11 +374,18 @@ export class GlmCd {
     const ab = infinite ? 0 : lambda * alpha;
     const dem = infinite ? 0 : lambda * (1 - alpha);
     const threshold = alpha * (2 * lambda - lambdaPrev);
-    const { strong, g, p } = this;
-    for (let j = 0; j < p; j++) {
-      if (!include[j] || strong[j]) continue;
-      if (pf[j] === 0 || (!infinite && Math.abs(g[j]) > threshold * pf[j])) strong[j] = 1;
-    }
+    const { strong, g, p, restList } = this;
+    if (this.listValid && !infinite && threshold >= this.listClear)
+      // The features outside the list have |g_j| < listClear·pfⱼ ≤ threshold·pfⱼ.
+      for (let t = 0; t < this.listCount; t++) {
+        const j = restList[t];
+        if (!strong[j] && Math.abs(g[j]) > threshold * pf[j]) strong[j] = 1;
+      }
+    else
+      for (let j = 0; j < p; j++) {
+        if (!include[j] || strong[j]) continue;
+        if (pf[j] === 0 || (!infinite && Math.abs(g[j]) > threshold * pf[j])) strong[j] = 1;
+      }
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
       this.fresh = "none";
@@ -378,13 +397,22 @@ export class GlmCd {
       else if (fresh === "none") this.gradient();
       if (infinite) return "ok";
       let violated = false;
-      for (let j = 0; j < p; j++) {
-        if (strong[j] || !include[j]) continue;
-        if (Math.abs(g[j]) > ab * pf[j]) {
-          strong[j] = 1;
-          violated = true;
+      if (this.listValid && this.listClear <= ab)
+        for (let t = 0; t < this.listCount; t++) {
+          const j = restList[t];
+          if (!strong[j] && Math.abs(g[j]) > ab * pf[j]) {
+            strong[j] = 1;
+            violated = true;
+          }
         }
-      }
+      else
+        for (let j = 0; j < p; j++) {
+          if (strong[j] || !include[j]) continue;
+          if (Math.abs(g[j]) > ab * pf[j]) {
+            strong[j] = 1;
+            violated = true;
+          }
+        }
       if (!violated) return "ok";
     }
   }
