@@ -154,6 +154,12 @@ export class GlmCd {
   private readonly restNorm: Float64Array;
   private readonly restPf: Float64Array;
   /**
+   * [restBound | restNorm | restPf | rest, restList, restAt (i32)], each nIncluded long, for the
+   * screen kernel.
+   */
+  private readonly restHeap: Heap;
+  private readonly restKern: PassKernel | null;
+  /**
    * When listValid, the last gradient was restGradient's, and every feature of the rest outside
    * restList[0 .. listCount) has |g_j| < listClear·pfⱼ: the strong-rule and KKT loops of `solve`
    * at thresholds ≥ listClear need only the listed features (and the slots, strong already).
@@ -203,14 +209,22 @@ export class GlmCd {
     this.included = Int32Array.from(inc);
     this.nIncluded = inc.length;
     const m = inc.length;
-    this.rest = Int32Array.from(inc);
+    this.restHeap = createHeap(3 * m + Math.ceil((3 * m) / 2) + 1);
+    this.restKern = passKernel(this.restHeap);
+    const f64 = this.restHeap.f64;
+    this.restBound = f64.subarray(0, m);
+    this.restNorm = f64.subarray(m, 2 * m);
+    this.restPf = f64.subarray(2 * m, 3 * m);
+    const i32 = (k: number) =>
+      this.restKern
+        ? this.restKern.i32.subarray(6 * m + k * m, 6 * m + (k + 1) * m)
+        : new Int32Array(m);
+    this.rest = i32(0);
+    this.rest.set(inc);
+    this.restList = i32(1);
+    this.restAt = i32(2);
     this.nRest = m;
     this.restPos = new Int32Array(p).fill(-1);
-    this.restBound = new Float64Array(m);
-    this.restNorm = new Float64Array(m);
-    this.restPf = new Float64Array(m);
-    this.restList = new Int32Array(m);
-    this.restAt = new Int32Array(m);
     this.gRest = new Float64Array(m);
     const ones = new Float64Array(n).fill(1);
     inc.forEach((j, t) => {
@@ -294,7 +308,7 @@ export class GlmCd {
 
   /**
    * The gradient of every included feature when the slots' are exact (`fresh` "slots"): the
-   * products only for features the safe bound (see `bound`) cannot clear at clear·pfⱼ. With clear
+   * products only for features the safe bound (see `restBound`) cannot clear at clear·pfⱼ. With clear
    * the next λ's strong-rule threshold (below κ; on a geometric grid), a skipped feature could
    * neither violate the KKT conditions now nor enter the next strong set: the strong sets are the
    * ones exact products would give.
@@ -310,11 +324,16 @@ export class GlmCd {
     let m = 0;
     const { rest, restBound, restNorm, restPf, restList, restAt, gRest, g } = this;
     const nRest = this.nRest;
-    if (this.boundsValid) {
-      // Margins for rounding in the products and the bound itself. Branch-free: which features
-      // pass is unpredictable, and a mispredicted branch per feature cost more than the rest.
-      const lift = 1 + 1e-12;
-      const cut = clear * (1 - 1e-12);
+    // Margins for rounding in the products and the bound itself.
+    const lift = 1 + 1e-12;
+    const cut = clear * (1 - 1e-12);
+    const k = this.restKern;
+    if (this.boundsValid && k) {
+      // Branch-free: which features pass is unpredictable, and a mispredicted branch per feature
+      // cost more than the rest of the loop.
+      const q = this.nIncluded;
+      m = k.screen(0, q, 2 * q, 6 * q, 7 * q, 8 * q, nRest, delta, lift, cut);
+    } else if (this.boundsValid) {
       for (let t = 0; t < nRest; t++) {
         const bt = (restBound[t] += restNorm[t] * delta);
         restList[m] = rest[t];
@@ -328,7 +347,8 @@ export class GlmCd {
       }
     this.s.design.dots(restList, m, r, this.srKept, gRest);
     this.listValid = true;
-    this.listClear = this.boundsValid ? clear : 0;
+    // A skipped feature has |g_j| ≤ bound < cut·pfⱼ (the margins exceed the rounding).
+    this.listClear = this.boundsValid ? cut : 0;
     this.listCount = m;
     for (let t = 0; t < m; t++) {
       g[restList[t]] = gRest[t];
@@ -752,6 +772,7 @@ export class GlmCd {
   }
 
   release(): void {
+    this.restHeap.release();
     this.compact.release();
     this.zHeap.release();
     this.state.release();

@@ -76,6 +76,18 @@ interface Kernels {
   binomgap(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
   irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
   scale(x: number, v: number, n: number): void;
+  screen(
+    bound: number,
+    norm: number,
+    pfc: number,
+    rest: number,
+    list: number,
+    at: number,
+    count: number,
+    delta: number,
+    lift: number,
+    cut: number,
+  ): number;
 }
 
 /** Heap offsets (f64 elements) of the per-feature arrays a fused pass reads and writes. */
@@ -163,6 +175,23 @@ export interface PassKernel {
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
   /** x[i] ← x[i]·v[i] for i < n (kernels.wat scale). */
   scale(x: number, v: number, n: number): void;
+  /**
+   * GlmCd's KKT screen, branch-free (kernels.wat screen): for t < count, bound[t] += norm[t]·delta
+   * and (rest[t], t) is appended to (list, at) unless bound[t]·lift + 1e-300 < cut·pfc[t];
+   * returns how many were. bound, norm, pfc are f64 offsets; rest, list, at i32 offsets.
+   */
+  screen(
+    bound: number,
+    norm: number,
+    pfc: number,
+    rest: number,
+    list: number,
+    at: number,
+    count: number,
+    delta: number,
+    lift: number,
+    cut: number,
+  ): number;
   pass(
     list: number,
     count: number,
@@ -288,6 +317,31 @@ class WasmHeap implements Heap, PassKernel {
   }
   scale(x: number, v: number, n: number): void {
     this.k.scale(x << 3, v << 3, n);
+  }
+  screen(
+    bound: number,
+    norm: number,
+    pfc: number,
+    rest: number,
+    list: number,
+    at: number,
+    count: number,
+    delta: number,
+    lift: number,
+    cut: number,
+  ): number {
+    return this.k.screen(
+      bound << 3,
+      norm << 3,
+      pfc << 3,
+      rest << 2,
+      list << 2,
+      at << 2,
+      count,
+      delta,
+      lift,
+      cut,
+    );
   }
   release(): void {
     if (pool.length >= POOL_SIZE) pool.shift();

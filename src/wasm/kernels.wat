@@ -1302,6 +1302,34 @@
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $each))))
 
+  ;; screen(bound, norm, pfc, rest, list, at, count, delta, lift, cut) → m: GlmCd's safe KKT
+  ;; screen without a branch per feature (which features pass is unpredictable): for t < count,
+  ;; bound[t] += norm[t]·delta, and feature rest[t] (with t) is appended to list (and at) unless
+  ;; bound[t]·lift + 1e-300 < cut·pfc[t]. Returns how many were appended.
+  (func (export "screen") (param $bound i32) (param $norm i32) (param $pfc i32) (param $rest i32)
+    (param $list i32) (param $at i32) (param $count i32) (param $delta f64) (param $lift f64)
+    (param $cut f64) (result i32)
+    (local $t i32) (local $m i32) (local $bt f64) (local $o i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+        (local.set $bt (f64.add (f64.load (local.get $bound))
+          (f64.mul (f64.load (local.get $norm)) (local.get $delta))))
+        (f64.store (local.get $bound) (local.get $bt))
+        (local.set $o (i32.shl (local.get $m) (i32.const 2)))
+        (i32.store (i32.add (local.get $list) (local.get $o)) (i32.load (local.get $rest)))
+        (i32.store (i32.add (local.get $at) (local.get $o)) (local.get $t))
+        (local.set $m (i32.add (local.get $m)
+          (i32.eqz (f64.lt (f64.add (f64.mul (local.get $bt) (local.get $lift)) (f64.const 1e-300))
+            (f64.mul (local.get $cut) (f64.load (local.get $pfc)))))))
+        (local.set $bound (i32.add (local.get $bound) (i32.const 8)))
+        (local.set $norm (i32.add (local.get $norm) (i32.const 8)))
+        (local.set $pfc (i32.add (local.get $pfc) (i32.const 8)))
+        (local.set $rest (i32.add (local.get $rest) (i32.const 4)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $each)))
+    (local.get $m))
+
   ;; scale(x, v, n): x[i] ← x[i]·v[i].
   (func (export "scale") (param $x i32) (param $v i32) (param $n i32)
     (local $end i32) (local $end2 i32)
