@@ -193,9 +193,20 @@ export class GlmDesign {
       return;
     }
     const n = this.n;
-    const slot = n * this.p;
+    const p = this.p;
+    const slot = n * p;
     heap.f64.set(v, slot);
-    for (let t = 0; t < count; t++) heap.axpy(cols[t] * n, slot, -d[t], n); // y ← y − αx
+    const kernel = passKernel(heap);
+    if (kernel) {
+      // One call (kernels.wat axpys, y ← y − Σ αx): the list and −d in the results' room.
+      const resOff = slot + n;
+      const listOff = 2 * (resOff + p);
+      for (let t = 0; t < count; t++) {
+        kernel.i32[listOff + t] = cols[t];
+        heap.f64[resOff + t] = -d[t];
+      }
+      kernel.axpys(listOff, resOff, count, 0, n, slot);
+    } else for (let t = 0; t < count; t++) heap.axpy(cols[t] * n, slot, -d[t], n); // y ← y − αx
     v.set(heap.f64.subarray(slot, slot + n));
   }
 

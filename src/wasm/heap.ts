@@ -57,6 +57,7 @@ interface Kernels {
   glin(st: number, na: number, cap: number): void;
   grads(list: number, count: number, base: number, n: number, r: number, g: number): number;
   grads4(list: number, count: number, base: number, n: number, r: number, g: number): number;
+  axpys(list: number, alpha: number, count: number, base: number, n: number, y: number): void;
   rowdots(a: number, b: number, count: number, n: number, out: number): void;
   rowdots2(
     a0: number,
@@ -129,6 +130,11 @@ export interface PassKernel {
    * for bit the same: kernels.wat grads4).
    */
   grads4(list: number, count: number, base: number, n: number, r: number, g: number): void;
+  /**
+   * y ← y − Σ_t alpha[t]·x_{list[t]} for t < count (i32 list, f64 alpha), columns n apart from
+   * f64 offset base: four columns per sweep of y, bit for bit repeated axpy (kernels.wat axpys).
+   */
+  axpys(list: number, alpha: number, count: number, base: number, n: number, y: number): void;
   /**
    * out[k] ← aᵀ(column k) for k < count, columns n apart from f64 offset b: a Gram row, four
    * columns per sweep of a (kernels.wat rowdots).
@@ -270,6 +276,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   grads4(list: number, count: number, base: number, n: number, r: number, g: number): void {
     this.k.grads4(list << 2, count, base << 3, n, r << 3, g << 3);
+  }
+  axpys(list: number, alpha: number, count: number, base: number, n: number, y: number): void {
+    this.k.axpys(list << 2, alpha << 3, count, base << 3, n, y << 3);
   }
   rowdots(a: number, b: number, count: number, n: number, out: number): void {
     this.k.rowdots(a << 3, b << 3, count, n, out << 3);

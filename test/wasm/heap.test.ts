@@ -111,6 +111,35 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     });
   }
 
+  for (const [n, count] of [
+    [1, 1],
+    [3, 5],
+    [9, 7],
+    [100, 13],
+    [0, 4],
+  ]) {
+    it(`axpys (${count} listed columns of length ${n}) is bit for bit repeated axpy`, () => {
+      const p = count + 3;
+      // [X (n·p) | y (n) | y again (n) | alphas (count) | list (i32)]
+      const heap = createHeap(n * (p + 2) + count + count / 2 + 2, "wasm");
+      const kernel = passKernel(heap)!;
+      for (let i = 0; i < n * (p + 1); i++) heap.f64[i] = rng.normal();
+      const y = n * p;
+      const y2 = y + n;
+      heap.f64.copyWithin(y2, y, y + n);
+      const alpha = y2 + n;
+      const listOff = 2 * (alpha + count);
+      const cols = Array.from({ length: count }, (_, t) => p - 1 - ((2 * t) % p));
+      cols.forEach((j, t) => {
+        kernel.i32[listOff + t] = j;
+        heap.f64[alpha + t] = rng.normal();
+      });
+      kernel.axpys(listOff, alpha, count, 0, n, y);
+      cols.forEach((j, t) => heap.axpy(j * n, y2, heap.f64[alpha + t], n));
+      for (let i = 0; i < n; i++) assert.equal(heap.f64[y + i], heap.f64[y2 + i], `row ${i}`);
+    });
+  }
+
   /** |a − b| in units of b's last place. */
   const ulps = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / (Math.abs(b) * 2 ** -52));
 
