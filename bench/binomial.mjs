@@ -70,10 +70,13 @@ function objectives(x, y, n, sd, fit, count) {
 const median = (a) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
 const geomean = (a) => Math.exp(a.reduce((s, v) => s + Math.log(v), 0) / a.length);
 
-// Warm both code paths up.
+// Warm both code paths up: the fit, and the CV worker threads (pooled across calls; a fresh
+// worker compiles the solvers cold, which would otherwise land in the first cell's CV times).
 {
-  const { x, y } = simulate(300, 40, 0.5, 1);
+  const { x, y, folds } = simulate(300, 40, 0.5, 1);
   for (let r = 0; r < 10; r++) glmPath("binomial", denseMatrix(300, 40, x), y);
+  for (let r = 0; r < 5; r++)
+    await cvPath(denseMatrix(300, 40, x), y, { family: "binomial", foldId: folds, workers: 2 });
 }
 const rows = [];
 for (const [c, cell] of cells.entries()) {
