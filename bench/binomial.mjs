@@ -1,4 +1,4 @@
-// npm run bench -- [--quick] [--reps 3] [--no-sklearn]   (run after bench/run.mjs by `npm run bench`)
+// npm run bench -- [--quick] [--reps 5] [--no-sklearn]   (run after bench/run.mjs by `npm run bench`)
 //
 // The binomial lasso path and 10-fold cross-validation on the Friedman, Hastie & Tibshirani (2010)
 // simulation (features as in bench/run.mjs, y ~ Bernoulli(logistic(xᵀβ))): regularize's glmPath and
@@ -33,7 +33,7 @@ const SIZES = QUICK
       [100, 5000],
     ];
 const RHOS = QUICK ? [0, 0.5] : [0, 0.5, 0.9];
-const REPS = Number(value("--reps", "3"));
+const REPS = Number(value("--reps", "5"));
 const cells = SIZES.flatMap(([n, p]) => RHOS.map((r) => `${n}x${p}_${r}`));
 
 function simulate(n, p, rho, seed) {

@@ -21,10 +21,10 @@ function workerPool(size: number): Worker[] {
 }
 
 /**
- * Runs jobs 1..K on `size` pooled worker threads (src/cv/worker.ts), each given one copy of
- * `init`; results come back through `onResult` keyed by job number, so they do not depend on
- * which worker ran what. Each worker is handed `queued` jobs up front (then one per answer), so
- * that it stays busy while the calling thread computes something else.
+ * Runs jobs 1..K on `size` pooled worker threads (src/cv/worker.ts), each
+ * given one copy of `init`; results come back through `onResult` keyed by job number, so they do
+ * not depend on which worker ran what. Each worker is handed `queued` jobs up front (then one per
+ * answer), so that it stays busy while the calling thread computes something else.
  */
 export function runJobs<T>(
   size: number,
@@ -63,6 +63,8 @@ export function runJobs<T>(
           reject(new Error(`fold ${m.fold}: ${m.error}`));
           return;
         }
+        // The next job first: the worker starts on it while this thread handles the result.
+        if (next <= K) wk.postMessage({ fold: next++ });
         try {
           onResult(m.fold, m);
         } catch (e) {
@@ -72,7 +74,6 @@ export function runJobs<T>(
           return;
         }
         finished++;
-        if (next <= K) wk.postMessage({ fold: next++ });
         if (finished === K) {
           done();
           resolve();
