@@ -297,13 +297,19 @@ export class GlmCd {
     return pen;
   }
 
-  /** Recomputes μ, the true gradient g (every included feature) and g0 at the current η. */
-  gradient(): void {
-    if (!this.lossFresh) this.evaluate();
+  /** Σ r = Σ ŵ(y − μ) at the current η (the intercept's negative gradient). */
+  private residualSum(): number {
+    if (this.kern) return this.kern.sum(4 * this.stride, this.n);
     const r = this.res;
     let sr = 0;
     for (let i = 0; i < this.n; i++) sr += r[i];
-    this.gradientDots(sr);
+    return sr;
+  }
+
+  /** Recomputes μ, the true gradient g (every included feature) and g0 at the current η. */
+  gradient(): void {
+    if (!this.lossFresh) this.evaluate();
+    this.gradientDots(this.residualSum());
   }
 
   /**
@@ -469,8 +475,7 @@ export class GlmCd {
     let fOld = this.loss() + this.slotPenalty(this.bSlot, na, ab, dem);
     for (let it = 0; it < MAX_NEWTON; it++) {
       // Exact negative gradient at the current point: g = X̃ᵀr.
-      let sr = 0;
-      for (let i = 0; i < n; i++) sr += res[i];
+      const sr = this.residualSum();
       const slots = this.slots;
       const gSlots = this.gSlots;
       // Done when the true KKT conditions hold on the compact set (the caller checks the other

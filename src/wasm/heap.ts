@@ -77,6 +77,7 @@ interface Kernels {
   binomgap(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
   irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
   scale(x: number, v: number, n: number): void;
+  sum(x: number, n: number): number;
   screen(
     bound: number,
     norm: number,
@@ -181,6 +182,8 @@ export interface PassKernel {
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
   /** x[i] ← x[i]·v[i] for i < n (kernels.wat scale). */
   scale(x: number, v: number, n: number): void;
+  /** Σ x[i] for i < n, in four partial sums (kernels.wat sum). */
+  sum(x: number, n: number): number;
   /**
    * GlmCd's KKT screen, branch-free (kernels.wat screen): for t < count, bound[t] += norm[t]·delta
    * and (rest[t], t) is appended to (list, at) unless bound[t]·lift + 1e-300 < cut·pfc[t];
@@ -326,6 +329,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   scale(x: number, v: number, n: number): void {
     this.k.scale(x << 3, v << 3, n);
+  }
+  sum(x: number, n: number): number {
+    return this.k.sum(x << 3, n);
   }
   screen(
     bound: number,

@@ -1395,6 +1395,29 @@
         (br $each)))
     (local.get $m))
 
+  ;; sum(x, n) → Σ x[i], i < n: four partial sums (two SIMD lanes each), then the tail.
+  (func (export "sum") (param $x i32) (param $n i32) (result f64)
+    (local $end i32) (local $end4 i32) (local $s0 v128) (local $s1 v128) (local $s f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end4 (i32.add (local.get $x)
+      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end4)))
+        (local.set $s0 (f64x2.add (local.get $s0) (v128.load offset=0 (local.get $x))))
+        (local.set $s1 (f64x2.add (local.get $s1) (v128.load offset=16 (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (br $each)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+    (block $done
+      (loop $tail
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $s (f64.add (local.get $s) (f64.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (br $tail)))
+    (local.get $s))
+
   ;; scale(x, v, n): x[i] ← x[i]·v[i].
   (func (export "scale") (param $x i32) (param $v i32) (param $n i32)
     (local $end i32) (local $end2 i32)

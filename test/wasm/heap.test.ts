@@ -140,6 +140,23 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     });
   }
 
+  it("sum agrees with a direct loop to rounding, for every length mod 4", () => {
+    for (const n of [0, 1, 2, 3, 4, 5, 7, 8, 101]) {
+      const heap = createHeap(n + 1, "wasm");
+      const kernel = passKernel(heap)!;
+      let direct = 0;
+      let abs = 0;
+      for (let i = 0; i < n; i++) {
+        heap.f64[i] = rng.normal();
+        direct += heap.f64[i];
+        abs += Math.abs(heap.f64[i]);
+      }
+      heap.f64[n] = 1e300; // past the end: must not be read
+      assert.ok(Math.abs(kernel.sum(0, n) - direct) <= 1e-15 * (abs + 1) * (n + 1), `n = ${n}`);
+      if (n === 1) assert.equal(kernel.sum(0, n), heap.f64[0]);
+    }
+  });
+
   /** |a − b| in units of b's last place. */
   const ulps = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / (Math.abs(b) * 2 ** -52));
 
