@@ -213,9 +213,14 @@ export interface PassKernel {
   ): number;
 }
 
-/** Released WebAssembly memories, reused by later heaps (a fit allocates one or two). */
+/**
+ * Released WebAssembly memories, reused by later heaps: a GLM fit holds five or six at once, and
+ * creating a memory and its instance anew for each cost about a tenth of a small fit's time. At
+ * most POOL_SIZE are kept, and at most POOL_BYTES in all (the oldest go first).
+ */
 const pool: { memory: WebAssembly.Memory; k: Kernels }[] = [];
-const POOL_SIZE = 4;
+const POOL_SIZE = 8;
+const POOL_BYTES = 2 ** 29;
 
 class WasmHeap implements Heap, PassKernel {
   readonly f64: Float64Array;
@@ -224,7 +229,12 @@ class WasmHeap implements Heap, PassKernel {
   private readonly k: Kernels;
   constructor(mod: WebAssembly.Module, length: number) {
     const bytes = length * 8;
-    const reuse = pool.findIndex((e) => e.memory.buffer.byteLength >= bytes);
+    // The smallest released memory that is large enough (a fit holds several heaps at once).
+    let reuse = -1;
+    for (let k = 0; k < pool.length; k++) {
+      const size = pool[k].memory.buffer.byteLength;
+      if (size >= bytes && (reuse < 0 || size < pool[reuse].memory.buffer.byteLength)) reuse = k;
+    }
     if (reuse >= 0) {
       ({ memory: this.memory, k: this.k } = pool[reuse]);
       pool.splice(reuse, 1);
@@ -359,8 +369,11 @@ class WasmHeap implements Heap, PassKernel {
     );
   }
   release(): void {
-    if (pool.length >= POOL_SIZE) pool.shift();
     pool.push({ memory: this.memory, k: this.k });
+    let bytes = 0;
+    for (const e of pool) bytes += e.memory.buffer.byteLength;
+    while (pool.length > POOL_SIZE || (pool.length > 1 && bytes > POOL_BYTES))
+      bytes -= pool.shift()!.memory.buffer.byteLength;
   }
   dot(a: number, b: number, n: number): number {
     return this.k.dot(a << 3, b << 3, n);
