@@ -21,10 +21,10 @@ function workerPool(size: number): Worker[] {
 }
 
 /**
- * Runs jobs 1..K on `size` pooled worker threads (src/cv/worker.ts), each
- * given one copy of `init`; results come back through `onResult` keyed by job number, so they do
- * not depend on which worker ran what. Each worker is handed `queued` jobs up front (then one per
- * answer), so that it stays busy while the calling thread computes something else.
+ * Runs jobs 1..K on `size` pooled worker threads (src/cv/worker.ts), each given one copy of
+ * `init`; results come back through `onResult` keyed by job number, so they do not depend on
+ * which worker ran what. Each worker is handed `queued` jobs up front (then one per answer), so
+ * that it stays busy while the calling thread computes something else.
  */
 export function runJobs<T>(
   size: number,

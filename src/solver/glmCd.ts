@@ -394,24 +394,13 @@ export class GlmCd {
   }
 
   solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
-    const { include, pf, alpha } = this.s;
+    const { alpha } = this.s;
     const infinite = !Number.isFinite(lambda);
     if (!infinite && this.s.extrapolate !== false) this.extrapolate(lambda, lambdaPrev);
     const ab = infinite ? 0 : lambda * alpha;
     const dem = infinite ? 0 : lambda * (1 - alpha);
     const threshold = alpha * (2 * lambda - lambdaPrev);
-    const { strong, g, p, restList } = this;
-    if (this.listValid && !infinite && threshold >= this.listClear)
-      // The features outside the list have |g_j| < listClear·pfⱼ ≤ threshold·pfⱼ.
-      for (let t = 0; t < this.listCount; t++) {
-        const j = restList[t];
-        if (!strong[j] && Math.abs(g[j]) > threshold * pf[j]) strong[j] = 1;
-      }
-    else
-      for (let j = 0; j < p; j++) {
-        if (!include[j] || strong[j]) continue;
-        if (pf[j] === 0 || (!infinite && Math.abs(g[j]) > threshold * pf[j])) strong[j] = 1;
-      }
+    this.admit(threshold, infinite);
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
       this.fresh = "none";
@@ -422,25 +411,30 @@ export class GlmCd {
       if (fresh === "slots") this.restGradient(Math.max(0, ab * (2 * (lambda / lambdaPrev) - 1)));
       else if (fresh === "none") this.gradient();
       if (infinite) return "ok";
-      let violated = false;
-      if (this.listValid && this.listClear <= ab)
-        for (let t = 0; t < this.listCount; t++) {
-          const j = restList[t];
-          if (!strong[j] && Math.abs(g[j]) > ab * pf[j]) {
-            strong[j] = 1;
-            violated = true;
-          }
-        }
-      else
-        for (let j = 0; j < p; j++) {
-          if (strong[j] || !include[j]) continue;
-          if (Math.abs(g[j]) > ab * pf[j]) {
-            strong[j] = 1;
-            violated = true;
-          }
-        }
-      if (!violated) return "ok";
+      if (!this.admit(ab, false)) return "ok";
     }
+  }
+
+  /**
+   * Marks strong every included feature with |g_j| > threshold·pfⱼ, or unpenalized (at an
+   * infinite λ only those); true when any was added. When the last gradient was screened at
+   * listClear ≤ threshold, the features outside its list cannot qualify and are not visited.
+   */
+  private admit(threshold: number, infinite: boolean): boolean {
+    const { include, pf } = this.s;
+    const { strong, g } = this;
+    const listed = this.listValid && !infinite && threshold >= this.listClear;
+    const count = listed ? this.listCount : this.p;
+    let added = false;
+    for (let t = 0; t < count; t++) {
+      const j = listed ? this.restList[t] : t;
+      if (strong[j] || !include[j]) continue;
+      if (pf[j] === 0 || (!infinite && Math.abs(g[j]) > threshold * pf[j])) {
+        strong[j] = 1;
+        added = true;
+      }
+    }
+    return added;
   }
 
   /**
