@@ -19,3 +19,12 @@ export class InputError extends Error {
 export function check(ok: boolean, option: string, message: string): asserts ok {
   if (!ok) throw new InputError(`option '${option}': ${message}`, { option });
 }
+
+/**
+ * A failure to write an output (a full disk, a closed pipe, a lost permission) after the work was
+ * done: the command line prints `message` on one line and exits with status 1; nothing is left
+ * half written.
+ */
+export class OutputError extends Error {
+  override readonly name = "OutputError";
+}

@@ -1,14 +1,15 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { cvPath, type CvResult } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure } from "../cv/measures.js";
 import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
+import { quoteCell } from "../io/assemble.js";
 import { alignTable } from "./format.js";
+import { checkOutputs, Outputs } from "./output.js";
 import { intOption } from "./parse.js";
 import {
   familyOption,
-  familyResponse,
   loadXY,
   multinomialJson,
   pathJson,
@@ -44,7 +45,12 @@ export function readFoldIds(file: string, n: number): number[] {
   for (let i = start; i < lines.length; i++) {
     if (!/^\d+$/.test(lines[i]) || Number(lines[i]) < 1)
       throw new InputError(
-        `${file}: line ${i + 1}: expected a fold number (an integer ≥ 1), got '${lines[i]}'`,
+        `${file}: line ${i + 1}: expected a fold number (an integer ≥ 1), got ${quoteCell(lines[i])}`,
+        { file, row: i + 1 },
+      );
+    if (Number(lines[i]) > n)
+      throw new InputError(
+        `${file}: line ${i + 1}: fold ${lines[i]} is larger than the number of data rows (${n})`,
         { file, row: i + 1 },
       );
     ids.push(Number(lines[i]));
@@ -83,21 +89,23 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     o.measure === undefined
       ? defaultMeasure(family)
       : withFlagNames(() => checkMeasure(family, o.measure!));
-  const nFolds = intOption("--folds", o.folds, 2);
+  const nFolds = intOption("--folds", o.folds, 2, 1e6);
   const seed = intOption("--seed", o.seed, 0);
-  const workers = o.workers === undefined ? undefined : intOption("--workers", o.workers, 0);
-  const data = loadXY(file, o);
-  const { x, features } = data;
-  const { y } = familyResponse(family, data.y, file, data.target, o.positive);
+  const workers = o.workers === undefined ? undefined : intOption("--workers", o.workers, 0, 256);
+  if (o.stratified && family !== "binomial" && family !== "multinomial")
+    throw new InputError("option '--stratified': only for --family binomial or multinomial", {
+      option: "--stratified",
+    });
+  if (o.json)
+    checkOutputs([{ flag: "--json", path: o.json }], [file, ...(o.foldid ? [o.foldid] : [])]);
+  toLibraryOptions(o, 1, true);
+  const data = await loadXY(file, o, family);
+  const { x, y, features } = data;
   const lib = toLibraryOptions(o, x.nCols);
   const foldId = o.foldid ? readFoldIds(o.foldid, x.nRows) : undefined;
   if (!foldId && nFolds > x.nRows)
     throw new InputError(`option '--folds': ${nFolds} folds for ${x.nRows} rows`, {
       option: "--folds",
-    });
-  if (o.stratified && family !== "binomial" && family !== "multinomial")
-    throw new InputError("option '--stratified': only for --family binomial or multinomial", {
-      option: "--stratified",
     });
   const tty = process.stderr.isTTY === true;
   const t0 = performance.now();
@@ -116,7 +124,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
             const s = (performance.now() - t0) / 1000;
             const eta = (s / done) * (total - done);
             process.stderr.write(
-              `\\rcross-validation: fold ${done}/${total}  ${s.toFixed(1)} s, about ${eta.toFixed(1)} s left   ${done === total ? "\\n" : ""}`,
+              `\rcross-validation: fold ${done}/${total}  ${s.toFixed(1)} s, about ${eta.toFixed(1)} s left\x1b[K${done === total ? "\n" : ""}`,
             );
           }
         : undefined,
@@ -124,6 +132,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   );
   const seconds = (performance.now() - t0) / 1000;
   const fit = r.fit;
+  const out = new Outputs();
   if ("warnings" in fit) for (const w of fit.warnings) process.stderr.write(`warning: ${w}\n`);
   if (o.json) {
     const doc = {
@@ -143,8 +152,9 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
         foldId: Array.from(r.foldId),
       },
     };
-    writeFileSync(o.json, JSON.stringify(doc) + "\n");
-  } else process.stdout.write(cvTable(r));
+    out.file("--json", o.json, JSON.stringify(doc) + "\n");
+  } else out.print(cvTable(r));
+  out.commit();
 }
 
 async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {

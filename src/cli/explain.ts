@@ -1,11 +1,10 @@
-import { writeFileSync } from "node:fs";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
 import { InputError } from "../errors.js";
 import { alignTable } from "./format.js";
+import { checkOutputs, Outputs } from "./output.js";
 import { numberOption } from "./parse.js";
 import {
   familyOption,
-  familyResponse,
   loadXY,
   toLibraryOptions,
   withFlagNames,
@@ -62,7 +61,7 @@ export function explainTable(e: SparsityExplanation, features: string[]): string
   );
 }
 
-export function runExplain(file: string, o: ExplainCliOptions): void {
+export async function runExplain(file: string, o: ExplainCliOptions): Promise<void> {
   if (o.lambda === undefined)
     throw new InputError("option '--lambda': required (the λ to explain)", { option: "--lambda" });
   const lambda = numberOption("--lambda", o.lambda, Number.MIN_VALUE, Infinity);
@@ -71,10 +70,14 @@ export function runExplain(file: string, o: ExplainCliOptions): void {
     throw new InputError("option '--family': explain takes gaussian, binomial or poisson", {
       option: "--family",
     });
-  const data = loadXY(file, o);
-  const { y } = familyResponse(family, data.y, file, data.target, o.positive);
+  if (o.json) checkOutputs([{ flag: "--json", path: o.json }], [file]);
+  toLibraryOptions({ ...o, lambda: undefined }, 1, true);
+  const data = await loadXY(file, o, family);
+  const { y } = data;
   const { lambda: _ignored, ...lib } = toLibraryOptions({ ...o, lambda: undefined }, data.x.nCols);
   const e = withFlagNames(() => explainSparsity(family, data.x, y, lambda, lib));
-  if (o.json) writeFileSync(o.json, JSON.stringify(explainJson(e, data.features)) + "\n");
-  else process.stdout.write(explainTable(e, data.features));
+  const out = new Outputs();
+  if (o.json) out.file("--json", o.json, JSON.stringify(explainJson(e, data.features)) + "\n");
+  else out.print(explainTable(e, data.features));
+  out.commit();
 }

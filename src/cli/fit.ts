@@ -1,16 +1,12 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { cvPath } from "../cv/cvPath.js";
 import { randomFolds } from "../cv/folds.js";
 import { checkMeasure, defaultMeasure, type Family, type Measure } from "../cv/measures.js";
 import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
-import {
-  addInputOptions,
-  checkWritable,
-  readDesign,
-  type Design,
-  type InputCliOptions,
-} from "./input.js";
+import { addInputOptions, familyResponse, readDesign, type InputCliOptions } from "./input.js";
+import { checkOutputs, Outputs } from "./output.js";
+import { MAX_NLAMBDA } from "./path.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
 import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
@@ -98,64 +94,6 @@ export function addFitOptions(cmd: Command): Command {
     .option("--report <file>", "write a self-contained HTML report")
     .option("--save <file>", "save the selected model as versioned JSON (for regularize predict)")
     .option("--json <file>", "write the path, cross-validation, selection and explanation as JSON");
-}
-
-interface Prepared extends Design {
-  classes?: (number | string)[];
-}
-
-/** Reads the data for a fit: the design, and the response checked for the family. */
-function prepare(file: string, o: FitCliOptions, family: Family): Prepared {
-  const design = readDesign(file, o, 3);
-  const { table, target } = design;
-  let y = design.y;
-  let classes: (number | string)[] | undefined;
-  const labelOf = (v: number) => (table.targetLevels ? table.targetLevels[v] : v);
-  if (family === "gaussian" || family === "poisson") {
-    if (table.targetLevels)
-      throw new InputError(
-        `${file}: target column '${target}' holds text labels; ${family} needs numbers (use --family binomial or multinomial)`,
-        { file, column: target },
-      );
-    if (family === "poisson") {
-      const bad = y.findIndex((v) => !(v >= 0));
-      if (bad >= 0)
-        throw new InputError(
-          `${file}: row ${bad + 1}, column '${target}': Poisson needs counts ≥ 0, got ${y[bad]}`,
-          { file, row: bad + 1, column: target },
-        );
-    }
-  } else if (family === "binomial") {
-    const values = [...new Set(y)].sort((a, b) => a - b);
-    if (values.length !== 2)
-      throw new InputError(
-        `${file}: column '${target}' has ${values.length} distinct values; binomial needs exactly two`,
-        { file, column: target },
-      );
-    let pos = values[1];
-    if (o.positive !== undefined) {
-      const want = o.positive;
-      const found = values.find((v) => String(labelOf(v)) === want);
-      if (found === undefined)
-        throw new InputError(
-          `option '--positive': '${want}' is not a value of column '${target}' (${values.map(labelOf).join(", ")})`,
-          { option: "--positive" },
-        );
-      pos = found;
-    }
-    const neg = values.find((v) => v !== pos)!;
-    classes = [labelOf(neg), labelOf(pos)];
-    y = Float64Array.from(y, (v) => (v === pos ? 1 : 0));
-  } else {
-    const k = new Set(y).size;
-    if (k > 100)
-      throw new InputError(
-        `${file}: column '${target}' has ${k} distinct values; multinomial takes class labels (at most 100)`,
-        { file, column: target },
-      );
-    classes = [...new Set(y)].sort((a, b) => a - b).map(labelOf);
-  }
-  return { ...design, y, classes };
 }
 
 /** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
@@ -375,8 +313,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     throw new InputError("option '--alpha': ridge has α = 0 (use --penalty elastic-net)", {
       option: "--alpha",
     });
-  const folds = intOption("--cv", o.cv, 3);
-  const nLambda = o.nlambda === undefined ? undefined : intOption("--nlambda", o.nlambda, 2);
+  const folds = intOption("--cv", o.cv, 3, 1e6);
+  const nLambda =
+    o.nlambda === undefined ? undefined : intOption("--nlambda", o.nlambda, 2, MAX_NLAMBDA);
   const lambdaMinRatio =
     o.lambdaMinRatio === undefined
       ? undefined
@@ -424,7 +363,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         },
       );
   }
-  const pairs = o.stability === undefined ? undefined : intOption("--stability", o.stability, 10);
+  const pairs =
+    o.stability === undefined ? undefined : intOption("--stability", o.stability, 10, 100000);
   const threshold = numberOption("--threshold", o.threshold, 0.51, 1);
   if (
     pairs !== undefined &&
@@ -435,16 +375,24 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       { option: "--stability" },
     );
   const seed = intOption("--seed", o.seed, 0);
-  for (const [flag, f] of [
-    ["--report", o.report],
-    ["--save", o.save],
-    ["--json", o.json],
-  ] as const)
-    if (f) checkWritable(f, flag);
+  checkOutputs(
+    (
+      [
+        ["--report", o.report],
+        ["--save", o.save],
+        ["--json", o.json],
+      ] as const
+    )
+      .filter(([, f]) => f !== undefined)
+      .map(([flag, path]) => ({ flag, path: path! })),
+    [file, ...(o.groups ? [o.groups] : [])],
+  );
 
   // ---- data ----
-  const d = prepare(file, o, family);
-  const { x, y, features } = d;
+  const d = await readDesign(file, o, 3);
+  const response = familyResponse(family, d, o.positive);
+  const { y } = response;
+  const { x, features } = d;
   const n = x.nRows;
   const p = x.nCols;
   if (folds > n)
@@ -553,7 +501,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   const header =
     K === 1
       ? ["feature", "coefficient", ...(stab ? ["sel. prob."] : []), ...(why ? ["why"] : [])]
-      : ["feature", ...(d.classes ?? []).map((c) => `class ${c}`)];
+      : ["feature", ...(response.classes ?? []).map((c) => `class ${c}`)];
   const rows = shown.map((r) => {
     if (K > 1) return [r.f, ...coef.map((b) => fmt(b[r.j]))];
     const e = why?.features[r.j];
@@ -595,7 +543,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     out.push(
       `stability selection (${pairs} pairs, π = ${threshold}, q = ${stab.qHat.toFixed(1)}): stable set {${[...stableSet].map((j) => features[j]).join(", ")}}; expected false selections ≤ ${stab.falseSelectionBound.toFixed(2)}`,
     );
-  process.stdout.write(out.join("\n") + "\n");
+  if (response.note) out.splice(1, 0, response.note);
+  const outputs = new Outputs();
+  outputs.print(out.join("\n") + "\n");
 
   // ---- saved model ----
   const sd = features.map((_, j) => {
@@ -615,7 +565,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     target: d.target,
     features,
     encodings: d.table.encodings,
-    classes: d.classes,
+    classes: response.classes,
     intercept: family === "multinomial" ? intercept : intercept[0],
     coefficients: family === "multinomial" ? coef.map((b) => Array.from(b)) : Array.from(coef[0]),
     standardization: { mean: sd.map((s) => s.m), sd: sd.map((s) => s.s) },
@@ -628,7 +578,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       dropped: d.dropped,
     },
   };
-  if (o.save) writeFileSync(o.save, JSON.stringify(model, null, 1) + "\n");
+  if (o.save) outputs.file("--save", o.save, JSON.stringify(model, null, 1) + "\n");
   if (o.json) {
     const doc = {
       data: file,
@@ -681,7 +631,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       imputed: d.table.imputed,
       encodings: d.table.encodings,
     };
-    writeFileSync(o.json, JSON.stringify(doc, null, 1) + "\n");
+    outputs.file("--json", o.json, JSON.stringify(doc, null, 1) + "\n");
   }
 
   // ---- report ----
@@ -802,7 +752,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       `Generated by regularize from <code>${escapeHtml(file)}</code>.`,
       sections,
     );
-    writeFileSync(o.report, html);
-    process.stdout.write(`report written to ${o.report}\n`);
+    outputs.file("--report", o.report, html);
+    outputs.print(`report written to ${o.report}\n`);
   }
+  outputs.commit();
 }

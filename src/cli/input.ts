@@ -1,9 +1,8 @@
-import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
-import { readTable, type DataTable, type MissingPolicy } from "../io/table.js";
+import { quoteCell } from "../io/assemble.js";
+import { defaultMemoryBudget, readTable, type DataTable, type MissingPolicy } from "../io/table.js";
 
 /** The input options every data command shares. */
 export interface InputCliOptions {
@@ -11,37 +10,41 @@ export interface InputCliOptions {
   missing?: string;
   categorical?: string;
   dropRedundant?: boolean;
+  memoryBudget?: string;
 }
 
-/** Adds --missing, --categorical and --drop-redundant (each command adds its own --target). */
+/** Adds --missing, --categorical, --drop-redundant and --memory-budget (each command adds its own --target). */
 export function addInputOptions(cmd: Command): Command {
   return cmd
     .option("--missing <policy>", "missing cells: error, drop (the row) or mean (imputed)", "error")
-    .option("--categorical <mode>", "none, or auto: one-hot encode text columns", "none")
+    .option("--categorical <mode>", "none, or auto: one-hot encode text feature columns", "none")
     .option(
       "--drop-redundant",
-      "drop constant feature columns and exact duplicates instead of refusing them",
+      "drop constant feature columns and exact duplicates (kept with a warning otherwise)",
+    )
+    .option(
+      "--memory-budget <size>",
+      "largest table to hold in memory as doubles, e.g. 8G or 500M (default: half the machine's memory)",
     );
 }
 
-/** A design read from a data file: features (column-major) and the target column. */
-export interface Design {
-  table: DataTable;
-  target: string;
-  features: string[];
-  x: DenseMatrix;
-  y: Float64Array;
-  /** Feature columns dropped as constant or duplicate (with --drop-redundant). */
-  dropped: string[];
+/** Parses a size such as 8G, 500M, 64k or a byte count. */
+export function sizeOption(option: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text);
+  if (!m)
+    throw new InputError(`option '${option}': expected a size such as 8G or 500M, got '${text}'`, {
+      option,
+    });
+  const scale = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[
+    m[2].toLowerCase() as "" | "k" | "m" | "g" | "t"
+  ];
+  const v = Number(m[1]) * scale;
+  if (!(v >= 1)) throw new InputError(`option '${option}': must be at least 1 byte`, { option });
+  return v;
 }
 
-/**
- * Reads a data file (CSV, TSV, Parquet, Arrow) for a command: checks the input options, finds the
- * target (default: the last column), refuses a constant target, and refuses — or with
- * --drop-redundant drops — constant and duplicate feature columns. Every problem names the file,
- * row and column.
- */
-export function readDesign(file: string, o: InputCliOptions, minRows = 2): Design {
+/** The reader's options from the command line, each checked. */
+export function readOptions(o: InputCliOptions) {
   const missing = o.missing ?? "error";
   if (!["error", "drop", "mean"].includes(missing))
     throw new InputError(`option '--missing': expected error, drop or mean, got '${missing}'`, {
@@ -52,86 +55,225 @@ export function readDesign(file: string, o: InputCliOptions, minRows = 2): Desig
     throw new InputError(`option '--categorical': expected none or auto, got '${categorical}'`, {
       option: "--categorical",
     });
-  const table = readTable(file, {
+  return {
     missing: missing as MissingPolicy,
     categorical: categorical as "none" | "auto",
+    memoryBudget:
+      o.memoryBudget === undefined
+        ? defaultMemoryBudget()
+        : sizeOption("--memory-budget", o.memoryBudget),
+  };
+}
+
+/** A design read from a data file: features (column-major) and the target column. */
+export interface Design {
+  table: DataTable;
+  file: string;
+  target: string;
+  features: string[];
+  x: DenseMatrix;
+  y: Float64Array;
+  /** Feature columns dropped as constant or duplicate (with --drop-redundant). */
+  dropped: string[];
+  /** Constant feature columns kept (their coefficient is 0 at every λ). */
+  constant: string[];
+  /** Pairs [column, the earlier column it duplicates], kept. */
+  duplicates: [string, string][];
+  /** The data row number (the first data row is 1) of design row i. */
+  row: (i: number) => number;
+}
+
+/**
+ * Reads a data file (CSV, TSV, Parquet, JSON lines, Arrow) for a command: the target (default:
+ * the last column) is never a feature; constant and duplicate feature columns are kept with a
+ * warning (a constant column's coefficient is exactly 0 at every λ, as in glmnet) or, with
+ * --drop-redundant, removed. Every problem names the file, row and column.
+ */
+export async function readDesign(
+  file: string,
+  o: InputCliOptions,
+  minRows = 2,
+  warn: (line: string) => void = (line) => process.stderr.write(`regularize: warning: ${line}\n`),
+): Promise<Design> {
+  const table = await readTable(file, {
+    ...readOptions(o),
     target: o.target,
+    lastIsTarget: true,
   });
-  const target = o.target ?? table.names[table.names.length - 1];
-  const t = table.names.indexOf(target);
-  if (t < 0)
-    throw new InputError(
-      `${file}: no column named '${target}' (columns: ${table.names.slice(0, 20).join(", ")}${table.names.length > 20 ? ", …" : ""})`,
-      { file, column: target },
-    );
+  const target = table.target!;
   const n = table.nRows;
-  const y = table.columns[t];
-  let cols = table.names.map((_, c) => c).filter((c) => c !== t);
-  if (cols.length === 0)
+  const p0 = table.names.length - 1;
+  const y = table.columns[p0];
+  if (p0 === 0)
     throw new InputError(`${file}: needs at least one feature column besides the target`, { file });
   if (n < minRows)
     throw new InputError(`${file}: needs at least ${minRows} data rows, got ${n}`, { file });
   if (y.every((v) => v === y[0]))
     throw new InputError(
-      `${file}: target column '${target}' has a single value (${table.targetLevels ? table.targetLevels[0] : y[0]}): nothing to fit`,
+      `${file}: target column '${target}' has a single value (${table.targetLevels ? quoteCell(table.targetLevels[0]) : y[0]}): nothing to fit`,
       { file, column: target },
     );
-  const dropped: string[] = [];
-  const kept: number[] = [];
+  const constant: string[] = [];
+  const duplicates: [string, string][] = [];
   const byHash = new Map<number, number[]>();
-  for (const c of cols) {
+  const redundant = new Set<number>();
+  for (let c = 0; c < p0; c++) {
     const v = table.columns[c];
     const name = table.names[c];
-    if (v.every((a) => a === v[0])) {
-      if (!o.dropRedundant)
-        throw new InputError(
-          `${file}: column '${name}' is constant (every row is ${v[0]}); remove it or give --drop-redundant`,
-          { file, column: name },
-        );
-      dropped.push(name);
+    const v0 = v[0];
+    let same = true;
+    for (let i = 1; i < n && same; i++) same = v[i] === v0;
+    if (same) {
+      constant.push(name);
+      redundant.add(c);
       continue;
     }
     let h = 0;
     for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + ((v[i] * 1e6) | 0)) | 0;
-    const same = (byHash.get(h) ?? []).find((other) =>
-      table.columns[other].every((a, i) => a === v[i]),
-    );
-    if (same !== undefined) {
-      if (!o.dropRedundant)
-        throw new InputError(
-          `${file}: column '${name}' duplicates column '${table.names[same]}'; remove one or give --drop-redundant`,
-          { file, column: name },
-        );
-      dropped.push(name);
+    const earlier = (byHash.get(h) ?? []).find((other) => {
+      const u = table.columns[other];
+      for (let i = 0; i < n; i++) if (u[i] !== v[i]) return false;
+      return true;
+    });
+    if (earlier !== undefined) {
+      duplicates.push([name, table.names[earlier]]);
+      redundant.add(c);
       continue;
     }
     byHash.set(h, [...(byHash.get(h) ?? []), c]);
-    kept.push(c);
   }
-  cols = kept;
-  const data = new Float64Array(n * cols.length);
-  cols.forEach((c, j) => data.set(table.columns[c], j * n));
+  const list = (a: string[]) =>
+    a.slice(0, 8).join(", ") + (a.length > 8 ? `, … (${a.length})` : "");
+  const dropped: string[] = [];
+  let cols = [...Array(p0).keys()];
+  if (o.dropRedundant) {
+    cols = cols.filter((c) => !redundant.has(c));
+    dropped.push(...[...redundant].sort((a, b) => a - b).map((c) => table.names[c]));
+    if (cols.length === 0)
+      throw new InputError(
+        `${file}: every feature column is constant or a duplicate; nothing left after --drop-redundant`,
+        { file },
+      );
+  } else {
+    if (constant.length)
+      warn(
+        `constant column${constant.length > 1 ? "s" : ""} ${list(constant)}: coefficient 0 at every λ (--drop-redundant removes them)`,
+      );
+    if (duplicates.length)
+      warn(
+        `duplicate column${duplicates.length > 1 ? "s" : ""} ${duplicates
+          .slice(0, 4)
+          .map(([a, b]) => `'${a}' (= '${b}')`)
+          .join(
+            ", ",
+          )}${duplicates.length > 4 ? ", …" : ""}: the lasso gives the weight to the first of equal columns (--drop-redundant removes them)`,
+      );
+  }
+  const x =
+    cols.length === p0
+      ? denseMatrix(n, p0, table.featureData)
+      : (() => {
+          const data = new Float64Array(n * cols.length);
+          cols.forEach((c, j) => data.set(table.columns[c], j * n));
+          return denseMatrix(n, cols.length, data);
+        })();
+  const rowNumbers = table.rowNumbers;
   return {
     table,
+    file,
     target,
     features: cols.map((c) => table.names[c]),
-    x: denseMatrix(n, cols.length, data),
+    x,
     y,
     dropped,
+    constant: o.dropRedundant ? [] : constant,
+    duplicates: o.dropRedundant ? [] : duplicates,
+    row: rowNumbers ? (i) => rowNumbers[i] : (i) => i + 1,
   };
 }
 
-/** Refuses an output path (`flag` names its option) that cannot be written, before any work is done. */
-export function checkWritable(file: string, flag = "--json"): void {
-  const full = resolve(file);
-  try {
-    if (existsSync(full)) {
-      if (statSync(full).isDirectory()) throw new Error("it is a directory");
-      accessSync(full, constants.W_OK);
-    } else accessSync(dirname(full), constants.W_OK);
-  } catch (e) {
-    const why =
-      (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message;
-    throw new InputError(`option '${flag}': cannot write '${file}': ${why}`, { option: flag });
+export type Family = "gaussian" | "binomial" | "poisson" | "multinomial";
+
+/** The response for a family, checked against the file, with the class labels it stands for. */
+export interface Response {
+  y: Float64Array;
+  /** binomial: [the 0 label, the 1 label]; multinomial: the labels in class order. */
+  classes?: (number | string)[];
+  /** binomial with labels other than 0/1: which one is the event, said in the output. */
+  note?: string;
+}
+
+/**
+ * The response of a family from the design's target: gaussian and Poisson need numbers (Poisson
+ * counts ≥ 0); binomial takes any two distinct values, numbers or text — `positive` names the
+ * event (coded 1), else the larger number or the later label in sorted order; multinomial takes
+ * numbers or text labels (at most 100 classes).
+ */
+export function familyResponse(family: Family, d: Design, positive?: string): Response {
+  const { y, table, target, file } = d;
+  const labels = table.targetLevels;
+  const labelOf = (v: number): number | string => (labels ? labels[v] : v);
+  if (family === "gaussian" || family === "poisson") {
+    if (labels)
+      throw new InputError(
+        `${file}: target column '${target}' holds text labels (${labels.slice(0, 3).map(quoteCell).join(", ")}${labels.length > 3 ? ", …" : ""}); ${family} needs numbers (use --family binomial or multinomial)`,
+        { file, column: target },
+      );
+    if (family === "poisson") {
+      const bad = y.findIndex((v) => !(v >= 0));
+      if (bad >= 0)
+        throw new InputError(
+          `${file}: row ${d.row(bad)}, column '${target}': Poisson needs counts ≥ 0, got ${y[bad]}`,
+          { file, row: d.row(bad), column: target },
+        );
+    }
+    if (positive !== undefined)
+      throw new InputError("option '--positive': only for --family binomial", {
+        option: "--positive",
+      });
+    return { y };
   }
+  const values = [...new Set(y)].sort((a, b) => a - b);
+  if (family === "multinomial") {
+    if (values.length > 100)
+      throw new InputError(
+        `${file}: column '${target}' has ${values.length} distinct values; multinomial takes class labels (at most 100 classes)`,
+        { file, column: target },
+      );
+    if (positive !== undefined)
+      throw new InputError("option '--positive': only for --family binomial", {
+        option: "--positive",
+      });
+    return { y, classes: values.map(labelOf) };
+  }
+  if (values.length !== 2)
+    throw new InputError(
+      `${file}: column '${target}' has ${values.length} distinct values (${values
+        .slice(0, 5)
+        .map((v) => (labels ? quoteCell(labels[v]) : String(v)))
+        .join(", ")}${values.length > 5 ? ", …" : ""}); binomial needs exactly two`,
+      { file, column: target },
+    );
+  let pos = values[1];
+  if (positive !== undefined) {
+    const found = values.find(
+      (v) => String(labelOf(v)) === positive || (!labels && Number(positive) === v),
+    );
+    if (found === undefined)
+      throw new InputError(
+        `option '--positive': ${quoteCell(positive)} is not a value of column '${target}' (${values.map((v) => String(labelOf(v))).join(", ")})`,
+        { option: "--positive" },
+      );
+    pos = found;
+  }
+  const neg = values[0] === pos ? values[1] : values[0];
+  const classes = [labelOf(neg), labelOf(pos)];
+  const plain = !labels && neg === 0 && pos === 1;
+  return {
+    y: Float64Array.from(y, (v) => (v === pos ? 1 : 0)),
+    classes,
+    note: plain
+      ? undefined
+      : `binomial target '${target}': ${quoteCell(String(classes[1]))} is the event (coded 1), ${quoteCell(String(classes[0]))} is 0${positive === undefined ? " (the later value; --positive chooses)" : ""}`,
+  };
 }

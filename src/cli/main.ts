@@ -2,12 +2,13 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { InputError } from "../errors.js";
+import { InputError, OutputError } from "../errors.js";
 import { addCvOptions, runCv, type CvCliOptions } from "./cv.js";
 import { runExplain, type ExplainCliOptions } from "./explain.js";
 import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
 import { addFitOptions, runFit, type FitCliOptions } from "./fit.js";
 import { runPredict, type PredictCliOptions } from "./predict.js";
+import { reasonOf } from "./output.js";
 import { addTrainOptions, runTrain, type TrainCliOptions } from "./train.js";
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
@@ -134,9 +135,11 @@ function program(): Command {
     .argument("<data>", "data file with the model's feature columns")
     .option("--out <file>", "write the predictions as CSV (default: standard output)")
     .option("--missing <policy>", "missing cells: error, drop (the row) or mean", "error")
+    .option("--keep <columns>", "copy these columns (an id) into the predictions, comma-separated")
+    .option("--memory-budget <size>", "largest table to hold in memory, e.g. 8G")
     .addHelpText(
       "after",
-      "\nExamples:\n  regularize predict model.json new.csv --out predictions.csv\n",
+      "\nExamples:\n  regularize predict model.json new.csv --out predictions.csv\n  regularize predict model.json scoring.parquet --keep id --out scores.csv\n",
     )
     .action((model: string, data: string, o: PredictCliOptions) => runPredict(model, data, o));
 
@@ -180,13 +183,19 @@ function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // A closed pipe (`regularize ... | head`) ends the output quietly.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    throw e;
-  });
+  // Output goes through fs.writeSync (src/cli/output.ts); an error event of the stream itself
+  // (help text on a closed pipe) is reported like any other write failure.
+  let streamError: NodeJS.ErrnoException | undefined;
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => (streamError = e));
   try {
-    await program().parseAsync(argv, { from: "user" });
+    const prog = program();
+    if (argv.length === 0) {
+      process.stderr.write(prog.helpInformation());
+      return 2;
+    }
+    await prog.parseAsync(argv, { from: "user" });
+    if (streamError)
+      throw new OutputError(`cannot write to standard output: ${reasonOf(streamError)}`);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -200,12 +209,21 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof InputError) {
-      process.stderr.write(`regularize: ${e.message}\n`);
+      process.stderr.write(`regularize: ${oneLine(e.message)}\n`);
       return 2;
+    }
+    if (e instanceof OutputError) {
+      process.stderr.write(`regularize: ${oneLine(e.message)}\n`);
+      return 1;
     }
     process.stderr.write(`regularize: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
+}
+
+/** A message on one line: line breaks shown as ⏎. */
+function oneLine(s: string): string {
+  return s.replace(/\r?\n/g, " ⏎ ");
 }
 
 process.exitCode = await main(process.argv.slice(2));

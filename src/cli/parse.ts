@@ -23,14 +23,21 @@ export function numberOption(
   return v;
 }
 
-/** Parses a positive integer option value. */
-export function intOption(option: string, text: string, min = 1): number {
+/** Parses an integer option value in [min, max]. */
+export function intOption(
+  option: string,
+  text: string,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const v = toNumber(option, text);
   if (!Number.isInteger(v) || v < min) {
     throw new InputError(`option '${option}': expected an integer ≥ ${min}, got '${text}'`, {
       option,
     });
   }
+  if (v > max)
+    throw new InputError(`option '${option}': ${text} is too large (at most ${max})`, { option });
   return v;
 }
 

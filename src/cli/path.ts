@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { addInputOptions, readDesign, type InputCliOptions } from "./input.js";
+import { addInputOptions, familyResponse, readDesign, type InputCliOptions } from "./input.js";
+import { checkOutputs, Outputs } from "./output.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
 import { glmPath } from "../path/glmPath.js";
 import {
@@ -34,14 +34,18 @@ export interface PathCliOptions extends InputCliOptions {
   json?: string;
 }
 
-/** Reads the data file and splits it into the design matrix and the target column. */
-export function loadXY(file: string, o: InputCliOptions) {
-  const d = readDesign(file, o);
-  if (d.dropped.length)
-    process.stderr.write(
-      `regularize: dropped constant or duplicate columns: ${d.dropped.join(", ")}\n`,
-    );
-  return { x: d.x, y: d.y, features: d.features, target: d.target };
+/** Most λ values on a path (more cannot be told apart and would only take memory). */
+export const MAX_NLAMBDA = 100000;
+
+/**
+ * Reads the data file for a family: the design and the response (see familyResponse); says on
+ * stderr which binomial label is the event when the labels are not 0/1.
+ */
+export async function loadXY(file: string, o: PathCliOptions, family: CliFamily) {
+  const d = await readDesign(file, o);
+  const r = familyResponse(family, d, o.positive);
+  if (r.note) process.stderr.write(`regularize: ${r.note}\n`);
+  return { x: d.x, y: r.y, features: d.features, target: d.target, design: d, classes: r.classes };
 }
 
 const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial"] as const;
@@ -57,57 +61,12 @@ export function familyOption(text: string): CliFamily {
   return text as CliFamily;
 }
 
-/**
- * The response for a family, checked against the file: binomial takes 0/1, or any two distinct
- * values (the larger — or `positive` — becomes 1); Poisson takes counts ≥ 0.
- */
-export function familyResponse(
-  family: CliFamily,
-  y: Float64Array,
-  file: string,
-  column: string,
-  positive?: string,
-): { y: Float64Array; classes?: [number, number] } {
-  if (family === "poisson") {
-    const bad = y.findIndex((v) => !(v >= 0));
-    if (bad >= 0)
-      throw new InputError(
-        `${file}: row ${bad + 2}, column '${column}': Poisson needs counts ≥ 0, got ${y[bad]}`,
-        { file, row: bad + 2, column },
-      );
-    return { y };
-  }
-  if (family === "multinomial") {
-    const k = new Set(y).size;
-    if (k > 100)
-      throw new InputError(
-        `${file}: column '${column}' has ${k} distinct values; multinomial takes class labels (at most 100 classes)`,
-        { file, column },
-      );
-    return { y };
-  }
-  if (family !== "binomial") return { y };
-  const values = [...new Set(y)].sort((a, b) => a - b);
-  if (values.length !== 2)
-    throw new InputError(
-      `${file}: column '${column}' has ${values.length} distinct values (${values.slice(0, 5).join(", ")}${values.length > 5 ? ", …" : ""}); binomial needs exactly two`,
-      { file, column },
-    );
-  let pos = values[1];
-  if (positive !== undefined) {
-    pos = numberOption("--positive", positive);
-    if (!values.includes(pos))
-      throw new InputError(
-        `option '--positive': ${pos} is not a value of column '${column}' (${values.join(", ")})`,
-        { option: "--positive" },
-      );
-  }
-  const neg = values[0] === pos ? values[1] : values[0];
-  return { y: Float64Array.from(y, (v) => (v === pos ? 1 : 0)), classes: [neg, pos] };
-}
-
 /** Turns the command-line strings into library options, validating each. */
-export function toLibraryOptions(o: PathCliOptions, p: number): MultinomialOptions {
+export function toLibraryOptions(
+  o: PathCliOptions,
+  p: number,
+  beforeData = false,
+): MultinomialOptions {
   const family = familyOption(o.family);
   if (o.grouped && family !== "multinomial")
     throw new InputError("option '--grouped': only for --family multinomial", {
@@ -115,7 +74,7 @@ export function toLibraryOptions(o: PathCliOptions, p: number): MultinomialOptio
     });
   const perFeature = (name: string, text: string) => {
     const v = listOption(name, text);
-    if (v.length !== 1 && v.length !== p) {
+    if (!beforeData && v.length !== 1 && v.length !== p) {
       throw new InputError(
         `option '${name}': needs 1 or ${p} values (one per feature), got ${v.length}`,
         {
@@ -128,7 +87,7 @@ export function toLibraryOptions(o: PathCliOptions, p: number): MultinomialOptio
   const lib: MultinomialOptions = { standardize: o.standardize, intercept: o.intercept };
   if (o.grouped) lib.typeMultinomial = "grouped";
   if (o.alpha !== undefined) lib.alpha = numberOption("--alpha", o.alpha, 0, 1);
-  if (o.nlambda !== undefined) lib.nLambda = intOption("--nlambda", o.nlambda);
+  if (o.nlambda !== undefined) lib.nLambda = intOption("--nlambda", o.nlambda, 1, MAX_NLAMBDA);
   if (o.lambdaMinRatio !== undefined) {
     lib.lambdaMinRatio = numberOption(
       "--lambda-min-ratio",
@@ -138,7 +97,13 @@ export function toLibraryOptions(o: PathCliOptions, p: number): MultinomialOptio
     );
   }
   // Value ranges (λ ≥ 0, factors ≥ 0, limits' signs) are checked by the library, before any work.
-  if (o.lambda !== undefined) lib.lambda = listOption("--lambda", o.lambda);
+  if (o.lambda !== undefined) {
+    lib.lambda = listOption("--lambda", o.lambda);
+    if (lib.lambda.length > MAX_NLAMBDA)
+      throw new InputError(`option '--lambda': at most ${MAX_NLAMBDA} values`, {
+        option: "--lambda",
+      });
+  }
   if (o.penaltyFactor !== undefined)
     lib.penaltyFactor = perFeature("--penalty-factor", o.penaltyFactor);
   if (o.lowerLimits !== undefined) lib.lowerLimits = perFeature("--lower-limits", o.lowerLimits);
@@ -236,18 +201,26 @@ export function multinomialJson(fit: MultinomialFit, features: string[], fitSeco
   };
 }
 
-export function runPath(file: string, o: PathCliOptions): void {
-  const repeat = intOption("--repeat", o.repeat);
+export async function runPath(file: string, o: PathCliOptions): Promise<void> {
+  const repeat = intOption("--repeat", o.repeat, 1, 10000);
   const family = familyOption(o.family);
-  const data = loadXY(file, o);
-  const { x, features } = data;
-  const { y } = familyResponse(family, data.y, file, data.target, o.positive);
+  if (o.json) checkOutputs([{ flag: "--json", path: o.json }], [file]);
+  const solver = (o.solver ?? "cd") as PathSolver;
+  if (!PATH_SOLVERS.includes(solver))
+    throw new InputError(
+      `option '--solver': unknown solver '${o.solver}' (one of ${PATH_SOLVERS.join(", ")})`,
+      { option: "--solver" },
+    );
+  if (family === "multinomial" && solver !== "cd")
+    throw new InputError("option '--solver': the multinomial family is fitted by cd only", {
+      option: "--solver",
+    });
+  toLibraryOptions(o, 1, true);
+  const data = await loadXY(file, o, family);
+  const { x, y, features } = data;
   const lib = toLibraryOptions(o, x.nCols);
+  const out = new Outputs();
   if (family === "multinomial") {
-    if (o.solver !== undefined && o.solver !== "cd")
-      throw new InputError("option '--solver': the multinomial family is fitted by cd only", {
-        option: "--solver",
-      });
     const seconds: number[] = [];
     let mfit: MultinomialFit | undefined;
     for (let r = 0; r < repeat; r++) {
@@ -256,16 +229,11 @@ export function runPath(file: string, o: PathCliOptions): void {
       seconds.push((performance.now() - t0) / 1000);
     }
     if (o.json)
-      writeFileSync(o.json, JSON.stringify(multinomialJson(mfit!, features, seconds)) + "\n");
-    else process.stdout.write(pathTable(mfit!));
+      out.file("--json", o.json, JSON.stringify(multinomialJson(mfit!, features, seconds)) + "\n");
+    else out.print(pathTable(mfit!));
+    out.commit();
     return;
   }
-  const solver = (o.solver ?? "cd") as PathSolver;
-  if (!PATH_SOLVERS.includes(solver))
-    throw new InputError(
-      `option '--solver': unknown solver '${o.solver}' (one of ${PATH_SOLVERS.join(", ")})`,
-      { option: "--solver" },
-    );
   const fitSeconds: number[] = [];
   let fit: PathFit | undefined;
   for (let r = 0; r < repeat; r++) {
@@ -278,8 +246,10 @@ export function runPath(file: string, o: PathCliOptions): void {
   }
   const result = fit!;
   for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (o.json) writeFileSync(o.json, JSON.stringify(pathJson(result, features, fitSeconds)) + "\n");
-  else process.stdout.write(pathTable(result));
+  if (o.json)
+    out.file("--json", o.json, JSON.stringify(pathJson(result, features, fitSeconds)) + "\n");
+  else out.print(pathTable(result));
+  out.commit();
 }
 
 export function addPathOptions(cmd: Command): Command {

@@ -1,47 +1,70 @@
-import { writeFileSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { quoteCell } from "../io/assemble.js";
 import { readTable } from "../io/table.js";
 import { loadModel, predictModel } from "../model/model.js";
-import { checkWritable } from "./input.js";
+import { readOptions } from "./input.js";
+import { checkOutputs, Outputs } from "./output.js";
 
 export interface PredictCliOptions {
   out?: string;
   missing: string;
+  keep?: string;
+  memoryBudget?: string;
 }
 
 const csvCell = (v: string | number) => {
   const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 /**
- * Runs `regularize predict MODEL DATA`: applies a saved model to new rows, columns matched by
- * name (one-hot encodings re-applied), and writes one prediction per row as CSV.
+ * Runs `regularize predict MODEL DATA`: applies a saved model to new rows. Only the columns the
+ * model needs are read, by name (one-hot encodings re-applied); other columns are ignored, and
+ * `--keep` copies some of them (an id column) into the predictions. Writes one prediction per
+ * row as CSV.
  */
-export function runPredict(modelFile: string, file: string, o: PredictCliOptions): void {
-  if (!["error", "drop", "mean"].includes(o.missing))
-    throw new InputError(`option '--missing': expected error, drop or mean, got '${o.missing}'`, {
-      option: "--missing",
-    });
-  if (o.out) checkWritable(o.out, "--out");
+export async function runPredict(
+  modelFile: string,
+  file: string,
+  o: PredictCliOptions,
+): Promise<void> {
+  const read = readOptions({ missing: o.missing, memoryBudget: o.memoryBudget });
+  const keep =
+    o.keep === undefined
+      ? []
+      : o.keep.split(",").map((s) => {
+          const k = s.trim();
+          if (k === "")
+            throw new InputError(`option '--keep': expected column names separated by commas`, {
+              option: "--keep",
+            });
+          return k;
+        });
+  if (o.out) checkOutputs([{ flag: "--out", path: o.out }], [modelFile, file]);
   const model = loadModel(modelFile);
-  const table = readTable(file, {
-    missing: o.missing as "error" | "drop" | "mean",
-    categorical: model.encodings.length ? "auto" : "none",
+  const made = new Set(model.encodings.flatMap((e) => e.names));
+  const sources = model.encodings.map((e) => e.column);
+  const needed = [...model.features.filter((f) => !made.has(f)), ...sources];
+  const twice = keep.find((k, i) => keep.indexOf(k) !== i);
+  if (twice !== undefined)
+    throw new InputError(`option '--keep': names ${quoteCell(twice)} twice`, { option: "--keep" });
+  const table = await readTable(file, {
+    ...read,
+    categorical: sources.length ? "auto" : "none",
+    categoricalColumns: sources,
+    textColumns: sources,
+    columns: needed,
+    keep,
   });
   const n = table.nRows;
   // Every encoded column must be there, as text, with levels the model knows.
   for (const enc of model.encodings) {
     const here = table.encodings.find((e) => e.column === enc.column);
-    if (!here)
-      throw new InputError(
-        `${file}: missing text column '${enc.column}' (the model one-hot encodes it)`,
-        { file, column: enc.column },
-      );
+    if (!here) continue; // every cell missing: imputed below as a zero column
     const unseen = here.levels.find((l) => !enc.levels.includes(l));
     if (unseen !== undefined)
       throw new InputError(
-        `${file}: column '${enc.column}' has the value '${unseen}', which the model never saw (levels: ${enc.levels.join(", ")})`,
+        `${file}: column '${enc.column}' has the value ${quoteCell(unseen)}, which the model never saw (levels: ${enc.levels.slice(0, 10).join(", ")}${enc.levels.length > 10 ? ", …" : ""})`,
         { file, column: enc.column },
       );
   }
@@ -49,35 +72,44 @@ export function runPredict(modelFile: string, file: string, o: PredictCliOptions
   const column = (name: string): Float64Array => {
     const c = table.names.indexOf(name);
     if (c >= 0) return table.columns[c];
-    // A one-hot column of a level that does not occur in this file (levels were checked above).
-    if (model.encodings.some((e) => e.names.includes(name))) return new Float64Array(n);
-    throw new InputError(`${file}: missing column '${name}' (the model needs it)`, {
-      file,
-      column: name,
-    });
+    // a one-hot column of a level that does not occur in this file (levels were checked above)
+    return new Float64Array(n);
   };
   const p = model.features.length;
   const x = new Float64Array(n * p);
   model.features.forEach((f, j) => x.set(column(f), j * n));
   const r = predictModel(model, x, n);
   const lines: string[] = [];
+  const kept = keep.map((k) => table.kept[k]);
+  const prefix = (i: number) => kept.map((col) => csvCell(col[i]) + ",").join("");
+  const head = keep.map((k) => csvCell(k) + ",").join("");
   if (model.family === "gaussian") {
-    lines.push("prediction");
-    r.response[0].forEach((v) => lines.push(String(v)));
+    lines.push(`${head}prediction`);
+    r.response[0].forEach((v, i) => lines.push(`${prefix(i)}${v}`));
   } else if (model.family === "poisson") {
-    lines.push("prediction,link");
-    r.response[0].forEach((v, i) => lines.push(`${v},${r.eta[0][i]}`));
+    lines.push(`${head}prediction,link`);
+    r.response[0].forEach((v, i) => lines.push(`${prefix(i)}${v},${r.eta[0][i]}`));
   } else if (model.family === "binomial") {
-    lines.push(`class,probability_${csvCell(model.classes![1])}`);
-    r.response[0].forEach((v, i) => lines.push(`${csvCell(r.label![i])},${v}`));
+    lines.push(`${head}class,${csvCell(`probability_${model.classes![1]}`)}`);
+    r.response[0].forEach((v, i) => lines.push(`${prefix(i)}${csvCell(r.label![i])},${v}`));
   } else {
-    lines.push(["class", ...model.classes!.map((c) => csvCell(`probability_${c}`))].join(","));
+    lines.push(
+      head + ["class", ...model.classes!.map((c) => csvCell(`probability_${c}`))].join(","),
+    );
     for (let i = 0; i < n; i++)
-      lines.push([csvCell(r.label![i]), ...r.response.map((q) => String(q[i]))].join(","));
+      lines.push(
+        prefix(i) + [csvCell(r.label![i]), ...r.response.map((q) => String(q[i]))].join(","),
+      );
   }
   const text = lines.join("\n") + "\n";
+  const out = new Outputs();
+  if (table.droppedRows.length)
+    process.stderr.write(
+      `regularize: ${table.droppedRows.length} rows with missing values dropped (no prediction)\n`,
+    );
   if (o.out) {
-    writeFileSync(o.out, text);
-    process.stdout.write(`${n} predictions written to ${o.out}\n`);
-  } else process.stdout.write(text);
+    out.file("--out", o.out, text);
+    out.print(`${n} predictions written to ${o.out}\n`);
+  } else out.print(text);
+  out.commit();
 }

@@ -1,9 +1,10 @@
-import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { readTable, type MissingPolicy } from "../io/table.js";
-import { addInputOptions, checkWritable, readDesign, type InputCliOptions } from "./input.js";
+import { quoteCell } from "../io/assemble.js";
+import { formatBytes, readTable } from "../io/table.js";
+import { addInputOptions, readDesign, readOptions, type InputCliOptions } from "./input.js";
+import { checkOutputs, Outputs } from "./output.js";
 import type { ActivationName } from "../nn/layers.js";
 import { OPTIMIZERS, trainMlp, type OptimizerName, type TrainOptions } from "../nn/train.js";
 import { epochChart, histogramChart } from "../report/charts.js";
@@ -94,17 +95,34 @@ export function addTrainOptions(cmd: Command): Command {
     );
 }
 
+/** A column-major n × p block as row-major. */
+function rowMajor(data: Float64Array, n: number, p: number): Float64Array {
+  const x = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) x[i * p + j] = data[j * n + i];
+  return x;
+}
+
 interface Table {
   names: string[];
   columns: Float64Array[];
   nRows: number;
 }
 
-/** Row-major features (in `features` order, matched by name) and the target of a table. */
-function rowsOf(t: Table, features: string[], target: string, file: string) {
+/**
+ * Row-major features (in `features` order, matched by name) and the target of a table; a one-hot
+ * column (in `made`) of a level absent from the table is a column of zeros.
+ */
+function rowsOf(
+  t: Table,
+  features: string[],
+  target: string,
+  file: string,
+  made = new Set<string>(),
+) {
   const idx = features.map((f) => {
     const c = t.names.indexOf(f);
-    if (c < 0) throw new InputError(`${file}: missing feature column '${f}'`, { file, column: f });
+    if (c < 0 && !made.has(f))
+      throw new InputError(`${file}: missing feature column '${f}'`, { file, column: f });
     return c;
   });
   const tc = t.names.indexOf(target);
@@ -116,6 +134,7 @@ function rowsOf(t: Table, features: string[], target: string, file: string) {
   const p = features.length;
   const x = new Float64Array(t.nRows * p);
   for (let j = 0; j < p; j++) {
+    if (idx[j] < 0) continue;
     const col = t.columns[idx[j]];
     for (let i = 0; i < t.nRows; i++) x[i * p + j] = col[i];
   }
@@ -138,21 +157,10 @@ function inferTask(y: Float64Array): "classification" | "regression" {
 
 /** Runs `regularize train`: fits the network, prints the history, writes JSON if asked. */
 export async function runTrain(file: string, o: TrainCliOptions): Promise<void> {
-  const design = readDesign(file, o);
-  const { table, target, features } = design;
-  const train = rowsOf(table, features, target, file);
-  let task: "classification" | "regression";
-  if (o.task === undefined) task = inferTask(train.y);
-  else if (o.task === "classification" || o.task === "regression") task = o.task;
-  else
+  if (o.task !== undefined && o.task !== "classification" && o.task !== "regression")
     throw new InputError(
       `option '--task': expected classification or regression, got '${o.task}'`,
       { option: "--task" },
-    );
-  if (task === "classification" && new Set(train.y).size > 1000)
-    throw new InputError(
-      `${file}: column '${target}' has ${new Set(train.y).size} distinct values; too many classes (use --task regression?)`,
-      { file, column: target },
     );
   const opt = (name: string, text: string | undefined, min = 0, max = Infinity) =>
     text === undefined ? undefined : numberOption(name, text, min, max);
@@ -173,13 +181,12 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
       option: "--schedule",
     });
   const hidden = listOption("--hidden", o.hidden);
-  if (!hidden.every((h) => Number.isInteger(h) && h >= 1 && h <= 100000))
+  if (!hidden.every((h) => Number.isInteger(h) && h >= 1 && h <= 1e7) || hidden.length > 1000)
     throw new InputError(`option '--hidden': layer sizes must be integers ≥ 1, got '${o.hidden}'`, {
       option: "--hidden",
     });
-  const epochs = intOption("--epochs", o.epochs);
-  const options: TrainOptions = {
-    task,
+  const epochs = intOption("--epochs", o.epochs, 1, 1e6);
+  const options: TrainOptions & { batchSize: number } = {
     hidden,
     activation: o.activation as ActivationName,
     dropout: opt("--dropout", o.dropout, 0, 0.99),
@@ -200,7 +207,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
     schedule: o.schedule as TrainOptions["schedule"],
     warmupEpochs: opt("--warmup-epochs", o.warmupEpochs),
     epochs,
-    batchSize: intOption("--batch-size", o.batchSize),
+    batchSize: intOption("--batch-size", o.batchSize, 1, 1e9),
     earlyStopping: optional("--early-stopping", o.earlyStopping),
     validationSplit: opt("--validation-split", o.validationSplit, 0, 0.9),
     pruneFraction: opt("--prune", o.prune, 0, 0.999),
@@ -215,31 +222,101 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
   const mcT = optional("--mc-dropout", o.mcDropout);
   if (mcT && !options.dropout)
     throw new InputError("option '--mc-dropout' needs --dropout", { option: "--mc-dropout" });
+  if (options.earlyStopping !== undefined && options.validationSplit === 0)
+    throw new InputError(
+      "option '--early-stopping': needs validation rows to stop on (--validation-split is 0)",
+      { option: "--early-stopping" },
+    );
+  const { memoryBudget } = readOptions(o);
+  checkOutputs(
+    (
+      [
+        ["--json", o.json],
+        ["--report", o.report],
+      ] as const
+    )
+      .filter(([, f]) => f !== undefined)
+      .map(([flag, path]) => ({ flag, path: path! })),
+    [file, ...(o.test ? [o.test] : [])],
+  );
+
+  // ---- data ----
+  const design = await readDesign(file, o);
+  const { table, target, features } = design;
+  const train = {
+    x: rowMajor(design.x.data, design.x.nRows, features.length),
+    y: design.y,
+    n: design.x.nRows,
+  };
+  const task = (o.task as "classification" | "regression" | undefined) ?? inferTask(train.y);
+  options.task = task;
+  if (task === "classification" && new Set(train.y).size > 1000)
+    throw new InputError(
+      `${file}: column '${target}' has ${new Set(train.y).size} distinct values; too many classes (use --task regression?)`,
+      { file, column: target },
+    );
+  if (task === "regression" && table.targetLevels)
+    throw new InputError(
+      `${file}: target column '${target}' holds text labels; regression needs numbers`,
+      { file, column: target },
+    );
+  if (options.batchSize > train.n)
+    throw new InputError(
+      `option '--batch-size': ${options.batchSize} is larger than the ${train.n} training rows`,
+      { option: "--batch-size" },
+    );
+  // weights, gradients and the optimizer's moments: about six doubles per parameter
+  const classesOut = task === "classification" ? Math.max(1, new Set(train.y).size) : 1;
+  const widths = [features.length, ...hidden, classesOut];
+  let params = 0;
+  for (let l = 1; l < widths.length; l++) params += (widths[l - 1] + 1) * widths[l];
+  const need = params * 8 * 6 + options.batchSize * Math.max(...widths) * 8 * 4 * widths.length;
+  if (need > memoryBudget)
+    throw new InputError(
+      `option '--hidden': a network ${widths.join(" → ")} has ${params.toExponential(2)} parameters and needs about ${formatBytes(need)} to train, more than the memory budget of ${formatBytes(memoryBudget)} (--memory-budget)`,
+      { option: "--hidden" },
+    );
   // Read and check the test file before any training.
   let test: ReturnType<typeof rowsOf> | undefined;
   if (o.test) {
-    test = rowsOf(
-      readTable(o.test, {
-        missing: (o.missing ?? "error") as MissingPolicy,
-        categorical: (o.categorical ?? "none") as "none" | "auto",
-        target,
-      }),
-      features,
+    const tt = await readTable(o.test, {
+      ...readOptions(o),
       target,
-      o.test,
-    );
+      textColumns: table.encodings.map((e) => e.column),
+      categoricalColumns: table.encodings.map((e) => e.column),
+    });
+    test = rowsOf(tt, features, target, o.test, new Set(table.encodings.flatMap((e) => e.names)));
+    for (const enc of tt.encodings) {
+      const known = table.encodings.find((e) => e.column === enc.column)!;
+      const unseen = enc.levels.find((l) => !known.levels.includes(l));
+      if (unseen !== undefined)
+        throw new InputError(
+          `${o.test}: column '${enc.column}' has the value ${quoteCell(unseen)}, which the training data never had`,
+          { file: o.test, column: enc.column },
+        );
+    }
+    // text labels: the test file's codes mapped to the training file's
+    if (table.targetLevels || tt.targetLevels) {
+      const trainLabels = table.targetLevels ?? [];
+      const testLabels = tt.targetLevels ?? [];
+      const bad = Array.from(test.y).findIndex((v) => !trainLabels.includes(testLabels[v]));
+      if (bad >= 0 || !table.targetLevels || !tt.targetLevels)
+        throw new InputError(
+          `${o.test}: row ${tt.rowNumbers?.[Math.max(bad, 0)] ?? Math.max(bad, 0) + 1}, column '${target}': label ${quoteCell(String(testLabels[test.y[Math.max(bad, 0)]] ?? test.y[Math.max(bad, 0)]))} does not occur in the training data`,
+          { file: o.test, column: target },
+        );
+      test.y = Float64Array.from(test.y, (v) => trainLabels.indexOf(testLabels[v]));
+    }
     if (task === "classification") {
       const known = new Set(train.y);
       const bad = Array.from(test.y).findIndex((v) => !known.has(v));
       if (bad >= 0)
         throw new InputError(
-          `${o.test}: row ${bad + 2}, column '${target}': class ${test.y[bad]} does not occur in the training data`,
-          { file: o.test, row: bad + 2, column: target },
+          `${o.test}: row ${tt.rowNumbers?.[bad] ?? bad + 1}, column '${target}': class ${test.y[bad]} does not occur in the training data`,
+          { file: o.test, row: tt.rowNumbers?.[bad] ?? bad + 1, column: target },
         );
     }
   }
-  if (o.json) checkWritable(o.json);
-  if (o.report) checkWritable(o.report, "--report");
   const tty = process.stderr.isTTY === true;
   const bar = tty ? progressBar("training", process.stderr) : null;
   const t0 = performance.now();
@@ -329,10 +406,11 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
     task === "classification" ? f(r.valAccuracy) : f(r.valRmse),
     f(r.zeroFraction, 3),
   ]);
-  process.stdout.write(
+  const outputs = new Outputs();
+  outputs.print(
     `${task === "classification" ? `Classification (${fit.classes.length} classes)` : "Regression"} of '${target}' on ${features.length} features, ${train.n} rows; network ${[features.length, ...hidden, task === "classification" && fit.classes.length > 2 ? fit.classes.length : 1].join(" → ")}, ${options.optimizer}\n`,
   );
-  process.stdout.write(
+  outputs.print(
     alignTable(
       [
         "epoch",
@@ -345,25 +423,19 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
     ),
   );
   const restored = fit.bestEpoch !== fit.history.length || options.earlyStopping !== undefined;
-  process.stdout.write(
+  outputs.print(
     `weights of epoch ${fit.bestEpoch} (*${restored ? ", the best by validation loss, restored" : ", the last"}); ${seconds.toFixed(2)} s\n`,
   );
   if (testResult)
-    process.stdout.write(
+    outputs.print(
       `test (${o.test}, ${test!.n} rows): loss ${testResult.loss.toFixed(4)}, ${task === "classification" ? `accuracy ${testResult.accuracy!.toFixed(4)}` : `rmse ${testResult.rmse!.toFixed(4)}`}\n`,
     );
   if (mc)
-    process.stdout.write(
+    outputs.print(
       `MC dropout (${mc.passes} passes): ${mc.accuracy !== undefined ? `accuracy ${mc.accuracy.toFixed(4)}` : `rmse ${mc.rmse!.toFixed(4)}`}, mean predictive sd ${mc.meanSd.toFixed(4)}\n`,
     );
   if (o.json) {
-    try {
-      writeFileSync(o.json, JSON.stringify(out, null, 1) + "\n");
-    } catch (e) {
-      throw new InputError(`option '--json': cannot write '${o.json}': ${(e as Error).message}`, {
-        option: "--json",
-      });
-    }
+    outputs.file("--json", o.json, JSON.stringify(out, null, 1) + "\n");
   }
   if (o.report) {
     const h = fit.history;
@@ -441,7 +513,8 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
         { heading: "Training", charts },
       ],
     );
-    writeFileSync(o.report, html);
-    process.stdout.write(`report written to ${o.report}\n`);
+    outputs.file("--report", o.report, html);
+    outputs.print(`report written to ${o.report}\n`);
   }
+  outputs.commit();
 }

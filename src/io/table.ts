@@ -1,9 +1,12 @@
-import { readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
+import { closeSync, openSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
 import { extname } from "node:path";
-import { parse } from "csv-parse/sync";
-import { tableFromIPC, type Table } from "apache-arrow";
 import { InputError } from "../errors.js";
+import { assemble, MISSING_TEXT, quoteCell, type ReadColumn } from "./assemble.js";
+import { readArrow } from "./arrow.js";
+import { NumberColumn, TextColumn } from "./columns.js";
+import { diagnoseCsv, readHeader } from "./csvHeader.js";
+import { doubleValues, duckdbConnection, duckdbReason, sqlName, sqlString } from "./duckdb.js";
 
 /** A numeric table: column names and column-major values. */
 export interface NumericTable {
@@ -15,307 +18,318 @@ export interface NumericTable {
 }
 
 export type MissingPolicy = "error" | "drop" | "mean";
+export type TableFormat = "csv" | "tsv" | "parquet" | "json" | "arrow";
 
 export interface ReadTableOptions {
-  /** Missing cells (empty, NA, or null in Parquet/Arrow): an error (default), drop the row, or impute the column mean. */
+  /** Missing cells (empty, NA, N/A or null in text files; null elsewhere): an error (default), drop the row, or impute the column mean. */
   missing?: MissingPolicy;
-  /** "auto": one-hot encode string feature columns (a column per level, as glmnet's makeX). */
+  /** "auto": one-hot encode text feature columns (a column per level, as glmnet's makeX). */
   categorical?: "none" | "auto";
-  /** The target column: string labels there are class labels (coded 0, 1, … in sorted order). */
+  /** The target column: never a feature, never one-hot encoded; text there is class labels (coded 0, 1, … in sorted order). */
   target?: string;
+  /** With no `target`: take the last column as the target. */
+  lastIsTarget?: boolean;
+  /** Read only these feature columns (each must exist); the file's other columns are ignored. */
+  columns?: string[];
+  /** With `categorical: "auto"`: one-hot encode only these text columns (others must be numeric). */
+  categoricalColumns?: string[];
+  /** Columns read as text labels even when every value looks like a number. */
+  textColumns?: string[];
+  /** Columns returned as their text, untouched (`predict --keep`), in `kept`. */
+  keep?: string[];
+  /** The largest table the reader will hold, in bytes as doubles (default: half the machine's memory). */
+  memoryBudget?: number;
 }
 
 /** A numeric table ready for fitting, with what was done to get it. */
 export interface DataTable extends NumericTable {
-  format: "csv" | "tsv" | "parquet" | "arrow";
+  format: TableFormat;
+  /** The feature columns (every column but the target), column-major in one buffer: the first `nRows × (names.length − 1)` values (all of `names` without a target). */
+  featureData: Float64Array;
+  /** The target column's name (the last of `names`), when there is one. */
+  target?: string;
   /** One-hot encodings applied: the source column, its levels and the columns made from them. */
   encodings: { column: string; levels: string[]; names: string[] }[];
-  /** The target's class labels when it held strings (its values are then 0, 1, …). */
+  /** The target's class labels when it held text (its values are then 0, 1, …). */
   targetLevels?: string[];
-  /** Data rows (1-based, as in the file) dropped for missing values. */
+  /** Data rows (the first data row is row 1) dropped for missing values. */
   droppedRows: number[];
+  /** The data row number of each kept row when rows were dropped (else row i is i + 1). */
+  rowNumbers?: Int32Array;
   /** Columns whose missing cells were imputed with the mean, and how many. */
   imputed: { column: string; mean: number; count: number }[];
+  /** The text of the `keep` columns, one string per kept row. */
+  kept: Record<string, string[]>;
 }
 
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
-const MISSING = /^(|NA|N\/A|null)$/;
-
-type Cell = number | string | null;
-interface RawTable {
-  names: string[];
-  /** cells[c][i]: a number, a string (CSV text, or an Arrow string), or null (missing). */
-  cells: Cell[][];
-  /** true when the cells came as text (CSV/TSV): strings are then parsed as numbers. */
-  text: boolean;
+/** The format of a data file, by its extension. */
+export function formatOf(file: string): TableFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".parquet" || ext === ".pq") return "parquet";
+  if (ext === ".arrow" || ext === ".feather" || ext === ".ipc" || ext === ".arrows") return "arrow";
+  if (ext === ".jsonl" || ext === ".ndjson" || ext === ".json") return "json";
+  if (ext === ".tsv" || ext === ".tab") return "tsv";
+  return "csv";
 }
+
+/** Human-readable bytes. */
+export function formatBytes(b: number): string {
+  return b >= 2 ** 30
+    ? `${(b / 2 ** 30).toFixed(1)} GiB`
+    : b >= 2 ** 20
+      ? `${(b / 2 ** 20).toFixed(0)} MiB`
+      : `${Math.ceil(b / 1024)} KiB`;
+}
+
+/** The default memory budget: half the machine's memory. */
+export const defaultMemoryBudget = (): number => Math.floor(totalmem() / 2);
+
+const NUMERIC_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\)|BOOLEAN|"NULL"|NULL)$/;
+const TEXT_TYPE = /^(VARCHAR|ENUM\(.*\))$/s;
 
 /**
- * Reads a data file by its extension: .csv / .tsv (header row, quoted fields), .parquet, or
- * .arrow / .feather / .ipc (Arrow IPC file or stream). Every problem is an InputError naming the
- * file, row (1-based data row) and column.
+ * Reads a data file by its extension: .csv / .tsv (header row, quoted fields), .parquet,
+ * .jsonl / .ndjson / .json (JSON lines) through embedded DuckDB, or .arrow / .feather / .ipc
+ * (Arrow IPC) through apache-arrow — batch by batch into typed arrays, never the whole file as
+ * text. Node only. Every problem is an InputError naming the file, row (the first data row is
+ * row 1) and column.
  */
-export function readTable(file: string, options: ReadTableOptions = {}): DataTable {
-  const ext = extname(file).toLowerCase();
-  let bytes: Buffer;
+export async function readTable(file: string, options: ReadTableOptions = {}): Promise<DataTable> {
+  const format = formatOf(file);
+  let size: number;
   try {
-    if (statSync(file).isDirectory())
+    const st = statSync(file);
+    if (st.isDirectory())
       throw new InputError(`${file}: is a directory, not a data file`, { file });
-    bytes = readFileSync(file);
+    closeSync(openSync(file, "r"));
+    size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
-      `${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      `${file}: cannot read the file (${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? "error")})`,
       { file },
     );
   }
-  let raw: RawTable;
-  let format: DataTable["format"];
-  if (ext === ".parquet" || ext === ".pq") {
-    format = "parquet";
-    raw = fromArrow(readParquetBytes(bytes, file), file);
-  } else if (ext === ".arrow" || ext === ".feather" || ext === ".ipc" || ext === ".arrows") {
-    format = "arrow";
-    let t: Table;
-    try {
-      t = tableFromIPC(bytes);
-    } catch (e) {
-      throw new InputError(`${file}: not a readable Arrow IPC file (${(e as Error).message})`, {
-        file,
-      });
-    }
-    raw = fromArrow(t, file);
-  } else {
-    format = ext === ".tsv" || ext === ".tab" ? "tsv" : "csv";
-    raw = fromText(bytes.toString("utf8"), file, format === "tsv" ? "\t" : ",");
-  }
-  return finish(raw, file, format, options);
+  const budget = options.memoryBudget ?? defaultMemoryBudget();
+  const cols =
+    format === "arrow"
+      ? await readArrow(file, (names) => plan(file, names, options), budget, options.textColumns)
+      : await readDuckdb(file, format, size, options, budget);
+  return assemble(file, format, cols, options);
 }
 
-function readParquetBytes(bytes: Buffer, file: string): Table {
-  const require = createRequire(import.meta.url);
-  const pq = require("parquet-wasm/node") as {
-    readParquet(b: Uint8Array): { intoIPCStream(): Uint8Array };
-  };
-  try {
-    return tableFromIPC(pq.readParquet(new Uint8Array(bytes)).intoIPCStream());
-  } catch (e) {
-    throw new InputError(
-      `${file}: not a readable Parquet file (${String((e as Error).message ?? e).split("\n")[0]})`,
-      { file },
-    );
-  }
-}
-
-function fromText(text: string, file: string, delimiter: string): RawTable {
-  let records: string[][];
-  try {
-    records = parse(text, {
-      delimiter,
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as string[][];
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    const reason = err.message.replace(/^Invalid Record Length: /, "").replace(/\s+/g, " ");
-    throw new InputError(`${file}: line ${err.lines ?? "?"}: ${reason}`, { file, row: err.lines });
-  }
-  if (records.length === 0)
-    throw new InputError(`${file}: the file is empty (expected a header row)`, { file });
-  const names = records[0];
-  const cells = names.map((_, c) => records.slice(1).map((r) => r[c]));
-  return { names, cells, text: true };
-}
-
-function fromArrow(t: Table, file: string): RawTable {
-  const names = t.schema.fields.map((f) => f.name);
-  const cells = names.map((name) => {
-    const col = t.getChild(name)!;
-    const out: Cell[] = new Array(t.numRows);
-    for (let i = 0; i < t.numRows; i++) {
-      const v: unknown = col.get(i);
-      if (v === null || v === undefined) out[i] = null;
-      else if (typeof v === "number") out[i] = v;
-      else if (typeof v === "bigint") out[i] = Number(v);
-      else if (typeof v === "boolean") out[i] = v ? 1 : 0;
-      else if (typeof v === "string") out[i] = v;
-      else
-        throw new InputError(
-          `${file}: column '${name}' has type ${String(t.schema.fields.find((f) => f.name === name)!.type)}, which is neither numeric nor text`,
-          { file, column: name },
-        );
-    }
-    return out;
-  });
-  return { names, cells, text: false };
-}
-
-function finish(
-  raw: RawTable,
+/** Which columns of the file to read, and in which role; checks the names asked for exist. */
+export function plan(
   file: string,
-  format: DataTable["format"],
+  names: string[],
   o: ReadTableOptions,
-): DataTable {
-  const { names, cells } = raw;
+): { name: string; role: ReadColumn["role"] }[] {
   const seen = new Map<string, number>();
   names.forEach((name, c) => {
     if (name === "") throw new InputError(`${file}: header column ${c + 1} has no name`, { file });
     if (seen.has(name))
       throw new InputError(
-        `${file}: column name '${name}' appears twice (columns ${seen.get(name)! + 1} and ${c + 1})`,
+        `${file}: column name ${quoteCell(name)} appears twice (columns ${seen.get(name)! + 1} and ${c + 1})`,
         { file, column: name },
       );
     seen.set(name, c);
   });
-  const n0 = cells.length ? cells[0].length : 0;
-  if (n0 === 0) throw new InputError(`${file}: has a header row but no data rows`, { file });
-  const missing = o.missing ?? "error";
-  // Classify every cell: number, missing, or string; a non-finite number is always an error.
-  const kinds = names.map((name, c) => {
-    const nums = new Float64Array(n0);
-    const miss = new Uint8Array(n0);
-    let firstString = -1;
-    for (let i = 0; i < n0; i++) {
-      const cell = cells[c][i];
-      const where = `${file}: row ${i + 1}, column '${name}'`;
-      if (cell === null || (raw.text && MISSING.test(cell as string))) {
-        miss[i] = 1;
-        continue;
-      }
-      if (typeof cell === "number") {
-        if (!Number.isFinite(cell))
-          throw new InputError(`${where}: value ${cell} is not a finite number`, {
-            file,
-            row: i + 1,
-            column: name,
-          });
-        nums[i] = cell;
-        continue;
-      }
-      const s = cell as string;
-      if (raw.text && NUMBER.test(s)) {
-        const v = Number(s);
-        if (!Number.isFinite(v))
-          throw new InputError(`${where}: value '${s}' overflows a double`, {
-            file,
-            row: i + 1,
-            column: name,
-          });
-        nums[i] = v;
-      } else if (raw.text && NON_FINITE.test(s))
-        throw new InputError(`${where}: value '${s}' is not a finite number`, {
-          file,
-          row: i + 1,
-          column: name,
-        });
-      else if (firstString < 0) firstString = i;
-    }
-    return { nums, miss, firstString };
-  });
-  // Rows to keep under the missing-value policy.
-  const keep = new Uint8Array(n0).fill(1);
-  const droppedRows: number[] = [];
-  for (let c = 0; c < names.length; c++) {
-    const { miss } = kinds[c];
-    for (let i = 0; i < n0; i++) {
-      if (!miss[i]) continue;
-      const isTarget = names[c] === o.target;
-      if (missing === "error")
-        throw new InputError(
-          `${file}: row ${i + 1}, column '${names[c]}': missing value (choose --missing drop or --missing mean)`,
-          { file, row: i + 1, column: names[c] },
-        );
-      if (missing === "drop" || isTarget) keep[i] = 0;
-    }
-  }
-  for (let i = 0; i < n0; i++) if (!keep[i]) droppedRows.push(i + 1);
-  const rows = Array.from({ length: n0 }, (_, i) => i).filter((i) => keep[i]);
-  const nRows = rows.length;
-  if (nRows === 0)
-    throw new InputError(`${file}: no rows left after dropping rows with missing values`, { file });
-  const outNames: string[] = [];
-  const columns: Float64Array[] = [];
-  const encodings: DataTable["encodings"] = [];
-  const imputed: DataTable["imputed"] = [];
-  let targetLevels: string[] | undefined;
-  for (let c = 0; c < names.length; c++) {
-    const name = names[c];
-    const { nums, miss, firstString } = kinds[c];
-    if (firstString >= 0) {
-      const labels = rows.map((i) => (miss[i] ? null : String(cells[c][i])));
-      if (name === o.target) {
-        // class labels: every value (numbers included) becomes a level
-        const levels = [...new Set(labels as string[])].sort();
-        targetLevels = levels;
-        outNames.push(name);
-        columns.push(Float64Array.from(labels, (v) => levels.indexOf(v!)));
-        continue;
-      }
-      if (o.categorical !== "auto")
-        throw new InputError(
-          `${file}: row ${firstString + 1}, column '${name}': value '${String(cells[c][firstString])}' is not numeric (--categorical auto one-hot encodes text columns)`,
-          { file, row: firstString + 1, column: name },
-        );
-      const levels = [...new Set(labels.filter((v): v is string => v !== null))].sort();
-      if (levels.length > 1000)
-        throw new InputError(
-          `${file}: column '${name}' has ${levels.length} distinct text values; too many to one-hot encode`,
-          { file, column: name },
-        );
-      const made = levels.map((l) => `${name}=${l}`);
-      for (const [k, level] of levels.entries()) {
-        if (seen.has(made[k]))
-          throw new InputError(
-            `${file}: one-hot column '${made[k]}' would clash with an existing column`,
-            { file, column: name },
-          );
-        const col = new Float64Array(nRows);
-        let count = 0;
-        labels.forEach((v, t) => {
-          if (v === level) {
-            col[t] = 1;
-            count++;
-          }
-        });
-        // a missing label under --missing mean: the level frequencies
-        const freq = count / labels.filter((v) => v !== null).length;
-        labels.forEach((v, t) => {
-          if (v === null) col[t] = freq;
-        });
-        outNames.push(made[k]);
-        columns.push(col);
-      }
-      encodings.push({ column: name, levels, names: made });
-      continue;
-    }
-    const col = Float64Array.from(rows, (i) => nums[i]);
-    let nMiss = 0;
-    let sum = 0;
-    rows.forEach((i, t) => {
-      if (miss[i]) nMiss++;
-      else sum += col[t];
-    });
-    if (nMiss > 0) {
-      const mean = sum / (nRows - nMiss);
-      rows.forEach((i, t) => {
-        if (miss[i]) col[t] = mean;
-      });
-      imputed.push({ column: name, mean, count: nMiss });
-    }
-    outNames.push(name);
-    columns.push(col);
-  }
-  return {
-    file,
-    names: outNames,
-    nRows,
-    columns,
-    format,
-    encodings,
-    targetLevels,
-    droppedRows,
-    imputed,
+  const list = (wanted: string[]) =>
+    `columns: ${wanted.slice(0, 20).join(", ")}${wanted.length > 20 ? ", …" : ""}`;
+  const need = (name: string, what: string) => {
+    if (!seen.has(name))
+      throw new InputError(
+        what === "model"
+          ? `${file}: missing column ${quoteCell(name)} (the model needs it)`
+          : `${file}: no column named ${quoteCell(name)}${what} (${list(names)})`,
+        { file, column: name },
+      );
   };
+  const target = o.target ?? (o.lastIsTarget ? names[names.length - 1] : undefined);
+  if (target !== undefined) need(target, "");
+  for (const k of o.keep ?? []) need(k, " (--keep)");
+  const roles: { name: string; role: ReadColumn["role"] }[] = [];
+  if (o.columns) for (const f of o.columns) need(f, "model");
+  const wanted = o.columns ? new Set(o.columns) : undefined;
+  for (const name of names) {
+    if (name === target) roles.push({ name, role: "target" });
+    else if (!wanted || wanted.has(name)) roles.push({ name, role: "feature" });
+  }
+  for (const k of o.keep ?? []) roles.push({ name: k, role: "keep" });
+  return roles;
+}
+
+/** The table function that reads `file` in DuckDB. */
+function source(file: string, format: TableFormat, types: Map<string, string>): string {
+  const f = sqlString(file);
+  if (format === "parquet") return `read_parquet(${f})`;
+  if (format === "json") return `read_json(${f}, format = 'newline_delimited')`;
+  const override = types.size
+    ? `, types = {${[...types].map(([k, t]) => `${sqlString(k)}: ${sqlString(t)}`).join(", ")}}`
+    : "";
+  return (
+    `read_csv(${f}, header = true, delim = ${format === "tsv" ? "'\\t'" : "','"}, quote = '"', ` +
+    `escape = '"', comment = '', auto_type_candidates = ['DOUBLE', 'VARCHAR'], ` +
+    `nullstr = [${MISSING_TEXT.map(sqlString).join(", ")}]${override})`
+  );
+}
+
+async function readDuckdb(
+  file: string,
+  format: TableFormat,
+  size: number,
+  o: ReadTableOptions,
+  budget: number,
+): Promise<ReadColumn[]> {
+  const text = format === "csv" || format === "tsv";
+  let header: string[] | undefined;
+  let lineBytes = 0;
+  if (text) {
+    const h = readHeader(file, format === "tsv" ? "\t" : ",");
+    header = h.names;
+    lineBytes = h.lineBytes;
+  }
+  const conn = await duckdbConnection();
+  const types = new Map<string, string>();
+  const fail = (e: unknown): never => {
+    throw duckdbInputError(e, file, format);
+  };
+  // CSV: a conversion error past the sniffer's sample makes that column text, and we start again.
+  for (let attempt = 0; ; attempt++) {
+    const src = source(file, format, types);
+    const described = await conn
+      .runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)
+      .catch((e: unknown) => fail(text ? (diagnoseCsv(file, format) ?? e) : e));
+    const rows = described.getRows();
+    const dbNames = rows.map((r) => String(r[0]));
+    const dbTypes = rows.map((r) => String(r[1]));
+    if (header && header.length !== dbNames.length)
+      throw new InputError(
+        `${file}: the header has ${header.length} columns but the rows have ${dbNames.length}`,
+        { file },
+      );
+    const names = header ?? dbNames;
+    const roles = plan(file, names, o);
+    const index = new Map(names.map((nm, c) => [nm, c]));
+    // keep columns of a text file are read as their text (described again with the override)
+    let added = false;
+    if (text)
+      for (const r of roles) {
+        const db = dbNames[index.get(r.name)!];
+        if ((r.role === "keep" || o.textColumns?.includes(r.name)) && !types.has(db)) {
+          types.set(db, "VARCHAR");
+          added = true;
+        }
+      }
+    if (added) continue;
+    const exprs: string[] = [];
+    const cols: ReadColumn[] = roles.map((r) => {
+      const c = index.get(r.name)!;
+      const type = dbTypes[c];
+      const id = sqlName(dbNames[c]);
+      if (r.role === "keep" || TEXT_TYPE.test(type) || o.textColumns?.includes(r.name)) {
+        exprs.push(`CAST(${id} AS VARCHAR)`);
+        return { ...r, acc: new TextColumn() };
+      }
+      if (!NUMERIC_TYPE.test(type))
+        throw new InputError(
+          `${file}: column ${quoteCell(r.name)} has type ${type}, which is neither numeric nor text`,
+          { file, column: r.name },
+        );
+      exprs.push(`CAST(${id} AS DOUBLE)`);
+      return { ...r, acc: new NumberColumn() };
+    });
+    const bytesPerRow = cols.reduce((a, c) => a + (c.acc.kind === "number" ? 8 : 4), 0);
+    // Before reading: the size the table will take (rows from Parquet's metadata, or estimated
+    // from a text file's size and its first lines).
+    let rowsEstimate = 0;
+    if (format === "parquet") {
+      const r = await conn
+        .runAndReadAll(`SELECT count(*) FROM ${src}`)
+        .catch((e: unknown) => fail(e));
+      rowsEstimate = Number(r.getRows()[0][0]);
+    } else if (text && lineBytes > 0) rowsEstimate = size / lineBytes;
+    if (rowsEstimate * bytesPerRow > budget) tooBig(file, rowsEstimate, cols.length, budget, true);
+    try {
+      await stream(conn, `SELECT ${exprs.join(", ") || "NULL"} FROM ${src}`, cols, (nRows) => {
+        if (nRows * bytesPerRow > budget) tooBig(file, nRows, cols.length, budget, false);
+      });
+      return cols;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      const m = /converting column "((?:[^"]|"")*)"/.exec(String((e as Error).message));
+      if (text && m && attempt < dbNames.length && !types.has(m[1].replace(/""/g, '"'))) {
+        types.set(m[1].replace(/""/g, '"'), "VARCHAR");
+        continue;
+      }
+      fail(text ? (diagnoseCsv(file, format) ?? e) : e);
+    }
+  }
+}
+
+async function stream(
+  conn: Awaited<ReturnType<typeof duckdbConnection>>,
+  sql: string,
+  cols: ReadColumn[],
+  progress: (rows: number) => void,
+): Promise<void> {
+  const result = await conn.stream(sql);
+  let total = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const rows = chunk.rowCount;
+    cols.forEach((c, j) => {
+      if (c.acc instanceof NumberColumn) {
+        const { values, validity } = doubleValues(chunk.chunk, j, rows);
+        c.acc.push(values, rows, validity);
+      } else {
+        const v = chunk.getColumnVector(j);
+        c.acc.push((i) => v.getItem(i) as string | null, rows);
+      }
+    });
+    total += rows;
+    progress(total);
+  }
+}
+
+function tooBig(
+  file: string,
+  rows: number,
+  cols: number,
+  budget: number,
+  estimate: boolean,
+): never {
+  const bytes = rows * cols * 8;
+  throw new InputError(
+    `${file}: ${estimate ? "about " : "more than "}${Math.round(rows).toLocaleString("en-US")} rows × ${cols} columns need ${estimate ? "about " : "more than "}${formatBytes(bytes)} as doubles, more than the memory budget of ${formatBytes(budget)} (--memory-budget); read fewer columns or rows, or raise the budget on a machine with more memory`,
+    { file },
+  );
+}
+
+/** A DuckDB read error as one line naming the file (and the line, when DuckDB gives it). */
+function duckdbInputError(e: unknown, file: string, format: TableFormat): InputError {
+  if (e instanceof InputError) return e;
+  const msg = String((e as Error).message ?? e);
+  const line = /CSV Error on Line: (\d+)/.exec(msg);
+  const lines = msg.split("\n").map((l) => l.trim());
+  const what = format === "parquet" ? "Parquet" : format === "json" ? "JSON-lines" : "CSV";
+  if (line) {
+    const reason =
+      lines.find(
+        (l, k) => k > 0 && l !== "" && !l.startsWith("Original Line") && !l.startsWith("Possible"),
+      ) ?? duckdbReason(e);
+    return new InputError(`${file}: line ${line[1]}: ${reason.slice(0, 200)}`, {
+      file,
+      row: Number(line[1]) - 1,
+    });
+  }
+  const reason = duckdbReason(e)
+    .replace(/ in file "[^"]*"/, "")
+    .replace(/^Error when sniffing file "[^"]*"\./, "cannot detect the CSV layout");
+  return new InputError(`${file}: not a readable ${what} file (${reason.slice(0, 200)})`, {
+    file,
+  });
 }

@@ -195,7 +195,7 @@ describe("regularize cv (spawned as a user would)", () => {
     cases.push([["cv", data("diabetes"), "--foldid", bad], /bad\.txt: line 10/]);
     const neg = join(tmp, "neg.csv");
     writeFileSync(neg, "a,b,y\n1,2,3\n2,1,-1\n3,3,2\n");
-    cases.push([["path", neg, "--family", "poisson"], /row 3, column 'y'.*≥ 0/]);
+    cases.push([["path", neg, "--family", "poisson"], /row 2, column 'y'.*≥ 0/]);
     for (const [args, pattern] of cases) {
       const r = run(...args);
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);

@@ -251,22 +251,6 @@ describe("malformed input: exit 2 and one line, for every command", () => {
       ),
       /row 5, column 'age': value 'Inf' is not a finite number/,
     ],
-    constant: [
-      write(
-        "const.csv",
-        [`k,${header}`, ...diabetesLines.slice(1).map((l) => `7,${l}`)].join("\n"),
-      ),
-      /column 'k' is constant \(every row is 7\)/,
-    ],
-    duplicate: [
-      write(
-        "dup.csv",
-        [`age2,${header}`, ...diabetesLines.slice(1).map((l) => `${l.split(",")[0]},${l}`)].join(
-          "\n",
-        ),
-      ),
-      /column 'age' duplicates column 'age2'/,
-    ],
     duplicateName: [
       write(
         "dupname.csv",

@@ -1,0 +1,77 @@
+/**
+ * Column accumulators of the reader: values arrive in batches (DuckDB chunks of 2048 rows, Arrow
+ * record batches) and are kept as typed arrays — one Float64Array per batch for a numeric column,
+ * dictionary codes (Int32Array) for a text column — until the whole file is read.
+ */
+
+/** A numeric column: its batches and, where a batch has missing cells, a 0/1 mask per row. */
+export class NumberColumn {
+  readonly kind = "number";
+  readonly chunks: Float64Array[] = [];
+  /** 1 = missing; null for a batch without missing cells. */
+  readonly missing: (Uint8Array | null)[] = [];
+  nRows = 0;
+  nMissing = 0;
+
+  /** Copies `rows` values; `validity` is DuckDB's / Arrow's bitmask (bit set = present) or null. */
+  push(values: ArrayLike<number>, rows: number, validity: Uint8Array | null): void {
+    const copy = new Float64Array(rows);
+    if (values instanceof Float64Array) copy.set(values.subarray(0, rows));
+    else for (let i = 0; i < rows; i++) copy[i] = values[i];
+    this.chunks.push(copy);
+    let miss: Uint8Array | null = null;
+    if (validity) {
+      for (let i = 0; i < rows; i++)
+        if (!((validity[i >> 3] >> (i & 7)) & 1)) {
+          miss ??= new Uint8Array(rows);
+          miss[i] = 1;
+          this.nMissing++;
+        }
+    }
+    this.missing.push(miss);
+    this.nRows += rows;
+  }
+}
+
+/** A text column, dictionary-encoded: `levels[code]`, code −1 for a missing (null) cell. */
+export class TextColumn {
+  readonly kind = "text";
+  readonly chunks: Int32Array[] = [];
+  readonly levels: string[] = [];
+  private readonly dict = new Map<string, number>();
+  nRows = 0;
+
+  /** Adds `rows` cells read by `get` (null = missing). */
+  push(get: (i: number) => string | null, rows: number): void {
+    const codes = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const s = get(i);
+      if (s === null) {
+        codes[i] = -1;
+        continue;
+      }
+      let c = this.dict.get(s);
+      if (c === undefined) {
+        c = this.levels.length;
+        this.dict.set(s, c);
+        this.levels.push(s);
+      }
+      codes[i] = c;
+    }
+    this.chunks.push(codes);
+    this.nRows += rows;
+  }
+
+  /** The code of every row, in one array. */
+  codes(): Int32Array {
+    const out = new Int32Array(this.nRows);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+export type ColumnAcc = NumberColumn | TextColumn;

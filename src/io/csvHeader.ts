@@ -1,0 +1,94 @@
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { InputError } from "../errors.js";
+
+const SAMPLE = 1 << 16;
+
+/**
+ * The header row of a CSV/TSV file (quoted fields allowed, a UTF-8 byte-order mark skipped) and
+ * the average length of its first lines in bytes (to estimate the row count from the file size).
+ * Reads only the start of the file.
+ */
+export function readHeader(
+  file: string,
+  delimiter: string,
+): { names: string[]; lineBytes: number } {
+  const fd = openSync(file, "r");
+  let text = "";
+  let bytes = 0;
+  try {
+    const buf = Buffer.alloc(SAMPLE);
+    let end = -1;
+    // grow the sample until it holds the first record (at most 64 MiB)
+    while (end < 0 && bytes < 64 * SAMPLE * 16) {
+      const got = readSync(fd, buf, 0, SAMPLE, bytes);
+      if (got === 0) break;
+      bytes += got;
+      text += buf.toString("utf8", 0, got);
+      end = recordEnd(text);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === "")
+    throw new InputError(`${file}: the file is empty (expected a header row)`, { file });
+  const end = recordEnd(text);
+  const first = end < 0 ? text : text.slice(0, end);
+  let names: string[];
+  try {
+    names = (parse(first, { delimiter, trim: true, relax_quotes: false }) as string[][])[0] ?? [];
+  } catch (e) {
+    throw new InputError(
+      `${file}: line 1: cannot read the header row (${(e as Error).message.split("\n")[0].slice(0, 120)})`,
+      { file },
+    );
+  }
+  // bytes per line over the sample (the last, partial line left out)
+  const lastNl = text.lastIndexOf("\n");
+  const sample = lastNl >= 0 ? text.slice(0, lastNl + 1) : text;
+  const lines = sample.split("\n").length - 1;
+  const lineBytes = lines > 1 ? Buffer.byteLength(sample) / lines : 0;
+  return { names, lineBytes };
+}
+
+/** The index of the newline ending the first record (outside quotes), or −1. */
+function recordEnd(text: string): number {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 10 && !quoted) return i;
+  }
+  return -1;
+}
+
+/**
+ * After DuckDB refused a text file: finds the first structural problem (a ragged row, an
+ * unterminated quote) by parsing the file record by record, and names its line. Returns
+ * undefined when it finds none (DuckDB's own reason is then reported).
+ */
+export function diagnoseCsv(file: string, format: "csv" | "tsv" | string): InputError | undefined {
+  // Only on the error path; files too large to hold as one string are left to DuckDB's reason.
+  if (statSync(file).size > 256 * 2 ** 20) return undefined;
+  const text = readFileSync(file, "utf8");
+  try {
+    parse(text, {
+      delimiter: format === "tsv" ? "\t" : ",",
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+    });
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    const reason = err.message
+      .replace(/^Invalid Record Length: /, "")
+      .replace(/\s+/g, " ")
+      .slice(0, 200);
+    return new InputError(`${file}: line ${err.lines ?? "?"}: ${reason}`, {
+      file,
+      row: err.lines,
+    });
+  }
+  return undefined;
+}
