@@ -56,6 +56,11 @@ export function checkFolds(foldId: ArrayLike<number>, n: number): Int32Array {
         option: "foldId",
         row: i + 1,
       });
+    if (f > n)
+      throw new InputError(
+        `option 'foldId': value ${f} at row ${i + 1} is larger than the number of rows (${n})`,
+        { option: "foldId", row: i + 1 },
+      );
     if (f > k) k = f;
   }
   if (k < 2) throw new InputError("option 'foldId': needs at least 2 folds", { option: "foldId" });

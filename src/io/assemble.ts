@@ -46,6 +46,7 @@ export function assemble(
   format: TableFormat,
   cols: ReadColumn[],
   o: ReadTableOptions,
+  shared?: Float64Array,
 ): DataTable {
   const n0 = cols.length ? cols[0].acc.nRows : 0;
   if (n0 === 0)
@@ -223,8 +224,23 @@ export function assemble(
 
   // ---- one buffer: features (contiguous, column-major), then the target ----
   const nOut = features.length + (targetOut ? 1 : 0);
-  const buffer = new Float64Array(n * nOut);
   const outs = targetOut ? [...features, targetOut] : features;
+  // The reader's buffer already holds every output column in place when no row was dropped and
+  // every output is a numeric column: then nothing is copied.
+  const inPlace =
+    shared !== undefined &&
+    n === n0 &&
+    shared.length === n * nOut &&
+    outs.every((out, j) => {
+      const acc = out.source.acc;
+      return (
+        acc instanceof NumberColumn &&
+        acc.chunks.length === 1 &&
+        acc.chunks[0].buffer === shared.buffer &&
+        acc.chunks[0].byteOffset === shared.byteOffset + j * n * 8
+      );
+    });
+  const buffer = inPlace ? shared : new Float64Array(n * nOut);
   const imputed: DataTable["imputed"] = [];
   outs.forEach((out, j) => {
     const col = buffer.subarray(j * n, (j + 1) * n);
@@ -256,7 +272,8 @@ export function assemble(
                 column: c.name,
               },
             );
-          col[to++] = x;
+          if (!inPlace) col[to] = x;
+          to++;
           sum += x;
         }
       }

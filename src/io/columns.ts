@@ -12,23 +12,35 @@ export class NumberColumn {
   readonly missing: (Uint8Array | null)[] = [];
   nRows = 0;
   nMissing = 0;
+  /** A preallocated home for every value (see `reserve`), filled in place. */
+  private slot: Float64Array | null = null;
+
+  /** Makes `slot` (as long as the table) the column's one batch: values are copied there. */
+  reserve(slot: Float64Array): void {
+    this.slot = slot;
+    this.chunks.push(slot);
+    this.missing.push(null);
+  }
 
   /** Copies `rows` values; `validity` is DuckDB's / Arrow's bitmask (bit set = present) or null. */
   push(values: ArrayLike<number>, rows: number, validity: Uint8Array | null): void {
-    const copy = new Float64Array(rows);
-    if (values instanceof Float64Array) copy.set(values.subarray(0, rows));
-    else for (let i = 0; i < rows; i++) copy[i] = values[i];
-    this.chunks.push(copy);
-    let miss: Uint8Array | null = null;
-    if (validity) {
+    const slot = this.slot;
+    const at = slot ? this.nRows : 0;
+    const dest = slot ?? new Float64Array(rows);
+    if (values instanceof Float64Array) dest.set(values.subarray(0, rows), at);
+    else for (let i = 0; i < rows; i++) dest[at + i] = values[i];
+    if (!slot) {
+      this.chunks.push(dest);
+      this.missing.push(null);
+    }
+    const k = this.missing.length - 1;
+    if (validity)
       for (let i = 0; i < rows; i++)
         if (!((validity[i >> 3] >> (i & 7)) & 1)) {
-          miss ??= new Uint8Array(rows);
-          miss[i] = 1;
+          const m = (this.missing[k] ??= new Uint8Array(dest.length));
+          m[at + i] = 1;
           this.nMissing++;
         }
-    }
-    this.missing.push(miss);
     this.nRows += rows;
   }
 }

@@ -1,6 +1,9 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { parse as parseStream } from "csv-parse";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../errors.js";
+import type { ReadColumn } from "./assemble.js";
+import { TextColumn } from "./columns.js";
 
 const SAMPLE = 1 << 16;
 
@@ -64,31 +67,67 @@ function recordEnd(text: string): number {
 }
 
 /**
- * After DuckDB refused a text file: finds the first structural problem (a ragged row, an
- * unterminated quote) by parsing the file record by record, and names its line. Returns
- * undefined when it finds none (DuckDB's own reason is then reported).
+ * Reads a CSV/TSV file record by record with csv-parse (streamed, never one string): the path
+ * taken when DuckDB cannot read a file (mixed line endings, a layout its sniffer refuses), and
+ * the one that finds and names the line of a structural problem (a ragged row, an unterminated
+ * quote). Every cell arrives as text; `assemble` reads the numbers.
  */
-export function diagnoseCsv(file: string, format: "csv" | "tsv" | string): InputError | undefined {
-  // Only on the error path; files too large to hold as one string are left to DuckDB's reason.
-  if (statSync(file).size > 256 * 2 ** 20) return undefined;
-  const text = readFileSync(file, "utf8");
-  try {
-    parse(text, {
+export async function readCsvRecords(
+  file: string,
+  format: string,
+  plan: (names: string[]) => { name: string; role: ReadColumn["role"] }[],
+  budget: number,
+): Promise<ReadColumn[]> {
+  const parser = createReadStream(file).pipe(
+    parseStream({
       delimiter: format === "tsv" ? "\t" : ",",
       bom: true,
       skip_empty_lines: true,
       trim: true,
-    });
+    }),
+  );
+  let cols: ReadColumn[] | undefined;
+  let index: number[] = [];
+  let batch: string[][] = [];
+  let rows = 0;
+  const flush = () => {
+    for (let j = 0; j < cols!.length; j++) {
+      const c = index[j];
+      (cols![j].acc as TextColumn).push((i) => batch[i][c], batch.length);
+    }
+    rows += batch.length;
+    batch = [];
+    if (rows * cols!.length * 8 > budget)
+      throw new InputError(
+        `${file}: more than ${rows.toLocaleString("en-US")} rows × ${cols!.length} columns exceed the memory budget (--memory-budget)`,
+        { file },
+      );
+  };
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!cols) {
+        const roles = plan(record);
+        const at = new Map(record.map((nm, c) => [nm, c]));
+        cols = roles.map((r) => ({ ...r, acc: new TextColumn() }));
+        index = roles.map((r) => at.get(r.name)!);
+        continue;
+      }
+      batch.push(record);
+      if (batch.length === 2048) flush();
+    }
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const err = e as Error & { lines?: number };
     const reason = err.message
       .replace(/^Invalid Record Length: /, "")
       .replace(/\s+/g, " ")
       .slice(0, 200);
-    return new InputError(`${file}: line ${err.lines ?? "?"}: ${reason}`, {
+    throw new InputError(`${file}: line ${err.lines ?? "?"}: ${reason}`, {
       file,
       row: err.lines,
     });
   }
-  return undefined;
+  if (!cols) throw new InputError(`${file}: the file is empty (expected a header row)`, { file });
+  if (batch.length) flush();
+  return cols;
 }

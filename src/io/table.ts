@@ -5,7 +5,7 @@ import { InputError } from "../errors.js";
 import { assemble, MISSING_TEXT, quoteCell, type ReadColumn } from "./assemble.js";
 import { readArrow } from "./arrow.js";
 import { NumberColumn, TextColumn } from "./columns.js";
-import { diagnoseCsv, readHeader } from "./csvHeader.js";
+import { readCsvRecords, readHeader } from "./csvHeader.js";
 import { doubleValues, duckdbConnection, duckdbReason, sqlName, sqlString } from "./duckdb.js";
 
 /** A numeric table: column names and column-major values. */
@@ -113,11 +113,20 @@ export async function readTable(file: string, options: ReadTableOptions = {}): P
     );
   }
   const budget = options.memoryBudget ?? defaultMemoryBudget();
-  const cols =
-    format === "arrow"
-      ? await readArrow(file, (names) => plan(file, names, options), budget, options.textColumns)
-      : await readDuckdb(file, format, size, options, budget);
-  return assemble(file, format, cols, options);
+  const planOf = (names: string[]) => plan(file, names, options);
+  let cols: ReadColumn[];
+  let shared: Float64Array | undefined;
+  if (format === "arrow") cols = await readArrow(file, planOf, budget, options.textColumns);
+  else
+    try {
+      ({ cols, shared } = await readDuckdb(file, format, size, options, budget));
+    } catch (e) {
+      if (!(e instanceof CsvRefused)) throw e;
+      // DuckDB could not read this text file: read it record by record, which also names the
+      // line of a structural problem.
+      cols = await readCsvRecords(file, format, planOf, budget);
+    }
+  return assemble(file, format, cols, options, shared);
 }
 
 /** Which columns of the file to read, and in which role; checks the names asked for exist. */
@@ -182,7 +191,7 @@ async function readDuckdb(
   size: number,
   o: ReadTableOptions,
   budget: number,
-): Promise<ReadColumn[]> {
+): Promise<{ cols: ReadColumn[]; shared?: Float64Array }> {
   const text = format === "csv" || format === "tsv";
   let header: string[] | undefined;
   let lineBytes = 0;
@@ -194,6 +203,7 @@ async function readDuckdb(
   const conn = await duckdbConnection();
   const types = new Map<string, string>();
   const fail = (e: unknown): never => {
+    if (text && !(e instanceof InputError)) throw new CsvRefused(e);
     throw duckdbInputError(e, file, format);
   };
   // CSV: a conversion error past the sniffer's sample makes that column text, and we start again.
@@ -201,7 +211,7 @@ async function readDuckdb(
     const src = source(file, format, types);
     const described = await conn
       .runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)
-      .catch((e: unknown) => fail(text ? (diagnoseCsv(file, format) ?? e) : e));
+      .catch((e: unknown) => fail(e));
     const rows = described.getRows();
     const dbNames = rows.map((r) => String(r[0]));
     const dbTypes = rows.map((r) => String(r[1]));
@@ -242,45 +252,74 @@ async function readDuckdb(
       return { ...r, acc: new NumberColumn() };
     });
     const bytesPerRow = cols.reduce((a, c) => a + (c.acc.kind === "number" ? 8 : 4), 0);
-    // Before reading: the size the table will take (rows from Parquet's metadata, or estimated
-    // from a text file's size and its first lines).
-    let rowsEstimate = 0;
-    if (format === "parquet") {
-      const r = await conn
-        .runAndReadAll(`SELECT count(*) FROM ${src}`)
-        .catch((e: unknown) => fail(e));
-      rowsEstimate = Number(r.getRows()[0][0]);
-    } else if (text && lineBytes > 0) rowsEstimate = size / lineBytes;
-    if (rowsEstimate * bytesPerRow > budget) tooBig(file, rowsEstimate, cols.length, budget, true);
+    // Before reading: the size the table will take (estimated from a text file's size and its
+    // first lines), then the exact row count (Parquet's metadata; a counting pass over a text
+    // file, which also finds a ragged row or a bad byte anywhere in it).
+    if (text && lineBytes > 0 && (size / lineBytes) * bytesPerRow > budget)
+      tooBig(file, size / lineBytes, cols.length, budget, true);
+    const counted = await conn
+      .runAndReadAll(`SELECT count(*) FROM ${src}`)
+      .catch((e: unknown) => fail(e));
+    const n = Number(counted.getRows()[0][0]);
+    if (n * bytesPerRow > budget) tooBig(file, n, cols.length, budget, false);
+    const sql = `SELECT ${exprs.join(", ") || "NULL"} FROM ${src}`;
     try {
-      await stream(conn, `SELECT ${exprs.join(", ") || "NULL"} FROM ${src}`, cols, (nRows) => {
-        if (nRows * bytesPerRow > budget) tooBig(file, nRows, cols.length, budget, false);
-      });
-      return cols;
-    } catch (e) {
+      const shared = await stream(conn, sql, cols, n);
+      return { cols, shared };
+    } catch (caught) {
+      let e = caught;
       if (e instanceof InputError) throw e;
+      if (e instanceof Truncated) {
+        // A conversion error part-way (a text cell past the type sample): the same query run
+        // to the end names the column, which is then read as text.
+        if (text)
+          e = await conn.run(sql).then(
+            () => new CsvRefused(e),
+            (err: unknown) => err,
+          );
+        else
+          throw new InputError(
+            `${file}: DuckDB stopped after ${e.got} of ${e.expected} rows (a damaged ${format} file?)`,
+            { file },
+          );
+      }
+      if (e instanceof CsvRefused) throw e;
       const m = /converting column "((?:[^"]|"")*)"/.exec(String((e as Error).message));
       if (text && m && attempt < dbNames.length && !types.has(m[1].replace(/""/g, '"'))) {
         types.set(m[1].replace(/""/g, '"'), "VARCHAR");
         continue;
       }
-      fail(text ? (diagnoseCsv(file, format) ?? e) : e);
+      fail(e);
     }
   }
 }
 
+/**
+ * Streams the read into the columns. The numeric columns are reserved in one buffer of `n` rows —
+ * numeric features first, then a numeric target — which `assemble` keeps as the design when
+ * nothing needs moving (no text feature, no dropped row). A DuckDB stream that fails part-way
+ * ends like a finished one (an empty chunk), so the rows are counted against `n`: fewer is an
+ * error (`Truncated`), never a shorter table.
+ */
 async function stream(
   conn: Awaited<ReturnType<typeof duckdbConnection>>,
   sql: string,
   cols: ReadColumn[],
-  progress: (rows: number) => void,
-): Promise<void> {
+  n: number,
+): Promise<Float64Array> {
   const result = await conn.stream(sql);
+  const numeric = [
+    ...cols.filter((c) => c.role === "feature" && c.acc instanceof NumberColumn),
+    ...cols.filter((c) => c.role === "target" && c.acc instanceof NumberColumn),
+  ];
+  const shared = new Float64Array(n * numeric.length);
+  numeric.forEach((c, k) => (c.acc as NumberColumn).reserve(shared.subarray(k * n, (k + 1) * n)));
   let total = 0;
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const rows = chunk.rowCount;
+    if (total + rows > n) throw new Truncated(total + rows, n);
     cols.forEach((c, j) => {
       if (c.acc instanceof NumberColumn) {
         const { values, validity } = doubleValues(chunk.chunk, j, rows);
@@ -291,7 +330,18 @@ async function stream(
       }
     });
     total += rows;
-    progress(total);
+  }
+  if (total !== n) throw new Truncated(total, n);
+  return shared;
+}
+
+/** DuckDB's stream gave another number of rows than the file has. */
+class Truncated extends Error {
+  constructor(
+    readonly got: number,
+    readonly expected: number,
+  ) {
+    super(`read ${got} of ${expected} rows`);
   }
 }
 
@@ -307,6 +357,13 @@ function tooBig(
     `${file}: ${estimate ? "about " : "more than "}${Math.round(rows).toLocaleString("en-US")} rows × ${cols} columns need ${estimate ? "about " : "more than "}${formatBytes(bytes)} as doubles, more than the memory budget of ${formatBytes(budget)} (--memory-budget); read fewer columns or rows, or raise the budget on a machine with more memory`,
     { file },
   );
+}
+
+/** DuckDB refused a text file (it is then read record by record). */
+class CsvRefused extends Error {
+  constructor(readonly reason: unknown) {
+    super("DuckDB could not read the file");
+  }
 }
 
 /** A DuckDB read error as one line naming the file (and the line, when DuckDB gives it). */

@@ -53,7 +53,15 @@ export function loadModel(file: string): SavedModel {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file}: not a JSON file (${(e as Error).message})`, { file });
+    // V8's message quotes the text (newlines and all); say where instead.
+    const at = /position (\d+)/.exec((e as Error).message);
+    let where = "";
+    if (at) {
+      const before = text.slice(0, Number(at[1]));
+      const line = before.split("\n").length;
+      where = ` at line ${line}, column ${Number(at[1]) - before.lastIndexOf("\n")}`;
+    }
+    throw new InputError(`${file}: not a JSON file (a syntax error${where})`, { file });
   }
   return validateModel(doc, file);
 }
@@ -71,8 +79,8 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
       `${file}: not a regularize model (field 'format' is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}")`,
       { file },
     );
-  if (typeof m.version !== "number" || !Number.isInteger(m.version))
-    bad("version", "must be an integer");
+  if (typeof m.version !== "number" || !Number.isInteger(m.version) || m.version < 1)
+    bad("version", `must be an integer ≥ 1, got ${JSON.stringify(m.version)?.slice(0, 40)}`);
   if ((m.version as number) > MODEL_VERSION)
     throw new InputError(
       `${file}: model version ${String(m.version)} is newer than this regularize reads (${MODEL_VERSION}); upgrade regularize`,
@@ -115,6 +123,13 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
     if (m.family === "binomial" && (!Array.isArray(m.classes) || m.classes.length !== 2))
       bad("classes", "must hold the two class labels [negative, positive]");
   }
+  if (m.classes !== undefined) {
+    if (!Array.isArray(m.classes)) bad("classes", "must be an array of labels");
+    const cl = m.classes as unknown[];
+    if (!cl.every((c) => typeof c === "string" || (typeof c === "number" && Number.isFinite(c))))
+      bad("classes", "must hold numbers or strings (one label per class)");
+    if (new Set(cl).size !== cl.length) bad("classes", "repeats a label");
+  }
   if (!Array.isArray(m.encodings)) bad("encodings", "must be an array");
   for (const [k, e] of (m.encodings as unknown[]).entries()) {
     const enc = e as Record<string, unknown>;
@@ -127,6 +142,16 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
       enc.levels.length !== enc.names.length
     )
       bad(`encodings[${k}]`, "must be { column, levels, names } with as many names as levels");
+    if (!(enc.levels as unknown[]).every((l) => typeof l === "string"))
+      bad(`encodings[${k}].levels`, "must be strings");
+    const unknown = (enc.names as unknown[]).find(
+      (nm) => typeof nm !== "string" || !features.includes(nm),
+    );
+    if (unknown !== undefined)
+      bad(
+        `encodings[${k}].names`,
+        `names ${JSON.stringify(unknown)?.slice(0, 60)}, which is not one of the model's features`,
+      );
   }
   const st = m.standardization as Record<string, unknown> | undefined;
   if (!st || typeof st !== "object") bad("standardization", "must be { mean, sd }");
