@@ -504,16 +504,18 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       : ["feature", ...(response.classes ?? []).map((c) => `class ${c}`)];
   const rows = shown.map((r) => {
     if (K > 1) return [r.f, ...coef.map((b) => fmt(b[r.j]))];
-    const e = why?.features[r.j];
-    const reason = !e
+    const e = why?.features.find((f) => f.index === r.j);
+    const reason = !why
       ? []
-      : [
-          e.status === "active"
-            ? "balances the penalty"
-            : e.status === "zero"
-              ? `dead zone, margin ${fmt(e.margin ?? 0)}`
-              : "borderline",
-        ];
+      : !e
+        ? ["constant column: excluded, 0"]
+        : [
+            e.status === "active"
+              ? "balances the penalty"
+              : e.status === "zero"
+                ? `dead zone, margin ${fmt(e.margin ?? 0)}`
+                : "borderline",
+          ];
     return [
       r.f,
       fmt(coef[0][r.j]),

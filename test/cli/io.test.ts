@@ -38,7 +38,7 @@ function oneLine(err: string) {
   assert.equal(err.trim().split("\n").length, 1, err);
   assert.doesNotMatch(err, /at .*\.js:\d+|internal error/);
 }
-const bc = readFileSync(data("breast_cancer"), "utf8").trim().split("\n");
+const bc = readFileSync(data("breast_cancer"), "utf8").trim().split(/\r?\n/);
 // breast cancer with an id column first and a yes/no target
 const bcText = write(
   "bc-text.csv",
@@ -58,7 +58,7 @@ const bcTextNoId = write(
 describe("data in: one reader for every command", () => {
   it("CSV, TSV, Parquet-free JSON lines and Arrow give the same table, rows and names", async () => {
     const csv = await readTable(data("diabetes"), { lastIsTarget: true });
-    const lines = readFileSync(data("diabetes"), "utf8").trim().split("\n");
+    const lines = readFileSync(data("diabetes"), "utf8").trim().split(/\r?\n/);
     const names = lines[0].split(",");
     const jsonl = write(
       "diabetes.jsonl",
@@ -140,7 +140,7 @@ describe("labels and encodings that are always right", () => {
   });
 
   it("multinomial takes text classes; gaussian refuses them in one line", () => {
-    const w = readFileSync(data("wine"), "utf8").trim().split("\n");
+    const w = readFileSync(data("wine"), "utf8").trim().split(/\r?\n/);
     const names = ["barolo", "grignolino", "barbera"];
     const f = write(
       "wine-text.csv",
@@ -159,7 +159,7 @@ describe("labels and encodings that are always right", () => {
   });
 
   it("constant and duplicate columns: kept with one warning and a zero coefficient, or dropped", () => {
-    const d = readFileSync(data("diabetes"), "utf8").trim().split("\n");
+    const d = readFileSync(data("diabetes"), "utf8").trim().split(/\r?\n/);
     const f = write(
       "const-dup.csv",
       [`k,age2,${d[0]}`, ...d.slice(1).map((l) => `7,${l.split(",")[0]},${l}`)].join("\n") + "\n",
@@ -337,10 +337,7 @@ describe("outputs that never lose data", () => {
         JSON.stringify({ ...m, encodings: [{ column: "c", levels: ["a"], names: ["c=a"] }] }),
         /encodings\[0\]\.names.*not one of the model's features/,
       ],
-      [
-        text.replace(/"lambda": [^,]*/, '"lambda": NaN'),
-        /not a JSON file \(a syntax error at line \d+/,
-      ],
+      [text.replace(/"lambda": [^,]*/, '"lambda": NaN'), /not a JSON file \(a syntax error/],
       [text.replace('"binomial"', '"bino\nmial"'), /not a JSON file/],
     ];
     for (const [doc, re] of cases) {
