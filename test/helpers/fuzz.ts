@@ -99,7 +99,7 @@ export function fuzzModel(rng: Random, good: Record<string, unknown>): string {
     ["a", "a"],
     [[1]],
     true,
-    1e400,
+    Number.MAX_VALUE * 10,
   ];
   const r = rng.uniform();
   const pick = <T>(a: T[]) => a[Math.floor(rng.uniform() * a.length)];
