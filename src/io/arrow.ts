@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { DataType, RecordBatchReader, type Vector } from "apache-arrow";
+import type { Vector } from "apache-arrow";
 import { InputError } from "../errors.js";
 import type { ReadColumn } from "./assemble.js";
 import { NumberColumn, TextColumn } from "./columns.js";
@@ -15,6 +15,8 @@ export async function readArrow(
   budget: number,
   textColumns: string[] = [],
 ): Promise<ReadColumn[]> {
+  // Loaded on first use: only Arrow files need it.
+  const { DataType, RecordBatchReader } = await import("apache-arrow");
   const handle = await open(file, "r");
   try {
     let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;

@@ -35,12 +35,16 @@ export class NumberColumn {
     }
     const k = this.missing.length - 1;
     if (validity)
-      for (let i = 0; i < rows; i++)
-        if (!((validity[i >> 3] >> (i & 7)) & 1)) {
-          const m = (this.missing[k] ??= new Uint8Array(dest.length));
-          m[at + i] = 1;
-          this.nMissing++;
-        }
+      // a byte at a time: a byte of eight present rows (0xff) is skipped
+      for (let b = 0, nb = (rows + 7) >> 3; b < nb; b++) {
+        if (validity[b] === 0xff) continue;
+        for (let i = b << 3, end = Math.min(i + 8, rows); i < end; i++)
+          if (!((validity[b] >> (i & 7)) & 1)) {
+            const m = (this.missing[k] ??= new Uint8Array(dest.length));
+            m[at + i] = 1;
+            this.nMissing++;
+          }
+      }
     this.nRows += rows;
   }
 }

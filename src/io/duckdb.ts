@@ -1,15 +1,26 @@
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import duckdb from "@duckdb/node-bindings";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type Bindings from "@duckdb/node-bindings";
 
 /**
  * The embedded DuckDB engine (Node only): one in-memory instance per process, created on first
  * use, that reads CSV, TSV, Parquet and JSON-lines files for {@link readTable}.
  */
 let connection: Promise<DuckDBConnection> | undefined;
+let duckdb: typeof Bindings;
 
-/** The process's DuckDB connection (an in-memory database; nothing is written to disk). */
+/**
+ * The process's DuckDB connection (an in-memory database; nothing is written to disk). DuckDB is
+ * loaded on first use, so commands that read no data start quickly.
+ */
 export function duckdbConnection(): Promise<DuckDBConnection> {
-  connection ??= DuckDBInstance.create(":memory:").then((db) => db.connect());
+  connection ??= (async () => {
+    const [{ DuckDBInstance }, bindings] = await Promise.all([
+      import("@duckdb/node-api"),
+      import("@duckdb/node-bindings"),
+    ]);
+    duckdb = bindings.default;
+    return (await DuckDBInstance.create(":memory:")).connect();
+  })();
   return connection;
 }
 
@@ -25,7 +36,7 @@ export function sqlName(s: string): string {
 
 /** The values of a DOUBLE vector of a result chunk, as a view (valid until the next fetch). */
 export function doubleValues(
-  chunk: duckdb.DataChunk,
+  chunk: Bindings.DataChunk,
   column: number,
   rows: number,
 ): { values: Float64Array; validity: Uint8Array | null } {

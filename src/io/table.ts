@@ -62,7 +62,14 @@ export interface DataTable extends NumericTable {
   kept: Record<string, string[]>;
 }
 
-/** The format of a data file, by its extension. */
+/**
+ * The format of a data file, by its extension.
+ *
+ * @example
+ * ```ts
+ * formatOf("sales.parquet"); // "parquet"
+ * ```
+ */
 export function formatOf(file: string): TableFormat {
   const ext = extname(file).toLowerCase();
   if (ext === ".parquet" || ext === ".pq") return "parquet";
@@ -94,6 +101,14 @@ const TEXT_TYPE = /^(VARCHAR|ENUM\(.*\))$/s;
  * (Arrow IPC) through apache-arrow — batch by batch into typed arrays, never the whole file as
  * text. Node only. Every problem is an InputError naming the file, row (the first data row is
  * row 1) and column.
+ *
+ * @example
+ * ```ts
+ * // import { readTable } from "regularize/node";
+ * const t = await readTable("data/diabetes.csv", { lastIsTarget: true, missing: "drop" });
+ * const design = denseMatrix(t.nRows, t.names.length - 1, t.featureData);
+ * const fit = elasticNetPath(design, t.columns[t.names.length - 1]);
+ * ```
  */
 export async function readTable(file: string, options: ReadTableOptions = {}): Promise<DataTable> {
   const format = formatOf(file);

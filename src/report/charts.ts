@@ -1,5 +1,4 @@
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 
 /** A chart for a report: an id, a title and a Vega-Lite specification. */
 export interface Chart {
@@ -42,6 +41,8 @@ export async function renderSvg(chart: Chart): Promise<string> {
     info: () => quiet,
     debug: () => quiet,
   };
+  // Loaded on first use: the commands that write no report do not pay for Vega.
+  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const compiled = compile(chart.spec, { logger: quiet as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
   const svg = await view.toSVG();

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describe, it } from "node:test";
+import { ROOT } from "../helpers/fixtures.js";
+
+/** Every file the module graph from `entry` reaches (static and dynamic relative imports). */
+function closure(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+      const spec = m[1];
+      if (spec.startsWith(".")) visit(resolve(dirname(file), spec.replace(/\.js$/, ".ts")));
+      else packages.add(spec);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+describe("entries: the main one never pulls in the Node-only reader", () => {
+  it("src/index.ts reaches no file of src/io/ and neither DuckDB nor apache-arrow's reader", () => {
+    const { files, packages } = closure(join(ROOT, "src", "index.ts"));
+    const io = [...files].filter((f) => f.includes(`${join("src", "io")}/`));
+    assert.deepEqual(io, []);
+    for (const p of packages) assert.doesNotMatch(p, /@duckdb|csv-parse/);
+  });
+
+  it("src/node.ts is the reader's entry and package.json exports it as regularize/node", async () => {
+    const { files } = closure(join(ROOT, "src", "node.ts"));
+    assert.ok([...files].some((f) => f.endsWith(join("io", "table.ts"))));
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    assert.equal(pkg.exports["./node"].import, "./dist/node.js");
+    const node = await import(join(ROOT, "dist", "node.js"));
+    assert.equal(typeof node.readTable, "function");
+  });
+});
