@@ -629,6 +629,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
           }))
         : undefined,
       dropped: d.dropped,
+      constant: d.constant,
+      duplicates: d.duplicates.map(([column, of]) => ({ column, of })),
       droppedRows: d.table.droppedRows,
       imputed: d.table.imputed,
       encodings: d.table.encodings,
@@ -684,6 +686,18 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
             ],
             ["optimality (KKT violation)", fit.kktMax[k].toExponential(2)],
             ...(d.dropped.length ? [["dropped columns", d.dropped.join(", ")]] : []),
+            ...(d.constant.length
+              ? [["constant columns (coefficient 0)", d.constant.join(", ")]]
+              : []),
+            ...(d.duplicates.length
+              ? [
+                  [
+                    "duplicate columns (kept)",
+                    d.duplicates.map(([a, b]) => `${a} = ${b}`).join(", "),
+                  ],
+                ]
+              : []),
+            ...(response.note ? [["binomial event", response.note]] : []),
             ...(d.table.droppedRows.length
               ? [["rows dropped (missing)", String(d.table.droppedRows.length)]]
               : []),

@@ -381,7 +381,10 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
     target,
     task,
     features,
-    classes: task === "classification" ? fit.classes : undefined,
+    classes:
+      task === "classification"
+        ? fit.classes.map((c) => (table.targetLevels ? table.targetLevels[c] : c))
+        : undefined,
     options: { ...options, mcDropout: mcT },
     history,
     bestEpoch: fit.bestEpoch,
