@@ -189,7 +189,8 @@ export function plan(
 function source(file: string, format: TableFormat, types: Map<string, string>): string {
   const f = sqlString(file);
   if (format === "parquet") return `read_parquet(${f})`;
-  if (format === "json") return `read_json(${f}, format = 'newline_delimited')`;
+  if (format === "json")
+    return `read_json(${f}, format = ${/\.json$/i.test(file) ? "'auto'" : "'newline_delimited'"})`;
   const override = types.size
     ? `, types = {${[...types].map(([k, t]) => `${sqlString(k)}: ${sqlString(t)}`).join(", ")}}`
     : "";
