@@ -102,7 +102,14 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   const data = await loadXY(file, o, family);
   const { x, y, features } = data;
   const lib = toLibraryOptions(o, x.nCols);
-  const foldId = o.foldid ? readFoldIds(o.foldid, x.nRows) : undefined;
+  // one fold id per data row of the file; rows dropped for missing values drop their ids too
+  const dropped = data.design.table.droppedRows.length;
+  let foldId: number[] | undefined;
+  if (o.foldid) {
+    const all = readFoldIds(o.foldid, x.nRows + dropped);
+    const rows = data.design.table.rowNumbers;
+    foldId = rows ? Array.from(rows, (r) => all[r - 1]) : all;
+  }
   if (!foldId && nFolds > x.nRows)
     throw new InputError(`option '--folds': ${nFolds} folds for ${x.nRows} rows`, {
       option: "--folds",

@@ -219,6 +219,30 @@ describe("labels and encodings that are always right", () => {
   });
 });
 
+describe("row numbers mean the same in every command", () => {
+  it("--foldid has one id per data row of the file; a row dropped for a missing cell drops its id", () => {
+    const d = readFileSync(data("diabetes"), "utf8").trim().split(/\r?\n/);
+    const missing = write(
+      "d-missing.csv",
+      [d[0], ...d.slice(1).map((l, i) => (i === 2 ? l.replace(/^[^,]*/, "") : l))].join("\n") +
+        "\n",
+    );
+    const ids = Array.from({ length: 442 }, (_, i) => (i % 5) + 1);
+    const folds = write("d-folds.txt", ids.join("\n") + "\n");
+    const j = join(tmp, "d-cv.json");
+    const r = run(["cv", missing, "--missing", "drop", "--foldid", folds, "--json", j]);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(readFileSync(j, "utf8"));
+    assert.deepEqual(doc.cv.foldId, [...ids.slice(0, 2), ...ids.slice(3)]);
+    // the error names data row 3 (the first data row is row 1) in every command
+    for (const cmd of ["path", "cv", "fit", "train"]) {
+      const e = run([cmd, missing]);
+      assert.equal(e.code, 2);
+      assert.match(e.err, /row 3, column 'age': missing value/);
+    }
+  });
+});
+
 describe("outputs that never lose data", () => {
   it("refuses, before any work: output = input, two outputs on one path, a missing folder, a directory", () => {
     const cases: [string[], RegExp][] = [
