@@ -47,6 +47,7 @@ declare const f: lib.Smooth, r: lib.ProxResult, events: Float64Array, logExposur
 declare const classLabels: number[], opt: lib.Transform<unknown>, state: unknown;
 declare const h: Float64Array, values: Float64Array, vectors: Float64Array, m: number;
 declare const c: Float64Array, kappa: number, tau: number, b: Float64Array;
+declare const stats: lib.GaussianStats, foldStats: lib.GaussianStats[];
 `;
 const body = blocks
   .map(

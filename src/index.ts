@@ -13,6 +13,8 @@ export { symmetricEigen } from "./linalg/symmetricEigen.js";
 export { coefAt, predict } from "./path/predict.js";
 export type { PathCoefficients } from "./path/predict.js";
 export { cvPath } from "./cv/cvPath.js";
+export { gaussianStatsPath, gaussianStatsCv, type StatsCvResult } from "./path/statsPath.js";
+export { gaussianStats, addStats, subtractStats, type GaussianStats } from "./data/gramDesign.js";
 export type { CvOptions, CvResult } from "./cv/cvPath.js";
 export type { Family, Measure } from "./cv/measures.js";
 export { randomFolds } from "./cv/folds.js";

@@ -1,8 +1,13 @@
-import { makeDesign } from "../data/design.js";
+import { makeDesign, type Design } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { CovarianceCd, NaiveCd, type CdSolver } from "../solver/gaussianCd.js";
 import { certificate } from "./certificate.js";
-import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
+import {
+  resolveOptions,
+  scaledLimits,
+  type ElasticNetOptions,
+  type ResolvedOptions,
+} from "./options.js";
 import { checkXY, lambdaSequence, prepareResponse } from "./prepare.js";
 
 /** Non-zero coefficients of one path point: 0-based feature indices and values. */
@@ -84,16 +89,27 @@ export function elasticNetPath(
   y: ArrayLike<number>,
   options: ElasticNetOptions = {},
 ): PathFit {
-  const n = x.nRows;
-  const p = x.nCols;
   checkXY(x, y);
-  const o = resolveOptions(options, n, p);
-  const warnings: string[] = [];
-  const w = o.weights;
-  const { ym, yTilde, nullDeviance } = prepareResponse(y, w, o.intercept);
+  const o = resolveOptions(options, x.nRows, x.nCols);
+  const response = prepareResponse(y, o.weights, o.intercept);
+  const design = makeDesign(x, o.weights, o.intercept, o.standardize, o.include);
+  return gaussianPathOn(design, response, o);
+}
 
+/**
+ * The Gaussian path on a standardized design (rows, or sufficient statistics for the
+ * covariance solver): λ grid, warm starts, certificates, glmnet's early end.
+ */
+export function gaussianPathOn(
+  design: Design,
+  response: { ym: number; yTilde: Float64Array; nullDeviance: number },
+  o: ResolvedOptions,
+): PathFit {
+  const n = design.n;
+  const p = design.p;
+  const warnings: string[] = [];
+  const { ym, yTilde, nullDeviance } = response;
   const include = o.include;
-  const design = makeDesign(x, w, o.intercept, o.standardize, include);
   const { lower, upper } = scaledLimits(o, design.scale);
   const setup = {
     design,

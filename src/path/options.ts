@@ -84,7 +84,12 @@ function perFeature(
 }
 
 /** Validates every option against the data size before any work starts. */
-export function resolveOptions(o: ElasticNetOptions, n: number, p: number): ResolvedOptions {
+export function resolveOptions(
+  o: ElasticNetOptions,
+  n: number,
+  p: number,
+  rows = true,
+): ResolvedOptions {
   const alpha = o.alpha ?? 1;
   check(
     Number.isFinite(alpha) && alpha >= 0 && alpha <= 1,
@@ -113,11 +118,21 @@ export function resolveOptions(o: ElasticNetOptions, n: number, p: number): Reso
     }
     lambda = Float64Array.from(o.lambda).sort().reverse();
   }
-  const weights =
-    o.weights === undefined ? new Float64Array(n).fill(1) : Float64Array.from(o.weights);
-  check(weights.length === n, "weights", `needs ${n} values (one per row), got ${weights.length}`);
+  // Without rows (a fit from sufficient statistics) weights live in the statistics.
+  if (!rows) check(o.weights === undefined, "weights", "not available without the rows");
+  const weights = !rows
+    ? new Float64Array(0)
+    : o.weights === undefined
+      ? new Float64Array(n).fill(1)
+      : Float64Array.from(o.weights);
+  if (rows)
+    check(
+      weights.length === n,
+      "weights",
+      `needs ${n} values (one per row), got ${weights.length}`,
+    );
   let wsum = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < weights.length; i++) {
     const w = weights[i];
     if (!(Number.isFinite(w) && w >= 0)) {
       throw new InputError(`option 'weights': value ${w} at row ${i + 1} must be finite and ≥ 0`, {
@@ -127,8 +142,8 @@ export function resolveOptions(o: ElasticNetOptions, n: number, p: number): Reso
     }
     wsum += w;
   }
-  check(wsum > 0, "weights", "must not all be zero");
-  for (let i = 0; i < n; i++) weights[i] /= wsum;
+  check(!rows || wsum > 0, "weights", "must not all be zero");
+  for (let i = 0; i < weights.length; i++) weights[i] /= wsum;
 
   const include = new Uint8Array(p).fill(1);
   const pf = perFeature(o.penaltyFactor, p, 1, "penaltyFactor");
