@@ -5,6 +5,8 @@ import { checkMeasure, defaultMeasure } from "../cv/measures.js";
 import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
 import { quoteCell } from "../io/assemble.js";
+import { gaussianStatsCv } from "../path/statsPath.js";
+import { engineData, engineOption, fallsBack, type EngineName } from "./engine.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { intOption } from "./parse.js";
@@ -63,7 +65,20 @@ export function readFoldIds(file: string, n: number): number[] {
 }
 
 /** The cross-validation curve as a table, with λ_min and λ_1se marked. */
-export function cvTable(r: CvResult): string {
+export function cvTable(
+  r: Pick<
+    CvResult,
+    | "lambda"
+    | "nzero"
+    | "cvm"
+    | "cvsd"
+    | "indexMin"
+    | "index1se"
+    | "measure"
+    | "lambdaMin"
+    | "lambda1se"
+  >,
+): string {
   const rows: string[][] = [];
   for (let k = 0; k < r.lambda.length; k++) {
     const mark = k === r.indexMin ? "min" : k === r.index1se ? "1se" : "";
@@ -99,7 +114,54 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   if (o.json)
     checkOutputs([{ flag: "--json", path: o.json }], [file, ...(o.foldid ? [o.foldid] : [])]);
   toLibraryOptions(o, 1, true);
-  const data = await loadXY(file, o, family);
+  const engine = engineOption(o);
+  const viaEngine = async (name: Exclude<EngineName, "memory">) => {
+    if (o.foldid || o.stratified)
+      throw new InputError(
+        `option '${o.foldid ? "--foldid" : "--stratified"}': with --engine ${name} the fold of a row is a function of its position (see the README)`,
+        { option: o.foldid ? "--foldid" : "--stratified" },
+      );
+    if (measure !== "mse")
+      throw new InputError(`option '--measure': --engine ${name} cross-validates by mse`, {
+        option: "--measure",
+      });
+    const t0 = performance.now();
+    const data = await engineData(name, file, o, { K: nFolds, seed });
+    const lib = toLibraryOptions(o, data.features.length);
+    const r = withFlagNames(() => gaussianStatsCv(data.stats, lib));
+    const seconds = (performance.now() - t0) / 1000;
+    const out = new Outputs();
+    for (const w of r.fit.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (o.json) {
+      const doc = {
+        ...pathJson(r.fit, data.features, [seconds]),
+        engine: name,
+        cv: {
+          measure: "mse",
+          lambda: Array.from(r.lambda),
+          cvm: Array.from(r.cvm),
+          cvsd: Array.from(r.cvsd),
+          cvup: Array.from(r.cvup),
+          cvlo: Array.from(r.cvlo),
+          nzero: Array.from(r.nzero),
+          lambdaMin: r.lambdaMin,
+          lambda1se: r.lambda1se,
+          foldRule: `fold = ((position * 2654435761 + ${seed}) mod 2^32) mod ${nFolds} + 1`,
+          foldSizes: r.foldSizes,
+        },
+      };
+      out.file("--json", o.json, JSON.stringify(doc) + "\n");
+    } else out.print(cvTable({ ...r, measure: "mse" }));
+    out.commit();
+  };
+  if (engine && engine !== "memory") return viaEngine(engine);
+  let data: Awaited<ReturnType<typeof loadXY>>;
+  try {
+    data = await loadXY(file, o, family);
+  } catch (e) {
+    if (fallsBack(e, engine, o)) return viaEngine("duckdb");
+    throw e;
+  }
   const { x, y, features } = data;
   const lib = toLibraryOptions(o, x.nCols);
   // one fold id per data row of the file; rows dropped for missing values drop their ids too

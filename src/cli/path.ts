@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { addInputOptions, familyResponse, readDesign, type InputCliOptions } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
+import { engineData, engineOption, fallsBack, type EngineName } from "./engine.js";
+import { gaussianStatsPath } from "../path/statsPath.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
 import { glmPath } from "../path/glmPath.js";
 import {
@@ -15,6 +17,7 @@ import { pathTable } from "./format.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 
 export interface PathCliOptions extends InputCliOptions {
+  engine?: string;
   target?: string;
   family: string;
   alpha?: string;
@@ -216,10 +219,38 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
       option: "--solver",
     });
   toLibraryOptions(o, 1, true);
-  const data = await loadXY(file, o, family);
+  const engine = engineOption(o);
+  if (engine && engine !== "memory" && solver !== "cd")
+    throw new InputError(`option '--solver': --engine ${engine} fits by coordinate descent only`, {
+      option: "--solver",
+    });
+  const out = new Outputs();
+  const viaEngine = async (name: Exclude<EngineName, "memory">) => {
+    const data = await engineData(name, file, o, null);
+    const lib = toLibraryOptions(o, data.features.length);
+    const seconds: number[] = [];
+    let fit: PathFit | undefined;
+    for (let r = 0; r < repeat; r++) {
+      const t0 = performance.now();
+      fit = withFlagNames(() => gaussianStatsPath(data.stats[0], lib));
+      seconds.push((performance.now() - t0) / 1000);
+    }
+    for (const w of fit!.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (o.json)
+      out.file("--json", o.json, JSON.stringify(pathJson(fit!, data.features, seconds)) + "\n");
+    else out.print(pathTable(fit!));
+    out.commit();
+  };
+  if (engine && engine !== "memory") return viaEngine(engine);
+  let data: Awaited<ReturnType<typeof loadXY>>;
+  try {
+    data = await loadXY(file, o, family);
+  } catch (e) {
+    if (fallsBack(e, engine, o)) return viaEngine("duckdb");
+    throw e;
+  }
   const { x, y, features } = data;
   const lib = toLibraryOptions(o, x.nCols);
-  const out = new Outputs();
   if (family === "multinomial") {
     const seconds: number[] = [];
     let mfit: MultinomialFit | undefined;
@@ -277,6 +308,10 @@ export function addPathOptions(cmd: Command): Command {
     .option("--no-standardize", "do not standardize features")
     .option("--no-intercept", "fit without an intercept")
     .option("--thresh <t>", "convergence threshold relative to the null deviance (default 1e-9)")
+    .option(
+      "--engine <name>",
+      "memory (default), or duckdb: gaussian fits from SQL sums over the file, never holding the rows (automatic when the table exceeds --memory-budget)",
+    )
     .option(
       "--solver <name>",
       `path command: ${PATH_SOLVERS.join(", ")} (default cd) — the same path by another method`,

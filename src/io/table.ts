@@ -361,6 +361,9 @@ class Truncated extends Error {
   }
 }
 
+/** A table too large for the memory budget (the out-of-core engines can take it). */
+export class TooBigError extends InputError {}
+
 function tooBig(
   file: string,
   rows: number,
@@ -369,8 +372,8 @@ function tooBig(
   estimate: boolean,
 ): never {
   const bytes = rows * cols * 8;
-  throw new InputError(
-    `${file}: ${estimate ? "about " : "more than "}${Math.round(rows).toLocaleString("en-US")} rows × ${cols} columns need ${estimate ? "about " : "more than "}${formatBytes(bytes)} as doubles, more than the memory budget of ${formatBytes(budget)} (--memory-budget); read fewer columns or rows, or raise the budget on a machine with more memory`,
+  throw new TooBigError(
+    `${file}: ${estimate ? "about " : "more than "}${Math.round(rows).toLocaleString("en-US")} rows × ${cols} columns need ${estimate ? "about " : "more than "}${formatBytes(bytes)} as doubles, more than the memory budget of ${formatBytes(budget)} (--memory-budget); read fewer columns or rows, raise the budget on a machine with more memory, or fit from SQL sums with --engine duckdb (gaussian)`,
     { file },
   );
 }

@@ -1,0 +1,76 @@
+import { InputError } from "../errors.js";
+import { duckdbEngine } from "../engine/duckdbEngine.js";
+import { gaussianFromEngine, type EngineData } from "../engine/gaussian.js";
+import { TooBigError } from "../io/table.js";
+import { readOptions, type InputCliOptions } from "./input.js";
+
+export const ENGINES = ["memory", "duckdb"] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/** The --engine value, checked; options the engines cannot honour are refused up front. */
+export function engineOption(
+  o: InputCliOptions & { engine?: string; family: string },
+): EngineName | undefined {
+  if (o.engine === undefined) return undefined;
+  if (!(ENGINES as readonly string[]).includes(o.engine))
+    throw new InputError(
+      `option '--engine': unknown engine '${o.engine}' (${ENGINES.join(", ")})`,
+      { option: "--engine" },
+    );
+  const engine = o.engine as EngineName;
+  if (engine !== "memory") checkEngineFit(engine, o);
+  return engine;
+}
+
+/** Refuses what the SQL engines do not do (yet): said plainly, before any work. */
+function checkEngineFit(engine: string, o: InputCliOptions & { family: string }): void {
+  if (o.family !== "gaussian")
+    throw new InputError(
+      `option '--engine': ${engine} fits the gaussian family from SQL sums; ${o.family} runs in memory (--engine memory)`,
+      { option: "--engine" },
+    );
+  if (o.categorical === "auto")
+    throw new InputError(
+      `option '--categorical': one-hot encoding needs the rows in memory (--engine memory)`,
+      { option: "--categorical" },
+    );
+}
+
+/**
+ * Reads the Gaussian statistics of `file` through an engine; says so on stderr when the memory
+ * engine was chosen by default and the table does not fit the memory budget.
+ */
+export async function engineData(
+  engine: Exclude<EngineName, "memory">,
+  file: string,
+  o: InputCliOptions,
+  folds: { K: number; seed: number } | null,
+): Promise<EngineData> {
+  const { missing } = readOptions(o);
+  const e = await duckdbEngine(file);
+  const data = await gaussianFromEngine(e, { target: o.target, missing, folds });
+  if (data.constant.length)
+    process.stderr.write(
+      `regularize: warning: constant column${data.constant.length > 1 ? "s" : ""} ${data.constant.slice(0, 8).join(", ")}: coefficient 0 at every λ\n`,
+    );
+  if (data.dropped)
+    process.stderr.write(`regularize: ${data.dropped} rows with missing values left out\n`);
+  return data;
+}
+
+/**
+ * Whether a failed in-memory read moves to the duckdb engine: the table does not fit the memory
+ * budget, no engine was asked for, and the fit is one the engine does (says so in one line).
+ */
+export function fallsBack(
+  e: unknown,
+  asked: EngineName | undefined,
+  o: InputCliOptions & { family: string },
+): boolean {
+  if (!(e instanceof TooBigError) || asked !== undefined) return false;
+  if (o.family !== "gaussian" || o.categorical === "auto") return false;
+  process.stderr.write(
+    "regularize: the table does not fit the memory budget; fitting from SQL sums with --engine duckdb\n",
+  );
+  return true;
+}

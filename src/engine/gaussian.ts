@@ -1,0 +1,155 @@
+import { MAX_GRAM_FEATURES, type GaussianStats } from "../data/gramDesign.js";
+import { InputError } from "../errors.js";
+import type { TableEngine } from "./duckdbEngine.js";
+import { checkSql, shiftSql, statsSql } from "./sql.js";
+
+/** What the Gaussian path and its CV need from an engine's table. */
+export interface EngineData {
+  target: string;
+  features: string[];
+  /** Rows scanned, and rows left out for a missing cell (`--missing drop`). */
+  rows: number;
+  dropped: number;
+  /** One statistics object per fold (1..K), or a single one for all rows. */
+  stats: GaussianStats[];
+  /** Feature columns constant over the rows (coefficient 0 at every λ). */
+  constant: string[];
+  /** The statements issued, in order (for --verbose and the docs). */
+  statements: string[];
+}
+
+/**
+ * Reads a table's Gaussian sufficient statistics through an engine: three scans' worth of SQL
+ * (a check of missing and non-finite cells, the shifts from the first rows, then the sums per
+ * fold in one scan). The rows never come into this process.
+ */
+export async function gaussianFromEngine(
+  engine: TableEngine,
+  o: {
+    target?: string;
+    missing: "error" | "drop" | "mean";
+    folds: { K: number; seed: number } | null;
+  },
+): Promise<EngineData> {
+  const src = engine.source;
+  if (o.missing === "mean")
+    throw new InputError(
+      `option '--missing': mean needs the rows in memory; with --engine ${engine.kind} choose error or drop`,
+      { option: "--missing" },
+    );
+  const columns = await engine.describe();
+  if (columns.length === 0) throw new InputError(`${src}: has no columns`, { file: src });
+  const names = columns.map((c) => c.name);
+  const target = o.target ?? names[names.length - 1];
+  if (!names.includes(target))
+    throw new InputError(
+      `${src}: no column named '${target}' (columns: ${names.slice(0, 20).join(", ")})`,
+      { file: src, column: target },
+    );
+  for (const c of columns)
+    if (!engine.isNumeric(c.type))
+      throw new InputError(
+        `${src}: column '${c.name}' has type ${c.type}; the ${engine.kind} engine needs numeric columns (text columns: read the file in memory with --categorical auto)`,
+        { file: src, column: c.name },
+      );
+  const features = names.filter((n) => n !== target);
+  if (features.length === 0)
+    throw new InputError(`${src}: needs at least one feature column besides the target`, {
+      file: src,
+    });
+  if (features.length > MAX_GRAM_FEATURES)
+    throw new InputError(
+      `${src}: ${features.length} features; the ${engine.kind} engine builds a p × p Gram matrix and takes at most ${MAX_GRAM_FEATURES}`,
+      { file: src },
+    );
+  const all = [...features, target];
+  const statements: string[] = [];
+  const q = (sql: string) => {
+    statements.push(sql);
+    return engine.query(sql);
+  };
+  // 1. rows, missing and non-finite cells
+  const check = (await q(checkSql(engine.dialect, all)))[0];
+  const rows = check[0] ?? 0;
+  all.forEach((c, k) => {
+    const bad = check[2 + 2 * k] ?? 0;
+    if (bad > 0)
+      throw new InputError(`${src}: column '${c}' has ${bad} non-finite values (NaN or ±Inf)`, {
+        file: src,
+        column: c,
+      });
+    const miss = check[1 + 2 * k] ?? 0;
+    if (miss > 0 && o.missing === "error")
+      throw new InputError(
+        `${src}: column '${c}' has ${miss} missing values (choose --missing drop)`,
+        { file: src, column: c },
+      );
+  });
+  // 2. shifts near the means
+  const shifts = (await q(shiftSql(engine.dialect, all)))[0];
+  if (!shifts || shifts.some((v) => v === null))
+    throw new InputError(`${src}: no row without missing values`, { file: src });
+  const p = features.length;
+  const shiftX = Float64Array.from(shifts.slice(0, p) as number[]);
+  const shiftY = shifts[p] as number;
+  // 3. the sums, per fold
+  const result = await q(statsSql(engine.dialect, features, target, shiftX, shiftY, o.folds));
+  const stats = new Map<number, GaussianStats>();
+  for (const r of result) {
+    let at = 1;
+    const next = () => r[at++] as number;
+    const s: GaussianStats = {
+      n: next(),
+      shiftX,
+      shiftY,
+      sx: new Float64Array(p),
+      sy: 0,
+      sxx: new Float64Array(p * p),
+      sxy: new Float64Array(p),
+      syy: 0,
+    };
+    for (let j = 0; j < p; j++) s.sx[j] = next();
+    s.sy = next();
+    for (let j = 0; j < p; j++)
+      for (let k = j; k < p; k++) {
+        const v = next();
+        s.sxx[j * p + k] = v;
+        s.sxx[k * p + j] = v;
+      }
+    for (let j = 0; j < p; j++) s.sxy[j] = next();
+    s.syy = next();
+    stats.set(r[0] as number, s);
+  }
+  const K = o.folds?.K ?? 0;
+  const list = o.folds
+    ? Array.from({ length: K }, (_, f) => {
+        const s = stats.get(f + 1);
+        if (!s)
+          throw new InputError(`${src}: fold ${f + 1} of ${K} has no rows (too few rows?)`, {
+            file: src,
+          });
+        return s;
+      })
+    : [stats.get(0)!];
+  const used = list.reduce((a, s) => a + s.n, 0);
+  if (used < 2)
+    throw new InputError(`${src}: needs at least 2 rows without missing values, got ${used}`, {
+      file: src,
+    });
+  // constant columns: zero variance over the rows used
+  const constant: string[] = [];
+  for (let j = 0; j < p; j++) {
+    let n = 0;
+    let sx = 0;
+    let sxx = 0;
+    for (const s of list) {
+      n += s.n;
+      sx += s.sx[j];
+      sxx += s.sxx[j * p + j];
+    }
+    const v = sxx / n - (sx / n) ** 2;
+    const m = shiftX[j] + sx / n;
+    if (v <= 1e-13 * (v + m * m)) constant.push(features[j]);
+  }
+  return { target, features, rows, dropped: rows - used, stats: list, constant, statements };
+}

@@ -1,0 +1,191 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { cvPath, denseMatrix, elasticNetPath, Random } from "../../src/index.js";
+import { foldOf } from "../../src/engine/sql.js";
+import { ROOT } from "../helpers/fixtures.js";
+
+const BIN = join(ROOT, "dist", "cli", "main.js");
+const tmp = mkdtempSync(join(tmpdir(), "regularize-engine-"));
+const diabetes = join(ROOT, "data", "diabetes.csv");
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: tmp });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const json = (f: string) => JSON.parse(readFileSync(f, "utf8"));
+function maxRel(a: number[], b: number[]) {
+  assert.equal(a.length, b.length);
+  return Math.max(...a.map((v, k) => Math.abs(v - b[k]) / Math.abs(b[k])));
+}
+/** A DuckDB statement on a fresh in-memory database (to write test files). */
+async function duck(sql: string[]) {
+  const db = await DuckDBInstance.create(":memory:");
+  const c = await db.connect();
+  for (const s of sql) await c.run(s);
+}
+
+describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-memory fit", () => {
+  it("path: same λ grid, objective within 1e-9, same supports (CSV and Parquet)", async () => {
+    const parquet = join(tmp, "diabetes.parquet");
+    await duck([`COPY (SELECT * FROM read_csv('${diabetes}')) TO '${parquet}' (FORMAT parquet)`]);
+    for (const [file, extra] of [
+      [diabetes, []],
+      [parquet, []],
+      [diabetes, ["--alpha", "0.5"]],
+      [parquet, ["--no-standardize", "--penalty-factor", "1,1,0.5,1,1,1,1,1,2,1"]],
+    ] as [string, string[]][]) {
+      const a = join(tmp, "mem.json");
+      const b = join(tmp, "eng.json");
+      assert.equal(run(["path", file, ...extra, "--json", a]).code, 0);
+      const r = run(["path", file, ...extra, "--engine", "duckdb", "--json", b]);
+      assert.equal(r.code, 0, r.err);
+      const m = json(a);
+      const e = json(b);
+      assert.ok(maxRel(e.lambda, m.lambda) < 1e-12);
+      assert.ok(maxRel(e.objective, m.objective) < 1e-9, `${file} ${extra.join(" ")}`);
+      assert.deepEqual(e.df, m.df);
+      assert.deepEqual(e.features, m.features);
+      e.kktMax.forEach((v: number, k: number) => assert.ok(v <= 1e-7 * e.lambda[k] + 1e-12));
+    }
+  });
+
+  it("cv: exact K-fold CV by position equals cvPath with the same fold ids", async () => {
+    const b = join(tmp, "cv-eng.json");
+    const r = run([
+      "cv",
+      diabetes,
+      "--engine",
+      "duckdb",
+      "--folds",
+      "5",
+      "--seed",
+      "7",
+      "--json",
+      b,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const e = json(b);
+    const lines = readFileSync(diabetes, "utf8").trim().split(/\r?\n/).slice(1);
+    const rows = lines.map((l) => l.split(",").map(Number));
+    const n = rows.length;
+    const p = rows[0].length - 1;
+    const x = denseMatrix(
+      n,
+      p,
+      Float64Array.from({ length: n * p }, (_, t) => rows[t % n][Math.floor(t / n)]),
+    );
+    const y = Float64Array.from(rows, (row) => row[p]);
+    const foldId = Int32Array.from({ length: n }, (_, i) => foldOf(i, 5, 7));
+    const ref = await cvPath(x, y, { family: "gaussian", foldId, workers: 0 });
+    assert.ok(maxRel(e.cv.cvm, Array.from(ref.cvm)) < 1e-8);
+    assert.equal(e.cv.lambdaMin, e.lambda[ref.indexMin]);
+    assert.equal(e.cv.lambda1se, e.lambda[ref.index1se]);
+    assert.deepEqual(
+      e.cv.foldSizes,
+      [1, 2, 3, 4, 5].map((f) => foldId.filter((v) => v === f).length),
+    );
+  });
+
+  it("columns of mean 10⁶ and sd 1 through DuckDB agree with the in-memory fit", () => {
+    const rng = new Random(11);
+    const lines = ["a,b,c,y"];
+    const n = 3000;
+    const xs: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const r = [1e6 + rng.normal(), 1e6 + rng.normal(), 5 + rng.normal()];
+      xs.push(r);
+      lines.push([...r, 1e6 + (r[0] - 1e6) - 0.3 * (r[2] - 5) + rng.normal()].join(","));
+    }
+    const f = join(tmp, "big-mean.csv");
+    writeFileSync(f, lines.join("\n") + "\n");
+    const b = join(tmp, "big-mean.json");
+    assert.equal(run(["path", f, "--engine", "duckdb", "--json", b]).code, 0);
+    const e = json(b);
+    const x = denseMatrix(
+      n,
+      3,
+      Float64Array.from({ length: 3 * n }, (_, t) => xs[t % n][Math.floor(t / n)]),
+    );
+    const y = Float64Array.from(lines.slice(1), (l) => Number(l.split(",")[3]));
+    const m = elasticNetPath(x, y);
+    assert.ok(maxRel(e.objective, Array.from(m.objective)) < 1e-9);
+  });
+
+  it("a DuckDB database table, --missing drop, and the automatic move past the memory budget", async () => {
+    const dbFile = join(tmp, "d.duckdb");
+    const db = await DuckDBInstance.create(dbFile);
+    const c = await db.connect();
+    await c.run(`CREATE TABLE t AS SELECT * FROM read_csv('${diabetes}')`);
+    c.closeSync();
+    db.closeSync();
+    const a = join(tmp, "db.json");
+    const r = run(["path", `duckdb:${dbFile}/t`, "--engine", "duckdb", "--json", a]);
+    assert.equal(r.code, 0, r.err);
+    const m = join(tmp, "mem2.json");
+    assert.equal(run(["path", diabetes, "--json", m]).code, 0);
+    assert.ok(maxRel(json(a).objective, json(m).objective) < 1e-9);
+    // missing cells: left out, as --missing drop in memory
+    const lines = readFileSync(diabetes, "utf8").trim().split(/\r?\n/);
+    const holes = join(tmp, "holes.csv");
+    writeFileSync(
+      holes,
+      lines.map((l, i) => (i % 50 === 7 ? l.replace(/^[^,]*/, "") : l)).join("\n") + "\n",
+    );
+    const d1 = join(tmp, "drop-mem.json");
+    const d2 = join(tmp, "drop-eng.json");
+    assert.equal(run(["path", holes, "--missing", "drop", "--json", d1]).code, 0);
+    const re = run(["path", holes, "--missing", "drop", "--engine", "duckdb", "--json", d2]);
+    assert.equal(re.code, 0, re.err);
+    assert.match(re.err, /9 rows with missing values left out/);
+    assert.ok(maxRel(json(d2).objective, json(d1).objective) < 1e-9);
+    const refused = run(["path", holes, "--engine", "duckdb"]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /column 'age' has 9 missing values \(choose --missing drop\)/);
+    // past the memory budget: one line, then the engine
+    const auto = join(tmp, "auto.json");
+    const ra = run(["path", diabetes, "--memory-budget", "10k", "--json", auto]);
+    assert.equal(ra.code, 0, ra.err);
+    assert.match(
+      ra.err,
+      /does not fit the memory budget; fitting from SQL sums with --engine duckdb/,
+    );
+    assert.ok(maxRel(json(auto).objective, json(m).objective) < 1e-9);
+  });
+
+  it("bad sources and what the engine does not do: one line, exit 2", async () => {
+    const text = join(tmp, "text.csv");
+    writeFileSync(text, "a,b,y\n1,x,3\n2,y,4\n3,z,6\n");
+    const nan = join(tmp, "nan.parquet");
+    await duck([
+      `COPY (SELECT 1.0 AS a, 'nan'::DOUBLE AS b, 2.0 AS y UNION ALL SELECT 2.0, 1.0, 3.0) TO '${nan}' (FORMAT parquet)`,
+    ]);
+    const cases: [string[], RegExp][] = [
+      [
+        ["path", join(tmp, "none.parquet"), "--engine", "duckdb"],
+        /none\.parquet: cannot read the file/,
+      ],
+      [["path", diabetes, "--engine", "duckdb", "--target", "nope"], /no column named 'nope'/],
+      [["path", text, "--engine", "duckdb"], /column 'b' has type VARCHAR/],
+      [["path", nan, "--engine", "duckdb"], /column 'b' has 1 non-finite values/],
+      [["path", diabetes, "--engine", "duckdb", "--family", "binomial"], /binomial runs in memory/],
+      [["path", diabetes, "--engine", "spark"], /unknown engine 'spark'/],
+      [["cv", diabetes, "--engine", "duckdb", "--measure", "mae"], /cross-validates by mse/],
+      [["path", `duckdb:${join(tmp, "no.duckdb")}/t`, "--engine", "duckdb"], /no DuckDB database/],
+      [
+        ["path", diabetes, "--engine", "duckdb", "--missing", "mean"],
+        /mean needs the rows in memory/,
+      ],
+    ];
+    for (const [args, re] of cases) {
+      const r = run(args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
+      assert.match(r.err, re);
+      assert.equal(r.err.trim().split("\n").length, 1, r.err);
+    }
+  });
+});
