@@ -4,8 +4,18 @@ import { cvPath } from "../cv/cvPath.js";
 import { randomFolds } from "../cv/folds.js";
 import { checkMeasure, defaultMeasure, type Family, type Measure } from "../cv/measures.js";
 import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
-import { addInputOptions, familyResponse, readDesign, type InputCliOptions } from "./input.js";
+import {
+  addInputOptions,
+  familyResponse,
+  readDesign,
+  type Design,
+  type InputCliOptions,
+} from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
+import { engineData, engineOption, fallsBack } from "./engine.js";
+import type { EngineData } from "../engine/gaussian.js";
+import { addStats } from "../data/gramDesign.js";
+import { gaussianStatsCv } from "../path/statsPath.js";
 import { MAX_NLAMBDA } from "./path.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
@@ -30,6 +40,7 @@ import { intOption, numberOption } from "./parse.js";
 import { progressBar } from "./progress.js";
 
 export interface FitCliOptions extends InputCliOptions {
+  engine?: string;
   target?: string;
   family: string;
   penalty: string;
@@ -93,7 +104,11 @@ export function addFitOptions(cmd: Command): Command {
     .option("--seed <s>", "seed for the folds and stability selection", "1")
     .option("--report <file>", "write a self-contained HTML report")
     .option("--save <file>", "save the selected model as versioned JSON (for regularize predict)")
-    .option("--json <file>", "write the path, cross-validation, selection and explanation as JSON");
+    .option("--json <file>", "write the path, cross-validation, selection and explanation as JSON")
+    .option(
+      "--engine <name>",
+      "memory (default), or duckdb: a gaussian lasso / elastic net / ridge from SQL sums over the file (automatic past --memory-budget)",
+    );
 }
 
 /** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
@@ -388,13 +403,60 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     [file, ...(o.groups ? [o.groups] : [])],
   );
 
-  // ---- data ----
-  const d = await readDesign(file, o, 3);
-  const response = familyResponse(family, d, o.positive);
+  // ---- data: rows in memory, or sums from an engine ----
+  const engine = engineOption({ ...o, family });
+  const engineCan = (name: string) => {
+    if (penalty === "group" || penalty === "mcp" || penalty === "scad")
+      throw new InputError(`option '--engine': ${name} fits the lasso, elastic net and ridge`, {
+        option: "--engine",
+      });
+    if (pairs !== undefined)
+      throw new InputError(`option '--stability': needs the rows in memory (--engine memory)`, {
+        option: "--stability",
+      });
+    if (measure !== "mse")
+      throw new InputError(`option '--measure': --engine ${name} cross-validates by mse`, {
+        option: "--measure",
+      });
+  };
+  let d: Design | undefined;
+  let eng: EngineData | undefined;
+  if (engine && engine !== "memory") {
+    engineCan(engine);
+    eng = await engineData(engine, file, o, { K: folds, seed });
+  } else
+    try {
+      d = await readDesign(file, o, 3);
+    } catch (e) {
+      if (!fallsBack(e, engine, { ...o, family })) throw e;
+      engineCan("duckdb");
+      eng = await engineData("duckdb", file, o, { K: folds, seed });
+    }
+  const response = d ? familyResponse(family, d, o.positive) : { y: new Float64Array(0) };
   const { y } = response;
-  const { x, features } = d;
-  const n = x.nRows;
-  const p = x.nCols;
+  const x = d?.x;
+  const features = d ? d.features : eng!.features;
+  const n = d ? d.x.nRows : eng!.stats.reduce((a, s) => a + s.n, 0);
+  const p = features.length;
+  const meta = d
+    ? {
+        target: d.target,
+        dropped: d.dropped,
+        constant: d.constant,
+        duplicates: d.duplicates,
+        droppedRows: d.table.droppedRows,
+        imputed: d.table.imputed,
+        encodings: d.table.encodings,
+      }
+    : {
+        target: eng!.target,
+        dropped: [] as string[],
+        constant: eng!.constant,
+        duplicates: [] as [string, string][],
+        droppedRows: [] as number[],
+        imputed: [] as { column: string; mean: number; count: number }[],
+        encodings: [] as { column: string; levels: string[]; names: string[] }[],
+      };
   if (folds > n)
     throw new InputError(`option '--cv': ${folds} folds for ${n} rows`, { option: "--cv" });
   const groups = o.groups ? readGroups(o.groups, features) : undefined;
@@ -405,7 +467,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   let fit: AnyFit;
   let curve: Curve;
   let foldId: Int32Array;
-  if (penalty === "group" || penalty === "mcp" || penalty === "scad") {
+  if (eng) {
+    const r = gaussianStatsCv(eng.stats, { alpha, nLambda, lambdaMinRatio });
+    fit = wrapGlm(r.fit, p);
+    foldId = new Int32Array(0);
+    curve = { ...r, measure: "mse" };
+  } else if (penalty === "group" || penalty === "mcp" || penalty === "scad") {
     foldId = randomFolds(n, folds, new Random(seed));
     const fitRows = (xs: DenseMatrix, ys: Float64Array, lambda?: Float64Array): AnyFit => {
       const f =
@@ -426,9 +493,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         df: f.df,
       };
     };
-    fit = fitRows(x, y);
+    fit = fitRows(x!, y);
     curve = manualCv(
-      x,
+      x!,
       y,
       family,
       foldId,
@@ -437,7 +504,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       cvBar ? (a, b) => cvBar.update(a, b) : undefined,
     );
   } else {
-    const r = await cvPath(x, y, {
+    const r = await cvPath(x!, y, {
       family,
       alpha,
       nLambda,
@@ -466,7 +533,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       o.q === undefined ? Math.max(1, Math.round(Math.sqrt(0.8 * p))) : intOption("--q", o.q);
     if (q > p)
       throw new InputError(`option '--q': ${q} exceeds the ${p} features`, { option: "--q" });
-    stab = await stabilitySelection(x, y, {
+    stab = await stabilitySelection(x!, y, {
       family,
       alpha,
       pairs,
@@ -480,7 +547,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
 
   // ---- the "why zero" explanation at the selected λ ----
   let why: SparsityExplanation | undefined;
-  if ((penalty === "lasso" || penalty === "elastic-net") && family !== "multinomial")
+  if (x && (penalty === "lasso" || penalty === "elastic-net") && family !== "multinomial")
     why = explainSparsity(family, x, y, lambdaSel, { alpha });
 
   // ---- terminal output ----
@@ -491,7 +558,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   const nonzero = order.filter((r) => r.v !== 0).length;
   const out: string[] = [];
   out.push(
-    `${title ?? `${penalty} (${family}) on ${file}`}: target '${d.target}', ${n} rows, ${p} features${d.dropped.length ? ` (dropped as constant or duplicate: ${d.dropped.slice(0, 6).join(", ")}${d.dropped.length > 6 ? ", …" : ""})` : ""}`,
+    `${title ?? `${penalty} (${family}) on ${file}`}: target '${meta.target}', ${n} rows, ${p} features${meta.dropped.length ? ` (dropped as constant or duplicate: ${meta.dropped.slice(0, 6).join(", ")}${meta.dropped.length > 6 ? ", …" : ""})` : ""}`,
   );
   out.push(
     `${folds}-fold cross-validation (${curve.measure}): λ_min = ${fmt(curve.lambda[curve.indexMin])} (${fmt(curve.cvm[curve.indexMin])} ± ${fmt(curve.cvsd[curve.indexMin])}), λ_1se = ${fmt(curve.lambda[curve.index1se])} (${fmt(curve.cvm[curve.index1se])}); selected λ_${o.select} = ${fmt(lambdaSel)}: ${nonzero} of ${p} features non-zero, KKT ${fit.kktMax[k].toExponential(1)}`,
@@ -550,8 +617,14 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   outputs.print(out.join("\n") + "\n");
 
   // ---- saved model ----
+  const total = eng ? addStats(eng.stats) : undefined;
   const sd = features.map((_, j) => {
-    const col = x.data.subarray(j * n, (j + 1) * n);
+    if (total) {
+      const mean = total.sx[j] / n;
+      const v = total.sxx[j * p + j] / n - mean * mean;
+      return { m: total.shiftX[j] + mean, s: Math.sqrt(Math.max(0, v)) };
+    }
+    const col = x!.data.subarray(j * n, (j + 1) * n);
     const m = col.reduce((a, b) => a + b, 0) / n;
     return { m, s: Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / n) };
   });
@@ -564,9 +637,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     alpha,
     lambda: lambdaSel,
     select: o.select,
-    target: d.target,
+    target: meta.target,
     features,
-    encodings: d.table.encodings,
+    encodings: meta.encodings,
     classes: response.classes,
     intercept: family === "multinomial" ? intercept : intercept[0],
     coefficients: family === "multinomial" ? coef.map((b) => Array.from(b)) : Array.from(coef[0]),
@@ -577,14 +650,14 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       measure: curve.measure,
       missing: o.missing,
       categorical: o.categorical,
-      dropped: d.dropped,
+      dropped: meta.dropped,
     },
   };
   if (o.save) outputs.file("--save", o.save, JSON.stringify(model, null, 1) + "\n");
   if (o.json) {
     const doc = {
       data: file,
-      target: d.target,
+      target: meta.target,
       features,
       family,
       penalty,
@@ -628,12 +701,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
             status: e.status,
           }))
         : undefined,
-      dropped: d.dropped,
-      constant: d.constant,
-      duplicates: d.duplicates.map(([column, of]) => ({ column, of })),
-      droppedRows: d.table.droppedRows,
-      imputed: d.table.imputed,
-      encodings: d.table.encodings,
+      dropped: meta.dropped,
+      constant: meta.constant,
+      duplicates: meta.duplicates.map(([column, of]) => ({ column, of })),
+      droppedRows: meta.droppedRows,
+      imputed: meta.imputed,
+      encodings: meta.encodings,
     };
     outputs.file("--json", o.json, JSON.stringify(doc, null, 1) + "\n");
   }
@@ -675,7 +748,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
           ["", ""],
           [
             ["data", file],
-            ["target", d.target],
+            ["target", meta.target],
             ["rows × features", `${n} × ${p}`],
             ["family", family],
             ["penalty", `${penalty} (α = ${alpha})`],
@@ -685,21 +758,21 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
               `λ_${o.select} = ${fmt(lambdaSel)} (${nonzero} of ${p} features non-zero)`,
             ],
             ["optimality (KKT violation)", fit.kktMax[k].toExponential(2)],
-            ...(d.dropped.length ? [["dropped columns", d.dropped.join(", ")]] : []),
-            ...(d.constant.length
-              ? [["constant columns (coefficient 0)", d.constant.join(", ")]]
+            ...(meta.dropped.length ? [["dropped columns", meta.dropped.join(", ")]] : []),
+            ...(meta.constant.length
+              ? [["constant columns (coefficient 0)", meta.constant.join(", ")]]
               : []),
-            ...(d.duplicates.length
+            ...(meta.duplicates.length
               ? [
                   [
                     "duplicate columns (kept)",
-                    d.duplicates.map(([a, b]) => `${a} = ${b}`).join(", "),
+                    meta.duplicates.map(([a, b]) => `${a} = ${b}`).join(", "),
                   ],
                 ]
               : []),
             ...(response.note ? [["binomial event", response.note]] : []),
-            ...(d.table.droppedRows.length
-              ? [["rows dropped (missing)", String(d.table.droppedRows.length)]]
+            ...(meta.droppedRows.length
+              ? [["rows dropped (missing)", String(meta.droppedRows.length)]]
               : []),
           ],
         ),
@@ -764,7 +837,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         ],
       });
     const html = await renderReport(
-      `regularize: ${penalty} on ${d.target}`,
+      `regularize: ${penalty} on ${meta.target}`,
       `Generated by regularize from <code>${escapeHtml(file)}</code>.`,
       sections,
     );

@@ -157,6 +157,55 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
     assert.ok(maxRel(json(auto).objective, json(m).objective) < 1e-9);
   });
 
+  it("fit --engine duckdb: the path and CV of cv --engine duckdb, a saved model predict uses, a report", () => {
+    const j = join(tmp, "fit-eng.json");
+    const model = join(tmp, "fit-eng-model.json");
+    const report = join(tmp, "fit-eng.html");
+    const r = run([
+      "fit",
+      diabetes,
+      "--engine",
+      "duckdb",
+      "--cv",
+      "5",
+      "--seed",
+      "3",
+      "--json",
+      j,
+      "--save",
+      model,
+      "--report",
+      report,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const cv = join(tmp, "fit-eng-cv.json");
+    assert.equal(
+      run(["cv", diabetes, "--engine", "duckdb", "--folds", "5", "--seed", "3", "--json", cv]).code,
+      0,
+    );
+    const f = json(j);
+    const c = json(cv);
+    assert.deepEqual(f.lambda, c.lambda);
+    assert.equal(f.selected.lambda, c.cv.lambda1se);
+    assert.ok(maxRel(f.cv.cvm, c.cv.cvm) < 1e-12);
+    // the saved model's standardization is the data's
+    const m = json(model);
+    const ages = readFileSync(diabetes, "utf8")
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((l) => Number(l.split(",")[0]));
+    const mean = ages.reduce((a, b) => a + b, 0) / ages.length;
+    assert.ok(Math.abs(m.standardization.mean[0] - mean) < 1e-9 * mean);
+    const p = run(["predict", model, diabetes]);
+    assert.equal(p.code, 0, p.err);
+    assert.equal(p.out.trim().split("\n").length, 443);
+    assert.match(readFileSync(report, "utf8"), /<svg/);
+    const stab = run(["fit", diabetes, "--engine", "duckdb", "--stability", "20"]);
+    assert.equal(stab.code, 2);
+    assert.match(stab.err, /'--stability': needs the rows in memory/);
+  });
+
   it("bad sources and what the engine does not do: one line, exit 2", async () => {
     const text = join(tmp, "text.csv");
     writeFileSync(text, "a,b,y\n1,x,3\n2,y,4\n3,z,6\n");
