@@ -322,7 +322,14 @@ describe("outputs that never lose data", () => {
         ["train", data("diabetes"), "--early-stopping", "5", "--validation-split", "0"],
         /--early-stopping/,
       ],
-      [["path", data("diabetes"), "--memory-budget", "1k"], /memory budget of 1 KiB/],
+      [
+        ["path", data("diabetes"), "--memory-budget", "1k", "--engine", "memory"],
+        /memory budget of 1 KiB/,
+      ],
+      [
+        ["path", data("breast_cancer"), "--family", "binomial", "--memory-budget", "1k"],
+        /memory budget of 1 KiB.*--engine duckdb \(gaussian\)/,
+      ],
     ];
     const ids = write(
       "folds.txt",
