@@ -28,3 +28,11 @@ export function check(ok: boolean, option: string, message: string): asserts ok 
 export class OutputError extends Error {
   override readonly name = "OutputError";
 }
+
+/**
+ * A database engine failed part-way through a run that had started (a server error, a lost
+ * connection): the command line prints `message` on one line and exits with status 1.
+ */
+export class EngineError extends Error {
+  override readonly name = "EngineError";
+}

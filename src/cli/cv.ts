@@ -114,7 +114,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   if (o.json)
     checkOutputs([{ flag: "--json", path: o.json }], [file, ...(o.foldid ? [o.foldid] : [])]);
   toLibraryOptions(o, 1, true);
-  const engine = engineOption(o);
+  const engine = engineOption(o, file);
   const viaEngine = async (name: Exclude<EngineName, "memory">) => {
     if (o.foldid || o.stratified)
       throw new InputError(

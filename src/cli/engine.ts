@@ -1,23 +1,38 @@
 import { InputError } from "../errors.js";
+import { clickhouseEngine } from "../engine/clickhouseEngine.js";
 import { duckdbEngine } from "../engine/duckdbEngine.js";
 import { gaussianFromEngine, type EngineData } from "../engine/gaussian.js";
 import { TooBigError } from "../io/table.js";
 import { readOptions, type InputCliOptions } from "./input.js";
 
-export const ENGINES = ["memory", "duckdb"] as const;
+export const ENGINES = ["memory", "duckdb", "clickhouse"] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /** The --engine value, checked; options the engines cannot honour are refused up front. */
 export function engineOption(
   o: InputCliOptions & { engine?: string; family: string },
+  source: string,
 ): EngineName | undefined {
-  if (o.engine === undefined) return undefined;
-  if (!(ENGINES as readonly string[]).includes(o.engine))
+  // a database source names its engine
+  const implied = source.startsWith("clickhouse://")
+    ? "clickhouse"
+    : source.startsWith("duckdb:")
+      ? "duckdb"
+      : undefined;
+  if (implied && o.engine !== undefined && o.engine !== implied)
     throw new InputError(
-      `option '--engine': unknown engine '${o.engine}' (${ENGINES.join(", ")})`,
-      { option: "--engine" },
+      `option '--engine': ${source.split(":")[0]} sources use --engine ${implied}`,
+      {
+        option: "--engine",
+      },
     );
-  const engine = o.engine as EngineName;
+  if (o.engine === undefined && implied === undefined) return undefined;
+  const name = (o.engine ?? implied)!;
+  if (!(ENGINES as readonly string[]).includes(name))
+    throw new InputError(`option '--engine': unknown engine '${name}' (${ENGINES.join(", ")})`, {
+      option: "--engine",
+    });
+  const engine = name as EngineName;
   if (engine !== "memory") checkEngineFit(engine, o);
   return engine;
 }
@@ -47,7 +62,7 @@ export async function engineData(
   folds: { K: number; seed: number } | null,
 ): Promise<EngineData> {
   const { missing } = readOptions(o);
-  const e = await duckdbEngine(file);
+  const e = engine === "clickhouse" ? clickhouseEngine(file) : await duckdbEngine(file);
   const data = await gaussianFromEngine(e, { target: o.target, missing, folds });
   if (data.constant.length)
     process.stderr.write(

@@ -404,7 +404,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   );
 
   // ---- data: rows in memory, or sums from an engine ----
-  const engine = engineOption({ ...o, family });
+  const engine = engineOption({ ...o, family }, file);
   const engineCan = (name: string) => {
     if (penalty === "group" || penalty === "mcp" || penalty === "scad")
       throw new InputError(`option '--engine': ${name} fits the lasso, elastic net and ridge`, {

@@ -2,7 +2,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { InputError, OutputError } from "../errors.js";
+import { EngineError, InputError, OutputError } from "../errors.js";
 import { addCvOptions, runCv, type CvCliOptions } from "./cv.js";
 import { runExplain, type ExplainCliOptions } from "./explain.js";
 import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
@@ -212,7 +212,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`regularize: ${oneLine(e.message)}\n`);
       return 2;
     }
-    if (e instanceof OutputError) {
+    if (e instanceof OutputError || e instanceof EngineError) {
       process.stderr.write(`regularize: ${oneLine(e.message)}\n`);
       return 1;
     }

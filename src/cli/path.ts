@@ -219,7 +219,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
       option: "--solver",
     });
   toLibraryOptions(o, 1, true);
-  const engine = engineOption(o);
+  const engine = engineOption(o, file);
   if (engine && engine !== "memory" && solver !== "cd")
     throw new InputError(`option '--solver': --engine ${engine} fits by coordinate descent only`, {
       option: "--solver",

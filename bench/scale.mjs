@@ -1,0 +1,157 @@
+// npm run bench:scale — Gaussian lasso with 10-fold CV past one process's memory.
+//
+// Seeded Parquet files of n × 20 features (ROWS, default 1M,3M,10M,30M; made with DuckDB in a
+// temporary folder, y = x0 − 2·x1 + 0.5·x2 + noise). For each: `regularize fit FILE --engine duckdb
+// --cv 10` (wall time, peak RSS), and for the sizes that fit in memory (≤ MEMORY_ROWS, default
+// 3M) the in-memory engine on the same file. In the same run, cv.glmnet (R, Debian's
+// r-cran-glmnet; skipped when Rscript is missing) on the largest table it holds here (GLMNET_ROWS,
+// default 1M rows, read from the same Parquet via a CSV copy), timed around cv.glmnet alone.
+// Also one DuckDB scan of each file (sum of every column) as the floor. Writes a table and an
+// SVG plot (time and memory against rows) to docs/scale.svg.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROWS = (process.env.ROWS ?? "1000000,3000000,10000000,30000000").split(",").map(Number);
+const MEMORY_ROWS = Number(process.env.MEMORY_ROWS ?? 3e6);
+const GLMNET_ROWS = Number(process.env.GLMNET_ROWS ?? 1e6);
+const dir = mkdtempSync(join(tmpdir(), "regularize-bench-scale-"));
+const db = await DuckDBInstance.create(":memory:");
+const conn = await db.connect();
+
+async function make(rows) {
+  const file = join(dir, `g${rows}.parquet`);
+  await conn.run("SELECT setseed(0.5)");
+  const cols = Array.from({ length: 20 }, (_, j) => `random() * ${j + 1} AS x${j}`).join(", ");
+  await conn.run(
+    `COPY (SELECT *, x0 - 2 * x1 + 0.5 * x2 + random() AS y FROM (SELECT ${cols} FROM range(${rows}))) TO '${file}' (FORMAT parquet)`,
+  );
+  return file;
+}
+
+function timed(args) {
+  const rss = join(dir, "rss.txt");
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ["--import", join(ROOT, "bench", "io-rss.mjs"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, REGULARIZE_RSS_FILE: rss },
+    maxBuffer: 1 << 26,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
+  return { seconds, rss: Number(readFileSync(rss, "utf8")), out: r.stdout };
+}
+
+async function scan(file) {
+  const sums = [...Array.from({ length: 20 }, (_, j) => `sum(x${j})`), "sum(y)"].join(", ");
+  const t0 = performance.now();
+  await conn.runAndReadAll(`SELECT ${sums} FROM read_parquet('${file}')`);
+  return (performance.now() - t0) / 1000;
+}
+
+function glmnet(file, rows) {
+  if (spawnSync("Rscript", ["--version"]).status !== 0) return null;
+  const csv = join(dir, `g${rows}.csv`);
+  spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `import("@duckdb/node-api").then(async ({ DuckDBInstance }) => { const d = await DuckDBInstance.create(":memory:"); const c = await d.connect(); await c.run("COPY (SELECT * FROM read_parquet('${file}')) TO '${csv}' (HEADER)"); })`,
+    ],
+    { cwd: ROOT },
+  );
+  const script = `suppressMessages(library(glmnet)); d <- as.matrix(read.csv("${csv}")); x <- d[, 1:20]; y <- d[, 21];
+set.seed(1); foldid <- sample(rep(1:10, length.out = nrow(x)));
+t <- system.time(cv <- cv.glmnet(x, y, foldid = foldid))[["elapsed"]];
+cat(t, cv$lambda.min, cv$lambda.1se, "\\n")`;
+  const r = spawnSync("Rscript", ["-e", script], { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) return { error: r.stderr.split("\n").slice(-3).join(" ") };
+  const [seconds] = r.stdout.trim().split(/\s+/).map(Number);
+  return { seconds };
+}
+
+const results = [];
+for (const rows of ROWS) {
+  const file = await make(rows);
+  const floor = await scan(file);
+  const eng = timed([
+    join(ROOT, "dist", "cli", "main.js"),
+    "fit",
+    file,
+    "--engine",
+    "duckdb",
+    "--cv",
+    "10",
+  ]);
+  const mem =
+    rows <= MEMORY_ROWS
+      ? timed([
+          join(ROOT, "dist", "cli", "main.js"),
+          "fit",
+          file,
+          "--engine",
+          "memory",
+          "--cv",
+          "10",
+        ])
+      : null;
+  const r = rows === GLMNET_ROWS ? glmnet(file, rows) : null;
+  const row = { rows, floor, engine: eng, memory: mem, glmnet: r };
+  results.push(row);
+  console.log(
+    `${(rows / 1e6).toFixed(0)}M × 20 (${((rows * 21 * 8) / 1e9).toFixed(2)} GB as doubles): one DuckDB scan ${floor.toFixed(2)} s; ` +
+      `fit --engine duckdb --cv 10 ${eng.seconds.toFixed(2)} s, peak ${(eng.rss / 2 ** 20).toFixed(0)} MiB (${(eng.seconds / floor).toFixed(2)} × the scan)` +
+      (mem
+        ? `; in memory ${mem.seconds.toFixed(2)} s, peak ${(mem.rss / 2 ** 20).toFixed(0)} MiB`
+        : "") +
+      (r
+        ? r.seconds !== undefined
+          ? `; cv.glmnet ${r.seconds.toFixed(2)} s (cv.glmnet alone, data in R)`
+          : `; cv.glmnet failed: ${r.error}`
+        : ""),
+  );
+  rmSync(file, { force: true });
+}
+
+// a small SVG: seconds and peak MiB against rows (log-log)
+const W = 640;
+const H = 300;
+const xs = results.map((r) => Math.log10(r.rows));
+const x0 = Math.min(...xs) - 0.1;
+const x1 = Math.max(...xs) + 0.1;
+const line = (vals, ymax, color) =>
+  `<polyline fill="none" stroke="${color}" stroke-width="2" points="${results
+    .map((r, k) =>
+      vals[k] === null
+        ? null
+        : `${(60 + ((xs[k] - x0) / (x1 - x0)) * (W - 80)).toFixed(1)},${(H - 40 - (vals[k] / ymax) * (H - 70)).toFixed(1)}`,
+    )
+    .filter(Boolean)
+    .join(" ")}"/>`;
+const secs = results.map((r) => r.engine.seconds);
+const mib = results.map((r) => r.engine.rss / 2 ** 20);
+const memSecs = results.map((r) => (r.memory ? r.memory.seconds : null));
+const smax = Math.max(...secs, ...memSecs.filter((v) => v !== null)) * 1.1;
+const mmax = Math.max(...mib, 1024) * 1.1;
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">
+<text x="10" y="18" font-size="14">fit --engine duckdb --cv 10 (20 features): seconds (blue, left ≤ ${smax.toFixed(0)} s), peak MiB (orange, ≤ ${mmax.toFixed(0)}), in memory (grey)</text>
+<line x1="60" y1="${H - 40}" x2="${W - 20}" y2="${H - 40}" stroke="#999"/>
+${results.map((r, k) => `<text x="${(60 + ((xs[k] - x0) / (x1 - x0)) * (W - 80)).toFixed(1)}" y="${H - 22}" text-anchor="middle">${(r.rows / 1e6).toFixed(0)}M rows</text>`).join("\n")}
+${line(secs, smax, "#1f77b4")}
+${line(mib, mmax, "#ff7f0e")}
+${line(memSecs, smax, "#999")}
+</svg>\n`;
+writeFileSync(join(ROOT, "docs", "scale.svg"), svg);
+console.log(
+  "\n| rows × 20 | as doubles | one DuckDB scan (s) | fit --engine duckdb --cv 10 (s) | × scan | peak (MiB) | in memory (s) | in-memory peak (MiB) | cv.glmnet (s) |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|");
+for (const r of results)
+  console.log(
+    `| ${(r.rows / 1e6).toFixed(0)}M | ${((r.rows * 21 * 8) / 1e9).toFixed(2)} GB | ${r.floor.toFixed(2)} | ${r.engine.seconds.toFixed(2)} | ${(r.engine.seconds / r.floor).toFixed(2)} | ${(r.engine.rss / 2 ** 20).toFixed(0)} | ${r.memory ? r.memory.seconds.toFixed(2) : "—"} | ${r.memory ? (r.memory.rss / 2 ** 20).toFixed(0) : "—"} | ${r.glmnet?.seconds !== undefined ? r.glmnet.seconds.toFixed(2) : "—"} |`,
+  );
+rmSync(dir, { recursive: true, force: true });
