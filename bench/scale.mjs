@@ -6,14 +6,15 @@
 // 3M) the in-memory engine on the same file. In the same run, cv.glmnet (R, Debian's
 // r-cran-glmnet; skipped when Rscript is missing) on the largest table it holds here (GLMNET_ROWS,
 // default 1M rows, read from the same Parquet via a CSV copy), timed around cv.glmnet alone.
-// Also one DuckDB scan of each file (sum of every column) as the floor. Writes a table and an
-// SVG plot (time and memory against rows) to docs/scale.svg.
+// Also one DuckDB scan of each file (sum of every column) as the floor. Writes a table, the
+// figures (docs/scale.json) and a plot of time and memory against rows (docs/scale.svg).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { plot } from "./scale-plot.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROWS = (process.env.ROWS ?? "1000000,3000000,10000000,30000000").split(",").map(Number);
@@ -117,35 +118,8 @@ for (const rows of ROWS) {
   rmSync(file, { force: true });
 }
 
-// a small SVG: seconds and peak MiB against rows (log-log)
-const W = 640;
-const H = 300;
-const xs = results.map((r) => Math.log10(r.rows));
-const x0 = Math.min(...xs) - 0.1;
-const x1 = Math.max(...xs) + 0.1;
-const line = (vals, ymax, color) =>
-  `<polyline fill="none" stroke="${color}" stroke-width="2" points="${results
-    .map((r, k) =>
-      vals[k] === null
-        ? null
-        : `${(60 + ((xs[k] - x0) / (x1 - x0)) * (W - 80)).toFixed(1)},${(H - 40 - (vals[k] / ymax) * (H - 70)).toFixed(1)}`,
-    )
-    .filter(Boolean)
-    .join(" ")}"/>`;
-const secs = results.map((r) => r.engine.seconds);
-const mib = results.map((r) => r.engine.rss / 2 ** 20);
-const memSecs = results.map((r) => (r.memory ? r.memory.seconds : null));
-const smax = Math.max(...secs, ...memSecs.filter((v) => v !== null)) * 1.1;
-const mmax = Math.max(...mib, 1024) * 1.1;
-const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">
-<text x="10" y="18" font-size="14">fit --engine duckdb --cv 10 (20 features): seconds (blue, left ≤ ${smax.toFixed(0)} s), peak MiB (orange, ≤ ${mmax.toFixed(0)}), in memory (grey)</text>
-<line x1="60" y1="${H - 40}" x2="${W - 20}" y2="${H - 40}" stroke="#999"/>
-${results.map((r, k) => `<text x="${(60 + ((xs[k] - x0) / (x1 - x0)) * (W - 80)).toFixed(1)}" y="${H - 22}" text-anchor="middle">${(r.rows / 1e6).toFixed(0)}M rows</text>`).join("\n")}
-${line(secs, smax, "#1f77b4")}
-${line(mib, mmax, "#ff7f0e")}
-${line(memSecs, smax, "#999")}
-</svg>\n`;
-writeFileSync(join(ROOT, "docs", "scale.svg"), svg);
+writeFileSync(join(ROOT, "docs", "scale.json"), JSON.stringify(results, null, 1) + "\n");
+writeFileSync(join(ROOT, "docs", "scale.svg"), plot(results));
 console.log(
   "\n| rows × 20 | as doubles | one DuckDB scan (s) | fit --engine duckdb --cv 10 (s) | × scan | peak (MiB) | in memory (s) | in-memory peak (MiB) | cv.glmnet (s) |",
 );
