@@ -82,6 +82,6 @@ function niceMax(v) {
 const fmt = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(0) : v.toFixed(1));
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const results = JSON.parse(readFileSync(join(ROOT, "docs", "scale.json"), "utf8"));
-  writeFileSync(join(ROOT, "docs", "scale.svg"), plot(results));
+  const doc = JSON.parse(readFileSync(join(ROOT, "docs", "scale.json"), "utf8"));
+  writeFileSync(join(ROOT, "docs", "scale.svg"), plot(doc.gaussian ?? doc));
 }

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { clickhouseEngine } from "../engine/clickhouseEngine.js";
-import { duckdbEngine } from "../engine/duckdbEngine.js";
+import { duckdbEngine, type TableEngine } from "../engine/duckdbEngine.js";
 import { gaussianFromEngine, type EngineData } from "../engine/gaussian.js";
 import { TooBigError } from "../io/table.js";
 import { readOptions, type InputCliOptions } from "./input.js";
@@ -12,6 +12,7 @@ export type EngineName = (typeof ENGINES)[number];
 export function engineOption(
   o: InputCliOptions & { engine?: string; family: string },
   source: string,
+  command: "path" | "cv" | "fit" = "path",
 ): EngineName | undefined {
   // a database source names its engine
   const implied = source.startsWith("clickhouse://")
@@ -33,15 +34,22 @@ export function engineOption(
       option: "--engine",
     });
   const engine = name as EngineName;
-  if (engine !== "memory") checkEngineFit(engine, o);
+  if (engine !== "memory") checkEngineFit(engine, o, command);
   return engine;
 }
 
 /** Refuses what the SQL engines do not do (yet): said plainly, before any work. */
-function checkEngineFit(engine: string, o: InputCliOptions & { family: string }): void {
-  if (o.family !== "gaussian")
+function checkEngineFit(
+  engine: string,
+  o: InputCliOptions & { family: string },
+  command: string,
+): void {
+  const glm = o.family === "binomial" || o.family === "poisson";
+  if (o.family !== "gaussian" && !(glm && command === "path"))
     throw new InputError(
-      `option '--engine': ${engine} fits the gaussian family from SQL sums; ${o.family} runs in memory (--engine memory)`,
+      glm
+        ? `option '--engine': ${engine} fits the ${o.family} path (regularize path); its cross-validation runs in memory for now (--engine memory)`
+        : `option '--engine': ${engine} fits the gaussian, binomial and poisson families; ${o.family} runs in memory (--engine memory)`,
       { option: "--engine" },
     );
   if (o.categorical === "auto")
@@ -62,7 +70,7 @@ export async function engineData(
   folds: { K: number; seed: number } | null,
 ): Promise<EngineData> {
   const { missing } = readOptions(o);
-  const e = engine === "clickhouse" ? clickhouseEngine(file) : await duckdbEngine(file);
+  const e = await openEngine(engine, file);
   const data = await gaussianFromEngine(e, { target: o.target, missing, folds });
   if (data.constant.length)
     process.stderr.write(
@@ -73,6 +81,14 @@ export async function engineData(
   return data;
 }
 
+/** The engine reading `file`. */
+export async function openEngine(
+  engine: Exclude<EngineName, "memory">,
+  file: string,
+): Promise<TableEngine> {
+  return engine === "clickhouse" ? clickhouseEngine(file) : duckdbEngine(file);
+}
+
 /**
  * Whether a failed in-memory read moves to the duckdb engine: the table does not fit the memory
  * budget, no engine was asked for, and the fit is one the engine does (says so in one line).
@@ -81,9 +97,15 @@ export function fallsBack(
   e: unknown,
   asked: EngineName | undefined,
   o: InputCliOptions & { family: string },
+  command: "path" | "cv" | "fit" = "path",
 ): boolean {
   if (!(e instanceof TooBigError) || asked !== undefined) return false;
-  if (o.family !== "gaussian" || o.categorical === "auto") return false;
+  if (o.categorical === "auto") return false;
+  if (
+    o.family !== "gaussian" &&
+    !(command === "path" && (o.family === "binomial" || o.family === "poisson"))
+  )
+    return false;
   process.stderr.write(
     "regularize: the table does not fit the memory budget; fitting from SQL sums with --engine duckdb\n",
   );

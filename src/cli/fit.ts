@@ -404,7 +404,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   );
 
   // ---- data: rows in memory, or sums from an engine ----
-  const engine = engineOption({ ...o, family }, file);
+  const engine = engineOption({ ...o, family }, file, "fit");
   const engineCan = (name: string) => {
     if (penalty === "group" || penalty === "mcp" || penalty === "scad")
       throw new InputError(`option '--engine': ${name} fits the lasso, elastic net and ridge`, {
@@ -428,7 +428,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     try {
       d = await readDesign(file, o, 3);
     } catch (e) {
-      if (!fallsBack(e, engine, { ...o, family })) throw e;
+      if (!fallsBack(e, engine, { ...o, family }, "fit")) throw e;
       engineCan("duckdb");
       eng = await engineData("duckdb", file, o, { K: folds, seed });
     }

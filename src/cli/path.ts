@@ -3,7 +3,9 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { addInputOptions, familyResponse, readDesign, type InputCliOptions } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
-import { engineData, engineOption, fallsBack, type EngineName } from "./engine.js";
+import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
+import { glmPathFromEngine } from "../engine/glm.js";
+import { readOptions } from "./input.js";
 import { gaussianStatsPath } from "../path/statsPath.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
 import { glmPath } from "../path/glmPath.js";
@@ -171,6 +173,17 @@ export function withFlagNames<T>(run: () => T): T {
   }
 }
 
+/** withFlagNames for a promise. */
+async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    return withFlagNames(() => {
+      throw e;
+    });
+  }
+}
+
 /** Fits the path of a family (library errors carry the CLI flag names). */
 export function fitFamilyCli(
   family: Exclude<CliFamily, "multinomial">,
@@ -226,6 +239,37 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     });
   const out = new Outputs();
   const viaEngine = async (name: Exclude<EngineName, "memory">) => {
+    if (family === "binomial" || family === "poisson") {
+      const t0 = performance.now();
+      const { missing } = readOptions(o);
+      const r = await withFlagNamesAsync(async () =>
+        glmPathFromEngine(await openEngine(name, file), family, {
+          target: o.target,
+          missing,
+          options: toLibraryOptions(o, 1, true),
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      for (const w of r.fit.warnings) process.stderr.write(`warning: ${w}\n`);
+      const per = r.fit.passesPerLambda;
+      process.stderr.write(
+        `regularize: ${r.fit.passes} scans of the table (${r.fit.fullScans} with the weighted Gram): ${r.fit.setupScans} for the null model, then ${(per.reduce((a, b) => a + b, 0) / per.length).toFixed(1)} per λ (IRLS steps)\n`,
+      );
+      if (o.json)
+        out.file(
+          "--json",
+          o.json,
+          JSON.stringify({
+            ...pathJson(r.fit, r.features, [seconds]),
+            engine: name,
+            passesPerLambda: per,
+            gramScans: r.fit.fullScans,
+          }) + "\n",
+        );
+      else out.print(pathTable(r.fit));
+      out.commit();
+      return;
+    }
     const data = await engineData(name, file, o, null);
     const lib = toLibraryOptions(o, data.features.length);
     const seconds: number[] = [];

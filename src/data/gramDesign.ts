@@ -110,7 +110,17 @@ export class GramDesign implements Design {
   readonly ym: number;
   readonly yy: number;
 
-  constructor(s: GaussianStats, intercept: boolean, standardize: boolean, include: Uint8Array) {
+  /**
+   * `fixedScale`: the scales to use (an IRLS step keeps the unit-weight scales while its weights
+   * change); the centers are then the weighted means of `s` and no column is excluded here.
+   */
+  constructor(
+    s: GaussianStats,
+    intercept: boolean,
+    standardize: boolean,
+    include: Uint8Array,
+    fixedScale?: Float64Array,
+  ) {
     const p = (this.p = s.sx.length);
     if (p > MAX_GRAM_FEATURES)
       throw new InputError(
@@ -128,6 +138,10 @@ export class GramDesign implements Design {
       (s.sxx[j * p + k] - dj * s.sx[k] - dk * s.sx[j] + n * dj * dk) / n;
     this.scale = new Float64Array(p);
     for (let j = 0; j < p; j++) {
+      if (fixedScale) {
+        this.scale[j] = fixedScale[j];
+        continue;
+      }
       const v = Math.max(0, cross(j, j, dm[j], dm[j]));
       const sq = v + mean[j] * mean[j];
       if (v <= 1e-13 * sq) include[j] = 0; // constant up to rounding (as `moments`)

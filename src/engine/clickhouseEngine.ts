@@ -75,6 +75,7 @@ export function clickhouseEngine(source: string, timeoutSeconds = 600): TableEng
         return `cityHash64(${columns.map(q).join(", ")}) % 4294967296`;
       },
       isFinite: (e) => `isFinite(${e})`,
+      ln: (e) => `log(${e})`,
     },
     async describe() {
       const text = await post(`DESCRIBE TABLE ${relation} FORMAT TabSeparated`);

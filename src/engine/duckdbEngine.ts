@@ -78,7 +78,7 @@ export async function duckdbEngine(source: string): Promise<TableEngine> {
   return {
     kind: "duckdb",
     source,
-    dialect: { relation, position, isFinite: (e) => `isfinite(${e})` },
+    dialect: { relation, position, isFinite: (e) => `isfinite(${e})`, ln: (e) => `ln(${e})` },
     async describe() {
       const r = await run(`DESCRIBE SELECT * FROM ${relation}`);
       return r

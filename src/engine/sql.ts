@@ -18,6 +18,8 @@ export interface EngineDialect {
   position: string;
   /** A boolean expression: `e` is a finite number. */
   isFinite(e: string): string;
+  /** The natural logarithm of `e`. */
+  ln(e: string): string;
 }
 
 /** A double-quoted identifier. */
@@ -105,5 +107,87 @@ export function statsSql(
   return (
     `SELECT fold, ${sums.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${positioned} ` +
     `WHERE ${complete}) AS t GROUP BY fold ORDER BY fold`
+  );
+}
+
+/** A GLM family's per-row expressions, for `irlsSql`. */
+export interface GlmSql {
+  /** μ from η (binomial: the logistic, clipped to [1e−9, 1 − 1e−9] as glmnet; Poisson: e^η). */
+  mean(eta: string): string;
+  /** The IRLS weight (variance) from μ. */
+  weight(mu: string): string;
+  /** The negative log-likelihood ℓ(y, η). */
+  loss(y: string, eta: string): string;
+}
+
+/** The families' expressions; `ln` is the engine's natural logarithm. */
+export function glmSql(family: "binomial" | "poisson", ln: (e: string) => string): GlmSql {
+  if (family === "binomial")
+    return {
+      mean: (eta) => `greatest(least(1.0 / (1.0 + exp(-(${eta}))), 0.999999999), 0.000000001)`,
+      weight: (mu) => `(${mu}) * (1.0 - (${mu}))`,
+      loss: (y, eta) =>
+        `(greatest(${eta}, 0.0) + ${ln(`1.0 + exp(-abs(${eta}))`)} - (${y}) * (${eta}))`,
+    };
+  return {
+    mean: (eta) => `exp(${eta})`,
+    weight: (mu) => mu,
+    loss: (y, eta) => `(exp(${eta}) - (${y}) * (${eta}))`,
+  };
+}
+
+/**
+ * One IRLS pass at the linear predictor η = a₀ + Σ βⱼxⱼ (original scale; only non-zero β
+ * appear): Σv, Σv·uⱼ, Σv·uⱼuₖ (j ≤ k), Σr, Σr·uⱼ, Σℓ and Σr²/v, with u = x − a, μ = mean(η),
+ * v = weight(μ) and r = y − μ — the weighted Gram and the gradient of the quadratic model at β,
+ * and the loss there. With `full` false only the gradient and the loss (p + 3 sums, a far
+ * cheaper scan): the weighted Gram of an earlier pass then stands in for the Hessian. Rows with
+ * a missing cell are left out.
+ */
+export function irlsSql(
+  d: EngineDialect,
+  x: string[],
+  y: string,
+  shiftX: ArrayLike<number>,
+  fam: GlmSql,
+  a0: number,
+  beta: ArrayLike<number>,
+  full = true,
+): string {
+  const p = x.length;
+  const terms = [literal(a0)];
+  for (let j = 0; j < p; j++) if (beta[j] !== 0) terms.push(`${literal(beta[j])} * ${num(x[j])}`);
+  const eta = terms.join(" + ");
+  const complete = [...x, y].map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const inner = [
+    ...x.map((c, j) => `(${num(c)} - ${literal(shiftX[j])}) AS u${j}`),
+    `${num(y)} AS y__`,
+    `(${eta}) AS eta__`,
+  ];
+  const mid = [...x.map((_, j) => `u${j}`), "y__", "eta__", `${fam.mean("eta__")} AS mu__`];
+  const outer = [
+    ...x.map((_, j) => `u${j}`),
+    "y__",
+    "eta__",
+    "mu__",
+    `${fam.weight("mu__")} AS v__`,
+  ];
+  const gram = [
+    "sum(v__)",
+    ...x.map((_, j) => `sum(v__ * u${j})`),
+    ...Array.from({ length: p }, (_, j) =>
+      Array.from({ length: p - j }, (_, t) => `sum(v__ * u${j} * u${j + t})`),
+    ).flat(),
+  ];
+  const sums = [
+    ...(full ? gram : []),
+    "sum(y__ - mu__)",
+    ...x.map((_, j) => `sum((y__ - mu__) * u${j})`),
+    `sum(${fam.loss("y__", "eta__")})`,
+    "sum((y__ - mu__) * (y__ - mu__) / v__)",
+  ];
+  return (
+    `SELECT ${sums.join(", ")} FROM (SELECT ${outer.join(", ")} FROM (SELECT ${mid.join(", ")} FROM ` +
+    `(SELECT ${inner.join(", ")} FROM ${d.relation} WHERE ${complete}) AS t1) AS t2) AS t3`
   );
 }

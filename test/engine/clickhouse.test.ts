@@ -126,6 +126,45 @@ describe("--engine clickhouse: a two-shard cluster on loopback, a Distributed ta
     assert.equal(json(model).features.length, 10);
   });
 
+  it("a Poisson path by IRLS scans through the cluster equals glmPath in memory", async () => {
+    const counts = lines
+      .slice(1)
+      .map((l) => l.replace(/[^,]*$/, (v) => String(Math.floor(Number(v) / 25))));
+    const cols = names.map((n) => `${n} Float64`).join(", ");
+    for (const k of [0, 1])
+      await c.query(k, `CREATE TABLE default.cnt (${cols}) ENGINE = MergeTree ORDER BY tuple()`);
+    await c.query(
+      0,
+      `CREATE TABLE default.dcnt AS default.cnt ENGINE = Distributed(${c.cluster}, default, cnt)`,
+    );
+    await c.query(
+      0,
+      "INSERT INTO default.cnt FORMAT CSV",
+      counts.filter((_, i) => i % 2 === 0).join("\n") + "\n",
+    );
+    await c.query(
+      1,
+      "INSERT INTO default.cnt FORMAT CSV",
+      counts.filter((_, i) => i % 2 === 1).join("\n") + "\n",
+    );
+    const file = join(tmp, "counts.csv");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(file, [lines[0], ...counts].join("\n") + "\n");
+    const a = join(tmp, "pois-mem.json");
+    const b = join(tmp, "pois-ch.json");
+    assert.equal((await run(["path", file, "--family", "poisson", "--json", a])).code, 0);
+    const r = await run([
+      "path",
+      `clickhouse://127.0.0.1:${c.http[0]}/default.dcnt`,
+      "--family",
+      "poisson",
+      "--json",
+      b,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(maxRel(json(b).objective, json(a).objective) < 1e-8);
+  });
+
   it("bad sources: one line, exit 2, credentials never printed", async () => {
     const cases: [string[], RegExp, Record<string, string>?][] = [
       [

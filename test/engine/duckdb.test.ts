@@ -206,6 +206,41 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
     assert.match(stab.err, /'--stability': needs the rows in memory/);
   });
 
+  it("binomial and Poisson paths by IRLS scans: glmPath's objective within 1e-8, passes per λ reported", () => {
+    const bc = join(ROOT, "data", "breast_cancer.csv");
+    const lines = readFileSync(diabetes, "utf8").trim().split(/\r?\n/);
+    const counts = join(tmp, "counts.csv");
+    writeFileSync(
+      counts,
+      [
+        lines[0],
+        ...lines
+          .slice(1)
+          .map((l) => l.replace(/[^,]*$/, (v) => String(Math.floor(Number(v) / 25)))),
+      ].join("\n") + "\n",
+    );
+    for (const [file, family] of [
+      [bc, "binomial"],
+      [counts, "poisson"],
+    ]) {
+      const a = join(tmp, `${family}-mem.json`);
+      const b = join(tmp, `${family}-eng.json`);
+      assert.equal(run(["path", file, "--family", family, "--json", a]).code, 0);
+      const r = run(["path", file, "--family", family, "--engine", "duckdb", "--json", b]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /scans of the table \(\d+ with the weighted Gram\).*per λ/);
+      const m = json(a);
+      const e = json(b);
+      assert.ok(maxRel(e.lambda, m.lambda) < 1e-12);
+      assert.ok(maxRel(e.objective, m.objective) < 1e-8, `${family} objective`);
+      assert.equal(e.passesPerLambda.length, e.lambda.length);
+      e.kktMax.forEach((v: number, k: number) => assert.ok(v <= 1e-5 * e.lambda[k]));
+    }
+    const cvRefused = run(["cv", bc, "--family", "binomial", "--engine", "duckdb"]);
+    assert.equal(cvRefused.code, 2);
+    assert.match(cvRefused.err, /cross-validation runs in memory for now/);
+  });
+
   it("bad sources and what the engine does not do: one line, exit 2", async () => {
     const text = join(tmp, "text.csv");
     writeFileSync(text, "a,b,y\n1,x,3\n2,y,4\n3,z,6\n");
@@ -221,7 +256,11 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
       [["path", diabetes, "--engine", "duckdb", "--target", "nope"], /no column named 'nope'/],
       [["path", text, "--engine", "duckdb"], /column 'b' has type VARCHAR/],
       [["path", nan, "--engine", "duckdb"], /column 'b' has 1 non-finite values/],
-      [["path", diabetes, "--engine", "duckdb", "--family", "binomial"], /binomial runs in memory/],
+      [["path", diabetes, "--engine", "duckdb", "--family", "binomial"], /values outside \[0, 1\]/],
+      [
+        ["path", diabetes, "--engine", "duckdb", "--family", "multinomial"],
+        /multinomial runs in memory/,
+      ],
       [["path", diabetes, "--engine", "spark"], /unknown engine 'spark'/],
       [["cv", diabetes, "--engine", "duckdb", "--measure", "mae"], /cross-validates by mse/],
       [["path", `duckdb:${join(tmp, "no.duckdb")}/t`, "--engine", "duckdb"], /no DuckDB database/],
