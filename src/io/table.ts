@@ -373,7 +373,7 @@ function tooBig(
 ): never {
   const bytes = rows * cols * 8;
   throw new TooBigError(
-    `${file}: ${estimate ? "about " : "more than "}${Math.round(rows).toLocaleString("en-US")} rows × ${cols} columns need ${estimate ? "about " : "more than "}${formatBytes(bytes)} as doubles, more than the memory budget of ${formatBytes(budget)} (--memory-budget); read fewer columns or rows, raise the budget on a machine with more memory, or fit from SQL sums with --engine duckdb (gaussian)`,
+    `${file}: ${estimate ? "about " : "more than "}${Math.round(rows).toLocaleString("en-US")} rows × ${cols} columns need ${estimate ? "about " : "more than "}${formatBytes(bytes)} as doubles, more than the memory budget of ${formatBytes(budget)} (--memory-budget); read fewer columns or rows, raise the budget on a machine with more memory, or fit from SQL sums with --engine duckdb (gaussian path, CV and fit; binomial and poisson paths)`,
     { file },
   );
 }

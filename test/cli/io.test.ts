@@ -327,8 +327,8 @@ describe("outputs that never lose data", () => {
         /memory budget of 1 KiB/,
       ],
       [
-        ["path", data("breast_cancer"), "--family", "binomial", "--memory-budget", "1k"],
-        /memory budget of 1 KiB.*--engine duckdb \(gaussian\)/,
+        ["path", data("wine"), "--family", "multinomial", "--memory-budget", "1k"],
+        /memory budget of 1 KiB.*--engine duckdb/,
       ],
     ];
     const ids = write(
