@@ -6,7 +6,9 @@ import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
 import { quoteCell } from "../io/assemble.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
-import { engineData, engineOption, fallsBack, type EngineName } from "./engine.js";
+import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
+import { glmCvFromEngine } from "../engine/glm.js";
+import { readOptions } from "./input.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { intOption } from "./parse.js";
@@ -121,11 +123,54 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
         `option '${o.foldid ? "--foldid" : "--stratified"}': with --engine ${name} the fold of a row is a function of its position (see the README)`,
         { option: o.foldid ? "--foldid" : "--stratified" },
       );
-    if (measure !== "mse")
-      throw new InputError(`option '--measure': --engine ${name} cross-validates by mse`, {
-        option: "--measure",
-      });
+    const glm = family === "binomial" || family === "poisson";
+    if (measure !== (glm ? "deviance" : "mse"))
+      throw new InputError(
+        `option '--measure': --engine ${name} cross-validates by ${glm ? "deviance" : "mse"}`,
+        { option: "--measure" },
+      );
     const t0 = performance.now();
+    if (glm) {
+      const r = await withFlagNamesAsync(async () =>
+        glmCvFromEngine(await openEngine(name, file), family, {
+          target: o.target,
+          missing: readOptions(o).missing,
+          options: toLibraryOptions(o, 1, true),
+          K: nFolds,
+          seed,
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      process.stderr.write(
+        `regularize: ${r.scans} scans of the table (path and ${nFolds} folds)\n`,
+      );
+      const out = new Outputs();
+      if (o.json)
+        out.file(
+          "--json",
+          o.json,
+          JSON.stringify({
+            ...pathJson(r.full.fit, r.full.features, [seconds]),
+            engine: name,
+            cv: {
+              measure: "deviance",
+              lambda: Array.from(r.cv.lambda),
+              cvm: Array.from(r.cv.cvm),
+              cvsd: Array.from(r.cv.cvsd),
+              cvup: Array.from(r.cv.cvup),
+              cvlo: Array.from(r.cv.cvlo),
+              nzero: Array.from(r.cv.nzero),
+              lambdaMin: r.cv.lambdaMin,
+              lambda1se: r.cv.lambda1se,
+              foldRule: foldRule(name, seed, nFolds),
+              foldSizes: r.cv.foldSizes,
+            },
+          }) + "\n",
+        );
+      else out.print(cvTable({ ...r.cv, measure: "deviance" }));
+      out.commit();
+      return;
+    }
     const data = await engineData(name, file, o, { K: nFolds, seed });
     const lib = toLibraryOptions(o, data.features.length);
     const r = withFlagNames(() => gaussianStatsCv(data.stats, lib));
@@ -146,7 +191,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
           nzero: Array.from(r.nzero),
           lambdaMin: r.lambdaMin,
           lambda1se: r.lambda1se,
-          foldRule: `fold = ((position * 2654435761 + ${seed}) mod 2^32) mod ${nFolds} + 1`,
+          foldRule: foldRule(name, seed, nFolds),
           foldSizes: r.foldSizes,
         },
       };
@@ -224,6 +269,12 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     out.file("--json", o.json, JSON.stringify(doc) + "\n");
   } else out.print(cvTable(r));
   out.commit();
+}
+
+/** The documented fold rule of an engine. */
+function foldRule(engine: string, seed: number, K: number): string {
+  const position = engine === "clickhouse" ? "(cityHash64(columns) mod 2^32)" : "position";
+  return `fold = ((${position} * 2654435761 + ${seed}) mod 2^32) mod ${K} + 1`;
 }
 
 async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {

@@ -45,10 +45,10 @@ function checkEngineFit(
   command: string,
 ): void {
   const glm = o.family === "binomial" || o.family === "poisson";
-  if (o.family !== "gaussian" && !(glm && command === "path"))
+  if (o.family !== "gaussian" && !(glm && command !== "fit"))
     throw new InputError(
       glm
-        ? `option '--engine': ${engine} fits the ${o.family} path (regularize path); its cross-validation runs in memory for now (--engine memory)`
+        ? `option '--engine': ${engine} fits the ${o.family} path and cross-validates it (regularize path, cv); regularize fit with ${o.family} runs in memory for now (--engine memory)`
         : `option '--engine': ${engine} fits the gaussian, binomial and poisson families; ${o.family} runs in memory (--engine memory)`,
       { option: "--engine" },
     );

@@ -88,7 +88,29 @@ export function gaussianStatsCv(
     }
     return mean;
   });
-  const foldW = folds.map((s) => s.n);
+  return {
+    fit,
+    nzero: Int32Array.from(fit.df),
+    ...cvSummary(
+      lambda,
+      foldMean,
+      folds.map((s) => s.n),
+    ),
+  };
+}
+
+/**
+ * cv.glmnet's summary of per-fold mean errors (`foldMean[f][k]` at λ_k, fold weights `foldW`):
+ * cvm the weighted mean, cvsd the weighted standard error, λ_min the largest λ of least cvm,
+ * λ_1se the largest λ within one standard error of it.
+ */
+export function cvSummary(
+  lambda: Float64Array,
+  foldMean: Float64Array[],
+  foldW: number[],
+): Omit<StatsCvResult, "fit" | "nzero"> {
+  const K = foldMean.length;
+  const L = lambda.length;
   const sw = foldW.reduce((a, b) => a + b, 0);
   const cvm = new Float64Array(L);
   const cvsd = new Float64Array(L);
@@ -110,13 +132,11 @@ export function gaussianStatsCv(
   for (let k = 0; k < L; k++)
     if (cvm[k] <= bound && (index1se < 0 || lambda[k] > lambda[index1se])) index1se = k;
   return {
-    fit,
     lambda,
     cvm,
     cvsd,
     cvup: cvm.map((v, k) => v + cvsd[k]),
     cvlo: cvm.map((v, k) => v - cvsd[k]),
-    nzero: Int32Array.from(fit.df),
     lambdaMin: lambda[indexMin],
     lambda1se: lambda[index1se],
     indexMin,

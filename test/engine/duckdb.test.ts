@@ -236,9 +236,51 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
       assert.equal(e.passesPerLambda.length, e.lambda.length);
       e.kktMax.forEach((v: number, k: number) => assert.ok(v <= 1e-5 * e.lambda[k]));
     }
-    const cvRefused = run(["cv", bc, "--family", "binomial", "--engine", "duckdb"]);
-    assert.equal(cvRefused.code, 2);
-    assert.match(cvRefused.err, /cross-validation runs in memory for now/);
+    const fitRefused = run(["fit", bc, "--family", "binomial", "--engine", "duckdb"]);
+    assert.equal(fitRefused.code, 2);
+    assert.match(fitRefused.err, /regularize fit with binomial runs in memory for now/);
+  });
+
+  it("binomial CV through the engine: held-out deviance scored in SQL, equal to cvPath with the same folds", async () => {
+    const bc = join(ROOT, "data", "breast_cancer.csv");
+    const parquet = join(tmp, "bc.parquet");
+    await duck([`COPY (SELECT * FROM read_csv('${bc}')) TO '${parquet}' (FORMAT parquet)`]);
+    const b = join(tmp, "bc-cv.json");
+    const r = run([
+      "cv",
+      parquet,
+      "--family",
+      "binomial",
+      "--engine",
+      "duckdb",
+      "--folds",
+      "3",
+      "--seed",
+      "5",
+      "--nlambda",
+      "20",
+      "--json",
+      b,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /scans of the table \(path and 3 folds\)/);
+    const e = json(b);
+    const lines = readFileSync(bc, "utf8").trim().split(/\r?\n/).slice(1);
+    const rows = lines.map((l) => l.split(",").map(Number));
+    const n = rows.length;
+    const p = rows[0].length - 1;
+    const x = denseMatrix(
+      n,
+      p,
+      Float64Array.from({ length: n * p }, (_, t) => rows[t % n][Math.floor(t / n)]),
+    );
+    const y = Float64Array.from(rows, (row) => row[p]);
+    const foldId = Int32Array.from({ length: n }, (_, i) => foldOf(i, 3, 5));
+    const ref = await cvPath(x, y, { family: "binomial", foldId, nLambda: 20, workers: 0 });
+    assert.equal(e.cv.measure, "deviance");
+    assert.ok(maxRel(e.cv.cvm, Array.from(ref.cvm)) < 1e-4);
+    assert.equal(e.cv.lambdaMin, e.lambda[ref.indexMin]);
+    assert.equal(e.cv.lambda1se, e.lambda[ref.index1se]);
   });
 
   it("bad sources and what the engine does not do: one line, exit 2", async () => {
