@@ -116,7 +116,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   if (o.json)
     checkOutputs([{ flag: "--json", path: o.json }], [file, ...(o.foldid ? [o.foldid] : [])]);
   toLibraryOptions(o, 1, true);
-  const engine = engineOption(o, file, "cv");
+  const engine = engineOption(o, file);
   const viaEngine = async (name: Exclude<EngineName, "memory">) => {
     if (o.foldid || o.stratified)
       throw new InputError(
@@ -204,7 +204,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   try {
     data = await loadXY(file, o, family);
   } catch (e) {
-    if (fallsBack(e, engine, o, "cv")) return viaEngine("duckdb");
+    if (fallsBack(e, engine, o)) return viaEngine("duckdb");
     throw e;
   }
   const { x, y, features } = data;

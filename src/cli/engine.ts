@@ -12,7 +12,6 @@ export type EngineName = (typeof ENGINES)[number];
 export function engineOption(
   o: InputCliOptions & { engine?: string; family: string },
   source: string,
-  command: "path" | "cv" | "fit" = "path",
 ): EngineName | undefined {
   // a database source names its engine
   const implied = source.startsWith("clickhouse://")
@@ -34,22 +33,16 @@ export function engineOption(
       option: "--engine",
     });
   const engine = name as EngineName;
-  if (engine !== "memory") checkEngineFit(engine, o, command);
+  if (engine !== "memory") checkEngineFit(engine, o);
   return engine;
 }
 
 /** Refuses what the SQL engines do not do (yet): said plainly, before any work. */
-function checkEngineFit(
-  engine: string,
-  o: InputCliOptions & { family: string },
-  command: string,
-): void {
+function checkEngineFit(engine: string, o: InputCliOptions & { family: string }): void {
   const glm = o.family === "binomial" || o.family === "poisson";
-  if (o.family !== "gaussian" && !(glm && command !== "fit"))
+  if (o.family !== "gaussian" && !glm)
     throw new InputError(
-      glm
-        ? `option '--engine': ${engine} fits the ${o.family} path and cross-validates it (regularize path, cv); regularize fit with ${o.family} runs in memory for now (--engine memory)`
-        : `option '--engine': ${engine} fits the gaussian, binomial and poisson families; ${o.family} runs in memory (--engine memory)`,
+      `option '--engine': ${engine} fits the gaussian, binomial and poisson families; ${o.family} runs in memory (--engine memory)`,
       { option: "--engine" },
     );
   if (o.categorical === "auto")
@@ -97,15 +90,10 @@ export function fallsBack(
   e: unknown,
   asked: EngineName | undefined,
   o: InputCliOptions & { family: string },
-  command: "path" | "cv" | "fit" = "path",
 ): boolean {
   if (!(e instanceof TooBigError) || asked !== undefined) return false;
   if (o.categorical === "auto") return false;
-  if (
-    o.family !== "gaussian" &&
-    !(command === "path" && (o.family === "binomial" || o.family === "poisson"))
-  )
-    return false;
+  if (o.family !== "gaussian" && o.family !== "binomial" && o.family !== "poisson") return false;
   process.stderr.write(
     "regularize: the table does not fit the memory budget; fitting from SQL sums with --engine duckdb\n",
   );

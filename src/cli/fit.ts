@@ -8,11 +8,13 @@ import {
   addInputOptions,
   familyResponse,
   readDesign,
+  readOptions,
   type Design,
   type InputCliOptions,
 } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
-import { engineData, engineOption, fallsBack } from "./engine.js";
+import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
+import { glmCvFromEngine } from "../engine/glm.js";
 import type { EngineData } from "../engine/gaussian.js";
 import { addStats } from "../data/gramDesign.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
@@ -404,7 +406,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   );
 
   // ---- data: rows in memory, or sums from an engine ----
-  const engine = engineOption({ ...o, family }, file, "fit");
+  const engine = engineOption({ ...o, family }, file);
   const engineCan = (name: string) => {
     if (penalty === "group" || penalty === "mcp" || penalty === "scad")
       throw new InputError(`option '--engine': ${name} fits the lasso, elastic net and ridge`, {
@@ -414,29 +416,50 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       throw new InputError(`option '--stability': needs the rows in memory (--engine memory)`, {
         option: "--stability",
       });
-    if (measure !== "mse")
-      throw new InputError(`option '--measure': --engine ${name} cross-validates by mse`, {
-        option: "--measure",
+    const glm = family === "binomial" || family === "poisson";
+    if (measure !== (glm ? "deviance" : "mse"))
+      throw new InputError(
+        `option '--measure': --engine ${name} cross-validates by ${glm ? "deviance" : "mse"}`,
+        { option: "--measure" },
+      );
+    if (o.positive !== undefined)
+      throw new InputError("option '--positive': with an engine the target is 0/1 (1 the event)", {
+        option: "--positive",
       });
   };
   let d: Design | undefined;
   let eng: EngineData | undefined;
-  if (engine && engine !== "memory") {
-    engineCan(engine);
-    eng = await engineData(engine, file, o, { K: folds, seed });
-  } else
+  let glmEng: Awaited<ReturnType<typeof glmCvFromEngine>> | undefined;
+  const viaEngine = async (name: Exclude<EngineName, "memory">) => {
+    engineCan(name);
+    if (family === "binomial" || family === "poisson") {
+      glmEng = await glmCvFromEngine(await openEngine(name, file), family, {
+        target: o.target,
+        missing: readOptions(o).missing,
+        options: { alpha, nLambda, lambdaMinRatio },
+        K: folds,
+        seed,
+      });
+      process.stderr.write(
+        `regularize: ${glmEng.scans} scans of the table (path and ${folds} folds)\n`,
+      );
+    } else eng = await engineData(name, file, o, { K: folds, seed });
+  };
+  if (engine && engine !== "memory") await viaEngine(engine);
+  else
     try {
       d = await readDesign(file, o, 3);
     } catch (e) {
-      if (!fallsBack(e, engine, { ...o, family }, "fit")) throw e;
-      engineCan("duckdb");
-      eng = await engineData("duckdb", file, o, { K: folds, seed });
+      if (!fallsBack(e, engine, { ...o, family })) throw e;
+      await viaEngine("duckdb");
     }
-  const response = d ? familyResponse(family, d, o.positive) : { y: new Float64Array(0) };
+  const response = d
+    ? familyResponse(family, d, o.positive)
+    : { y: new Float64Array(0), classes: family === "binomial" ? [0, 1] : undefined };
   const { y } = response;
   const x = d?.x;
-  const features = d ? d.features : eng!.features;
-  const n = d ? d.x.nRows : eng!.stats.reduce((a, s) => a + s.n, 0);
+  const features = d ? d.features : glmEng ? glmEng.full.features : eng!.features;
+  const n = d ? d.x.nRows : glmEng ? glmEng.full.fit.nObs : eng!.stats.reduce((a, s) => a + s.n, 0);
   const p = features.length;
   const meta = d
     ? {
@@ -449,9 +472,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         encodings: d.table.encodings,
       }
     : {
-        target: eng!.target,
+        target: glmEng ? glmEng.full.target : eng!.target,
         dropped: [] as string[],
-        constant: eng!.constant,
+        constant: glmEng ? glmEng.full.constant : eng!.constant,
         duplicates: [] as [string, string][],
         droppedRows: [] as number[],
         imputed: [] as { column: string; mean: number; count: number }[],
@@ -467,7 +490,11 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   let fit: AnyFit;
   let curve: Curve;
   let foldId: Int32Array;
-  if (eng) {
+  if (glmEng) {
+    fit = wrapGlm(glmEng.full.fit, p);
+    foldId = new Int32Array(0);
+    curve = { ...glmEng.cv, measure: "deviance" };
+  } else if (eng) {
     const r = gaussianStatsCv(eng.stats, { alpha, nLambda, lambdaMinRatio });
     fit = wrapGlm(r.fit, p);
     foldId = new Int32Array(0);
@@ -619,6 +646,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   // ---- saved model ----
   const total = eng ? addStats(eng.stats) : undefined;
   const sd = features.map((_, j) => {
+    if (glmEng) return { m: glmEng.full.moments.mean[j], s: glmEng.full.moments.sd[j] };
     if (total) {
       const mean = total.sx[j] / n;
       const v = total.sxx[j * p + j] / n - mean * mean;

@@ -48,7 +48,14 @@ export async function glmPathFromEngine(
     missing: "error" | "drop" | "mean";
     options?: ElasticNetOptions;
   },
-): Promise<{ fit: EngineGlmFit; features: string[]; target: string; constant: string[] }> {
+): Promise<{
+  fit: EngineGlmFit;
+  features: string[];
+  target: string;
+  constant: string[];
+  /** The features' means and standard deviations (unit weights, population form). */
+  moments: { mean: Float64Array; sd: Float64Array };
+}> {
   // the unit-weight moments (and the checks) from the Gaussian statistics
   const data = await gaussianFromEngine(engine, {
     target: o.target,
@@ -84,9 +91,11 @@ export async function glmPathFromEngine(
   // unit-weight centers and scales (glmnet's standardization), constant columns excluded
   const mean = Float64Array.from(s.sx, (v, j) => s.shiftX[j] + v / n);
   const scale = new Float64Array(p);
+  const sd = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     const dm = s.sx[j] / n;
     const v = Math.max(0, s.sxx[j * p + j] / n - dm * dm);
+    sd[j] = Math.sqrt(v);
     if (v <= 1e-13 * (v + mean[j] * mean[j])) include[j] = 0;
     scale[j] = opts.standardize ? Math.sqrt(v) || 1 : 1;
   }
@@ -322,6 +331,7 @@ export async function glmPathFromEngine(
     features,
     target,
     constant: data.constant,
+    moments: { mean, sd },
     fit: {
       family,
       alpha: opts.alpha,

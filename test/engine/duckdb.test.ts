@@ -236,9 +236,26 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
       assert.equal(e.passesPerLambda.length, e.lambda.length);
       e.kktMax.forEach((v: number, k: number) => assert.ok(v <= 1e-5 * e.lambda[k]));
     }
-    const fitRefused = run(["fit", bc, "--family", "binomial", "--engine", "duckdb"]);
-    assert.equal(fitRefused.code, 2);
-    assert.match(fitRefused.err, /regularize fit with binomial runs in memory for now/);
+    const model = join(tmp, "bc-engine-model.json");
+    const f = run([
+      "fit",
+      counts,
+      "--family",
+      "poisson",
+      "--engine",
+      "duckdb",
+      "--cv",
+      "3",
+      "--nlambda",
+      "15",
+      "--save",
+      model,
+    ]);
+    assert.equal(f.code, 0, f.err);
+    const m = json(model);
+    assert.equal(m.family, "poisson");
+    assert.equal(m.features.length, 10);
+    assert.equal(run(["predict", model, counts]).code, 0);
   });
 
   it("binomial CV through the engine: held-out deviance scored in SQL, equal to cvPath with the same folds", async () => {
