@@ -113,6 +113,10 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     throw new InputError("option '--stratified': only for --family binomial or multinomial", {
       option: "--stratified",
     });
+  if (o.foldid && o.foldColumn)
+    throw new InputError("options '--foldid' and '--fold-column' both give the folds; choose one", {
+      option: "--fold-column",
+    });
   if (o.json)
     checkOutputs([{ flag: "--json", path: o.json }], [file, ...(o.foldid ? [o.foldid] : [])]);
   toLibraryOptions(o, 1, true);
@@ -138,6 +142,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
           options: toLibraryOptions(o, 1, true),
           K: nFolds,
           seed,
+          foldColumn: o.foldColumn,
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
@@ -162,7 +167,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
               nzero: Array.from(r.cv.nzero),
               lambdaMin: r.cv.lambdaMin,
               lambda1se: r.cv.lambda1se,
-              foldRule: foldRule(name, seed, nFolds),
+              foldRule: foldRule(name, seed, nFolds, o.foldColumn),
               foldSizes: r.cv.foldSizes,
             },
           }) + "\n",
@@ -171,7 +176,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
       out.commit();
       return;
     }
-    const data = await engineData(name, file, o, { K: nFolds, seed });
+    const data = await engineData(name, file, o, { K: nFolds, seed, column: o.foldColumn });
     const lib = toLibraryOptions(o, data.features.length);
     const r = withFlagNames(() => gaussianStatsCv(data.stats, lib));
     const seconds = (performance.now() - t0) / 1000;
@@ -191,7 +196,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
           nzero: Array.from(r.nzero),
           lambdaMin: r.lambdaMin,
           lambda1se: r.lambda1se,
-          foldRule: foldRule(name, seed, nFolds),
+          foldRule: foldRule(name, seed, nFolds, o.foldColumn),
           foldSizes: r.foldSizes,
         },
       };
@@ -211,7 +216,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   const lib = toLibraryOptions(o, x.nCols);
   // one fold id per data row of the file; rows dropped for missing values drop their ids too
   const dropped = data.design.table.droppedRows.length;
-  let foldId: number[] | undefined;
+  let foldId: ArrayLike<number> | undefined = data.design.foldId;
   if (o.foldid) {
     const all = readFoldIds(o.foldid, x.nRows + dropped);
     const rows = data.design.table.rowNumbers;
@@ -272,7 +277,8 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
 }
 
 /** The documented fold rule of an engine. */
-function foldRule(engine: string, seed: number, K: number): string {
+function foldRule(engine: string, seed: number, K: number, column?: string): string {
+  if (column !== undefined) return `fold = column '${column}'`;
   const position = engine === "clickhouse" ? "(cityHash64(columns) mod 2^32)" : "position";
   return `fold = ((${position} * 2654435761 + ${seed}) mod 2^32) mod ${K} + 1`;
 }
@@ -291,6 +297,7 @@ export function addCvOptions(cmd: Command): Command {
   return cmd
     .option("--folds <k>", "number of folds", "10")
     .option("--foldid <file>", "fold of each data row (one integer ≥ 1 per line)")
+    .option("--fold-column <name>", "a column holding each row's fold number (never a feature)")
     .option("--measure <m>", "mse, mae, deviance, class or auc (default: mse, or deviance)")
     .option("--seed <s>", "seed of the random folds", "1")
     .option("--stratified", "binomial: keep the class balance in every fold")

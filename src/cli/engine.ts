@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import { clickhouseEngine } from "../engine/clickhouseEngine.js";
 import { duckdbEngine, type TableEngine } from "../engine/duckdbEngine.js";
 import { gaussianFromEngine, type EngineData } from "../engine/gaussian.js";
+import type { Folds } from "../engine/sql.js";
 import { TooBigError } from "../io/table.js";
 import { readOptions, type InputCliOptions } from "./input.js";
 
@@ -60,7 +61,7 @@ export async function engineData(
   engine: Exclude<EngineName, "memory">,
   file: string,
   o: InputCliOptions,
-  folds: { K: number; seed: number } | null,
+  folds: Folds | null,
 ): Promise<EngineData> {
   const { missing } = readOptions(o);
   const e = await openEngine(engine, file);

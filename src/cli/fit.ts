@@ -107,6 +107,7 @@ export function addFitOptions(cmd: Command): Command {
     .option("--report <file>", "write a self-contained HTML report")
     .option("--save <file>", "save the selected model as versioned JSON (for regularize predict)")
     .option("--json <file>", "write the path, cross-validation, selection and explanation as JSON")
+    .option("--fold-column <name>", "a column holding each row's fold number (never a feature)")
     .option(
       "--engine <name>",
       "memory (default), or duckdb: a gaussian lasso / elastic net / ridge from SQL sums over the file (automatic past --memory-budget)",
@@ -439,11 +440,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         options: { alpha, nLambda, lambdaMinRatio },
         K: folds,
         seed,
+        foldColumn: o.foldColumn,
       });
       process.stderr.write(
         `regularize: ${glmEng.scans} scans of the table (path and ${folds} folds)\n`,
       );
-    } else eng = await engineData(name, file, o, { K: folds, seed });
+    } else eng = await engineData(name, file, o, { K: folds, seed, column: o.foldColumn });
   };
   if (engine && engine !== "memory") await viaEngine(engine);
   else
@@ -500,7 +502,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     foldId = new Int32Array(0);
     curve = { ...r, measure: "mse" };
   } else if (penalty === "group" || penalty === "mcp" || penalty === "scad") {
-    foldId = randomFolds(n, folds, new Random(seed));
+    foldId = d!.foldId ?? randomFolds(n, folds, new Random(seed));
     const fitRows = (xs: DenseMatrix, ys: Float64Array, lambda?: Float64Array): AnyFit => {
       const f =
         penalty === "group"
@@ -537,6 +539,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       nLambda,
       lambdaMinRatio,
       nFolds: folds,
+      foldId: d!.foldId,
       seed,
       measure,
       stratified: family === "binomial" || family === "multinomial",

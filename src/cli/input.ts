@@ -11,6 +11,8 @@ export interface InputCliOptions {
   categorical?: string;
   dropRedundant?: boolean;
   memoryBudget?: string;
+  /** A column holding each row's fold number (cv, fit): read apart, never a feature. */
+  foldColumn?: string;
 }
 
 /** Adds --missing, --categorical, --drop-redundant and --memory-budget (each command adds its own --target). */
@@ -81,6 +83,8 @@ export interface Design {
   duplicates: [string, string][];
   /** The data row number (the first data row is 1) of design row i. */
   row: (i: number) => number;
+  /** Each row's fold from `--fold-column`. */
+  foldId?: Int32Array;
 }
 
 /**
@@ -95,11 +99,37 @@ export async function readDesign(
   minRows = 2,
   warn: (line: string) => void = (line) => process.stderr.write(`regularize: warning: ${line}\n`),
 ): Promise<Design> {
+  const fc = o.foldColumn;
+  if (fc !== undefined && fc === o.target)
+    throw new InputError(`option '--fold-column': '${fc}' is the target`, {
+      option: "--fold-column",
+    });
   const table = await readTable(file, {
     ...readOptions(o),
     target: o.target,
     lastIsTarget: true,
+    ...(fc !== undefined ? { exclude: [fc], keep: [fc] } : {}),
   });
+  if (fc !== undefined && fc === table.target)
+    throw new InputError(`option '--fold-column': '${fc}' is the target`, {
+      option: "--fold-column",
+    });
+  let foldId: Int32Array | undefined;
+  if (fc !== undefined) {
+    const cells = table.kept[fc];
+    foldId = new Int32Array(cells.length);
+    cells.forEach((text, i) => {
+      const v = Number(text.trim());
+      if (!(text.trim() !== "" && Number.isInteger(v) && v >= 1 && v <= cells.length)) {
+        const row = table.rowNumbers ? table.rowNumbers[i] : i + 1;
+        throw new InputError(
+          `${file}: row ${row}, column '${fc}': ${quoteCell(text)} is not a fold number (an integer from 1 to the number of rows)`,
+          { file, row, column: fc },
+        );
+      }
+      foldId![i] = v;
+    });
+  }
   const target = table.target!;
   const n = table.nRows;
   const p0 = table.names.length - 1;
@@ -189,6 +219,7 @@ export async function readDesign(
     constant: o.dropRedundant ? [] : constant,
     duplicates: o.dropRedundant ? [] : duplicates,
     row: rowNumbers ? (i) => rowNumbers[i] : (i) => i + 1,
+    foldId,
   };
 }
 

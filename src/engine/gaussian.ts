@@ -1,7 +1,7 @@
 import { MAX_GRAM_FEATURES, type GaussianStats } from "../data/gramDesign.js";
 import { InputError } from "../errors.js";
 import type { TableEngine } from "./duckdbEngine.js";
-import { checkSql, shiftSql, statsSql } from "./sql.js";
+import { checkSql, name, shiftSql, statsSql, type Folds } from "./sql.js";
 
 /** What the Gaussian path and its CV need from an engine's table. */
 export interface EngineData {
@@ -28,7 +28,9 @@ export async function gaussianFromEngine(
   o: {
     target?: string;
     missing: "error" | "drop" | "mean";
-    folds: { K: number; seed: number } | null;
+    folds: Folds | null;
+    /** Columns that are neither features nor the target (a fold column). */
+    exclude?: string[];
   },
 ): Promise<EngineData> {
   const src = engine.source;
@@ -52,7 +54,20 @@ export async function gaussianFromEngine(
         `${src}: column '${c.name}' has type ${c.type}; the ${engine.kind} engine needs numeric columns (text columns: read the file in memory with --categorical auto)`,
         { file: src, column: c.name },
       );
-  const features = names.filter((n) => n !== target);
+  let folds = o.folds;
+  const foldColumn = folds?.column;
+  if (foldColumn !== undefined && !names.includes(foldColumn))
+    throw new InputError(`${src}: no column named '${foldColumn}' (--fold-column)`, {
+      file: src,
+      column: foldColumn,
+    });
+  if (foldColumn === target)
+    throw new InputError(`option '--fold-column': '${foldColumn}' is the target`, {
+      option: "--fold-column",
+    });
+  const features = names.filter(
+    (n) => n !== target && n !== foldColumn && !(o.exclude ?? []).includes(n),
+  );
   if (features.length === 0)
     throw new InputError(`${src}: needs at least one feature column besides the target`, {
       file: src,
@@ -85,6 +100,25 @@ export async function gaussianFromEngine(
         { file: src, column: c },
       );
   });
+  // the fold column: integers 1..K with every fold present
+  if (foldColumn !== undefined && folds) {
+    const c = name(foldColumn);
+    const [[lo, hi, frac, miss]] = await q(
+      `SELECT min(${c}), max(${c}), sum(CASE WHEN CAST(${c} AS DOUBLE) <> floor(CAST(${c} AS DOUBLE)) THEN 1 ELSE 0 END), ` +
+        `sum(CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END) FROM ${engine.dialect.relation}`,
+    );
+    if (
+      (miss ?? 0) > 0 ||
+      (frac ?? 0) > 0 ||
+      !(lo !== null && lo >= 1) ||
+      !(hi !== null && hi >= 2)
+    )
+      throw new InputError(
+        `${src}: column '${foldColumn}' (--fold-column) must hold fold numbers 1, 2, …, K (integers, no missing cells, at least 2 folds)`,
+        { file: src, column: foldColumn },
+      );
+    folds = { ...folds, K: hi };
+  }
   // 2. shifts near the means
   const shifts = (await q(shiftSql(engine.dialect, all)))[0];
   if (!shifts || shifts.some((v) => v === null))
@@ -93,7 +127,7 @@ export async function gaussianFromEngine(
   const shiftX = Float64Array.from(shifts.slice(0, p) as number[]);
   const shiftY = shifts[p] as number;
   // 3. the sums, per fold
-  const result = await q(statsSql(engine.dialect, features, target, shiftX, shiftY, o.folds));
+  const result = await q(statsSql(engine.dialect, features, target, shiftX, shiftY, folds));
   const stats = new Map<number, GaussianStats>();
   for (const r of result) {
     let at = 1;
@@ -120,8 +154,8 @@ export async function gaussianFromEngine(
     s.syy = next();
     stats.set(r[0] as number, s);
   }
-  const K = o.folds?.K ?? 0;
-  const list = o.folds
+  const K = folds?.K ?? 0;
+  const list = folds
     ? Array.from({ length: K }, (_, f) => {
         const s = stats.get(f + 1);
         if (!s)

@@ -7,7 +7,7 @@ import { enetSubdiffDistance } from "../penalty/elasticNet.js";
 import { CovarianceCd } from "../solver/gaussianCd.js";
 import type { TableEngine } from "./duckdbEngine.js";
 import { gaussianFromEngine } from "./gaussian.js";
-import { foldSql, glmSql, irlsSql, literal, name } from "./sql.js";
+import { foldExpr, glmSql, irlsSql, literal, name, type Folds } from "./sql.js";
 import { coefAt } from "../path/predict.js";
 import { cvSummary, type StatsCvResult } from "../path/statsPath.js";
 
@@ -47,6 +47,8 @@ export async function glmPathFromEngine(
     target?: string;
     missing: "error" | "drop" | "mean";
     options?: ElasticNetOptions;
+    /** Columns that are neither features nor the target (a fold column). */
+    exclude?: string[];
   },
 ): Promise<{
   fit: EngineGlmFit;
@@ -361,8 +363,7 @@ export async function glmPathFromEngine(
 /** The engine restricted to the rows whose fold (by `foldSql` on the row's position) is or is not f. */
 export function foldView(
   engine: TableEngine,
-  K: number,
-  seed: number,
+  folds: Folds,
   fold: number,
   keep: "in" | "out",
 ): TableEngine {
@@ -375,7 +376,7 @@ export function foldView(
       get relation() {
         return (
           `(SELECT * FROM (SELECT *, ${d.position} AS pos__ FROM ${d.relation}) AS f0 ` +
-          `WHERE ${foldSql("pos__", K, seed)} ${keep === "in" ? "=" : "<>"} ${fold}) AS f1`
+          `WHERE ${foldExpr(folds)} ${keep === "in" ? "=" : "<>"} ${fold}) AS f1`
         );
       },
     },
@@ -414,13 +415,30 @@ export async function glmCvFromEngine(
     options?: ElasticNetOptions;
     K: number;
     seed: number;
+    /** A column holding each row's fold number 1..K (else folds by position). */
+    foldColumn?: string;
   },
 ): Promise<{
   full: Awaited<ReturnType<typeof glmPathFromEngine>>;
   cv: StatsCvResult;
   scans: number;
 }> {
-  const full = await glmPathFromEngine(engine, family, o);
+  const exclude = o.foldColumn ? [o.foldColumn] : [];
+  const full = await glmPathFromEngine(engine, family, { ...o, exclude });
+  let K = o.K;
+  if (o.foldColumn) {
+    const c = name(o.foldColumn);
+    const [[lo, hi]] = await engine.query(
+      `SELECT min(${c}), max(${c}) FROM ${engine.dialect.relation}`,
+    );
+    if (!(lo !== null && lo >= 1 && hi !== null && hi >= 2 && Number.isInteger(hi)))
+      throw new InputError(
+        `${engine.source}: column '${o.foldColumn}' (--fold-column) must hold fold numbers 1, 2, …, K`,
+        { file: engine.source, column: o.foldColumn },
+      );
+    K = hi;
+  }
+  const folds: Folds = { K, seed: o.seed, column: o.foldColumn };
   const { features, target } = full;
   const lambda = full.fit.lambda;
   const L = lambda.length;
@@ -429,8 +447,11 @@ export async function glmCvFromEngine(
   const foldW: number[] = [];
   const y = `CAST(${name(target)} AS DOUBLE)`;
   const complete = [...features, target].map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
-  for (let f = 1; f <= o.K; f++) {
-    const train = await glmPathFromEngine(foldView(engine, o.K, o.seed, f, "out"), family, o);
+  for (let f = 1; f <= K; f++) {
+    const train = await glmPathFromEngine(foldView(engine, folds, f, "out"), family, {
+      ...o,
+      exclude,
+    });
     scans += train.fit.passes;
     const sums = Array.from({ length: L }, (_, k) => {
       const c = coefAt(train.fit, lambda[k]);
@@ -440,14 +461,14 @@ export async function glmCvFromEngine(
       });
       return `sum(${devianceSql(family, engine.dialect.ln, y, terms.join(" + "))})`;
     });
-    const held = foldView(engine, o.K, o.seed, f, "in");
+    const held = foldView(engine, folds, f, "in");
     const [row] = await engine.query(
       `SELECT count(*), ${sums.join(", ")} FROM ${held.dialect.relation} WHERE ${complete}`,
     );
     scans++;
     const count = row[0] ?? 0;
     if (!(count > 0))
-      throw new InputError(`${engine.source}: fold ${f} of ${o.K} has no rows (too few rows?)`, {
+      throw new InputError(`${engine.source}: fold ${f} of ${K} has no rows (too few rows?)`, {
         file: engine.source,
       });
     foldW.push(count);

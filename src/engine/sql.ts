@@ -22,6 +22,23 @@ export interface EngineDialect {
   ln(e: string): string;
 }
 
+/**
+ * How rows are split into K folds: by a hash of their position (`foldSql`), or by a column
+ * holding each row's fold number 1..K (`--fold-column`).
+ */
+export interface Folds {
+  K: number;
+  seed: number;
+  column?: string;
+}
+
+/** The fold expression of a row (its position as `pos__` where no column is given). */
+export function foldExpr(folds: Folds, position = "pos__"): string {
+  return folds.column
+    ? `CAST(${name(folds.column)} AS INTEGER)`
+    : foldSql(position, folds.K, folds.seed);
+}
+
 /** A double-quoted identifier. */
 export const name = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
@@ -78,12 +95,12 @@ export function statsSql(
   y: string,
   shiftX: ArrayLike<number>,
   shiftY: number,
-  folds: { K: number; seed: number } | null,
+  folds: Folds | null,
 ): string {
   const p = x.length;
   const u = (j: number) => `u${j}`;
   const inner = [
-    `${folds ? foldSql("t0.pos__", folds.K, folds.seed) : "0"} AS fold`,
+    `${folds ? foldExpr(folds, "t0.pos__") : "0"} AS fold`,
     ...x.map((c, j) => `(${num(c)} - ${literal(shiftX[j])}) AS ${u(j)}`),
     `(${num(y)} - ${literal(shiftY)}) AS v`,
   ];
@@ -100,10 +117,11 @@ export function statsSql(
   ];
   // The position is taken before rows with missing cells are left out: a row's fold depends on
   // where it is in the source, not on the other rows.
-  const columns = [...x, y].map(name).join(", ");
-  const positioned = folds
-    ? `(SELECT ${columns}, ${d.position} AS pos__ FROM ${d.relation}) AS t0`
-    : `(SELECT ${columns} FROM ${d.relation}) AS t0`;
+  const columns = [...x, y, ...(folds?.column ? [folds.column] : [])].map(name).join(", ");
+  const positioned =
+    folds && !folds.column
+      ? `(SELECT ${columns}, ${d.position} AS pos__ FROM ${d.relation}) AS t0`
+      : `(SELECT ${columns} FROM ${d.relation}) AS t0`;
   return (
     `SELECT fold, ${sums.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${positioned} ` +
     `WHERE ${complete}) AS t GROUP BY fold ORDER BY fold`

@@ -35,6 +35,8 @@ export interface ReadTableOptions {
   categoricalColumns?: string[];
   /** Columns read as text labels even when every value looks like a number. */
   textColumns?: string[];
+  /** Columns that must exist but are never features (a fold column). */
+  exclude?: string[];
   /** Columns returned as their text, untouched (`predict --keep`), in `kept`. */
   keep?: string[];
   /** The largest table the reader will hold, in bytes as doubles (default: half the machine's memory). */
@@ -173,12 +175,13 @@ export function plan(
   };
   const target = o.target ?? (o.lastIsTarget ? names[names.length - 1] : undefined);
   if (target !== undefined) need(target, "");
-  for (const k of o.keep ?? []) need(k, " (--keep)");
+  for (const k of o.keep ?? []) need(k, o.exclude?.includes(k) ? " (--fold-column)" : " (--keep)");
   const roles: { name: string; role: ReadColumn["role"] }[] = [];
   if (o.columns) for (const f of o.columns) need(f, "model");
   const wanted = o.columns ? new Set(o.columns) : undefined;
   for (const name of names) {
     if (name === target) roles.push({ name, role: "target" });
+    else if (o.exclude?.includes(name)) continue;
     else if (!wanted || wanted.has(name)) roles.push({ name, role: "feature" });
   }
   for (const k of o.keep ?? []) roles.push({ name: k, role: "keep" });

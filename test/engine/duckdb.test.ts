@@ -300,6 +300,39 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
     assert.equal(e.cv.lambda1se, e.lambda[ref.index1se]);
   });
 
+  it("--fold-column: the folds a column gives, in memory and through the engine alike", () => {
+    const lines = readFileSync(diabetes, "utf8").trim().split(/\r?\n/);
+    const ids = Array.from({ length: lines.length - 1 }, (_, i) => ((i * 7) % 4) + 1);
+    const withFolds = join(tmp, "with-folds.csv");
+    writeFileSync(
+      withFolds,
+      [`fold,${lines[0]}`, ...lines.slice(1).map((l, i) => `${ids[i]},${l}`)].join("\n") + "\n",
+    );
+    const foldFile = join(tmp, "ids.txt");
+    writeFileSync(foldFile, ids.join("\n") + "\n");
+    const a = join(tmp, "fc-mem.json");
+    const b = join(tmp, "fc-eng.json");
+    const c = join(tmp, "fc-file.json");
+    assert.equal(run(["cv", withFolds, "--fold-column", "fold", "--json", a]).code, 0);
+    const r = run(["cv", withFolds, "--fold-column", "fold", "--engine", "duckdb", "--json", b]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(run(["cv", diabetes, "--foldid", foldFile, "--json", c]).code, 0);
+    const m = json(a);
+    const e = json(b);
+    const f = json(c);
+    assert.deepEqual(m.features, f.features); // the fold column is not a feature
+    assert.deepEqual(e.features, f.features);
+    assert.ok(maxRel(m.cv.cvm, f.cv.cvm) < 1e-12);
+    assert.ok(maxRel(e.cv.cvm, f.cv.cvm) < 1e-8);
+    assert.equal(e.cv.lambda1se, e.lambda[f.lambda.indexOf(f.cv.lambda1se)]);
+    assert.equal(e.cv.foldRule, "fold = column 'fold'");
+    const bad = join(tmp, "bad-folds.csv");
+    writeFileSync(bad, readFileSync(withFolds, "utf8").replace(/\n3,/, "\nx,"));
+    const rb = run(["cv", bad, "--fold-column", "fold"]);
+    assert.equal(rb.code, 2);
+    assert.match(rb.err, /column 'fold': 'x' is not a fold number/);
+  });
+
   it("bad sources and what the engine does not do: one line, exit 2", async () => {
     const text = join(tmp, "text.csv");
     writeFileSync(text, "a,b,y\n1,x,3\n2,y,4\n3,z,6\n");
