@@ -19,6 +19,7 @@ import {
   pathJson,
   toLibraryOptions,
   withFlagNames,
+  withRowOptions,
   type PathCliOptions,
 } from "./path.js";
 
@@ -143,6 +144,8 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
           K: nFolds,
           seed,
           foldColumn: o.foldColumn,
+          weights: o.weights,
+          offset: o.offset,
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
@@ -213,7 +216,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     throw e;
   }
   const { x, y, features } = data;
-  const lib = toLibraryOptions(o, x.nCols);
+  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family);
   // one fold id per data row of the file; rows dropped for missing values drop their ids too
   const dropped = data.design.table.droppedRows.length;
   let foldId: ArrayLike<number> | undefined = data.design.foldId;

@@ -46,6 +46,10 @@ function checkEngineFit(engine: string, o: InputCliOptions & { family: string })
       `option '--engine': ${engine} fits the gaussian, binomial and poisson families; ${o.family} runs in memory (--engine memory)`,
       { option: "--engine" },
     );
+  if (o.offset !== undefined && !glm)
+    throw new InputError("option '--offset': only for --family binomial or poisson", {
+      option: "--offset",
+    });
   if (o.categorical === "auto")
     throw new InputError(
       `option '--categorical': one-hot encoding needs the rows in memory (--engine memory)`,
@@ -65,7 +69,12 @@ export async function engineData(
 ): Promise<EngineData> {
   const { missing } = readOptions(o);
   const e = await openEngine(engine, file);
-  const data = await gaussianFromEngine(e, { target: o.target, missing, folds });
+  const data = await gaussianFromEngine(e, {
+    target: o.target,
+    missing,
+    folds,
+    weights: o.weights,
+  });
   if (data.constant.length)
     process.stderr.write(
       `regularize: warning: constant column${data.constant.length > 1 ? "s" : ""} ${data.constant.slice(0, 8).join(", ")}: coefficient 0 at every λ\n`,

@@ -8,6 +8,7 @@ import {
   loadXY,
   toLibraryOptions,
   withFlagNames,
+  withRowOptions,
   type PathCliOptions,
 } from "./path.js";
 
@@ -74,7 +75,11 @@ export async function runExplain(file: string, o: ExplainCliOptions): Promise<vo
   toLibraryOptions({ ...o, lambda: undefined }, 1, true);
   const data = await loadXY(file, o, family);
   const { y } = data;
-  const { lambda: _ignored, ...lib } = toLibraryOptions({ ...o, lambda: undefined }, data.x.nCols);
+  const { lambda: _ignored, ...lib } = withRowOptions(
+    toLibraryOptions({ ...o, lambda: undefined }, data.x.nCols),
+    data.design,
+    family,
+  );
   const e = withFlagNames(() => explainSparsity(family, data.x, y, lambda, lib));
   const out = new Outputs();
   if (o.json) out.file("--json", o.json, JSON.stringify(explainJson(e, data.features)) + "\n");

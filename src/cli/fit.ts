@@ -18,7 +18,7 @@ import { glmCvFromEngine } from "../engine/glm.js";
 import type { EngineData } from "../engine/gaussian.js";
 import { addStats } from "../data/gramDesign.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
-import { MAX_NLAMBDA } from "./path.js";
+import { MAX_NLAMBDA, withRowOptions } from "./path.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
 import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
@@ -441,6 +441,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         K: folds,
         seed,
         foldColumn: o.foldColumn,
+        weights: o.weights,
+        offset: o.offset,
       });
       process.stderr.write(
         `regularize: ${glmEng.scans} scans of the table (path and ${folds} folds)\n`,
@@ -455,6 +457,15 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       if (!fallsBack(e, engine, { ...o, family })) throw e;
       await viaEngine("duckdb");
     }
+  if (
+    d &&
+    (d.weights || d.offset) &&
+    (penalty === "group" || penalty === "mcp" || penalty === "scad" || pairs !== undefined)
+  )
+    throw new InputError(
+      `option '${d.weights ? "--weights" : "--offset"}': for the lasso, elastic net and ridge without --stability`,
+      { option: d.weights ? "--weights" : "--offset" },
+    );
   const response = d
     ? familyResponse(family, d, o.positive)
     : { y: new Float64Array(0), classes: family === "binomial" ? [0, 1] : undefined };
@@ -534,6 +545,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     );
   } else {
     const r = await cvPath(x!, y, {
+      ...withRowOptions({}, d!, family),
       family,
       alpha,
       nLambda,
@@ -578,7 +590,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   // ---- the "why zero" explanation at the selected λ ----
   let why: SparsityExplanation | undefined;
   if (x && (penalty === "lasso" || penalty === "elastic-net") && family !== "multinomial")
-    why = explainSparsity(family, x, y, lambdaSel, { alpha });
+    why = explainSparsity(family, x, y, lambdaSel, { ...withRowOptions({}, d!, family), alpha });
 
   // ---- terminal output ----
   const K = coef.length;

@@ -13,11 +13,20 @@ export interface InputCliOptions {
   memoryBudget?: string;
   /** A column holding each row's fold number (cv, fit): read apart, never a feature. */
   foldColumn?: string;
+  /** A column of observation weights (≥ 0), never a feature. */
+  weights?: string;
+  /** A column added to the linear predictor (binomial, Poisson), never a feature. */
+  offset?: string;
 }
 
 /** Adds --missing, --categorical, --drop-redundant and --memory-budget (each command adds its own --target). */
 export function addInputOptions(cmd: Command): Command {
   return cmd
+    .option("--weights <column>", "a column of observation weights (≥ 0), never a feature")
+    .option(
+      "--offset <column>",
+      "binomial / poisson: a column added to the linear predictor (the log exposure), never a feature",
+    )
     .option("--missing <policy>", "missing cells: error, drop (the row) or mean (imputed)", "error")
     .option("--categorical <mode>", "none, or auto: one-hot encode text feature columns", "none")
     .option(
@@ -85,6 +94,9 @@ export interface Design {
   row: (i: number) => number;
   /** Each row's fold from `--fold-column`. */
   foldId?: Int32Array;
+  /** Observation weights (`--weights`) and the offset (`--offset`), one per row. */
+  weights?: Float64Array;
+  offset?: Float64Array;
 }
 
 /**
@@ -100,16 +112,44 @@ export async function readDesign(
   warn: (line: string) => void = (line) => process.stderr.write(`regularize: warning: ${line}\n`),
 ): Promise<Design> {
   const fc = o.foldColumn;
-  if (fc !== undefined && fc === o.target)
-    throw new InputError(`option '--fold-column': '${fc}' is the target`, {
-      option: "--fold-column",
-    });
+  const special: [string, string | undefined][] = [
+    ["--fold-column", fc],
+    ["--weights", o.weights],
+    ["--offset", o.offset],
+  ];
+  const apart = special.filter(([, c]) => c !== undefined).map(([, c]) => c!);
+  for (const [flag, c] of special)
+    if (c !== undefined && (c === o.target || apart.filter((a) => a === c).length > 1))
+      throw new InputError(
+        `option '${flag}': '${c}' is ${c === o.target ? "the target" : "named twice"}`,
+        {
+          option: flag,
+        },
+      );
   const table = await readTable(file, {
     ...readOptions(o),
     target: o.target,
     lastIsTarget: true,
-    ...(fc !== undefined ? { exclude: [fc], keep: [fc] } : {}),
+    ...(apart.length ? { exclude: apart, keep: apart } : {}),
   });
+  for (const [flag, c] of special)
+    if (c !== undefined && c === table.target)
+      throw new InputError(`option '${flag}': '${c}' is the target`, { option: flag });
+  /** A numeric column read apart: finite numbers (≥ 0 for weights), row by row. */
+  const numbers = (flag: string, c: string, min: number) =>
+    Float64Array.from(table.kept[c], (text, i) => {
+      const v = Number(text.trim());
+      if (text.trim() === "" || !Number.isFinite(v) || v < min) {
+        const row = table.rowNumbers ? table.rowNumbers[i] : i + 1;
+        throw new InputError(
+          `${file}: row ${row}, column '${c}' (${flag}): ${quoteCell(text)} is not ${min === 0 ? "a number ≥ 0" : "a finite number"}`,
+          { file, row, column: c },
+        );
+      }
+      return v;
+    });
+  const weights = o.weights !== undefined ? numbers("--weights", o.weights, 0) : undefined;
+  const offset = o.offset !== undefined ? numbers("--offset", o.offset, -Infinity) : undefined;
   if (fc !== undefined && fc === table.target)
     throw new InputError(`option '--fold-column': '${fc}' is the target`, {
       option: "--fold-column",
@@ -220,6 +260,8 @@ export async function readDesign(
     duplicates: o.dropRedundant ? [] : duplicates,
     row: rowNumbers ? (i) => rowNumbers[i] : (i) => i + 1,
     foldId,
+    weights,
+    offset,
   };
 }
 

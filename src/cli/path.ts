@@ -173,6 +173,26 @@ export function withFlagNames<T>(run: () => T): T {
   }
 }
 
+/**
+ * The library options with the rows' weights and offset (`--weights`, `--offset`); an offset
+ * is for the binomial and Poisson families.
+ */
+export function withRowOptions(
+  lib: MultinomialOptions,
+  d: { weights?: Float64Array; offset?: Float64Array },
+  family: string,
+): MultinomialOptions & { offset?: Float64Array } {
+  if (d.offset && family !== "binomial" && family !== "poisson")
+    throw new InputError("option '--offset': only for --family binomial or poisson", {
+      option: "--offset",
+    });
+  return {
+    ...lib,
+    ...(d.weights ? { weights: d.weights } : {}),
+    ...(d.offset ? { offset: d.offset } : {}),
+  };
+}
+
 /** withFlagNames for a promise. */
 async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -247,6 +267,8 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
           target: o.target,
           missing,
           options: toLibraryOptions(o, 1, true),
+          weights: o.weights,
+          offset: o.offset,
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
@@ -294,7 +316,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     throw e;
   }
   const { x, y, features } = data;
-  const lib = toLibraryOptions(o, x.nCols);
+  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family);
   if (family === "multinomial") {
     const seconds: number[] = [];
     let mfit: MultinomialFit | undefined;

@@ -29,8 +29,12 @@ export async function gaussianFromEngine(
     target?: string;
     missing: "error" | "drop" | "mean";
     folds: Folds | null;
-    /** Columns that are neither features nor the target (a fold column). */
+    /** Columns that are neither features nor the target (a fold column, an offset). */
     exclude?: string[];
+    /** A column of observation weights (≥ 0): every sum is weighted, n is Σw. */
+    weights?: string;
+    /** Other columns to check for missing and non-finite cells (an offset). */
+    checkAlso?: string[];
   },
 ): Promise<EngineData> {
   const src = engine.source;
@@ -65,8 +69,13 @@ export async function gaussianFromEngine(
     throw new InputError(`option '--fold-column': '${foldColumn}' is the target`, {
       option: "--fold-column",
     });
+  if (o.weights !== undefined && !names.includes(o.weights))
+    throw new InputError(`${src}: no column named '${o.weights}' (--weights)`, {
+      file: src,
+      column: o.weights,
+    });
   const features = names.filter(
-    (n) => n !== target && n !== foldColumn && !(o.exclude ?? []).includes(n),
+    (n) => n !== target && n !== foldColumn && n !== o.weights && !(o.exclude ?? []).includes(n),
   );
   if (features.length === 0)
     throw new InputError(`${src}: needs at least one feature column besides the target`, {
@@ -84,9 +93,16 @@ export async function gaussianFromEngine(
     return engine.query(sql);
   };
   // 1. rows, missing and non-finite cells
-  const check = (await q(checkSql(engine.dialect, all)))[0];
+  const checked = [...all, ...(o.weights ? [o.weights] : []), ...(o.checkAlso ?? [])];
+  const check = (await q(checkSql(engine.dialect, checked, o.weights ? [o.weights] : [])))[0];
   const rows = check[0] ?? 0;
-  all.forEach((c, k) => {
+  const completeRows = check[1 + 2 * checked.length] ?? 0;
+  if (o.weights && (check[2 + 2 * checked.length] ?? 0) > 0)
+    throw new InputError(
+      `${src}: column '${o.weights}' (--weights) has ${check[2 + 2 * checked.length]} negative values`,
+      { file: src, column: o.weights },
+    );
+  checked.forEach((c, k) => {
     const bad = check[2 + 2 * k] ?? 0;
     if (bad > 0)
       throw new InputError(`${src}: column '${c}' has ${bad} non-finite values (NaN or ±Inf)`, {
@@ -127,7 +143,9 @@ export async function gaussianFromEngine(
   const shiftX = Float64Array.from(shifts.slice(0, p) as number[]);
   const shiftY = shifts[p] as number;
   // 3. the sums, per fold
-  const result = await q(statsSql(engine.dialect, features, target, shiftX, shiftY, folds));
+  const result = await q(
+    statsSql(engine.dialect, features, target, shiftX, shiftY, folds, o.weights),
+  );
   const stats = new Map<number, GaussianStats>();
   for (const r of result) {
     let at = 1;
@@ -165,11 +183,11 @@ export async function gaussianFromEngine(
         return s;
       })
     : [stats.get(0)!];
-  const used = list.reduce((a, s) => a + s.n, 0);
-  if (used < 2)
-    throw new InputError(`${src}: needs at least 2 rows without missing values, got ${used}`, {
-      file: src,
-    });
+  if (completeRows < 2)
+    throw new InputError(
+      `${src}: needs at least 2 rows without missing values, got ${completeRows}`,
+      { file: src },
+    );
   // constant columns: zero variance over the rows used
   const constant: string[] = [];
   for (let j = 0; j < p; j++) {
@@ -185,5 +203,13 @@ export async function gaussianFromEngine(
     const m = shiftX[j] + sx / n;
     if (v <= 1e-13 * (v + m * m)) constant.push(features[j]);
   }
-  return { target, features, rows, dropped: rows - used, stats: list, constant, statements };
+  return {
+    target,
+    features,
+    rows,
+    dropped: rows - completeRows,
+    stats: list,
+    constant,
+    statements,
+  };
 }

@@ -49,13 +49,17 @@ export async function glmPathFromEngine(
     options?: ElasticNetOptions;
     /** Columns that are neither features nor the target (a fold column). */
     exclude?: string[];
+    /** A column of observation weights (≥ 0). */
+    weights?: string;
+    /** A column added to the linear predictor (Poisson: the log exposure). */
+    offset?: string;
   },
 ): Promise<{
   fit: EngineGlmFit;
   features: string[];
   target: string;
   constant: string[];
-  /** The features' means and standard deviations (unit weights, population form). */
+  /** The features' means and standard deviations (weighted, population form). */
   moments: { mean: Float64Array; sd: Float64Array };
 }> {
   // the unit-weight moments (and the checks) from the Gaussian statistics
@@ -63,7 +67,12 @@ export async function glmPathFromEngine(
     target: o.target,
     missing: o.missing,
     folds: null,
+    exclude: [...(o.exclude ?? []), ...(o.offset ? [o.offset] : [])],
+    weights: o.weights,
+    checkAlso: o.offset ? [o.offset] : [],
   });
+  const extra = { weights: o.weights, offset: o.offset };
+  const w = o.weights ? `CAST(${name(o.weights)} AS DOUBLE)` : "1.0";
   const { features, target } = data;
   const s: GaussianStats = addStats(data.stats);
   const p = features.length;
@@ -72,10 +81,17 @@ export async function glmPathFromEngine(
   const ybar = s.shiftY + s.sy / n;
   // the response's range
   const yCol = name(target);
-  const complete = [...features, target].map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const complete = [
+    ...features,
+    target,
+    ...(o.weights ? [o.weights] : []),
+    ...(o.offset ? [o.offset] : []),
+  ]
+    .map((c) => `${name(c)} IS NOT NULL`)
+    .join(" AND ");
   const [[bad, yLogY]] = await engine.query(
     `SELECT sum(CASE WHEN ${family === "binomial" ? `${yCol} < 0 OR ${yCol} > 1` : `${yCol} < 0`} THEN 1 ELSE 0 END), ` +
-      `sum(CASE WHEN ${yCol} > 0 THEN CAST(${yCol} AS DOUBLE) * ${engine.dialect.ln(`CAST(${yCol} AS DOUBLE)`)} ELSE 0.0 END) ` +
+      `sum(CASE WHEN ${yCol} > 0 THEN ${w} * CAST(${yCol} AS DOUBLE) * ${engine.dialect.ln(`CAST(${yCol} AS DOUBLE)`)} ELSE 0.0 END) ` +
       `FROM ${engine.dialect.relation} WHERE ${complete}`,
   );
   if ((bad ?? 0) > 0)
@@ -127,7 +143,7 @@ export async function glmPathFromEngine(
     scans++;
     if (full) fullScans++;
     const [row] = await engine.query(
-      irlsSql(engine.dialect, features, target, s.shiftX, fam, a0, beta, full),
+      irlsSql(engine.dialect, features, target, s.shiftX, fam, a0, beta, full, extra),
     );
     let at = 0;
     const next = () => row[at++] as number;
@@ -417,6 +433,8 @@ export async function glmCvFromEngine(
     seed: number;
     /** A column holding each row's fold number 1..K (else folds by position). */
     foldColumn?: string;
+    weights?: string;
+    offset?: string;
   },
 ): Promise<{
   full: Awaited<ReturnType<typeof glmPathFromEngine>>;
@@ -446,7 +464,15 @@ export async function glmCvFromEngine(
   const foldMean: Float64Array[] = [];
   const foldW: number[] = [];
   const y = `CAST(${name(target)} AS DOUBLE)`;
-  const complete = [...features, target].map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const w = o.weights ? `CAST(${name(o.weights)} AS DOUBLE)` : "1.0";
+  const complete = [
+    ...features,
+    target,
+    ...(o.weights ? [o.weights] : []),
+    ...(o.offset ? [o.offset] : []),
+  ]
+    .map((c) => `${name(c)} IS NOT NULL`)
+    .join(" AND ");
   for (let f = 1; f <= K; f++) {
     const train = await glmPathFromEngine(foldView(engine, folds, f, "out"), family, {
       ...o,
@@ -459,11 +485,12 @@ export async function glmCvFromEngine(
       c.beta.forEach((b, j) => {
         if (b !== 0) terms.push(`${literal(b)} * CAST(${name(features[j])} AS DOUBLE)`);
       });
-      return `sum(${devianceSql(family, engine.dialect.ln, y, terms.join(" + "))})`;
+      if (o.offset) terms.push(`CAST(${name(o.offset)} AS DOUBLE)`);
+      return `sum(${w} * ${devianceSql(family, engine.dialect.ln, y, terms.join(" + "))})`;
     });
     const held = foldView(engine, folds, f, "in");
     const [row] = await engine.query(
-      `SELECT count(*), ${sums.join(", ")} FROM ${held.dialect.relation} WHERE ${complete}`,
+      `SELECT sum(${w}), ${sums.join(", ")} FROM ${held.dialect.relation} WHERE ${complete}`,
     );
     scans++;
     const count = row[0] ?? 0;

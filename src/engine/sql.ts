@@ -65,13 +65,18 @@ export function foldOf(pos: number, K: number, seed: number): number {
   return Number(h % BigInt(K)) + 1;
 }
 
-/** Rows, and missing and non-finite cells of each column, in one scan. */
-export function checkSql(d: EngineDialect, columns: string[]): string {
+/**
+ * Rows, missing and non-finite cells of each column, the rows with no missing cell, and the
+ * negative values of `nonNegative` columns (weights), in one scan.
+ */
+export function checkSql(d: EngineDialect, columns: string[], nonNegative: string[] = []): string {
   const parts = columns.flatMap((c) => [
     `sum(CASE WHEN ${name(c)} IS NULL THEN 1 ELSE 0 END)`,
     `sum(CASE WHEN ${name(c)} IS NOT NULL AND NOT (${d.isFinite(num(c))}) THEN 1 ELSE 0 END)`,
   ]);
-  return `SELECT count(*), ${parts.join(", ")} FROM ${d.relation}`;
+  const complete = columns.map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const negative = nonNegative.map((c) => `sum(CASE WHEN ${num(c)} < 0 THEN 1 ELSE 0 END)`);
+  return `SELECT count(*), ${[...parts, `sum(CASE WHEN ${complete} THEN 1 ELSE 0 END)`, ...negative].join(", ")} FROM ${d.relation}`;
 }
 
 /** The averages of the columns over the first 10,000 rows with no missing cell. */
@@ -96,6 +101,7 @@ export function statsSql(
   shiftX: ArrayLike<number>,
   shiftY: number,
   folds: Folds | null,
+  weights?: string,
 ): string {
   const p = x.length;
   const u = (j: number) => `u${j}`;
@@ -103,21 +109,27 @@ export function statsSql(
     `${folds ? foldExpr(folds, "t0.pos__") : "0"} AS fold`,
     ...x.map((c, j) => `(${num(c)} - ${literal(shiftX[j])}) AS ${u(j)}`),
     `(${num(y)} - ${literal(shiftY)}) AS v`,
+    `${weights ? num(weights) : "1.0"} AS w__`,
   ];
-  const complete = [...x, y].map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const complete = [...x, y, ...(weights ? [weights] : [])]
+    .map((c) => `${name(c)} IS NOT NULL`)
+    .join(" AND ");
+  // with weights every sum is weighted, and n is Σw
   const sums = [
-    "count(*)",
-    ...x.map((_, j) => `sum(${u(j)})`),
-    "sum(v)",
+    weights ? "sum(w__)" : "count(*)",
+    ...x.map((_, j) => `sum(w__ * ${u(j)})`),
+    "sum(w__ * v)",
     ...Array.from({ length: p }, (_, j) =>
-      Array.from({ length: p - j }, (_, t) => `sum(${u(j)} * ${u(j + t)})`),
+      Array.from({ length: p - j }, (_, t) => `sum(w__ * ${u(j)} * ${u(j + t)})`),
     ).flat(),
-    ...x.map((_, j) => `sum(${u(j)} * v)`),
-    "sum(v * v)",
+    ...x.map((_, j) => `sum(w__ * ${u(j)} * v)`),
+    "sum(w__ * v * v)",
   ];
   // The position is taken before rows with missing cells are left out: a row's fold depends on
   // where it is in the source, not on the other rows.
-  const columns = [...x, y, ...(folds?.column ? [folds.column] : [])].map(name).join(", ");
+  const columns = [...x, y, ...(folds?.column ? [folds.column] : []), ...(weights ? [weights] : [])]
+    .map(name)
+    .join(", ");
   const positioned =
     folds && !folds.column
       ? `(SELECT ${columns}, ${d.position} AS pos__ FROM ${d.relation}) AS t0`
@@ -171,38 +183,50 @@ export function irlsSql(
   a0: number,
   beta: ArrayLike<number>,
   full = true,
+  extra: { weights?: string; offset?: string } = {},
 ): string {
   const p = x.length;
   const terms = [literal(a0)];
   for (let j = 0; j < p; j++) if (beta[j] !== 0) terms.push(`${literal(beta[j])} * ${num(x[j])}`);
+  if (extra.offset) terms.push(num(extra.offset));
   const eta = terms.join(" + ");
-  const complete = [...x, y].map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const complete = [
+    ...x,
+    y,
+    ...(extra.weights ? [extra.weights] : []),
+    ...(extra.offset ? [extra.offset] : []),
+  ]
+    .map((c) => `${name(c)} IS NOT NULL`)
+    .join(" AND ");
   const inner = [
     ...x.map((c, j) => `(${num(c)} - ${literal(shiftX[j])}) AS u${j}`),
     `${num(y)} AS y__`,
     `(${eta}) AS eta__`,
+    `${extra.weights ? num(extra.weights) : "1.0"} AS w__`,
   ];
-  const mid = [...x.map((_, j) => `u${j}`), "y__", "eta__", `${fam.mean("eta__")} AS mu__`];
+  const mid = [...x.map((_, j) => `u${j}`), "y__", "eta__", "w__", `${fam.mean("eta__")} AS mu__`];
   const outer = [
     ...x.map((_, j) => `u${j}`),
     "y__",
     "eta__",
+    "w__",
     "mu__",
     `${fam.weight("mu__")} AS v__`,
   ];
+  // with observation weights w, every term is weighted: v → w·v, r → w·r, ℓ → w·ℓ
   const gram = [
-    "sum(v__)",
-    ...x.map((_, j) => `sum(v__ * u${j})`),
+    "sum(w__ * v__)",
+    ...x.map((_, j) => `sum(w__ * v__ * u${j})`),
     ...Array.from({ length: p }, (_, j) =>
-      Array.from({ length: p - j }, (_, t) => `sum(v__ * u${j} * u${j + t})`),
+      Array.from({ length: p - j }, (_, t) => `sum(w__ * v__ * u${j} * u${j + t})`),
     ).flat(),
   ];
   const sums = [
     ...(full ? gram : []),
-    "sum(y__ - mu__)",
-    ...x.map((_, j) => `sum((y__ - mu__) * u${j})`),
-    `sum(${fam.loss("y__", "eta__")})`,
-    "sum((y__ - mu__) * (y__ - mu__) / v__)",
+    "sum(w__ * (y__ - mu__))",
+    ...x.map((_, j) => `sum(w__ * (y__ - mu__) * u${j})`),
+    `sum(w__ * ${fam.loss("y__", "eta__")})`,
+    "sum(w__ * (y__ - mu__) * (y__ - mu__) / v__)",
   ];
   return (
     `SELECT ${sums.join(", ")} FROM (SELECT ${outer.join(", ")} FROM (SELECT ${mid.join(", ")} FROM ` +

@@ -333,6 +333,71 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
     assert.match(rb.err, /column 'fold': 'x' is not a fold number/);
   });
 
+  it("--weights and --offset: columns apart from the features, the same fits in memory and through the engine", () => {
+    const lines = readFileSync(diabetes, "utf8").trim().split(/\r?\n/);
+    const file = join(tmp, "weighted.csv");
+    writeFileSync(
+      file,
+      [
+        `w,expo,${lines[0]},fold`,
+        ...lines.slice(1).map((l, i) => {
+          const y = Number(l.split(",").pop());
+          const counts = l.replace(/[^,]*$/, String(Math.floor(y / 25)));
+          return `${0.5 + ((i * 13) % 7) / 4},${(((i * 5) % 9) - 4) / 10},${counts},${(i % 4) + 1}`;
+        }),
+      ].join("\n") + "\n",
+    );
+    const cases: [string, string[]][] = [
+      ["gaussian", ["--weights", "w", "--target", "progression"]],
+      ["poisson", ["--weights", "w", "--offset", "expo", "--target", "progression"]],
+    ];
+    for (const [family, extra] of cases) {
+      const a = join(tmp, `w-${family}-mem.json`);
+      const b = join(tmp, `w-${family}-eng.json`);
+      const args = [
+        "cv",
+        file,
+        "--family",
+        family,
+        "--fold-column",
+        "fold",
+        "--nlambda",
+        "30",
+        ...extra,
+      ];
+      const rm = run([...args, "--json", a]);
+      assert.equal(rm.code, 0, rm.err);
+      const re = run([...args, "--engine", "duckdb", "--json", b]);
+      assert.equal(re.code, 0, re.err);
+      const m = json(a);
+      const e = json(b);
+      // the weights, the fold and (when it is one) the offset column are not features
+      const names = lines[0].split(",").slice(0, -1);
+      assert.deepEqual(m.features, family === "gaussian" ? ["expo", ...names] : names);
+      assert.deepEqual(e.features, m.features);
+      assert.ok(maxRel(e.objective, m.objective) < 1e-8, `${family} objective`);
+      assert.ok(
+        maxRel(e.cv.cvm, m.cv.cvm) < (family === "gaussian" ? 1e-8 : 1e-4),
+        `${family} cvm`,
+      );
+      assert.equal(e.lambda.indexOf(e.cv.lambda1se), m.lambda.indexOf(m.cv.lambda1se));
+      assert.equal(e.lambda.indexOf(e.cv.lambdaMin), m.lambda.indexOf(m.cv.lambdaMin));
+    }
+    // weights change the fit; an offset is refused for the gaussian family
+    const plain = join(tmp, "w-plain.json");
+    assert.equal(run(["path", file, "--target", "progression", "--json", plain]).code, 0);
+    const weighted = json(join(tmp, "w-gaussian-mem.json"));
+    assert.notDeepEqual(json(plain).lambda, weighted.lambda);
+    const off = run(["path", file, "--target", "progression", "--offset", "expo"]);
+    assert.equal(off.code, 2);
+    assert.match(off.err, /'--offset': only for --family binomial or poisson/);
+    const neg = join(tmp, "neg-w.csv");
+    writeFileSync(neg, readFileSync(file, "utf8").replace(/\n0\.5,/, "\n-1,"));
+    const rn = run(["path", neg, "--target", "progression", "--weights", "w"]);
+    assert.equal(rn.code, 2);
+    assert.match(rn.err, /column 'w' \(--weights\): '-1' is not a number ≥ 0/);
+  });
+
   it("bad sources and what the engine does not do: one line, exit 2", async () => {
     const text = join(tmp, "text.csv");
     writeFileSync(text, "a,b,y\n1,x,3\n2,y,4\n3,z,6\n");
