@@ -110,7 +110,7 @@ export function addFitOptions(cmd: Command): Command {
     .option("--fold-column <name>", "a column holding each row's fold number (never a feature)")
     .option(
       "--engine <name>",
-      "memory (default), or duckdb: a gaussian lasso / elastic net / ridge from SQL sums over the file (automatic past --memory-budget)",
+      "memory (default), duckdb or clickhouse: gaussian, binomial and poisson lasso / elastic net / ridge from SQL sums (duckdb automatic past --memory-budget); group, MCP, SCAD, multinomial and --stability stay in memory",
     );
 }
 

@@ -376,7 +376,7 @@ export function addPathOptions(cmd: Command): Command {
     .option("--thresh <t>", "convergence threshold relative to the null deviance (default 1e-9)")
     .option(
       "--engine <name>",
-      "memory (default), or duckdb: gaussian fits from SQL sums over the file, never holding the rows (automatic when the table exceeds --memory-budget)",
+      "memory (default), duckdb or clickhouse (a clickhouse://HOST:PORT/DB.TABLE source): gaussian, binomial and poisson lasso / elastic net / ridge from SQL sums, never holding the rows (duckdb automatic past --memory-budget); group, MCP, SCAD and multinomial stay in memory",
     )
     .option(
       "--solver <name>",

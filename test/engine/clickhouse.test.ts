@@ -195,4 +195,33 @@ describe("--engine clickhouse: a two-shard cluster on loopback, a Distributed ta
       assert.doesNotMatch(r.err, /s3cret-pw/);
     }
   });
+
+  it("a shard lost mid-run: one line naming the source, exit 1 (run last: it stops a server)", async () => {
+    // a table big enough that the binomial path takes several seconds of queries
+    const cols = names.map((n) => `${n} Float64`).join(", ");
+    for (const k of [0, 1])
+      await c.query(k, `CREATE TABLE default.big (${cols}) ENGINE = MergeTree ORDER BY tuple()`);
+    await c.query(
+      0,
+      `CREATE TABLE default.dbig AS default.big ENGINE = Distributed(${c.cluster}, default, big)`,
+    );
+    const rows = lines.slice(1).map((l, i) => l.replace(/[^,]*$/, String(i % 2)));
+    const many = Array.from({ length: 40 }, () => rows.join("\n")).join("\n") + "\n";
+    await c.query(0, "INSERT INTO default.big FORMAT CSV", many);
+    await c.query(1, "INSERT INTO default.big FORMAT CSV", many);
+    const pending = run([
+      "path",
+      `clickhouse://127.0.0.1:${c.http[0]}/default.dbig`,
+      "--family",
+      "binomial",
+      "--nlambda",
+      "100",
+    ]);
+    await new Promise((r) => setTimeout(r, 2500));
+    c.kill(1);
+    const r = await pending;
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /^regularize: clickhouse:\/\/127\.0\.0\.1:\d+\/default\.dbig: /);
+    assert.equal(r.err.trim().split("\n").length, 1, r.err);
+  });
 });

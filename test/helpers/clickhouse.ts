@@ -13,6 +13,8 @@ export interface Cluster {
   cluster: string;
   /** Runs a query on server k (0 or 1) over HTTP; returns the body. */
   query(k: number, sql: string, body?: string): Promise<string>;
+  /** Kills server k (a shard going down). */
+  kill(k: number): void;
   stop(): void;
 }
 
@@ -61,13 +63,15 @@ export async function startCluster(basePort = 18123): Promise<Cluster> {
     writeFileSync(file, xml);
     return file;
   });
+  const kill = (k: number) => {
+    try {
+      execFileSync("pkill", ["-9", "-f", `config-file=${configs[k]}`]);
+    } catch {
+      /* not running */
+    }
+  };
   const stop = () => {
-    for (const file of configs)
-      try {
-        execFileSync("pkill", ["-9", "-f", `config-file=${file}`]);
-      } catch {
-        /* not running */
-      }
+    for (let k = 0; k < configs.length; k++) kill(k);
     rmSync(root, { recursive: true, force: true });
   };
   try {
@@ -92,7 +96,7 @@ export async function startCluster(basePort = 18123): Promise<Cluster> {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    return { http: [ports[0].http, ports[1].http], cluster: name, query, stop };
+    return { http: [ports[0].http, ports[1].http], cluster: name, query, kill, stop };
   } catch (e) {
     stop();
     throw e;
