@@ -9,9 +9,13 @@ const NUMERIC = /^(Nullable\()?(U?Int(8|16|32|64)|Float(32|64)|Decimal(32|64|128
  * REGULARIZE_CLICKHOUSE_USER / REGULARIZE_CLICKHOUSE_PASSWORD (HTTP basic authentication), never
  * from the command line, and are never printed. A Distributed table spreads every aggregation over
  * the cluster's shards. A Distributed table has no row order, so the fold of a row is a hash of
- * its values: `cityHash64(columns…) + seed` modulo K, plus 1 (or `--fold-column`).
+ * its values: `cityHash64(columns…) + seed` modulo K, plus 1 (or `--fold-column`). A query that
+ * gets no answer within `timeoutSeconds` (REGULARIZE_QUERY_TIMEOUT, default 600) is an error.
  */
-export function clickhouseEngine(source: string, timeoutSeconds = 600): TableEngine {
+export function clickhouseEngine(
+  source: string,
+  timeoutSeconds = Number(process.env.REGULARIZE_QUERY_TIMEOUT) || 600,
+): TableEngine {
   const m = /^clickhouse:\/\/([^/:]+):(\d+)\/([^./]+)\.([^./]+)$/.exec(source);
   if (!m)
     throw new InputError(`${source}: expected clickhouse://HOST:PORT/DATABASE.TABLE`, {

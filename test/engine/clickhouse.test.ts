@@ -186,6 +186,7 @@ describe("--engine clickhouse: a two-shard cluster on loopback, a Distributed ta
         { REGULARIZE_CLICKHOUSE_USER: "intruder", REGULARIZE_CLICKHOUSE_PASSWORD: "s3cret-pw" },
       ],
       [["path", source, "--engine", "duckdb"], /clickhouse sources use --engine clickhouse/],
+      [["path", source], /no answer within 0\.001 s/, { REGULARIZE_QUERY_TIMEOUT: "0.001" }],
     ];
     for (const [args, re, env] of cases) {
       const r = await run(args, env);
