@@ -38,6 +38,7 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
       [parquet, []],
       [diabetes, ["--alpha", "0.5"]],
       [parquet, ["--no-standardize", "--penalty-factor", "1,1,0.5,1,1,1,1,1,2,1"]],
+      [diabetes, ["--lower-limits", "0", "--alpha", "0.8"]],
     ] as [string, string[]][]) {
       const a = join(tmp, "mem.json");
       const b = join(tmp, "eng.json");
@@ -52,6 +53,23 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
       assert.deepEqual(e.features, m.features);
       e.kktMax.forEach((v: number, k: number) => assert.ok(v <= 1e-7 * e.lambda[k] + 1e-12));
     }
+  });
+
+  it("a glob of Parquet files is one table (files in name order)", async () => {
+    const dir = join(tmp, "parts");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(dir);
+    await duck([
+      `CREATE TABLE d AS SELECT *, row_number() OVER () AS r FROM read_csv('${diabetes}')`,
+      `COPY (SELECT * EXCLUDE (r) FROM d WHERE r <= 200) TO '${join(dir, "a.parquet")}' (FORMAT parquet)`,
+      `COPY (SELECT * EXCLUDE (r) FROM d WHERE r > 200) TO '${join(dir, "b.parquet")}' (FORMAT parquet)`,
+    ]);
+    const a = join(tmp, "glob.json");
+    const m = join(tmp, "glob-mem.json");
+    const r = run(["path", join(dir, "*.parquet"), "--engine", "duckdb", "--json", a]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(run(["path", diabetes, "--json", m]).code, 0);
+    assert.ok(maxRel(json(a).objective, json(m).objective) < 1e-9);
   });
 
   it("cv: exact K-fold CV by position equals cvPath with the same fold ids", async () => {
