@@ -4,12 +4,20 @@
 // temporary folder, y = x0 − 2·x1 + 0.5·x2 + noise). For each: `regularize fit FILE --engine duckdb
 // --cv 10` (wall time, peak RSS), and for the sizes that fit in memory (≤ MEMORY_ROWS, default
 // 3M) the in-memory engine on the same file. In the same run, cv.glmnet (R, Debian's
-// r-cran-glmnet; skipped when Rscript is missing) on the largest table it holds here (GLMNET_ROWS,
-// default 1M rows, read from the same Parquet via a CSV copy), timed around cv.glmnet alone.
+// r-cran-glmnet; skipped when Rscript is missing) on every table up to GLMNET_ROWS (default 10M
+// rows; the same rows handed to R as raw doubles), timed around cv.glmnet alone.
 // Also one DuckDB scan of each file (sum of every column) as the floor. Writes a table, the
 // figures (docs/scale.json) and a plot of time and memory against rows (docs/scale.svg).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +27,7 @@ import { plot } from "./scale-plot.mjs";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROWS = (process.env.ROWS ?? "1000000,3000000,10000000,30000000").split(",").map(Number);
 const MEMORY_ROWS = Number(process.env.MEMORY_ROWS ?? 3e6);
-const GLMNET_ROWS = Number(process.env.GLMNET_ROWS ?? 1e6);
+const GLMNET_ROWS = Number(process.env.GLMNET_ROWS ?? 1e7);
 const dir = mkdtempSync(join(tmpdir(), "regularize-bench-scale-"));
 const db = await DuckDBInstance.create(":memory:");
 const conn = await db.connect();
@@ -54,22 +62,25 @@ async function scan(file) {
   return (performance.now() - t0) / 1000;
 }
 
-function glmnet(file, rows) {
+async function glmnet(file, rows) {
   if (spawnSync("Rscript", ["--version"]).status !== 0) return null;
-  const csv = join(dir, `g${rows}.csv`);
-  spawnSync(
-    process.execPath,
-    [
-      "-e",
-      `import("@duckdb/node-api").then(async ({ DuckDBInstance }) => { const d = await DuckDBInstance.create(":memory:"); const c = await d.connect(); await c.run("COPY (SELECT * FROM read_parquet('${file}')) TO '${csv}' (HEADER)"); })`,
-    ],
-    { cwd: ROOT },
-  );
-  const script = `suppressMessages(library(glmnet)); d <- as.matrix(read.csv("${csv}")); x <- d[, 1:20]; y <- d[, 21];
-set.seed(1); foldid <- sample(rep(1:10, length.out = nrow(x)));
+  // the same rows as raw little-endian doubles, column by column (R's readBin takes them in
+  // seconds where read.csv takes minutes)
+  const bin = join(dir, `g${rows}.bin`);
+  const { readTable } = await import(join(ROOT, "dist", "node.js"));
+  const t = await readTable(file, { lastIsTarget: true });
+  const fd = openSync(bin, "w");
+  for (const col of t.columns)
+    writeSync(fd, new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+  closeSync(fd);
+  const script = `suppressMessages(library(glmnet)); n <- ${rows}; con <- file("${bin}", "rb");
+d <- readBin(con, "double", n = n * 21, size = 8, endian = "little"); close(con);
+x <- matrix(d[1:(n * 20)], nrow = n); y <- d[(n * 20 + 1):(n * 21)]; rm(d);
+set.seed(1); foldid <- sample(rep(1:10, length.out = n));
 t <- system.time(cv <- cv.glmnet(x, y, foldid = foldid))[["elapsed"]];
 cat(t, cv$lambda.min, cv$lambda.1se, "\\n")`;
   const r = spawnSync("Rscript", ["-e", script], { encoding: "utf8", maxBuffer: 1 << 26 });
+  rmSync(bin, { force: true });
   if (r.status !== 0) return { error: r.stderr.split("\n").slice(-3).join(" ") };
   const [seconds] = r.stdout.trim().split(/\s+/).map(Number);
   return { seconds };
@@ -100,7 +111,7 @@ for (const rows of ROWS) {
           "10",
         ])
       : null;
-  const r = rows === GLMNET_ROWS ? glmnet(file, rows) : null;
+  const r = rows <= GLMNET_ROWS ? await glmnet(file, rows) : null;
   const row = { rows, floor, engine: eng, memory: mem, glmnet: r };
   results.push(row);
   console.log(
