@@ -81,7 +81,14 @@ t <- system.time(cv <- cv.glmnet(x, y, foldid = foldid))[["elapsed"]];
 cat(t, cv$lambda.min, cv$lambda.1se, "\\n")`;
   const r = spawnSync("Rscript", ["-e", script], { encoding: "utf8", maxBuffer: 1 << 26 });
   rmSync(bin, { force: true });
-  if (r.status !== 0) return { error: r.stderr.split("\n").slice(-3).join(" ") };
+  if (r.status !== 0)
+    return {
+      error: `exit ${r.status ?? r.signal}: ${r.stderr
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .slice(-3)
+        .join(" ")}`,
+    };
   const [seconds] = r.stdout.trim().split(/\s+/).map(Number);
   return { seconds };
 }
