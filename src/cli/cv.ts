@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
 import { quoteCell } from "../io/assemble.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
-import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
+import { engineData, engineOption, openEngine, type EngineName } from "./engine.js";
 import { glmCvFromEngine } from "../engine/glm.js";
 import { readOptions } from "./input.js";
 import { alignTable } from "./format.js";
@@ -14,11 +14,12 @@ import { checkOutputs, Outputs } from "./output.js";
 import { intOption } from "./parse.js";
 import {
   familyOption,
-  loadXY,
+  loadOrEngine,
   multinomialJson,
   pathJson,
   toLibraryOptions,
   withFlagNames,
+  withFlagNamesAsync,
   withRowOptions,
   type PathCliOptions,
 } from "./path.js";
@@ -152,69 +153,28 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
       process.stderr.write(
         `regularize: ${r.scans} scans of the table (path and ${nFolds} folds)\n`,
       );
-      const out = new Outputs();
-      if (o.json)
-        out.file(
-          "--json",
-          o.json,
-          JSON.stringify({
-            ...pathJson(r.full.fit, r.full.features, [seconds]),
-            engine: name,
-            cv: {
-              measure: "deviance",
-              lambda: Array.from(r.cv.lambda),
-              cvm: Array.from(r.cv.cvm),
-              cvsd: Array.from(r.cv.cvsd),
-              cvup: Array.from(r.cv.cvup),
-              cvlo: Array.from(r.cv.cvlo),
-              nzero: Array.from(r.cv.nzero),
-              lambdaMin: r.cv.lambdaMin,
-              lambda1se: r.cv.lambda1se,
-              foldRule: foldRule(name, seed, nFolds, o.foldColumn),
-              foldSizes: r.cv.foldSizes,
-            },
-          }) + "\n",
-        );
-      else out.print(cvTable({ ...r.cv, measure: "deviance" }));
-      out.commit();
+      writeCv(
+        o.json,
+        { ...pathJson(r.full.fit, r.full.features, [seconds]), engine: name },
+        { ...r.cv, measure: "deviance" },
+        { foldRule: foldRule(name, seed, nFolds, o.foldColumn), foldSizes: r.cv.foldSizes },
+      );
       return;
     }
     const data = await engineData(name, file, o, { K: nFolds, seed, column: o.foldColumn });
     const lib = toLibraryOptions(o, data.features.length);
     const r = withFlagNames(() => gaussianStatsCv(data.stats, lib));
     const seconds = (performance.now() - t0) / 1000;
-    const out = new Outputs();
     for (const w of r.fit.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (o.json) {
-      const doc = {
-        ...pathJson(r.fit, data.features, [seconds]),
-        engine: name,
-        cv: {
-          measure: "mse",
-          lambda: Array.from(r.lambda),
-          cvm: Array.from(r.cvm),
-          cvsd: Array.from(r.cvsd),
-          cvup: Array.from(r.cvup),
-          cvlo: Array.from(r.cvlo),
-          nzero: Array.from(r.nzero),
-          lambdaMin: r.lambdaMin,
-          lambda1se: r.lambda1se,
-          foldRule: foldRule(name, seed, nFolds, o.foldColumn),
-          foldSizes: r.foldSizes,
-        },
-      };
-      out.file("--json", o.json, JSON.stringify(doc) + "\n");
-    } else out.print(cvTable({ ...r, measure: "mse" }));
-    out.commit();
+    writeCv(
+      o.json,
+      { ...pathJson(r.fit, data.features, [seconds]), engine: name },
+      { ...r, measure: "mse" },
+      { foldRule: foldRule(name, seed, nFolds, o.foldColumn), foldSizes: r.foldSizes },
+    );
   };
-  if (engine && engine !== "memory") return viaEngine(engine);
-  let data: Awaited<ReturnType<typeof loadXY>>;
-  try {
-    data = await loadXY(file, o, family);
-  } catch (e) {
-    if (fallsBack(e, engine, o)) return viaEngine("duckdb");
-    throw e;
-  }
+  const data = await loadOrEngine(file, o, family, engine, viaEngine);
+  if (!data) return;
   const { x, y, features } = data;
   const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family);
   // one fold id per data row of the file; rows dropped for missing values drop their ids too
@@ -254,27 +214,43 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   );
   const seconds = (performance.now() - t0) / 1000;
   const fit = r.fit;
-  const out = new Outputs();
   if ("warnings" in fit) for (const w of fit.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (o.json) {
-    const doc = {
-      ...(fit.family === "multinomial"
-        ? multinomialJson(fit, features, [seconds])
-        : pathJson(fit as PathFit, features, [seconds])),
-      cv: {
-        measure: r.measure,
-        lambda: Array.from(r.lambda),
-        cvm: Array.from(r.cvm),
-        cvsd: Array.from(r.cvsd),
-        cvup: Array.from(r.cvup),
-        cvlo: Array.from(r.cvlo),
-        nzero: Array.from(r.nzero),
-        lambdaMin: r.lambdaMin,
-        lambda1se: r.lambda1se,
-        foldId: Array.from(r.foldId),
-      },
+  writeCv(
+    o.json,
+    fit.family === "multinomial"
+      ? multinomialJson(fit, features, [seconds])
+      : pathJson(fit as PathFit, features, [seconds]),
+    r,
+    { foldId: Array.from(r.foldId) },
+  );
+}
+
+/**
+ * Writes a cross-validation: the curve as a table on stdout, or with --json the path document
+ * plus `"cv": { measure, lambda, cvm, cvsd, cvup, cvlo, nzero, lambdaMin, lambda1se, … }` (the
+ * folds: `foldId`, or an engine's `foldRule` and `foldSizes`).
+ */
+function writeCv(
+  json: string | undefined,
+  doc: object,
+  r: Parameters<typeof cvTable>[0] & { cvup: Float64Array; cvlo: Float64Array },
+  folds: Record<string, unknown>,
+): void {
+  const out = new Outputs();
+  if (json) {
+    const cv = {
+      measure: r.measure,
+      lambda: Array.from(r.lambda),
+      cvm: Array.from(r.cvm),
+      cvsd: Array.from(r.cvsd),
+      cvup: Array.from(r.cvup),
+      cvlo: Array.from(r.cvlo),
+      nzero: Array.from(r.nzero),
+      lambdaMin: r.lambdaMin,
+      lambda1se: r.lambda1se,
+      ...folds,
     };
-    out.file("--json", o.json, JSON.stringify(doc) + "\n");
+    out.file("--json", json, JSON.stringify({ ...doc, cv }) + "\n");
   } else out.print(cvTable(r));
   out.commit();
 }
@@ -284,16 +260,6 @@ function foldRule(engine: string, seed: number, K: number, column?: string): str
   if (column !== undefined) return `fold = column '${column}'`;
   const position = engine === "clickhouse" ? "(cityHash64(columns) mod 2^32)" : "position";
   return `fold = ((${position} * 2654435761 + ${seed}) mod 2^32) mod ${K} + 1`;
-}
-
-async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    return withFlagNames(() => {
-      throw e;
-    });
-  }
 }
 
 export function addCvOptions(cmd: Command): Command {

@@ -53,6 +53,30 @@ export async function loadXY(file: string, o: PathCliOptions, family: CliFamily)
   return { x: d.x, y: r.y, features: d.features, target: d.target, design: d, classes: r.classes };
 }
 
+/**
+ * The rows of a data file (loadXY), or — with an engine asked for, or past the memory budget
+ * (`fallsBack`) — the work done by `viaEngine` instead, and null.
+ */
+export async function loadOrEngine(
+  file: string,
+  o: PathCliOptions,
+  family: CliFamily,
+  engine: EngineName | undefined,
+  viaEngine: (name: Exclude<EngineName, "memory">) => Promise<void>,
+): Promise<Awaited<ReturnType<typeof loadXY>> | null> {
+  if (engine && engine !== "memory") {
+    await viaEngine(engine);
+    return null;
+  }
+  try {
+    return await loadXY(file, o, family);
+  } catch (e) {
+    if (!fallsBack(e, engine, o)) throw e;
+    await viaEngine("duckdb");
+    return null;
+  }
+}
+
 const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial"] as const;
 export type CliFamily = (typeof FAMILIES)[number];
 
@@ -194,7 +218,7 @@ export function withRowOptions(
 }
 
 /** withFlagNames for a promise. */
-async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
+export async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
@@ -307,14 +331,8 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     else out.print(pathTable(fit!));
     out.commit();
   };
-  if (engine && engine !== "memory") return viaEngine(engine);
-  let data: Awaited<ReturnType<typeof loadXY>>;
-  try {
-    data = await loadXY(file, o, family);
-  } catch (e) {
-    if (fallsBack(e, engine, o)) return viaEngine("duckdb");
-    throw e;
-  }
+  const data = await loadOrEngine(file, o, family, engine, viaEngine);
+  if (!data) return;
   const { x, y, features } = data;
   const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family);
   if (family === "multinomial") {

@@ -68,6 +68,29 @@ export function addStats(list: GaussianStats[]): GaussianStats {
 }
 
 /**
+ * The features' weighted means and variances (population form) from the sums, and which columns
+ * are constant up to rounding (variance ≤ 1e−13 · mean square, the rule of `moments`).
+ */
+export function statsMoments(s: GaussianStats): {
+  mean: Float64Array;
+  variance: Float64Array;
+  constant: Uint8Array;
+} {
+  const p = s.sx.length;
+  const mean = new Float64Array(p);
+  const variance = new Float64Array(p);
+  const constant = new Uint8Array(p);
+  for (let j = 0; j < p; j++) {
+    const dm = s.sx[j] / s.n;
+    const v = Math.max(0, s.sxx[j * p + j] / s.n - dm * dm);
+    mean[j] = s.shiftX[j] + dm;
+    variance[j] = v;
+    if (v <= 1e-13 * (v + mean[j] * mean[j])) constant[j] = 1;
+  }
+  return { mean, variance, constant };
+}
+
+/**
  * Σ (y − a₀ − xᵀβ)² over the rows of `s`, from its sums alone (β dense, original scale): with
  * δ = a₀ − b + aᵀβ, it is Σv² − 2δΣv − 2βᵀΣuv + nδ² + 2δβᵀΣu + βᵀ(Σuuᵀ)β.
  */
@@ -129,10 +152,9 @@ export class GramDesign implements Design {
     const n = s.n;
     this.n = n;
     // means and the deviations of the centers from the shifts
-    const mean = Float64Array.from(s.sx, (v, j) => s.shiftX[j] + v / n);
+    const { mean, variance, constant } = statsMoments(s);
     const center = (this.center = intercept ? mean : new Float64Array(p));
     const d = Float64Array.from(center, (c, j) => c - s.shiftX[j]);
-    const dm = Float64Array.from(mean, (m, j) => m - s.shiftX[j]);
     // (1/n) Σ (x_j − c_j)(x_k − c_k) from the shifted sums
     const cross = (j: number, k: number, dj: number, dk: number) =>
       (s.sxx[j * p + k] - dj * s.sx[k] - dk * s.sx[j] + n * dj * dk) / n;
@@ -142,10 +164,8 @@ export class GramDesign implements Design {
         this.scale[j] = fixedScale[j];
         continue;
       }
-      const v = Math.max(0, cross(j, j, dm[j], dm[j]));
-      const sq = v + mean[j] * mean[j];
-      if (v <= 1e-13 * sq) include[j] = 0; // constant up to rounding (as `moments`)
-      this.scale[j] = standardize ? Math.sqrt(v) : 1;
+      if (constant[j]) include[j] = 0;
+      this.scale[j] = standardize ? Math.sqrt(variance[j]) : 1;
     }
     const sc = this.scale;
     this.gram = new Float64Array(p * p);

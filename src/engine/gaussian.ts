@@ -1,4 +1,9 @@
-import { MAX_GRAM_FEATURES, type GaussianStats } from "../data/gramDesign.js";
+import {
+  addStats,
+  MAX_GRAM_FEATURES,
+  statsMoments,
+  type GaussianStats,
+} from "../data/gramDesign.js";
 import { InputError } from "../errors.js";
 import type { TableEngine } from "./duckdbEngine.js";
 import { checkSql, name, shiftSql, statsSql, type Folds } from "./sql.js";
@@ -189,20 +194,8 @@ export async function gaussianFromEngine(
       { file: src },
     );
   // constant columns: zero variance over the rows used
-  const constant: string[] = [];
-  for (let j = 0; j < p; j++) {
-    let n = 0;
-    let sx = 0;
-    let sxx = 0;
-    for (const s of list) {
-      n += s.n;
-      sx += s.sx[j];
-      sxx += s.sxx[j * p + j];
-    }
-    const v = sxx / n - (sx / n) ** 2;
-    const m = shiftX[j] + sx / n;
-    if (v <= 1e-13 * (v + m * m)) constant.push(features[j]);
-  }
+  const { constant: flat } = statsMoments(addStats(list));
+  const constant = features.filter((_, j) => flat[j]);
   return {
     target,
     features,

@@ -1,4 +1,4 @@
-import { addStats, GramDesign, type GaussianStats } from "../data/gramDesign.js";
+import { addStats, GramDesign, statsMoments, type GaussianStats } from "../data/gramDesign.js";
 import { InputError } from "../errors.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "../path/options.js";
@@ -7,7 +7,7 @@ import { enetSubdiffDistance } from "../penalty/elasticNet.js";
 import { CovarianceCd } from "../solver/gaussianCd.js";
 import type { TableEngine } from "./duckdbEngine.js";
 import { gaussianFromEngine } from "./gaussian.js";
-import { foldExpr, glmSql, irlsSql, literal, name, type Folds } from "./sql.js";
+import { completeSql, foldExpr, glmSql, irlsSql, literal, name, type Folds } from "./sql.js";
 import { coefAt } from "../path/predict.js";
 import { cvSummary, type StatsCvResult } from "../path/statsPath.js";
 
@@ -81,14 +81,7 @@ export async function glmPathFromEngine(
   const ybar = s.shiftY + s.sy / n;
   // the response's range
   const yCol = name(target);
-  const complete = [
-    ...features,
-    target,
-    ...(o.weights ? [o.weights] : []),
-    ...(o.offset ? [o.offset] : []),
-  ]
-    .map((c) => `${name(c)} IS NOT NULL`)
-    .join(" AND ");
+  const complete = completeSql([...features, target, o.weights, o.offset]);
   const [[bad, yLogY]] = await engine.query(
     `SELECT sum(CASE WHEN ${family === "binomial" ? `${yCol} < 0 OR ${yCol} > 1` : `${yCol} < 0`} THEN 1 ELSE 0 END), ` +
       `sum(CASE WHEN ${yCol} > 0 THEN ${w} * CAST(${yCol} AS DOUBLE) * ${engine.dialect.ln(`CAST(${yCol} AS DOUBLE)`)} ELSE 0.0 END) ` +
@@ -107,15 +100,12 @@ export async function glmPathFromEngine(
   const opts = resolveOptions({ ...o.options, type: "covariance" }, n, p, false);
   const include = opts.include;
   // unit-weight centers and scales (glmnet's standardization), constant columns excluded
-  const mean = Float64Array.from(s.sx, (v, j) => s.shiftX[j] + v / n);
+  const { mean, variance, constant } = statsMoments(s);
+  const sd = variance.map(Math.sqrt);
   const scale = new Float64Array(p);
-  const sd = new Float64Array(p);
   for (let j = 0; j < p; j++) {
-    const dm = s.sx[j] / n;
-    const v = Math.max(0, s.sxx[j * p + j] / n - dm * dm);
-    sd[j] = Math.sqrt(v);
-    if (v <= 1e-13 * (v + mean[j] * mean[j])) include[j] = 0;
-    scale[j] = opts.standardize ? Math.sqrt(v) || 1 : 1;
+    if (constant[j]) include[j] = 0;
+    scale[j] = opts.standardize ? sd[j] || 1 : 1;
   }
   const { lower, upper } = scaledLimits(opts, scale);
   const fam = glmSql(family, engine.dialect.ln);
@@ -465,14 +455,7 @@ export async function glmCvFromEngine(
   const foldW: number[] = [];
   const y = `CAST(${name(target)} AS DOUBLE)`;
   const w = o.weights ? `CAST(${name(o.weights)} AS DOUBLE)` : "1.0";
-  const complete = [
-    ...features,
-    target,
-    ...(o.weights ? [o.weights] : []),
-    ...(o.offset ? [o.offset] : []),
-  ]
-    .map((c) => `${name(c)} IS NOT NULL`)
-    .join(" AND ");
+  const complete = completeSql([...features, target, o.weights, o.offset]);
   for (let f = 1; f <= K; f++) {
     const train = await glmPathFromEngine(foldView(engine, folds, f, "out"), family, {
       ...o,

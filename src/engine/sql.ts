@@ -39,6 +39,17 @@ export function foldExpr(folds: Folds, position = "pos__"): string {
     : foldSql(position, folds.K, folds.seed);
 }
 
+/**
+ * "Every one of these cells is present": the columns' names, undefined ones left out (an
+ * optional weight or offset column).
+ */
+export function completeSql(columns: (string | undefined)[]): string {
+  return columns
+    .filter((c): c is string => c !== undefined)
+    .map((c) => `${name(c)} IS NOT NULL`)
+    .join(" AND ");
+}
+
 /** A double-quoted identifier. */
 export const name = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
@@ -74,14 +85,14 @@ export function checkSql(d: EngineDialect, columns: string[], nonNegative: strin
     `sum(CASE WHEN ${name(c)} IS NULL THEN 1 ELSE 0 END)`,
     `sum(CASE WHEN ${name(c)} IS NOT NULL AND NOT (${d.isFinite(num(c))}) THEN 1 ELSE 0 END)`,
   ]);
-  const complete = columns.map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const complete = completeSql(columns);
   const negative = nonNegative.map((c) => `sum(CASE WHEN ${num(c)} < 0 THEN 1 ELSE 0 END)`);
   return `SELECT count(*), ${[...parts, `sum(CASE WHEN ${complete} THEN 1 ELSE 0 END)`, ...negative].join(", ")} FROM ${d.relation}`;
 }
 
 /** The averages of the columns over the first 10,000 rows with no missing cell. */
 export function shiftSql(d: EngineDialect, columns: string[]): string {
-  const complete = columns.map((c) => `${name(c)} IS NOT NULL`).join(" AND ");
+  const complete = completeSql(columns);
   return (
     `SELECT ${columns.map((c) => `avg(${num(c)})`).join(", ")} FROM ` +
     `(SELECT ${columns.map(name).join(", ")} FROM ${d.relation} WHERE ${complete} LIMIT 10000) AS t`
@@ -111,9 +122,7 @@ export function statsSql(
     `(${num(y)} - ${literal(shiftY)}) AS v`,
     `${weights ? num(weights) : "1.0"} AS w__`,
   ];
-  const complete = [...x, y, ...(weights ? [weights] : [])]
-    .map((c) => `${name(c)} IS NOT NULL`)
-    .join(" AND ");
+  const complete = completeSql([...x, y, weights]);
   // with weights every sum is weighted, and n is Σw
   const sums = [
     weights ? "sum(w__)" : "count(*)",
@@ -190,14 +199,7 @@ export function irlsSql(
   for (let j = 0; j < p; j++) if (beta[j] !== 0) terms.push(`${literal(beta[j])} * ${num(x[j])}`);
   if (extra.offset) terms.push(num(extra.offset));
   const eta = terms.join(" + ");
-  const complete = [
-    ...x,
-    y,
-    ...(extra.weights ? [extra.weights] : []),
-    ...(extra.offset ? [extra.offset] : []),
-  ]
-    .map((c) => `${name(c)} IS NOT NULL`)
-    .join(" AND ");
+  const complete = completeSql([...x, y, extra.weights, extra.offset]);
   const inner = [
     ...x.map((c, j) => `(${num(c)} - ${literal(shiftX[j])}) AS u${j}`),
     `${num(y)} AS y__`,

@@ -4,10 +4,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cvPath, denseMatrix } from "../../src/index.js";
+import { cvPath } from "../../src/index.js";
 import { foldSql } from "../../src/engine/sql.js";
 import { hasClickHouse, startCluster, type Cluster } from "../helpers/clickhouse.js";
 import { ROOT } from "../helpers/fixtures.js";
+import { xyOfRows } from "../helpers/rows.js";
 
 const BIN = join(ROOT, "dist", "cli", "main.js");
 const tmp = mkdtempSync(join(tmpdir(), "regularize-ch-test-"));
@@ -96,14 +97,8 @@ describe("--engine clickhouse: a two-shard cluster on loopback, a Distributed ta
       .trim()
       .split("\n")
       .map((l) => l.split("\t").map(Number));
-    const n = rows.length;
     const p = names.length - 1;
-    const x = denseMatrix(
-      n,
-      p,
-      Float64Array.from({ length: n * p }, (_, t) => rows[t % n][Math.floor(t / n)]),
-    );
-    const y = Float64Array.from(rows, (row) => row[p]);
+    const { x, y } = xyOfRows(rows, p);
     const foldId = Int32Array.from(rows, (row) => row[p + 1]);
     const ref = await cvPath(x, y, { family: "gaussian", foldId, workers: 0 });
     assert.ok(maxRel(e.cv.cvm, Array.from(ref.cvm)) < 1e-8);

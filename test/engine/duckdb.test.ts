@@ -8,6 +8,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { cvPath, denseMatrix, elasticNetPath, Random } from "../../src/index.js";
 import { foldOf } from "../../src/engine/sql.js";
 import { ROOT } from "../helpers/fixtures.js";
+import { xyOfCsv } from "../helpers/rows.js";
 
 const BIN = join(ROOT, "dist", "cli", "main.js");
 const tmp = mkdtempSync(join(tmpdir(), "regularize-engine-"));
@@ -88,16 +89,7 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
     ]);
     assert.equal(r.code, 0, r.err);
     const e = json(b);
-    const lines = readFileSync(diabetes, "utf8").trim().split(/\r?\n/).slice(1);
-    const rows = lines.map((l) => l.split(",").map(Number));
-    const n = rows.length;
-    const p = rows[0].length - 1;
-    const x = denseMatrix(
-      n,
-      p,
-      Float64Array.from({ length: n * p }, (_, t) => rows[t % n][Math.floor(t / n)]),
-    );
-    const y = Float64Array.from(rows, (row) => row[p]);
+    const { x, y, n } = xyOfCsv(diabetes);
     const foldId = Int32Array.from({ length: n }, (_, i) => foldOf(i, 5, 7));
     const ref = await cvPath(x, y, { family: "gaussian", foldId, workers: 0 });
     assert.ok(maxRel(e.cv.cvm, Array.from(ref.cvm)) < 1e-8);
@@ -300,16 +292,7 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /scans of the table \(path and 3 folds\)/);
     const e = json(b);
-    const lines = readFileSync(bc, "utf8").trim().split(/\r?\n/).slice(1);
-    const rows = lines.map((l) => l.split(",").map(Number));
-    const n = rows.length;
-    const p = rows[0].length - 1;
-    const x = denseMatrix(
-      n,
-      p,
-      Float64Array.from({ length: n * p }, (_, t) => rows[t % n][Math.floor(t / n)]),
-    );
-    const y = Float64Array.from(rows, (row) => row[p]);
+    const { x, y, n } = xyOfCsv(bc);
     const foldId = Int32Array.from({ length: n }, (_, i) => foldOf(i, 3, 5));
     const ref = await cvPath(x, y, { family: "binomial", foldId, nLambda: 20, workers: 0 });
     assert.equal(e.cv.measure, "deviance");
