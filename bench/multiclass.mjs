@@ -63,7 +63,9 @@ function poissonSim(n, p, seed) {
   return { x, y, n, p };
 }
 function digits() {
-  const lines = readFileSync(join(HERE, "..", "data", "digits.csv"), "utf8").trim().split("\n");
+  const lines = readFileSync(join(HERE, "..", "data", "digits.csv"), "utf8")
+    .trim()
+    .split("\n");
   const rows = lines.slice(1).map((l) => l.split(",").map(Number));
   const n = rows.length;
   const p = rows[0].length - 1;
@@ -166,7 +168,12 @@ for (const cell of cells) {
   }
   execFileSync(
     "Rscript",
-    [join(HERE, "glmnet-multiclass.R"), OUT, String(REPS), `${cell.name}:${cell.family}:${d.n}:${d.p}`],
+    [
+      join(HERE, "glmnet-multiclass.R"),
+      OUT,
+      String(REPS),
+      `${cell.name}:${cell.family}:${d.n}:${d.p}`,
+    ],
     { stdio: "inherit" },
   );
   const g = JSON.parse(readFileSync(join(OUT, `${cell.name}.glmnet-multiclass.json`), "utf8"));

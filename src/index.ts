@@ -31,6 +31,8 @@ export { nonconvexPath } from "./path/nonconvexPath.js";
 export type { NonconvexFit, NonconvexOptions } from "./path/nonconvexPath.js";
 export * from "./penalty/nonconvex.js";
 export { multinomialPath } from "./path/multinomialPath.js";
+export { fit, earlyEnd } from "./path/fit.js";
+export type { FitOptions, FitFamily, FitPenalty, ModelPath } from "./path/fit.js";
 export type { MultinomialFit, MultinomialOptions } from "./path/multinomialPath.js";
 export * from "./prox/penalties.js";
 export * from "./prox/smooth.js";

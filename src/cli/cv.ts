@@ -1,3 +1,4 @@
+import type { MultinomialFit } from "../path/multinomialPath.js";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { cvPath, type CvResult } from "../cv/cvPath.js";
@@ -218,7 +219,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   writeCv(
     o.json,
     fit.family === "multinomial"
-      ? multinomialJson(fit, features, [seconds])
+      ? multinomialJson(fit as MultinomialFit, features, [seconds])
       : pathJson(fit as PathFit, features, [seconds]),
     r,
     { foldId: Array.from(r.foldId) },

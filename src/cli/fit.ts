@@ -1,9 +1,8 @@
+import type { ModelPath } from "../path/fit.js";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { cvPath } from "../cv/cvPath.js";
-import { randomFolds } from "../cv/folds.js";
 import { checkMeasure, defaultMeasure, type Family, type Measure } from "../cv/measures.js";
-import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
 import {
   addInputOptions,
   familyResponse,
@@ -23,10 +22,7 @@ import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
 import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
-import { groupLassoPath } from "../path/groupPath.js";
 import type { MultinomialFit } from "../path/multinomialPath.js";
-import { nonconvexPath } from "../path/nonconvexPath.js";
-import { Random } from "../random.js";
 import {
   coefficientBarChart,
   coefficientPathChart,
@@ -190,7 +186,16 @@ const dense = (v: SparseVector, p: number) => {
   return b;
 };
 
-function wrapGlm(fit: PathFit | MultinomialFit, p: number): AnyFit {
+function wrapGlm(fit: PathFit | MultinomialFit | ModelPath, p: number): AnyFit {
+  if ("coefficients" in fit)
+    return {
+      lambda: fit.lambda,
+      intercept: (k) => Array.from(fit.intercepts[k]),
+      coef: (k) => fit.coefficients[k].map((v) => dense(v, p)),
+      kktMax: fit.kktMax,
+      objective: fit.objective,
+      df: fit.df,
+    };
   if ("classes" in fit)
     return {
       lambda: fit.lambda,
@@ -207,87 +212,6 @@ function wrapGlm(fit: PathFit | MultinomialFit, p: number): AnyFit {
     kktMax: fit.kktMax,
     objective: fit.objective,
     df: fit.df,
-  };
-}
-
-/** Cross-validation for the group and non-convex paths: folds refit at the full path's λ grid. */
-function manualCv(
-  x: DenseMatrix,
-  y: Float64Array,
-  family: Family,
-  foldId: Int32Array,
-  full: AnyFit,
-  fitRows: (xs: DenseMatrix, ys: Float64Array, lambda: Float64Array) => AnyFit,
-  onProgress?: (done: number, total: number) => void,
-): Curve {
-  const n = x.nRows;
-  const p = x.nCols;
-  const K = Math.max(...foldId);
-  const L = full.lambda.length;
-  const foldMeans: number[][] = [];
-  const foldSizes: number[] = [];
-  for (let f = 1; f <= K; f++) {
-    const train = [...Array(n).keys()].filter((i) => foldId[i] !== f);
-    const test = [...Array(n).keys()].filter((i) => foldId[i] === f);
-    const sub = (rows: number[]) => {
-      const d = new Float64Array(rows.length * p);
-      for (let j = 0; j < p; j++)
-        rows.forEach((i, t) => (d[j * rows.length + t] = x.data[j * n + i]));
-      return denseMatrix(rows.length, p, d);
-    };
-    const fit = fitRows(
-      sub(train),
-      Float64Array.from(train, (i) => y[i]),
-      full.lambda,
-    );
-    const means: number[] = [];
-    for (let k = 0; k < L; k++) {
-      const kk = Math.min(k, fit.lambda.length - 1);
-      const b = fit.coef(kk)[0];
-      const a0 = fit.intercept(kk)[0];
-      let err = 0;
-      for (const i of test) {
-        let eta = a0;
-        for (let j = 0; j < p; j++) if (b[j] !== 0) eta += b[j] * x.data[j * n + i];
-        if (family === "gaussian") err += (y[i] - eta) ** 2;
-        else {
-          const q = Math.min(Math.max(1 / (1 + Math.exp(-eta)), 1e-5), 1 - 1e-5);
-          err += -2 * (y[i] * Math.log(q) + (1 - y[i]) * Math.log(1 - q));
-        }
-      }
-      means.push(err / test.length);
-    }
-    foldMeans.push(means);
-    foldSizes.push(test.length);
-    onProgress?.(f, K);
-  }
-  const total = foldSizes.reduce((a, b) => a + b, 0);
-  const cvm = new Float64Array(L);
-  const cvsd = new Float64Array(L);
-  for (let k = 0; k < L; k++) {
-    let m = 0;
-    foldMeans.forEach((fm, f) => (m += (fm[k] * foldSizes[f]) / total));
-    let v = 0;
-    foldMeans.forEach((fm, f) => (v += ((fm[k] - m) ** 2 * foldSizes[f]) / total));
-    cvm[k] = m;
-    cvsd[k] = Math.sqrt(v / (K - 1));
-  }
-  let indexMin = 0;
-  for (let k = 1; k < L; k++) if (cvm[k] < cvm[indexMin]) indexMin = k;
-  let index1se = indexMin;
-  for (let k = 0; k <= indexMin; k++)
-    if (cvm[k] <= cvm[indexMin] + cvsd[indexMin]) {
-      index1se = k;
-      break;
-    }
-  return {
-    measure: family === "gaussian" ? "mse" : "deviance",
-    lambda: full.lambda,
-    cvm,
-    cvsd,
-    nzero: Int32Array.from({ length: L }, (_, k) => full.df[k]),
-    indexMin,
-    index1se,
   };
 }
 
@@ -342,20 +266,6 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     throw new InputError(`option '--select': expected min or 1se, got '${o.select}'`, {
       option: "--select",
     });
-  if ((penalty === "mcp" || penalty === "scad") && family !== "gaussian")
-    throw new InputError(
-      `option '--penalty': ${penalty} is available for the gaussian family only`,
-      {
-        option: "--penalty",
-      },
-    );
-  if (penalty === "group" && family !== "gaussian" && family !== "binomial")
-    throw new InputError(
-      "option '--penalty': the group lasso takes the gaussian or binomial family",
-      {
-        option: "--penalty",
-      },
-    );
   if (penalty === "group" && !o.groups)
     throw new InputError("option '--groups' is required with --penalty group", {
       option: "--groups",
@@ -373,13 +283,6 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         });
       throw e;
     }
-    if (penalty === "group" || penalty === "mcp" || penalty === "scad")
-      throw new InputError(
-        `option '--measure': the ${penalty} penalty is cross-validated with its deviance only`,
-        {
-          option: "--measure",
-        },
-      );
   }
   const pairs =
     o.stability === undefined ? undefined : intOption("--stability", o.stability, 10, 100000);
@@ -457,15 +360,10 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       if (!fallsBack(e, engine, { ...o, family })) throw e;
       await viaEngine("duckdb");
     }
-  if (
-    d &&
-    (d.weights || d.offset) &&
-    (penalty === "group" || penalty === "mcp" || penalty === "scad" || pairs !== undefined)
-  )
-    throw new InputError(
-      `option '${d.weights ? "--weights" : "--offset"}': for the lasso, elastic net and ridge without --stability`,
-      { option: d.weights ? "--weights" : "--offset" },
-    );
+  if (d && (d.weights || d.offset) && pairs !== undefined)
+    throw new InputError(`option '${d.weights ? "--weights" : "--offset"}': not with --stability`, {
+      option: d.weights ? "--weights" : "--offset",
+    });
   const response = d
     ? familyResponse(family, d, o.positive)
     : { y: new Float64Array(0), classes: family === "binomial" ? [0, 1] : undefined };
@@ -512,42 +410,13 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     fit = wrapGlm(r.fit, p);
     foldId = new Int32Array(0);
     curve = { ...r, measure: "mse" };
-  } else if (penalty === "group" || penalty === "mcp" || penalty === "scad") {
-    foldId = d!.foldId ?? randomFolds(n, folds, new Random(seed));
-    const fitRows = (xs: DenseMatrix, ys: Float64Array, lambda?: Float64Array): AnyFit => {
-      const f =
-        penalty === "group"
-          ? groupLassoPath(xs, ys, {
-              groups: groups!,
-              family: family as "gaussian" | "binomial",
-              alpha,
-              lambda,
-            })
-          : nonconvexPath(xs, ys, { penalty, lambda });
-      return {
-        lambda: f.lambda,
-        intercept: (k) => [f.intercept[k]],
-        coef: (k) => [dense(f.beta[k], p)],
-        kktMax: f.kktMax,
-        objective: f.objective,
-        df: f.df,
-      };
-    };
-    fit = fitRows(x!, y);
-    curve = manualCv(
-      x!,
-      y,
-      family,
-      foldId,
-      fit,
-      fitRows,
-      cvBar ? (a, b) => cvBar.update(a, b) : undefined,
-    );
   } else {
+    const core = penalty === "group" || penalty === "mcp" || penalty === "scad";
     const r = await cvPath(x!, y, {
       ...withRowOptions({}, d!, family),
       family,
-      alpha,
+      ...(core ? { penalty, groups } : {}),
+      alpha: penalty === "mcp" || penalty === "scad" ? undefined : alpha,
       nLambda,
       lambdaMinRatio,
       nFolds: folds,

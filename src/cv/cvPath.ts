@@ -5,7 +5,8 @@ import type { PathFit } from "../path/elasticNetPath.js";
 import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js";
 import type { GlmOptions } from "../path/glmPath.js";
 import { Random } from "../random.js";
-import { fitFamily, foldFit, foldPredict, type FoldFit } from "./foldJob.js";
+import { fitFamily, foldFit, foldPredict, usesCore, type FoldFit } from "./foldJob.js";
+import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import { runJobs } from "./pool.js";
 import { checkFolds, randomFolds } from "./folds.js";
 import {
@@ -18,7 +19,8 @@ import {
   type Measure,
 } from "./measures.js";
 
-export interface CvOptions extends GlmOptions {
+export interface CvOptions
+  extends GlmOptions, Pick<FitOptions, "penalty" | "gamma" | "groups" | "groupWeights"> {
   family?: Family;
   /** Multinomial only: "grouped" penalizes each feature's coefficients across classes together. */
   typeMultinomial?: "ungrouped" | "grouped";
@@ -45,8 +47,8 @@ export interface CvOptions extends GlmOptions {
 export interface CvResult {
   family: Family;
   measure: Measure;
-  /** The full-data fit; its λ sequence is the grid of the curve. */
-  fit: PathFit | MultinomialFit;
+  /** The full-data fit; its λ sequence is the grid of the curve (a ModelPath for MCP, SCAD and group penalties). */
+  fit: PathFit | MultinomialFit | ModelPath;
   lambda: Float64Array;
   /** Mean cross-validated error at each λ, its standard error, and cvm ± cvsd. */
   cvm: Float64Array;
@@ -135,13 +137,17 @@ export async function cvPath(
   const fits = new Array<FoldFit | undefined>(K + 1);
   // Each fold's mean error at each λ of the full-data grid (or its AUC), once both are known.
   const foldMean = new Array<Float64Array>(K + 1);
-  let fit: PathFit | MultinomialFit | null = null;
+  let fit: PathFit | MultinomialFit | ModelPath | null = null;
   const score = (f: number) => {
     if (!fit || !fits[f]) return;
     foldMean[f] = foldError(fit, fits[f]!, f);
     fits[f] = undefined;
   };
-  const foldError = (full: PathFit | MultinomialFit, ff: FoldFit, f: number): Float64Array => {
+  const foldError = (
+    full: PathFit | MultinomialFit | ModelPath,
+    ff: FoldFit,
+    f: number,
+  ): Float64Array => {
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (foldId[i] === f) rows.push(i);
     const preds = foldPredict(ff, full.lambda);
@@ -191,8 +197,9 @@ export async function cvPath(
     );
     jobs.catch(() => undefined);
   }
-  fit =
-    family === "multinomial"
+  fit = usesCore(fitOptions)
+    ? fitModel(x, y, { ...(fitOptions as FitOptions), family })
+    : family === "multinomial"
       ? multinomialPath(x, y, fitOptions)
       : fitFamily(family, x, y, fitOptions);
   const lambda = fit.lambda;

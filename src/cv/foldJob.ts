@@ -5,6 +5,7 @@ import type { PathFit } from "../path/elasticNetPath.js";
 import { lambdaBracket, predict } from "../path/predict.js";
 import { InputError } from "../errors.js";
 import { multinomialPath } from "../path/multinomialPath.js";
+import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import type { Family } from "./measures.js";
 
 /** Fits the path of a family: `elasticNetPath` for Gaussian, `glmPath` otherwise. */
@@ -67,6 +68,24 @@ export function foldFit(
     v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
   const xt = subsetRows(x, test);
   const m = test.length;
+  if (usesCore(options)) {
+    const mf = fitModel(subsetRows(x, train), pick(y, train)!, {
+      ...(options as FitOptions),
+      family,
+      weights: pick(options.weights, train),
+      offset: pick(options.offset, train),
+    });
+    const K = mf.coefficients[0]?.length ?? 1;
+    if (family === "multinomial" && K !== new Set(Array.from(y)).size)
+      throw new InputError(
+        `fold ${fold}: its training rows hold ${K} of the ${new Set(Array.from(y)).size} classes; use stratified folds`,
+      );
+    const preds = setPredictions(mf, xt);
+    const offset = options.offset;
+    if (offset && K === 1)
+      for (const eta of preds) for (let t = 0; t < m; t++) eta[t] += offset[test[t]];
+    return { lambda: mf.lambda, preds, classes: family === "multinomial" ? K : 1 };
+  }
   if (family === "multinomial") {
     const mfit = multinomialPath(subsetRows(x, train), pick(y, train)!, {
       ...options,
@@ -118,4 +137,32 @@ export function foldPredict(fit: FoldFit, lambda: Float64Array): Float64Array[] 
     const b = fit.preds[left + 1];
     return a.map((v, t) => (1 - frac) * v + frac * b[t]);
   });
+}
+
+/** Whether the options ask for a penalty only the model core's `fit` has (not the elastic net). */
+export function usesCore(options: object): boolean {
+  const o = options as FitOptions;
+  return o.penalty !== undefined && o.penalty !== "elastic-net";
+}
+
+/** A ModelPath's linear predictors for new rows at its own λ, laid out as in FoldFit. */
+export function setPredictions(mf: ModelPath, x: Matrix): Float64Array[] {
+  const m = x.nRows;
+  const K = mf.coefficients[0]?.length ?? 1;
+  const preds = Array.from(mf.lambda, () => new Float64Array(m * K));
+  for (let c = 0; c < K; c++) {
+    const perSet = predict(
+      {
+        nFeatures: mf.nFeatures,
+        lambda: mf.lambda,
+        intercept: mf.intercepts.map((a) => a[c]),
+        beta: mf.coefficients.map((b) => b[c]),
+      },
+      x,
+    );
+    perSet.forEach((col, k) => {
+      for (let t = 0; t < m; t++) preds[k][t * K + c] = col[t];
+    });
+  }
+  return preds;
 }

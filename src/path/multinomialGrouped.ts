@@ -473,5 +473,9 @@ export function groupedMultinomialPath(
     objective: fit.objective.subarray(0, done),
     kktMax: fit.kktMax.subarray(0, done),
     passes,
+    nObs: n,
+    nFeatures: p,
+    nullDeviance: nullDev,
+    warnings: [],
   };
 }

@@ -35,6 +35,12 @@ export interface MultinomialFit {
   /** Largest KKT violation over classes, features and intercepts. */
   kktMax: Float64Array;
   passes: number;
+  nObs: number;
+  nFeatures: number;
+  /** Deviance of the intercept-only model. */
+  nullDeviance: number;
+  /** Points that stopped short of their tolerance, or an early end for pMax. */
+  warnings: string[];
 }
 
 /** Largest number of sweeps over the classes at one λ. */
@@ -217,14 +223,20 @@ export function multinomialPath(
   };
   let lamPrev = Math.max(lambdaMax, lambdas[0]);
   let done = L;
+  const warnings: string[] = [];
   for (let k = 0; k < L; k++) {
     const lam = lambdas[k];
     const status = sweep(lam, lamPrev);
     lamPrev = lam;
     if (status === "pMax") {
+      warnings.push(`stopped at λ #${k + 1}: more than pMax = ${o.pMax} features became non-zero`);
       done = k;
       break;
     }
+    if (status === "maxSweeps")
+      warnings.push(
+        `λ #${k + 1} (${lam}): the class sweeps did not converge in ${MAX_SWEEPS} sweeps`,
+      );
     const ab = lam * o.alpha;
     const dem = lam * (1 - o.alpha);
     // KKT of the multinomial objective: each class's gradient at the final offsets.
@@ -291,6 +303,10 @@ export function multinomialPath(
     objective: fit.objective.subarray(0, done),
     kktMax: fit.kktMax.subarray(0, done),
     passes: solvers.reduce((u, cd) => u + cd.passes, 0),
+    nObs: n,
+    nFeatures: p,
+    nullDeviance: nullDev,
+    warnings,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { CoordinatePenalty } from "../core/penalty.js";
+
 /**
  * The per-coordinate elastic-net penalty with a box constraint, in the form the solvers use:
  *
@@ -115,4 +117,41 @@ export function enetConjugate(
     if (!Number.isFinite(b)) return Infinity;
   }
   return b === 0 ? 0 : z * b - kappa * Math.abs(b) - 0.5 * mu * b * b;
+}
+
+/**
+ * The elastic-net penalty as an object for the model core: pen_j(b) = λ·pfⱼ(α|b| + (1−α)/2·b²)
+ * with box limits [lowerⱼ, upperⱼ] (standardized scale) and `include[j] = 0` for features held
+ * at zero.
+ *
+ * @example
+ * ```ts
+ * const pen = elasticNetPenalty(0.5, Float64Array.of(1, 1), Float64Array.of(-Infinity, 0), Float64Array.of(Infinity, Infinity));
+ * pen.update(2, 1, 0, 1); // argmin ½b² − 2b + 0.5|b| + 0.25b² = 1.5 / 1.5 = 1
+ * ```
+ */
+export function elasticNetPenalty(
+  alpha: number,
+  pf: Float64Array,
+  lower: Float64Array,
+  upper: Float64Array,
+): CoordinatePenalty {
+  const floor = Math.max(alpha, 1e-3);
+  return {
+    kind: "coordinate",
+    penalized: (j) => pf[j] > 0,
+    value: (b, j, lam) =>
+      b < lower[j] || b > upper[j]
+        ? Infinity
+        : enetValue(b, lam * alpha * pf[j], lam * (1 - alpha) * pf[j]),
+    update: (u, h, j, lam) =>
+      enetProx1d(u, h, lam * alpha * pf[j], lam * (1 - alpha) * pf[j], lower[j], upper[j]),
+    subdiffDistance: (b, g, j, lam) =>
+      enetSubdiffDistance(b, g, lam * alpha * pf[j], lam * (1 - alpha) * pf[j], lower[j], upper[j]),
+    zeroLambda: (g, j) => {
+      // One-sided limits: a zero at the bound only needs the gradient pointing out of the box.
+      const v = lower[j] === 0 ? Math.max(g, 0) : upper[j] === 0 ? Math.max(-g, 0) : Math.abs(g);
+      return pf[j] > 0 ? v / (pf[j] * floor) : v > 0 ? Infinity : 0;
+    },
+  };
 }

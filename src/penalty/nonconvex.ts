@@ -1,3 +1,5 @@
+import type { CoordinatePenalty } from "../core/penalty.js";
+
 /**
  * The minimax concave penalty (MCP, Zhang 2010) and SCAD (Fan & Li 2001), in the forms Breheny &
  * Huang (2011) use for coordinate descent, for a coefficient b on the standardized scale:
@@ -78,4 +80,94 @@ export function nonconvexUpdate(
   if (a <= gamma * lambda * v)
     return soft(u, (gamma * lambda) / (gamma - 1)) / (v - 1 / (gamma - 1));
   return u / v;
+}
+
+/**
+ * The global minimizer of the one-dimensional problem (h/2)b² − u·b + p(|b|) for any curvature
+ * h > 0 (also below 1/γ, where the problem is not convex and the firm / SCAD rules of
+ * `nonconvexUpdate` do not apply — the case of IRLS weights in a GLM): the candidates are each
+ * piece's stationary point clipped to the piece, and the pieces' ends; the smallest objective wins
+ * (the smaller |b| on a tie).
+ *
+ * @example
+ * ```ts
+ * nonconvexCoordinateMin("mcp", 2, 0.1, 0.5, 3); // a curvature below 1/γ: still the global minimizer
+ * ```
+ */
+export function nonconvexCoordinateMin(
+  kind: Nonconvex,
+  u: number,
+  h: number,
+  lambda: number,
+  gamma: number,
+): number {
+  const a = Math.abs(u);
+  const phi = (t: number) => 0.5 * h * t * t - a * t + nonconvexValue(kind, t, lambda, gamma);
+  const breaks =
+    kind === "mcp" ? [0, gamma * lambda, Infinity] : [0, lambda, gamma * lambda, Infinity];
+  let best = 0;
+  let fBest = 0;
+  const consider = (t: number) => {
+    if (!Number.isFinite(t)) return;
+    const f = phi(t);
+    if (f < fBest) {
+      fBest = f;
+      best = t;
+    }
+  };
+  for (let k = 0; k + 1 < breaks.length; k++) {
+    const lo = breaks[k];
+    const hi = breaks[k + 1];
+    // On (lo, hi) the objective is a quadratic: its curvature and slope at 0 from p's piece.
+    const mid = Number.isFinite(hi) ? (lo + hi) / 2 : lo + 1;
+    const d = nonconvexDerivative(kind, mid, lambda, gamma);
+    const curv =
+      h -
+      (kind === "mcp"
+        ? mid <= gamma * lambda
+          ? 1 / gamma
+          : 0
+        : mid > lambda && mid <= gamma * lambda
+          ? 1 / (gamma - 1)
+          : 0);
+    consider(lo);
+    if (Number.isFinite(hi)) consider(hi);
+    if (curv > 0) {
+      // Stationary point: h·t − a + p'(t) = 0, with p'(t) = d + (curv − h)(t − mid) on the piece.
+      const t = (a - d + (curv - h) * mid) / curv;
+      consider(Math.min(Math.max(t, lo), hi));
+    }
+  }
+  return u > 0 ? best : -best;
+}
+
+/**
+ * MCP or SCAD as an object for the model core: pen_j(b) = p(|b|; λ·pfⱼ, γ) (ncvreg's penalty
+ * factors scale λ), with `pf[j] = 0` unpenalized.
+ *
+ * @example
+ * ```ts
+ * const pen = nonconvexPenalty("scad", 3.7, Float64Array.of(1, 1));
+ * pen.update(3, 1, 0, 0.5); // 3: beyond γλ SCAD does not shrink
+ * ```
+ */
+export function nonconvexPenalty(
+  kind: Nonconvex,
+  gamma: number,
+  pf: Float64Array,
+): CoordinatePenalty {
+  return {
+    kind: "coordinate",
+    penalized: (j) => pf[j] > 0,
+    value: (b, j, lam) => (pf[j] > 0 ? nonconvexValue(kind, b, lam * pf[j], gamma) : 0),
+    update: (u, h, j, lam) =>
+      pf[j] > 0 ? nonconvexCoordinateMin(kind, u, h, lam * pf[j], gamma) : u / h,
+    subdiffDistance: (b, g, j, lam) => {
+      const l = lam * pf[j];
+      if (b === 0) return Math.max(Math.abs(g) - l, 0);
+      const slope = l > 0 ? nonconvexDerivative(kind, Math.abs(b), l, gamma) : 0;
+      return Math.abs(g - (b > 0 ? slope : -slope));
+    },
+    zeroLambda: (g, j) => (pf[j] > 0 ? Math.abs(g) / pf[j] : g !== 0 ? Infinity : 0),
+  };
 }

@@ -120,6 +120,58 @@ describe("regularize demo and fit: the main job", () => {
   });
 });
 
+describe("every penalty for every family through regularize fit --cv", () => {
+  it("poisson, binomial and multinomial × MCP, SCAD and group: fitted, cross-validated, certified", () => {
+    // A Poisson count and a binary class derived from the diabetes data; multinomial on wine.
+    const rows = diabetesLines.slice(1).map((l) => l.split(",").map(Number));
+    const names = diabetesLines[0].split(",");
+    const counts = rows.map((r) => Math.round(r[r.length - 1] / 50));
+    const binary = rows.map((r) => (r[r.length - 1] > 140 ? 1 : 0));
+    const csv = (target: number[]) =>
+      [
+        [...names.slice(0, -1), "y"].join(","),
+        ...rows.map((r, i) => [...r.slice(0, -1), target[i]].join(",")),
+      ].join("\n") + "\n";
+    const files = {
+      poisson: write("counts.csv", csv(counts)),
+      binomial: write("binary.csv", csv(binary)),
+      multinomial: data("wine"),
+    };
+    const groupsFor = (family: string) =>
+      family === "multinomial"
+        ? write(
+            "wine-groups.txt",
+            Array.from({ length: 13 }, (_, j) => String(Math.floor(j / 3))).join("\n") + "\n",
+          )
+        : write("dia-groups.txt", "1\n1\n2\n2\n3\n3\n3\n3\n3\n3\n");
+    for (const family of ["poisson", "binomial", "multinomial"] as const)
+      for (const penalty of ["mcp", "scad", "group"]) {
+        const j = join(tmp, `fam-${family}-${penalty}.json`);
+        const extra = penalty === "group" ? ["--groups", groupsFor(family)] : [];
+        const r = run([
+          "fit",
+          files[family],
+          "--family",
+          family,
+          "--penalty",
+          penalty,
+          ...extra,
+          "--cv",
+          "3",
+          "--json",
+          j,
+        ]);
+        assert.equal(r.code, 0, `${family} ${penalty}: ${r.err}`);
+        const doc = JSON.parse(readFileSync(j, "utf8"));
+        assert.equal(doc.penalty, penalty);
+        assert.ok(
+          doc.cv.cvm.every((v: number) => Number.isFinite(v)),
+          `${family} ${penalty}`,
+        );
+      }
+  });
+});
+
 describe("input formats and policies", () => {
   it("Parquet, Arrow IPC and TSV with quoted fields give the CSV's model", () => {
     const names = diabetesLines[0].split(",");

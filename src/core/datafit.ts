@@ -1,0 +1,48 @@
+/**
+ * What the proximal-Newton solver asks of a datafit f(η) (skglm's datafit, STYLE.md §1): the loss
+ * of the K linear predictors η = [η₁ … η_K] (K = 1 for Gaussian, binomial and Poisson; one per
+ * class for the multinomial), averaged with observation weights ŵ that sum to 1, and its
+ * quadratic model at the current η,
+ *
+ *     f(η + z) ≈ f(η) − rᵀz + ½ Σᵢ zᵢᵀ Hᵢ zᵢ,
+ *
+ * with r = −∂f/∂η (weighted) and Hᵢ the K × K Hessian of observation i. The model's operations
+ * take a column x of the design (standardized, n long, at `off` in `xs`; the intercept is a
+ * column of ones) and a class c, so that the solver's coordinate loop stays family-agnostic and
+ * the per-observation loops stay inside the datafit (one call per coordinate, none per sample).
+ * All arrays are class-major: entry (c, i) at c·n + i.
+ */
+export interface NewtonDatafit {
+  /** Number of linear predictors (1, or the number of classes). */
+  readonly K: number;
+  readonly n: number;
+  /** −∂f/∂η at the last `evaluate` (class-major, K·n). */
+  readonly r: Float64Array;
+  /** The model step z = X̃Δ accumulated by `move` since `resetStep` (K·n). */
+  readonly step: Float64Array;
+  /** Loss Σᵢ ŵᵢ ℓᵢ(ηᵢ) at η (K·n), and r and the Hessians there, kept for the model. */
+  evaluate(eta: Float64Array): number;
+  /** Loss at η + t·step, leaving the state alone (the line search). */
+  lossAlong(eta: Float64Array, t: number): number;
+  /** Σᵢ xᵢ² Hᵢ[c, c]: the model's curvature in coordinate (x, c). */
+  curvature(xs: Float64Array, off: number, c: number): number;
+  /** Σᵢ xᵢ (rᵢc − [Hᵢ zᵢ]_c): the model's negative gradient in coordinate (x, c) at the step. */
+  modelGradient(xs: Float64Array, off: number, c: number): number;
+  /** Adds δ·x to the step's class c (z_c += δx) and whatever the model keeps from it. */
+  move(xs: Float64Array, off: number, c: number, delta: number): void;
+  /** ½ Σᵢ zᵢᵀHᵢzᵢ at the current step: the model's quadratic term. */
+  stepCurvature(): number;
+  /** Sets the step to zero. */
+  resetStep(): void;
+  /**
+   * The model Hessian of a block: columns `offs` (m of them) × all K classes, entry
+   * ((a, c), (b, d)) at ((a·K + c)·mK + b·K + d) = Σᵢ x_ia x_ib Hᵢ[c, d].
+   */
+  blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void;
+  /** Deviance of a loss value: 2·(loss − the saturated model's loss). */
+  deviance(loss: number): number;
+  /** Deviance of the intercept-only model (offsets kept). */
+  readonly nullDeviance: number;
+  /** Starting intercepts (K), for the intercept-only Newton iterations. */
+  interceptStart(): Float64Array;
+}

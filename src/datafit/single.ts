@@ -1,0 +1,161 @@
+import type { NewtonDatafit } from "../core/datafit.js";
+import type { GlmFamily } from "./family.js";
+import { interceptStart } from "./intercept.js";
+
+/** Smallest IRLS weight relative to the observation weight (keeps the model well posed). */
+const VMIN = 1e-10;
+
+/**
+ * A datafit of one linear predictor (K = 1): Gaussian, ½Σŵ(y − η)², or a GLM family's
+ * Σŵℓ(y, η) (binomial, Poisson: canonical links, so r = ŵ(y − μ) and Hᵢ = ŵᵢV(μᵢ)). The model
+ * keeps the step z; [Hz]ᵢ = hᵢzᵢ.
+ */
+export class SingleDatafit implements NewtonDatafit {
+  readonly K = 1;
+  readonly n: number;
+  readonly r: Float64Array;
+  readonly step: Float64Array;
+  readonly nullDeviance: number;
+  private readonly h: Float64Array;
+  private readonly mu: Float64Array;
+  private readonly saturated: number;
+
+  constructor(
+    private readonly family: GlmFamily | null,
+    private readonly y: Float64Array,
+    private readonly w: Float64Array,
+    private readonly offset: Float64Array,
+    intercept: boolean,
+  ) {
+    const n = (this.n = y.length);
+    this.r = new Float64Array(n);
+    this.step = new Float64Array(n);
+    this.h = new Float64Array(n);
+    this.mu = new Float64Array(n);
+    if (!family) {
+      this.saturated = 0;
+      let mean = 0;
+      if (intercept) for (let i = 0; i < n; i++) mean += w[i] * (y[i] - offset[i]);
+      let d = 0;
+      for (let i = 0; i < n; i++) d += w[i] * (y[i] - offset[i] - mean) ** 2;
+      this.nullDeviance = d;
+      return;
+    }
+    // The saturated loss, from the identity loss − ½·deviance at any η.
+    const eta = Float64Array.from(offset);
+    const f = this.evaluateRaw(eta);
+    let dev = 0;
+    for (let i = 0; i < n; i++) dev += w[i] * family.deviance(y[i], this.mu[i]);
+    this.saturated = f - dev / 2;
+    let b0 = 0;
+    if (intercept) {
+      b0 = interceptStart(family, y, w, offset);
+      for (let it = 0; it < 100; it++) {
+        let g = 0;
+        let h = 0;
+        for (let i = 0; i < n; i++) {
+          const m = family.mean(b0 + offset[i]);
+          g += w[i] * (y[i] - m);
+          h += w[i] * family.variance(m);
+        }
+        const d = g / h;
+        b0 += d;
+        if (Math.abs(d) < 1e-13 * (1 + Math.abs(b0))) break;
+      }
+    }
+    let nd = 0;
+    for (let i = 0; i < n; i++) nd += w[i] * family.deviance(y[i], family.mean(b0 + offset[i]));
+    this.nullDeviance = nd;
+  }
+
+  private evaluateRaw(eta: Float64Array): number {
+    const { family, y, w, r, h, mu, n } = this;
+    if (!family) {
+      let f = 0;
+      for (let i = 0; i < n; i++) {
+        const e = y[i] - eta[i];
+        r[i] = w[i] * e;
+        h[i] = w[i];
+        f += w[i] * e * e;
+      }
+      return f / 2;
+    }
+    const f = family.evaluate(y, w, eta, mu, r);
+    for (let i = 0; i < n; i++) h[i] = w[i] * Math.max(family.variance(mu[i]), VMIN);
+    return f;
+  }
+
+  evaluate(eta: Float64Array): number {
+    return this.evaluateRaw(eta);
+  }
+
+  lossAlong(eta: Float64Array, t: number): number {
+    const { family, y, w, step, n } = this;
+    let f = 0;
+    if (!family) {
+      for (let i = 0; i < n; i++) f += w[i] * (y[i] - eta[i] - t * step[i]) ** 2;
+      return f / 2;
+    }
+    for (let i = 0; i < n; i++) if (w[i] !== 0) f += w[i] * family.loss(y[i], eta[i] + t * step[i]);
+    return f;
+  }
+
+  curvature(xs: Float64Array, off: number): number {
+    const { n, h } = this;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const x = xs[off + i];
+      s += x * x * h[i];
+    }
+    return s;
+  }
+
+  modelGradient(xs: Float64Array, off: number): number {
+    const { n, r, h, step } = this;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += xs[off + i] * (r[i] - h[i] * step[i]);
+    return s;
+  }
+
+  move(xs: Float64Array, off: number, _c: number, delta: number): void {
+    const { n, step } = this;
+    for (let i = 0; i < n; i++) step[i] += delta * xs[off + i];
+  }
+
+  stepCurvature(): number {
+    const { n, h, step } = this;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += h[i] * step[i] * step[i];
+    return s / 2;
+  }
+
+  resetStep(): void {
+    this.step.fill(0);
+  }
+
+  blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void {
+    const { n, h } = this;
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b <= a; b++) {
+        const xa = offs[a];
+        const xb = offs[b];
+        let s = 0;
+        for (let i = 0; i < n; i++) s += h[i] * xs[xa + i] * xs[xb + i];
+        out[a * m + b] = out[b * m + a] = s;
+      }
+  }
+
+  deviance(loss: number): number {
+    return 2 * (loss - this.saturated);
+  }
+
+  interceptStart(): Float64Array {
+    const { family, y, w, offset } = this;
+    if (!family) {
+      let s = 0;
+      for (let i = 0; i < this.n; i++) s += w[i] * (y[i] - offset[i]);
+      return Float64Array.of(s);
+    }
+    return Float64Array.of(interceptStart(family, y, w, offset));
+  }
+}

@@ -1,0 +1,578 @@
+import type { NewtonDatafit } from "../core/datafit.js";
+import type { Penalty } from "../core/penalty.js";
+import { symmetricEigen } from "../linalg/symmetricEigen.js";
+import { Anderson } from "./anderson.js";
+
+/** What the proximal-Newton solver works on. */
+export interface ProxNewtonSetup {
+  /** Standardized columns, column-major, n apart: features 0 … p−1, then a column of ones. */
+  xs: Float64Array;
+  n: number;
+  p: number;
+  datafit: NewtonDatafit;
+  penalty: Penalty;
+  intercept: boolean;
+  /** 1 for features the solver may move. */
+  include: Uint8Array;
+  /** Starting linear predictor (offsets), K·n class-major. */
+  offset: Float64Array;
+  /** A point is solved when its KKT violation is at most kktTol·λ. */
+  kktTol: number;
+  /** Largest number of coordinate passes at one λ. */
+  maxPasses: number;
+}
+
+/** Largest number of Newton steps at one λ. */
+const MAX_NEWTON = 200;
+/** Largest number of screening rounds (Newton on the strong set, then a KKT check of the rest). */
+const MAX_ROUNDS = 100;
+
+export type SolveStatus = "ok" | "maxPasses" | "maxNewton" | "stalled";
+
+/**
+ * Proximal Newton for any datafit × penalty of the model core (Lee, Sun & Saunders 2014; glmnet's
+ * IRLS, Friedman, Hastie & Tibshirani 2010, §3): at one λ, each step minimizes the datafit's exact
+ * quadratic model plus the penalty — by coordinate descent for a coordinate penalty, by exact
+ * block minimization for a group penalty — over the strong set (sequential strong rules,
+ * Tibshirani et al. 2012), then takes the longest step of 1, ½, ¼ … that passes Armijo's test on
+ * the true objective. The model is solved inexactly, to a forcing tolerance that shrinks with the
+ * KKT violation (superlinear convergence, Dembo, Eisenstat & Steihaug 1982); a point is done when
+ * the true KKT violation (the penalty's subdifferential distance of −∇f) is at most kktTol·λ on
+ * every entry, the entries outside the strong set included. For the multinomial datafit the model
+ * is the full Newton model, cross-class terms included.
+ *
+ * Coefficients B are stored feature-major: entry (j, c) at j·K + c; the intercepts at p·K + c.
+ */
+export class ProxNewton {
+  readonly beta: Float64Array;
+  readonly eta: Float64Array;
+  /** −∂f/∂B_jc at the current point (fresh for every included entry after `solve`). */
+  readonly grad: Float64Array;
+  loss = 0;
+  passes = 0;
+  /** KKT violation of the last solved point (every entry, intercepts included). */
+  kkt = 0;
+  private readonly K: number;
+  private readonly delta: Float64Array;
+  private readonly curv: Float64Array;
+  /** Units: coordinate penalties, one per entry j·K + c; group penalties, one per group. */
+  private readonly nUnits: number;
+  private readonly strong: Uint8Array;
+  /** Per group: its included features' column offsets, and scratch. */
+  private readonly groupOffs: Int32Array[] = [];
+  private readonly groupFeatures: Int32Array[] = [];
+  private readonly blockH: (Float64Array | null)[] = [];
+  private readonly blockEig: ({ values: Float64Array; vectors: Float64Array } | null)[] = [];
+
+  constructor(private readonly s: ProxNewtonSetup) {
+    const { n, p, datafit } = s;
+    const K = (this.K = datafit.K);
+    this.beta = new Float64Array((p + 1) * K);
+    this.grad = new Float64Array((p + 1) * K);
+    this.delta = new Float64Array((p + 1) * K);
+    this.curv = new Float64Array((p + 1) * K);
+    this.eta = Float64Array.from(s.offset);
+    if (s.penalty.kind === "group") {
+      for (const g of s.penalty.groups) {
+        const feats = Int32Array.from(Array.from(g).filter((j) => s.include[j]));
+        this.groupFeatures.push(feats);
+        this.groupOffs.push(feats.map((j) => j * n));
+        this.blockH.push(null);
+        this.blockEig.push(null);
+      }
+      this.nUnits = s.penalty.groups.length;
+    } else this.nUnits = p * K;
+    this.strong = new Uint8Array(this.nUnits);
+    this.loss = datafit.evaluate(this.eta);
+  }
+
+  /** Sets the intercepts (before the first solve), e.g. to the datafit's start. */
+  setIntercepts(a0: ArrayLike<number>): void {
+    const { n, p } = this.s;
+    const K = this.K;
+    for (let c = 0; c < K; c++) {
+      const d = a0[c] - this.beta[p * K + c];
+      this.beta[p * K + c] = a0[c];
+      for (let i = 0; i < n; i++) this.eta[c * n + i] += d;
+    }
+    this.loss = this.s.datafit.evaluate(this.eta);
+  }
+
+  /** −∂f/∂B for every included entry (and the intercepts) at the current point. */
+  allGradients(): void {
+    const { p, include } = this.s;
+    for (let j = 0; j < p; j++) if (include[j]) this.featureGradient(j);
+    this.featureGradient(p);
+  }
+
+  private featureGradient(j: number): void {
+    const { xs, n, datafit } = this.s;
+    const K = this.K;
+    const r = datafit.r;
+    const off = j * n;
+    for (let c = 0; c < K; c++) {
+      const o = c * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += xs[off + i] * r[o + i];
+      this.grad[j * K + c] = s;
+    }
+  }
+
+  /** Whether unit u holds a non-zero coefficient. */
+  private active(u: number): boolean {
+    if (this.s.penalty.kind === "coordinate") return this.beta[u] !== 0;
+    const K = this.K;
+    for (const j of this.groupFeatures[u])
+      for (let c = 0; c < K; c++) if (this.beta[j * K + c] !== 0) return true;
+    return false;
+  }
+
+  /** Unit u's block of B (+ tΔ when t ≠ 0), or of the gradient. */
+  private block(u: number, from: Float64Array, t = 0): Float64Array {
+    const K = this.K;
+    const feats = this.groupFeatures[u];
+    const out = new Float64Array(feats.length * K);
+    for (let a = 0; a < feats.length; a++)
+      for (let c = 0; c < K; c++) {
+        const k = feats[a] * K + c;
+        out[a * K + c] = from[k] + (t !== 0 ? t * this.delta[k] : 0);
+      }
+    return out;
+  }
+
+  /** Smallest λ at which unit u may stay zero, at the current gradient. */
+  private zeroLambda(u: number): number {
+    const pen = this.s.penalty;
+    if (pen.kind === "coordinate") return pen.zeroLambda(this.grad[u], Math.floor(u / this.K));
+    return pen.zeroLambda(this.block(u, this.grad), u);
+  }
+
+  /** KKT violation of unit u at λ (gradient fresh). */
+  private violation(u: number, lam: number): number {
+    const pen = this.s.penalty;
+    if (pen.kind === "coordinate") {
+      const j = Math.floor(u / this.K);
+      if (!this.s.include[j]) return 0;
+      return pen.subdiffDistance(this.beta[u], this.grad[u], j, lam);
+    }
+    if (this.groupFeatures[u].length === 0) return 0;
+    return pen.subdiffDistance(this.block(u, this.beta), this.block(u, this.grad), u, lam);
+  }
+
+  /** Σ penalty over the strong units at B + tΔ. */
+  private penaltyAt(lam: number, t: number): number {
+    const pen = this.s.penalty;
+    const K = this.K;
+    let s = 0;
+    for (let u = 0; u < this.nUnits; u++) {
+      if (!this.strong[u]) continue;
+      if (pen.kind === "coordinate") {
+        const b = this.beta[u] + t * this.delta[u];
+        if (b !== 0) s += pen.value(b, Math.floor(u / K), lam);
+      } else s += pen.value(this.block(u, this.beta, t), u, lam);
+    }
+    return s;
+  }
+
+  /** Gradients of the strong units' features and the intercepts. */
+  private strongGradients(): void {
+    const { p, include } = this.s;
+    const pen = this.s.penalty;
+    const K = this.K;
+    if (pen.kind === "coordinate") {
+      for (let j = 0; j < p; j++) {
+        if (!include[j]) continue;
+        let any = false;
+        for (let c = 0; c < K; c++) if (this.strong[j * K + c]) any = true;
+        if (any) this.featureGradient(j);
+      }
+    } else
+      for (let u = 0; u < this.nUnits; u++)
+        if (this.strong[u]) for (const j of this.groupFeatures[u]) this.featureGradient(j);
+    this.featureGradient(p);
+  }
+
+  private strongViolation(lam: number): number {
+    const { p, intercept } = this.s;
+    const K = this.K;
+    let v = 0;
+    if (intercept) for (let c = 0; c < K; c++) v = Math.max(v, Math.abs(this.grad[p * K + c]));
+    for (let u = 0; u < this.nUnits; u++)
+      if (this.strong[u]) v = Math.max(v, this.violation(u, lam));
+    return v;
+  }
+
+  /**
+   * Solves the point at λ from the current (warm) start; λprev is the previous point's λ (the
+   * strong rule's 2λ − λprev). λ = Infinity fits the unpenalized entries only.
+   */
+  solve(lam: number, lamPrev: number): SolveStatus {
+    const { p, n, xs, datafit, intercept, include } = this.s;
+    const pen = this.s.penalty;
+    const K = this.K;
+    const tol = this.s.kktTol * (Number.isFinite(lam) ? lam : 1);
+    const finite = Number.isFinite(lam);
+    const cut = 2 * lam - lamPrev;
+    for (let u = 0; u < this.nUnits; u++) {
+      const included =
+        pen.kind === "coordinate"
+          ? include[Math.floor(u / K)] === 1
+          : this.groupFeatures[u].length > 0;
+      const unpen =
+        pen.kind === "coordinate" ? !pen.penalized(Math.floor(u / K)) : !pen.penalized(u);
+      this.strong[u] =
+        included && (unpen || (finite && (this.active(u) || this.zeroLambda(u) > cut))) ? 1 : 0;
+    }
+    let status: SolveStatus = "ok";
+    const startPasses = this.passes;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const st = this.newton(lam, tol);
+      if (st !== "ok") status = st;
+      if (this.passes - startPasses > this.s.maxPasses) {
+        status = "maxPasses";
+        break;
+      }
+      // KKT check of the rest at the final point.
+      let added = false;
+      if (finite)
+        for (let j = 0; j < p; j++) {
+          if (!include[j]) continue;
+          let need = false;
+          for (let c = 0; c < K; c++) {
+            const u = pen.kind === "coordinate" ? j * K + c : -1;
+            if (u < 0 || !this.strong[u]) need = true;
+          }
+          if (need) this.featureGradient(j);
+        }
+      if (finite)
+        for (let u = 0; u < this.nUnits; u++) {
+          if (this.strong[u]) continue;
+          if (pen.kind === "group" && this.groupFeatures[u].length === 0) continue;
+          if (pen.kind === "coordinate" && !include[Math.floor(u / K)]) continue;
+          if (this.violation(u, lam) > tol) {
+            this.strong[u] = 1;
+            added = true;
+          }
+        }
+      if (!added) break;
+    }
+    let v = intercept ? 0 : 0;
+    if (intercept) for (let c = 0; c < K; c++) v = Math.max(v, Math.abs(this.grad[p * K + c]));
+    if (finite) for (let u = 0; u < this.nUnits; u++) v = Math.max(v, this.violation(u, lam));
+    this.kkt = v;
+    void n;
+    void xs;
+    void datafit;
+    return status;
+  }
+
+  /** Newton steps on the strong set until its KKT violation is at most tol. */
+  private newton(lam: number, tol: number): SolveStatus {
+    const { p, n, xs, datafit, intercept } = this.s;
+    const pen = this.s.penalty;
+    const K = this.K;
+    const ones = p * n;
+    for (let it = 0; it < MAX_NEWTON; it++) {
+      this.strongGradients();
+      const kkt = this.strongViolation(lam);
+      if (kkt <= tol) return "ok";
+      // The model at the current point.
+      const strongList: number[] = [];
+      for (let u = 0; u < this.nUnits; u++) if (this.strong[u]) strongList.push(u);
+      if (intercept)
+        for (let c = 0; c < K; c++) this.curv[p * K + c] = datafit.curvature(xs, ones, c);
+      if (pen.kind === "coordinate") {
+        for (const u of strongList) {
+          const j = Math.floor(u / K);
+          this.curv[u] = Math.max(datafit.curvature(xs, j * n, u % K), 1e-12);
+        }
+      } else
+        for (const u of strongList) {
+          const m = this.groupOffs[u].length * K;
+          const h = new Float64Array(m * m);
+          datafit.blockHessian(xs, this.groupOffs[u], this.groupOffs[u].length, h);
+          for (let a = 0; a < m; a++) h[a * m + a] = Math.max(h[a * m + a], 1e-12);
+          this.blockH[u] = h;
+          this.blockEig[u] = symmetricEigen(h, m);
+        }
+      // The step: the model minimized, then a line search; on failure, again with the model
+      // damped (Levenberg–Marquardt) until a step descends.
+      let accepted = false;
+      let t = 1;
+      this.damp = 1;
+      for (let attempt = 0; attempt < (pen.kind === "coordinate" ? 8 : 1) && !accepted; attempt++) {
+        if (attempt > 0) this.damp *= 8;
+        datafit.resetStep();
+        this.delta.fill(0);
+        const forcing = Math.max(
+          0.25 * tol,
+          Math.min(0.5, Math.sqrt(kkt / Math.max(lam, 1e-300))) * kkt,
+        );
+        // Coordinate descent on the model: full passes over the strong set, then over the units
+        // the step made non-zero, until a full pass moves nothing by more than the forcing term.
+        let budget = this.s.maxPasses;
+        for (;;) {
+          const full = this.pass(strongList, lam);
+          // A pass's largest move is only a hint: the step is accepted when the model's own KKT
+          // violation at it is within the forcing term.
+          if (full <= forcing && this.modelViolation(strongList, lam) <= forcing) break;
+          if (--budget <= 0) break;
+          const act = strongList.filter((u) => this.stepActive(u));
+          const idx = this.andersonIndex(
+            strongList.filter((u) => this.delta[u] !== 0 || this.stepActive(u)),
+          );
+          this.anderson.reset(idx.length);
+          for (;;) {
+            const moved = this.pass(act, lam);
+            if (moved <= forcing || --budget <= 0) break;
+            if (pen.kind === "coordinate" && this.anderson.push(this.delta, idx))
+              this.tryExtrapolated(act, idx, lam);
+          }
+        }
+        // Line search on the true objective.
+        let dirDeriv = 0;
+        for (let k = 0; k < this.delta.length; k++)
+          if (this.delta[k] !== 0) dirDeriv -= this.grad[k] * this.delta[k];
+        const pen0 = this.penaltyAt(lam, 0);
+        const f0 = this.loss + pen0;
+        const D = dirDeriv + this.penaltyAt(lam, 1) - pen0;
+        if (!(D < 0)) {
+          if (this.damp === 1) return "ok";
+          continue;
+        }
+        t = 1;
+        // A predicted decrease below the objective's rounding (≈ 1e-16·|F|) cannot be tested on
+        // F: the model is exact to second order there, and the full step is taken.
+        accepted = -D <= 1e-13 * Math.abs(f0);
+        // Armijo's test; failing it (it is only a sufficient condition, and for MCP / SCAD the
+        // penalty's change is not convex in t), the tried step with the lowest objective below F(0).
+        let bestT = 0;
+        let bestF = f0;
+        for (let ls = 0; ls < 40 && !accepted; ls++, t *= 0.5) {
+          const ft = datafit.lossAlong(this.eta, t) + this.penaltyAt(lam, t);
+          if (ft <= f0 + 1e-4 * t * D) {
+            accepted = true;
+            break;
+          }
+          if (ft < bestF) {
+            bestF = ft;
+            bestT = t;
+          }
+        }
+        if (!accepted && bestT > 0) {
+          t = bestT;
+          accepted = true;
+        }
+      }
+      this.damp = 1;
+      if (!accepted) return "stalled";
+      for (let k = 0; k < this.delta.length; k++)
+        if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
+      const z = datafit.step;
+      for (let k = 0; k < this.eta.length; k++) this.eta[k] += t * z[k];
+      this.loss = datafit.evaluate(this.eta);
+    }
+    return "maxNewton";
+  }
+
+  private readonly anderson = new Anderson(5);
+  /**
+   * Levenberg–Marquardt damping of the coordinate model: the curvature of each entry times damp
+   * (1: the exact Newton model). Raised when a step fails the line search (a non-convex penalty's
+   * model minimizer can lie in another basin than F's), so the step shrinks toward a proximal
+   * gradient step, which always descends.
+   */
+  private damp = 1;
+  private extra = new Float64Array(0);
+  private saved = new Float64Array(0);
+
+  /** The entries of Δ Anderson extrapolates: the units of `list` and the intercepts. */
+  private andersonIndex(list: number[]): Int32Array {
+    const { p, intercept } = this.s;
+    const K = this.K;
+    const idx: number[] = [...list];
+    if (intercept) for (let c = 0; c < K; c++) idx.push(p * K + c);
+    return Int32Array.from(idx);
+  }
+
+  /** The model objective −gᵀΔ + ½zᵀHz + Σ pen(B + Δ) over the entries `idx`. */
+  private modelObjective(idx: Int32Array, lam: number): number {
+    const pen = this.s.penalty;
+    const K = this.K;
+    const p = this.s.p;
+    let f = this.s.datafit.stepCurvature();
+    for (let t = 0; t < idx.length; t++) {
+      const k = idx[t];
+      const d = this.delta[k];
+      f -= this.grad[k] * d;
+      f += 0.5 * (this.damp - 1) * this.curv[k] * d * d;
+      const j = (k / K) | 0;
+      if (j < p && pen.kind === "coordinate") {
+        const b = this.beta[k] + d;
+        if (b !== 0) f += pen.value(b, j, lam);
+      }
+    }
+    return f;
+  }
+
+  /** Rebuilds the step z = X̃Δ from Δ on the entries `idx`. */
+  private rebuildStep(idx: Int32Array): void {
+    const { n, xs, datafit } = this.s;
+    const K = this.K;
+    datafit.resetStep();
+    for (let t = 0; t < idx.length; t++) {
+      const k = idx[t];
+      const d = this.delta[k];
+      if (d === 0) continue;
+      const j = (k / K) | 0;
+      datafit.move(xs, j * n, k - j * K, d);
+    }
+  }
+
+  /**
+   * Anderson extrapolation of the coordinate-descent iterates of Δ (Bertrand & Massias 2021, as
+   * skglm), kept only when it lowers the model objective (and respects each entry's limits).
+   */
+  private tryExtrapolated(list: number[], idx: Int32Array, lam: number): void {
+    const w = idx.length;
+    if (this.extra.length < w) {
+      this.extra = new Float64Array(2 * w);
+      this.saved = new Float64Array(2 * w);
+    }
+    if (!this.anderson.extrapolate(this.extra)) return;
+    const pen = this.s.penalty;
+    if (pen.kind !== "coordinate") return;
+    const K = this.K;
+    const before = this.modelObjective(idx, lam);
+    for (let t = 0; t < w; t++) this.saved[t] = this.delta[idx[t]];
+    for (let t = 0; t < w; t++) {
+      const k = idx[t];
+      const j = (k / K) | 0;
+      // An extrapolated entry must stay where its penalty is finite (inside the box limits).
+      if (j < this.s.p && !Number.isFinite(pen.value(this.beta[k] + this.extra[t], j, lam))) return;
+    }
+    for (let t = 0; t < w; t++) this.delta[idx[t]] = this.extra[t];
+    this.rebuildStep(idx);
+    if (this.modelObjective(idx, lam) < before) return;
+    for (let t = 0; t < w; t++) this.delta[idx[t]] = this.saved[t];
+    this.rebuildStep(idx);
+    void list;
+  }
+
+  /** The model's KKT violation at B + Δ over the units of `list` and the intercepts. */
+  private modelViolation(list: number[], lam: number): number {
+    const { p, n, xs, datafit, intercept } = this.s;
+    const pen = this.s.penalty;
+    const K = this.K;
+    let v = 0;
+    const extra = (k: number) => (this.damp - 1) * this.curv[k] * this.delta[k];
+    if (intercept)
+      for (let c = 0; c < K; c++)
+        v = Math.max(v, Math.abs(datafit.modelGradient(xs, p * n, c) - extra(p * K + c)));
+    for (const u of list) {
+      if (pen.kind === "coordinate") {
+        const j = (u / K) | 0;
+        const gm = datafit.modelGradient(xs, j * n, u - j * K) - extra(u);
+        v = Math.max(v, pen.subdiffDistance(this.beta[u] + this.delta[u], gm, j, lam));
+      } else {
+        const feats = this.groupFeatures[u];
+        const g = new Float64Array(feats.length * K);
+        for (let a = 0; a < feats.length; a++)
+          for (let c = 0; c < K; c++) g[a * K + c] = datafit.modelGradient(xs, feats[a] * n, c);
+        v = Math.max(v, pen.subdiffDistance(this.block(u, this.beta, 1), g, u, lam));
+      }
+    }
+    return v;
+  }
+
+  private stepActive(u: number): boolean {
+    const K = this.K;
+    if (this.s.penalty.kind === "coordinate") return this.beta[u] + this.delta[u] !== 0;
+    for (const j of this.groupFeatures[u])
+      for (let c = 0; c < K; c++)
+        if (this.beta[j * K + c] + this.delta[j * K + c] !== 0) return true;
+    return false;
+  }
+
+  /** One pass of (block) coordinate descent on the model; returns the largest |H·move|. */
+  private pass(list: number[], lam: number): number {
+    const { p, n, xs, datafit, intercept } = this.s;
+    const pen = this.s.penalty;
+    const K = this.K;
+    this.passes++;
+    let moved = 0;
+    if (intercept) {
+      const ones = p * n;
+      for (let c = 0; c < K; c++) {
+        const k = p * K + c;
+        const gm =
+          datafit.modelGradient(xs, ones, c) - (this.damp - 1) * this.curv[k] * this.delta[k];
+        const d = gm / (this.damp * this.curv[k]);
+        if (d !== 0) {
+          this.delta[p * K + c] += d;
+          datafit.move(xs, ones, c, d);
+          moved = Math.max(moved, Math.abs(gm));
+        }
+      }
+    }
+    if (pen.kind === "coordinate") {
+      for (let t = 0; t < list.length; t++) {
+        const u = list[t];
+        const j = (u / K) | 0;
+        const c = u - j * K;
+        const off = j * n;
+        const h0 = this.curv[u];
+        const gm = datafit.modelGradient(xs, off, c) - (this.damp - 1) * h0 * this.delta[u];
+        const h = this.damp * h0;
+        const b = this.beta[u] + this.delta[u];
+        const bn = pen.update(h * b + gm, h, j, lam);
+        const d = bn - b;
+        if (d !== 0) {
+          this.delta[u] += d;
+          datafit.move(xs, off, c, d);
+          const hd = Math.abs(h * d);
+          if (hd > moved) moved = hd;
+        }
+      }
+      return moved;
+    }
+    for (const u of list) {
+      const offs = this.groupOffs[u];
+      const feats = this.groupFeatures[u];
+      const m = offs.length * K;
+      const h = this.blockH[u] as Float64Array;
+      const eig = this.blockEig[u] as { values: Float64Array; vectors: Float64Array };
+      const cur = new Float64Array(m);
+      const rhs = new Float64Array(m);
+      for (let a = 0; a < offs.length; a++)
+        for (let c = 0; c < K; c++) {
+          const k = feats[a] * K + c;
+          cur[a * K + c] = this.beta[k] + this.delta[k];
+          rhs[a * K + c] = datafit.modelGradient(xs, offs[a], c);
+        }
+      for (let a = 0; a < m; a++) {
+        let s = 0;
+        for (let b = 0; b < m; b++) s += h[a * m + b] * cur[b];
+        rhs[a] += s;
+      }
+      const out = new Float64Array(m);
+      pen.update(h, eig.values, eig.vectors, rhs, u, lam, out);
+      let any = false;
+      for (let a = 0; a < m; a++) if (out[a] !== cur[a]) any = true;
+      if (!any) continue;
+      for (let a = 0; a < offs.length; a++)
+        for (let c = 0; c < K; c++) {
+          const d = out[a * K + c] - cur[a * K + c];
+          if (d === 0) continue;
+          this.delta[feats[a] * K + c] += d;
+          datafit.move(xs, offs[a], c, d);
+        }
+      for (let a = 0; a < m; a++) {
+        let s = 0;
+        for (let b = 0; b < m; b++) s += h[a * m + b] * (out[b] - cur[b]);
+        if (Math.abs(s) > moved) moved = Math.abs(s);
+      }
+    }
+    return moved;
+  }
+}

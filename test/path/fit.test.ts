@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  cvPath,
+  denseMatrix,
+  elasticNetPath,
+  fit,
+  glmPath,
+  multinomialPath,
+  Random,
+  type FitFamily,
+  type FitPenalty,
+  type ModelPath,
+} from "../../src/index.js";
+
+/** A non-separable problem: n × p Gaussian features, five of them in η. */
+function simulate(n: number, p: number, seed: number) {
+  const rng = new Random(seed);
+  const x = Float64Array.from({ length: n * p }, () => rng.normal());
+  const eta = new Float64Array(n);
+  for (let j = 0; j < 5; j++)
+    for (let i = 0; i < n; i++) eta[i] += (j % 2 ? 1 : -1) * 0.6 * x[j * n + i];
+  const y = {
+    gaussian: Float64Array.from(eta, (e) => e + rng.normal()),
+    binomial: Float64Array.from(eta, (e) => (rng.uniform() < 1 / (1 + Math.exp(-e)) ? 1 : 0)),
+    poisson: Float64Array.from(eta, (e) => {
+      const mu = Math.exp(0.5 * e);
+      let k = 0;
+      let t = Math.exp(-mu);
+      let s = t;
+      const u = rng.uniform();
+      while (u > s) s += t *= mu / ++k;
+      return k;
+    }),
+    multinomial: Float64Array.from(eta, (e, i) => {
+      const v = e + 0.5 * x[6 * n + i] + rng.normal();
+      return v > 0.5 ? 3 : v > -0.5 ? 2 : 1;
+    }),
+  };
+  return { x: denseMatrix(n, p, x), y };
+}
+
+const certified = (f: ModelPath) =>
+  Math.max(...Array.from(f.kktMax, (v, k) => v / Math.max(f.lambda[k], f.lambda[0] / 100)));
+
+const relGap = (a: Float64Array, b: Float64Array) => {
+  const L = Math.min(a.length, b.length);
+  let w = 0;
+  for (let k = 0; k < L; k++) w = Math.max(w, Math.abs(a[k] - b[k]) / Math.abs(b[k]));
+  return w;
+};
+
+describe("fit: one entry point for every family × penalty", () => {
+  const { x, y } = simulate(300, 12, 3);
+  const groups = Array.from({ length: 12 }, (_, j) => Math.floor(j / 3));
+  const families: FitFamily[] = ["gaussian", "binomial", "poisson", "multinomial"];
+  const penalties: [FitPenalty, number | undefined][] = [
+    ["elastic-net", 1],
+    ["elastic-net", 0.5],
+    ["elastic-net", 0],
+    ["group", 0],
+    ["group", 0.3],
+    ["mcp", undefined],
+    ["scad", undefined],
+  ];
+  for (const family of families)
+    for (const [penalty, alpha] of penalties)
+      it(`${family} × ${penalty}${alpha !== undefined ? ` (α = ${alpha})` : ""}: every point certified to 1e-4·max(λ, λmax/100)`, () => {
+        const f = fit(x, y[family], { family, penalty, alpha, groups });
+        assert.ok(f.lambda.length >= 5, `${f.lambda.length} points`);
+        assert.ok(certified(f) <= 1e-4, `KKT ${certified(f)}`);
+        assert.equal(f.nFeatures, 12);
+        assert.ok(Array.isArray(f.warnings));
+        assert.equal(f.coefficients[0].length, family === "multinomial" ? 3 : 1);
+        if (penalty === "group" && alpha === 0)
+          for (const sets of f.coefficients)
+            for (let g = 0; g < 4; g++) {
+              const inGroup = (j: number) => Math.floor(j / 3) === g;
+              const nz = sets.flatMap((s) => Array.from(s.index).filter(inGroup));
+              const distinct = new Set(nz).size;
+              assert.ok(distinct === 0 || distinct === 3, `group ${g} partly zero`);
+            }
+      });
+});
+
+describe("the model core agrees with the specialised solvers (identities)", () => {
+  const { x, y } = simulate(250, 10, 7);
+  it("elastic net, every family: core objective within 1e-9 of the fast paths", () => {
+    const pairs: [FitFamily, Float64Array][] = [
+      ["gaussian", elasticNetPath(x, y.gaussian, { alpha: 0.7 }).objective],
+      ["binomial", glmPath("binomial", x, y.binomial, { alpha: 0.7 }).objective],
+      ["poisson", glmPath("poisson", x, y.poisson, { alpha: 0.7 }).objective],
+      ["multinomial", multinomialPath(x, y.multinomial, { alpha: 0.7 }).objective],
+    ];
+    for (const [family, fast] of pairs) {
+      const core = fit(x, y[family], { family, alpha: 0.7, solver: "core" });
+      assert.ok(relGap(core.objective, fast) < 1e-9, `${family}: ${relGap(core.objective, fast)}`);
+    }
+  });
+  it("grouped multinomial: the core matches multinomialPath's grouped solver", () => {
+    const fast = multinomialPath(x, y.multinomial, { typeMultinomial: "grouped" });
+    const core = fit(x, y.multinomial, {
+      family: "multinomial",
+      typeMultinomial: "grouped",
+      solver: "core",
+    });
+    assert.ok(relGap(core.objective, fast.objective) < 1e-9);
+  });
+  it("MCP with γ → ∞ is the lasso (binomial; first 30 points)", () => {
+    for (const family of ["binomial"] as const) {
+      const lasso = glmPath(family, x, y[family], { nLambda: 30, lambdaMinRatio: 0.05 });
+      const mcp = fit(x, y[family], { family, penalty: "mcp", gamma: 1e6, lambda: lasso.lambda });
+      for (let k = 0; k < lasso.lambda.length; k++) {
+        const a = new Float64Array(10);
+        const b = new Float64Array(10);
+        lasso.beta[k].index.forEach((j, t) => (a[j] = lasso.beta[k].value[t]));
+        mcp.coefficients[k][0].index.forEach((j, t) => (b[j] = mcp.coefficients[k][0].value[t]));
+        for (let j = 0; j < 10; j++)
+          assert.ok(Math.abs(a[j] - b[j]) < 1e-5, `${family} λ${k} β${j}`);
+      }
+    }
+  });
+  it("singleton groups with α = 0 are the lasso (Poisson, multinomial per feature)", () => {
+    const lasso = glmPath("poisson", x, y.poisson);
+    const g = fit(x, y.poisson, {
+      family: "poisson",
+      penalty: "group",
+      groups: Array.from({ length: 10 }, (_, j) => j),
+      lambda: lasso.lambda,
+    });
+    assert.ok(relGap(g.objective, lasso.objective) < 1e-9);
+  });
+  it("grouped multinomial with two classes is the binomial lasso at λ/√2 (β = ±c/2)", () => {
+    const yb = y.binomial;
+    const grouped = fit(x, yb, {
+      family: "multinomial",
+      typeMultinomial: "grouped",
+      solver: "core",
+    });
+    const bin = glmPath("binomial", x, yb, { lambda: grouped.lambda.map((l) => l / Math.SQRT2) });
+    for (let k = 0; k < grouped.lambda.length; k++) {
+      const c = new Float64Array(10);
+      bin.beta[k].index.forEach((j, t) => (c[j] = bin.beta[k].value[t]));
+      const b1 = new Float64Array(10);
+      grouped.coefficients[k][1].index.forEach(
+        (j, t) => (b1[j] = grouped.coefficients[k][1].value[t]),
+      );
+      for (let j = 0; j < 10; j++) assert.ok(Math.abs(2 * b1[j] - c[j]) < 1e-5, `λ${k} β${j}`);
+    }
+  });
+  it("bad options are one-line input errors naming the option", () => {
+    assert.throws(() => fit(x, y.gaussian, { penalty: "lasso" as FitPenalty }), /option 'penalty'/);
+    assert.throws(
+      () => fit(x, y.poisson, { family: "poisson", penalty: "mcp", gamma: 1 }),
+      /option 'gamma'/,
+    );
+    assert.throws(
+      () => fit(x, y.poisson, { family: "poisson", penalty: "group" }),
+      /option 'groups'/,
+    );
+    assert.throws(
+      () => fit(x, y.multinomial, { family: "multinomial", offset: new Float64Array(250) }),
+      /option 'offset'/,
+    );
+  });
+});
+
+describe("cvPath cross-validates any family × penalty", () => {
+  const { x, y } = simulate(200, 8, 11);
+  const groups = [0, 0, 1, 1, 2, 2, 3, 3];
+  for (const family of ["binomial", "poisson", "multinomial"] as const)
+    for (const penalty of ["mcp", "group"] as const)
+      it(`${family} × ${penalty}: a curve, λ_min on the grid, workers or not the same`, async () => {
+        const opts = { family, penalty, groups, nFolds: 4, seed: 3 };
+        const a = await cvPath(x, y[family], { ...opts, workers: 0 });
+        const b = await cvPath(x, y[family], { ...opts, workers: 2 });
+        assert.ok(Array.from(a.lambda).includes(a.lambdaMin));
+        assert.deepEqual(Array.from(a.cvm), Array.from(b.cvm));
+        assert.ok(a.cvm.every((v) => Number.isFinite(v)));
+      });
+});
