@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { cvPath, denseMatrix, glmPath, Random } from "../dist/index.js";
 import { fhtFeatures } from "./simulate.mjs";
+import { batch, geomean, median } from "./timing.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -67,23 +68,6 @@ function objectives(x, y, n, sd, fit, count) {
   }
   return res;
 }
-/**
- * Seconds per call of f, from a batch of calls lasting at least 0.1 s (the same rule as
- * bench/glmnet-binomial.R, whose clock counts milliseconds).
- */
-function batch(f) {
-  let k = 0;
-  const t0 = performance.now();
-  let el;
-  do {
-    f();
-    k++;
-    el = performance.now() - t0;
-  } while (el < 100);
-  return el / k / 1000;
-}
-const median = (a) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
-const geomean = (a) => Math.exp(a.reduce((s, v) => s + Math.log(v), 0) / a.length);
 
 // Warm both code paths up: the fit, and the CV worker threads (pooled across calls; a fresh
 // worker compiles the solvers cold, which would otherwise land in the first cell's CV times).

@@ -10,9 +10,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { performance } from "node:perf_hooks";
 import { denseMatrix, glmPath, multinomialPath, Random } from "../dist/index.js";
 import { fhtFeatures } from "./simulate.mjs";
+import { batch, median } from "./timing.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -85,20 +85,6 @@ if (!QUICK)
     family: "multinomial",
     data: () => multinomialSim(6435, 36, 6, 12),
   });
-
-/** Seconds per call of f, from a batch of calls lasting at least 0.2 s. */
-function batch(f) {
-  let k = 0;
-  const t0 = performance.now();
-  let el;
-  do {
-    f();
-    k++;
-    el = performance.now() - t0;
-  } while (el < 200);
-  return el / k / 1000;
-}
-const median = (a) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
 
 /**
  * glmnet's objective at one point from original-scale coefficients: the mean negative
@@ -181,7 +167,8 @@ for (const cell of cells) {
     ours(cell.family, m, d.y, type); // warm-up
     const times = [];
     let fit;
-    for (let r = 0; r < REPS; r++) times.push(batch(() => (fit = ours(cell.family, m, d.y, type))));
+    for (let r = 0; r < REPS; r++)
+      times.push(batch(() => (fit = ours(cell.family, m, d.y, type)), 200));
     const G = g[type];
     const L = Math.min(fit.lambda.length, G.lambda.length);
     let excess = -Infinity;

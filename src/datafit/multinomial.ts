@@ -23,6 +23,8 @@ export class MultinomialDatafit implements NewtonDatafit {
   private readonly h: Float64Array;
   private readonly m: Float64Array;
   private readonly shares: Float64Array;
+  /** Scratch: one class pair's Hessian weights. */
+  private readonly pairWeights: Float64Array;
 
   constructor(
     private readonly y: Int32Array,
@@ -37,6 +39,7 @@ export class MultinomialDatafit implements NewtonDatafit {
     this.wp = new Float64Array(K * n);
     this.h = new Float64Array(K * n);
     this.m = new Float64Array(n);
+    this.pairWeights = new Float64Array(n);
     this.shares = new Float64Array(K);
     for (let i = 0; i < n; i++) this.shares[y[i]] += w[i];
     let dev = 0;
@@ -145,7 +148,7 @@ export class MultinomialDatafit implements NewtonDatafit {
     const { n, K, wp, prob } = this;
     const dim = mCols * K;
     out.fill(0, 0, dim * dim);
-    const v = new Float64Array(n);
+    const v = this.pairWeights;
     for (let c = 0; c < K; c++)
       for (let d = 0; d <= c; d++) {
         const oc = c * n;

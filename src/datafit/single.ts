@@ -1,6 +1,6 @@
 import type { NewtonDatafit } from "../core/datafit.js";
 import type { GlmFamily } from "./family.js";
-import { interceptStart } from "./intercept.js";
+import { interceptStart, nullModelDeviance } from "./intercept.js";
 
 /** Smallest IRLS weight relative to the observation weight (keeps the model well posed). */
 const VMIN = 1e-10;
@@ -47,25 +47,7 @@ export class SingleDatafit implements NewtonDatafit {
     let dev = 0;
     for (let i = 0; i < n; i++) dev += w[i] * family.deviance(y[i], this.mu[i]);
     this.saturated = f - dev / 2;
-    let b0 = 0;
-    if (intercept) {
-      b0 = interceptStart(family, y, w, offset);
-      for (let it = 0; it < 100; it++) {
-        let g = 0;
-        let h = 0;
-        for (let i = 0; i < n; i++) {
-          const m = family.mean(b0 + offset[i]);
-          g += w[i] * (y[i] - m);
-          h += w[i] * family.variance(m);
-        }
-        const d = g / h;
-        b0 += d;
-        if (Math.abs(d) < 1e-13 * (1 + Math.abs(b0))) break;
-      }
-    }
-    let nd = 0;
-    for (let i = 0; i < n; i++) nd += w[i] * family.deviance(y[i], family.mean(b0 + offset[i]));
-    this.nullDeviance = nd;
+    this.nullDeviance = nullModelDeviance(family, y, w, offset, intercept);
   }
 
   private evaluateRaw(eta: Float64Array): number {

@@ -1,4 +1,5 @@
 import { addStats, GramDesign, statsMoments, type GaussianStats } from "../data/gramDesign.js";
+import { earlyEnd, stallThreshold } from "../path/earlyEnd.js";
 import { InputError } from "../errors.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "../path/options.js";
@@ -11,9 +12,6 @@ import { completeSql, foldExpr, glmSql, irlsSql, literal, name, type Folds } fro
 import { coefAt } from "../path/predict.js";
 import { cvSummary, type StatsCvResult } from "../path/statsPath.js";
 
-const FDEV = 1e-5;
-const DEV_MAX = 0.999;
-const MIN_POINTS = 5;
 /**
  * Each point is solved to a KKT violation of at most KKT_TOL·λ — glmPath's criterion at glmnet's
  * thresh 1e-7 (objective within about 1e-9 of the optimum, relative) — which one IRLS step from
@@ -283,8 +281,7 @@ export async function glmPathFromEngine(
     passes: [] as number[],
   };
   const warnings: string[] = [];
-  let fdev = FDEV;
-  for (let j = 0; j < p; j++) if (opts.lowerLimits[j] === 0 || opts.upperLimits[j] === 0) fdev = 0;
+  const fdev = stallThreshold(opts);
   for (let m = 0; m < lambdas.length; m++) {
     const lam = lambdas[m];
     const before = scans;
@@ -326,13 +323,12 @@ export async function glmPathFromEngine(
     out.kktMax.push(kkt);
     out.dualityGap.push(NaN);
     out.passes.push(scans - before);
-    if (opts.lambda || !opts.earlyStop || m + 1 < Math.min(MIN_POINTS, lambdas.length)) continue;
-    if (index.length > opts.dfMax) break;
-    const stalled =
-      family === "binomial"
-        ? dev - (m > 0 ? out.devRatio[m - 1] : 0) < fdev
-        : dev - out.devRatio[m - MIN_POINTS + 1] < 10 * fdev * dev;
-    if (stalled || dev > DEV_MAX) break;
+    if (
+      !opts.lambda &&
+      opts.earlyStop &&
+      earlyEnd(family, out.devRatio, m, lambdas.length, index.length, opts.dfMax, fdev)
+    )
+      break;
   }
   const center = opts.intercept ? mean : new Float64Array(p);
   return {

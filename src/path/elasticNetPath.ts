@@ -1,4 +1,5 @@
 import { makeDesign, type Design } from "../data/design.js";
+import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 import type { Matrix } from "../data/matrix.js";
 import { CovarianceCd, NaiveCd, type CdSolver } from "../solver/gaussianCd.js";
 import { certificate } from "./certificate.js";
@@ -65,11 +66,6 @@ export interface PathFit {
     | "proxsgd";
   warnings: string[];
 }
-
-/** glmnet's early-end rules. */
-const FDEV = 1e-5;
-const DEV_MAX = 0.999;
-const MIN_POINTS = 5;
 
 /**
  * Fits the Gaussian lasso / elastic-net / ridge path by coordinate descent with warm starts,
@@ -141,9 +137,7 @@ export function gaussianPathOn(
     kktMax: [] as number[],
     dualityGap: [] as number[],
   };
-  // As glmnet: a limit at exactly 0 turns off the deviance-stall rule (the path plateaus there).
-  let fdev = FDEV;
-  for (let j = 0; j < p; j++) if (o.lowerLimits[j] === 0 || o.upperLimits[j] === 0) fdev = 0;
+  const fdev = stallThreshold(o);
   let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
   const nz = new Int32Array(p);
   for (let m = 0; m < L; m++) {
@@ -198,10 +192,8 @@ export function gaussianPathOn(
     out.objective.push(cert.primal);
     out.kktMax.push(cert.kktMax);
     out.dualityGap.push(cert.dualityGap);
-    if (o.lambda || !o.earlyStop || m + 1 < Math.min(MIN_POINTS, L)) continue;
-    if (nnz > o.dfMax) break;
-    const prev = m > 0 ? out.devRatio[m - 1] : 0;
-    if (dev - prev < fdev * dev || dev > DEV_MAX) break;
+    if (!o.lambda && o.earlyStop && earlyEnd("gaussian", out.devRatio, m, L, nnz, o.dfMax, fdev))
+      break;
   }
   cd.release();
   return {

@@ -12,12 +12,13 @@ import { groupPenalty } from "../penalty/groupLasso.js";
 import { nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
 import { ProxNewton } from "../solver/proxNewton.js";
 import { elasticNetPath, type PathFit, type SparseVector } from "./elasticNetPath.js";
-import { glmPath } from "./glmPath.js";
+import { glmPath, KKT_PER_THRESH } from "./glmPath.js";
 import { groupLassoPath, type GroupPathFit } from "./groupPath.js";
-import { multinomialPath, type MultinomialFit } from "./multinomialPath.js";
+import { multinomialPath, originalScalePoint, type MultinomialFit } from "./multinomialPath.js";
 import { nonconvexPath, type NonconvexFit } from "./nonconvexPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
 import { checkXY, geometricLambdas } from "./prepare.js";
+import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 
 export type FitFamily = "gaussian" | "binomial" | "poisson" | "multinomial";
 export type FitPenalty = "elastic-net" | "mcp" | "scad" | "group";
@@ -85,36 +86,6 @@ export interface ModelPath {
   /** The solver that produced the path. */
   solver: PathFit["solver"] | "prox-newton" | "block-cd" | "nonconvex-cd" | "multinomial";
   warnings: string[];
-}
-
-/** glmnet's early-end constants. */
-const FDEV = 1e-5;
-const DEV_MAX = 0.999;
-const MIN_POINTS = 5;
-/** Each point is solved until its KKT violation is at most KKT_PER_THRESH·thresh·λ. */
-const KKT_PER_THRESH = 100;
-
-/**
- * glmnet 4.1's early end of an automatic path after point k (glmnetpp): too many features, the
- * deviance ratio past 0.999, or stalled — Gaussian: a rise below 1e-5 of itself; binomial and
- * multinomial: a rise below 1e-5; Poisson: below 1e-4 of itself over the last four points.
- */
-export function earlyEnd(
-  family: FitFamily,
-  devRatio: ArrayLike<number>,
-  k: number,
-  L: number,
-  df: number,
-  dfMax: number,
-  fdev = FDEV,
-): boolean {
-  if (k + 1 < Math.min(MIN_POINTS, L)) return false;
-  const dev = devRatio[k];
-  if (df > dfMax || dev > DEV_MAX) return true;
-  const prev = k > 0 ? devRatio[k - 1] : 0;
-  if (family === "gaussian") return dev - prev < fdev * dev;
-  if (family === "poisson") return dev - devRatio[k - MIN_POINTS + 1] < 10 * fdev * dev;
-  return dev - prev < fdev;
 }
 
 /**
@@ -211,97 +182,105 @@ function specialised(x: Matrix, y: ArrayLike<number>, options: FitOptions): Mode
   return null;
 }
 
-function fromSingle(f: PathFit, penalty: FitPenalty, gamma: number): ModelPath {
+/** A ModelPath from a one-set path's arrays and the fields it lacks. */
+function oneSet(
+  f: Pick<ModelPath, "lambda" | "df" | "devRatio" | "objective" | "kktMax" | "passes"> & {
+    intercept: Float64Array;
+    beta: SparseVector[];
+  },
+  rest: Pick<
+    ModelPath,
+    | "family"
+    | "penalty"
+    | "alpha"
+    | "gamma"
+    | "nObs"
+    | "nFeatures"
+    | "nullDeviance"
+    | "solver"
+    | "warnings"
+  >,
+): ModelPath {
+  const { lambda, df, devRatio, objective, kktMax, passes } = f;
   return {
-    family: f.family,
-    penalty,
-    alpha: f.alpha,
-    gamma,
+    ...rest,
     classes: [],
-    nObs: f.nObs,
-    nFeatures: f.nFeatures,
-    lambda: f.lambda,
+    lambda,
     intercepts: Array.from(f.intercept, (v) => Float64Array.of(v)),
     coefficients: f.beta.map((b) => [b]),
-    df: f.df,
-    devRatio: f.devRatio,
-    nullDeviance: f.nullDeviance,
-    objective: f.objective,
-    kktMax: f.kktMax,
-    passes: f.passes,
-    solver: f.solver,
-    warnings: f.warnings,
+    df,
+    devRatio,
+    objective,
+    kktMax,
+    passes,
   };
+}
+
+function fromSingle(f: PathFit, penalty: FitPenalty, gamma: number): ModelPath {
+  const { family, alpha, nObs, nFeatures, nullDeviance, solver, warnings } = f;
+  return oneSet(f, {
+    family,
+    penalty,
+    alpha,
+    gamma,
+    nObs,
+    nFeatures,
+    nullDeviance,
+    solver,
+    warnings,
+  });
 }
 
 function fromMultinomial(f: MultinomialFit): ModelPath {
+  const { classes, alpha, nObs, nFeatures, lambda, df, devRatio, nullDeviance } = f;
+  const { objective, kktMax, passes, warnings } = f;
   return {
     family: "multinomial",
     penalty: "elastic-net",
-    alpha: f.alpha,
+    alpha,
     gamma: NaN,
-    classes: f.classes,
-    nObs: f.nObs,
-    nFeatures: f.nFeatures,
-    lambda: f.lambda,
+    classes,
+    nObs,
+    nFeatures,
+    lambda,
     intercepts: f.intercept,
     coefficients: f.beta,
-    df: f.df,
-    devRatio: f.devRatio,
-    nullDeviance: f.nullDeviance,
-    objective: f.objective,
-    kktMax: f.kktMax,
-    passes: f.passes,
+    df,
+    devRatio,
+    nullDeviance,
+    objective,
+    kktMax,
+    passes,
     solver: "multinomial",
-    warnings: f.warnings,
+    warnings,
   };
 }
 
-function fromNonconvex(f: NonconvexFit, n: number, p: number): ModelPath {
-  return {
+const fromNonconvex = (f: NonconvexFit, nObs: number, nFeatures: number): ModelPath =>
+  oneSet(f, {
     family: "gaussian",
     penalty: f.penalty,
     alpha: 1,
     gamma: f.gamma,
-    classes: [],
-    nObs: n,
-    nFeatures: p,
-    lambda: f.lambda,
-    intercepts: Array.from(f.intercept, (v) => Float64Array.of(v)),
-    coefficients: f.beta.map((b) => [b]),
-    df: f.df,
-    devRatio: f.devRatio,
+    nObs,
+    nFeatures,
     nullDeviance: NaN,
-    objective: f.objective,
-    kktMax: f.kktMax,
-    passes: f.passes,
     solver: "nonconvex-cd",
     warnings: [],
-  };
-}
+  });
 
-function fromGroup(f: GroupPathFit, n: number, p: number): ModelPath {
-  return {
+const fromGroup = (f: GroupPathFit, nObs: number, nFeatures: number): ModelPath =>
+  oneSet(f, {
     family: f.family,
     penalty: "group",
     alpha: f.alpha,
     gamma: NaN,
-    classes: [],
-    nObs: n,
-    nFeatures: p,
-    lambda: f.lambda,
-    intercepts: Array.from(f.intercept, (v) => Float64Array.of(v)),
-    coefficients: f.beta.map((b) => [b]),
-    df: f.df,
-    devRatio: f.devRatio,
+    nObs,
+    nFeatures,
     nullDeviance: f.nullDeviance,
-    objective: f.objective,
-    kktMax: f.kktMax,
-    passes: f.passes,
     solver: "block-cd",
     warnings: [],
-  };
-}
+  });
 
 /** The model core's path (`fit` with solver "core"). */
 function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPath {
@@ -490,8 +469,7 @@ function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPa
   };
   const warnings: string[] = [];
   const ever = new Uint8Array(p);
-  let fdev = FDEV;
-  for (let j = 0; j < p; j++) if (o.lowerLimits[j] === 0 || o.upperLimits[j] === 0) fdev = 0;
+  const fdev = stallThreshold(o);
   let lamPrev = Math.max(lambdaMax, lambdas[0]);
   for (let k = 0; k < L; k++) {
     const lam = lambdas[k];
@@ -516,14 +494,17 @@ function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPa
       warnings.push(`stopped at λ #${k + 1}: more than pMax = ${o.pMax} features became non-zero`);
       break;
     }
-    const point = originalScale(
+    const b = solver.beta;
+    const point = originalScalePoint(
       K,
-      solver.beta,
+      b.subarray(p * K),
       p,
+      (c, j) => b[j * K + c],
+      (c, j) => b[j * K + c] !== 0,
       center,
       scale,
       o.intercept,
-      family === "multinomial",
+      K > 1,
     );
     out.intercepts.push(point.intercept);
     out.coefficients.push(point.beta);
@@ -585,42 +566,4 @@ function penaltyValue(
     s += penalty.value(b, g, lam);
   });
   return s;
-}
-
-/**
- * One point's coefficients on the original scale: βⱼc = b̃ⱼc/sⱼ, intercepts a0_c − Σⱼ βⱼc·cⱼ —
- * centered over the classes for the multinomial (its likelihood sees only their differences), as
- * glmnet reports them.
- */
-function originalScale(
-  K: number,
-  beta: Float64Array,
-  p: number,
-  center: Float64Array,
-  scale: Float64Array,
-  intercept: boolean,
-  centerClasses: boolean,
-): { intercept: Float64Array; beta: SparseVector[] } {
-  const ic = new Float64Array(K);
-  for (let c = 0; c < K; c++) ic[c] = beta[p * K + c];
-  const sets: SparseVector[] = [];
-  for (let c = 0; c < K; c++) {
-    const index: number[] = [];
-    const value: number[] = [];
-    for (let j = 0; j < p; j++) {
-      const b = beta[j * K + c];
-      if (b === 0) continue;
-      const v = b / scale[j];
-      index.push(j);
-      value.push(v);
-      ic[c] -= v * center[j];
-    }
-    sets.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
-  }
-  if (!intercept) ic.fill(0);
-  else if (centerClasses) {
-    const mean = ic.reduce((u, v) => u + v, 0) / K;
-    for (let c = 0; c < K; c++) ic[c] -= mean;
-  }
-  return { intercept: ic, beta: sets };
 }

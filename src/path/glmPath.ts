@@ -1,9 +1,10 @@
 import type { Matrix } from "../data/matrix.js";
+import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 import { firstNonFinite } from "../data/matrix.js";
 import { GlmDesign } from "../data/glmDesign.js";
 import { binomial } from "../datafit/binomial.js";
 import type { GlmFamily } from "../datafit/family.js";
-import { interceptStart } from "../datafit/intercept.js";
+import { nullModelDeviance } from "../datafit/intercept.js";
 import { poisson } from "../datafit/poisson.js";
 import { InputError } from "../errors.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
@@ -20,16 +21,12 @@ export interface GlmOptions extends ElasticNetOptions {
 
 const FAMILIES: Record<string, GlmFamily> = { binomial, poisson };
 
-/** glmnet's early-end rules. */
-const FDEV = 1e-5;
-const DEV_MAX = 0.999;
-const MIN_POINTS = 5;
 /**
  * Each point is solved until its KKT violation is at most 100·thresh·λ: 1e-7·λ at the default
  * thresh (objective within about 1e-12 of the optimum, relative); glmnet's thresh 1e-7 gives
  * 1e-5·λ, still within about 1e-9 where glmnet's own default fits are 1e-6 to 1e-4 above.
  */
-const KKT_PER_THRESH = 100;
+export const KKT_PER_THRESH = 100;
 
 /**
  * Fits the elastic-net path of a GLM — "binomial" (logistic, y ∈ {0, 1}) or "poisson" (log link,
@@ -125,8 +122,7 @@ export function glmPath(
     dualityGap: [] as number[],
   };
   const warnings: string[] = [];
-  let fdev = FDEV;
-  for (let j = 0; j < p; j++) if (o.lowerLimits[j] === 0 || o.upperLimits[j] === 0) fdev = 0;
+  const fdev = stallThreshold(o);
   let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
   // Where every feature is included and unboxed, the loop below reads only b, g and pf for the
   // zero coefficients (most of them when p ≫ n).
@@ -210,16 +206,12 @@ export function glmPath(
         candidates.subarray(0, nc),
       ),
     );
-    if (o.lambda || !o.earlyStop || m + 1 < Math.min(MIN_POINTS, lambdas.length)) continue;
-    if (index.length > o.dfMax) break;
-    // glmnet 4.1's stall rules (glmnetpp elnet_path): binomial, the deviance ratio rose by less
-    // than fdev since the previous point; Poisson, by less than 10·fdev relative to itself over
-    // the last MIN_POINTS − 1 points.
-    const stalled =
-      family === "binomial"
-        ? dev - (m > 0 ? out.devRatio[m - 1] : 0) < fdev
-        : dev - out.devRatio[m - MIN_POINTS + 1] < 10 * fdev * dev;
-    if (stalled || dev > DEV_MAX) break;
+    if (
+      !o.lambda &&
+      o.earlyStop &&
+      earlyEnd(family, out.devRatio, m, lambdas.length, index.length, o.dfMax, fdev)
+    )
+      break;
   }
   cd.release();
   design.release();
@@ -243,37 +235,4 @@ export function glmPath(
     solver: "irls",
     warnings,
   };
-}
-
-/** Deviance of the null model: η = b0 + offset with b0 the intercept-only MLE (0 without one). */
-function nullModelDeviance(
-  fam: GlmFamily,
-  y: Float64Array,
-  w: Float64Array,
-  offset: Float64Array,
-  intercept: boolean,
-): number {
-  const n = y.length;
-  let b0 = 0;
-  if (intercept) {
-    b0 = interceptStart(fam, y, w, offset);
-    {
-      // Newton on b0 alone.
-      for (let it = 0; it < 100; it++) {
-        let gr = 0;
-        let h = 0;
-        for (let i = 0; i < n; i++) {
-          const mu = fam.mean(b0 + offset[i]);
-          gr += w[i] * (y[i] - mu);
-          h += w[i] * fam.variance(mu);
-        }
-        const d = gr / h;
-        b0 += d;
-        if (Math.abs(d) < 1e-13 * (1 + Math.abs(b0))) break;
-      }
-    }
-  }
-  let dev = 0;
-  for (let i = 0; i < n; i++) dev += w[i] * fam.deviance(y[i], fam.mean(b0 + offset[i]));
-  return dev;
 }

@@ -5,7 +5,8 @@ import { choleskySolveInPlace } from "../linalg/cholesky.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { groupBlockSolve, groupSubdiffDistance } from "../penalty/groupLasso.js";
 import type { SparseVector } from "./elasticNetPath.js";
-import { multiClassEarlyEnd, originalScalePoint, type MultinomialFit } from "./multinomialPath.js";
+import { originalScalePoint, type MultinomialFit } from "./multinomialPath.js";
+import { earlyEnd } from "./earlyEnd.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
 import { geometricLambdas } from "./prepare.js";
 
@@ -456,7 +457,7 @@ export function groupedMultinomialPath(
     );
     fit.intercept.push(point.intercept);
     fit.beta.push(point.beta);
-    if (!o.lambda && o.earlyStop && multiClassEarlyEnd(fit.devRatio, k, L, df, o.dfMax)) {
+    if (!o.lambda && o.earlyStop && earlyEnd("multinomial", fit.devRatio, k, L, df, o.dfMax)) {
       done = k + 1;
       break;
     }

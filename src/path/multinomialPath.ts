@@ -8,6 +8,7 @@ import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
 import { checkXY, geometricLambdas } from "./prepare.js";
 import { groupedMultinomialPath } from "./multinomialGrouped.js";
+import { earlyEnd } from "./earlyEnd.js";
 
 /** Options of the multinomial path: those of every path, plus glmnet's `type.multinomial`. */
 export interface MultinomialOptions extends ElasticNetOptions {
@@ -284,7 +285,11 @@ export function multinomialPath(
     fit.objective[k] = f;
     fit.devRatio[k] = 1 - (2 * (f - pen)) / nullDev;
     fit.kktMax[k] = kkt;
-    if (!o.lambda && o.earlyStop && multiClassEarlyEnd(fit.devRatio, k, L, fit.df[k], o.dfMax)) {
+    if (
+      !o.lambda &&
+      o.earlyStop &&
+      earlyEnd("multinomial", fit.devRatio, k, L, fit.df[k], o.dfMax)
+    ) {
       done = k + 1;
       break;
     }
@@ -313,7 +318,8 @@ export function multinomialPath(
 /**
  * One path point's coefficients on the original scale: βⱼ = b̃ⱼ/sⱼ per class (for the features
  * `keep` selects), intercepts a0_c − Σⱼ βⱼc·cⱼ centered over the classes (the likelihood only sees
- * their differences), as glmnet reports them.
+ * their differences), as glmnet reports them. With `centerClasses` false (one coefficient set) the
+ * intercepts are left as they are.
  */
 export function originalScalePoint(
   K: number,
@@ -324,6 +330,7 @@ export function originalScalePoint(
   center: Float64Array,
   scale: Float64Array,
   intercept: boolean,
+  centerClasses = true,
 ): { intercept: Float64Array; beta: SparseVector[] } {
   const ic = Float64Array.from(a0);
   const beta: SparseVector[] = [];
@@ -339,22 +346,6 @@ export function originalScalePoint(
     }
     beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
   }
-  const mean = ic.reduce((u, v) => u + v, 0) / K;
+  const mean = centerClasses ? ic.reduce((u, v) => u + v, 0) / K : 0;
   return { intercept: intercept ? ic.map((v) => v - mean) : new Float64Array(K), beta };
-}
-
-/**
- * glmnet's multi-class early end of an automatic path after point k: from the 5th point on, the
- * deviance ratio rose by less than 1e-5, passed 0.999, or more than dfMax features are in.
- */
-export function multiClassEarlyEnd(
-  devRatio: Float64Array,
-  k: number,
-  L: number,
-  df: number,
-  dfMax: number,
-): boolean {
-  if (k + 1 < Math.min(5, L)) return false;
-  const dev = devRatio[k];
-  return dev - (k > 0 ? devRatio[k - 1] : 0) < 1e-5 || dev > 0.999 || df > dfMax;
 }

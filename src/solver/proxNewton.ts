@@ -207,7 +207,7 @@ export class ProxNewton {
    * strong rule's 2λ − λprev). λ = Infinity fits the unpenalized entries only.
    */
   solve(lam: number, lamPrev: number): SolveStatus {
-    const { p, n, xs, datafit, intercept, include } = this.s;
+    const { p, intercept, include } = this.s;
     const pen = this.s.penalty;
     const K = this.K;
     const tol = this.s.kktTol * (Number.isFinite(lam) ? lam : 1);
@@ -256,13 +256,10 @@ export class ProxNewton {
         }
       if (!added) break;
     }
-    let v = intercept ? 0 : 0;
+    let v = 0;
     if (intercept) for (let c = 0; c < K; c++) v = Math.max(v, Math.abs(this.grad[p * K + c]));
     if (finite) for (let u = 0; u < this.nUnits; u++) v = Math.max(v, this.violation(u, lam));
     this.kkt = v;
-    void n;
-    void xs;
-    void datafit;
     return status;
   }
 
@@ -326,7 +323,7 @@ export class ProxNewton {
             const moved = this.pass(act, lam);
             if (moved <= forcing || --budget <= 0) break;
             if (pen.kind === "coordinate" && this.anderson.push(this.delta, idx))
-              this.tryExtrapolated(act, idx, lam);
+              this.tryExtrapolated(idx, lam);
           }
         }
         // Line search on the true objective.
@@ -376,6 +373,20 @@ export class ProxNewton {
   }
 
   private readonly anderson = new Anderson(5);
+  private readonly scratch = new Map<
+    number,
+    { cur: Float64Array; rhs: Float64Array; out: Float64Array }
+  >();
+
+  /** Scratch for a block of m entries, one set per block size: a pass allocates nothing. */
+  private blockScratch(m: number) {
+    let s = this.scratch.get(m);
+    if (!s) {
+      s = { cur: new Float64Array(m), rhs: new Float64Array(m), out: new Float64Array(m) };
+      this.scratch.set(m, s);
+    }
+    return s;
+  }
   /**
    * Levenberg–Marquardt damping of the coordinate model: the curvature of each entry times damp
    * (1: the exact Newton model). Raised when a step fails the line search (a non-convex penalty's
@@ -433,7 +444,7 @@ export class ProxNewton {
    * Anderson extrapolation of the coordinate-descent iterates of Δ (Bertrand & Massias 2021, as
    * skglm), kept only when it lowers the model objective (and respects each entry's limits).
    */
-  private tryExtrapolated(list: number[], idx: Int32Array, lam: number): void {
+  private tryExtrapolated(idx: Int32Array, lam: number): void {
     const w = idx.length;
     if (this.extra.length < w) {
       this.extra = new Float64Array(2 * w);
@@ -456,7 +467,6 @@ export class ProxNewton {
     if (this.modelObjective(idx, lam) < before) return;
     for (let t = 0; t < w; t++) this.delta[idx[t]] = this.saved[t];
     this.rebuildStep(idx);
-    void list;
   }
 
   /** The model's KKT violation at B + Δ over the units of `list` and the intercepts. */
@@ -542,8 +552,7 @@ export class ProxNewton {
       const m = offs.length * K;
       const h = this.blockH[u] as Float64Array;
       const eig = this.blockEig[u] as { values: Float64Array; vectors: Float64Array };
-      const cur = new Float64Array(m);
-      const rhs = new Float64Array(m);
+      const { cur, rhs, out } = this.blockScratch(m);
       for (let a = 0; a < offs.length; a++)
         for (let c = 0; c < K; c++) {
           const k = feats[a] * K + c;
@@ -555,7 +564,6 @@ export class ProxNewton {
         for (let b = 0; b < m; b++) s += h[a * m + b] * cur[b];
         rhs[a] += s;
       }
-      const out = new Float64Array(m);
       pen.update(h, eig.values, eig.vectors, rhs, u, lam, out);
       let any = false;
       for (let a = 0; a < m; a++) if (out[a] !== cur[a]) any = true;
