@@ -25,6 +25,11 @@ export interface CoordinatePenalty {
   subdiffDistance(b: number, g: number, j: number, lambda: number): number;
   /** The smallest λ at which b = 0 is optimal for a negative gradient g (λ_max, strong rules). */
   zeroLambda(g: number, j: number): number;
+  /**
+   * At b ≠ 0, the penalty's local quadratic pen_j(b + d) ≈ pen_j(b) + slope·d + ½curv·d² (exact
+   * while d keeps b's sign and region), or null where it has none (b at a box limit).
+   */
+  local(b: number, j: number, lambda: number): { slope: number; curv: number } | null;
 }
 
 export interface GroupPenalty {

@@ -456,6 +456,9 @@ function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPa
       lambdaMax = Math.max(lambdaMax, penalty.zeroLambda(gr, g));
     });
   if (!Number.isFinite(lambdaMax) || lambdaMax <= 0) lambdaMax = Math.max(lambdaMax, 0);
+  // Points are solved to kktTol·max(λ, λ_max/100): below λ_max/100 a relative 1e-7·λ can ask
+  // for more than the gradient's rounding allows on collinear data.
+  solver.lambdaFloor = Number.isFinite(lambdaMax) ? lambdaMax / 100 : 0;
   const lambdas =
     o.lambda ?? geometricLambdas(lambdaMax > 0 && Number.isFinite(lambdaMax) ? lambdaMax : 1, o);
   const L = lambdas.length;
@@ -477,7 +480,7 @@ function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPa
     lamPrev = lam;
     if (status !== "ok")
       warnings.push(
-        `λ #${k + 1} (${lam}): ${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "the line search stalled"}; KKT violation ${solver.kkt.toExponential(2)}`,
+        `λ #${k + 1} (${lam}): ${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${solver.kkt.toExponential(2)}`,
       );
     let count = 0;
     let df = 0;

@@ -148,6 +148,11 @@ export function elasticNetPenalty(
       enetProx1d(u, h, lam * alpha * pf[j], lam * (1 - alpha) * pf[j], lower[j], upper[j]),
     subdiffDistance: (b, g, j, lam) =>
       enetSubdiffDistance(b, g, lam * alpha * pf[j], lam * (1 - alpha) * pf[j], lower[j], upper[j]),
+    local: (b, j, lam) => {
+      if (b <= lower[j] || b >= upper[j]) return null;
+      const mu = lam * (1 - alpha) * pf[j];
+      return { slope: lam * alpha * pf[j] * Math.sign(b) + mu * b, curv: mu };
+    },
     zeroLambda: (g, j) => {
       // One-sided limits: a zero at the bound only needs the gradient pointing out of the box.
       const v = lower[j] === 0 ? Math.max(g, 0) : upper[j] === 0 ? Math.max(-g, 0) : Math.abs(g);

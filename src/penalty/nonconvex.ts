@@ -169,5 +169,14 @@ export function nonconvexPenalty(
       return Math.abs(g - (b > 0 ? slope : -slope));
     },
     zeroLambda: (g, j) => (pf[j] > 0 ? Math.abs(g) / pf[j] : g !== 0 ? Infinity : 0),
+    local: (b, j, lam) => {
+      const l = lam * pf[j];
+      const t = Math.abs(b);
+      const s = Math.sign(b);
+      if (l === 0 || t >= gamma * l) return { slope: 0, curv: 0 };
+      if (kind === "mcp") return { slope: s * (l - t / gamma), curv: -1 / gamma };
+      if (t <= l) return { slope: s * l, curv: 0 };
+      return { slope: (s * (gamma * l - t)) / (gamma - 1), curv: -1 / (gamma - 1) };
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { NewtonDatafit } from "../core/datafit.js";
 import type { Penalty } from "../core/penalty.js";
+import { choleskySolveInPlace } from "../linalg/cholesky.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { Anderson } from "./anderson.js";
 
@@ -16,7 +17,7 @@ export interface ProxNewtonSetup {
   include: Uint8Array;
   /** Starting linear predictor (offsets), K·n class-major. */
   offset: Float64Array;
-  /** A point is solved when its KKT violation is at most kktTol·λ. */
+  /** A point is solved when its KKT violation is at most kktTol·max(λ, lambdaFloor). */
   kktTol: number;
   /** Largest number of coordinate passes at one λ. */
   maxPasses: number;
@@ -24,6 +25,8 @@ export interface ProxNewtonSetup {
 
 /** Largest number of Newton steps at one λ. */
 const MAX_NEWTON = 200;
+/** Newton steps without a 10 % lower KKT violation after which a point is given up as stalled. */
+const STALL_STEPS = 10;
 /** Largest number of screening rounds (Newton on the strong set, then a KKT check of the rest). */
 const MAX_ROUNDS = 100;
 
@@ -37,7 +40,8 @@ export type SolveStatus = "ok" | "maxPasses" | "maxNewton" | "stalled";
  * Tibshirani et al. 2012), then takes the longest step of 1, ½, ¼ … that passes Armijo's test on
  * the true objective. The model is solved inexactly, to a forcing tolerance that shrinks with the
  * KKT violation (superlinear convergence, Dembo, Eisenstat & Steihaug 1982); a point is done when
- * the true KKT violation (the penalty's subdifferential distance of −∇f) is at most kktTol·λ on
+ * the true KKT violation (the penalty's subdifferential distance of −∇f) is at most
+ * kktTol·max(λ, lambdaFloor) on
  * every entry, the entries outside the strong set included. For the multinomial datafit the model
  * is the full Newton model, cross-class terms included.
  *
@@ -52,6 +56,11 @@ export class ProxNewton {
   passes = 0;
   /** KKT violation of the last solved point (every entry, intercepts included). */
   kkt = 0;
+  /**
+   * The tolerance's λ never goes below this (set by the driver to λ_max/100): at the small-λ end
+   * of a path on collinear data, 1e-7·λ asks for more than the rounding of the gradient allows.
+   */
+  lambdaFloor = 0;
   private readonly K: number;
   private readonly delta: Float64Array;
   private readonly curv: Float64Array;
@@ -210,7 +219,7 @@ export class ProxNewton {
     const { p, intercept, include } = this.s;
     const pen = this.s.penalty;
     const K = this.K;
-    const tol = this.s.kktTol * (Number.isFinite(lam) ? lam : 1);
+    const tol = this.s.kktTol * (Number.isFinite(lam) ? Math.max(lam, this.lambdaFloor) : 1);
     const finite = Number.isFinite(lam);
     const cut = 2 * lam - lamPrev;
     for (let u = 0; u < this.nUnits; u++) {
@@ -269,10 +278,17 @@ export class ProxNewton {
     const pen = this.s.penalty;
     const K = this.K;
     const ones = p * n;
+    let best = Infinity;
+    let since = 0;
     for (let it = 0; it < MAX_NEWTON; it++) {
       this.strongGradients();
       const kkt = this.strongViolation(lam);
       if (kkt <= tol) return "ok";
+      // Steps that no longer lower the violation: the rounding floor of an ill-conditioned point.
+      if (kkt < 0.9 * best) {
+        best = kkt;
+        since = 0;
+      } else if (++since >= STALL_STEPS) return "stalled";
       // The model at the current point.
       const strongList: number[] = [];
       for (let u = 0; u < this.nUnits; u++) if (this.strong[u]) strongList.push(u);
@@ -301,6 +317,7 @@ export class ProxNewton {
         if (attempt > 0) this.damp *= 8;
         datafit.resetStep();
         this.delta.fill(0);
+        this.hessian = null;
         const forcing = Math.max(
           0.25 * tol,
           Math.min(0.5, Math.sqrt(kkt / Math.max(lam, 1e-300))) * kkt,
@@ -318,6 +335,7 @@ export class ProxNewton {
           const idx = this.andersonIndex(
             strongList.filter((u) => this.delta[u] !== 0 || this.stepActive(u)),
           );
+          if (this.directSolve(act, idx, lam)) continue;
           this.anderson.reset(idx.length);
           for (;;) {
             const moved = this.pass(act, lam);
@@ -373,6 +391,8 @@ export class ProxNewton {
   }
 
   private readonly anderson = new Anderson(5);
+  /** The model Hessian's block for some features, formed this Newton step (null: none yet). */
+  private hessian: { at: Map<number, number>; mat: Float64Array; dim: number } | null = null;
   private readonly scratch = new Map<
     number,
     { cur: Float64Array; rhs: Float64Array; out: Float64Array }
@@ -467,6 +487,97 @@ export class ProxNewton {
     if (this.modelObjective(idx, lam) < before) return;
     for (let t = 0; t < w; t++) this.delta[idx[t]] = this.saved[t];
     this.rebuildStep(idx);
+  }
+
+  /**
+   * The model solved directly on the non-zero entries `act` and the intercepts, with every
+   * entry's sign and penalty region held (the penalty's local quadratic): one Cholesky solve of
+   * (H_AA + diag curv) d = −∇model, shortened so that no entry crosses zero, kept only when the
+   * model objective falls. Coordinate descent crawls on collinear columns; this lands on the
+   * answer once the signs are right (as GlmCd's active-set Newton). Only for coordinate
+   * penalties, undamped models, and blocks small enough to form (n·m² ≤ 10⁸).
+   */
+  private directSolve(act: number[], idx: Int32Array, lam: number): boolean {
+    const { p, n, xs, datafit, intercept } = this.s;
+    const pen = this.s.penalty;
+    if (pen.kind !== "coordinate" || this.damp !== 1) return false;
+    const K = this.K;
+    const entries: number[] = [];
+    const slope: number[] = [];
+    const curv: number[] = [];
+    for (const u of act) {
+      const b = this.beta[u] + this.delta[u];
+      const loc = b === 0 ? null : pen.local(b, (u / K) | 0, lam);
+      if (!loc) continue;
+      entries.push(u);
+      slope.push(loc.slope);
+      curv.push(loc.curv);
+    }
+    if (intercept)
+      for (let c = 0; c < K; c++) {
+        entries.push(p * K + c);
+        slope.push(0);
+        curv.push(0);
+      }
+    const m = entries.length;
+    const feats = [...new Set(entries.map((k) => (k / K) | 0))];
+    if (m < 2) return false;
+    // The model Hessian is fixed within a Newton step: formed once for the features asked so far.
+    let hc = this.hessian;
+    if (!hc || feats.some((j) => !hc!.at.has(j))) {
+      const all = hc ? [...new Set([...hc.at.keys(), ...feats])] : feats;
+      const dim = all.length * K;
+      if (n * dim * dim > 1e8) return false;
+      const mat = new Float64Array(dim * dim);
+      datafit.blockHessian(
+        xs,
+        Int32Array.from(all, (j) => j * n),
+        all.length,
+        mat,
+      );
+      hc = this.hessian = { at: new Map(all.map((j, a) => [j, a])), mat, dim };
+    }
+    const { at, mat: H, dim: HK } = hc;
+    const A = new Float64Array(m * m);
+    const d = new Float64Array(m);
+    const row = entries.map((k) => (at.get((k / K) | 0) as number) * K + (k % K));
+    for (let a = 0; a < m; a++) {
+      const k = entries[a];
+      const j = (k / K) | 0;
+      d[a] = datafit.modelGradient(xs, j * n, k - j * K) - slope[a];
+      for (let b = 0; b < m; b++) A[a * m + b] = H[row[a] * HK + row[b]];
+      A[a * m + a] += curv[a];
+    }
+    try {
+      choleskySolveInPlace(A, m, d, 1e-12);
+    } catch {
+      return false; // indefinite (a non-convex penalty's negative curvature): coordinate descent
+    }
+    // Shorten the step so that no penalized entry crosses zero.
+    let tau = 1;
+    for (let a = 0; a < m; a++) {
+      const k = entries[a];
+      if (((k / K) | 0) === p) continue;
+      const b = this.beta[k] + this.delta[k];
+      if (b * (b + d[a]) < 0) tau = Math.min(tau, -b / d[a]);
+    }
+    const before = this.modelObjective(idx, lam);
+    const saved = Float64Array.from(entries, (k) => this.delta[k]);
+    for (let a = 0; a < m; a++) {
+      const k = entries[a];
+      const j = (k / K) | 0;
+      const b = this.beta[k] + this.delta[k];
+      let nb = b + tau * d[a];
+      if (j !== p && b * nb <= 0) nb = 0;
+      const step = nb - b;
+      if (step === 0) continue;
+      this.delta[k] += step;
+      datafit.move(xs, j * n, k - j * K, step);
+    }
+    if (this.modelObjective(idx, lam) < before - 1e-15 * Math.abs(before)) return true;
+    entries.forEach((k, a) => (this.delta[k] = saved[a]));
+    this.rebuildStep(idx);
+    return false;
   }
 
   /** The model's KKT violation at B + Δ over the units of `list` and the intercepts. */
