@@ -184,7 +184,7 @@ export async function cvPath(
   let jobs: Promise<void> | null = null;
   if (nWorkers > 1) {
     const size = Math.min(nWorkers, K);
-    jobs = runJobs<{ fit: FoldFit }>(
+    jobs = runJobs(
       size,
       { kind: "cv", family, x, y: yy, options: fitOptions, foldId },
       K,

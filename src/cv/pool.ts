@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import type { JobInit, JobKind, JobResult } from "./jobs.js";
 
 /**
  * Worker threads kept between calls: a fresh V8 isolate compiles the solvers cold, which costs
@@ -21,16 +22,16 @@ function workerPool(size: number): Worker[] {
 }
 
 /**
- * Runs jobs 1..K on `size` pooled worker threads (src/cv/worker.ts), each given one copy of
- * `init`; results come back through `onResult` keyed by job number, so they do not depend on
+ * Runs jobs 1..K of a registered kind (src/cv/jobs.ts) on `size` pooled worker threads
+ * (src/cv/worker.ts), each given one copy of `init`; results come back through `onResult` keyed by job number, so they do not depend on
  * which worker ran what. Each worker is handed `queued` jobs up front (then one per answer), so
  * that it stays busy while the calling thread computes something else.
  */
-export function runJobs<T>(
+export function runJobs<Kind extends JobKind>(
   size: number,
-  init: object,
+  init: JobInit<Kind>,
   K: number,
-  onResult: (job: number, r: T) => void,
+  onResult: (job: number, r: JobResult<Kind>) => void,
   queued = 1,
 ): Promise<void> {
   const workers = workerPool(size);
@@ -38,7 +39,7 @@ export function runJobs<T>(
     let next = 1;
     let finished = 0;
     let failed = false;
-    type FoldMessage = { fold: number; error?: string } & T;
+    type FoldMessage = { fold: number; error?: string } & JobResult<Kind>;
     const handlers: [Worker, (m: FoldMessage) => void, (e: Error) => void][] = [];
     const done = () => {
       for (const [wk, onMessage, onError] of handlers) {

@@ -1,4 +1,5 @@
 import { GEMM_WASM } from "../wasm/gemm.js";
+import { compileWasm } from "../wasm/load.js";
 
 export type Dtype = "float64" | "float32";
 /** The typed array of a dtype. */
@@ -59,16 +60,7 @@ interface GemmExports {
 let compiled: WebAssembly.Module | null | undefined;
 
 function gemmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const bin = atob(GEMM_WASM);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null; // no WebAssembly SIMD here
-    }
-  }
+  if (compiled === undefined) compiled = compileWasm(GEMM_WASM);
   return compiled;
 }
 

@@ -5,7 +5,7 @@ import { choleskySolveInPlace } from "../linalg/cholesky.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { groupBlockSolve, groupSubdiffDistance } from "../penalty/groupLasso.js";
 import type { SparseVector } from "./elasticNetPath.js";
-import { originalScalePoint, type MultinomialFit } from "./multinomialPath.js";
+import { originalScalePoint, type MultinomialFit } from "./multinomialFit.js";
 import { earlyEnd } from "./earlyEnd.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
 import { geometricLambdas } from "./prepare.js";

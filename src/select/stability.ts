@@ -123,7 +123,7 @@ export async function stabilitySelection(
       onProgress?.(++done, total);
     }
   } else {
-    await runJobs<{ selected: Int32Array[] }>(
+    await runJobs(
       nWorkers,
       {
         kind: "stability",

@@ -1,4 +1,5 @@
 import { KERNELS_WASM } from "./kernels.js";
+import { compileWasm } from "./load.js";
 
 /**
  * A Float64 heap with dense kernels over it. Offsets are element indices into `f64`.
@@ -18,16 +19,7 @@ export interface Heap {
 let wasmModule: WebAssembly.Module | null | undefined;
 
 function module(): WebAssembly.Module | null {
-  if (wasmModule === undefined) {
-    try {
-      const bin = atob(KERNELS_WASM);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      wasmModule = new WebAssembly.Module(bytes);
-    } catch {
-      wasmModule = null; // no WebAssembly SIMD here
-    }
-  }
+  if (wasmModule === undefined) wasmModule = compileWasm(KERNELS_WASM);
   return wasmModule;
 }
 
