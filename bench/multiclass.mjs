@@ -1,4 +1,4 @@
-// npm run bench:multiclass -- [--reps 3] [--quick]   (also run by `npm run bench`)
+// npm run bench:multiclass -- [--reps 3] [--quick] [--only CELL[:TYPE],...]   (also run by `npm run bench`)
 //
 // The multinomial paths (ungrouped and grouped) and the Poisson path against glmnet 4.1 in the
 // same run, whole default paths (glmnet's defaults; ours at their defaults): the digits data
@@ -21,6 +21,11 @@ const argv = process.argv.slice(2);
 const value = (name, d) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : d);
 const REPS = Number(value("--reps", "3"));
 const QUICK = argv.includes("--quick");
+// --only mn846x18k4:ungrouped,poisson5000x100: just those cells (and types).
+const ONLY = value("--only", "")
+  .split(",")
+  .filter(Boolean)
+  .map((s) => s.split(":"));
 
 /** n × p features with pairwise correlation ρ, classes drawn from a sparse softmax model. */
 function multinomialSim(n, p, K, seed) {
@@ -140,7 +145,11 @@ function ours(family, m, y, type) {
 }
 
 const rows = [];
+const wanted = (name, type) =>
+  ONLY.length === 0 ||
+  ONLY.some(([c, t]) => c === name && (type === undefined || t === undefined || t === type));
 for (const cell of cells) {
+  if (!wanted(cell.name)) continue;
   const d = cell.data();
   writeFileSync(join(OUT, `${cell.name}.x.bin`), Buffer.from(d.x.buffer));
   writeFileSync(join(OUT, `${cell.name}.y.bin`), Buffer.from(d.y.buffer));
@@ -164,6 +173,7 @@ for (const cell of cells) {
   );
   const g = JSON.parse(readFileSync(join(OUT, `${cell.name}.glmnet-multiclass.json`), "utf8"));
   for (const type of cell.family === "poisson" ? ["none"] : ["ungrouped", "grouped"]) {
+    if (!wanted(cell.name, type)) continue;
     ours(cell.family, m, d.y, type); // warm-up
     const times = [];
     let fit;

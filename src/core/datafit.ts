@@ -39,6 +39,18 @@ export interface NewtonDatafit {
    * ((a, c), (b, d)) at ((a·K + c)·mK + b·K + d) = Σᵢ x_ia x_ib Hᵢ[c, d].
    */
   blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void;
+  /**
+   * The model Hessian over single entries: entry a is column offs[a] in class cls[a], and
+   * out[a·m + b] = Σᵢ x_ia x_ib Hᵢ[cls[a], cls[b]] — only the entries a step moves, not every
+   * class of their features (the active-set solve's matrix).
+   */
+  entryHessian(
+    xs: Float64Array,
+    offs: Int32Array,
+    cls: Int32Array,
+    m: number,
+    out: Float64Array,
+  ): void;
   /** Deviance of a loss value: 2·(loss − the saturated model's loss). */
   deviance(loss: number): number;
   /** Deviance of the intercept-only model (offsets kept). */

@@ -1,4 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
+import { createHeap, passKernel } from "../wasm/heap.js";
 
 /**
  * The multinomial (softmax) datafit: for class labels yᵢ ∈ {0 … K−1},
@@ -181,6 +182,76 @@ export class MultinomialDatafit implements NewtonDatafit {
           }
         }
       }
+  }
+
+  /**
+   * Hᵢ[c, d] = ŵᵢpᵢc(δ_cd − pᵢd), so with u_a = ŵp_{c_a}∘x_a, t_b = p_{c_b}∘x_b:
+   * H_ab = δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b. The products run on the WebAssembly row-dot kernel
+   * over [U | T | X] in one heap, entries sorted by class so that each row's same-class partners
+   * are contiguous; n·m²/2 multiply-adds for the cross term and n·Σ_c m_c²/2 for the diagonal.
+   */
+  entryHessian(
+    xs: Float64Array,
+    offs: Int32Array,
+    cls: Int32Array,
+    m: number,
+    out: Float64Array,
+  ): void {
+    const { n, wp, prob } = this;
+    const order = Array.from({ length: m }, (_, a) => a).sort((a, b) => cls[a] - cls[b]);
+    const heap = createHeap(3 * m * n + 2 * m + 2);
+    const f = heap.f64;
+    const T = m * n;
+    const X = 2 * m * n;
+    const res = 3 * m * n;
+    for (let q = 0; q < m; q++) {
+      const a = order[q];
+      const xa = offs[a];
+      const o = cls[a] * n;
+      const at = q * n;
+      for (let i = 0; i < n; i++) {
+        const x = xs[xa + i];
+        f[at + i] = wp[o + i] * x;
+        f[T + at + i] = prob[o + i] * x;
+        f[X + at + i] = x;
+      }
+    }
+    const kernel = passKernel(heap);
+    // The cross term u_aᵀt_b for b ≤ a, two rows a per sweep of T on the kernel.
+    const cross = (q: number, at: number) => {
+      for (let r = 0; r <= q; r++) {
+        const a = order[q];
+        const b = order[r];
+        out[a * m + b] = out[b * m + a] = -f[at + r];
+      }
+    };
+    for (let q = 0; q < m; q += 2) {
+      if (kernel && q + 1 < m) {
+        kernel.rowdots2(q * n, (q + 1) * n, T, q + 2, n, res, res + m);
+        cross(q, res);
+        cross(q + 1, res + m);
+      } else
+        for (let u = q; u < Math.min(q + 2, m); u++) {
+          if (kernel) kernel.rowdots(u * n, T, u + 1, n, res);
+          else for (let b = 0; b <= u; b++) f[res + b] = heap.dot(u * n, T + b * n, n);
+          cross(u, res);
+        }
+    }
+    // The diagonal term u_aᵀx_b for the same-class b ≤ a (contiguous after the sort).
+    let start = 0;
+    for (let q = 0; q < m; q++) {
+      const a = order[q];
+      if (q > 0 && cls[order[q - 1]] !== cls[a]) start = q;
+      const count = q - start + 1;
+      if (kernel) kernel.rowdots(q * n, X + start * n, count, n, res);
+      else for (let b = 0; b < count; b++) f[res + b] = heap.dot(q * n, X + (start + b) * n, n);
+      for (let r = start; r <= q; r++) {
+        const b = order[r];
+        const v = out[a * m + b] + f[res + r - start];
+        out[a * m + b] = out[b * m + a] = v;
+      }
+    }
+    heap.release();
   }
 
   deviance(loss: number): number {

@@ -1,4 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
+import { weightedGram } from "../wasm/gram.js";
 import type { GlmFamily } from "./family.js";
 import { interceptStart, nullModelDeviance } from "./intercept.js";
 
@@ -115,16 +116,18 @@ export class SingleDatafit implements NewtonDatafit {
     this.step.fill(0);
   }
 
+  entryHessian(
+    xs: Float64Array,
+    offs: Int32Array,
+    _cls: Int32Array,
+    m: number,
+    out: Float64Array,
+  ): void {
+    this.blockHessian(xs, offs, m, out);
+  }
+
   blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void {
-    const { n, h } = this;
-    for (let a = 0; a < m; a++)
-      for (let b = 0; b <= a; b++) {
-        const xa = offs[a];
-        const xb = offs[b];
-        let s = 0;
-        for (let i = 0; i < n; i++) s += h[i] * xs[xa + i] * xs[xb + i];
-        out[a * m + b] = out[b * m + a] = s;
-      }
+    weightedGram(xs, offs, m, this.n, this.h, out);
   }
 
   deviance(loss: number): number {

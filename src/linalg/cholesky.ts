@@ -41,15 +41,43 @@ export function choleskySolveInPlace(
 
 function factor(a: Float64Array, m: number): boolean {
   for (let j = 0; j < m; j++) {
-    let d = a[j * m + j];
-    for (let k = 0; k < j; k++) d -= a[j * m + k] * a[j * m + k];
+    const rj = j * m;
+    let d = a[rj + j];
+    for (let k = 0; k < j; k++) d -= a[rj + k] * a[rj + k];
     if (!(d > 0)) return false;
     const ljj = Math.sqrt(d);
-    a[j * m + j] = ljj;
-    for (let i = j + 1; i < m; i++) {
-      let s = a[i * m + j];
-      for (let k = 0; k < j; k++) s -= a[i * m + k] * a[j * m + k];
-      a[i * m + j] = s / ljj;
+    a[rj + j] = ljj;
+    const inv = 1 / ljj;
+    // Two rows per sweep of row j, two accumulators each (independent chains).
+    let i = j + 1;
+    for (; i + 1 < m; i += 2) {
+      const r0 = i * m;
+      const r1 = r0 + m;
+      let s0 = 0;
+      let s1 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let k = 0;
+      for (; k + 1 < j; k += 2) {
+        const x0 = a[rj + k];
+        const x1 = a[rj + k + 1];
+        s0 += a[r0 + k] * x0;
+        s1 += a[r0 + k + 1] * x1;
+        t0 += a[r1 + k] * x0;
+        t1 += a[r1 + k + 1] * x1;
+      }
+      if (k < j) {
+        s0 += a[r0 + k] * a[rj + k];
+        t0 += a[r1 + k] * a[rj + k];
+      }
+      a[r0 + j] = (a[r0 + j] - (s0 + s1)) * inv;
+      a[r1 + j] = (a[r1 + j] - (t0 + t1)) * inv;
+    }
+    if (i < m) {
+      const r0 = i * m;
+      let s = 0;
+      for (let k = 0; k < j; k++) s += a[r0 + k] * a[rj + k];
+      a[r0 + j] = (a[r0 + j] - s) * inv;
     }
   }
   return true;

@@ -29,11 +29,6 @@ export interface GlmSetup {
   pMax: number;
   /** A point is solved when its KKT violation is at most kktTol·λ (default 1e-7). */
   kktTol?: number;
-  /**
-   * Warm-start each λ by extrapolating the last two solutions (default true). Off when `solve`
-   * is called repeatedly at one λ with a changing offset (the multinomial's class sweeps).
-   */
-  extrapolate?: boolean;
 }
 
 /** Smallest IRLS weight relative to the observation weight (keeps the WLS well posed). */
@@ -381,22 +376,14 @@ export class GlmCd {
   }
 
   /**
-   * Solves at `lambda` (Infinity: only unpenalized features and the intercept move). Returns "ok",
-   * "maxPasses", or "pMax" when too many features became non-zero.
+   * Solves at `lambda` (Infinity: only unpenalized features and the intercept move), warm-started
+   * by extrapolating the last two solutions. Returns "ok", "maxPasses", or "pMax" when too many
+   * features became non-zero.
    */
-  /** Replaces the offset (η moves with it) and refreshes the gradient. */
-  setOffset(offset: Float64Array): void {
-    const old = this.s.offset;
-    for (let i = 0; i < this.n; i++) this.eta[i] += offset[i] - old[i];
-    this.lossFresh = false;
-    old.set(offset);
-    this.gradient();
-  }
-
   solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
     const { alpha } = this.s;
     const infinite = !Number.isFinite(lambda);
-    if (!infinite && this.s.extrapolate !== false) this.extrapolate(lambda, lambdaPrev);
+    if (!infinite) this.extrapolate(lambda, lambdaPrev);
     const ab = infinite ? 0 : lambda * alpha;
     const dem = infinite ? 0 : lambda * (1 - alpha);
     const threshold = alpha * (2 * lambda - lambdaPrev);

@@ -1,0 +1,312 @@
+import type { NewtonDatafit } from "../core/datafit.js";
+import type { Penalty } from "../core/penalty.js";
+import { moments } from "../data/design.js";
+import type { Matrix } from "../data/matrix.js";
+import { binomial } from "../datafit/binomial.js";
+import { MultinomialDatafit } from "../datafit/multinomial.js";
+import { poisson } from "../datafit/poisson.js";
+import { SingleDatafit } from "../datafit/single.js";
+import { InputError } from "../errors.js";
+import { elasticNetPenalty } from "../penalty/elasticNet.js";
+import { groupPenalty } from "../penalty/groupLasso.js";
+import { nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
+import { ProxNewton } from "../solver/proxNewton.js";
+import type { SparseVector } from "./elasticNetPath.js";
+import type { FitOptions, ModelPath } from "./fit.js";
+import { KKT_PER_THRESH } from "./glmPath.js";
+import { originalScalePoint } from "./multinomialFit.js";
+import { resolveOptions, scaledLimits } from "./options.js";
+import { checkXY, geometricLambdas } from "./prepare.js";
+import { earlyEnd, stallThreshold } from "./earlyEnd.js";
+
+// The model core's path driver: datafit × penalty × the proximal-Newton solver along glmnet's λ
+// sequence (what `fit` runs with solver "core", and the ungrouped multinomial path).
+
+/** The model core's path (`fit` with solver "core"). */
+export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPath {
+  const n = x.nRows;
+  const p = x.nCols;
+  checkXY(x, y);
+  const {
+    family = "gaussian",
+    penalty: penaltyName = "elastic-net",
+    gamma: gammaOption,
+    groups,
+    groupWeights,
+    typeMultinomial = "ungrouped",
+    offset: offsetOption,
+    ...rest
+  } = options;
+  const bad = (option: string, message: string) =>
+    new InputError(`option '${option}': ${message}`, { option });
+  if (!["gaussian", "binomial", "poisson", "multinomial"].includes(family))
+    throw bad("family", `gaussian, binomial, poisson or multinomial, got '${String(family)}'`);
+  if (!["elastic-net", "mcp", "scad", "group"].includes(penaltyName))
+    throw bad("penalty", `elastic-net, mcp, scad or group, got '${String(penaltyName)}'`);
+  if (typeMultinomial !== "ungrouped" && typeMultinomial !== "grouped")
+    throw bad("typeMultinomial", `ungrouped or grouped, got '${String(typeMultinomial)}'`);
+  if (typeMultinomial === "grouped" && (family !== "multinomial" || penaltyName !== "elastic-net"))
+    throw bad("typeMultinomial", "grouped applies to the multinomial elastic net only");
+  const alphaDefault = penaltyName === "group" ? 0 : 1;
+  const o = resolveOptions({ ...rest, alpha: rest.alpha ?? alphaDefault }, n, p);
+  const w = o.weights;
+  const include = o.include;
+  const { center, scale } = moments(x, w, o.intercept, o.standardize, include);
+
+  // The datafit.
+  let classes: number[] = [];
+  let datafit: NewtonDatafit;
+  const K0 = family === "multinomial" ? 0 : 1;
+  let offset = new Float64Array(n);
+  if (offsetOption !== undefined) {
+    if (family === "multinomial") throw bad("offset", "not available for the multinomial family");
+    if (offsetOption.length !== n)
+      throw bad("offset", `needs ${n} values, got ${offsetOption.length}`);
+    offset = Float64Array.from(offsetOption);
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(offset[i]))
+        throw bad("offset", `value ${offset[i]} at row ${i + 1} is not finite`);
+  }
+  if (family === "multinomial") {
+    classes = [...new Set(Array.from(y))].sort((a, b) => a - b);
+    if (classes.length < 2)
+      throw new InputError("multinomial response has a single class: there is nothing to fit");
+    const index = new Map(classes.map((c, k) => [c, k]));
+    datafit = new MultinomialDatafit(
+      Int32Array.from(y, (v) => index.get(v) as number),
+      classes.length,
+      w,
+    );
+  } else {
+    const yy = Float64Array.from(y);
+    const fam = family === "binomial" ? binomial : family === "poisson" ? poisson : null;
+    if (fam) {
+      const msg = fam.checkResponse(yy);
+      if (msg) throw new InputError(msg);
+    }
+    datafit = new SingleDatafit(fam, yy, w, offset, o.intercept);
+  }
+  const K = datafit.K;
+  void K0;
+
+  // The penalty.
+  let gamma = NaN;
+  let penalty: Penalty;
+  if (penaltyName === "mcp" || penaltyName === "scad") {
+    gamma = gammaOption ?? (penaltyName === "mcp" ? 3 : 3.7);
+    const least = penaltyName === "mcp" ? 1 : 2;
+    if (!(gamma > least) || !Number.isFinite(gamma))
+      throw bad("gamma", `must be > ${least} for ${penaltyName}, got ${gamma}`);
+    if (o.alpha !== 1) throw bad("alpha", `${penaltyName} takes no α (got ${o.alpha})`);
+    penalty = nonconvexPenalty(penaltyName as Nonconvex, gamma, o.penaltyFactor);
+  } else if (penaltyName === "group") {
+    if (!groups || groups.length !== p)
+      throw bad("groups", `needs one group id per feature (${p}), got ${groups?.length ?? 0}`);
+    const ids: number[] = [];
+    const members = new Map<number, number[]>();
+    for (let j = 0; j < p; j++) {
+      const g = groups[j];
+      if (!Number.isFinite(g)) throw bad("groups", `feature ${j} has group id ${g}`);
+      if (!members.has(g)) {
+        members.set(g, []);
+        ids.push(g);
+      }
+      (members.get(g) as number[]).push(j);
+    }
+    const G = ids.length;
+    const gw = new Float64Array(G);
+    for (let g = 0; g < G; g++)
+      gw[g] = groupWeights ? groupWeights[g] : Math.sqrt((members.get(ids[g]) as number[]).length);
+    if (groupWeights && groupWeights.length !== G)
+      throw bad("groupWeights", `needs ${G} values (one per group), got ${groupWeights.length}`);
+    for (let g = 0; g < G; g++)
+      if (!(gw[g] >= 0) || !Number.isFinite(gw[g]))
+        throw bad("groupWeights", `value ${gw[g]} for group ${ids[g]} must be finite and ≥ 0`);
+    penalty = groupPenalty(
+      ids.map((g) => Int32Array.from(members.get(g) as number[])),
+      Float64Array.from(gw, (v) => (v > 0 ? o.alpha : 0)),
+      Float64Array.from(gw, (v) => (1 - o.alpha) * v),
+      new Float64Array(G),
+    );
+  } else if (typeMultinomial === "grouped") {
+    if (options.lowerLimits !== undefined || options.upperLimits !== undefined)
+      throw bad(
+        "lowerLimits",
+        "not available for the grouped multinomial (box limits do not act on a group norm)",
+      );
+    const pf = o.penaltyFactor;
+    penalty = groupPenalty(
+      Array.from({ length: p }, (_, j) => Int32Array.of(j)),
+      new Float64Array(p),
+      Float64Array.from(pf, (v) => o.alpha * v),
+      Float64Array.from(pf, (v) => (1 - o.alpha) * v),
+    );
+  } else {
+    const { lower, upper } = scaledLimits(o, scale);
+    penalty = elasticNetPenalty(o.alpha, o.penaltyFactor, lower, upper);
+  }
+
+  // Standardized columns and a column of ones.
+  const xs = new Float64Array(n * (p + 1));
+  for (let j = 0; j < p; j++) {
+    if (!include[j]) continue;
+    const c = center[j];
+    const s = 1 / scale[j];
+    const off = j * n;
+    if (x.kind === "dense") for (let i = 0; i < n; i++) xs[off + i] = (x.data[off + i] - c) * s;
+    else {
+      for (let i = 0; i < n; i++) xs[off + i] = -c * s;
+      for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++)
+        xs[off + x.rowIndex[k]] += x.values[k] * s;
+    }
+  }
+  xs.fill(1, p * n);
+  const etaStart = new Float64Array(K * n);
+  if (K === 1) etaStart.set(offset);
+  const solver = new ProxNewton({
+    xs,
+    n,
+    p,
+    datafit,
+    penalty,
+    intercept: o.intercept,
+    include,
+    offset: etaStart,
+    kktTol: KKT_PER_THRESH * o.thresh,
+    maxPasses: o.maxPasses,
+  });
+  if (o.intercept) solver.setIntercepts(datafit.interceptStart());
+  // The unpenalized fit (intercepts and unpenalized features), then λ_max from its gradient.
+  solver.solve(Infinity, Infinity);
+  solver.allGradients();
+  let lambdaMax = 0;
+  if (penalty.kind === "coordinate") {
+    for (let j = 0; j < p; j++)
+      if (include[j] && penalty.penalized(j))
+        for (let c = 0; c < K; c++)
+          lambdaMax = Math.max(lambdaMax, penalty.zeroLambda(solver.grad[j * K + c], j));
+  } else
+    penalty.groups.forEach((feats, g) => {
+      const kept = Array.from(feats).filter((j) => include[j]);
+      if (kept.length === 0 || !penalty.penalized(g)) return;
+      const gr = new Float64Array(kept.length * K);
+      kept.forEach((j, a) => {
+        for (let c = 0; c < K; c++) gr[a * K + c] = solver.grad[j * K + c];
+      });
+      lambdaMax = Math.max(lambdaMax, penalty.zeroLambda(gr, g));
+    });
+  if (!Number.isFinite(lambdaMax) || lambdaMax <= 0) lambdaMax = Math.max(lambdaMax, 0);
+  // Points are solved to kktTol·max(λ, λ_max/100): below λ_max/100 a relative 1e-7·λ can ask
+  // for more than the gradient's rounding allows on collinear data.
+  solver.lambdaFloor = Number.isFinite(lambdaMax) ? lambdaMax / 100 : 0;
+  const lambdas =
+    o.lambda ?? geometricLambdas(lambdaMax > 0 && Number.isFinite(lambdaMax) ? lambdaMax : 1, o);
+  const L = lambdas.length;
+  const out = {
+    intercepts: [] as Float64Array[],
+    coefficients: [] as SparseVector[][],
+    df: [] as number[],
+    devRatio: [] as number[],
+    objective: [] as number[],
+    kktMax: [] as number[],
+  };
+  const warnings: string[] = [];
+  const ever = new Uint8Array(p);
+  const fdev = stallThreshold(o);
+  let lamPrev = Math.max(lambdaMax, lambdas[0]);
+  for (let k = 0; k < L; k++) {
+    const lam = lambdas[k];
+    const status = solver.solve(lam, lamPrev);
+    lamPrev = lam;
+    if (status !== "ok")
+      warnings.push(
+        `λ #${k + 1} (${lam}): ${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${solver.kkt.toExponential(2)}`,
+      );
+    let count = 0;
+    let df = 0;
+    for (let j = 0; j < p; j++) {
+      let nz = false;
+      for (let c = 0; c < K; c++) if (solver.beta[j * K + c] !== 0) nz = true;
+      if (nz) {
+        ever[j] = 1;
+        df++;
+      }
+      count += ever[j];
+    }
+    if (count > o.pMax) {
+      warnings.push(`stopped at λ #${k + 1}: more than pMax = ${o.pMax} features became non-zero`);
+      break;
+    }
+    const b = solver.beta;
+    const point = originalScalePoint(
+      K,
+      b.subarray(p * K),
+      p,
+      (c, j) => b[j * K + c],
+      (c, j) => b[j * K + c] !== 0,
+      center,
+      scale,
+      o.intercept,
+      K > 1,
+    );
+    out.intercepts.push(point.intercept);
+    out.coefficients.push(point.beta);
+    out.df.push(df);
+    const devRatio =
+      datafit.nullDeviance > 0 ? 1 - datafit.deviance(solver.loss) / datafit.nullDeviance : 0;
+    out.devRatio.push(devRatio);
+    out.objective.push(solver.loss + penaltyValue(penalty, solver.beta, K, p, lam, include));
+    out.kktMax.push(solver.kkt);
+    // MCP / SCAD paths run the whole grid, as ncvreg (their deviance can rise in steps after a
+    // plateau); only saturation and dfMax end them.
+    const stall = penaltyName === "mcp" || penaltyName === "scad" ? -Infinity : fdev;
+    if (!o.lambda && o.earlyStop && earlyEnd(family, out.devRatio, k, L, df, o.dfMax, stall)) break;
+  }
+  return {
+    family,
+    penalty: penaltyName,
+    alpha: o.alpha,
+    gamma,
+    classes,
+    nObs: n,
+    nFeatures: p,
+    lambda: Float64Array.from(lambdas.subarray(0, out.df.length)),
+    intercepts: out.intercepts,
+    coefficients: out.coefficients,
+    df: Int32Array.from(out.df),
+    devRatio: Float64Array.from(out.devRatio),
+    nullDeviance: datafit.nullDeviance,
+    objective: Float64Array.from(out.objective),
+    kktMax: Float64Array.from(out.kktMax),
+    passes: solver.passes,
+    solver: "prox-newton",
+    warnings,
+  };
+}
+
+/** The penalty at B (standardized scale). */
+function penaltyValue(
+  penalty: Penalty,
+  beta: Float64Array,
+  K: number,
+  p: number,
+  lam: number,
+  include: Uint8Array,
+): number {
+  let s = 0;
+  if (penalty.kind === "coordinate") {
+    for (let j = 0; j < p; j++)
+      for (let c = 0; c < K; c++)
+        if (beta[j * K + c] !== 0) s += penalty.value(beta[j * K + c], j, lam);
+    return s;
+  }
+  penalty.groups.forEach((feats, g) => {
+    const kept = Array.from(feats).filter((j) => include[j]);
+    const b = new Float64Array(kept.length * K);
+    kept.forEach((j, a) => {
+      for (let c = 0; c < K; c++) b[a * K + c] = beta[j * K + c];
+    });
+    s += penalty.value(b, g, lam);
+  });
+  return s;
+}
