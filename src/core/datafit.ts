@@ -51,6 +51,25 @@ export interface NewtonDatafit {
     m: number,
     out: Float64Array,
   ): void;
+  /**
+   * Keeps the current model Hessians as the reference (a lagged Hessian: the compact solve
+   * forms its matrix at the reference and extends it there while it serves).
+   */
+  setReference(): void;
+  /**
+   * Rows of the model Hessian at the reference: out[a·mB + b] = Σᵢ x_ia x_ib Hᵢ^ref[clsA[a],
+   * clsB[b]] for entries A (rows) against entries B (a rectangular block).
+   */
+  entryBlock(
+    xs: Float64Array,
+    offsA: Int32Array,
+    clsA: Int32Array,
+    mA: number,
+    offsB: Int32Array,
+    clsB: Int32Array,
+    mB: number,
+    out: Float64Array,
+  ): void;
   /** Deviance of a loss value: 2·(loss − the saturated model's loss). */
   deviance(loss: number): number;
   /** Deviance of the intercept-only model (offsets kept). */

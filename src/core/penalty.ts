@@ -30,6 +30,11 @@ export interface CoordinatePenalty {
    * while d keeps b's sign and region), or null where it has none (b at a box limit).
    */
   local(b: number, j: number, lambda: number): { slope: number; curv: number } | null;
+  /**
+   * The elastic net's own parameters of entry j at λ — pen_j(b) = κ|b| + (μ/2)b² on [lo, hi] —
+   * for solvers built on that form (the compact active-set solve); absent for other penalties.
+   */
+  enet?(j: number, lambda: number): { kappa: number; mu: number; lo: number; hi: number };
 }
 
 export interface GroupPenalty {

@@ -254,6 +254,73 @@ export class MultinomialDatafit implements NewtonDatafit {
     heap.release();
   }
 
+  private refProb: Float64Array | null = null;
+  private refWp: Float64Array | null = null;
+
+  setReference(): void {
+    (this.refProb ??= new Float64Array(this.prob.length)).set(this.prob);
+    (this.refWp ??= new Float64Array(this.wp.length)).set(this.wp);
+  }
+
+  /**
+   * At the reference: H_ab = δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b with u_a = ŵp_{c_a}∘x_a and
+   * t_b = p_{c_b}∘x_b; B's columns sorted by class in one heap, each row a two kernel calls.
+   */
+  entryBlock(
+    xs: Float64Array,
+    offsA: Int32Array,
+    clsA: Int32Array,
+    mA: number,
+    offsB: Int32Array,
+    clsB: Int32Array,
+    mB: number,
+    out: Float64Array,
+  ): void {
+    const { n, K } = this;
+    const P = this.refProb as Float64Array;
+    const WP = this.refWp as Float64Array;
+    const order = Array.from({ length: mB }, (_, b) => b).sort((a, b) => clsB[a] - clsB[b]);
+    const start = new Int32Array(K + 1);
+    for (let q = 0; q < mB; q++) start[clsB[order[q]] + 1]++;
+    for (let c = 0; c < K; c++) start[c + 1] += start[c];
+    const heap = createHeap(2 * mB * n + n + mB + 1);
+    const f = heap.f64;
+    const X = mB * n;
+    const U = 2 * mB * n;
+    const res = U + n;
+    for (let q = 0; q < mB; q++) {
+      const b = order[q];
+      const xb = offsB[b];
+      const o = clsB[b] * n;
+      const at = q * n;
+      for (let i = 0; i < n; i++) {
+        const x = xs[xb + i];
+        f[at + i] = P[o + i] * x;
+        f[X + at + i] = x;
+      }
+    }
+    const kernel = passKernel(heap);
+    const dots = (base: number, count: number) => {
+      if (kernel) kernel.rowdots(U, base, count, n, res);
+      else for (let b = 0; b < count; b++) f[res + b] = heap.dot(U, base + b * n, n);
+    };
+    for (let a = 0; a < mA; a++) {
+      const xa = offsA[a];
+      const ca = clsA[a];
+      const o = ca * n;
+      for (let i = 0; i < n; i++) f[U + i] = WP[o + i] * xs[xa + i];
+      dots(0, mB);
+      const row = a * mB;
+      for (let q = 0; q < mB; q++) out[row + order[q]] = -f[res + q];
+      const s0 = start[ca];
+      const count = start[ca + 1] - s0;
+      if (count === 0) continue;
+      dots(X + s0 * n, count);
+      for (let r = 0; r < count; r++) out[row + order[s0 + r]] += f[res + r];
+    }
+    heap.release();
+  }
+
   deviance(loss: number): number {
     return 2 * loss;
   }

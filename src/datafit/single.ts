@@ -1,5 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
-import { weightedGram } from "../wasm/gram.js";
+import { weightedCross, weightedGram } from "../wasm/gram.js";
 import type { GlmFamily } from "./family.js";
 import { interceptStart, nullModelDeviance } from "./intercept.js";
 
@@ -124,6 +124,25 @@ export class SingleDatafit implements NewtonDatafit {
     out: Float64Array,
   ): void {
     this.blockHessian(xs, offs, m, out);
+  }
+
+  private refH: Float64Array | null = null;
+
+  setReference(): void {
+    (this.refH ??= new Float64Array(this.n)).set(this.h);
+  }
+
+  entryBlock(
+    xs: Float64Array,
+    offsA: Int32Array,
+    _clsA: Int32Array,
+    mA: number,
+    offsB: Int32Array,
+    _clsB: Int32Array,
+    mB: number,
+    out: Float64Array,
+  ): void {
+    weightedCross(xs, offsA, mA, offsB, mB, this.n, this.refH as Float64Array, out);
   }
 
   blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void {

@@ -11,6 +11,7 @@ import { elasticNetPenalty } from "../penalty/elasticNet.js";
 import { groupPenalty } from "../penalty/groupLasso.js";
 import { nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
 import { ProxNewton } from "../solver/proxNewton.js";
+import { createHeap } from "../wasm/heap.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import type { FitOptions, ModelPath } from "./fit.js";
 import { KKT_PER_THRESH } from "./glmPath.js";
@@ -147,7 +148,10 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
   }
 
   // Standardized columns and a column of ones.
-  const xs = new Float64Array(n * (p + 1));
+  // In a heap with room for the solver's gradient kernel: an n-vector, p + 1 results, p + 1
+  // indices (ProxNewtonSetup.heap).
+  const heap = createHeap(n * (p + 1) + n + (p + 1) + Math.ceil((p + 1) / 2) + 1);
+  const xs = heap.f64.subarray(0, n * (p + 1));
   for (let j = 0; j < p; j++) {
     if (!include[j]) continue;
     const c = center[j];
@@ -173,6 +177,7 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     include,
     offset: etaStart,
     kktTol: KKT_PER_THRESH * o.thresh,
+    heap,
     maxPasses: o.maxPasses,
   });
   if (o.intercept) solver.setIntercepts(datafit.interceptStart());
@@ -262,6 +267,7 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     const stall = penaltyName === "mcp" || penaltyName === "scad" ? -Infinity : fdev;
     if (!o.lambda && o.earlyStop && earlyEnd(family, out.devRatio, k, L, df, o.dfMax, stall)) break;
   }
+  heap.release();
   return {
     family,
     penalty: penaltyName,

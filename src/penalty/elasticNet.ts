@@ -153,6 +153,12 @@ export function elasticNetPenalty(
       const mu = lam * (1 - alpha) * pf[j];
       return { slope: lam * alpha * pf[j] * Math.sign(b) + mu * b, curv: mu };
     },
+    enet: (j, lam) => ({
+      kappa: lam * alpha * pf[j],
+      mu: lam * (1 - alpha) * pf[j],
+      lo: lower[j],
+      hi: upper[j],
+    }),
     zeroLambda: (g, j) => {
       // One-sided limits: a zero at the bound only needs the gradient pointing out of the box.
       const v = lower[j] === 0 ? Math.max(g, 0) : upper[j] === 0 ? Math.max(-g, 0) : Math.abs(g);

@@ -3,6 +3,8 @@ import type { Penalty } from "../core/penalty.js";
 import { choleskySolveInPlace } from "../linalg/cholesky.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { Anderson } from "./anderson.js";
+import { CompactActiveSet } from "./compactActiveSet.js";
+import { passKernel, type Heap } from "../wasm/heap.js";
 
 /** What the proximal-Newton solver works on. */
 export interface ProxNewtonSetup {
@@ -21,6 +23,11 @@ export interface ProxNewtonSetup {
   kktTol: number;
   /** Largest number of coordinate passes at one λ. */
   maxPasses: number;
+  /**
+   * The heap `xs` lives in (at offset 0), with room after it for one n-vector, p + 1 results and
+   * p + 1 column indices: gradients then run on the WebAssembly kernel (grads4). Optional.
+   */
+  heap?: Heap;
 }
 
 /** Largest number of Newton steps at one λ. */
@@ -35,6 +42,15 @@ const ENTRY_HESSIAN_BUDGET = 3e8;
 const ENTRY_HESSIAN_MEMORY = 4e6;
 /** Largest number of solves in one active-set direct solve (each drops the entries reaching zero). */
 const MAX_ACTIVE_ROUNDS = 20;
+/** Largest compact Hessian (n·slots² multiply-adds to form), and the steps it serves at most. */
+const COMPACT_BUDGET = 2e9;
+const COMPACT_REFRESH = 8;
+/**
+ * Relative ridge on the compact Hessian's diagonal: the multinomial's is singular along each
+ * feature's all-classes direction (the softmax ignores it) and the intercepts'; any positive
+ * definite H keeps the fixed point, since the gradient is exact.
+ */
+const COMPACT_RIDGE = 1e-8;
 /** Largest number of screening rounds (Newton on the strong set, then a KKT check of the rest). */
 const MAX_ROUNDS = 100;
 
@@ -51,7 +67,10 @@ export type SolveStatus = "ok" | "maxPasses" | "maxNewton" | "stalled";
  * the true KKT violation (the penalty's subdifferential distance of −∇f) is at most
  * kktTol·max(λ, lambdaFloor) on
  * every entry, the entries outside the strong set included. For the multinomial datafit the model
- * is the full Newton model, cross-class terms included.
+ * is the full Newton model, cross-class terms included. For the elastic net the model step is the
+ * compact solve (`compactStep`: a lagged Hessian over every entry ever strong, minimized exactly
+ * by active-set Newton iterations, as GlmCd); for the other penalties, coordinate descent with an
+ * active-set Cholesky solve on the non-zero entries (`directSolve`).
  *
  * Coefficients B are stored feature-major: entry (j, c) at j·K + c; the intercepts at p·K + c.
  */
@@ -100,6 +119,7 @@ export class ProxNewton {
       this.nUnits = s.penalty.groups.length;
     } else this.nUnits = p * K;
     this.strong = new Uint8Array(this.nUnits);
+    this.gradList = new Int32Array(p + 1);
     this.loss = datafit.evaluate(this.eta);
   }
 
@@ -118,8 +138,41 @@ export class ProxNewton {
   /** −∂f/∂B for every included entry (and the intercepts) at the current point. */
   allGradients(): void {
     const { p, include } = this.s;
-    for (let j = 0; j < p; j++) if (include[j]) this.featureGradient(j);
-    this.featureGradient(p);
+    const list = this.gradList;
+    let m = 0;
+    for (let j = 0; j < p; j++) if (include[j]) list[m++] = j;
+    list[m++] = p;
+    this.gradients(list, m);
+  }
+
+  private readonly gradList: Int32Array;
+
+  /**
+   * −∂f/∂B_jc for the features list[0..count) (p: the intercepts), every class: xⱼᵀr_c on the
+   * WebAssembly kernel (grads4, one call per class) when the setup gave the heap, else in loops.
+   */
+  private gradients(list: Int32Array, count: number): void {
+    const { heap, n, p, datafit } = this.s;
+    const kernel = heap ? passKernel(heap) : null;
+    if (!heap || !kernel) {
+      for (let t = 0; t < count; t++) this.featureGradient(list[t]);
+      return;
+    }
+    const K = this.K;
+    const f = heap.f64;
+    const slot = (p + 1) * n;
+    const res = slot + n;
+    const listOff = 2 * (res + p + 1);
+    kernel.i32.set(list.subarray(0, count), listOff);
+    const r = datafit.r;
+    for (let c = 0; c < K; c++) {
+      f.set(r.subarray(c * n, (c + 1) * n), slot);
+      kernel.grads4(listOff, count, 0, n, slot, res);
+      for (let t = 0; t < count; t++) {
+        const j = list[t];
+        this.grad[j * K + c] = f[res + j];
+      }
+    }
   }
 
   private featureGradient(j: number): void {
@@ -197,12 +250,17 @@ export class ProxNewton {
     const pen = this.s.penalty;
     const K = this.K;
     if (pen.kind === "coordinate") {
+      const list = this.gradList;
+      let m = 0;
       for (let j = 0; j < p; j++) {
         if (!include[j]) continue;
         let any = false;
         for (let c = 0; c < K; c++) if (this.strong[j * K + c]) any = true;
-        if (any) this.featureGradient(j);
+        if (any) list[m++] = j;
       }
+      list[m++] = p;
+      this.gradients(list, m);
+      return;
     } else
       for (let u = 0; u < this.nUnits; u++)
         if (this.strong[u]) for (const j of this.groupFeatures[u]) this.featureGradient(j);
@@ -240,6 +298,9 @@ export class ProxNewton {
       this.strong[u] =
         included && (unpen || (finite && (this.active(u) || this.zeroLambda(u) > cut))) ? 1 : 0;
     }
+    // Entries with a compact slot stay in the strong set (their gradients kept fresh, their
+    // penalty counted): the compact solve may move any of them.
+    if (finite) for (const u of this.slots) if (u < p * K) this.strong[u] = 1;
     let status: SolveStatus = "ok";
     const startPasses = this.passes;
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -251,7 +312,9 @@ export class ProxNewton {
       }
       // KKT check of the rest at the final point.
       let added = false;
-      if (finite)
+      if (finite) {
+        const list = this.gradList;
+        let m = 0;
         for (let j = 0; j < p; j++) {
           if (!include[j]) continue;
           let need = false;
@@ -259,8 +322,10 @@ export class ProxNewton {
             const u = pen.kind === "coordinate" ? j * K + c : -1;
             if (u < 0 || !this.strong[u]) need = true;
           }
-          if (need) this.featureGradient(j);
+          if (need) list[m++] = j;
         }
+        this.gradients(list, m);
+      }
       if (finite)
         for (let u = 0; u < this.nUnits; u++) {
           if (this.strong[u]) continue;
@@ -320,6 +385,7 @@ export class ProxNewton {
       // damped (Levenberg–Marquardt) until a step descends.
       let accepted = false;
       let t = 1;
+      let compact = false;
       this.damp = 1;
       for (let attempt = 0; attempt < (pen.kind === "coordinate" ? 8 : 1) && !accepted; attempt++) {
         if (attempt > 0) this.damp *= 8;
@@ -330,14 +396,20 @@ export class ProxNewton {
           0.25 * tol,
           Math.min(0.5, Math.sqrt(kkt / Math.max(lam, 1e-300))) * kkt,
         );
-        // Coordinate descent on the model: full passes over the strong set, then over the units
-        // the step made non-zero, until a full pass moves nothing by more than the forcing term.
-        let budget = this.s.maxPasses;
+        // The compact solve where it applies (elastic net, a datafit with entry blocks): the
+        // model with the lagged Hessian over every slotted entry, solved exactly.
+        compact = attempt === 0 && this.compactStep(strongList, lam);
+        // Otherwise coordinate descent on the model: full passes over the strong set, then over
+        // the units the step made non-zero, until a full pass moves nothing by more than the
+        // forcing term.
+        let budget = compact ? 0 : this.s.maxPasses;
         // With the support of the current point, the direct solve first: where the support is
         // already right, the full pass that follows only confirms it.
-        const act0 = strongList.filter((u) => this.stepActive(u));
-        this.directSolve(act0, this.andersonIndex(act0), lam);
-        for (;;) {
+        if (!compact) {
+          const act0 = strongList.filter((u) => this.stepActive(u));
+          this.directSolve(act0, this.andersonIndex(act0), lam);
+        }
+        for (; !compact;) {
           const full = this.pass(strongList, lam);
           // A pass's largest move is only a hint: the step is accepted when the model's own KKT
           // violation at it is within the forcing term.
@@ -393,6 +465,8 @@ export class ProxNewton {
       }
       this.damp = 1;
       if (!accepted) return "stalled";
+      // A lagged Hessian that needed a shorter step is formed anew before the next one.
+      if (compact) this.refAge = t < 1 ? -1 : this.refAge + 1;
       for (let k = 0; k < this.delta.length; k++)
         if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
       const z = datafit.step;
@@ -403,6 +477,113 @@ export class ProxNewton {
   }
 
   private readonly anderson = new Anderson(5);
+  /** The compact solve: its active set, slotted entries (append-only) and their slots. */
+  private compactSet: CompactActiveSet | null = null;
+  private readonly slots: number[] = [];
+  private slotOf: Int32Array | null = null;
+  /** Newton steps since the reference Hessian was formed (−1: form it at the next step). */
+  private refAge = -1;
+
+  /**
+   * The model step by the compact active-set solve (as GlmCd's): every entry ever strong, and
+   * the intercepts, get a slot; the model Hessian over the slots is formed at a reference point
+   * (datafit.setReference) and kept while it serves — new slots get their rows at the reference,
+   * a step that needs shortening or COMPACT_REFRESH steps renew it — and the model
+   * −gᵀΔ + ½ΔᵀH_refΔ + pen(B + Δ), with g the exact gradient, is minimized exactly by
+   * CompactActiveSet's active-set Newton iterations. With g exact the fixed point is the optimum
+   * whatever H_ref is. Sets Δ and the step z; false where it does not apply (penalties other than
+   * the elastic net, too many slots to form).
+   */
+  private compactStep(strongList: number[], lam: number): boolean {
+    const { p, n, xs, datafit, intercept } = this.s;
+    const pen = this.s.penalty;
+    if (pen.kind !== "coordinate" || !pen.enet || !Number.isFinite(lam)) return false;
+    const K = this.K;
+    const slotOf = (this.slotOf ??= new Int32Array((p + 1) * K).fill(-1));
+    const fresh: number[] = [];
+    const want = intercept
+      ? [...strongList, ...Array.from({ length: K }, (_, c) => p * K + c)]
+      : strongList;
+    for (const u of want) if (slotOf[u] < 0) fresh.push(u);
+    const na = this.slots.length + fresh.length;
+    if (n * na * na > COMPACT_BUDGET) return false;
+    for (const u of fresh) {
+      slotOf[u] = this.slots.length;
+      this.slots.push(u);
+    }
+    const slots = this.slots;
+    const c = (this.compactSet ??= new CompactActiveSet(
+      (p + 1) * K,
+      (this.s.kktTol / 100) * datafit.nullDeviance,
+    ));
+    const offs = (list: number[]) => Int32Array.from(list, (u) => ((u / K) | 0) * n);
+    const cls = (list: number[]) => Int32Array.from(list, (u) => u % K);
+    if (this.refAge < 0 || this.refAge >= COMPACT_REFRESH) {
+      datafit.setReference();
+      c.invalidate();
+      this.refAge = 0;
+    }
+    if (c.filled < na) {
+      const known = c.filled;
+      if (known === 0) {
+        const mat = new Float64Array(na * na);
+        datafit.entryHessian(xs, offs(slots), cls(slots), na, mat);
+        c.grow(na, (l, out) => {
+          out.set(mat.subarray(l * na, (l + 1) * na));
+          out[l] *= 1 + COMPACT_RIDGE;
+        });
+      } else {
+        const added = slots.slice(known);
+        const block = new Float64Array(added.length * na);
+        datafit.entryBlock(
+          xs,
+          offs(added),
+          cls(added),
+          added.length,
+          offs(slots),
+          cls(slots),
+          na,
+          block,
+        );
+        c.grow(na, (l, out) => {
+          out.set(block.subarray((l - known) * na, (l - known + 1) * na));
+          out[l] *= 1 + COMPACT_RIDGE;
+        });
+      }
+    }
+    for (let l = 0; l < na; l++) {
+      const u = slots[l];
+      const j = (u / K) | 0;
+      c.g[l] = this.grad[u];
+      c.b[l] = this.beta[u];
+      c.xv[l] = c.gram[l * c.cap + l];
+      if (j === p) {
+        c.kappa[l] = 0;
+        c.mu[l] = 0;
+        c.lo[l] = -Infinity;
+        c.hi[l] = Infinity;
+      } else {
+        const e = pen.enet(j, lam);
+        c.kappa[l] = e.kappa;
+        c.mu[l] = e.mu;
+        c.lo[l] = e.lo;
+        c.hi[l] = e.hi;
+      }
+    }
+    c.linearTerm(na);
+    c.passes = this.passes;
+    c.converge(na, lam, this.passes + this.s.maxPasses, true);
+    this.passes = c.passes;
+    for (let l = 0; l < na; l++) {
+      const u = slots[l];
+      const d = c.b[l] - this.beta[u];
+      if (d === 0) continue;
+      this.delta[u] = d;
+      const j = (u / K) | 0;
+      datafit.move(xs, j * n, u - j * K, d);
+    }
+    return true;
+  }
   /** The model Hessian's block for some features, formed this Newton step (null: none yet). */
   private hessian: { at: Map<number, number>; mat: Float64Array; dim: number } | null = null;
   private readonly scratch = new Map<

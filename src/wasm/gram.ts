@@ -44,3 +44,33 @@ export function weightedGram(
   }
   heap.release();
 }
+
+/**
+ * out[a·mB + b] = Σᵢ wᵢ·x_ia·x_ib for columns A (rows) against columns B: a rectangular block of
+ * a weighted Gram matrix, one row-dot kernel call per row.
+ */
+export function weightedCross(
+  xs: Float64Array,
+  offsA: Int32Array,
+  mA: number,
+  offsB: Int32Array,
+  mB: number,
+  n: number,
+  w: Float64Array,
+  out: Float64Array,
+): void {
+  const heap = createHeap(mB * n + n + mB + 1);
+  const f = heap.f64;
+  const U = mB * n;
+  const res = U + n;
+  for (let b = 0; b < mB; b++) f.set(xs.subarray(offsB[b], offsB[b] + n), b * n);
+  const kernel = passKernel(heap);
+  for (let a = 0; a < mA; a++) {
+    const xa = offsA[a];
+    for (let i = 0; i < n; i++) f[U + i] = w[i] * xs[xa + i];
+    if (kernel) kernel.rowdots(U, 0, mB, n, res);
+    else for (let b = 0; b < mB; b++) f[res + b] = heap.dot(U, b * n, n);
+    for (let b = 0; b < mB; b++) out[a * mB + b] = f[res + b];
+  }
+  heap.release();
+}
