@@ -24,12 +24,20 @@ export interface NewtonDatafit {
   evaluate(eta: Float64Array): number;
   /** Loss at η + t·step, leaving the state alone (the line search). */
   lossAlong(eta: Float64Array, t: number): number;
+  /**
+   * Moves the state to η + t·step when the last `lossAlong` was at this t (the caller has added
+   * t·step to η, the same sums), returning the loss there without evaluating anew; null when it
+   * kept nothing for this t (the caller then calls `evaluate`).
+   */
+  acceptAlong(t: number): number | null;
   /** Σᵢ xᵢ² Hᵢ[c, c]: the model's curvature in coordinate (x, c). */
   curvature(xs: Float64Array, off: number, c: number): number;
   /** Σᵢ xᵢ (rᵢc − [Hᵢ zᵢ]_c): the model's negative gradient in coordinate (x, c) at the step. */
   modelGradient(xs: Float64Array, off: number, c: number): number;
   /** Adds δ·x to the step's class c (z_c += δx) and whatever the model keeps from it. */
   move(xs: Float64Array, off: number, c: number, delta: number): void;
+  /** Refreshes what the model keeps from the step after the caller added to `step` directly. */
+  stepSet(): void;
   /** ½ Σᵢ zᵢᵀHᵢzᵢ at the current step: the model's quadratic term. */
   stepCurvature(): number;
   /** Sets the step to zero. */

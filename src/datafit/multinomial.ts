@@ -52,6 +52,7 @@ export class MultinomialDatafit implements NewtonDatafit {
   }
 
   evaluate(eta: Float64Array): number {
+    this.alongT = NaN;
     const { n, K, y, w, prob, wp, h, r } = this;
     let f = 0;
     for (let i = 0; i < n; i++) {
@@ -78,21 +79,56 @@ export class MultinomialDatafit implements NewtonDatafit {
 
   lossAlong(eta: Float64Array, t: number): number {
     const { n, K, y, w, step } = this;
+    // The shifted exponentials are kept (with t) for acceptAlong.
+    const e = (this.alongE ??= new Float64Array(K * n));
+    const sums = (this.alongSum ??= new Float64Array(n));
     let f = 0;
     for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      if (wi === 0) continue;
       let mx = -Infinity;
       for (let c = 0; c < K; c++) {
-        const e = eta[c * n + i] + t * step[c * n + i];
-        if (e > mx) mx = e;
+        const v = eta[c * n + i] + t * step[c * n + i];
+        if (v > mx) mx = v;
       }
       let s = 0;
-      for (let c = 0; c < K; c++) s += Math.exp(eta[c * n + i] + t * step[c * n + i] - mx);
+      for (let c = 0; c < K; c++)
+        s += e[c * n + i] = Math.exp(eta[c * n + i] + t * step[c * n + i] - mx);
+      sums[i] = s;
+      const wi = w[i];
+      if (wi === 0) continue;
       const k = y[i] * n + i;
       f += wi * (mx + Math.log(s) - (eta[k] + t * step[k]));
     }
+    this.alongT = t;
+    this.alongLoss = f;
     return f;
+  }
+
+  private alongE: Float64Array | null = null;
+  private alongSum: Float64Array | null = null;
+  private alongT = NaN;
+  private alongLoss = 0;
+
+  acceptAlong(t: number): number | null {
+    if (t !== this.alongT || !this.alongE || !this.alongSum) return null;
+    this.alongT = NaN;
+    const { n, K, y, w, prob, wp, h, r } = this;
+    const e = this.alongE;
+    const sums = this.alongSum;
+    for (let i = 0; i < n; i++) {
+      const inv = 1 / sums[i];
+      const wi = w[i];
+      const yi = y[i];
+      for (let c = 0; c < K; c++) {
+        const k = c * n + i;
+        const q = e[k] * inv;
+        prob[k] = q;
+        const a = wi * q;
+        wp[k] = a;
+        h[k] = a * (1 - q);
+        r[k] = (c === yi ? wi : 0) - a;
+      }
+    }
+    return this.alongLoss;
   }
 
   curvature(xs: Float64Array, off: number, c: number): number {
@@ -121,6 +157,15 @@ export class MultinomialDatafit implements NewtonDatafit {
       const d = delta * xs[off + i];
       step[o + i] += d;
       m[i] += prob[o + i] * d;
+    }
+  }
+
+  stepSet(): void {
+    const { n, K, prob, step, m } = this;
+    m.fill(0);
+    for (let c = 0; c < K; c++) {
+      const o = c * n;
+      for (let i = 0; i < n; i++) m[i] += prob[o + i] * step[o + i];
     }
   }
 

@@ -83,6 +83,10 @@ export class SingleDatafit implements NewtonDatafit {
     return f;
   }
 
+  acceptAlong(): number | null {
+    return null;
+  }
+
   curvature(xs: Float64Array, off: number): number {
     const { n, h } = this;
     let s = 0;
@@ -103,6 +107,10 @@ export class SingleDatafit implements NewtonDatafit {
   move(xs: Float64Array, off: number, _c: number, delta: number): void {
     const { n, step } = this;
     for (let i = 0; i < n; i++) step[i] += delta * xs[off + i];
+  }
+
+  stepSet(): void {
+    // The step is all the model keeps.
   }
 
   stepCurvature(): number {

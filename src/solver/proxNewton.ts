@@ -365,22 +365,29 @@ export class ProxNewton {
       // The model at the current point.
       const strongList: number[] = [];
       for (let u = 0; u < this.nUnits; u++) if (this.strong[u]) strongList.push(u);
-      if (intercept)
-        for (let c = 0; c < K; c++) this.curv[p * K + c] = datafit.curvature(xs, ones, c);
-      if (pen.kind === "coordinate") {
-        for (const u of strongList) {
-          const j = Math.floor(u / K);
-          this.curv[u] = Math.max(datafit.curvature(xs, j * n, u % K), 1e-12);
-        }
-      } else
-        for (const u of strongList) {
-          const m = this.groupOffs[u].length * K;
-          const h = new Float64Array(m * m);
-          datafit.blockHessian(xs, this.groupOffs[u], this.groupOffs[u].length, h);
-          for (let a = 0; a < m; a++) h[a * m + a] = Math.max(h[a * m + a], 1e-12);
-          this.blockH[u] = h;
-          this.blockEig[u] = symmetricEigen(h, m);
-        }
+      // The coordinate model's curvatures (or the blocks' Hessians), for the coordinate descent
+      // that runs when the compact solve does not apply.
+      let curvatures = false;
+      const formCurvatures = () => {
+        if (curvatures) return;
+        curvatures = true;
+        if (intercept)
+          for (let c = 0; c < K; c++) this.curv[p * K + c] = datafit.curvature(xs, ones, c);
+        if (pen.kind === "coordinate") {
+          for (const u of strongList) {
+            const j = Math.floor(u / K);
+            this.curv[u] = Math.max(datafit.curvature(xs, j * n, u % K), 1e-12);
+          }
+        } else
+          for (const u of strongList) {
+            const m = this.groupOffs[u].length * K;
+            const h = new Float64Array(m * m);
+            datafit.blockHessian(xs, this.groupOffs[u], this.groupOffs[u].length, h);
+            for (let a = 0; a < m; a++) h[a * m + a] = Math.max(h[a * m + a], 1e-12);
+            this.blockH[u] = h;
+            this.blockEig[u] = symmetricEigen(h, m);
+          }
+      };
       // The step: the model minimized, then a line search; on failure, again with the model
       // damped (Levenberg–Marquardt) until a step descends.
       let accepted = false;
@@ -399,6 +406,7 @@ export class ProxNewton {
         // The compact solve where it applies (elastic net, a datafit with entry blocks): the
         // model with the lagged Hessian over every slotted entry, solved exactly.
         compact = attempt === 0 && this.compactStep(strongList, lam);
+        if (!compact) formCurvatures();
         // Otherwise coordinate descent on the model: full passes over the strong set, then over
         // the units the step made non-zero, until a full pass moves nothing by more than the
         // forcing term.
@@ -471,7 +479,7 @@ export class ProxNewton {
         if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
       const z = datafit.step;
       for (let k = 0; k < this.eta.length; k++) this.eta[k] += t * z[k];
-      this.loss = datafit.evaluate(this.eta);
+      this.loss = datafit.acceptAlong(t) ?? datafit.evaluate(this.eta);
     }
     return "maxNewton";
   }
@@ -577,12 +585,50 @@ export class ProxNewton {
     for (let l = 0; l < na; l++) {
       const u = slots[l];
       const d = c.b[l] - this.beta[u];
-      if (d === 0) continue;
-      this.delta[u] = d;
-      const j = (u / K) | 0;
-      datafit.move(xs, j * n, u - j * K, d);
+      if (d !== 0) this.delta[u] = d;
     }
+    this.buildStep(slots, na);
     return true;
+  }
+
+  /**
+   * The step z = X̃Δ over the entries `list`: per class one axpys kernel call over the heap's
+   * design (datafit.stepSet then refreshes what the model keeps), or a move per entry.
+   */
+  private buildStep(list: number[], count: number): void {
+    const { heap, p, n, xs, datafit } = this.s;
+    const K = this.K;
+    const kernel = heap ? passKernel(heap) : null;
+    if (!heap || !kernel) {
+      for (let l = 0; l < count; l++) {
+        const u = list[l];
+        const d = this.delta[u];
+        if (d === 0) continue;
+        const j = (u / K) | 0;
+        datafit.move(xs, j * n, u - j * K, d);
+      }
+      return;
+    }
+    const f = heap.f64;
+    const slot = (p + 1) * n;
+    const res = slot + n;
+    const listOff = 2 * (res + p + 1);
+    const z = datafit.step;
+    for (let c = 0; c < K; c++) {
+      let m = 0;
+      for (let l = 0; l < count; l++) {
+        const u = list[l];
+        const d = this.delta[u];
+        if (d === 0 || u % K !== c) continue;
+        kernel.i32[listOff + m] = (u / K) | 0;
+        f[res + m++] = -d; // axpys subtracts
+      }
+      if (m === 0) continue;
+      f.fill(0, slot, slot + n);
+      kernel.axpys(listOff, res, m, 0, n, slot);
+      for (let i = 0; i < n; i++) z[c * n + i] += f[slot + i];
+    }
+    datafit.stepSet();
   }
   /** The model Hessian's block for some features, formed this Newton step (null: none yet). */
   private hessian: { at: Map<number, number>; mat: Float64Array; dim: number } | null = null;
