@@ -1,5 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
-import { createHeap, passKernel } from "../wasm/heap.js";
+import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 
 /**
  * The multinomial (softmax) datafit: for class labels yᵢ ∈ {0 … K−1},
@@ -79,30 +79,56 @@ export class MultinomialDatafit implements NewtonDatafit {
 
   lossAlong(eta: Float64Array, t: number): number {
     const { n, K, y, w, step } = this;
-    // The shifted exponentials are kept (with t) for acceptAlong.
-    const e = (this.alongE ??= new Float64Array(K * n));
+    // The shifted exponentials are kept (with t) for acceptAlong; with the kernel, all K·n of
+    // them in one SIMD call (kernels.wat vmap), and the logs of the row sums in another.
+    const kn = K * n;
+    const even = kn + (kn & 1);
+    const nEven = n + (n & 1);
+    if (!this.expHeap) {
+      this.expHeap = createHeap(2 * even + 2 * nEven);
+      this.alongE = this.expHeap.f64.subarray(even, even + kn);
+    }
+    const heap = this.expHeap;
+    const f64 = heap.f64;
+    const kernel = passKernel(heap);
+    const e = this.alongE as Float64Array;
     const sums = (this.alongSum ??= new Float64Array(n));
-    let f = 0;
+    const mxs = (this.alongMax ??= new Float64Array(n));
     for (let i = 0; i < n; i++) {
       let mx = -Infinity;
       for (let c = 0; c < K; c++) {
         const v = eta[c * n + i] + t * step[c * n + i];
         if (v > mx) mx = v;
       }
+      mxs[i] = mx;
+      for (let c = 0; c < K; c++) f64[c * n + i] = eta[c * n + i] + t * step[c * n + i] - mx;
+    }
+    if (kernel) kernel.vmap("exp", 0, even, even);
+    else for (let k = 0; k < kn; k++) e[k] = Math.exp(f64[k]);
+    const logs = 2 * even;
+    for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let c = 0; c < K; c++)
-        s += e[c * n + i] = Math.exp(eta[c * n + i] + t * step[c * n + i] - mx);
+      for (let c = 0; c < K; c++) s += e[c * n + i];
       sums[i] = s;
+      f64[logs + i] = s;
+    }
+    if (n & 1) f64[logs + n] = 1;
+    if (kernel) kernel.vmap("log", logs, logs, nEven);
+    else for (let i = 0; i < n; i++) f64[logs + i] = Math.log(f64[logs + i]);
+    let f = 0;
+    for (let i = 0; i < n; i++) {
       const wi = w[i];
       if (wi === 0) continue;
       const k = y[i] * n + i;
-      f += wi * (mx + Math.log(s) - (eta[k] + t * step[k]));
+      f += wi * (mxs[i] + f64[logs + i] - (eta[k] + t * step[k]));
     }
     this.alongT = t;
     this.alongLoss = f;
     return f;
   }
 
+  private expHeap: Heap | null = null;
+  private alongMax: Float64Array | null = null;
   private alongE: Float64Array | null = null;
   private alongSum: Float64Array | null = null;
   private alongT = NaN;

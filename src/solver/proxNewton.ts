@@ -44,7 +44,7 @@ const ENTRY_HESSIAN_MEMORY = 4e6;
 const MAX_ACTIVE_ROUNDS = 20;
 /** Largest compact Hessian (n·slots² multiply-adds to form), and the steps it serves at most. */
 const COMPACT_BUDGET = 2e9;
-const COMPACT_REFRESH = 8;
+const COMPACT_REFRESH = 16;
 /**
  * Relative ridge on the compact Hessian's diagonal: the multinomial's is singular along each
  * feature's all-classes direction (the softmax ignores it) and the intercepts'; any positive
@@ -393,6 +393,8 @@ export class ProxNewton {
       let accepted = false;
       let t = 1;
       let compact = false;
+      let fNew = NaN;
+      let shortfall = false;
       this.damp = 1;
       for (let attempt = 0; attempt < (pen.kind === "coordinate" ? 8 : 1) && !accepted; attempt++) {
         if (attempt > 0) this.damp *= 8;
@@ -455,10 +457,12 @@ export class ProxNewton {
         // penalty's change is not convex in t), the tried step with the lowest objective below F(0).
         let bestT = 0;
         let bestF = f0;
+        fNew = NaN;
         for (let ls = 0; ls < 40 && !accepted; ls++, t *= 0.5) {
           const ft = datafit.lossAlong(this.eta, t) + this.penaltyAt(lam, t);
           if (ft <= f0 + 1e-4 * t * D) {
             accepted = true;
+            fNew = ft;
             break;
           }
           if (ft < bestF) {
@@ -470,11 +474,14 @@ export class ProxNewton {
           t = bestT;
           accepted = true;
         }
+        // The lagged model's promise against what the step delivered.
+        if (compact) shortfall = fNew > f0 - 0.5 * -(D + 0.5 * this.compactQuad);
       }
       this.damp = 1;
       if (!accepted) return "stalled";
-      // A lagged Hessian that needed a shorter step is formed anew before the next one.
-      if (compact) this.refAge = t < 1 ? -1 : this.refAge + 1;
+      // A lagged Hessian that needed a shorter step, or delivered less than half the decrease
+      // its model promised, is formed anew before the next step (GlmCd's rule).
+      if (compact) this.refAge = t < 1 || shortfall ? -1 : this.refAge + 1;
       for (let k = 0; k < this.delta.length; k++)
         if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
       const z = datafit.step;
@@ -491,6 +498,8 @@ export class ProxNewton {
   private slotOf: Int32Array | null = null;
   /** Newton steps since the reference Hessian was formed (−1: form it at the next step). */
   private refAge = -1;
+  /** ΔᵀH_refΔ of the last compact step. */
+  private compactQuad = 0;
 
   /**
    * The model step by the compact active-set solve (as GlmCd's): every entry ever strong, and
@@ -582,11 +591,16 @@ export class ProxNewton {
     c.passes = this.passes;
     c.converge(na, lam, this.passes + this.s.maxPasses, true);
     this.passes = c.passes;
+    // ΔᵀH_refΔ = Δᵀ(g − c.g): after converging, c.g = g0 − H_ref(b + Δ) = g − H_refΔ.
+    let quad = 0;
     for (let l = 0; l < na; l++) {
       const u = slots[l];
       const d = c.b[l] - this.beta[u];
-      if (d !== 0) this.delta[u] = d;
+      if (d === 0) continue;
+      this.delta[u] = d;
+      quad += d * (this.grad[u] - c.g[l]);
     }
+    this.compactQuad = quad;
     this.buildStep(slots, na);
     return true;
   }
