@@ -3,7 +3,7 @@ import type { Penalty } from "../core/penalty.js";
 import { choleskySolveInPlace } from "../linalg/cholesky.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { Anderson } from "./anderson.js";
-import { CompactActiveSet } from "./compactActiveSet.js";
+import { CompactModel } from "./compactModel.js";
 import { passKernel, type Heap } from "../wasm/heap.js";
 
 /** What the proximal-Newton solver works on. */
@@ -42,15 +42,6 @@ const ENTRY_HESSIAN_BUDGET = 3e8;
 const ENTRY_HESSIAN_MEMORY = 4e6;
 /** Largest number of solves in one active-set direct solve (each drops the entries reaching zero). */
 const MAX_ACTIVE_ROUNDS = 20;
-/** Largest compact Hessian (n·slots² multiply-adds to form), and the steps it serves at most. */
-const COMPACT_BUDGET = 2e9;
-const COMPACT_REFRESH = 16;
-/**
- * Relative ridge on the compact Hessian's diagonal: the multinomial's is singular along each
- * feature's all-classes direction (the softmax ignores it) and the intercepts'; any positive
- * definite H keeps the fixed point, since the gradient is exact.
- */
-const COMPACT_RIDGE = 1e-8;
 /** Largest number of screening rounds (Newton on the strong set, then a KKT check of the rest). */
 const MAX_ROUNDS = 100;
 
@@ -68,7 +59,7 @@ export type SolveStatus = "ok" | "maxPasses" | "maxNewton" | "stalled";
  * kktTol·max(λ, lambdaFloor) on
  * every entry, the entries outside the strong set included. For the multinomial datafit the model
  * is the full Newton model, cross-class terms included. For the elastic net the model step is the
- * compact solve (`compactStep`: a lagged Hessian over every entry ever strong, minimized exactly
+ * compact solve (`CompactModel`, compactModel.ts: a lagged Hessian over every entry ever strong, minimized exactly
  * by active-set Newton iterations, as GlmCd); for the other penalties, coordinate descent with an
  * active-set Cholesky solve on the non-zero entries (`directSolve`).
  *
@@ -120,6 +111,7 @@ export class ProxNewton {
     } else this.nUnits = p * K;
     this.strong = new Uint8Array(this.nUnits);
     this.gradList = new Int32Array(p + 1);
+    this.compact = new CompactModel(s, K);
     this.loss = datafit.evaluate(this.eta);
   }
 
@@ -300,7 +292,7 @@ export class ProxNewton {
     }
     // Entries with a compact slot stay in the strong set (their gradients kept fresh, their
     // penalty counted): the compact solve may move any of them.
-    if (finite) for (const u of this.slots) if (u < p * K) this.strong[u] = 1;
+    if (finite) for (const u of this.compact.slots) if (u < p * K) this.strong[u] = 1;
     let status: SolveStatus = "ok";
     const startPasses = this.passes;
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -407,7 +399,11 @@ export class ProxNewton {
         );
         // The compact solve where it applies (elastic net, a datafit with entry blocks): the
         // model with the lagged Hessian over every slotted entry, solved exactly.
-        compact = attempt === 0 && this.compactStep(strongList, lam);
+        if (attempt === 0) {
+          this.compact.passes = this.passes;
+          compact = this.compact.step(strongList, lam, this.grad, this.beta, this.delta);
+          this.passes = this.compact.passes;
+        } else compact = false;
         if (!compact) formCurvatures();
         // Otherwise coordinate descent on the model: full passes over the strong set, then over
         // the units the step made non-zero, until a full pass moves nothing by more than the
@@ -475,13 +471,13 @@ export class ProxNewton {
           accepted = true;
         }
         // The lagged model's promise against what the step delivered.
-        if (compact) shortfall = fNew > f0 - 0.5 * -(D + 0.5 * this.compactQuad);
+        if (compact) shortfall = fNew > f0 - 0.5 * -(D + 0.5 * this.compact.quad);
       }
       this.damp = 1;
       if (!accepted) return "stalled";
       // A lagged Hessian that needed a shorter step, or delivered less than half the decrease
       // its model promised, is formed anew before the next step (GlmCd's rule).
-      if (compact) this.refAge = t < 1 || shortfall ? -1 : this.refAge + 1;
+      if (compact) this.compact.served(t < 1 || shortfall);
       for (let k = 0; k < this.delta.length; k++)
         if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
       const z = datafit.step;
@@ -492,158 +488,7 @@ export class ProxNewton {
   }
 
   private readonly anderson = new Anderson(5);
-  /** The compact solve: its active set, slotted entries (append-only) and their slots. */
-  private compactSet: CompactActiveSet | null = null;
-  private readonly slots: number[] = [];
-  private slotOf: Int32Array | null = null;
-  /** Newton steps since the reference Hessian was formed (−1: form it at the next step). */
-  private refAge = -1;
-  /** ΔᵀH_refΔ of the last compact step. */
-  private compactQuad = 0;
-
-  /**
-   * The model step by the compact active-set solve (as GlmCd's): every entry ever strong, and
-   * the intercepts, get a slot; the model Hessian over the slots is formed at a reference point
-   * (datafit.setReference) and kept while it serves — new slots get their rows at the reference,
-   * a step that needs shortening or COMPACT_REFRESH steps renew it — and the model
-   * −gᵀΔ + ½ΔᵀH_refΔ + pen(B + Δ), with g the exact gradient, is minimized exactly by
-   * CompactActiveSet's active-set Newton iterations. With g exact the fixed point is the optimum
-   * whatever H_ref is. Sets Δ and the step z; false where it does not apply (penalties other than
-   * the elastic net, too many slots to form).
-   */
-  private compactStep(strongList: number[], lam: number): boolean {
-    const { p, n, xs, datafit, intercept } = this.s;
-    const pen = this.s.penalty;
-    if (pen.kind !== "coordinate" || !pen.enet || !Number.isFinite(lam)) return false;
-    const K = this.K;
-    const slotOf = (this.slotOf ??= new Int32Array((p + 1) * K).fill(-1));
-    const fresh: number[] = [];
-    const want = intercept
-      ? [...strongList, ...Array.from({ length: K }, (_, c) => p * K + c)]
-      : strongList;
-    for (const u of want) if (slotOf[u] < 0) fresh.push(u);
-    const na = this.slots.length + fresh.length;
-    if (n * na * na > COMPACT_BUDGET) return false;
-    for (const u of fresh) {
-      slotOf[u] = this.slots.length;
-      this.slots.push(u);
-    }
-    const slots = this.slots;
-    const c = (this.compactSet ??= new CompactActiveSet(
-      (p + 1) * K,
-      (this.s.kktTol / 100) * datafit.nullDeviance,
-    ));
-    const offs = (list: number[]) => Int32Array.from(list, (u) => ((u / K) | 0) * n);
-    const cls = (list: number[]) => Int32Array.from(list, (u) => u % K);
-    if (this.refAge < 0 || this.refAge >= COMPACT_REFRESH) {
-      datafit.setReference();
-      c.invalidate();
-      this.refAge = 0;
-    }
-    if (c.filled < na) {
-      const known = c.filled;
-      if (known === 0) {
-        const mat = new Float64Array(na * na);
-        datafit.entryHessian(xs, offs(slots), cls(slots), na, mat);
-        c.grow(na, (l, out) => {
-          out.set(mat.subarray(l * na, (l + 1) * na));
-          out[l] *= 1 + COMPACT_RIDGE;
-        });
-      } else {
-        const added = slots.slice(known);
-        const block = new Float64Array(added.length * na);
-        datafit.entryBlock(
-          xs,
-          offs(added),
-          cls(added),
-          added.length,
-          offs(slots),
-          cls(slots),
-          na,
-          block,
-        );
-        c.grow(na, (l, out) => {
-          out.set(block.subarray((l - known) * na, (l - known + 1) * na));
-          out[l] *= 1 + COMPACT_RIDGE;
-        });
-      }
-    }
-    for (let l = 0; l < na; l++) {
-      const u = slots[l];
-      const j = (u / K) | 0;
-      c.g[l] = this.grad[u];
-      c.b[l] = this.beta[u];
-      c.xv[l] = c.gram[l * c.cap + l];
-      if (j === p) {
-        c.kappa[l] = 0;
-        c.mu[l] = 0;
-        c.lo[l] = -Infinity;
-        c.hi[l] = Infinity;
-      } else {
-        const e = pen.enet(j, lam);
-        c.kappa[l] = e.kappa;
-        c.mu[l] = e.mu;
-        c.lo[l] = e.lo;
-        c.hi[l] = e.hi;
-      }
-    }
-    c.linearTerm(na);
-    c.passes = this.passes;
-    c.converge(na, lam, this.passes + this.s.maxPasses, true);
-    this.passes = c.passes;
-    // ΔᵀH_refΔ = Δᵀ(g − c.g): after converging, c.g = g0 − H_ref(b + Δ) = g − H_refΔ.
-    let quad = 0;
-    for (let l = 0; l < na; l++) {
-      const u = slots[l];
-      const d = c.b[l] - this.beta[u];
-      if (d === 0) continue;
-      this.delta[u] = d;
-      quad += d * (this.grad[u] - c.g[l]);
-    }
-    this.compactQuad = quad;
-    this.buildStep(slots, na);
-    return true;
-  }
-
-  /**
-   * The step z = X̃Δ over the entries `list`: per class one axpys kernel call over the heap's
-   * design (datafit.stepSet then refreshes what the model keeps), or a move per entry.
-   */
-  private buildStep(list: number[], count: number): void {
-    const { heap, p, n, xs, datafit } = this.s;
-    const K = this.K;
-    const kernel = heap ? passKernel(heap) : null;
-    if (!heap || !kernel) {
-      for (let l = 0; l < count; l++) {
-        const u = list[l];
-        const d = this.delta[u];
-        if (d === 0) continue;
-        const j = (u / K) | 0;
-        datafit.move(xs, j * n, u - j * K, d);
-      }
-      return;
-    }
-    const f = heap.f64;
-    const slot = (p + 1) * n;
-    const res = slot + n;
-    const listOff = 2 * (res + p + 1);
-    const z = datafit.step;
-    for (let c = 0; c < K; c++) {
-      let m = 0;
-      for (let l = 0; l < count; l++) {
-        const u = list[l];
-        const d = this.delta[u];
-        if (d === 0 || u % K !== c) continue;
-        kernel.i32[listOff + m] = (u / K) | 0;
-        f[res + m++] = -d; // axpys subtracts
-      }
-      if (m === 0) continue;
-      f.fill(0, slot, slot + n);
-      kernel.axpys(listOff, res, m, 0, n, slot);
-      for (let i = 0; i < n; i++) z[c * n + i] += f[slot + i];
-    }
-    datafit.stepSet();
-  }
+  private readonly compact: CompactModel;
   /** The model Hessian's block for some features, formed this Newton step (null: none yet). */
   private hessian: { at: Map<number, number>; mat: Float64Array; dim: number } | null = null;
   private readonly scratch = new Map<
