@@ -32,6 +32,8 @@ export interface GroupOptions extends Pick<
 export interface GroupPathFit {
   family: "gaussian" | "binomial";
   alpha: number;
+  /** Number of features (columns of x): what coefAt and predict need. */
+  nFeatures: number;
   lambda: Float64Array;
   intercept: Float64Array;
   /** Non-zero coefficients at each λ (original scale, 0-based feature indices, increasing). */
@@ -231,6 +233,7 @@ export function groupLassoPath(
   return {
     family,
     alpha,
+    nFeatures: x.nCols,
     lambda: Float64Array.from(lambdas),
     ...out,
     groupIds: ids,

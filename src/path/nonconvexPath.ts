@@ -32,6 +32,8 @@ export interface NonconvexOptions extends Pick<
 export interface NonconvexFit {
   penalty: Nonconvex;
   gamma: number;
+  /** Number of features (columns of x): what coefAt and predict need. */
+  nFeatures: number;
   lambda: Float64Array;
   intercept: Float64Array;
   beta: SparseVector[];
@@ -276,5 +278,12 @@ export function nonconvexPath(
     fit.kktMax[k] = Math.max(kkt, 0);
   }
   design.release();
-  return { penalty: kind, gamma, lambda: Float64Array.from(lambdas), ...fit, passes };
+  return {
+    penalty: kind,
+    gamma,
+    nFeatures: x.nCols,
+    lambda: Float64Array.from(lambdas),
+    ...fit,
+    passes,
+  };
 }
