@@ -388,8 +388,13 @@ export class ProxNewton {
       let fNew = NaN;
       let shortfall = false;
       this.damp = 1;
+      // A compact step that predicts no decrease (its lagged model is off, or it stopped short)
+      // is retried, undamped, by the coordinate route with its Hessian renewed.
+      let retryUndamped = false;
+      let compactOff = false;
       for (let attempt = 0; attempt < (pen.kind === "coordinate" ? 8 : 1) && !accepted; attempt++) {
-        if (attempt > 0) this.damp *= 8;
+        if (attempt > 0 && !retryUndamped) this.damp *= 8;
+        retryUndamped = false;
         datafit.resetStep();
         this.delta.fill(0);
         this.hessian = null;
@@ -399,7 +404,7 @@ export class ProxNewton {
         );
         // The compact solve where it applies (elastic net, a datafit with entry blocks): the
         // model with the lagged Hessian over every slotted entry, solved exactly.
-        if (attempt === 0) {
+        if (attempt === 0 && !compactOff) {
           this.compact.passes = this.passes;
           compact = this.compact.step(strongList, lam, this.grad, this.beta, this.delta);
           this.passes = this.compact.passes;
@@ -442,6 +447,12 @@ export class ProxNewton {
         const f0 = this.loss + pen0;
         const D = dirDeriv + this.penaltyAt(lam, 1) - pen0;
         if (!(D < 0)) {
+          if (compact) {
+            this.compact.served(true);
+            compactOff = true;
+            retryUndamped = true;
+            continue;
+          }
           if (this.damp === 1) return "ok";
           continue;
         }
