@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { denseMatrix, multinomialPath } from "../../src/index.js";
+import { denseMatrix, multinomialPath, Random, type MultinomialOptions } from "../../src/index.js";
 import { dataset, readFixture } from "../helpers/fixtures.js";
 
 interface Case {
@@ -182,4 +182,40 @@ describe("grouped multinomial (one group per feature across classes)", () => {
       /typeMultinomial/,
     );
   });
+});
+
+describe("every multinomial point is certified or warned, whatever the options", () => {
+  const rng = new Random(9);
+  const n = 300;
+  const p = 8;
+  const x = Float64Array.from({ length: n * p }, () => rng.normal());
+  const y = Float64Array.from({ length: n }, (_, i) =>
+    x[i] + 0.8 * rng.normal() > 0.5 ? 3 : x[n + i] - x[2 * n + i] > 0 ? 1 : 2,
+  );
+  const w = Float64Array.from({ length: n }, () => 0.5 + rng.uniform());
+  const cases: [string, MultinomialOptions][] = [
+    ["weights", { weights: w }],
+    ["lower limits 0", { lowerLimits: 0 }],
+    ["both limits", { upperLimits: 0.3, lowerLimits: -0.2 }],
+    ["penalty factors with zeros", { penaltyFactor: [0, 1, 1, 2, 1, 1, 0.5, 1] }],
+    ["excluded features", { exclude: [2, 5] }],
+    ["no intercept", { intercept: false }],
+    ["no standardization", { standardize: false }],
+    ["α = 0.2", { alpha: 0.2 }],
+    ["ridge", { alpha: 0 }],
+  ];
+  for (const [name, options] of cases)
+    it(name, () => {
+      const f = multinomialPath(denseMatrix(n, p, x), y, options);
+      assert.ok(f.lambda.length > 3);
+      const floor = f.lambda[0] / 100;
+      for (let k = 0; k < f.lambda.length; k++) {
+        const tol = 1e-7 * Math.max(f.lambda[k], floor);
+        const warned = f.warnings.some((m) => m.startsWith(`λ #${k + 1} `));
+        assert.ok(f.kktMax[k] <= tol || warned, `λ #${k + 1}: KKT ${f.kktMax[k]} > ${tol}`);
+      }
+      if (options.lowerLimits === 0)
+        for (const point of f.beta)
+          for (const b of point) for (const v of b.value) assert.ok(v >= 0);
+    });
 });
