@@ -331,11 +331,14 @@ export class MultinomialDatafit implements NewtonDatafit {
   setReference(): void {
     (this.refProb ??= new Float64Array(this.prob.length)).set(this.prob);
     (this.refWp ??= new Float64Array(this.wp.length)).set(this.wp);
+    if (this.refCache) this.refCache.count = 0;
   }
 
   /**
    * At the reference: H_ab = δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b with u_a = ŵp_{c_a}∘x_a and
-   * t_b = p_{c_b}∘x_b; B's columns sorted by class in one heap, each row a two kernel calls.
+   * t_b = p_{c_b}∘x_b. B's columns [T | X] stay in a heap for the reference (the compact solve
+   * extends the same slot list: only the columns new since the last call are filled); each row
+   * pair takes two row-dot kernel calls (rowdots2) against all of B.
    */
   entryBlock(
     xs: Float64Array,
@@ -347,50 +350,96 @@ export class MultinomialDatafit implements NewtonDatafit {
     mB: number,
     out: Float64Array,
   ): void {
-    const { n, K } = this;
+    const { n } = this;
     const P = this.refProb as Float64Array;
     const WP = this.refWp as Float64Array;
-    const order = Array.from({ length: mB }, (_, b) => b).sort((a, b) => clsB[a] - clsB[b]);
-    const start = new Int32Array(K + 1);
-    for (let q = 0; q < mB; q++) start[clsB[order[q]] + 1]++;
-    for (let c = 0; c < K; c++) start[c + 1] += start[c];
-    const heap = createHeap(2 * mB * n + n + mB + 1);
-    const f = heap.f64;
-    const X = mB * n;
-    const U = 2 * mB * n;
-    const res = U + n;
-    for (let q = 0; q < mB; q++) {
-      const b = order[q];
-      const xb = offsB[b];
-      const o = clsB[b] * n;
+    let cache = this.refCache;
+    if (!cache || cache.cap < mB) {
+      const cap = Math.max(2 * mB, 16);
+      const heap = createHeap(2 * cap * n + 2 * n + 2 * cap + 2);
+      const offs = new Int32Array(cap);
+      const cls = new Int32Array(cap);
+      let count = 0;
+      if (cache) {
+        count = cache.count;
+        heap.f64.set(cache.heap.f64.subarray(0, count * n), 0);
+        heap.f64.set(cache.heap.f64.subarray(cache.cap * n, (cache.cap + count) * n), cap * n);
+        offs.set(cache.offs.subarray(0, count));
+        cls.set(cache.cls.subarray(0, count));
+        cache.heap.release();
+      }
+      cache = this.refCache = { heap, cap, count, offs, cls };
+    }
+    let known = Math.min(cache.count, mB);
+    for (let q = 0; q < known; q++)
+      if (cache.offs[q] !== offsB[q] || cache.cls[q] !== clsB[q]) {
+        known = q;
+        break;
+      }
+    const f = cache.heap.f64;
+    const X = cache.cap * n;
+    const U = 2 * cache.cap * n;
+    const res = U + 2 * n;
+    for (let q = known; q < mB; q++) {
+      const xb = offsB[q];
+      const o = clsB[q] * n;
       const at = q * n;
       for (let i = 0; i < n; i++) {
         const x = xs[xb + i];
         f[at + i] = P[o + i] * x;
         f[X + at + i] = x;
       }
+      cache.offs[q] = offsB[q];
+      cache.cls[q] = clsB[q];
     }
-    const kernel = passKernel(heap);
-    const dots = (base: number, count: number) => {
-      if (kernel) kernel.rowdots(U, base, count, n, res);
-      else for (let b = 0; b < count; b++) f[res + b] = heap.dot(U, base + b * n, n);
-    };
-    for (let a = 0; a < mA; a++) {
-      const xa = offsA[a];
-      const ca = clsA[a];
-      const o = ca * n;
-      for (let i = 0; i < n; i++) f[U + i] = WP[o + i] * xs[xa + i];
-      dots(0, mB);
+    cache.count = mB;
+    const kernel = passKernel(cache.heap);
+    const rowOut = (a: number, cross: number, same: number) => {
       const row = a * mB;
-      for (let q = 0; q < mB; q++) out[row + order[q]] = -f[res + q];
-      const s0 = start[ca];
-      const count = start[ca + 1] - s0;
-      if (count === 0) continue;
-      dots(X + s0 * n, count);
-      for (let r = 0; r < count; r++) out[row + order[s0 + r]] += f[res + r];
+      const ca = clsA[a];
+      for (let b = 0; b < mB; b++) out[row + b] = (clsB[b] === ca ? f[same + b] : 0) - f[cross + b];
+    };
+    for (let a = 0; a < mA; a += 2) {
+      const pair = a + 1 < mA;
+      for (let r = 0; r < (pair ? 2 : 1); r++) {
+        const xa = offsA[a + r];
+        const o = clsA[a + r] * n;
+        const at = U + r * n;
+        for (let i = 0; i < n; i++) f[at + i] = WP[o + i] * xs[xa + i];
+      }
+      // res: [cross row a | cross row a+1], then the X products over the same room, row by row.
+      if (kernel && pair) {
+        kernel.rowdots2(U, U + n, 0, mB, n, res, res + mB);
+        const crossA = Float64Array.from(f.subarray(res, res + 2 * mB));
+        kernel.rowdots2(U, U + n, X, mB, n, res, res + mB);
+        for (let r = 0; r < 2; r++) {
+          const row = (a + r) * mB;
+          const ca = clsA[a + r];
+          for (let b = 0; b < mB; b++)
+            out[row + b] = (clsB[b] === ca ? f[res + r * mB + b] : 0) - crossA[r * mB + b];
+        }
+        continue;
+      }
+      for (let r = 0; r < (pair ? 2 : 1); r++) {
+        const u = U + r * n;
+        const dots = (base: number, into: number) => {
+          if (kernel) kernel.rowdots(u, base, mB, n, into);
+          else for (let b = 0; b < mB; b++) f[into + b] = cache.heap.dot(u, base + b * n, n);
+        };
+        dots(0, res);
+        dots(X, res + mB);
+        rowOut(a + r, res, res + mB);
+      }
     }
-    heap.release();
   }
+
+  private refCache: {
+    heap: Heap;
+    cap: number;
+    count: number;
+    offs: Int32Array;
+    cls: Int32Array;
+  } | null = null;
 
   deviance(loss: number): number {
     return 2 * loss;

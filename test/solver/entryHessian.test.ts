@@ -49,6 +49,67 @@ describe("entry Hessians of the model core", () => {
       }
   });
 
+  it("multinomial blocks at the reference: rows against a growing slot list, and after a new reference", () => {
+    const K = 3;
+    const y = Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * K));
+    const f = new MultinomialDatafit(y, K, w);
+    const brute = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) => {
+      const prob = new Float64Array(K * n);
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let c = 0; c < K; c++) s += Math.exp(eta[c * n + i]);
+        for (let c = 0; c < K; c++) prob[c * n + i] = Math.exp(eta[c * n + i]) / s;
+      }
+      return fa.map((ja, a) =>
+        fb.map((jb, b) => {
+          let s = 0;
+          for (let i = 0; i < n; i++) {
+            const pa = prob[ca[a] * n + i];
+            const h = w[i] * pa * ((ca[a] === cb[b] ? 1 : 0) - prob[cb[b] * n + i]);
+            s += xs[ja * n + i] * xs[jb * n + i] * h;
+          }
+          return s;
+        }),
+      );
+    };
+    const check = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) => {
+      const out = new Float64Array(fa.length * fb.length);
+      f.entryBlock(
+        xs,
+        Int32Array.from(fa, (j) => j * n),
+        Int32Array.from(ca),
+        fa.length,
+        Int32Array.from(fb, (j) => j * n),
+        Int32Array.from(cb),
+        fb.length,
+        out,
+      );
+      const want = brute(eta, fa, ca, fb, cb);
+      want.forEach((row, a) =>
+        row.forEach((v, b) =>
+          assert.ok(
+            Math.abs(out[a * fb.length + b] - v) <= 1e-12,
+            `(${a}, ${b}): ${out[a * fb.length + b]} vs ${v}`,
+          ),
+        ),
+      );
+    };
+    const eta1 = Float64Array.from({ length: K * n }, () => rng.normal());
+    f.evaluate(eta1);
+    f.setReference();
+    const fb = [2, 0, 6, 4, 1];
+    const cb = [0, 2, 1, 1, 0];
+    check(eta1, [5, 3, 6], [1, 0, 2], fb, cb); // three rows: a pair and a single
+    // The state moves on; blocks stay at the reference, and the slot list grows.
+    f.evaluate(Float64Array.from({ length: K * n }, () => rng.normal()));
+    check(eta1, [0], [2], [...fb, 3, 5], [...cb, 2, 0]);
+    // A new reference.
+    const eta2 = Float64Array.from({ length: K * n }, () => 0.5 * rng.normal());
+    f.evaluate(eta2);
+    f.setReference();
+    check(eta2, [1, 2], [0, 1], [...fb, 3], [...cb, 1]);
+  });
+
   it("Poisson: the weighted Gram Σ ŵμ x_a x_b, to 1e-12", () => {
     const y = Float64Array.from({ length: n }, () => Math.floor(3 * rng.uniform()));
     const f = new SingleDatafit(poisson, y, w, new Float64Array(n), true);
