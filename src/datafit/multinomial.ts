@@ -1,4 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
+import { lowerRowDots } from "../wasm/gram.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 
 /**
@@ -52,29 +53,10 @@ export class MultinomialDatafit implements NewtonDatafit {
   }
 
   evaluate(eta: Float64Array): number {
-    this.alongT = NaN;
-    const { n, K, y, w, prob, wp, h, r } = this;
-    let f = 0;
-    for (let i = 0; i < n; i++) {
-      let mx = -Infinity;
-      for (let c = 0; c < K; c++) if (eta[c * n + i] > mx) mx = eta[c * n + i];
-      let s = 0;
-      for (let c = 0; c < K; c++) s += prob[c * n + i] = Math.exp(eta[c * n + i] - mx);
-      const inv = 1 / s;
-      const wi = w[i];
-      const yi = y[i];
-      for (let c = 0; c < K; c++) {
-        const k = c * n + i;
-        const q = prob[k] * inv;
-        prob[k] = q;
-        const a = wi * q;
-        wp[k] = a;
-        h[k] = a * (1 - q);
-        r[k] = (c === yi ? wi : 0) - a;
-      }
-      if (wi !== 0) f += wi * (mx + Math.log(s) - eta[yi * n + i]);
-    }
-    return f;
+    // The loss at η + 0·step, its exponentials then kept as the state: one code path (and the
+    // SIMD exponentials) for the evaluation and the line search.
+    this.lossAlong(eta, 0);
+    return this.acceptAlong(0) as number;
   }
 
   lossAlong(eta: Float64Array, t: number): number {
@@ -287,27 +269,15 @@ export class MultinomialDatafit implements NewtonDatafit {
         f[X + at + i] = x;
       }
     }
-    const kernel = passKernel(heap);
-    // The cross term u_aᵀt_b for b ≤ a, two rows a per sweep of T on the kernel.
-    const cross = (q: number, at: number) => {
+    // The cross term u_aᵀt_b for b ≤ a.
+    lowerRowDots(heap, 0, T, m, n, res, (q, from) => {
+      const a = order[q];
       for (let r = 0; r <= q; r++) {
-        const a = order[q];
         const b = order[r];
-        out[a * m + b] = out[b * m + a] = -f[at + r];
+        out[a * m + b] = out[b * m + a] = -f[from + r];
       }
-    };
-    for (let q = 0; q < m; q += 2) {
-      if (kernel && q + 1 < m) {
-        kernel.rowdots2(q * n, (q + 1) * n, T, q + 2, n, res, res + m);
-        cross(q, res);
-        cross(q + 1, res + m);
-      } else
-        for (let u = q; u < Math.min(q + 2, m); u++) {
-          if (kernel) kernel.rowdots(u * n, T, u + 1, n, res);
-          else for (let b = 0; b <= u; b++) f[res + b] = heap.dot(u * n, T + b * n, n);
-          cross(u, res);
-        }
-    }
+    });
+    const kernel = passKernel(heap);
     // The diagonal term u_aᵀx_b for the same-class b ≤ a (contiguous after the sort).
     let start = 0;
     for (let q = 0; q < m; q++) {
@@ -356,7 +326,7 @@ export class MultinomialDatafit implements NewtonDatafit {
     let cache = this.refCache;
     if (!cache || cache.cap < mB) {
       const cap = Math.max(2 * mB, 16);
-      const heap = createHeap(2 * cap * n + 2 * n + 2 * cap + 2);
+      const heap = createHeap(2 * cap * n + 2 * n + 4 * cap + 2);
       const offs = new Int32Array(cap);
       const cls = new Int32Array(cap);
       let count = 0;
@@ -407,17 +377,12 @@ export class MultinomialDatafit implements NewtonDatafit {
         const at = U + r * n;
         for (let i = 0; i < n; i++) f[at + i] = WP[o + i] * xs[xa + i];
       }
-      // res: [cross row a | cross row a+1], then the X products over the same room, row by row.
+      // res: [cross row a | cross row a+1 | X products row a | X products row a+1].
       if (kernel && pair) {
         kernel.rowdots2(U, U + n, 0, mB, n, res, res + mB);
-        const crossA = Float64Array.from(f.subarray(res, res + 2 * mB));
-        kernel.rowdots2(U, U + n, X, mB, n, res, res + mB);
-        for (let r = 0; r < 2; r++) {
-          const row = (a + r) * mB;
-          const ca = clsA[a + r];
-          for (let b = 0; b < mB; b++)
-            out[row + b] = (clsB[b] === ca ? f[res + r * mB + b] : 0) - crossA[r * mB + b];
-        }
+        kernel.rowdots2(U, U + n, X, mB, n, res + 2 * mB, res + 3 * mB);
+        rowOut(a, res, res + 2 * mB);
+        rowOut(a + 1, res + mB, res + 3 * mB);
         continue;
       }
       for (let r = 0; r < (pair ? 2 : 1); r++) {

@@ -223,14 +223,13 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     const lam = lambdas[k];
     const status = solver.solve(lam, lamPrev);
     lamPrev = lam;
-    const tol = KKT_PER_THRESH * o.thresh * Math.max(lam, solver.lambdaFloor);
     if (status !== "ok")
       warnings.push(
         `λ #${k + 1} (${lam}): ${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${solver.kkt.toExponential(2)}`,
       );
-    else if (solver.kkt > tol)
+    else if (solver.kkt > solver.tol)
       warnings.push(
-        `λ #${k + 1} (${lam}): no step lowered the objective further; KKT violation ${solver.kkt.toExponential(2)} above the tolerance ${tol.toExponential(2)}`,
+        `λ #${k + 1} (${lam}): no step lowered the objective further; KKT violation ${solver.kkt.toExponential(2)} above the tolerance ${solver.tol.toExponential(2)}`,
       );
     let count = 0;
     let df = 0;

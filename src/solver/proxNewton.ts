@@ -74,6 +74,8 @@ export class ProxNewton {
   passes = 0;
   /** KKT violation of the last solved point (every entry, intercepts included). */
   kkt = 0;
+  /** The KKT tolerance of the last solved point: kktTol·max(λ, lambdaFloor). */
+  tol = 0;
   /**
    * The tolerance's λ never goes below this (set by the driver to λ_max/100): at the small-λ end
    * of a path on collinear data, 1e-7·λ asks for more than the rounding of the gradient allows.
@@ -277,7 +279,8 @@ export class ProxNewton {
     const { p, intercept, include } = this.s;
     const pen = this.s.penalty;
     const K = this.K;
-    const tol = this.s.kktTol * (Number.isFinite(lam) ? Math.max(lam, this.lambdaFloor) : 1);
+    const tol = (this.tol =
+      this.s.kktTol * (Number.isFinite(lam) ? Math.max(lam, this.lambdaFloor) : 1));
     const finite = Number.isFinite(lam);
     const cut = 2 * lam - lamPrev;
     for (let u = 0; u < this.nUnits; u++) {

@@ -1,4 +1,35 @@
-import { createHeap, passKernel } from "./heap.js";
+import { createHeap, passKernel, type Heap } from "./heap.js";
+
+/**
+ * The lower triangle of the products between m rows (n long, n apart from f64 offset `rows`) and
+ * m columns (likewise from `cols`): row a against columns 0 … a, two rows per sweep on the
+ * row-dot kernel (rowdots2), else one at a time or in plain loops. `emit(a, from)` reads row a's
+ * a + 1 products at heap.f64[from …]; `res` needs room for 2m results.
+ */
+export function lowerRowDots(
+  heap: Heap,
+  rows: number,
+  cols: number,
+  m: number,
+  n: number,
+  res: number,
+  emit: (a: number, from: number) => void,
+): void {
+  const kernel = passKernel(heap);
+  for (let a = 0; a < m; a += 2) {
+    if (kernel && a + 1 < m) {
+      kernel.rowdots2(rows + a * n, rows + (a + 1) * n, cols, a + 2, n, res, res + m);
+      emit(a, res);
+      emit(a + 1, res + m);
+    } else
+      for (let u = a; u < Math.min(a + 2, m); u++) {
+        if (kernel) kernel.rowdots(rows + u * n, cols, u + 1, n, res);
+        else
+          for (let b = 0; b <= u; b++) heap.f64[res + b] = heap.dot(rows + u * n, cols + b * n, n);
+        emit(u, res);
+      }
+  }
+}
 
 /**
  * out[a·m + b] = Σᵢ wᵢ·x_ia·x_ib for the m columns of xs at offsets `offs` (n long each): a
@@ -26,22 +57,9 @@ export function weightedGram(
       f[X + at + i] = x;
     }
   }
-  const kernel = passKernel(heap);
-  const fill = (a: number, from: number) => {
+  lowerRowDots(heap, 0, X, m, n, res, (a, from) => {
     for (let b = 0; b <= a; b++) out[a * m + b] = out[b * m + a] = f[from + b];
-  };
-  for (let a = 0; a < m; a += 2) {
-    if (kernel && a + 1 < m) {
-      kernel.rowdots2(a * n, (a + 1) * n, X, a + 2, n, res, res + m);
-      fill(a, res);
-      fill(a + 1, res + m);
-    } else
-      for (let u = a; u < Math.min(a + 2, m); u++) {
-        if (kernel) kernel.rowdots(u * n, X, u + 1, n, res);
-        else for (let b = 0; b <= u; b++) f[res + b] = heap.dot(u * n, X + b * n, n);
-        fill(u, res);
-      }
-  }
+  });
   heap.release();
 }
 
