@@ -1,7 +1,6 @@
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
-import { groupedMultinomialPath } from "./multinomialGrouped.js";
 import type { MultinomialFit, MultinomialOptions } from "./multinomialFit.js";
 import { checkXY } from "./prepare.js";
 
@@ -19,8 +18,10 @@ export type { MultinomialFit, MultinomialOptions } from "./multinomialFit.js";
  * instead sweeps the classes one at a time, which crawls where classes nearly separate).
  * Intercepts are centered (the likelihood only sees their differences), as glmnet. λ_max and
  * the sequence follow glmnet (the largest |gradient| over features and classes at the
- * intercept-only fit); the grouped type runs glmnet's grouped block solver
- * (multinomialGrouped.ts).
+ * intercept-only fit). The grouped type (glmnet's `type.multinomial = "grouped"`: each feature in
+ * every class or in none, penalized by pfⱼ(α‖b̃ⱼ‖₂ + (1−α)/2‖b̃ⱼ‖₂²)) runs on the same core with
+ * the group penalty: its model solved by block coordinate descent on the lagged Hessian
+ * (compactModel.ts).
  *
  * @example
  * ```ts
@@ -41,13 +42,12 @@ export function multinomialPath(
   if (K < 2)
     throw new InputError("multinomial response has a single class: there is nothing to fit");
   const { typeMultinomial = "ungrouped", ...rest } = options;
-  if (typeMultinomial === "grouped") return groupedMultinomialPath(x, y, classes, rest);
-  if (typeMultinomial !== "ungrouped")
+  if (typeMultinomial !== "ungrouped" && typeMultinomial !== "grouped")
     throw new InputError(
       `option 'typeMultinomial': must be ungrouped or grouped, got ${String(typeMultinomial)}`,
       { option: "typeMultinomial" },
     );
-  const core = corePath(x, y, { ...rest, family: "multinomial" });
+  const core = corePath(x, y, { ...rest, family: "multinomial", typeMultinomial });
   return {
     family: "multinomial",
     classes: core.classes,

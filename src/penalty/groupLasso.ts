@@ -101,6 +101,15 @@ export function groupSubdiffDistance(
   return Math.sqrt(ss);
 }
 
+/** Per-size scratch vectors of the block solve (three per size: a call allocates nothing). */
+const scratchBySize = new Map<number, Float64Array[]>();
+function scratch(m: number, which: number): Float64Array {
+  let s = scratchBySize.get(m);
+  if (!s)
+    scratchBySize.set(m, (s = [new Float64Array(m), new Float64Array(m), new Float64Array(m)]));
+  return s[which];
+}
+
 /**
  * Exact minimizer of the block problem ½bᵀHb − cᵀb + κ‖b‖₁ + τ‖b‖₂ (H ⪰ 0, m×m), written into b.
  * Group lasso (κ = 0): b = 0 if ‖c‖ ≤ τ, else b = (H + νI)⁻¹c with ν = τ/‖b‖, the root of
@@ -124,7 +133,7 @@ export function groupBlockSolve(
   tau: number,
   b: Float64Array,
 ): void {
-  const sc = new Float64Array(m);
+  const sc = scratch(m, 0);
   let ss = 0;
   for (let t = 0; t < m; t++) {
     const v = Math.abs(c[t]) - kappa;
@@ -137,11 +146,12 @@ export function groupBlockSolve(
   }
   if (kappa === 0) {
     // ct = Qᵀc; find ν > 0 with φ(ν) = ν²Σ ct_i²/(λ_i + ν)² = τ² (φ increases from 0 to ‖c‖²).
-    const ct = new Float64Array(m);
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let t = 0; t < m; t++) s += vectors[t * m + i] * c[t];
-      ct[i] = s;
+    const ct = scratch(m, 2);
+    ct.fill(0, 0, m);
+    for (let t = 0; t < m; t++) {
+      const ctt = c[t];
+      const row = t * m;
+      for (let i = 0; i < m; i++) ct[i] += vectors[row + i] * ctt;
     }
     const phi = (nu: number) => {
       let s = 0;
@@ -156,12 +166,33 @@ export function groupBlockSolve(
     let lo = 0;
     let hi = 1;
     while (phi(hi) < 0) hi *= 2;
+    // Safeguarded Newton on g(ν) = 1/s(ν) − ν/τ, s(ν)² = Σ ct_i²/(λ_i + ν)² (nearly linear in ν,
+    // as the trust-region secular equation of Moré & Sorensen 1983), inside the bracket [lo, hi]
+    // kept by φ's sign; a step leaving the bracket is replaced by bisection.
+    let nu = hi;
     for (let it = 0; it < 200 && hi - lo > 1e-15 * hi; it++) {
-      const mid = 0.5 * (lo + hi);
-      if (phi(mid) < 0) lo = mid;
-      else hi = mid;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < m; i++) {
+        const d = values[i] + nu;
+        const q = (ct[i] * ct[i]) / (d * d);
+        s2 += q;
+        s3 += q / d;
+      }
+      const sn = Math.sqrt(s2);
+      const g = 1 / sn - nu / tau;
+      if (g > 0) lo = nu;
+      else if (g < 0) hi = nu;
+      else break;
+      // g'(ν) = s3/s³ − 1/τ.
+      const slope = s3 / (s2 * sn) - 1 / tau;
+      let next = slope < 0 ? nu - g / slope : NaN;
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      const done = Math.abs(next - nu) <= 1e-15 * nu;
+      nu = next;
+      if (done) break;
     }
-    solveInBasis(values, vectors, m, ct, hi, b);
+    solveInBasis(values, vectors, m, ct, nu, b);
     return;
   }
   // Sparse group lasso: FISTA on the block (step 1/λ_max(H)), restarted when it stops descending.
@@ -213,13 +244,17 @@ function solveInBasis(
   nu: number,
   b: Float64Array,
 ): void {
-  const top = Math.max(...values);
+  let top = -Infinity;
+  for (let i = 0; i < m; i++) if (values[i] > top) top = values[i];
+  const w = scratch(m, 1);
+  for (let i = 0; i < m; i++) {
+    const d = values[i] + nu;
+    w[i] = d > 1e-14 * top ? ct[i] / d : 0;
+  }
   for (let t = 0; t < m; t++) {
     let s = 0;
-    for (let i = 0; i < m; i++) {
-      const d = values[i] + nu;
-      if (d > 1e-14 * top) s += (vectors[t * m + i] * ct[i]) / d;
-    }
+    const row = t * m;
+    for (let i = 0; i < m; i++) s += vectors[row + i] * w[i];
     b[t] = s;
   }
 }

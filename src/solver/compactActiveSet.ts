@@ -164,8 +164,13 @@ export class CompactActiveSet {
     for (let m = 0; m < na; m++) g0[m] = g[m] + this.heap.dot(7 * cap + m * cap, cap, na);
   }
 
+  /** g −= d·G[l, ·] over the first na coordinates: a move of coordinate l by d (kernel axpy). */
+  moveGradient(l: number, d: number, na: number): void {
+    this.heap.axpy(7 * this.cap + l * this.cap, 0, d, na);
+  }
+
   /** g = X̃ᵀỹ − G b, exactly (plain-JS twin of kernels.wat gresid). */
-  private gradient(na: number): void {
+  gradient(na: number): void {
     const cap = this.cap;
     if (this.kernel) return this.kernel.gresid(0, na, cap);
     const { g, g0 } = this;

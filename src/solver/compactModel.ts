@@ -1,4 +1,8 @@
+import type { CoordinatePenalty, GroupPenalty } from "../core/penalty.js";
+import { choleskySolveInPlace } from "../linalg/cholesky.js";
+import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { passKernel } from "../wasm/heap.js";
+import { Anderson } from "./anderson.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
 import type { ProxNewtonSetup } from "./proxNewton.js";
 
@@ -11,6 +15,15 @@ const COMPACT_REFRESH = 16;
  * definite H keeps the fixed point, since the gradient is exact.
  */
 const COMPACT_RIDGE = 1e-8;
+interface Block {
+  h: Float64Array;
+  values: Float64Array;
+  vectors: Float64Array;
+  cur: Float64Array;
+  rhs: Float64Array;
+  out: Float64Array;
+}
+
 /**
  * The compact model step of the proximal-Newton solver for the elastic net (GlmCd's design for
  * any datafit): the slotted entries, the CompactActiveSet holding their lagged Hessian, and its
@@ -27,6 +40,13 @@ export class CompactModel {
   private slotOf: Int32Array | null = null;
   /** Newton steps since the reference Hessian was formed (−1: form it at the next step). */
   private age = -1;
+  /** Group penalties: each slotted group's first slot (its slots are contiguous). */
+  private readonly groupStart = new Map<number, number>();
+  /** Group penalties: each block's H_SS and eigen-decomposition at the reference (−1: intercepts). */
+  private readonly blocks = new Map<number, Block>();
+  private readonly anderson = new Anderson(5);
+  private ext = new Float64Array(0);
+  private saved = new Float64Array(0);
 
   constructor(
     private readonly s: ProxNewtonSetup,
@@ -57,16 +77,29 @@ export class CompactModel {
     grad: Float64Array,
     beta: Float64Array,
     delta: Float64Array,
+    forcing: number,
   ): boolean {
-    const { p, n, xs, datafit, intercept } = this.s;
+    const { p, n, xs, datafit, intercept, include } = this.s;
     const pen = this.s.penalty;
-    if (pen.kind !== "coordinate" || !pen.enet || !Number.isFinite(lam)) return false;
+    if (!Number.isFinite(lam)) return false;
+    const enet = pen.kind === "coordinate" ? pen.enet?.bind(pen) : undefined;
+    if (pen.kind === "coordinate" && !enet) return false;
     const K = this.K;
     const slotOf = (this.slotOf ??= new Int32Array((p + 1) * K).fill(-1));
+    // The entries asked for: a coordinate penalty's strong entries, a group penalty's strong
+    // groups (each group's included features × K, in block order, so its slots are contiguous).
+    const want: number[] = [];
+    if (pen.kind === "coordinate") want.push(...strongList);
+    else
+      for (const u of strongList) {
+        if (this.groupStart.has(u)) continue;
+        for (const j of pen.groups[u]) {
+          if (!include[j]) continue;
+          for (let c = 0; c < K; c++) want.push(j * K + c);
+        }
+      }
+    if (intercept) for (let c = 0; c < K; c++) want.push(p * K + c);
     const fresh: number[] = [];
-    const want = intercept
-      ? [...strongList, ...Array.from({ length: K }, (_, c) => p * K + c)]
-      : strongList;
     for (const u of want) if (slotOf[u] < 0) fresh.push(u);
     const na = this.slots.length + fresh.length;
     if (n * na * na > COMPACT_BUDGET) return false;
@@ -74,16 +107,20 @@ export class CompactModel {
       slotOf[u] = this.slots.length;
       this.slots.push(u);
     }
+    if (pen.kind === "group")
+      for (const u of strongList) {
+        const first = pen.groups[u].find((j) => include[j] === 1);
+        if (first !== undefined && !this.groupStart.has(u))
+          this.groupStart.set(u, slotOf[first * K]);
+      }
     const slots = this.slots;
-    const c = (this.set ??= new CompactActiveSet(
-      (p + 1) * K,
-      (this.s.kktTol / 100) * datafit.nullDeviance,
-    ));
+    const c = (this.set ??= new CompactActiveSet((p + 1) * K, this.thr()));
     const offs = (list: number[]) => Int32Array.from(list, (u) => ((u / K) | 0) * n);
     const cls = (list: number[]) => Int32Array.from(list, (u) => u % K);
     if (this.age < 0 || this.age >= COMPACT_REFRESH) {
       datafit.setReference();
       c.invalidate();
+      this.blocks.clear();
       this.age = 0;
     }
     if (c.filled < na) {
@@ -116,27 +153,11 @@ export class CompactModel {
     }
     for (let l = 0; l < na; l++) {
       const u = slots[l];
-      const j = (u / K) | 0;
       c.g[l] = grad[u];
       c.b[l] = beta[u];
-      c.xv[l] = c.gram[l * c.cap + l];
-      if (j === p) {
-        c.kappa[l] = 0;
-        c.mu[l] = 0;
-        c.lo[l] = -Infinity;
-        c.hi[l] = Infinity;
-      } else {
-        const e = pen.enet(j, lam);
-        c.kappa[l] = e.kappa;
-        c.mu[l] = e.mu;
-        c.lo[l] = e.lo;
-        c.hi[l] = e.hi;
-      }
     }
-    c.linearTerm(na);
-    c.passes = this.passes;
-    c.converge(na, lam, this.passes + this.s.maxPasses, true);
-    this.passes = c.passes;
+    if (pen.kind === "group") this.blockSolve(c, na, lam, pen, forcing);
+    else if (enet) this.enetSolve(c, na, lam, enet);
     // ΔᵀH_refΔ = Δᵀ(g − c.g): after converging, c.g = g0 − H_ref(b + Δ) = g − H_refΔ.
     let quad = 0;
     for (let l = 0; l < na; l++) {
@@ -149,6 +170,219 @@ export class CompactModel {
     this.quad = quad;
     this.buildStep(slots, na, delta);
     return true;
+  }
+
+  /** The groups with slots (they stay in the strong set: the compact solve may move them). */
+  slottedGroups(): Iterable<number> {
+    return this.groupStart.keys();
+  }
+
+  /** glmnet's convergence threshold on max ΔᵀHΔ of one pass. */
+  private thr(): number {
+    return (this.s.kktTol / 100) * this.s.datafit.nullDeviance;
+  }
+
+  /** The elastic net's model by CompactActiveSet's active-set Newton iterations. */
+  private enetSolve(
+    c: CompactActiveSet,
+    na: number,
+    lam: number,
+    enet: NonNullable<CoordinatePenalty["enet"]>,
+  ): void {
+    const { p } = this.s;
+    const K = this.K;
+    for (let l = 0; l < na; l++) {
+      const u = this.slots[l];
+      const j = (u / K) | 0;
+      c.xv[l] = c.gram[l * c.cap + l];
+      if (j === p) {
+        c.kappa[l] = 0;
+        c.mu[l] = 0;
+        c.lo[l] = -Infinity;
+        c.hi[l] = Infinity;
+      } else {
+        const e = enet(j, lam);
+        c.kappa[l] = e.kappa;
+        c.mu[l] = e.mu;
+        c.lo[l] = e.lo;
+        c.hi[l] = e.hi;
+      }
+    }
+    c.linearTerm(na);
+    c.passes = this.passes;
+    c.converge(na, lam, this.passes + this.s.maxPasses, true);
+    this.passes = c.passes;
+  }
+
+  /**
+   * A group penalty's model by block coordinate descent in covariance form (glmnet's grouped
+   * multinomial and grpreg's group descent, on the lagged Hessian): each group's block is
+   * minimized exactly — argmin ½dᵀH_SSd − uᵀd + pen_g by the penalty's block solve on H_SS's
+   * eigen-decomposition (kept per reference) — the intercepts' block by a Cholesky solve, and the
+   * model gradient c.g follows each move through H's rows, so a pass costs O(slots × block) and
+   * never touches the n rows. Stops when a pass moves no block by ΔᵀH_SSΔ ≥ thr.
+   */
+  private blockSolve(
+    c: CompactActiveSet,
+    na: number,
+    lam: number,
+    pen: GroupPenalty,
+    forcing: number,
+  ): void {
+    const { p, intercept } = this.s;
+    const K = this.K;
+    const { gram: H, cap } = c;
+    const thr = this.thr();
+    const units: [number, number, number][] = [];
+    for (const [u, at] of this.groupStart) units.push([u, at, this.blockSize(u)]);
+    if (intercept) units.push([-1, this.slotOf![p * K], K]);
+    const limit = this.passes + this.s.maxPasses;
+    c.linearTerm(na);
+    const anderson = this.anderson;
+    anderson.reset(na);
+    let skip = 0;
+    let backoff = 1;
+    for (;;) {
+      this.passes++;
+      let moved = 0;
+      for (const [u, s, m] of units) {
+        const blk = this.blockAt(u, s, m, H, cap);
+        const { cur, rhs, out } = blk;
+        for (let a = 0; a < m; a++) cur[a] = c.b[s + a];
+        for (let a = 0; a < m; a++) {
+          let t = c.g[s + a];
+          const row = (s + a) * cap + s;
+          for (let b = 0; b < m; b++) t += H[row + b] * cur[b];
+          rhs[a] = t;
+        }
+        if (u < 0) {
+          out.set(rhs);
+          choleskySolveInPlace(Float64Array.from(blk.h), m, out, 1e-12);
+        } else pen.update(blk.h, blk.values, blk.vectors, rhs, u, lam, out);
+        let dhd = 0;
+        let any = false;
+        for (let a = 0; a < m; a++) {
+          const d = (cur[a] = out[a] - cur[a]);
+          if (d === 0) continue;
+          any = true;
+          c.b[s + a] = out[a];
+        }
+        if (!any) continue;
+        // c.g −= H[:, S]·d over every slot (H symmetric: rows S).
+        for (let a = 0; a < m; a++) {
+          const d = cur[a];
+          if (d === 0) continue;
+          const row = (s + a) * cap;
+          c.moveGradient(s + a, d, na);
+          let hd = 0;
+          for (let b = 0; b < m; b++) hd += H[row + s + b] * cur[b];
+          dhd += d * hd;
+        }
+        if (dhd > moved) moved = dhd;
+      }
+      if (this.passes > limit) return;
+      if (moved < thr && this.modelViolation(c, units, lam, pen) <= forcing) return;
+      // Anderson extrapolation of the passes' iterates, kept when it lowers the model (after a
+      // rejection skip 1, 2, 4, … sequences, as CompactActiveSet's cdLoop).
+      if (anderson.pushCompact(c.b)) {
+        if (skip > 0) {
+          skip--;
+          anderson.reset(na);
+        } else if (this.tryExtrapolated(c, na, units, lam, pen)) backoff = 1;
+        else {
+          skip = backoff;
+          backoff *= 2;
+        }
+      }
+    }
+  }
+
+  /** The model −g0ᵀb + ½bᵀHb + pen(b) at b with gradient g = g0 − Hb, up to a constant. */
+  private modelObjective(
+    b: Float64Array,
+    g: Float64Array,
+    g0: Float64Array,
+    na: number,
+    units: [number, number, number][],
+    lam: number,
+    pen: GroupPenalty,
+  ): number {
+    let f = 0;
+    for (let l = 0; l < na; l++) f -= 0.5 * b[l] * (g0[l] + g[l]);
+    for (const [u, s, m] of units) if (u >= 0) f += pen.value(b.subarray(s, s + m), u, lam);
+    return f;
+  }
+
+  /** Accepts the Anderson-extrapolated point if it lowers the model; c.g then exact again. */
+  private tryExtrapolated(
+    c: CompactActiveSet,
+    na: number,
+    units: [number, number, number][],
+    lam: number,
+    pen: GroupPenalty,
+  ): boolean {
+    if (this.ext.length < na) {
+      this.ext = new Float64Array(c.cap);
+      this.saved = new Float64Array(2 * c.cap);
+    }
+    const { ext, saved } = this;
+    if (!this.anderson.extrapolate(ext)) return false;
+    const fCur = this.modelObjective(c.b, c.g, c.g0, na, units, lam, pen);
+    saved.set(c.b.subarray(0, na));
+    saved.set(c.g.subarray(0, na), na);
+    c.b.set(ext.subarray(0, na));
+    c.gradient(na);
+    if (this.modelObjective(c.b, c.g, c.g0, na, units, lam, pen) < fCur) return true;
+    c.b.set(saved.subarray(0, na));
+    c.g.set(saved.subarray(na, 2 * na));
+    return false;
+  }
+
+  /** The model's KKT violation at c.b (c.g its exact negative gradient there). */
+  private modelViolation(
+    c: CompactActiveSet,
+    units: [number, number, number][],
+    lam: number,
+    pen: GroupPenalty,
+  ): number {
+    let v = 0;
+    for (const [u, s, m] of units) {
+      if (u < 0) {
+        for (let a = 0; a < m; a++) v = Math.max(v, Math.abs(c.g[s + a]));
+        continue;
+      }
+      const dist = pen.subdiffDistance(c.b.subarray(s, s + m), c.g.subarray(s, s + m), u, lam);
+      if (dist > v) v = dist;
+    }
+    return v;
+  }
+
+  /** Slots per group: its included features × K. */
+  private blockSize(u: number): number {
+    const pen = this.s.penalty as GroupPenalty;
+    let m = 0;
+    for (const j of pen.groups[u]) if (this.s.include[j]) m += this.K;
+    return m;
+  }
+
+  /** A block's H_SS (from the reference Hessian) with its eigen-decomposition, and scratch. */
+  private blockAt(u: number, s: number, m: number, H: Float64Array, cap: number): Block {
+    let blk = this.blocks.get(u);
+    if (blk) return blk;
+    const h = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) h[a * m + b] = H[(s + a) * cap + s + b];
+    const eig =
+      u < 0 ? { values: new Float64Array(0), vectors: new Float64Array(0) } : symmetricEigen(h, m);
+    blk = {
+      h,
+      values: eig.values,
+      vectors: eig.vectors,
+      cur: new Float64Array(m),
+      rhs: new Float64Array(m),
+      out: new Float64Array(m),
+    };
+    this.blocks.set(u, blk);
+    return blk;
   }
 
   /**

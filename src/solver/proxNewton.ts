@@ -255,10 +255,13 @@ export class ProxNewton {
       list[m++] = p;
       this.gradients(list, m);
       return;
-    } else
-      for (let u = 0; u < this.nUnits; u++)
-        if (this.strong[u]) for (const j of this.groupFeatures[u]) this.featureGradient(j);
-    this.featureGradient(p);
+    }
+    const list = this.gradList;
+    let m = 0;
+    for (let u = 0; u < this.nUnits; u++)
+      if (this.strong[u]) for (const j of this.groupFeatures[u]) list[m++] = j;
+    list[m++] = p;
+    this.gradients(list, m);
   }
 
   private strongViolation(lam: number): number {
@@ -295,7 +298,11 @@ export class ProxNewton {
     }
     // Entries with a compact slot stay in the strong set (their gradients kept fresh, their
     // penalty counted): the compact solve may move any of them.
-    if (finite) for (const u of this.compact.slots) if (u < p * K) this.strong[u] = 1;
+    if (finite) {
+      if (pen.kind === "coordinate") {
+        for (const u of this.compact.slots) if (u < p * K) this.strong[u] = 1;
+      } else for (const u of this.compact.slottedGroups()) this.strong[u] = 1;
+    }
     let status: SolveStatus = "ok";
     const startPasses = this.passes;
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -395,7 +402,7 @@ export class ProxNewton {
       // is retried, undamped, by the coordinate route with its Hessian renewed.
       let retryUndamped = false;
       let compactOff = false;
-      for (let attempt = 0; attempt < (pen.kind === "coordinate" ? 8 : 1) && !accepted; attempt++) {
+      for (let attempt = 0; attempt < (pen.kind === "coordinate" ? 8 : 2) && !accepted; attempt++) {
         if (attempt > 0 && !retryUndamped) this.damp *= 8;
         retryUndamped = false;
         datafit.resetStep();
@@ -409,7 +416,7 @@ export class ProxNewton {
         // model with the lagged Hessian over every slotted entry, solved exactly.
         if (attempt === 0 && !compactOff) {
           this.compact.passes = this.passes;
-          compact = this.compact.step(strongList, lam, this.grad, this.beta, this.delta);
+          compact = this.compact.step(strongList, lam, this.grad, this.beta, this.delta, forcing);
           this.passes = this.compact.passes;
         } else compact = false;
         if (!compact) formCurvatures();
