@@ -238,6 +238,32 @@ export class ProxNewton {
     return s;
   }
 
+  /** Σ over the strong units that Δ moves of pen(B + Δ) − pen(B). */
+  private penaltyChange(lam: number): number {
+    const pen = this.s.penalty;
+    const K = this.K;
+    let s = 0;
+    for (let u = 0; u < this.nUnits; u++) {
+      if (!this.strong[u]) continue;
+      if (pen.kind === "coordinate") {
+        const d = this.delta[u];
+        if (d === 0) continue;
+        const b = this.beta[u];
+        const j = Math.floor(u / K);
+        s += (b + d !== 0 ? pen.value(b + d, j, lam) : 0) - (b !== 0 ? pen.value(b, j, lam) : 0);
+      } else {
+        let moved = false;
+        for (const j of this.groupFeatures[u])
+          for (let c = 0; c < K; c++) if (this.delta[j * K + c] !== 0) moved = true;
+        if (moved)
+          s +=
+            pen.value(this.block(u, this.beta, 1), u, lam) -
+            pen.value(this.block(u, this.beta), u, lam);
+      }
+    }
+    return s;
+  }
+
   /** Gradients of the strong units' features and the intercepts. */
   private strongGradients(): void {
     const { p, include } = this.s;
@@ -455,8 +481,12 @@ export class ProxNewton {
           if (this.delta[k] !== 0) dirDeriv -= this.grad[k] * this.delta[k];
         const pen0 = this.penaltyAt(lam, 0);
         const f0 = this.loss + pen0;
-        const D = dirDeriv + this.penaltyAt(lam, 1) - pen0;
-        if (!(D < 0)) {
+        // The penalty's change summed unit by unit (a difference of sums would bury a small
+        // change under the rounding of the whole penalty and could flip D's sign near the end).
+        const D = dirDeriv + this.penaltyChange(lam);
+        // A predicted change below the objective's rounding has no reliable sign: such a step is
+        // taken whole (below); only a clearly non-negative prediction is a failed model.
+        if (!(D < 0) && !(Math.abs(D) <= 1e-13 * Math.abs(f0))) {
           if (compact) {
             this.compact.served(true);
             compactOff = true;
