@@ -3,7 +3,6 @@ import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
 import { elasticNetPath, type PathFit, type SparseVector } from "./elasticNetPath.js";
 import { glmPath } from "./glmPath.js";
-import { groupLassoPath, type GroupPathFit } from "./groupPath.js";
 import { multinomialPath } from "./multinomialPath.js";
 import type { MultinomialFit } from "./multinomialFit.js";
 import type { ElasticNetOptions } from "./options.js";
@@ -33,9 +32,9 @@ export interface FitOptions extends ElasticNetOptions {
   /** Offsets of the linear predictor (one per row; not for the multinomial). */
   offset?: ArrayLike<number>;
   /**
-   * "auto" (default): the specialised solver where one exists (elastic net of every family;
-   * Gaussian MCP/SCAD; Gaussian and binomial group lasso without per-feature options), the model
-   * core otherwise; "core": always the model core's proximal Newton.
+   * "auto" (default): the specialised solver where one exists (the Gaussian, binomial and Poisson
+   * elastic net; Gaussian MCP/SCAD), the model core otherwise (the multinomial, the group
+   * penalties, every other combination); "core": always the model core's proximal Newton.
    */
   solver?: "auto" | "core";
 }
@@ -73,7 +72,7 @@ export interface ModelPath {
   kktMax: Float64Array;
   passes: number;
   /** The solver that produced the path. */
-  solver: PathFit["solver"] | "prox-newton" | "block-cd" | "nonconvex-cd" | "multinomial";
+  solver: PathFit["solver"] | "prox-newton" | "nonconvex-cd" | "multinomial";
   warnings: string[];
 }
 
@@ -164,10 +163,6 @@ function specialised(x: Matrix, y: ArrayLike<number>, options: FitOptions): Mode
     const f = nonconvexPath(x, y, { ...rest, penalty, gamma });
     return fromNonconvex(f, x.nRows, x.nCols);
   }
-  if (penalty === "group" && (family === "gaussian" || family === "binomial") && groups) {
-    const f = groupLassoPath(x, y, { ...rest, family, groups, groupWeights });
-    return fromGroup(f, x.nRows, x.nCols);
-  }
   return null;
 }
 
@@ -255,18 +250,5 @@ const fromNonconvex = (f: NonconvexFit, nObs: number, nFeatures: number): ModelP
     nFeatures,
     nullDeviance: NaN,
     solver: "nonconvex-cd",
-    warnings: [],
-  });
-
-const fromGroup = (f: GroupPathFit, nObs: number, nFeatures: number): ModelPath =>
-  oneSet(f, {
-    family: f.family,
-    penalty: "group",
-    alpha: f.alpha,
-    gamma: NaN,
-    nObs,
-    nFeatures,
-    nullDeviance: f.nullDeviance,
-    solver: "block-cd",
     warnings: [],
   });
