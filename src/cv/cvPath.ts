@@ -85,6 +85,11 @@ export async function cvPath(
   options: CvOptions = {},
 ): Promise<CvResult> {
   const family = options.family ?? "gaussian";
+  if (family === ("cox" as Family))
+    throw new InputError(
+      "option 'family': cross-validation of the Cox family is not available yet (fit takes it)",
+      { option: "family" },
+    );
   if (!["gaussian", "binomial", "poisson", "multinomial"].includes(family))
     throw new InputError(`option 'family': unknown family '${String(family)}'`, {
       option: "family",

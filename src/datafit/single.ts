@@ -1,5 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
-import { weightedCross, weightedGram } from "../wasm/gram.js";
+import { DiagonalModel } from "./diagonal.js";
 import type { GlmFamily } from "./family.js";
 import { interceptStart, nullModelDeviance } from "./intercept.js";
 
@@ -8,16 +8,11 @@ const VMIN = 1e-10;
 
 /**
  * A datafit of one linear predictor (K = 1): Gaussian, ½Σŵ(y − η)², or a GLM family's
- * Σŵℓ(y, η) (binomial, Poisson: canonical links, so r = ŵ(y − μ) and Hᵢ = ŵᵢV(μᵢ)). The model
- * keeps the step z; [Hz]ᵢ = hᵢzᵢ.
+ * Σŵℓ(y, η) (binomial, Poisson: canonical links, so r = ŵ(y − μ) and Hᵢ = ŵᵢV(μᵢ)), on the
+ * diagonal model (diagonal.ts).
  */
-export class SingleDatafit implements NewtonDatafit {
-  readonly K = 1;
-  readonly n: number;
-  readonly r: Float64Array;
-  readonly step: Float64Array;
+export class SingleDatafit extends DiagonalModel implements NewtonDatafit {
   readonly nullDeviance: number;
-  private readonly h: Float64Array;
   private readonly mu: Float64Array;
   private readonly saturated: number;
 
@@ -28,10 +23,8 @@ export class SingleDatafit implements NewtonDatafit {
     private readonly offset: Float64Array,
     intercept: boolean,
   ) {
-    const n = (this.n = y.length);
-    this.r = new Float64Array(n);
-    this.step = new Float64Array(n);
-    this.h = new Float64Array(n);
+    super(y.length);
+    const n = this.n;
     this.mu = new Float64Array(n);
     if (!family) {
       this.saturated = 0;
@@ -81,80 +74,6 @@ export class SingleDatafit implements NewtonDatafit {
     }
     for (let i = 0; i < n; i++) if (w[i] !== 0) f += w[i] * family.loss(y[i], eta[i] + t * step[i]);
     return f;
-  }
-
-  acceptAlong(): number | null {
-    return null;
-  }
-
-  curvature(xs: Float64Array, off: number): number {
-    const { n, h } = this;
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const x = xs[off + i];
-      s += x * x * h[i];
-    }
-    return s;
-  }
-
-  modelGradient(xs: Float64Array, off: number): number {
-    const { n, r, h, step } = this;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += xs[off + i] * (r[i] - h[i] * step[i]);
-    return s;
-  }
-
-  move(xs: Float64Array, off: number, _c: number, delta: number): void {
-    const { n, step } = this;
-    for (let i = 0; i < n; i++) step[i] += delta * xs[off + i];
-  }
-
-  stepSet(): void {
-    // The step is all the model keeps.
-  }
-
-  stepCurvature(): number {
-    const { n, h, step } = this;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += h[i] * step[i] * step[i];
-    return s / 2;
-  }
-
-  resetStep(): void {
-    this.step.fill(0);
-  }
-
-  entryHessian(
-    xs: Float64Array,
-    offs: Int32Array,
-    _cls: Int32Array,
-    m: number,
-    out: Float64Array,
-  ): void {
-    this.blockHessian(xs, offs, m, out);
-  }
-
-  private refH: Float64Array | null = null;
-
-  setReference(): void {
-    (this.refH ??= new Float64Array(this.n)).set(this.h);
-  }
-
-  entryBlock(
-    xs: Float64Array,
-    offsA: Int32Array,
-    _clsA: Int32Array,
-    mA: number,
-    offsB: Int32Array,
-    _clsB: Int32Array,
-    mB: number,
-    out: Float64Array,
-  ): void {
-    weightedCross(xs, offsA, mA, offsB, mB, this.n, this.refH as Float64Array, out);
-  }
-
-  blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void {
-    weightedGram(xs, offs, m, this.n, this.h, out);
   }
 
   deviance(loss: number): number {

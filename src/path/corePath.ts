@@ -3,6 +3,7 @@ import type { Penalty } from "../core/penalty.js";
 import { moments } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { binomial } from "../datafit/binomial.js";
+import { checkSurvival, CoxDatafit } from "../datafit/cox.js";
 import { MultinomialDatafit } from "../datafit/multinomial.js";
 import { poisson } from "../datafit/poisson.js";
 import { SingleDatafit } from "../datafit/single.js";
@@ -36,12 +37,19 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     groupWeights,
     typeMultinomial = "ungrouped",
     offset: offsetOption,
+    status,
     ...rest
   } = options;
   const bad = (option: string, message: string) =>
     new InputError(`option '${option}': ${message}`, { option });
-  if (!["gaussian", "binomial", "poisson", "multinomial"].includes(family))
-    throw bad("family", `gaussian, binomial, poisson or multinomial, got '${String(family)}'`);
+  if (!["gaussian", "binomial", "poisson", "multinomial", "cox"].includes(family))
+    throw bad("family", `gaussian, binomial, poisson, multinomial or cox, got '${String(family)}'`);
+  const cox = family === "cox";
+  if (cox) {
+    if (status === undefined) throw bad("status", "the Cox family needs the event indicators");
+    const msg = checkSurvival(y, status);
+    if (msg) throw new InputError(msg, { option: "status" });
+  } else if (status !== undefined) throw bad("status", "applies to the Cox family only");
   if (!["elastic-net", "mcp", "scad", "group"].includes(penaltyName))
     throw bad("penalty", `elastic-net, mcp, scad or group, got '${String(penaltyName)}'`);
   if (typeMultinomial !== "ungrouped" && typeMultinomial !== "grouped")
@@ -50,9 +58,12 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     throw bad("typeMultinomial", "grouped applies to the multinomial elastic net only");
   const alphaDefault = penaltyName === "group" ? 0 : 1;
   const o = resolveOptions({ ...rest, alpha: rest.alpha ?? alphaDefault }, n, p);
+  // The Cox model has no intercept; its columns are still centered for the scale (glmnet's
+  // standardization), which the partial likelihood does not see.
+  if (cox) o.intercept = false;
   const w = o.weights;
   const include = o.include;
-  const { center, scale } = moments(x, w, o.intercept, o.standardize, include);
+  const { center, scale } = moments(x, w, o.intercept || cox, o.standardize, include);
 
   // The datafit.
   let classes: number[] = [];
@@ -68,7 +79,14 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
       if (!Number.isFinite(offset[i]))
         throw bad("offset", `value ${offset[i]} at row ${i + 1} is not finite`);
   }
-  if (family === "multinomial") {
+  if (cox)
+    datafit = new CoxDatafit(
+      Float64Array.from(y),
+      Float64Array.from(status as ArrayLike<number>),
+      w,
+      offset,
+    );
+  else if (family === "multinomial") {
     classes = [...new Set(Array.from(y))].sort((a, b) => a - b);
     if (classes.length < 2)
       throw new InputError("multinomial response has a single class: there is nothing to fit");

@@ -11,7 +11,10 @@ const MIN_POINTS = 5;
  * glmnet 4.1's early end of an automatic path after point k (glmnetpp's elnet_path and lognet):
  * more than dfMax features, the deviance ratio past 0.999, or stalled — Gaussian: a rise below
  * fdev of itself since the previous point; binomial and multinomial: a rise below fdev; Poisson:
- * below 10·fdev of itself over the last four points. Never before the 5th point.
+ * below 10·fdev of itself over the last four points; Cox: below 100·fdev of itself over the last
+ * four points (inferred from glmnet 4.1's output, not its source: it ends the lung lasso and
+ * elastic-net paths and a tied-times simulation at exactly glmnet's point, fixtures/glmnet-cox.json,
+ * where neither the one-step absolute nor relative rule does). Never before the 5th point.
  *
  * @example
  * ```ts
@@ -32,6 +35,7 @@ export function earlyEnd(
   if (df > dfMax || dev > DEV_MAX) return true;
   const prev = k > 0 ? devRatio[k - 1] : 0;
   if (family === "gaussian") return dev - prev < fdev * dev;
+  if (family === "cox") return dev - devRatio[k - MIN_POINTS + 1] < 100 * fdev * dev;
   if (family === "poisson") return dev - devRatio[k - MIN_POINTS + 1] < 10 * fdev * dev;
   return dev - prev < fdev;
 }

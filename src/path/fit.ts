@@ -8,7 +8,7 @@ import type { MultinomialFit } from "./multinomialFit.js";
 import type { ElasticNetOptions } from "./options.js";
 import { nonconvexPath, type NonconvexFit } from "./nonconvexPath.js";
 
-export type FitFamily = "gaussian" | "binomial" | "poisson" | "multinomial";
+export type FitFamily = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox";
 export type FitPenalty = "elastic-net" | "mcp" | "scad" | "group";
 
 /** Options of `fit`: the family, the penalty and its shape, and the options of every path. */
@@ -29,6 +29,11 @@ export interface FitOptions extends ElasticNetOptions {
   groupWeights?: ArrayLike<number>;
   /** Multinomial only: glmnet's `type.multinomial` ("grouped": each feature in all classes or none). */
   typeMultinomial?: "ungrouped" | "grouped";
+  /**
+   * Cox only: the event indicator of each row (1 an event, 0 censored); y holds the times. The
+   * Cox model has no intercept (its intercepts are reported as 0).
+   */
+  status?: ArrayLike<number>;
   /** Offsets of the linear predictor (one per row; not for the multinomial). */
   offset?: ArrayLike<number>;
   /**
@@ -104,6 +109,8 @@ export function fit(x: Matrix, y: ArrayLike<number>, options: FitOptions = {}): 
     throw new InputError(`option 'solver': auto or core, got '${String(solver)}'`, {
       option: "solver",
     });
+  if (rest.status !== undefined && rest.family !== "cox")
+    throw new InputError("option 'status': applies to the Cox family only", { option: "status" });
   if (solver === "auto") {
     const special = specialised(x, y, rest);
     if (special) return special;
@@ -123,6 +130,7 @@ function specialised(x: Matrix, y: ArrayLike<number>, options: FitOptions): Mode
     offset,
     ...rest
   } = options;
+  if (family === "cox") return null;
   if (penalty === "elastic-net") {
     if (family === "multinomial") {
       if (offset !== undefined) return null;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  coefAt,
   cvPath,
   denseMatrix,
   elasticNetPath,
@@ -53,7 +54,7 @@ const relGap = (a: Float64Array, b: Float64Array) => {
 describe("fit: one entry point for every family × penalty", () => {
   const { x, y } = simulate(300, 12, 3);
   const groups = Array.from({ length: 12 }, (_, j) => Math.floor(j / 3));
-  const families: FitFamily[] = ["gaussian", "binomial", "poisson", "multinomial"];
+  const families: Exclude<FitFamily, "cox">[] = ["gaussian", "binomial", "poisson", "multinomial"];
   const penalties: [FitPenalty, number | undefined][] = [
     ["elastic-net", 1],
     ["elastic-net", 0.5],
@@ -86,7 +87,7 @@ describe("fit: one entry point for every family × penalty", () => {
 describe("the model core agrees with the specialised solvers (identities)", () => {
   const { x, y } = simulate(250, 10, 7);
   it("elastic net, every family: core objective within 1e-9 of the fast paths", () => {
-    const pairs: [FitFamily, Float64Array][] = [
+    const pairs: [Exclude<FitFamily, "cox">, Float64Array][] = [
       ["gaussian", elasticNetPath(x, y.gaussian, { alpha: 0.7 }).objective],
       ["binomial", glmPath("binomial", x, y.binomial, { alpha: 0.7 }).objective],
       ["poisson", glmPath("poisson", x, y.poisson, { alpha: 0.7 }).objective],
@@ -97,14 +98,26 @@ describe("the model core agrees with the specialised solvers (identities)", () =
       assert.ok(relGap(core.objective, fast) < 1e-9, `${family}: ${relGap(core.objective, fast)}`);
     }
   });
-  it("grouped multinomial: the core matches multinomialPath's grouped solver", () => {
-    const fast = multinomialPath(x, y.multinomial, { typeMultinomial: "grouped" });
-    const core = fit(x, y.multinomial, {
-      family: "multinomial",
+  it("grouped multinomial with two classes is the binomial lasso at λ/√2 (β = b₂ − b₁)", () => {
+    // Two classes: the softmax loss is the logistic loss of η₂ − η₁, and at the optimum
+    // b₁ = −b₂, so ‖(b₁, b₂)‖₂ = |b₂ − b₁|/√2.
+    const lasso = glmPath("binomial", x, y.binomial, { nLambda: 30, lambdaMinRatio: 0.01 });
+    const grouped = multinomialPath(x, y.binomial, {
       typeMultinomial: "grouped",
-      solver: "core",
+      lambda: lasso.lambda.map((l) => l * Math.SQRT2),
     });
-    assert.ok(relGap(core.objective, fast.objective) < 1e-9);
+    for (let k = 0; k < lasso.lambda.length; k++) {
+      const b = coefAt(lasso, lasso.lambda[k]).beta;
+      const [b1, b2] = grouped.beta[k];
+      const d = new Float64Array(b.length);
+      b2.index.forEach((j, q) => (d[j] += b2.value[q]));
+      b1.index.forEach((j, q) => (d[j] -= b1.value[q]));
+      for (let j = 0; j < b.length; j++)
+        assert.ok(
+          Math.abs(d[j] - b[j]) <= 1e-6 * (1 + Math.abs(b[j])),
+          `λ #${k + 1}, feature ${j}`,
+        );
+    }
   });
   it("MCP with γ → ∞ is the lasso (binomial; first 30 points)", () => {
     for (const family of ["binomial"] as const) {
