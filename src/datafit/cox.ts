@@ -1,4 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
+import { weightedCross } from "../wasm/gram.js";
 import { DiagonalModel } from "./diagonal.js";
 
 /**
@@ -10,114 +11,196 @@ import { DiagonalModel } from "./diagonal.js";
  *
  * −(1/n)·log partial likelihood for unit weights, up to a constant. No intercept (the partial
  * likelihood ignores a shift of η). −∂f/∂ηₖ = ŵₖδₖ − ŵₖe^{ηₖ}Aₖ with Aₖ = Σ_{i: tᵢ ≤ tₖ} ŵᵢδᵢ/S(tᵢ);
- * the model Hessian is the diagonal of the true one, hₖ = ŵₖe^{ηₖ}Aₖ − (ŵₖe^{ηₖ})²Bₖ with
- * Bₖ = Σ_{i: tᵢ ≤ tₖ} ŵᵢδᵢ/S(tᵢ)² (glmnet's approximation; the gradient is exact, so the
- * proximal-Newton fixed point is the exact optimum). Observations are visited in time order (sorted
+ * the compact solve's Hessian blocks are exact (`exactBlock`: the risk sets' weighted covariance
+ * terms included), the coordinate route's per-row curvatures the diagonal of the true Hessian,
+ * hₖ = ŵₖe^{ηₖ}Aₖ − (ŵₖe^{ηₖ})²Bₖ with Bₖ = Σ_{i: tᵢ ≤ tₖ} ŵᵢδᵢ/S(tᵢ)² (glmnet's approximation;
+ * with the exact gradient the proximal-Newton fixed point is the exact optimum either way). Observations are visited in time order (sorted
  * once); tied times share one risk sum. Deviance 2(f − f_sat) with f_sat = Σ_g d_g log d_g over the
  * distinct event times g (d_g their weighted deaths): glmnet's saturated Breslow likelihood.
  */
 export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   readonly nullDeviance: number;
-  /** Observations in increasing time, and where each one's tie group ends (exclusive). */
+  /** Observations in increasing time; the weights and weighted events in that order. */
   private readonly order: Int32Array;
-  private readonly groupEnd: Int32Array;
-  private readonly saturated: number;
-  private readonly e: Float64Array;
-  /** Sorted positions where the tie groups start. */
+  private readonly ws: Float64Array;
+  private readonly wd: Float64Array;
+  /** Sorted positions where the tie groups start (and n at the end), and each group's deaths. */
   private readonly starts: Int32Array;
+  private readonly dg: Float64Array;
+  private readonly saturated: number;
+  /** Scratch in time order: η and ŵe^{η − shift}; the groups' risk sums. */
+  private readonly v: Float64Array;
+  private readonly e: Float64Array;
+  private readonly Sg: Float64Array;
+  /** At the last evaluate, and at the reference: e, the risk sums, and Σ_g d_gπ_{g,i} by row. */
+  private readonly at: { e: Float64Array; Sg: Float64Array; diag: Float64Array };
+  private readonly ref: { e: Float64Array; Sg: Float64Array; diag: Float64Array };
 
-  constructor(
-    private readonly time: Float64Array,
-    private readonly status: Float64Array,
-    private readonly w: Float64Array,
-    private readonly offset: Float64Array,
-  ) {
+  constructor(time: Float64Array, status: Float64Array, w: Float64Array, offset: Float64Array) {
     super(time.length);
     const n = this.n;
-    this.e = new Float64Array(n);
-    this.order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => time[a] - time[b]);
-    this.groupEnd = new Int32Array(n);
-    for (let q = n - 1; q >= 0; q--)
-      this.groupEnd[q] =
-        q + 1 < n && time[this.order[q + 1]] === time[this.order[q]] ? this.groupEnd[q + 1] : q + 1;
+    const order = (this.order = Int32Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => time[a] - time[b],
+    ));
+    this.ws = Float64Array.from(order, (i) => w[i]);
+    this.wd = Float64Array.from(order, (i) => w[i] * status[i]);
     const starts: number[] = [];
-    for (let q = 0; q < n; q = this.groupEnd[q]) starts.push(q);
+    for (let q = 0; q < n; q++)
+      if (q === 0 || time[order[q]] !== time[order[q - 1]]) starts.push(q);
+    const G = starts.length;
+    starts.push(n);
     this.starts = Int32Array.from(starts);
+    this.dg = new Float64Array(G);
     let sat = 0;
-    for (let q = 0; q < n;) {
-      const end = this.groupEnd[q];
+    for (let g = 0; g < G; g++) {
       let d = 0;
-      for (let t = q; t < end; t++) d += w[this.order[t]] * status[this.order[t]];
+      for (let q = starts[g]; q < starts[g + 1]; q++) d += this.wd[q];
+      this.dg[g] = d;
       if (d > 0) sat += d * Math.log(d);
-      q = end;
     }
     this.saturated = sat;
+    this.v = new Float64Array(n);
+    this.e = new Float64Array(n);
+    this.Sg = new Float64Array(G);
+    const state = () => ({
+      e: new Float64Array(n),
+      Sg: new Float64Array(G),
+      diag: new Float64Array(n),
+    });
+    this.at = state();
+    this.ref = state();
     this.nullDeviance = this.deviance(this.lossAt(offset, null, 0));
   }
 
-  /** f at η + t·dir (dir null: at η); with `keep`, r and h there. */
+  /** f at η + t·dir (dir null: at η); with `keep`, r and h there. All loops in time order. */
   private lossAt(eta: Float64Array, dir: Float64Array | null, t: number, keep = false): number {
-    const { n, order, groupEnd, w, status, e } = this;
+    const { n, order, ws, wd, starts, dg, e, v, Sg } = this;
+    if (dir)
+      for (let q = 0; q < n; q++) {
+        const i = order[q];
+        v[q] = eta[i] + t * dir[i];
+      }
+    else for (let q = 0; q < n; q++) v[q] = eta[order[q]];
     let shift = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = dir ? eta[i] + t * dir[i] : eta[i];
-      if (w[i] > 0 && v > shift) shift = v;
-    }
+    for (let q = 0; q < n; q++) if (ws[q] > 0 && v[q] > shift) shift = v[q];
     if (!Number.isFinite(shift)) shift = 0;
     let f = 0;
-    for (let i = 0; i < n; i++) {
-      const v = dir ? eta[i] + t * dir[i] : eta[i];
-      e[i] = w[i] * Math.exp(v - shift);
-      if (status[i] !== 0) f -= w[i] * status[i] * v;
+    for (let q = 0; q < n; q++) {
+      e[q] = ws[q] * Math.exp(v[q] - shift);
+      f -= wd[q] * v[q];
     }
-    // Risk sums from the latest time back; each tie group's deaths then use its sum.
-    const S = this.riskSums();
-    for (let q = 0; q < n;) {
-      const end = groupEnd[q];
-      let d = 0;
-      for (let t2 = q; t2 < end; t2++) d += w[order[t2]] * status[order[t2]];
-      if (d > 0) f += d * (Math.log(S[q]) + shift);
-      q = end;
+    // Risk sums from the latest time back; each tie group's deaths use its group's sum.
+    const G = dg.length;
+    let acc = 0;
+    for (let g = G - 1; g >= 0; g--) {
+      for (let q = starts[g]; q < starts[g + 1]; q++) acc += e[q];
+      Sg[g] = acc;
+      if (dg[g] > 0) f += dg[g] * (Math.log(acc) + shift);
     }
     if (keep) {
       // A and B accumulate forward in time over the groups' deaths.
       const { r, h } = this;
+      const diag = this.at.diag;
+      this.at.e.set(e);
+      this.at.Sg.set(Sg);
       let A = 0;
       let B = 0;
-      for (let q = 0; q < n;) {
-        const end = groupEnd[q];
-        let d = 0;
-        for (let t2 = q; t2 < end; t2++) d += w[order[t2]] * status[order[t2]];
+      for (let g = 0; g < G; g++) {
+        const d = dg[g];
         if (d > 0) {
-          A += d / S[q];
-          B += d / (S[q] * S[q]);
+          A += d / Sg[g];
+          B += d / (Sg[g] * Sg[g]);
         }
-        for (let t2 = q; t2 < end; t2++) {
-          const i = order[t2];
-          r[i] = w[i] * status[i] - e[i] * A;
-          h[i] = Math.max(e[i] * A - e[i] * e[i] * B, 0);
+        for (let q = starts[g]; q < starts[g + 1]; q++) {
+          const i = order[q];
+          const eq = e[q];
+          r[i] = wd[q] - eq * A;
+          diag[i] = eq * A;
+          h[i] = Math.max(eq * A - eq * eq * B, 0);
         }
-        q = end;
       }
     }
     return f;
   }
 
-  private sums = new Float64Array(0);
-
-  /** S at each sorted position's tie group (from the current e), stored at the group's start. */
-  private riskSums(): Float64Array {
-    const { n, order, groupEnd, e } = this;
-    if (this.sums.length !== n) this.sums = new Float64Array(n);
-    const S = this.sums;
-    const starts = this.starts;
-    let acc = 0;
-    for (let g = starts.length - 1; g >= 0; g--) {
-      const q = starts[g];
-      for (let t = q; t < groupEnd[q]; t++) acc += e[order[t]];
-      S[q] = acc;
+  /**
+   * The exact Hessian of f between columns A and B: Σ_g d_g [X_Aᵀdiag(π_g)X_B − m_{gA}m_{gB}ᵀ]
+   * with π_g = e∘1[t ≥ t_g]/S_g and m_{ga} = x_aᵀπ_g (the risk set's weighted mean of column a):
+   * the first term is one weighted cross product (weights Σ_g d_gπ_{g,i}), the second needs each
+   * column's backward cumulative sums over the groups — O(n·m + G·m_A·m_B). The compact solve
+   * then takes exact Newton steps (glmnet's coordinate descent keeps the diagonal only).
+   */
+  private exactBlock(
+    xs: Float64Array,
+    offsA: Int32Array,
+    mA: number,
+    offsB: Int32Array,
+    mB: number,
+    out: Float64Array,
+    st: { e: Float64Array; Sg: Float64Array; diag: Float64Array },
+  ): void {
+    const { n, order, starts, dg } = this;
+    const { e, Sg, diag } = st;
+    weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
+    const G = dg.length;
+    const means = (offs: Int32Array, m: number) => {
+      const M = new Float64Array(G * m);
+      for (let a = 0; a < m; a++) {
+        const off = offs[a];
+        let acc = 0;
+        for (let g = G - 1; g >= 0; g--) {
+          for (let q = starts[g]; q < starts[g + 1]; q++) acc += e[q] * xs[off + order[q]];
+          M[g * m + a] = acc / Sg[g];
+        }
+      }
+      return M;
+    };
+    const MA = means(offsA, mA);
+    const MB = offsB === offsA ? MA : means(offsB, mB);
+    for (let g = 0; g < G; g++) {
+      const d = dg[g];
+      if (d === 0) continue;
+      for (let a = 0; a < mA; a++) {
+        const v = d * MA[g * mA + a];
+        if (v === 0) continue;
+        const row = a * mB;
+        const gb = g * mB;
+        for (let b = 0; b < mB; b++) out[row + b] -= v * MB[gb + b];
+      }
     }
-    return S;
+  }
+
+  override blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void {
+    this.exactBlock(xs, offs, m, offs, m, out, this.at);
+  }
+
+  override entryHessian(
+    xs: Float64Array,
+    offs: Int32Array,
+    _cls: Int32Array,
+    m: number,
+    out: Float64Array,
+  ): void {
+    this.exactBlock(xs, offs, m, offs, m, out, this.at);
+  }
+
+  override setReference(): void {
+    this.ref.e.set(this.at.e);
+    this.ref.Sg.set(this.at.Sg);
+    this.ref.diag.set(this.at.diag);
+  }
+
+  override entryBlock(
+    xs: Float64Array,
+    offsA: Int32Array,
+    _clsA: Int32Array,
+    mA: number,
+    offsB: Int32Array,
+    _clsB: Int32Array,
+    mB: number,
+    out: Float64Array,
+  ): void {
+    this.exactBlock(xs, offsA, mA, offsB, mB, out, this.ref);
   }
 
   evaluate(eta: Float64Array): number {
