@@ -2,6 +2,14 @@ import type { NewtonDatafit } from "../core/datafit.js";
 import { weightedCross } from "../wasm/gram.js";
 import { DiagonalModel } from "./diagonal.js";
 
+/** The risk-set quantities at one point: e, the groups' risk sums, Σ_g d_gπ_{g,i}, column means. */
+interface CoxState {
+  e: Float64Array;
+  Sg: Float64Array;
+  diag: Float64Array;
+  means: Map<number, Float64Array>;
+}
+
 /**
  * The Cox proportional-hazards datafit with Breslow's ties, as glmnet 4.1's coxnet: with ŵ the
  * observation weights normalized to sum 1, δ the event indicators and the risk sums
@@ -33,8 +41,8 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly e: Float64Array;
   private readonly Sg: Float64Array;
   /** At the last evaluate, and at the reference: e, the risk sums, and Σ_g d_gπ_{g,i} by row. */
-  private readonly at: { e: Float64Array; Sg: Float64Array; diag: Float64Array };
-  private readonly ref: { e: Float64Array; Sg: Float64Array; diag: Float64Array };
+  private readonly at: CoxState;
+  private readonly ref: CoxState;
 
   constructor(time: Float64Array, status: Float64Array, w: Float64Array, offset: Float64Array) {
     super(time.length);
@@ -62,10 +70,11 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.v = new Float64Array(n);
     this.e = new Float64Array(n);
     this.Sg = new Float64Array(G);
-    const state = () => ({
+    const state = (): CoxState => ({
       e: new Float64Array(n),
       Sg: new Float64Array(G),
       diag: new Float64Array(n),
+      means: new Map(),
     });
     this.at = state();
     this.ref = state();
@@ -103,6 +112,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       const diag = this.at.diag;
       this.at.e.set(e);
       this.at.Sg.set(Sg);
+      this.at.means.clear();
       let A = 0;
       let B = 0;
       for (let g = 0; g < G; g++) {
@@ -137,37 +147,47 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     offsB: Int32Array,
     mB: number,
     out: Float64Array,
-    st: { e: Float64Array; Sg: Float64Array; diag: Float64Array },
+    st: CoxState,
   ): void {
     const { n, order, starts, dg } = this;
     const { e, Sg, diag } = st;
     weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
     const G = dg.length;
-    const means = (offs: Int32Array, m: number) => {
-      const M = new Float64Array(G * m);
+    // Risk-set means, column-major (G long each): A's columns, then B's (when B differs).
+    const same = offsB === offsA;
+    const M = new Float64Array(G * (same ? mA : mA + mB));
+    // Each column's means are kept for the state (the compact solve extends the same slots).
+    const fill = (offs: Int32Array, m: number, at: number) => {
       for (let a = 0; a < m; a++) {
         const off = offs[a];
-        let acc = 0;
-        for (let g = G - 1; g >= 0; g--) {
-          for (let q = starts[g]; q < starts[g + 1]; q++) acc += e[q] * xs[off + order[q]];
-          M[g * m + a] = acc / Sg[g];
+        let col = st.means.get(off);
+        if (!col) {
+          col = new Float64Array(G);
+          let acc = 0;
+          for (let g = G - 1; g >= 0; g--) {
+            for (let q = starts[g]; q < starts[g + 1]; q++) acc += e[q] * xs[off + order[q]];
+            col[g] = acc / Sg[g];
+          }
+          st.means.set(off, col);
         }
+        M.set(col, (at + a) * G);
       }
-      return M;
     };
-    const MA = means(offsA, mA);
-    const MB = offsB === offsA ? MA : means(offsB, mB);
-    for (let g = 0; g < G; g++) {
-      const d = dg[g];
-      if (d === 0) continue;
-      for (let a = 0; a < mA; a++) {
-        const v = d * MA[g * mA + a];
-        if (v === 0) continue;
-        const row = a * mB;
-        const gb = g * mB;
-        for (let b = 0; b < mB; b++) out[row + b] -= v * MB[gb + b];
-      }
-    }
+    fill(offsA, mA, 0);
+    if (!same) fill(offsB, mB, mA);
+    // Σ_g d_g m_{ga}m_{gb}: a weighted cross product over the groups, on the row-dot kernel.
+    const second = new Float64Array(mA * mB);
+    weightedCross(
+      M,
+      Int32Array.from({ length: mA }, (_, a) => a * G),
+      mA,
+      Int32Array.from({ length: mB }, (_, b) => (same ? b : mA + b) * G),
+      mB,
+      G,
+      dg,
+      second,
+    );
+    for (let k = 0; k < mA * mB; k++) out[k] -= second[k];
   }
 
   override blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void {
@@ -188,6 +208,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.ref.e.set(this.at.e);
     this.ref.Sg.set(this.at.Sg);
     this.ref.diag.set(this.at.diag);
+    this.ref.means = new Map(this.at.means);
   }
 
   override entryBlock(
