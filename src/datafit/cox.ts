@@ -194,16 +194,6 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.exactBlock(xs, offs, m, offs, m, out, this.at);
   }
 
-  override entryHessian(
-    xs: Float64Array,
-    offs: Int32Array,
-    _cls: Int32Array,
-    m: number,
-    out: Float64Array,
-  ): void {
-    this.exactBlock(xs, offs, m, offs, m, out, this.at);
-  }
-
   override setReference(): void {
     this.ref.e.set(this.at.e);
     this.ref.Sg.set(this.at.Sg);

@@ -68,7 +68,6 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
   // The datafit.
   let classes: number[] = [];
   let datafit: NewtonDatafit;
-  const K0 = family === "multinomial" ? 0 : 1;
   let offset = new Float64Array(n);
   if (offsetOption !== undefined) {
     if (family === "multinomial") throw bad("offset", "not available for the multinomial family");
@@ -106,7 +105,6 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     datafit = new SingleDatafit(fam, yy, w, offset, o.intercept);
   }
   const K = datafit.K;
-  void K0;
 
   // The penalty.
   let gamma = NaN;

@@ -84,19 +84,20 @@ export function groupLassoPath(
   const f = corePath(x, y, { ...rest, alpha, family, penalty: "group", groups, groupWeights });
   // Groups in order of first appearance, as the core numbers them.
   const ids: number[] = [];
-  const size = new Map<number, number>();
+  const index = new Map<number, number>();
   const groupOf = new Int32Array(x.nCols);
   for (let j = 0; j < x.nCols; j++) {
     const g = groups[j];
-    if (!size.has(g)) {
-      size.set(g, 0);
+    if (!index.has(g)) {
+      index.set(g, ids.length);
       ids.push(g);
     }
-    size.set(g, (size.get(g) as number) + 1);
-    groupOf[j] = ids.indexOf(g);
+    groupOf[j] = index.get(g) as number;
   }
-  const weights = Float64Array.from(ids, (g, t) =>
-    groupWeights ? groupWeights[t] : Math.sqrt(size.get(g) as number),
+  const size = new Int32Array(ids.length);
+  for (const t of groupOf) size[t]++;
+  const weights = Float64Array.from(ids, (_, t) =>
+    groupWeights ? groupWeights[t] : Math.sqrt(size[t]),
   );
   const beta = f.coefficients.map((sets) => sets[0]);
   const groupsActive = Int32Array.from(

@@ -1,6 +1,6 @@
 import type { CoordinatePenalty, GroupPenalty } from "../core/penalty.js";
-import { choleskySolveInPlace } from "../linalg/cholesky.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
+import { groupBlockSolve } from "../penalty/groupLasso.js";
 import { passKernel } from "../wasm/heap.js";
 import { Anderson } from "./anderson.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
@@ -218,9 +218,9 @@ export class CompactModel {
    * A group penalty's model by block coordinate descent in covariance form (glmnet's grouped
    * multinomial and grpreg's group descent, on the lagged Hessian): each group's block is
    * minimized exactly — argmin ½dᵀH_SSd − uᵀd + pen_g by the penalty's block solve on H_SS's
-   * eigen-decomposition (kept per reference) — the intercepts' block by a Cholesky solve, and the
-   * model gradient c.g follows each move through H's rows, so a pass costs O(slots × block) and
-   * never touches the n rows. Stops when a pass moves no block by ΔᵀH_SSΔ ≥ thr.
+   * eigen-decomposition (kept per reference), the intercepts' unpenalized block likewise — and
+   * the model gradient c.g follows each move through H's rows, so a pass costs O(slots × block)
+   * and never touches the n rows. Stops when a pass moves no block by ΔᵀH_SSΔ ≥ thr.
    */
   private blockSolve(
     c: CompactActiveSet,
@@ -255,10 +255,9 @@ export class CompactModel {
           for (let b = 0; b < m; b++) t += H[row + b] * cur[b];
           rhs[a] = t;
         }
-        if (u < 0) {
-          out.set(rhs);
-          choleskySolveInPlace(Float64Array.from(blk.h), m, out, 1e-12);
-        } else pen.update(blk.h, blk.values, blk.vectors, rhs, u, lam, out);
+        // The intercepts' block is unpenalized: its minimizer on the same eigen-decomposition.
+        if (u < 0) groupBlockSolve(blk.h, blk.values, blk.vectors, m, rhs, 0, 0, out);
+        else pen.update(blk.h, blk.values, blk.vectors, rhs, u, lam, out);
         let dhd = 0;
         let any = false;
         for (let a = 0; a < m; a++) {
@@ -371,8 +370,7 @@ export class CompactModel {
     if (blk) return blk;
     const h = new Float64Array(m * m);
     for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) h[a * m + b] = H[(s + a) * cap + s + b];
-    const eig =
-      u < 0 ? { values: new Float64Array(0), vectors: new Float64Array(0) } : symmetricEigen(h, m);
+    const eig = symmetricEigen(h, m);
     blk = {
       h,
       values: eig.values,

@@ -223,43 +223,40 @@ export class ProxNewton {
     return pen.subdiffDistance(this.block(u, this.beta), this.block(u, this.grad), u, lam);
   }
 
+  /** Unit u's penalty at B + tΔ. */
+  private unitPenalty(u: number, lam: number, t: number): number {
+    const pen = this.s.penalty;
+    if (pen.kind === "group") return pen.value(this.block(u, this.beta, t), u, lam);
+    const b = this.beta[u] + t * this.delta[u];
+    return b !== 0 ? pen.value(b, Math.floor(u / this.K), lam) : 0;
+  }
+
+  /** Whether Δ moves any entry of group u. */
+  private groupMoved(u: number): boolean {
+    const K = this.K;
+    for (const j of this.groupFeatures[u])
+      for (let c = 0; c < K; c++) if (this.delta[j * K + c] !== 0) return true;
+    return false;
+  }
+
   /** Σ penalty over the strong units at B + tΔ. */
   private penaltyAt(lam: number, t: number): number {
-    const pen = this.s.penalty;
-    const K = this.K;
     let s = 0;
-    for (let u = 0; u < this.nUnits; u++) {
-      if (!this.strong[u]) continue;
-      if (pen.kind === "coordinate") {
-        const b = this.beta[u] + t * this.delta[u];
-        if (b !== 0) s += pen.value(b, Math.floor(u / K), lam);
-      } else s += pen.value(this.block(u, this.beta, t), u, lam);
-    }
+    for (let u = 0; u < this.nUnits; u++) if (this.strong[u]) s += this.unitPenalty(u, lam, t);
     return s;
   }
 
-  /** Σ over the strong units that Δ moves of pen(B + Δ) − pen(B). */
+  /**
+   * Σ over the strong units that Δ moves of pen(B + Δ) − pen(B): summed unit by unit, since a
+   * difference of whole-penalty sums would bury a small change under the sums' rounding.
+   */
   private penaltyChange(lam: number): number {
-    const pen = this.s.penalty;
-    const K = this.K;
+    const coordinate = this.s.penalty.kind === "coordinate";
     let s = 0;
     for (let u = 0; u < this.nUnits; u++) {
       if (!this.strong[u]) continue;
-      if (pen.kind === "coordinate") {
-        const d = this.delta[u];
-        if (d === 0) continue;
-        const b = this.beta[u];
-        const j = Math.floor(u / K);
-        s += (b + d !== 0 ? pen.value(b + d, j, lam) : 0) - (b !== 0 ? pen.value(b, j, lam) : 0);
-      } else {
-        let moved = false;
-        for (const j of this.groupFeatures[u])
-          for (let c = 0; c < K; c++) if (this.delta[j * K + c] !== 0) moved = true;
-        if (moved)
-          s +=
-            pen.value(this.block(u, this.beta, 1), u, lam) -
-            pen.value(this.block(u, this.beta), u, lam);
-      }
+      if (coordinate ? this.delta[u] !== 0 : this.groupMoved(u))
+        s += this.unitPenalty(u, lam, 1) - this.unitPenalty(u, lam, 0);
     }
     return s;
   }
@@ -481,8 +478,6 @@ export class ProxNewton {
           if (this.delta[k] !== 0) dirDeriv -= this.grad[k] * this.delta[k];
         const pen0 = this.penaltyAt(lam, 0);
         const f0 = this.loss + pen0;
-        // The penalty's change summed unit by unit (a difference of sums would bury a small
-        // change under the rounding of the whole penalty and could flip D's sign near the end).
         const D = dirDeriv + this.penaltyChange(lam);
         // A predicted change below the objective's rounding has no reliable sign: such a step is
         // taken whole (below); only a clearly non-negative prediction is a failed model.
