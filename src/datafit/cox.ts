@@ -2,78 +2,167 @@ import type { NewtonDatafit } from "../core/datafit.js";
 import { weightedCross } from "../wasm/gram.js";
 import { DiagonalModel } from "./diagonal.js";
 
-/** The risk-set quantities at one point: e, the groups' risk sums, Σ_g d_gπ_{g,i}, column means. */
+/** How tied event times enter the partial likelihood. */
+export type CoxTies = "breslow" | "efron";
+
+/**
+ * Survival data: the (stop) time and event status of each row; optionally the start of each
+ * row's (start, stop] interval (counting-process data), a stratum label per row (a separate
+ * baseline hazard per stratum) and the ties rule (default Breslow, glmnet 4.1's).
+ */
+export interface Survival {
+  time: ArrayLike<number>;
+  status: ArrayLike<number>;
+  start?: ArrayLike<number>;
+  strata?: ArrayLike<number | string>;
+  ties?: CoxTies;
+}
+
+/** The risk-set quantities at one point: e, the row curvatures' first term, the Hessian rows. */
 interface CoxState {
   e: Float64Array;
-  Sg: Float64Array;
   diag: Float64Array;
+  /** Weights of the rank-one second-term rows (event groups, then Efron's tied-group rows). */
+  w2: Float64Array;
+  /** Efron's coefficient of the tied deaths' sum in each event group's row (0 for Breslow). */
+  rho: Float64Array;
   means: Map<number, Float64Array>;
 }
 
 /**
- * The Cox proportional-hazards datafit with Breslow's ties, as glmnet 4.1's coxnet: with ŵ the
- * observation weights normalized to sum 1, δ the event indicators and the risk sums
- * S(t) = Σ_{j: tⱼ ≥ t} ŵⱼ e^{ηⱼ},
+ * The Cox proportional-hazards datafit, as glmnet's coxnet: with ŵ the observation weights
+ * normalized to sum 1, δ the event indicators, and for each distinct event time t_g of a stratum
+ * the risk sum S_g = Σ_{j at risk at t_g} ŵⱼe^{ηⱼ} (at risk: same stratum, startⱼ < t_g ≤ stopⱼ),
+ * the deaths' weight d_g and, for Efron's ties, their risk E_g and number m_g,
  *
- *     f(η) = −Σᵢ ŵᵢ δᵢ ( ηᵢ − log S(tᵢ) ),
+ *     Breslow:  f(η) = −Σᵢ ŵᵢδᵢηᵢ + Σ_g d_g log S_g
+ *     Efron:    f(η) = −Σᵢ ŵᵢδᵢηᵢ + Σ_g (d_g/m_g) Σ_{l<m_g} log(S_g − (l/m_g)E_g)
  *
- * −(1/n)·log partial likelihood for unit weights, up to a constant. No intercept (the partial
- * likelihood ignores a shift of η). −∂f/∂ηₖ = ŵₖδₖ − ŵₖe^{ηₖ}Aₖ with Aₖ = Σ_{i: tᵢ ≤ tₖ} ŵᵢδᵢ/S(tᵢ);
- * the compact solve's Hessian blocks are exact (`exactBlock`: the risk sets' weighted covariance
- * terms included), the coordinate route's per-row curvatures the diagonal of the true Hessian,
- * hₖ = ŵₖe^{ηₖ}Aₖ − (ŵₖe^{ηₖ})²Bₖ with Bₖ = Σ_{i: tᵢ ≤ tₖ} ŵᵢδᵢ/S(tᵢ)² (glmnet's approximation;
- * with the exact gradient the proximal-Newton fixed point is the exact optimum either way). Observations are visited in time order (sorted
- * once); tied times share one risk sum. Deviance 2(f − f_sat) with f_sat = Σ_g d_g log d_g over the
- * distinct event times g (d_g their weighted deaths): glmnet's saturated Breslow likelihood.
+ * (−(1/n)·log partial likelihood for unit weights; Efron's as survival::coxph). No intercept.
+ * Rows are visited in (stratum, time) order, sorted once; a row's risk-set terms are cumulative
+ * sums over the groups from its start to its stop. The gradient and the compact solve's Hessian
+ * blocks are exact: diag(π)-weighted cross products minus rank-one terms per event group (two
+ * for an Efron tie: α(R − ρD)(R − ρD)ᵀ + (γ − β²/α)DDᵀ with R, D the risk set's and the tied
+ * deaths' e-weighted column sums); the coordinate route's row curvatures are the Hessian's
+ * diagonal. Deviance 2(f − f_sat), f_sat the saturated model's: Σ_g d_g log d_g (glmnet's), plus
+ * Efron's Σ_g (d_g/m_g) log(m_g!/m_g^m_g).
  */
 export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   readonly nullDeviance: number;
-  /** Observations in increasing time; the weights and weighted events in that order. */
+  /** Observations in (stratum, stop) order; the weights and weighted events in that order. */
   private readonly order: Int32Array;
   private readonly ws: Float64Array;
   private readonly wd: Float64Array;
-  /** Sorted positions where the tie groups start (and n at the end), and each group's deaths. */
+  /** Groups (distinct stratum and stop time): first sorted position (n at the end), time, deaths. */
   private readonly starts: Int32Array;
+  private readonly gt: Float64Array;
   private readonly dg: Float64Array;
+  /** 1 where a group is its stratum's first. */
+  private readonly first: Uint8Array;
+  /** Per sorted row, the last group of its stratum with time ≤ its start (−1: none); null: no starts. */
+  private readonly startG: Int32Array | null;
+  /** The groups with deaths, and Efron's tied ones among them (with their death counts). */
+  private readonly events: Int32Array;
+  private readonly tied: Int32Array;
+  /** Each tied group's position among the event groups. */
+  private readonly tiedAt: Int32Array;
+  private readonly m: Int32Array;
+  private readonly efron: boolean;
   private readonly saturated: number;
-  /** Scratch in time order: η and ŵe^{η − shift}; the groups' risk sums. */
+  /** Scratch: η and ŵe^{η − shift} in sorted order; per group S, E, a, c, α, β, γ, cumulants. */
   private readonly v: Float64Array;
   private readonly e: Float64Array;
   private readonly Sg: Float64Array;
-  /** At the last evaluate, and at the reference: e, the risk sums, and Σ_g d_gπ_{g,i} by row. */
+  private readonly Eg: Float64Array;
+  private readonly ga: Float64Array;
+  private readonly gc: Float64Array;
+  private readonly gal: Float64Array;
+  private readonly gbe: Float64Array;
+  private readonly gga: Float64Array;
+  private readonly cumA: Float64Array;
+  private readonly cumB: Float64Array;
+  private shift = 0;
   private readonly at: CoxState;
   private readonly ref: CoxState;
 
-  constructor(time: Float64Array, status: Float64Array, w: Float64Array, offset: Float64Array) {
-    super(time.length);
+  constructor(surv: Survival, w: Float64Array, offset: Float64Array) {
+    super(surv.time.length);
     const n = this.n;
+    const { time, status, start } = surv;
+    this.efron = surv.ties === "efron";
+    const stratum = strataCodes(surv.strata, n);
     const order = (this.order = Int32Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) => time[a] - time[b],
+      (a, b) => stratum[a] - stratum[b] || time[a] - time[b],
     ));
     this.ws = Float64Array.from(order, (i) => w[i]);
     this.wd = Float64Array.from(order, (i) => w[i] * status[i]);
     const starts: number[] = [];
-    for (let q = 0; q < n; q++)
-      if (q === 0 || time[order[q]] !== time[order[q - 1]]) starts.push(q);
+    const first: number[] = [];
+    for (let q = 0; q < n; q++) {
+      const i = order[q];
+      const j = order[q - 1];
+      if (q === 0 || stratum[i] !== stratum[j]) {
+        starts.push(q);
+        first.push(1);
+      } else if (time[i] !== time[j]) {
+        starts.push(q);
+        first.push(0);
+      }
+    }
     const G = starts.length;
     starts.push(n);
     this.starts = Int32Array.from(starts);
+    this.first = Uint8Array.from(first);
+    this.gt = Float64Array.from({ length: G }, (_, g) => time[order[starts[g]]]);
     this.dg = new Float64Array(G);
+    const m = (this.m = new Int32Array(G));
+    const events: number[] = [];
+    const tied: number[] = [];
+    const tiedAt: number[] = [];
     let sat = 0;
     for (let g = 0; g < G; g++) {
       let d = 0;
-      for (let q = starts[g]; q < starts[g + 1]; q++) d += this.wd[q];
+      for (let q = starts[g]; q < starts[g + 1]; q++)
+        if (this.wd[q] > 0) {
+          d += this.wd[q];
+          m[g]++;
+        }
       this.dg[g] = d;
-      if (d > 0) sat += d * Math.log(d);
+      if (d > 0) {
+        events.push(g);
+        sat += d * Math.log(d);
+        if (this.efron && m[g] > 1) {
+          tied.push(g);
+          tiedAt.push(events.length - 1);
+          let lf = 0;
+          for (let l = 0; l < m[g]; l++) lf += Math.log((m[g] - l) / m[g]);
+          sat += (d / m[g]) * lf;
+        }
+      }
     }
+    this.events = Int32Array.from(events);
+    this.tied = Int32Array.from(tied);
+    this.tiedAt = Int32Array.from(tiedAt);
     this.saturated = sat;
+    this.startG = start ? startGroups(start, order, this.starts, this.gt, this.first) : null;
     this.v = new Float64Array(n);
     this.e = new Float64Array(n);
-    this.Sg = new Float64Array(G);
+    const zeros = () => new Float64Array(G);
+    this.Sg = zeros();
+    this.Eg = zeros();
+    this.ga = zeros();
+    this.gc = zeros();
+    this.gal = zeros();
+    this.gbe = zeros();
+    this.gga = zeros();
+    this.cumA = zeros();
+    this.cumB = zeros();
+    const nE = events.length;
     const state = (): CoxState => ({
       e: new Float64Array(n),
-      Sg: new Float64Array(G),
       diag: new Float64Array(n),
+      w2: new Float64Array(nE + tied.length),
+      rho: new Float64Array(nE),
       means: new Map(),
     });
     this.at = state();
@@ -81,9 +170,33 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.nullDeviance = this.deviance(this.lossAt(offset, null, 0));
   }
 
-  /** f at η + t·dir (dir null: at η); with `keep`, r and h there. All loops in time order. */
+  /** Backward cumulative sums over each stratum's groups of per-group values in `acc` (in place). */
+  private cumulateBack(acc: Float64Array): void {
+    const { first } = this;
+    let s = 0;
+    for (let g = acc.length - 1; g >= 0; g--) {
+      s += acc[g];
+      acc[g] = s;
+      if (first[g]) s = 0;
+    }
+  }
+
+  /** Per group, Σ_{rows at risk} u_q (u in sorted order) into out: added at stop, removed at start. */
+  private riskSums(u: Float64Array, out: Float64Array): void {
+    const { starts, startG } = this;
+    const G = out.length;
+    for (let g = 0; g < G; g++) {
+      let s = 0;
+      for (let q = starts[g]; q < starts[g + 1]; q++) s += u[q];
+      out[g] = s;
+    }
+    if (startG) for (let q = 0; q < u.length; q++) if (startG[q] >= 0) out[startG[q]] -= u[q];
+    this.cumulateBack(out);
+  }
+
+  /** f at η + t·dir (dir null: at η); with `keep`, r, h and the Hessian's state there. */
   private lossAt(eta: Float64Array, dir: Float64Array | null, t: number, keep = false): number {
-    const { n, order, ws, wd, starts, dg, e, v, Sg } = this;
+    const { n, order, ws, wd, starts, dg, e, v, Sg, Eg, events, m } = this;
     if (dir)
       for (let q = 0; q < n; q++) {
         const i = order[q];
@@ -93,52 +206,103 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     let shift = -Infinity;
     for (let q = 0; q < n; q++) if (ws[q] > 0 && v[q] > shift) shift = v[q];
     if (!Number.isFinite(shift)) shift = 0;
+    this.shift = shift;
     let f = 0;
     for (let q = 0; q < n; q++) {
       e[q] = ws[q] * Math.exp(v[q] - shift);
       f -= wd[q] * v[q];
     }
-    // Risk sums from the latest time back; each tie group's deaths use its group's sum.
-    const G = dg.length;
-    let acc = 0;
-    for (let g = G - 1; g >= 0; g--) {
-      for (let q = starts[g]; q < starts[g + 1]; q++) acc += e[q];
-      Sg[g] = acc;
-      if (dg[g] > 0) f += dg[g] * (Math.log(acc) + shift);
-    }
-    if (keep) {
-      // A and B accumulate forward in time over the groups' deaths.
-      const { r, h } = this;
-      const diag = this.at.diag;
-      this.at.e.set(e);
-      this.at.Sg.set(Sg);
-      this.at.means.clear();
-      let A = 0;
-      let B = 0;
-      for (let g = 0; g < G; g++) {
-        const d = dg[g];
-        if (d > 0) {
-          A += d / Sg[g];
-          B += d / (Sg[g] * Sg[g]);
-        }
-        for (let q = starts[g]; q < starts[g + 1]; q++) {
-          const i = order[q];
-          const eq = e[q];
-          r[i] = wd[q] - eq * A;
-          diag[i] = eq * A;
-          h[i] = Math.max(eq * A - eq * eq * B, 0);
-        }
+    this.riskSums(e, Sg);
+    for (let k = 0; k < events.length; k++) {
+      const g = events[k];
+      const S = Sg[g];
+      if (!this.efron || m[g] === 1) {
+        f += dg[g] * (Math.log(S) + shift);
+        continue;
       }
+      let E = 0;
+      for (let q = starts[g]; q < starts[g + 1]; q++) if (wd[q] > 0) E += e[q];
+      Eg[g] = E;
+      const mg = m[g];
+      let s = 0;
+      for (let l = 0; l < mg; l++) s += Math.log(S - (l / mg) * E);
+      f += (dg[g] / mg) * (s + mg * shift);
     }
+    if (keep) this.keep();
     return f;
   }
 
+  /** r, h and the Hessian's state at the point lossAt just evaluated. */
+  private keep(): void {
+    const { order, wd, starts, dg, e, Sg, Eg, events, m, first, startG } = this;
+    const { ga, gc, gal, gbe, gga, cumA, cumB } = this;
+    const { r, h } = this;
+    const { diag, w2, rho } = this.at;
+    const G = dg.length;
+    ga.fill(0);
+    gc.fill(0);
+    gal.fill(0);
+    gbe.fill(0);
+    gga.fill(0);
+    const nE = events.length;
+    let t = 0;
+    for (let k = 0; k < nE; k++) {
+      const g = events[k];
+      const S = Sg[g];
+      const mg = m[g];
+      if (!this.efron || mg === 1) {
+        ga[g] = dg[g] / S;
+        gal[g] = dg[g] / (S * S);
+      } else {
+        const om = dg[g] / mg;
+        for (let l = 0; l < mg; l++) {
+          const lam = l / mg;
+          const D = 1 / (S - lam * Eg[g]);
+          ga[g] += om * D;
+          gc[g] += om * lam * D;
+          gal[g] += om * D * D;
+          gbe[g] += om * lam * D * D;
+          gga[g] += om * lam * lam * D * D;
+        }
+        w2[nE + t++] = Math.max(gga[g] - (gbe[g] * gbe[g]) / gal[g], 0);
+      }
+      w2[k] = gal[g];
+      rho[k] = gbe[g] / gal[g];
+    }
+    // A and B accumulate forward in time within each stratum.
+    let A = 0;
+    let B = 0;
+    for (let g = 0; g < G; g++) {
+      if (first[g]) A = B = 0;
+      A += ga[g];
+      B += gal[g];
+      cumA[g] = A;
+      cumB[g] = B;
+    }
+    for (let g = 0; g < G; g++)
+      for (let q = starts[g]; q < starts[g + 1]; q++) {
+        const s = startG ? startG[q] : -1;
+        let a = cumA[g] - (s >= 0 ? cumA[s] : 0);
+        let b = cumB[g] - (s >= 0 ? cumB[s] : 0);
+        if (wd[q] > 0 && gc[g] !== 0) {
+          a -= gc[g];
+          b += gga[g] - 2 * gbe[g];
+        }
+        const i = order[q];
+        const eq = e[q];
+        r[i] = wd[q] - eq * a;
+        diag[i] = eq * a;
+        h[i] = Math.max(eq * a - eq * eq * b, 0);
+      }
+    this.at.e.set(e);
+    this.at.means.clear();
+  }
+
   /**
-   * The exact Hessian of f between columns A and B: Σ_g d_g [X_Aᵀdiag(π_g)X_B − m_{gA}m_{gB}ᵀ]
-   * with π_g = e∘1[t ≥ t_g]/S_g and m_{ga} = x_aᵀπ_g (the risk set's weighted mean of column a):
-   * the first term is one weighted cross product (weights Σ_g d_gπ_{g,i}), the second needs each
-   * column's backward cumulative sums over the groups — O(n·m + G·m_A·m_B). The compact solve
-   * then takes exact Newton steps (glmnet's coordinate descent keeps the diagonal only).
+   * The exact Hessian of f between columns A and B: X_Aᵀdiag(π)X_B (π the rows' first-order
+   * weights) minus Σ_rows w2_k u_{kA}u_{kBᵀ}, u_k a risk set's e-weighted column sums (less ρ
+   * times its tied deaths' for Efron, plus their own row): O(n·m + G·m_A·m_B), each column's
+   * sums kept per state (the compact solve extends the same slots).
    */
   private exactBlock(
     xs: Float64Array,
@@ -149,42 +313,49 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     out: Float64Array,
     st: CoxState,
   ): void {
-    const { n, order, starts, dg } = this;
-    const { e, Sg, diag } = st;
+    const { n, order, starts, events, tied, tiedAt, wd } = this;
+    const { e, diag, w2, rho, means } = st;
     weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
-    const G = dg.length;
-    // Risk-set means, column-major (G long each): A's columns, then B's (when B differs).
+    const G = this.dg.length;
+    const nE = events.length;
+    const R = w2.length;
     const same = offsB === offsA;
-    const M = new Float64Array(G * (same ? mA : mA + mB));
-    // Each column's means are kept for the state (the compact solve extends the same slots).
-    const fill = (offs: Int32Array, m: number, at: number) => {
-      for (let a = 0; a < m; a++) {
+    const M = new Float64Array(R * (same ? mA : mA + mB));
+    const u = new Float64Array(n);
+    const sums = new Float64Array(G);
+    const fill = (offs: Int32Array, cols: number, at: number) => {
+      for (let a = 0; a < cols; a++) {
         const off = offs[a];
-        let col = st.means.get(off);
+        let col = means.get(off);
         if (!col) {
-          col = new Float64Array(G);
-          let acc = 0;
-          for (let g = G - 1; g >= 0; g--) {
-            for (let q = starts[g]; q < starts[g + 1]; q++) acc += e[q] * xs[off + order[q]];
-            col[g] = acc / Sg[g];
+          col = new Float64Array(R);
+          for (let q = 0; q < n; q++) u[q] = e[q] * xs[off + order[q]];
+          this.riskSums(u, sums);
+          for (let k = 0; k < nE; k++) col[k] = sums[events[k]];
+          for (let t = 0; t < tied.length; t++) {
+            const g = tied[t];
+            let D = 0;
+            for (let q = starts[g]; q < starts[g + 1]; q++) if (wd[q] > 0) D += u[q];
+            col[nE + t] = D;
+            // The tied group's event row is R − ρD.
+            col[tiedAt[t]] -= rho[tiedAt[t]] * D;
           }
-          st.means.set(off, col);
+          means.set(off, col);
         }
-        M.set(col, (at + a) * G);
+        M.set(col, (at + a) * R);
       }
     };
     fill(offsA, mA, 0);
     if (!same) fill(offsB, mB, mA);
-    // Σ_g d_g m_{ga}m_{gb}: a weighted cross product over the groups, on the row-dot kernel.
     const second = new Float64Array(mA * mB);
     weightedCross(
       M,
-      Int32Array.from({ length: mA }, (_, a) => a * G),
+      Int32Array.from({ length: mA }, (_, a) => a * R),
       mA,
-      Int32Array.from({ length: mB }, (_, b) => (same ? b : mA + b) * G),
+      Int32Array.from({ length: mB }, (_, b) => (same ? b : mA + b) * R),
       mB,
-      G,
-      dg,
+      R,
+      w2,
       second,
     );
     for (let k = 0; k < mA * mB; k++) out[k] -= second[k];
@@ -196,8 +367,9 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
 
   override setReference(): void {
     this.ref.e.set(this.at.e);
-    this.ref.Sg.set(this.at.Sg);
     this.ref.diag.set(this.at.diag);
+    this.ref.w2.set(this.at.w2);
+    this.ref.rho.set(this.at.rho);
     this.ref.means = new Map(this.at.means);
   }
 
@@ -229,23 +401,127 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   interceptStart(): Float64Array {
     return Float64Array.of(0);
   }
+
+  /**
+   * The baseline cumulative hazard at η (as survival::survfit on the fit: Breslow's estimator,
+   * with Efron's correction for tied deaths under Efron's ties), per stratum in order of the
+   * sorted stratum codes: the distinct event times and Λ₀ just after each.
+   */
+  baseline(eta: Float64Array): { times: Float64Array; cumhaz: Float64Array }[] {
+    this.lossAt(eta, null, 0, true);
+    const { dg, gt, first, ga } = this;
+    const scale = Math.exp(-this.shift);
+    const out: { times: number[]; cumhaz: number[] }[] = [];
+    let H = 0;
+    let cur: { times: number[]; cumhaz: number[] } | null = null;
+    for (let g = 0; g < dg.length; g++) {
+      if (first[g]) {
+        cur = { times: [], cumhaz: [] };
+        out.push(cur);
+        H = 0;
+      }
+      if (dg[g] > 0 && cur) {
+        // a_g (with Efron, Σ_l ω/(S − λ_l E)) is the hazard increment up to the weights' scale.
+        H += ga[g] * scale;
+        cur.times.push(gt[g]);
+        cur.cumhaz.push(H);
+      }
+    }
+    return out.map((s) => ({
+      times: Float64Array.from(s.times),
+      cumhaz: Float64Array.from(s.cumhaz),
+    }));
+  }
+}
+
+/** Stratum codes 0, 1, … in sorted order of the labels (all 0 without strata). */
+export function strataCodes(strata: ArrayLike<number | string> | undefined, n: number): Int32Array {
+  const out = new Int32Array(n);
+  if (!strata) return out;
+  const labels = [...new Set(Array.from(strata))].sort((a, b) =>
+    typeof a === "number" && typeof b === "number"
+      ? a - b
+      : String(a) < String(b)
+        ? -1
+        : String(a) > String(b)
+          ? 1
+          : 0,
+  );
+  const code = new Map(labels.map((l, k) => [l, k]));
+  for (let i = 0; i < n; i++) out[i] = code.get(strata[i]) as number;
+  return out;
+}
+
+/** For each sorted row, the last group of its stratum whose time is ≤ the row's start (−1: none). */
+function startGroups(
+  start: ArrayLike<number>,
+  order: Int32Array,
+  starts: Int32Array,
+  gt: Float64Array,
+  first: Uint8Array,
+): Int32Array {
+  const G = gt.length;
+  const n = order.length;
+  const out = new Int32Array(n);
+  let g0 = 0;
+  for (let g = 0; g < G; g++) {
+    if (first[g]) g0 = g;
+    let g1 = g + 1;
+    while (g1 < G && !first[g1]) g1++;
+    for (let q = starts[g]; q < starts[g + 1]; q++) {
+      const s = start[order[q]];
+      // Binary search in [g0, g1) for the last group with time ≤ s.
+      let lo = g0;
+      let hi = g1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (gt[mid] <= s) lo = mid + 1;
+        else hi = mid;
+      }
+      out[q] = lo - 1 >= g0 ? lo - 1 : -1;
+    }
+  }
+  return out;
 }
 
 /**
- * Checks survival data before any work: times finite and > 0 (or ≥ 0), status 0 or 1, at least
- * one event. Returns the message naming the first bad row (1-based), or null.
+ * Checks survival data before any work: times finite and ≥ 0, status 0 or 1, starts (if any)
+ * finite, ≥ 0 and below the stop times, strata labels present, at least one event. Returns the
+ * message naming the first bad row (1-based), or null.
  */
-export function checkSurvival(time: ArrayLike<number>, status: ArrayLike<number>): string | null {
-  if (status.length !== time.length)
-    return `option 'status': needs ${time.length} values (one per row), got ${status.length}`;
+export function checkSurvival(surv: Survival): string | null {
+  const { time, status, start, strata } = surv;
+  const n = time.length;
+  if (status.length !== n)
+    return `option 'status': needs ${n} values (one per row), got ${status.length}`;
+  if (start && start.length !== n)
+    return `option 'start': needs ${n} values (one per row), got ${start.length}`;
+  if (strata && strata.length !== n)
+    return `option 'strata': needs ${n} values (one per row), got ${strata.length}`;
+  if (surv.ties !== undefined && surv.ties !== "breslow" && surv.ties !== "efron")
+    return `option 'ties': breslow or efron, got '${String(surv.ties)}'`;
   let events = 0;
-  for (let i = 0; i < time.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (!(Number.isFinite(time[i]) && time[i] >= 0))
       return `survival time ${time[i]} at row ${i + 1} must be a finite number ≥ 0`;
     if (status[i] !== 0 && status[i] !== 1)
       return `status ${status[i]} at row ${i + 1} must be 1 (event) or 0 (censored)`;
+    if (start) {
+      if (!(Number.isFinite(start[i]) && start[i] >= 0))
+        return `start time ${start[i]} at row ${i + 1} must be a finite number ≥ 0`;
+      if (!(start[i] < time[i]))
+        return `start time ${start[i]} at row ${i + 1} must be below its stop time ${time[i]}`;
+    }
+    if (strata && (strata[i] === undefined || strata[i] === null || Number.isNaN(strata[i])))
+      return `stratum at row ${i + 1} is missing`;
     events += status[i];
   }
   if (events === 0) return "no events (every status is 0): there is nothing to fit";
+  if (strata) {
+    const count = new Map<number | string, number>();
+    for (let i = 0; i < n; i++) count.set(strata[i], (count.get(strata[i]) ?? 0) + 1);
+    for (const [label, c] of count)
+      if (c === 1) return `stratum '${label}' has a single row: it carries no information`;
+  }
   return null;
 }

@@ -38,6 +38,9 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     typeMultinomial = "ungrouped",
     offset: offsetOption,
     status,
+    start,
+    strata,
+    ties,
     ...rest
   } = options;
   const bad = (option: string, message: string) =>
@@ -47,9 +50,11 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
   const cox = family === "cox";
   if (cox) {
     if (status === undefined) throw bad("status", "the Cox family needs the event indicators");
-    const msg = checkSurvival(y, status);
+    const msg = checkSurvival({ time: y, status, start, strata, ties });
     if (msg) throw new InputError(msg, { option: "status" });
-  } else if (status !== undefined) throw bad("status", "applies to the Cox family only");
+  } else
+    for (const [name, v] of Object.entries({ status, start, strata, ties }))
+      if (v !== undefined) throw bad(name, "applies to the Cox family only");
   if (!["elastic-net", "mcp", "scad", "group"].includes(penaltyName))
     throw bad("penalty", `elastic-net, mcp, scad or group, got '${String(penaltyName)}'`);
   if (typeMultinomial !== "ungrouped" && typeMultinomial !== "grouped")
@@ -80,8 +85,7 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
   }
   if (cox)
     datafit = new CoxDatafit(
-      Float64Array.from(y),
-      Float64Array.from(status as ArrayLike<number>),
+      { time: y, status: status as ArrayLike<number>, start, strata, ties },
       w,
       offset,
     );

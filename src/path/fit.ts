@@ -1,4 +1,5 @@
 import type { Matrix } from "../data/matrix.js";
+import type { CoxTies } from "../datafit/cox.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
 import { elasticNetPath, type PathFit, type SparseVector } from "./elasticNetPath.js";
@@ -34,6 +35,12 @@ export interface FitOptions extends ElasticNetOptions {
    * Cox model has no intercept (its intercepts are reported as 0).
    */
   status?: ArrayLike<number>;
+  /** Cox only: the start of each row's (start, stop] interval (counting-process data); y the stops. */
+  start?: ArrayLike<number>;
+  /** Cox only: a stratum label per row (a separate baseline hazard per stratum). */
+  strata?: ArrayLike<number | string>;
+  /** Cox only: "breslow" (default; glmnet 4.1's) or "efron" (survival::coxph's default). */
+  ties?: CoxTies;
   /** Offsets of the linear predictor (one per row; not for the multinomial). */
   offset?: ArrayLike<number>;
   /**
@@ -109,8 +116,10 @@ export function fit(x: Matrix, y: ArrayLike<number>, options: FitOptions = {}): 
     throw new InputError(`option 'solver': auto or core, got '${String(solver)}'`, {
       option: "solver",
     });
-  if (rest.status !== undefined && rest.family !== "cox")
-    throw new InputError("option 'status': applies to the Cox family only", { option: "status" });
+  if (rest.family !== "cox")
+    for (const name of ["status", "start", "strata", "ties"] as const)
+      if (rest[name] !== undefined)
+        throw new InputError(`option '${name}': applies to the Cox family only`, { option: name });
   if (solver === "auto") {
     const special = specialised(x, y, rest);
     if (special) return special;

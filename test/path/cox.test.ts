@@ -4,6 +4,7 @@ import { CoxDatafit } from "../../src/datafit/cox.js";
 import { denseMatrix, fit } from "../../src/index.js";
 import { Random } from "../../src/random.js";
 import { readFixture } from "../helpers/fixtures.js";
+import { bruteLoss } from "../helpers/survival.js";
 
 interface CoxCase {
   name: string;
@@ -111,66 +112,86 @@ describe("Cox proportional hazards on the model core (glmnet 4.1 fixtures, Bresl
     }
   });
 
-  it("the datafit's gradient is the partial likelihood's (central differences, tied times)", () => {
-    const rng = new Random(4);
-    const n = 40;
-    const time = Float64Array.from({ length: n }, () => Math.ceil(rng.uniform() * 10));
+  /**
+   * Random survival data with many ties, optionally with strata, (start, stop] intervals and
+   * Efron's ties, for the datafit checks below.
+   */
+  const variants = [
+    { name: "Breslow" },
+    { name: "Efron", ties: "efron" as const },
+    { name: "strata", strata: true },
+    { name: "start-stop", start: true },
+    { name: "Efron, strata, start-stop", ties: "efron" as const, strata: true, start: true },
+  ];
+  function survivalData(seed: number, n: number, v: (typeof variants)[number]) {
+    const rng = new Random(seed);
+    const time = Float64Array.from({ length: n }, () => Math.ceil(rng.uniform() * 10) + 1);
     const status = Float64Array.from({ length: n }, () => (rng.uniform() < 0.7 ? 1 : 0));
+    const start = v.start
+      ? Float64Array.from(time, (t) => Math.floor(rng.uniform() * (t - 0.5)))
+      : undefined;
+    const strata = v.strata
+      ? Array.from({ length: n }, () => (rng.uniform() < 0.4 ? "a" : "b"))
+      : undefined;
     const w = Float64Array.from({ length: n }, () => rng.uniform() + 0.5);
     const W = w.reduce((a, b) => a + b, 0);
-    const wn = w.map((v) => v / W);
-    const d = new CoxDatafit(time, status, wn, new Float64Array(n));
-    const eta = Float64Array.from({ length: n }, () => rng.normal());
-    d.evaluate(eta);
-    const r = Float64Array.from(d.r);
-    for (let i = 0; i < n; i++) {
-      const e = Float64Array.from(eta);
-      e[i] += 1e-6;
-      const up = d.evaluate(e);
-      e[i] -= 2e-6;
-      const down = d.evaluate(e);
-      assert.ok(Math.abs(-(up - down) / 2e-6 - r[i]) <= 1e-8, `observation ${i}`);
-    }
-  });
+    const wn = w.map((u) => u / W);
+    const eta = Float64Array.from({ length: n }, () => 0.7 * rng.normal());
+    return { surv: { time, status, start, strata, ties: v.ties }, wn, eta, rng };
+  }
 
-  it("the model Hessian XᵀHX is the partial likelihood's exact one (differences of gradients)", () => {
-    const rng = new Random(6);
-    const n = 50;
-    const m = 3;
-    const time = Float64Array.from({ length: n }, () => Math.ceil(rng.uniform() * 12));
-    const status = Float64Array.from({ length: n }, () => (rng.uniform() < 0.6 ? 1 : 0));
-    const wn = new Float64Array(n).fill(1 / n);
-    const d = new CoxDatafit(time, status, wn, new Float64Array(n));
-    const xs = Float64Array.from({ length: n * m }, () => rng.normal());
-    const offs = Int32Array.from({ length: m }, (_, a) => a * n);
-    const eta = Float64Array.from({ length: n }, () => 0.5 * rng.normal());
-    d.evaluate(eta);
-    const H = new Float64Array(m * m);
-    d.entryHessian(xs, offs, new Int32Array(m), m, H);
-    d.setReference();
-    const Hb = new Float64Array(m * m);
-    d.entryBlock(xs, offs, new Int32Array(m), m, offs, new Int32Array(m), m, Hb);
-    // Column b of XᵀHX: −∂(Xᵀr)/∂β_b by central differences along η ± εx_b.
-    const grad = (e: Float64Array) => {
-      d.evaluate(e);
-      return Array.from({ length: m }, (_, a) => {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += xs[a * n + i] * d.r[i];
-        return s;
-      });
-    };
-    for (let b = 0; b < m; b++) {
-      const up = Float64Array.from(eta, (v, i) => v + 1e-6 * xs[b * n + i]);
-      const down = Float64Array.from(eta, (v, i) => v - 1e-6 * xs[b * n + i]);
-      const gu = grad(up);
-      const gd = grad(down);
-      for (let a = 0; a < m; a++) {
-        const fd = -(gu[a] - gd[a]) / 2e-6;
-        assert.ok(Math.abs(H[a * m + b] - fd) <= 1e-7, `H[${a}, ${b}] ${H[a * m + b]} vs ${fd}`);
-        assert.equal(Hb[a * m + b], H[a * m + b]);
+  const unit = (n: number, i: number) => Float64Array.from({ length: n }, (_, j) => +(j === i));
+
+  for (const v of variants)
+    it(`the datafit is the partial likelihood, its gradient and exact Hessian too (${v.name})`, () => {
+      const n = 60;
+      const m = 3;
+      const { surv, wn, eta, rng } = survivalData(4, n, v);
+      const d = new CoxDatafit(surv, wn, new Float64Array(n));
+      const f = d.evaluate(eta);
+      const truth = bruteLoss(surv, wn, eta);
+      assert.ok(Math.abs(f - truth) <= 1e-13 * Math.abs(truth), `${f} vs ${truth}`);
+      const r = Float64Array.from(d.r);
+      // The coordinate route's row curvature h is the diagonal of the Hessian in η.
+      const h = Float64Array.from({ length: n }, (_, i) => d.curvature(unit(n, i), 0));
+      for (let i = 0; i < n; i++) {
+        const e = Float64Array.from(eta);
+        e[i] += 1e-6;
+        const up = d.evaluate(e);
+        const ru = d.r[i];
+        e[i] -= 2e-6;
+        const down = d.evaluate(e);
+        const rd = d.r[i];
+        assert.ok(Math.abs(-(up - down) / 2e-6 - r[i]) <= 1e-8, `observation ${i}`);
+        assert.ok(Math.abs(-(ru - rd) / 2e-6 - h[i]) <= 1e-8, `curvature ${i}`);
       }
-    }
-  });
+      const xs = Float64Array.from({ length: n * m }, () => rng.normal());
+      const offs = Int32Array.from({ length: m }, (_, a) => a * n);
+      d.evaluate(eta);
+      const H = new Float64Array(m * m);
+      d.entryHessian(xs, offs, new Int32Array(m), m, H);
+      d.setReference();
+      const Hb = new Float64Array(m * m);
+      d.entryBlock(xs, offs, new Int32Array(m), m, offs, new Int32Array(m), m, Hb);
+      // Column b of XᵀHX: −∂(Xᵀr)/∂β_b by central differences along η ± εx_b.
+      const grad = (e: Float64Array) => {
+        d.evaluate(e);
+        return Array.from({ length: m }, (_, a) => {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += xs[a * n + i] * d.r[i];
+          return s;
+        });
+      };
+      for (let b = 0; b < m; b++) {
+        const gu = grad(Float64Array.from(eta, (u, i) => u + 1e-6 * xs[b * n + i]));
+        const gd = grad(Float64Array.from(eta, (u, i) => u - 1e-6 * xs[b * n + i]));
+        for (let a = 0; a < m; a++) {
+          const fd = -(gu[a] - gd[a]) / 2e-6;
+          assert.ok(Math.abs(H[a * m + b] - fd) <= 1e-7, `H[${a}, ${b}] ${H[a * m + b]} vs ${fd}`);
+          assert.equal(Hb[a * m + b], H[a * m + b]);
+        }
+      }
+    });
 
   it("refuses bad survival data before any work, naming the row", () => {
     const c = cases[0];
