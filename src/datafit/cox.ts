@@ -82,6 +82,9 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly cumA: Float64Array;
   private readonly cumB: Float64Array;
   private shift = 0;
+  /** Scratch of exactBlock: a column's e-weighted values in sorted order, and its group sums. */
+  private u: Float64Array | null = null;
+  private sums: Float64Array | null = null;
   private readonly at: CoxState;
   private readonly ref: CoxState;
 
@@ -183,14 +186,24 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
 
   /** Per group, Σ_{rows at risk} u_q (u in sorted order) into out: added at stop, removed at start. */
   private riskSums(u: Float64Array, out: Float64Array): void {
-    const { starts, startG } = this;
+    const { starts, startG, first } = this;
     const G = out.length;
+    if (!startG) {
+      // Right-censored data: one backward pass.
+      let s = 0;
+      for (let g = G - 1; g >= 0; g--) {
+        for (let q = starts[g]; q < starts[g + 1]; q++) s += u[q];
+        out[g] = s;
+        if (first[g]) s = 0;
+      }
+      return;
+    }
     for (let g = 0; g < G; g++) {
       let s = 0;
       for (let q = starts[g]; q < starts[g + 1]; q++) s += u[q];
       out[g] = s;
     }
-    if (startG) for (let q = 0; q < u.length; q++) if (startG[q] >= 0) out[startG[q]] -= u[q];
+    for (let q = 0; q < u.length; q++) if (startG[q] >= 0) out[startG[q]] -= u[q];
     this.cumulateBack(out);
   }
 
@@ -239,11 +252,6 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     const { r, h } = this;
     const { diag, w2, rho } = this.at;
     const G = dg.length;
-    ga.fill(0);
-    gc.fill(0);
-    gal.fill(0);
-    gbe.fill(0);
-    gga.fill(0);
     const nE = events.length;
     let t = 0;
     for (let k = 0; k < nE; k++) {
@@ -254,6 +262,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
         ga[g] = dg[g] / S;
         gal[g] = dg[g] / (S * S);
       } else {
+        ga[g] = gc[g] = gal[g] = gbe[g] = gga[g] = 0;
         const om = dg[g] / mg;
         for (let l = 0; l < mg; l++) {
           const lam = l / mg;
@@ -269,7 +278,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       w2[k] = gal[g];
       rho[k] = gbe[g] / gal[g];
     }
-    // A and B accumulate forward in time within each stratum.
+    // A and B accumulate forward in time within each stratum; a row's terms run from its start.
     let A = 0;
     let B = 0;
     for (let g = 0; g < G; g++) {
@@ -278,13 +287,18 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       B += gal[g];
       cumA[g] = A;
       cumB[g] = B;
-    }
-    for (let g = 0; g < G; g++)
+      const efronRow = gc[g] !== 0;
       for (let q = starts[g]; q < starts[g + 1]; q++) {
-        const s = startG ? startG[q] : -1;
-        let a = cumA[g] - (s >= 0 ? cumA[s] : 0);
-        let b = cumB[g] - (s >= 0 ? cumB[s] : 0);
-        if (wd[q] > 0 && gc[g] !== 0) {
+        let a = A;
+        let b = B;
+        if (startG) {
+          const s = startG[q];
+          if (s >= 0) {
+            a -= cumA[s];
+            b -= cumB[s];
+          }
+        }
+        if (efronRow && wd[q] > 0) {
           a -= gc[g];
           b += gga[g] - 2 * gbe[g];
         }
@@ -294,6 +308,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
         diag[i] = eq * a;
         h[i] = Math.max(eq * a - eq * eq * b, 0);
       }
+    }
     this.at.e.set(e);
     this.at.means.clear();
   }
@@ -313,7 +328,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     out: Float64Array,
     st: CoxState,
   ): void {
-    const { n, order, starts, events, tied, tiedAt, wd } = this;
+    const { n, order, starts, events, tied, tiedAt, wd, first } = this;
     const { e, diag, w2, rho, means } = st;
     weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
     const G = this.dg.length;
@@ -321,17 +336,33 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     const R = w2.length;
     const same = offsB === offsA;
     const M = new Float64Array(R * (same ? mA : mA + mB));
-    const u = new Float64Array(n);
-    const sums = new Float64Array(G);
+    const u = (this.u ??= new Float64Array(n));
+    const sums = (this.sums ??= new Float64Array(G));
     const fill = (offs: Int32Array, cols: number, at: number) => {
       for (let a = 0; a < cols; a++) {
         const off = offs[a];
         let col = means.get(off);
         if (!col) {
           col = new Float64Array(R);
-          for (let q = 0; q < n; q++) u[q] = e[q] * xs[off + order[q]];
-          this.riskSums(u, sums);
-          for (let k = 0; k < nE; k++) col[k] = sums[events[k]];
+          if (this.startG) {
+            for (let q = 0; q < n; q++) u[q] = e[q] * xs[off + order[q]];
+            this.riskSums(u, sums);
+            for (let k = 0; k < nE; k++) col[k] = sums[events[k]];
+          } else {
+            // Right-censored data: one backward pass over the rows, the event groups' sums kept.
+            let acc = 0;
+            let k = nE - 1;
+            const keepU = tied.length > 0;
+            for (let g = G - 1; g >= 0; g--) {
+              for (let q = starts[g]; q < starts[g + 1]; q++) {
+                const v = e[q] * xs[off + order[q]];
+                if (keepU) u[q] = v;
+                acc += v;
+              }
+              if (k >= 0 && events[k] === g) col[k--] = acc;
+              if (first[g]) acc = 0;
+            }
+          }
           for (let t = 0; t < tied.length; t++) {
             const g = tied[t];
             let D = 0;
