@@ -68,6 +68,7 @@ const MEASURE_TITLES: Record<Measure, string> = {
   deviance: "Deviance (cross-validated)",
   class: "Misclassification rate (cross-validated)",
   auc: "AUC (cross-validated)",
+  C: "Harrell's C (cross-validated)",
 };
 
 /** The options of `regularize fit` (and of `regularize demo`, which sets them per dataset). */

@@ -9,26 +9,38 @@ import { fitFamily, foldFit, foldPredict, usesCore, type FoldFit } from "./foldJ
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import { runJobs } from "./pool.js";
 import { checkFolds, randomFolds } from "./folds.js";
+import { checkSurvival, type Survival } from "../datafit/cox.js";
+import { concordance, coxDeviances } from "./survival.js";
 import {
   checkMeasure,
   defaultMeasure,
+  higherIsBetter,
+  type CvFamily,
   multinomialPointError,
   pointError,
   weightedAuc,
-  type Family,
   type Measure,
 } from "./measures.js";
 
 export interface CvOptions
-  extends GlmOptions, Pick<FitOptions, "penalty" | "gamma" | "groups" | "groupWeights"> {
-  family?: Family;
+  extends
+    GlmOptions,
+    Pick<
+      FitOptions,
+      "penalty" | "gamma" | "groups" | "groupWeights" | "status" | "start" | "strata" | "ties"
+    > {
+  /** Default "gaussian"; "cox" takes the times as y and `status` (and `start`, `strata`, `ties`). */
+  family?: CvFamily;
   /** Multinomial only: "grouped" penalizes each feature's coefficients across classes together. */
   typeMultinomial?: "ungrouped" | "grouped";
   /** Number of folds (default 10); ignored when `foldId` is given. */
   nFolds?: number;
   /** Fold of each row, 1-based (as glmnet's `foldid`). */
   foldId?: ArrayLike<number>;
-  /** Error measure; default glmnet's: mse (Gaussian), deviance (binomial, Poisson). */
+  /**
+   * Error measure; default glmnet's: mse (Gaussian), deviance (binomial, Poisson, multinomial,
+   * Cox: glmnet's grouped partial-likelihood deviance); "C" Harrell's concordance (Cox).
+   */
   measure?: Measure;
   /** Seed of the random fold assignment. Default 1. */
   seed?: number;
@@ -45,7 +57,7 @@ export interface CvOptions
 
 /** The result of cvPath: the full-data fit, the λ grid, cvm / cvsd / cvup / cvlo, non-zero counts, λ_min and λ_1se (and their indices) and the fold ids used. */
 export interface CvResult {
-  family: Family;
+  family: CvFamily;
   measure: Measure;
   /** The full-data fit; its λ sequence is the grid of the curve (a ModelPath for MCP, SCAD and group penalties). */
   fit: PathFit | MultinomialFit | ModelPath;
@@ -85,12 +97,7 @@ export async function cvPath(
   options: CvOptions = {},
 ): Promise<CvResult> {
   const family = options.family ?? "gaussian";
-  if (family === ("cox" as Family))
-    throw new InputError(
-      "option 'family': cross-validation of the Cox family is not available yet (fit takes it)",
-      { option: "family" },
-    );
-  if (!["gaussian", "binomial", "poisson", "multinomial"].includes(family))
+  if (!["gaussian", "binomial", "poisson", "multinomial", "cox"].includes(family))
     throw new InputError(`option 'family': unknown family '${String(family)}'`, {
       option: "family",
     });
@@ -111,6 +118,38 @@ export async function cvPath(
         );
   let K = 0;
   for (let i = 0; i < n; i++) if (foldId[i] > K) K = foldId[i];
+  const cox = family === "cox";
+  const surv: Survival = {
+    time: y,
+    status: options.status ?? [],
+    start: options.start,
+    strata: options.strata,
+    ties: options.ties,
+  };
+  if (cox) {
+    if (options.status === undefined)
+      throw new InputError("option 'status': the Cox family needs the event indicators", {
+        option: "status",
+      });
+    const msg = checkSurvival(surv);
+    if (msg) throw new InputError(msg, { option: "status" });
+    // Every fold needs an event of its own (its deviance is per event) and events to train on.
+    const events = new Float64Array(K + 1);
+    for (let i = 0; i < n; i++) events[foldId[i]] += surv.status[i];
+    let all = 0;
+    for (let f = 1; f <= K; f++) all += events[f];
+    for (let f = 1; f <= K; f++) {
+      if (events[f] === 0)
+        throw new InputError(
+          `fold ${f} holds no events: its deviance and concordance are undefined; use fewer folds or other fold ids`,
+          { option: "foldId" },
+        );
+      if (events[f] === all)
+        throw new InputError(`fold ${f} holds every event: the other folds have none to fit`, {
+          option: "foldId",
+        });
+    }
+  }
   const {
     family: _f,
     nFolds: _k,
@@ -137,8 +176,10 @@ export async function cvPath(
   const w = fitOptions.weights
     ? Float64Array.from(fitOptions.weights)
     : new Float64Array(n).fill(1);
+  // (The Cox deviance weighs folds by their weighted events, as cv.glmnet.)
   const foldW = new Float64Array(K + 1);
-  for (let i = 0; i < n; i++) foldW[foldId[i]] += w[i];
+  for (let i = 0; i < n; i++)
+    foldW[foldId[i]] += cox && measure === "deviance" ? w[i] * surv.status[i] : w[i];
   const fits = new Array<FoldFit | undefined>(K + 1);
   // Each fold's mean error at each λ of the full-data grid (or its AUC), once both are known.
   const foldMean = new Array<Float64Array>(K + 1);
@@ -157,6 +198,19 @@ export async function cvPath(
     for (let i = 0; i < n; i++) if (foldId[i] === f) rows.push(i);
     const preds = foldPredict(ff, full.lambda);
     const mean = new Float64Array(preds.length);
+    if (cox) {
+      if (measure === "C") {
+        preds.forEach((eta, k) => (mean[k] = concordance(eta, surv, w, rows)));
+        return mean;
+      }
+      // glmnet's grouped deviance: the fold's coefficients on all rows less on the training rows.
+      const train: number[] = [];
+      for (let i = 0; i < n; i++) if (foldId[i] !== f) train.push(i);
+      const all = coxDeviances(surv, w, null, preds);
+      const rest = coxDeviances(surv, w, train, preds);
+      for (let k = 0; k < preds.length; k++) mean[k] = (all[k] - rest[k]) / foldW[f];
+      return mean;
+    }
     for (let k = 0; k < preds.length; k++) {
       const eta = preds[k];
       if (measure === "auc") {
@@ -202,11 +256,12 @@ export async function cvPath(
     );
     jobs.catch(() => undefined);
   }
-  fit = usesCore(fitOptions)
-    ? fitModel(x, y, { ...(fitOptions as FitOptions), family })
-    : family === "multinomial"
-      ? multinomialPath(x, y, fitOptions)
-      : fitFamily(family, x, y, fitOptions);
+  fit =
+    usesCore(fitOptions) || cox
+      ? fitModel(x, y, { ...(fitOptions as FitOptions), family })
+      : family === "multinomial"
+        ? multinomialPath(x, y, fitOptions)
+        : fitFamily(family, x, y, fitOptions);
   const lambda = fit.lambda;
   const L = lambda.length;
   for (let f = 1; f <= K; f++) score(f);
@@ -240,7 +295,7 @@ export async function cvPath(
     cvsd[k] = Math.sqrt(ss / sw / (count - 1));
   }
   // λ_min and λ_1se as glmnet's getOptcv (AUC is maximized: its sign is flipped first).
-  const sign = measure === "auc" ? -1 : 1;
+  const sign = higherIsBetter(measure) ? -1 : 1;
   let best = Infinity;
   for (let k = 0; k < L; k++) if (sign * cvm[k] < best) best = sign * cvm[k];
   let indexMin = -1;

@@ -6,7 +6,7 @@ import { lambdaBracket, predict } from "../path/predict.js";
 import { InputError } from "../errors.js";
 import { multinomialPath } from "../path/multinomialPath.js";
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
-import type { Family } from "./measures.js";
+import type { CvFamily, Family } from "./measures.js";
 
 /** Fits the path of a family: `elasticNetPath` for Gaussian, `glmPath` otherwise. */
 export function fitFamily(
@@ -56,24 +56,31 @@ function foldRows(foldId: Int32Array, fold: number): { train: number[]; test: nu
  * its predictions for the held-out rows at those λ.
  */
 export function foldFit(
-  family: Family,
+  family: CvFamily,
   x: Matrix,
   y: ArrayLike<number>,
   options: GlmOptions,
   foldId: Int32Array,
   fold: number,
 ): FoldFit {
-  const { train, test } = foldRows(foldId, fold);
+  const rows = foldRows(foldId, fold);
+  const { train } = rows;
+  // The Cox deviance (glmnet's grouped measure) needs every row's prediction, not the fold's.
+  const test = family === "cox" ? Array.from(foldId, (_, i) => i) : rows.test;
   const pick = <T extends ArrayLike<number>>(v: T | undefined, rows: number[]) =>
     v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
-  const xt = subsetRows(x, test);
+  const xt = family === "cox" ? x : subsetRows(x, test);
   const m = test.length;
-  if (usesCore(options)) {
+  if (usesCore(options) || family === "cox") {
+    const o = options as FitOptions;
     const mf = fitModel(subsetRows(x, train), pick(y, train)!, {
-      ...(options as FitOptions),
+      ...o,
       family,
       weights: pick(options.weights, train),
       offset: pick(options.offset, train),
+      status: pick(o.status, train),
+      start: pick(o.start, train),
+      strata: o.strata && train.map((i) => (o.strata as ArrayLike<number | string>)[i]),
     });
     const K = mf.coefficients[0]?.length ?? 1;
     if (family === "multinomial" && K !== new Set(Array.from(y)).size)

@@ -2,7 +2,7 @@ import type { Matrix } from "../data/matrix.js";
 import type { GlmOptions } from "../path/glmPath.js";
 import { halfSampleSelection } from "../select/halfSample.js";
 import { foldFit, type FoldFit } from "./foldJob.js";
-import type { Family } from "./measures.js";
+import type { CvFamily, Family } from "./measures.js";
 
 /** The data every job kind is given once per worker. */
 interface Shared {
@@ -19,7 +19,10 @@ interface Shared {
  */
 export const jobKinds = {
   /** One cross-validation fold: the path fitted without fold `job`, predicted on it (cvPath). */
-  cv: (d: Shared & { foldId: Int32Array }, job: number): { fit: FoldFit } => ({
+  cv: (
+    d: Omit<Shared, "family"> & { family: CvFamily; foldId: Int32Array },
+    job: number,
+  ): { fit: FoldFit } => ({
     fit: foldFit(d.family, d.x, d.y, d.options, d.foldId, job),
   }),
   /** One half-sample's selected features along the path (stabilitySelection). */

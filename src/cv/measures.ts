@@ -1,20 +1,29 @@
 import { InputError } from "../errors.js";
 
 export type Family = "gaussian" | "binomial" | "poisson" | "multinomial";
-export type Measure = "mse" | "mae" | "deviance" | "class" | "auc";
+/** The families cvPath cross-validates: those of the GLM paths, and the Cox model. */
+export type CvFamily = Family | "cox";
+/** Error measures; "C" is Harrell's concordance (Cox), "auc" the binomial's. */
+export type Measure = "mse" | "mae" | "deviance" | "class" | "auc" | "C";
 
 /** glmnet's default measure per family (`type.measure = "default"`). */
-export function defaultMeasure(family: Family): Measure {
+export function defaultMeasure(family: CvFamily): Measure {
   return family === "gaussian" ? "mse" : "deviance";
 }
 
+/** Whether a larger value of the measure is better (AUC, C): λ_min maximizes it. */
+export function higherIsBetter(measure: Measure): boolean {
+  return measure === "auc" || measure === "C";
+}
+
 /** Checks that a family has the measure (as cv.glmnet does), before any work. */
-export function checkMeasure(family: Family, measure: string): Measure {
-  const allowed: Record<Family, Measure[]> = {
+export function checkMeasure(family: CvFamily, measure: string): Measure {
+  const allowed: Record<CvFamily, Measure[]> = {
     gaussian: ["mse", "mae", "deviance"],
     binomial: ["deviance", "class", "auc", "mse", "mae"],
     poisson: ["deviance", "mse", "mae"],
     multinomial: ["deviance", "class", "mse", "mae"],
+    cox: ["deviance", "C"],
   };
   if (!(allowed[family] as string[]).includes(measure))
     throw new InputError(

@@ -225,7 +225,8 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
   // for more than the gradient's rounding allows on collinear data.
   solver.lambdaFloor = Number.isFinite(lambdaMax) ? lambdaMax / 100 : 0;
   const lambdas =
-    o.lambda ?? geometricLambdas(lambdaMax > 0 && Number.isFinite(lambdaMax) ? lambdaMax : 1, o);
+    o.lambda ??
+    geometricLambdas(lambdaMax > 0 && Number.isFinite(lambdaMax) ? lambdaMax : 1, o, cox);
   const L = lambdas.length;
   const out = {
     intercepts: [] as Float64Array[],

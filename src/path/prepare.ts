@@ -61,16 +61,22 @@ export function lambdaSequence(
 
 /**
  * glmnet's automatic sequence from a given λ_max: nLambda values decreasing geometrically to
- * λ_max · max(lambdaMinRatio, 1e-6), by repeated multiplication as glmnet.
+ * λ_max · max(lambdaMinRatio, 1e-6), by repeated multiplication as glmnet. `singleExponent`:
+ * the step's exponent 1/(nLambda − 1) rounded to single precision, as glmnet's Cox Fortran
+ * computes it (`1.0/(nlam-1)`), so the Cox grid is glmnet's to the last bit (otherwise it drifts
+ * by 9e-11 per step, and cv.glmnet's λ_min would differ in the ninth digit).
  */
 export function geometricLambdas(
   lambdaMax: number,
   o: Pick<ResolvedOptions, "nLambda" | "lambdaMinRatio">,
+  singleExponent = false,
 ): Float64Array {
   const lambdas = new Float64Array(o.nLambda);
   lambdas[0] = lambdaMax;
   const ratio = Math.max(MIN_RATIO, o.lambdaMinRatio);
-  const step = o.nLambda > 1 ? Math.pow(ratio, 1 / (o.nLambda - 1)) : 1;
+  const exponent = 1 / (o.nLambda - 1);
+  const step =
+    o.nLambda > 1 ? Math.pow(ratio, singleExponent ? Math.fround(exponent) : exponent) : 1;
   for (let k = 1; k < o.nLambda; k++) lambdas[k] = lambdas[k - 1] * step;
   return lambdas;
 }
