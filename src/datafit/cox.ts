@@ -469,7 +469,15 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
 export function strataCodes(strata: ArrayLike<number | string> | undefined, n: number): Int32Array {
   const out = new Int32Array(n);
   if (!strata) return out;
-  const labels = [...new Set(Array.from(strata))].sort((a, b) =>
+  const labels = strataLabels(strata);
+  const code = new Map(labels.map((l, k) => [l, k]));
+  for (let i = 0; i < n; i++) out[i] = code.get(strata[i]) as number;
+  return out;
+}
+
+/** The distinct stratum labels in sorted order (numbers numerically, else as strings). */
+export function strataLabels(strata: ArrayLike<number | string>): (number | string)[] {
+  return [...new Set(Array.from(strata))].sort((a, b) =>
     typeof a === "number" && typeof b === "number"
       ? a - b
       : String(a) < String(b)
@@ -478,9 +486,6 @@ export function strataCodes(strata: ArrayLike<number | string> | undefined, n: n
           ? 1
           : 0,
   );
-  const code = new Map(labels.map((l, k) => [l, k]));
-  for (let i = 0; i < n; i++) out[i] = code.get(strata[i]) as number;
-  return out;
 }
 
 /** For each sorted row, the last group of its stratum whose time is ≤ the row's start (−1: none). */

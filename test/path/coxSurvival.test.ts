@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import { cvPath } from "../../src/cv/cvPath.js";
 import { concordance } from "../../src/cv/survival.js";
 import { denseMatrix, fit } from "../../src/index.js";
+import { predict } from "../../src/path/predict.js";
+import { coxBaseline, survivalAt } from "../../src/path/survival.js";
 import { readFixture } from "../helpers/fixtures.js";
 import { coxObjective, type SurvivalRows } from "../helpers/survival.js";
 
@@ -69,6 +71,18 @@ function design(c: PathCase | CoxphCase) {
   };
   return { m: denseMatrix(d.n, p, Float64Array.from(x)), x, p, n: d.n, w, weighted, surv };
 }
+
+/** A dense coefficient vector as a path's sparse one. */
+const dense1 = (b: ArrayLike<number>) => {
+  const index: number[] = [];
+  const value: number[] = [];
+  for (let j = 0; j < b.length; j++)
+    if (b[j] !== 0) {
+      index.push(j);
+      value.push(b[j]);
+    }
+  return { index: Int32Array.from(index), value: Float64Array.from(value) };
+};
 
 const dense = (n: number, v: { index: ArrayLike<number>; value: ArrayLike<number> }) => {
   const b = new Float64Array(n);
@@ -291,5 +305,91 @@ describe("Cox cross-validation against cv.glmnet (fixed fold ids) and glmnet's C
       cvPath(m, d.time, { family: "cox", status: d.status, measure: "mse" }),
       /'mse' is not available for family cox/,
     );
+  });
+});
+
+describe("Cox survival curves against survfit on a coxnet fit", () => {
+  const all = readFixture<
+    Fixture & {
+      survfit: {
+        lambda: number;
+        beta: number[];
+        rows: number[];
+        times: number[];
+        surv: number[][];
+      };
+    }
+  >("survival-cox.json");
+  const d = all.data.lung;
+  const m = denseMatrix(d.n, d.p, Float64Array.from(d.x));
+  const sf = all.survfit;
+  const newx = denseMatrix(
+    sf.rows.length,
+    d.p,
+    Float64Array.from({ length: sf.rows.length * d.p }, (_, q) => {
+      const j = Math.floor(q / sf.rows.length);
+      return d.x[j * d.n + sf.rows[q % sf.rows.length] - 1];
+    }),
+  );
+  it("glmnet's coefficients: survfit's curves (Efron's tie correction, coxph's default)", () => {
+    const base = coxBaseline(m, sf.beta, { time: d.time, status: d.status, ties: "efron" });
+    const eta = predict(
+      { nFeatures: d.p, lambda: [1], intercept: [0], beta: [dense1(sf.beta)] },
+      newx,
+    )[0];
+    const s = survivalAt(base, eta, sf.times);
+    for (let k = 0; k < sf.times.length; k++)
+      for (let r = 0; r < sf.rows.length; r++)
+        assert.ok(
+          Math.abs(s[r][k] - sf.surv[k][r]) <= 1e-12,
+          `row ${sf.rows[r]} at ${sf.times[k]}`,
+        );
+  });
+  it("our own fit at the same λ (β within 2e-6 of glmnet's): the curves to 1e-5; Breslow's above", () => {
+    const f = fit(m, d.time, { family: "cox", status: d.status, lambda: [sf.lambda] });
+    const beta = dense(d.p, f.coefficients[0][0]);
+    const eta = predict(
+      { nFeatures: d.p, lambda: [1], intercept: [0], beta: [dense1(beta)] },
+      newx,
+    )[0];
+    const efron = survivalAt(
+      coxBaseline(m, beta, { time: d.time, status: d.status, ties: "efron" }),
+      eta,
+      sf.times,
+    );
+    const breslow = survivalAt(
+      coxBaseline(m, beta, { time: d.time, status: d.status }),
+      eta,
+      sf.times,
+    );
+    for (let k = 0; k < sf.times.length; k++)
+      for (let r = 0; r < sf.rows.length; r++) {
+        assert.ok(Math.abs(efron[r][k] - sf.surv[k][r]) <= 1e-5);
+        // Efron's correction raises the hazard at tied deaths: Breslow's survival is higher.
+        assert.ok(breslow[r][k] >= efron[r][k]);
+      }
+  });
+  it("strata: each row follows its stratum's curve; an unknown stratum is refused", () => {
+    const s = all.data.sim;
+    const ms = denseMatrix(s.n, s.p, Float64Array.from(s.x));
+    const beta = new Float64Array(s.p);
+    const base = coxBaseline(ms, beta, { time: s.time, status: s.status, strata: s.strata });
+    assert.deepEqual(base.strata, [1, 2, 3]);
+    // With β = 0, Λ₀ of a stratum is its Nelson–Aalen estimator: Σ d_g / (number at risk).
+    for (const label of [1, 2, 3]) {
+      const rows = s.time.map((_, i) => i).filter((i) => s.strata![i] === label);
+      const t = Math.min(...rows.filter((i) => s.status[i]).map((i) => s.time[i])) + 1;
+      let H = 0;
+      for (const u of new Set(
+        rows.filter((i) => s.status[i] && s.time[i] <= t).map((i) => s.time[i]),
+      )) {
+        const dth = rows.filter((i) => s.status[i] && s.time[i] === u).length;
+        const risk = rows.filter((i) => s.time[i] >= u).length;
+        H += dth / risk;
+      }
+      const [S] = survivalAt(base, [0], [t], [label]);
+      assert.ok(Math.abs(S[0] - Math.exp(-H)) <= 1e-12, `stratum ${label}`);
+    }
+    assert.throws(() => survivalAt(base, [0], [1], [7]), /stratum '7' at row 1/);
   });
 });
