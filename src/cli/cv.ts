@@ -13,7 +13,9 @@ import { readOptions } from "./input.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { intOption } from "./parse.js";
+import type { ModelPath } from "../path/fit.js";
 import {
+  coxJson,
   familyOption,
   loadOrEngine,
   multinomialJson,
@@ -174,10 +176,14 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
       { foldRule: foldRule(name, seed, nFolds, o.foldColumn), foldSizes: r.foldSizes },
     );
   };
+  if (family === "cox" && engine && engine !== "memory")
+    throw new InputError("option '--engine': the Cox family is cross-validated in memory", {
+      option: "--engine",
+    });
   const data = await loadOrEngine(file, o, family, engine, viaEngine);
   if (!data) return;
   const { x, y, features } = data;
-  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family);
+  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family, o.ties);
   // one fold id per data row of the file; rows dropped for missing values drop their ids too
   const dropped = data.design.table.droppedRows.length;
   let foldId: ArrayLike<number> | undefined = data.design.foldId;
@@ -218,9 +224,11 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   if ("warnings" in fit) for (const w of fit.warnings) process.stderr.write(`warning: ${w}\n`);
   writeCv(
     o.json,
-    fit.family === "multinomial"
-      ? multinomialJson(fit as MultinomialFit, features, [seconds])
-      : pathJson(fit as PathFit, features, [seconds]),
+    fit.family === "cox"
+      ? coxJson(fit as ModelPath, features, [seconds], o.ties ?? "breslow")
+      : fit.family === "multinomial"
+        ? multinomialJson(fit as MultinomialFit, features, [seconds])
+        : pathJson(fit as PathFit, features, [seconds]),
     r,
     { foldId: Array.from(r.foldId) },
   );
@@ -268,7 +276,10 @@ export function addCvOptions(cmd: Command): Command {
     .option("--folds <k>", "number of folds", "10")
     .option("--foldid <file>", "fold of each data row (one integer ≥ 1 per line)")
     .option("--fold-column <name>", "a column holding each row's fold number (never a feature)")
-    .option("--measure <m>", "mse, mae, deviance, class or auc (default: mse, or deviance)")
+    .option(
+      "--measure <m>",
+      "mse, mae, deviance, class, auc or C (cox: Harrell's concordance) (default: mse, or deviance)",
+    )
     .option("--seed <s>", "seed of the random folds", "1")
     .option("--stratified", "binomial: keep the class balance in every fold")
     .option("--workers <n>", "worker threads for the folds (default: one per core on large data)");

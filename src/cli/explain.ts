@@ -67,7 +67,7 @@ export async function runExplain(file: string, o: ExplainCliOptions): Promise<vo
     throw new InputError("option '--lambda': required (the λ to explain)", { option: "--lambda" });
   const lambda = numberOption("--lambda", o.lambda, Number.MIN_VALUE, Infinity);
   const family = familyOption(o.family);
-  if (family === "multinomial")
+  if (family === "multinomial" || family === "cox")
     throw new InputError("option '--family': explain takes gaussian, binomial or poisson", {
       option: "--family",
     });

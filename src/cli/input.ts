@@ -15,8 +15,13 @@ export interface InputCliOptions {
   foldColumn?: string;
   /** A column of observation weights (≥ 0), never a feature. */
   weights?: string;
-  /** A column added to the linear predictor (binomial, Poisson), never a feature. */
+  /** A column added to the linear predictor (binomial, Poisson, Cox), never a feature. */
   offset?: string;
+  /** Cox: the survival (stop) time column (the target), the event status, start and stratum columns. */
+  time?: string;
+  status?: string;
+  start?: string;
+  strata?: string;
 }
 
 /** Adds --missing, --categorical, --drop-redundant and --memory-budget (each command adds its own --target). */
@@ -97,6 +102,10 @@ export interface Design {
   /** Observation weights (`--weights`) and the offset (`--offset`), one per row. */
   weights?: Float64Array;
   offset?: Float64Array;
+  /** Cox: event status (`--status`), interval starts (`--start`) and strata (`--strata`). */
+  status?: Float64Array;
+  start?: Float64Array;
+  strata?: string[];
 }
 
 /**
@@ -112,10 +121,19 @@ export async function readDesign(
   warn: (line: string) => void = (line) => process.stderr.write(`regularize: warning: ${line}\n`),
 ): Promise<Design> {
   const fc = o.foldColumn;
+  if (o.time !== undefined && o.target !== undefined && o.time !== o.target)
+    throw new InputError(
+      `options '--time' and '--target' name different columns ('${o.time}', '${o.target}'): the survival time is the target`,
+      { option: "--time" },
+    );
+  if (o.time !== undefined) o = { ...o, target: o.time };
   const special: [string, string | undefined][] = [
     ["--fold-column", fc],
     ["--weights", o.weights],
     ["--offset", o.offset],
+    ["--status", o.status],
+    ["--start", o.start],
+    ["--strata", o.strata],
   ];
   const apart = special.filter(([, c]) => c !== undefined).map(([, c]) => c!);
   for (const [flag, c] of special)
@@ -150,6 +168,29 @@ export async function readDesign(
     });
   const weights = o.weights !== undefined ? numbers("--weights", o.weights, 0) : undefined;
   const offset = o.offset !== undefined ? numbers("--offset", o.offset, -Infinity) : undefined;
+  const rowOf = (i: number) => (table.rowNumbers ? table.rowNumbers[i] : i + 1);
+  let status: Float64Array | undefined;
+  if (o.status !== undefined) {
+    const c = o.status;
+    status = Float64Array.from(table.kept[c], (text, i) => {
+      const v = text.trim();
+      if (v === "1" || v === "0") return Number(v);
+      throw new InputError(
+        `${file}: row ${rowOf(i)}, column '${c}' (--status): ${quoteCell(text)} is not 1 (an event) or 0 (censored)`,
+        { file, row: rowOf(i), column: c },
+      );
+    });
+  }
+  const start = o.start !== undefined ? numbers("--start", o.start, 0) : undefined;
+  const strata = o.strata !== undefined ? table.kept[o.strata].map((t) => t.trim()) : undefined;
+  if (strata) {
+    const bad = strata.findIndex((t) => t === "");
+    if (bad >= 0)
+      throw new InputError(
+        `${file}: row ${rowOf(bad)}, column '${o.strata}' (--strata): the stratum is missing`,
+        { file, row: rowOf(bad), column: o.strata },
+      );
+  }
   if (fc !== undefined && fc === table.target)
     throw new InputError(`option '--fold-column': '${fc}' is the target`, {
       option: "--fold-column",
@@ -262,10 +303,13 @@ export async function readDesign(
     foldId,
     weights,
     offset,
+    status,
+    start,
+    strata,
   };
 }
 
-export type Family = "gaussian" | "binomial" | "poisson" | "multinomial";
+export type Family = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox";
 
 /** The response for a family, checked against the file, with the class labels it stands for. */
 export interface Response {
@@ -286,6 +330,7 @@ export function familyResponse(family: Family, d: Design, positive?: string): Re
   const { y, table, target, file } = d;
   const labels = table.targetLevels;
   const labelOf = (v: number): number | string => (labels ? labels[v] : v);
+  if (family === "cox") return { y: coxResponse(d) };
   if (family === "gaussian" || family === "poisson") {
     if (labels)
       throw new InputError(
@@ -349,4 +394,52 @@ export function familyResponse(family: Family, d: Design, positive?: string): Re
       ? undefined
       : `binomial target '${target}': ${quoteCell(String(classes[1]))} is the event (coded 1), ${quoteCell(String(classes[0]))} is 0${positive === undefined ? " (the later value; --positive chooses)" : ""}`,
   };
+}
+
+/**
+ * The Cox response: the target holds survival (stop) times, numbers ≥ 0; `--status` is required;
+ * starts lie below their stop times; strata have two rows or more; there are events. Each problem
+ * names the file, row and column.
+ */
+function coxResponse(d: Design): Float64Array {
+  const { y, table, target, file } = d;
+  if (!d.status)
+    throw new InputError(
+      "option '--status': --family cox needs the event column (1 event, 0 censored)",
+      {
+        option: "--status",
+      },
+    );
+  if (table.targetLevels)
+    throw new InputError(
+      `${file}: time column '${target}' holds text (${quoteCell(table.targetLevels[0])}); survival times are numbers ≥ 0`,
+      { file, column: target },
+    );
+  for (let i = 0; i < y.length; i++) {
+    if (!(y[i] >= 0 && Number.isFinite(y[i])))
+      throw new InputError(
+        `${file}: row ${d.row(i)}, column '${target}': survival time ${y[i]} must be a finite number ≥ 0`,
+        { file, row: d.row(i), column: target },
+      );
+    if (d.start && !(d.start[i] < y[i]))
+      throw new InputError(
+        `${file}: row ${d.row(i)}: start time ${d.start[i]} must be below the stop time ${y[i]} (column '${target}')`,
+        { file, row: d.row(i), column: target },
+      );
+  }
+  if (!d.status.some((v) => v === 1))
+    throw new InputError(`${file}: no events (every status is 0): there is nothing to fit`, {
+      file,
+    });
+  if (d.strata) {
+    const count = new Map<string, number>();
+    for (const s of d.strata) count.set(s, (count.get(s) ?? 0) + 1);
+    for (const [label, c] of count)
+      if (c === 1)
+        throw new InputError(
+          `${file}: stratum ${quoteCell(label)} (--strata) has a single row: it carries no information`,
+          { file, option: "--strata" },
+        );
+  }
+  return y;
 }

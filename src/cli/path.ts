@@ -16,9 +16,11 @@ import {
 } from "../path/multinomialPath.js";
 import { PATH_SOLVERS, proxPath, type PathSolver } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
+import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 
 export interface PathCliOptions extends InputCliOptions {
+  ties?: string;
   engine?: string;
   target?: string;
   family: string;
@@ -77,7 +79,7 @@ export async function loadOrEngine(
   }
 }
 
-const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial"] as const;
+const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial", "cox"] as const;
 export type CliFamily = (typeof FAMILIES)[number];
 
 /** Checks the --family value. */
@@ -177,6 +179,10 @@ const FLAG: Record<string, string> = {
   stratified: "--stratified",
   offset: "--offset",
   typeMultinomial: "--grouped",
+  status: "--status",
+  start: "--start",
+  strata: "--strata",
+  ties: "--ties",
 };
 
 /** Rethrows a library input error with the command-line flag in place of the option name. */
@@ -203,17 +209,71 @@ export function withFlagNames<T>(run: () => T): T {
  */
 export function withRowOptions(
   lib: MultinomialOptions,
-  d: { weights?: Float64Array; offset?: Float64Array },
+  d: {
+    weights?: Float64Array;
+    offset?: Float64Array;
+    status?: Float64Array;
+    start?: Float64Array;
+    strata?: string[];
+  },
   family: string,
-): MultinomialOptions & { offset?: Float64Array } {
-  if (d.offset && family !== "binomial" && family !== "poisson")
-    throw new InputError("option '--offset': only for --family binomial or poisson", {
+  ties?: string,
+): MultinomialOptions & { offset?: Float64Array } & Pick<
+    FitOptions,
+    "status" | "start" | "strata" | "ties"
+  > {
+  if (d.offset && family !== "binomial" && family !== "poisson" && family !== "cox")
+    throw new InputError("option '--offset': only for --family binomial, poisson or cox", {
       option: "--offset",
     });
+  if (family !== "cox")
+    for (const [flag, v] of [
+      ["--status", d.status],
+      ["--start", d.start],
+      ["--strata", d.strata],
+      ["--ties", ties],
+    ] as const)
+      if (v !== undefined)
+        throw new InputError(`option '${flag}': only for --family cox`, { option: flag });
+  if (ties !== undefined && ties !== "breslow" && ties !== "efron")
+    throw new InputError(`option '--ties': breslow or efron, got '${ties}'`, { option: "--ties" });
   return {
     ...lib,
     ...(d.weights ? { weights: d.weights } : {}),
     ...(d.offset ? { offset: d.offset } : {}),
+    ...(family === "cox"
+      ? {
+          status: d.status,
+          start: d.start,
+          strata: d.strata,
+          ties: ties as "breslow" | "efron" | undefined,
+        }
+      : {}),
+  };
+}
+
+/** The JSON document of a Cox path (as `pathJson`; no intercept: 0 at every point). */
+export function coxJson(fit: ModelPath, features: string[], fitSeconds: number[], ties: string) {
+  return {
+    family: "cox",
+    ties,
+    alpha: fit.alpha,
+    features,
+    lambda: Array.from(fit.lambda),
+    intercept: Array.from(fit.lambda, () => 0),
+    coefficients: fit.coefficients.map(([b]) => ({
+      index: Array.from(b.index),
+      value: Array.from(b.value),
+    })),
+    df: Array.from(fit.df),
+    devRatio: Array.from(fit.devRatio),
+    nullDeviance: fit.nullDeviance,
+    kktMax: Array.from(fit.kktMax),
+    objective: Array.from(fit.objective),
+    solver: fit.solver,
+    passes: fit.passes,
+    warnings: fit.warnings,
+    fitSeconds,
   };
 }
 
@@ -230,7 +290,7 @@ export async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
 
 /** Fits the path of a family (library errors carry the CLI flag names). */
 export function fitFamilyCli(
-  family: Exclude<CliFamily, "multinomial">,
+  family: Exclude<CliFamily, "multinomial" | "cox">,
   x: Parameters<typeof elasticNetPath>[0],
   y: Float64Array,
   lib: MultinomialOptions,
@@ -331,10 +391,36 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     else out.print(pathTable(fit!));
     out.commit();
   };
+  if (family === "cox") {
+    if (solver !== "cd" || (engine && engine !== "memory"))
+      throw new InputError(
+        `option '${solver !== "cd" ? "--solver" : "--engine"}': the Cox family is fitted in memory by the model core`,
+        { option: solver !== "cd" ? "--solver" : "--engine" },
+      );
+  }
   const data = await loadOrEngine(file, o, family, engine, viaEngine);
   if (!data) return;
   const { x, y, features } = data;
-  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family);
+  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family, o.ties);
+  if (family === "cox") {
+    const seconds: number[] = [];
+    let cfit: ModelPath | undefined;
+    for (let r = 0; r < repeat; r++) {
+      const t0 = performance.now();
+      cfit = withFlagNames(() => fitModel(x, y, { ...lib, family: "cox" }));
+      seconds.push((performance.now() - t0) / 1000);
+    }
+    for (const w of cfit!.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (o.json)
+      out.file(
+        "--json",
+        o.json,
+        JSON.stringify(coxJson(cfit!, features, seconds, o.ties ?? "breslow")) + "\n",
+      );
+    else out.print(pathTable(cfit!));
+    out.commit();
+    return;
+  }
   if (family === "multinomial") {
     const seconds: number[] = [];
     let mfit: MultinomialFit | undefined;
@@ -370,7 +456,12 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
 export function addPathOptions(cmd: Command): Command {
   return addInputOptions(cmd)
     .option("--target <name>", "response column (default: the last column)")
-    .option("--family <family>", "gaussian, binomial, poisson or multinomial", "gaussian")
+    .option("--family <family>", "gaussian, binomial, poisson, multinomial or cox", "gaussian")
+    .option("--time <column>", "cox: the survival (stop) time column (the target)")
+    .option("--status <column>", "cox: the event column (1 event, 0 censored), never a feature")
+    .option("--start <column>", "cox: each row's interval start, (start, time] data")
+    .option("--strata <column>", "cox: a stratum label per row (a baseline hazard per stratum)")
+    .option("--ties <rule>", "cox: breslow (default, glmnet's) or efron (coxph's)")
     .option("--positive <value>", "binomial: the target value counted as 1 (default: the larger)")
     .option(
       "--grouped",
