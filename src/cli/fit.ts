@@ -2,7 +2,12 @@ import type { ModelPath } from "../path/fit.js";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { cvPath } from "../cv/cvPath.js";
-import { checkMeasure, defaultMeasure, type Family, type Measure } from "../cv/measures.js";
+import {
+  checkMeasure,
+  defaultMeasure,
+  type CvFamily as Family,
+  type Measure,
+} from "../cv/measures.js";
 import {
   addInputOptions,
   familyResponse,
@@ -29,6 +34,7 @@ import {
   cvCurveChart,
   deadZoneChart,
   stabilityChart,
+  survivalChart,
   type Chart,
 } from "../report/charts.js";
 import { escapeHtml, htmlTable, renderReport, type ReportSection } from "../report/html.js";
@@ -36,6 +42,50 @@ import { stabilitySelection, type StabilityResult } from "../select/stability.js
 import { alignTable } from "./format.js";
 import { intOption, numberOption } from "./parse.js";
 import { progressBar } from "./progress.js";
+import { concordance } from "../cv/survival.js";
+import { matVec } from "../data/matrix.js";
+import { coxBaseline, kaplanMeier, survivalAt } from "../path/survival.js";
+
+/**
+ * The Cox model's view of its training data at coefficients β: the baseline hazard, Harrell's C
+ * of the risk score, and per tertile of the risk score the Kaplan–Meier curve with the model's
+ * mean predicted survival at the same times.
+ */
+function coxView(d: Design, x: Design["x"], beta: Float64Array, ties?: string) {
+  const n = x.nRows;
+  const surv = {
+    time: d.y,
+    status: d.status!,
+    start: d.start,
+    strata: d.strata,
+    ties: ties as "breslow" | "efron" | undefined,
+  };
+  const base = coxBaseline(x, beta, surv, { weights: d.weights, offset: d.offset });
+  const eta = matVec(x, beta, new Float64Array(n));
+  if (d.offset) for (let i = 0; i < n; i++) eta[i] += d.offset[i];
+  const w = d.weights ?? new Float64Array(n).fill(1);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const cIndex = concordance(eta, surv, w, all);
+  const ranked = all.slice().sort((a, b) => eta[a] - eta[b] || a - b);
+  const names = ["lowest third", "middle third", "highest third"];
+  const groups = names.map((label, g) => {
+    const rows = ranked.slice(Math.floor((g * n) / 3), Math.floor(((g + 1) * n) / 3));
+    const km = kaplanMeier(surv, d.weights, rows);
+    const S = survivalAt(
+      base,
+      rows.map((i) => eta[i]),
+      km.times,
+      d.strata && rows.map((i) => d.strata![i]),
+    );
+    const mean = Float64Array.from(km.times, (_, k) => {
+      let s = 0;
+      for (const r of S) s += r[k];
+      return s / S.length;
+    });
+    return { label, km, model: { times: km.times, surv: mean } };
+  });
+  return { base, cIndex, groups };
+}
 
 export interface FitCliOptions extends InputCliOptions {
   engine?: string;
@@ -54,6 +104,7 @@ export interface FitCliOptions extends InputCliOptions {
   q?: string;
   seed: string;
   positive?: string;
+  ties?: string;
   report?: string;
   save?: string;
   json?: string;
@@ -61,7 +112,7 @@ export interface FitCliOptions extends InputCliOptions {
 
 const PENALTIES = ["lasso", "ridge", "elastic-net", "group", "mcp", "scad"] as const;
 type Penalty = (typeof PENALTIES)[number];
-const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial"] as const;
+const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial", "cox"] as const;
 const MEASURE_TITLES: Record<Measure, string> = {
   mse: "Mean-squared error (cross-validated)",
   mae: "Mean absolute error (cross-validated)",
@@ -76,6 +127,11 @@ export function addFitOptions(cmd: Command): Command {
   return addInputOptions(cmd)
     .option("--target <name>", "target column (default: the last column)")
     .option("--family <f>", FAMILIES.join(", "), "gaussian")
+    .option("--time <column>", "cox: the survival (stop) time column (the target)")
+    .option("--status <column>", "cox: the event column (1 event, 0 censored), never a feature")
+    .option("--start <column>", "cox: each row's interval start, (start, time] data")
+    .option("--strata <column>", "cox: a stratum label per row (a baseline hazard per stratum)")
+    .option("--ties <rule>", "cox: breslow (default, glmnet's) or efron (coxph's)")
     .option("--penalty <p>", PENALTIES.join(", "), "lasso")
     .option(
       "--alpha <a>",
@@ -88,7 +144,10 @@ export function addFitOptions(cmd: Command): Command {
       "smallest λ as a fraction of λ_max (default 1e-4 if n > p, else 0.01)",
     )
     .option("--select <rule>", "min (λ of least CV error) or 1se (largest λ within one SE)", "1se")
-    .option("--measure <m>", "CV measure: mse, mae, deviance, class, auc (default per family)")
+    .option(
+      "--measure <m>",
+      "CV measure: mse, mae, deviance, class, auc, C (cox) (default per family)",
+    )
     .option(
       "--groups <file>",
       "group penalty: one group id per feature (lines 'feature,group' or one id per line)",
@@ -290,7 +349,11 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   const threshold = numberOption("--threshold", o.threshold, 0.51, 1);
   if (
     pairs !== undefined &&
-    (penalty === "group" || penalty === "mcp" || penalty === "scad" || family === "multinomial")
+    (penalty === "group" ||
+      penalty === "mcp" ||
+      penalty === "scad" ||
+      family === "multinomial" ||
+      family === "cox")
   )
     throw new InputError(
       "option '--stability': stability selection runs with the lasso / elastic-net penalties and the gaussian, binomial or poisson family",
@@ -313,6 +376,13 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   // ---- data: rows in memory, or sums from an engine ----
   const engine = engineOption({ ...o, family }, file);
   const engineCan = (name: string) => {
+    if (family === "cox")
+      throw new InputError(
+        `option '--engine': the Cox family is fitted in memory, not by ${name}`,
+        {
+          option: "--engine",
+        },
+      );
     if (penalty === "group" || penalty === "mcp" || penalty === "scad")
       throw new InputError(`option '--engine': ${name} fits the lasso, elastic net and ridge`, {
         option: "--engine",
@@ -414,7 +484,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   } else {
     const core = penalty === "group" || penalty === "mcp" || penalty === "scad";
     const r = await cvPath(x!, y, {
-      ...withRowOptions({}, d!, family),
+      ...withRowOptions({}, d!, family, o.ties),
       family,
       ...(core ? { penalty, groups } : {}),
       alpha: penalty === "mcp" || penalty === "scad" ? undefined : alpha,
@@ -439,7 +509,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
 
   // ---- stability selection ----
   let stab: StabilityResult | undefined;
-  if (pairs !== undefined) {
+  if (pairs !== undefined && family !== "cox") {
     const bar = tty ? progressBar("stability selection", process.stderr) : null;
     const q =
       o.q === undefined ? Math.max(1, Math.round(Math.sqrt(0.8 * p))) : intOption("--q", o.q);
@@ -459,7 +529,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
 
   // ---- the "why zero" explanation at the selected λ ----
   let why: SparsityExplanation | undefined;
-  if (x && (penalty === "lasso" || penalty === "elastic-net") && family !== "multinomial")
+  if (
+    x &&
+    (penalty === "lasso" || penalty === "elastic-net") &&
+    family !== "multinomial" &&
+    family !== "cox"
+  )
     why = explainSparsity(family, x, y, lambdaSel, { ...withRowOptions({}, d!, family), alpha });
 
   // ---- terminal output ----
@@ -566,6 +641,26 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       dropped: meta.dropped,
     },
   };
+  // The Cox model's baseline hazard at the selected coefficients (for predict --times) and the
+  // survival view of the report.
+  let cox: ReturnType<typeof coxView> | undefined;
+  if (family === "cox" && d && x) {
+    cox = coxView(d, x, coef[0], o.ties);
+    model.survival = {
+      ties: cox.base.ties,
+      time: meta.target,
+      status: o.status!,
+      ...(o.start !== undefined ? { start: o.start } : {}),
+      ...(o.strata !== undefined ? { strata: o.strata } : {}),
+      baseline: {
+        strata: cox.base.strata,
+        curves: cox.base.curves.map((c) => ({
+          times: Array.from(c.times),
+          cumhaz: Array.from(c.cumhaz),
+        })),
+      },
+    };
+  }
   if (o.save) outputs.file("--save", o.save, JSON.stringify(model, null, 1) + "\n");
   if (o.json) {
     const doc = {
@@ -718,6 +813,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         ],
       },
     ];
+    if (cox)
+      sections.push({
+        heading: "Survival",
+        html: `<p>Harrell's C of the selected model's risk score on the training rows: <b>${cox.cIndex.toFixed(3)}</b> (0.5 is chance). ${cox.base.strata ? `Strata: ${escapeHtml(cox.base.strata.join(", "))} (a baseline hazard each). ` : ""}Baseline hazard: ${cox.base.ties === "efron" ? "Efron's" : "Breslow's"} estimator.</p>`,
+        charts: [survivalChart(cox.groups, `${meta.target} (survival time)`)],
+      });
     if (stab)
       sections.push({
         heading: "Stability selection",

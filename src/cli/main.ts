@@ -21,6 +21,9 @@ const DEMOS: Record<
     cv?: string;
     nlambda?: string;
     lambdaMinRatio?: string;
+    select?: string;
+    time?: string;
+    status?: string;
   }
 > = {
   diabetes: {
@@ -40,6 +43,13 @@ const DEMOS: Record<
     cv: "5",
     nlambda: "40",
     lambdaMinRatio: "0.02",
+  },
+  lung: {
+    family: "cox",
+    title: "Cox lasso on the NCCTG lung-cancer survival data (λ_min)",
+    select: "min",
+    time: "time",
+    status: "status",
   },
 };
 
@@ -137,9 +147,13 @@ function program(): Command {
     .option("--missing <policy>", "missing cells: error, drop (the row) or mean", "error")
     .option("--keep <columns>", "copy these columns (an id) into the predictions, comma-separated")
     .option("--memory-budget <size>", "largest table to hold in memory, e.g. 8G")
+    .option(
+      "--times <list>",
+      "Cox models: survival probabilities S(t | x) at these times (comma-separated)",
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  regularize predict model.json new.csv --out predictions.csv\n  regularize predict model.json scoring.parquet --keep id --out scores.csv\n",
+      "\nExamples:\n  regularize predict model.json new.csv --out predictions.csv\n  regularize predict model.json scoring.parquet --keep id --out scores.csv\n  regularize predict cox-model.json patients.csv --times 180,365,730\n",
     )
     .action((model: string, data: string, o: PredictCliOptions) => runPredict(model, data, o));
 
@@ -167,7 +181,9 @@ function program(): Command {
           cv: demo.cv ?? "10",
           nlambda: demo.nlambda,
           lambdaMinRatio: demo.lambdaMinRatio,
-          select: "1se",
+          select: demo.select ?? "1se",
+          time: demo.time,
+          status: demo.status,
           threshold: "0.6",
           seed: "1",
           missing: "error",

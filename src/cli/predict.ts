@@ -3,6 +3,8 @@ import { quoteCell } from "../io/assemble.js";
 import { readTable } from "../io/table.js";
 import { loadModel, predictModel } from "../model/model.js";
 import { readOptions } from "./input.js";
+import { listOption } from "./parse.js";
+import { survivalAt } from "../path/survival.js";
 import { checkOutputs, Outputs } from "./output.js";
 
 export interface PredictCliOptions {
@@ -10,6 +12,7 @@ export interface PredictCliOptions {
   missing: string;
   keep?: string;
   memoryBudget?: string;
+  times?: string;
 }
 
 const csvCell = (v: string | number) => {
@@ -41,7 +44,18 @@ export async function runPredict(
           return k;
         });
   if (o.out) checkOutputs([{ flag: "--out", path: o.out }], [modelFile, file]);
+  const times = o.times === undefined ? undefined : listOption("--times", o.times);
+  if (times?.some((t) => !(t >= 0) || !Number.isFinite(t)))
+    throw new InputError("option '--times': survival times are finite numbers ≥ 0", {
+      option: "--times",
+    });
   const model = loadModel(modelFile);
+  if (times && model.family !== "cox")
+    throw new InputError(`option '--times': only for Cox models (this one is ${model.family})`, {
+      option: "--times",
+    });
+  // A stratified Cox model reads each row's stratum too.
+  const strataColumn = model.survival?.strata;
   const made = new Set(model.encodings.flatMap((e) => e.names));
   const sources = model.encodings.map((e) => e.column);
   const needed = [...model.features.filter((f) => !made.has(f)), ...sources];
@@ -54,7 +68,7 @@ export async function runPredict(
     categoricalColumns: sources,
     textColumns: sources,
     columns: needed,
-    keep,
+    keep: strataColumn && !keep.includes(strataColumn) ? [...keep, strataColumn] : keep,
   });
   const n = table.nRows;
   // Every encoded column must be there, as text, with levels the model knows.
@@ -89,6 +103,46 @@ export async function runPredict(
   } else if (model.family === "poisson") {
     lines.push(`${head}prediction,link`);
     r.response[0].forEach((v, i) => lines.push(`${prefix(i)}${v},${r.eta[0][i]}`));
+  } else if (model.family === "cox") {
+    // The linear predictor, the relative risk e^η and, at --times, S(t | x).
+    const sv = model.survival!;
+    const base = {
+      ties: sv.ties,
+      strata: sv.baseline.strata,
+      curves: sv.baseline.curves.map((c) => ({
+        times: Float64Array.from(c.times),
+        cumhaz: Float64Array.from(c.cumhaz),
+      })),
+    };
+    const labels = strataColumn ? table.kept[strataColumn].map((t) => t.trim()) : undefined;
+    // Stratum labels were saved as read (numbers where the column was numeric).
+    const strata = labels?.map((t) =>
+      base.strata!.some((l) => typeof l === "number") && t !== "" && Number.isFinite(Number(t))
+        ? Number(t)
+        : t,
+    );
+    let S: Float64Array[] = [];
+    if (times)
+      try {
+        S = survivalAt(base, r.eta[0], times, strata);
+      } catch (e) {
+        if (e instanceof InputError && e.where.row !== undefined) {
+          const row = table.rowNumbers ? table.rowNumbers[e.where.row - 1] : e.where.row;
+          throw new InputError(
+            `${file}: row ${row}, column '${strataColumn}': ${e.message.replace(/ at row \d+/, "")}`,
+            { file, row, column: strataColumn },
+          );
+        }
+        throw e;
+      }
+    lines.push(
+      head + ["link", "relative_risk", ...(times ?? []).map((t) => `survival_${t}`)].join(","),
+    );
+    for (let i = 0; i < n; i++)
+      lines.push(
+        prefix(i) +
+          [r.eta[0][i], r.response[0][i], ...(times ? Array.from(S[i]) : [])].map(String).join(","),
+      );
   } else if (model.family === "binomial") {
     lines.push(`${head}class,${csvCell(`probability_${model.classes![1]}`)}`);
     r.response[0].forEach((v, i) => lines.push(`${prefix(i)}${csvCell(r.label![i])},${v}`));

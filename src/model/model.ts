@@ -4,7 +4,7 @@ import { InputError } from "../errors.js";
 export const MODEL_FORMAT = "regularize-model";
 export const MODEL_VERSION = 1;
 
-export type ModelFamily = "gaussian" | "binomial" | "poisson" | "multinomial";
+export type ModelFamily = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox";
 
 /**
  * A fitted linear model as saved by `regularize fit --save` (versioned JSON): the coefficients on
@@ -33,10 +33,26 @@ export interface SavedModel {
   coefficients: number[] | number[][];
   /** The training features' means and sds (population), for reference. */
   standardization: { mean: number[]; sd: number[] };
+  /**
+   * Cox only: the columns of the survival data, the ties rule and the baseline cumulative hazard
+   * at the selected coefficients (per stratum: event times and Λ₀ just after each), from which
+   * predict computes S(t | x) = exp(−Λ₀(t)·e^η).
+   */
+  survival?: {
+    ties: "breslow" | "efron";
+    time: string;
+    status: string;
+    start?: string;
+    strata?: string;
+    baseline: {
+      strata: (number | string)[] | null;
+      curves: { times: number[]; cumhaz: number[] }[];
+    };
+  };
   options: Record<string, unknown>;
 }
 
-const FAMILIES: ModelFamily[] = ["gaussian", "binomial", "poisson", "multinomial"];
+const FAMILIES: ModelFamily[] = ["gaussian", "binomial", "poisson", "multinomial", "cox"];
 
 /** Reads and validates a saved model; anything malformed is an InputError naming the field. */
 export function loadModel(file: string): SavedModel {
@@ -153,6 +169,32 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
         `names ${JSON.stringify(unknown)?.slice(0, 60)}, which is not one of the model's features`,
       );
   }
+  if (m.family === "cox") {
+    const sv = m.survival as Record<string, unknown> | undefined;
+    if (!sv || typeof sv !== "object")
+      bad("survival", "must describe the Cox model's survival data");
+    if (sv!.ties !== "breslow" && sv!.ties !== "efron")
+      bad("survival.ties", "must be breslow or efron");
+    const bl = sv!.baseline as Record<string, unknown> | undefined;
+    if (!bl || !Array.isArray(bl.curves) || bl.curves.length === 0)
+      bad("survival.baseline", "must hold the baseline hazard curves");
+    const curves = (bl as { curves: unknown[] }).curves;
+    if (
+      bl!.strata !== null &&
+      (!Array.isArray(bl!.strata) || (bl!.strata as unknown[]).length !== curves.length)
+    )
+      bad("survival.baseline.strata", "must be null or one label per curve");
+    curves.forEach((c, k) => {
+      const cv = c as Record<string, unknown>;
+      const ok = (v: unknown) => Array.isArray(v) && v.every(finite);
+      if (
+        !ok(cv?.times) ||
+        !ok(cv?.cumhaz) ||
+        (cv.times as number[]).length !== (cv.cumhaz as number[]).length
+      )
+        bad(`survival.baseline.curves[${k}]`, "must be { times, cumhaz } of equal length");
+    });
+  }
   const st = m.standardization as Record<string, unknown> | undefined;
   if (!st || typeof st !== "object") bad("standardization", "must be { mean, sd }");
   vector(st!.mean, "standardization.mean", p);
@@ -184,6 +226,8 @@ export function predictModel(
     return e;
   });
   if (model.family === "gaussian") return { eta, response: eta };
+  // Cox: the relative risk e^η (no intercept; the baseline hazard carries the scale).
+  if (model.family === "cox") return { eta, response: [eta[0].map(Math.exp)] };
   if (model.family === "poisson") return { eta, response: [eta[0].map(Math.exp)] };
   if (model.family === "binomial") {
     const prob = eta[0].map((v) => 1 / (1 + Math.exp(-v)));

@@ -91,3 +91,44 @@ export function survivalAt(
     });
   });
 }
+
+/**
+ * The Kaplan–Meier estimate of the rows `rows` (all when omitted): at each distinct event time t,
+ * S(t) = Π_{tₖ ≤ t} (1 − dₖ/nₖ), dₖ the weighted deaths at tₖ and nₖ the weight at risk (times
+ * ≥ tₖ; with starts, entered before tₖ). Returns the event times and S just after each.
+ */
+export function kaplanMeier(
+  surv: Survival,
+  weights?: ArrayLike<number>,
+  rows?: ArrayLike<number>,
+): { times: Float64Array; surv: Float64Array } {
+  const { time, status, start } = surv;
+  const idx = rows ? Array.from(rows) : Array.from({ length: time.length }, (_, i) => i);
+  const w = (i: number) => (weights ? weights[i] : 1);
+  const eventTimes = [
+    ...new Set(idx.filter((i) => status[i] && w(i) > 0).map((i) => time[i])),
+  ].sort((a, b) => a - b);
+  const order = idx.slice().sort((a, b) => time[a] - time[b]);
+  const byStart = start ? idx.slice().sort((a, b) => start[a] - start[b]) : [];
+  const times = new Float64Array(eventTimes.length);
+  const S = new Float64Array(eventTimes.length);
+  let s = 1;
+  let q = 0; // rows with time < t have left the risk set
+  let atRisk = idx.reduce((a, i) => a + w(i), 0);
+  let entered = 0; // with starts: rows with start < t have entered
+  let notYet = start ? atRisk : 0;
+  eventTimes.forEach((t, k) => {
+    while (q < order.length && time[order[q]] < t) atRisk -= w(order[q++]);
+    if (start)
+      while (entered < byStart.length && start[byStart[entered]] < t)
+        notYet -= w(byStart[entered++]);
+    let d = 0;
+    for (let u = q; u < order.length && time[order[u]] === t; u++)
+      if (status[order[u]]) d += w(order[u]);
+    const n = atRisk - notYet;
+    s *= 1 - d / n;
+    times[k] = t;
+    S[k] = s;
+  });
+  return { times, surv: S };
+}

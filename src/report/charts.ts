@@ -465,3 +465,59 @@ export function histogramChart(
     } as TopLevelSpec,
   };
 }
+
+/**
+ * Kaplan–Meier curves of groups of the data (solid steps) next to the model's predicted survival
+ * for the same groups (dashed: the mean of S(t | xᵢ) over the group's rows).
+ */
+export function survivalChart(
+  groups: {
+    label: string;
+    km: { times: ArrayLike<number>; surv: ArrayLike<number> };
+    model: { times: ArrayLike<number>; surv: ArrayLike<number> };
+  }[],
+  timeTitle: string,
+): Chart {
+  const values: { t: number; s: number; g: string; kind: string }[] = [];
+  for (const g of groups) {
+    const kinds = [
+      ["Kaplan–Meier (data)", g.km],
+      ["model", g.model],
+    ] as const;
+    for (const [kind, c] of kinds) {
+      values.push({ t: 0, s: 1, g: g.label, kind });
+      for (let k = 0; k < c.times.length; k++)
+        values.push({ t: c.times[k], s: c.surv[k], g: g.label, kind });
+    }
+  }
+  return {
+    id: "survival",
+    title: "Survival by predicted risk",
+    caption:
+      "The rows split into tertiles of the model's linear predictor (its risk score): each group's Kaplan–Meier curve (solid steps) and the model's predicted survival for the same rows (dashed, the mean of S(t | x) over the group). Separated curves mean the model ranks risk; dashed close to solid means it is calibrated.",
+    spec: {
+      ...base,
+      title: "Survival by predicted risk tertile",
+      data: { values },
+      mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
+      encoding: {
+        x: { field: "t", type: "quantitative", title: timeTitle },
+        y: {
+          field: "s",
+          type: "quantitative",
+          title: "Survival probability",
+          scale: { domain: [0, 1] },
+        },
+        color: {
+          field: "g",
+          type: "nominal",
+          title: "predicted risk",
+          sort: groups.map((g) => g.label),
+          scale: { range: ["#2e7d32", "#f39c12", "#c0392b"] },
+        },
+        strokeDash: { field: "kind", type: "nominal", title: "curve" },
+        detail: [{ field: "g" }, { field: "kind" }],
+      },
+    } as TopLevelSpec,
+  };
+}

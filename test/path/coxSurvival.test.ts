@@ -4,7 +4,7 @@ import { cvPath } from "../../src/cv/cvPath.js";
 import { concordance } from "../../src/cv/survival.js";
 import { denseMatrix, fit } from "../../src/index.js";
 import { predict } from "../../src/path/predict.js";
-import { coxBaseline, survivalAt } from "../../src/path/survival.js";
+import { coxBaseline, kaplanMeier, survivalAt } from "../../src/path/survival.js";
 import { readFixture } from "../helpers/fixtures.js";
 import { coxObjective, type SurvivalRows } from "../helpers/survival.js";
 
@@ -391,5 +391,23 @@ describe("Cox survival curves against survfit on a coxnet fit", () => {
       assert.ok(Math.abs(S[0] - Math.exp(-H)) <= 1e-12, `stratum ${label}`);
     }
     assert.throws(() => survivalAt(base, [0], [1], [7]), /stratum '7' at row 1/);
+  });
+});
+
+describe("kaplanMeier", () => {
+  it("without censoring is the empirical survival function; with censoring the product limit", () => {
+    const time = [1, 2, 2, 3, 5, 8];
+    const km = kaplanMeier({ time, status: [1, 1, 1, 1, 1, 1] });
+    assert.deepEqual(Array.from(km.times), [1, 2, 3, 5, 8]);
+    const emp = [5 / 6, 3 / 6, 2 / 6, 1 / 6, 0];
+    km.surv.forEach((s, k) => assert.ok(Math.abs(s - emp[k]) <= 1e-15));
+    // Censored at 2 (tied with events: still at risk at 2) and at 4.
+    const c = kaplanMeier({ time: [1, 2, 2, 2, 4, 6], status: [1, 1, 0, 1, 0, 1] });
+    const want = [5 / 6, (5 / 6) * (3 / 5), (5 / 6) * (3 / 5) * 0];
+    assert.deepEqual(Array.from(c.times), [1, 2, 6]);
+    c.surv.forEach((s, k) => assert.ok(Math.abs(s - want[k]) <= 1e-15, `${k}`));
+    // Start times: a row entering at 3 is not at risk at 1 or 2.
+    const l = kaplanMeier({ time: [1, 2, 5, 6], status: [1, 1, 1, 0], start: [0, 0, 3, 0] });
+    assert.ok(Math.abs(l.surv[0] - 2 / 3) <= 1e-15 && Math.abs(l.surv[1] - 1 / 3) <= 1e-15);
   });
 });
