@@ -21,8 +21,10 @@ export interface BaselineHazard {
  *
  * @example
  * ```ts
- * const base = coxBaseline(x, beta, { time, status });
- * survivalAt(base, predict(...)[k], [365, 730]); // S(t | x) for each row
+ * const path = regularize.fit(x, time, { family: "cox", status }); // import * as regularize from "regularize"
+ * const beta = regularize.coefAt(path, path.lambda[20]).beta;
+ * const base = regularize.coxBaseline(x, beta, { time, status });
+ * regularize.survivalAt(base, regularize.predict(path, xNew, [path.lambda[20]])[0], [365, 730]);
  * ```
  */
 export function coxBaseline(
