@@ -1,9 +1,10 @@
 import type { NewtonDatafit } from "../core/datafit.js";
 import type { Penalty } from "../core/penalty.js";
 import { moments } from "../data/design.js";
-import type { Matrix } from "../data/matrix.js";
+import { firstNonFinite, type DenseMatrix, type Matrix } from "../data/matrix.js";
 import { binomial } from "../datafit/binomial.js";
 import { checkSurvival, CoxDatafit } from "../datafit/cox.js";
+import { MGaussianDatafit } from "../datafit/mgaussian.js";
 import { MultinomialDatafit } from "../datafit/multinomial.js";
 import { poisson } from "../datafit/poisson.js";
 import { SingleDatafit } from "../datafit/single.js";
@@ -25,10 +26,35 @@ import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 // sequence (what `fit` runs with solver "core", and the ungrouped multinomial path).
 
 /** The model core's path (`fit` with solver "core"). */
-export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPath {
+export function corePath(
+  x: Matrix,
+  yIn: ArrayLike<number> | DenseMatrix,
+  options: FitOptions,
+): ModelPath {
   const n = x.nRows;
   const p = x.nCols;
+  const mgaussian = options.family === "mgaussian";
+  const yMatrix = isMatrix(yIn) ? yIn : null;
+  if (mgaussian !== (yMatrix !== null))
+    throw new InputError(
+      mgaussian
+        ? "option 'family': mgaussian takes the responses as a matrix (denseMatrix(n, k, data))"
+        : "y is a matrix: only the mgaussian family takes several responses",
+      { option: "family" },
+    );
+  // A response matrix is checked as its columns, one after another.
+  const y: ArrayLike<number> = yMatrix ? yMatrix.data.subarray(0, n) : (yIn as ArrayLike<number>);
   checkXY(x, y);
+  if (yMatrix) {
+    if (yMatrix.nRows !== n)
+      throw new InputError(`y has ${yMatrix.nRows} rows but X has ${n} rows`);
+    const bad = firstNonFinite(yMatrix.data);
+    if (bad >= 0)
+      throw new InputError(
+        `y has a non-finite value at row ${(bad % n) + 1} of response ${Math.floor(bad / n) + 1}`,
+        { row: (bad % n) + 1 },
+      );
+  }
   const {
     family = "gaussian",
     penalty: penaltyName = "elastic-net",
@@ -37,6 +63,7 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
     groupWeights,
     typeMultinomial = "ungrouped",
     offset: offsetOption,
+    standardizeResponse = false,
     status,
     start,
     strata,
@@ -45,8 +72,13 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
   } = options;
   const bad = (option: string, message: string) =>
     new InputError(`option '${option}': ${message}`, { option });
-  if (!["gaussian", "binomial", "poisson", "multinomial", "cox"].includes(family))
-    throw bad("family", `gaussian, binomial, poisson, multinomial or cox, got '${String(family)}'`);
+  if (!["gaussian", "binomial", "poisson", "multinomial", "cox", "mgaussian"].includes(family))
+    throw bad(
+      "family",
+      `gaussian, binomial, poisson, multinomial, cox or mgaussian, got '${String(family)}'`,
+    );
+  if (standardizeResponse && !mgaussian)
+    throw bad("standardizeResponse", "applies to the mgaussian family only");
   const cox = family === "cox";
   if (cox) {
     if (status === undefined) throw bad("status", "the Cox family needs the event indicators");
@@ -74,8 +106,12 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
   let classes: number[] = [];
   let datafit: NewtonDatafit;
   let offset = new Float64Array(n);
+  // mgaussian: the responses class-major (each column of y), scaled to unit weighted sd with
+  // standardizeResponse (glmnet's standardize.response; the coefficients are scaled back).
+  let ySd: Float64Array | null = null;
   if (offsetOption !== undefined) {
-    if (family === "multinomial") throw bad("offset", "not available for the multinomial family");
+    if (family === "multinomial" || mgaussian)
+      throw bad("offset", `not available for the ${family} family`);
     if (offsetOption.length !== n)
       throw bad("offset", `needs ${n} values, got ${offsetOption.length}`);
     offset = Float64Array.from(offsetOption);
@@ -89,7 +125,26 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
       w,
       offset,
     );
-  else if (family === "multinomial") {
+  else if (yMatrix) {
+    const K = yMatrix.nCols;
+    const Y = Float64Array.from(yMatrix.data);
+    if (standardizeResponse) {
+      ySd = new Float64Array(K);
+      for (let c = 0; c < K; c++) {
+        let m = 0;
+        for (let i = 0; i < n; i++) m += w[i] * Y[c * n + i];
+        let v = 0;
+        for (let i = 0; i < n; i++) v += w[i] * (Y[c * n + i] - m) ** 2;
+        const sd = Math.sqrt(v);
+        if (!(sd > 0))
+          throw bad("standardizeResponse", `response ${c + 1} is constant: it cannot be scaled`);
+        ySd[c] = sd;
+        for (let i = 0; i < n; i++) Y[c * n + i] /= sd;
+      }
+    }
+    classes = Array.from({ length: K }, (_, c) => c);
+    datafit = new MGaussianDatafit(Y, K, w, o.intercept);
+  } else if (family === "multinomial") {
     classes = [...new Set(Array.from(y))].sort((a, b) => a - b);
     if (classes.length < 2)
       throw new InputError("multinomial response has a single class: there is nothing to fit");
@@ -149,11 +204,11 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
       Float64Array.from(gw, (v) => (1 - o.alpha) * v),
       new Float64Array(G),
     );
-  } else if (typeMultinomial === "grouped") {
+  } else if (typeMultinomial === "grouped" || mgaussian) {
     if (options.lowerLimits !== undefined || options.upperLimits !== undefined)
       throw bad(
         "lowerLimits",
-        "not available for the grouped multinomial (box limits do not act on a group norm)",
+        `not available for the ${mgaussian ? "mgaussian family" : "grouped multinomial"} (box limits do not act on a group norm)`,
       );
     const pf = o.penaltyFactor;
     penalty = groupPenalty(
@@ -277,8 +332,14 @@ export function corePath(x: Matrix, y: ArrayLike<number>, options: FitOptions): 
       center,
       scale,
       o.intercept,
-      K > 1,
+      family === "multinomial",
     );
+    if (ySd)
+      for (let c = 0; c < K; c++) {
+        point.intercept[c] *= ySd[c];
+        const v = point.beta[c].value;
+        for (let q = 0; q < v.length; q++) v[q] *= ySd[c];
+      }
     out.intercepts.push(point.intercept);
     out.coefficients.push(point.beta);
     out.df.push(df);
@@ -340,4 +401,9 @@ function penaltyValue(
     s += penalty.value(b, g, lam);
   });
   return s;
+}
+
+/** Whether a response is a matrix (mgaussian) rather than a vector. */
+function isMatrix(y: ArrayLike<number> | DenseMatrix): y is DenseMatrix {
+  return (y as DenseMatrix).kind === "dense" && (y as DenseMatrix).data !== undefined;
 }

@@ -14,7 +14,9 @@ const MIN_POINTS = 5;
  * below 10·fdev of itself over the last four points; Cox: below 100·fdev of itself over the last
  * four points (inferred from glmnet 4.1's output, not its source: it ends the lung lasso and
  * elastic-net paths and a tied-times simulation at exactly glmnet's point, fixtures/glmnet-cox.json,
- * where neither the one-step absolute nor relative rule does). Never before the 5th point.
+ * where neither the one-step absolute nor relative rule does); multi-response Gaussian: a fall of
+ * the residual deviance below fdev of itself (rise < fdev·(1 − ratio); also inferred, from the
+ * three paths of fixtures/glmnet-mgaussian.json). Never before the 5th point.
  *
  * @example
  * ```ts
@@ -35,6 +37,7 @@ export function earlyEnd(
   if (df > dfMax || dev > DEV_MAX) return true;
   const prev = k > 0 ? devRatio[k - 1] : 0;
   if (family === "gaussian") return dev - prev < fdev * dev;
+  if (family === "mgaussian") return dev - prev < fdev * (1 - dev);
   if (family === "cox") return dev - devRatio[k - MIN_POINTS + 1] < 100 * fdev * dev;
   if (family === "poisson") return dev - devRatio[k - MIN_POINTS + 1] < 10 * fdev * dev;
   return dev - prev < fdev;

@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { DenseMatrix, Matrix } from "../data/matrix.js";
 import type { CoxTies } from "../datafit/cox.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
@@ -9,7 +9,7 @@ import type { MultinomialFit } from "./multinomialFit.js";
 import type { ElasticNetOptions } from "./options.js";
 import { nonconvexPath, type NonconvexFit } from "./nonconvexPath.js";
 
-export type FitFamily = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox";
+export type FitFamily = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox" | "mgaussian";
 export type FitPenalty = "elastic-net" | "mcp" | "scad" | "group";
 
 /** Options of `fit`: the family, the penalty and its shape, and the options of every path. */
@@ -41,6 +41,11 @@ export interface FitOptions extends ElasticNetOptions {
   strata?: ArrayLike<number | string>;
   /** Cox only: "breslow" (default; glmnet 4.1's) or "efron" (survival::coxph's default). */
   ties?: CoxTies;
+  /**
+   * mgaussian only: scale each response to unit (weighted, population) standard deviation before
+   * fitting, as glmnet's `standardize.response`; coefficients are returned on the responses' scale.
+   */
+  standardizeResponse?: boolean;
   /** Offsets of the linear predictor (one per row; not for the multinomial). */
   offset?: ArrayLike<number>;
   /**
@@ -110,17 +115,25 @@ export interface ModelPath {
  * path.coefficients[30][0]; // the MCP coefficients at λ₃₀
  * ```
  */
-export function fit(x: Matrix, y: ArrayLike<number>, options: FitOptions = {}): ModelPath {
+export function fit(
+  x: Matrix,
+  y: ArrayLike<number> | DenseMatrix,
+  options: FitOptions = {},
+): ModelPath {
   const { solver = "auto", ...rest } = options;
   if (solver !== "auto" && solver !== "core")
     throw new InputError(`option 'solver': auto or core, got '${String(solver)}'`, {
       option: "solver",
     });
+  if (rest.standardizeResponse !== undefined && rest.family !== "mgaussian")
+    throw new InputError("option 'standardizeResponse': applies to the mgaussian family only", {
+      option: "standardizeResponse",
+    });
   if (rest.family !== "cox")
     for (const name of ["status", "start", "strata", "ties"] as const)
       if (rest[name] !== undefined)
         throw new InputError(`option '${name}': applies to the Cox family only`, { option: name });
-  if (solver === "auto") {
+  if (solver === "auto" && rest.family !== "mgaussian" && !("kind" in y)) {
     const special = specialised(x, y, rest);
     if (special) return special;
   }

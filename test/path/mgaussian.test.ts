@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { denseMatrix, fit } from "../../src/index.js";
+import { Random } from "../../src/random.js";
+import { readFixture } from "../helpers/fixtures.js";
+
+interface Case {
+  name: string;
+  options: { alpha?: number; "standardize.response"?: boolean };
+  weighted: boolean;
+  lambda: number[];
+  a0: number[][];
+  beta: number[][][];
+  devRatio: number[];
+}
+const fx = readFixture<{
+  n: number;
+  p: number;
+  k: number;
+  x: number[];
+  y: number[];
+  weights: number[];
+  cases: Case[];
+}>("glmnet-mgaussian.json");
+const { n, p, k } = fx;
+
+/**
+ * glmnet's mgaussian objective by brute force: (1/2)Σᵢŵᵢ‖ỹᵢ − ã₀ − B̃ᵀxᵢ‖² + λΣⱼ sⱼ-scaled
+ * ((1−α)/2‖sⱼβⱼ‖² + α‖sⱼβⱼ‖₂), with ŵ = w/Σw, sⱼ the weighted population sd of feature j, and —
+ * with standardize.response — responses and coefficients divided by each response's sd.
+ */
+function objective(c: Case, a0: number[], beta: number[][], lambda: number): number {
+  const w = c.weighted ? fx.weights : new Array<number>(n).fill(1);
+  const W = w.reduce((a, b) => a + b, 0);
+  const mean = (v: (i: number) => number) => {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += (w[i] / W) * v(i);
+    return m;
+  };
+  const sd = (v: (i: number) => number) => {
+    const m = mean(v);
+    return Math.sqrt(mean((i) => (v(i) - m) ** 2));
+  };
+  const ys = Array.from({ length: k }, (_, r) =>
+    c.options["standardize.response"] ? sd((i) => fx.y[r * n + i]) : 1,
+  );
+  let f = 0;
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < k; r++) {
+      let e = a0[r];
+      for (let j = 0; j < p; j++) e += fx.x[j * n + i] * beta[r][j];
+      f += (w[i] / W) * ((fx.y[r * n + i] - e) / ys[r]) ** 2;
+    }
+  f /= 2;
+  const alpha = c.options.alpha ?? 1;
+  for (let j = 0; j < p; j++) {
+    const s = sd((i) => fx.x[j * n + i]);
+    let sq = 0;
+    for (let r = 0; r < k; r++) sq += ((s * beta[r][j]) / ys[r]) ** 2;
+    f += lambda * (((1 - alpha) / 2) * sq + alpha * Math.sqrt(sq));
+  }
+  return f;
+}
+
+const X = denseMatrix(n, p, Float64Array.from(fx.x));
+const Y = denseMatrix(n, k, Float64Array.from(fx.y));
+const options = (c: Case) => ({
+  family: "mgaussian" as const,
+  alpha: c.options.alpha,
+  weights: c.weighted ? fx.weights : undefined,
+  standardizeResponse: c.options["standardize.response"] === true,
+});
+const dense = (v: { index: ArrayLike<number>; value: ArrayLike<number> }) => {
+  const b = new Array<number>(p).fill(0);
+  for (let q = 0; q < v.index.length; q++) b[v.index[q]] = v.value[q];
+  return b;
+};
+
+describe("multi-response Gaussian against glmnet 4.1's mgaussian", () => {
+  for (const c of fx.cases) {
+    it(`${c.name}: glmnet's λ grid and point count; objective never above its own`, (t) => {
+      const f = fit(X, Y, options(c));
+      assert.deepEqual(f.warnings, []);
+      assert.equal(f.lambda.length, c.lambda.length);
+      let worst = -Infinity;
+      for (let l = 0; l < c.lambda.length; l++) {
+        assert.ok(Math.abs(f.lambda[l] / c.lambda[l] - 1) <= 1e-12, `λ #${l + 1}`);
+        const ours = objective(
+          c,
+          Array.from(f.intercepts[l]),
+          f.coefficients[l].map(dense),
+          c.lambda[l],
+        );
+        const theirs = objective(c, c.a0[l], c.beta[l], c.lambda[l]);
+        worst = Math.max(worst, (ours - theirs) / Math.abs(theirs));
+        assert.ok(
+          Math.abs(f.devRatio[l] - c.devRatio[l]) <= 1e-8,
+          `deviance ratio #${l + 1}: ${f.devRatio[l] - c.devRatio[l]}`,
+        );
+        assert.ok(f.kktMax[l] <= 1e-7 * Math.max(c.lambda[l], c.lambda[0] / 100), `KKT #${l + 1}`);
+        // The grouped penalty: a feature is in every response or in none.
+        const nz = f.coefficients[l].map((v) => new Set(v.index));
+        for (let j = 0; j < p; j++) assert.ok(nz.every((s) => s.has(j) === nz[0].has(j)));
+      }
+      t.diagnostic(`worst relative objective excess over glmnet: ${worst.toExponential(2)}`);
+      assert.ok(worst <= 1e-9);
+    });
+  }
+
+  it("one response is the Gaussian family; every penalty certifies on several", () => {
+    const y1 = Float64Array.from(fx.y.slice(0, n));
+    const a = fit(X, denseMatrix(n, 1, y1), { family: "mgaussian" });
+    const b = fit(X, y1, { family: "gaussian" });
+    // (Their paths may end a point apart: glmnet's two early-end rules differ.)
+    const L = Math.min(a.lambda.length, b.lambda.length);
+    assert.ok(L >= b.lambda.length - 2 && L >= a.lambda.length - 2);
+    for (let l = 0; l < L; l++) {
+      assert.ok(Math.abs(a.lambda[l] / b.lambda[l] - 1) <= 1e-12);
+      const u = dense(a.coefficients[l][0]);
+      const v = dense(b.coefficients[l][0]);
+      for (let j = 0; j < p; j++) assert.ok(Math.abs(u[j] - v[j]) <= 1e-7 * (1 + Math.abs(v[j])));
+      assert.ok(Math.abs(a.intercepts[l][0] - b.intercepts[l][0]) <= 1e-7);
+    }
+    for (const extra of [
+      { penalty: "mcp" as const },
+      { penalty: "scad" as const },
+      { penalty: "group" as const, groups: Array.from({ length: p }, (_, j) => j >> 2) },
+    ]) {
+      const f = fit(X, Y, { family: "mgaussian", ...extra });
+      assert.deepEqual(f.warnings, [], extra.penalty);
+      for (let l = 0; l < f.lambda.length; l++)
+        assert.ok(f.kktMax[l] <= 1e-7 * Math.max(f.lambda[l], f.lambda[0] / 100), extra.penalty);
+    }
+  });
+
+  it("refuses a vector y, a matrix y for other families, offsets and non-finite responses", () => {
+    const y1 = Float64Array.from(fx.y.slice(0, n));
+    assert.throws(
+      () => fit(X, y1, { family: "mgaussian" }),
+      /mgaussian takes the responses as a matrix/,
+    );
+    assert.throws(() => fit(X, Y, { family: "gaussian" }), /only the mgaussian family/);
+    assert.throws(() => fit(X, Y, { family: "mgaussian", offset: y1 }), /offset/);
+    const bad = Float64Array.from(fx.y);
+    bad[n + 7] = NaN;
+    assert.throws(
+      () => fit(X, denseMatrix(n, k, bad), { family: "mgaussian" }),
+      /row 8 of response 2/,
+    );
+    assert.throws(() => fit(X, y1, { standardizeResponse: true }), /mgaussian family only/);
+    void Random;
+  });
+});
