@@ -1,5 +1,6 @@
 import type { DenseMatrix, Matrix } from "../data/matrix.js";
 import type { CoxTies } from "../datafit/cox.js";
+import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
 import { elasticNetPath, type PathFit, type SparseVector } from "./elasticNetPath.js";
@@ -9,7 +10,16 @@ import type { MultinomialFit } from "./multinomialFit.js";
 import type { ElasticNetOptions } from "./options.js";
 import { nonconvexPath, type NonconvexFit } from "./nonconvexPath.js";
 
-export type FitFamily = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox" | "mgaussian";
+export type FitFamily =
+  | "gaussian"
+  | "binomial"
+  | "poisson"
+  | "multinomial"
+  | "cox"
+  | "mgaussian"
+  | "gamma"
+  | "inverse-gaussian"
+  | "negative-binomial";
 export type FitPenalty = "elastic-net" | "mcp" | "scad" | "group";
 
 /** Options of `fit`: the family, the penalty and its shape, and the options of every path. */
@@ -41,6 +51,16 @@ export interface FitOptions extends ElasticNetOptions {
   strata?: ArrayLike<number | string>;
   /** Cox only: "breslow" (default; glmnet 4.1's) or "efron" (survival::coxph's default). */
   ties?: CoxTies;
+  /**
+   * The link of a GLM family (glmnet 4's family objects): gaussian identity (default), log or
+   * inverse; binomial logit (default), probit, cloglog or log; poisson log (default), identity or
+   * sqrt; gamma inverse (default), identity or log; inverse-gaussian inverse-squared (1/μ²,
+   * default), inverse, identity or log; negative-binomial log (default), sqrt or identity. The
+   * objective is then ½Σŵ·deviance + λ·penalty. Canonical links keep their specialised solvers.
+   */
+  link?: LinkName;
+  /** negative-binomial only: θ of V(μ) = μ + μ²/θ (MASS::negative.binomial's theta). */
+  theta?: number;
   /**
    * mgaussian only: scale each response to unit (weighted, population) standard deviation before
    * fitting, as glmnet's `standardize.response`; coefficients are returned on the responses' scale.
@@ -133,7 +153,14 @@ export function fit(
     for (const name of ["status", "start", "strata", "ties"] as const)
       if (rest[name] !== undefined)
         throw new InputError(`option '${name}': applies to the Cox family only`, { option: name });
-  if (solver === "auto" && rest.family !== "mgaussian" && !("kind" in y)) {
+  const canonical = { gaussian: "identity", binomial: "logit", poisson: "log" } as Record<
+    string,
+    string
+  >;
+  const fast =
+    ["gaussian", "binomial", "poisson", "multinomial", undefined].includes(rest.family) &&
+    (rest.link === undefined || rest.link === canonical[rest.family ?? "gaussian"]);
+  if (solver === "auto" && fast && !("kind" in y)) {
     const special = specialised(x, y, rest);
     if (special) return special;
   }

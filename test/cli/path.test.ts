@@ -161,7 +161,7 @@ describe("regularize path (spawned as a user would)", () => {
       /needs 1 or 10 values/,
     ],
     ["a positive lower limit", ["path", DIABETES, "--lower-limits", "1"], /'--lower-limits'/],
-    ["an unsupported family", ["path", DIABETES, "--family", "cox"], /'--family'/],
+    ["an unsupported family", ["path", DIABETES, "--family", "tweedie"], /'--family'/],
     ["a bad --repeat", ["path", DIABETES, "--repeat", "0"], /'--repeat'/],
   ];
   for (const [what, args, message] of bad) {

@@ -391,7 +391,7 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
     assert.notDeepEqual(json(plain).lambda, weighted.lambda);
     const off = run(["path", file, "--target", "progression", "--offset", "expo"]);
     assert.equal(off.code, 2);
-    assert.match(off.err, /'--offset': only for --family binomial or poisson/);
+    assert.match(off.err, /'--offset': only for --family binomial, poisson or cox/);
     const neg = join(tmp, "neg-w.csv");
     writeFileSync(neg, readFileSync(file, "utf8").replace(/\n0\.5,/, "\n-1,"));
     const rn = run(["path", neg, "--target", "progression", "--weights", "w"]);
