@@ -2,12 +2,7 @@ import type { ModelPath } from "../path/fit.js";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { cvPath } from "../cv/cvPath.js";
-import {
-  checkMeasure,
-  defaultMeasure,
-  type CvFamily as Family,
-  type Measure,
-} from "../cv/measures.js";
+import { checkMeasure, defaultMeasure, type Measure } from "../cv/measures.js";
 import {
   addInputOptions,
   familyResponse,
@@ -113,6 +108,7 @@ export interface FitCliOptions extends InputCliOptions {
 const PENALTIES = ["lasso", "ridge", "elastic-net", "group", "mcp", "scad"] as const;
 type Penalty = (typeof PENALTIES)[number];
 const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial", "cox"] as const;
+type Family = (typeof FAMILIES)[number];
 const MEASURE_TITLES: Record<Measure, string> = {
   mse: "Mean-squared error (cross-validated)",
   mae: "Mean absolute error (cross-validated)",

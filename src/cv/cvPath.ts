@@ -1,5 +1,7 @@
 import { availableParallelism } from "node:os";
-import type { Matrix } from "../data/matrix.js";
+import type { DenseMatrix, Matrix } from "../data/matrix.js";
+import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
+import { LINKS } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
 import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js";
@@ -16,6 +18,7 @@ import {
   defaultMeasure,
   higherIsBetter,
   type CvFamily,
+  type Family,
   multinomialPointError,
   pointError,
   weightedAuc,
@@ -27,7 +30,17 @@ export interface CvOptions
     GlmOptions,
     Pick<
       FitOptions,
-      "penalty" | "gamma" | "groups" | "groupWeights" | "status" | "start" | "strata" | "ties"
+      | "penalty"
+      | "gamma"
+      | "groups"
+      | "groupWeights"
+      | "status"
+      | "start"
+      | "strata"
+      | "ties"
+      | "link"
+      | "theta"
+      | "standardizeResponse"
     > {
   /** Default "gaussian"; "cox" takes the times as y and `status` (and `start`, `strata`, `ties`). */
   family?: CvFamily;
@@ -93,11 +106,33 @@ export interface CvResult {
  */
 export async function cvPath(
   x: Matrix,
-  y: ArrayLike<number>,
+  yIn: ArrayLike<number> | DenseMatrix,
   options: CvOptions = {},
 ): Promise<CvResult> {
   const family = options.family ?? "gaussian";
-  if (!["gaussian", "binomial", "poisson", "multinomial", "cox"].includes(family))
+  // mgaussian: y is the n × k response matrix (class-major data: response c of row i at c·n + i).
+  const Y = "kind" in yIn ? yIn : null;
+  const y: ArrayLike<number> = Y ? Y.data.subarray(0, Y.nRows) : (yIn as ArrayLike<number>);
+  if ((family === "mgaussian") !== (Y !== null))
+    throw new InputError(
+      family === "mgaussian"
+        ? "option 'family': mgaussian takes the responses as a matrix (denseMatrix(n, k, data))"
+        : "y is a matrix: only the mgaussian family takes several responses",
+      { option: "family" },
+    );
+  if (
+    ![
+      "gaussian",
+      "binomial",
+      "poisson",
+      "multinomial",
+      "cox",
+      "mgaussian",
+      "gamma",
+      "inverse-gaussian",
+      "negative-binomial",
+    ].includes(family)
+  )
     throw new InputError(`option 'family': unknown family '${String(family)}'`, {
       option: "family",
     });
@@ -169,7 +204,19 @@ export async function cvPath(
     throw new InputError("option 'offset': not available for the multinomial family", {
       option: "offset",
     });
-  const yy = Float64Array.from(y);
+  const yy = Float64Array.from(Y ? Y.data : y);
+  // A family with a non-canonical link (or one of the link-only families): held-out errors on
+  // the mean g⁻¹(η).
+  const canonical: Record<string, string> = {
+    gaussian: "identity",
+    binomial: "logit",
+    poisson: "log",
+  };
+  const linkFamily =
+    ["gamma", "inverse-gaussian", "negative-binomial"].includes(family) ||
+    (options.link !== undefined && options.link !== canonical[family]);
+  const dist = linkFamily ? distribution(family as LinkFamilyName, options.theta ?? 1) : null;
+  const link = dist ? LINKS[options.link ?? dist.links[0]] : null;
   const nWorkers =
     options.workers ?? (n * x.nCols >= 20000 ? Math.min(K, availableParallelism()) : 0);
   // Observation weights, and each fold's total.
@@ -213,6 +260,46 @@ export async function cvPath(
     }
     for (let k = 0; k < preds.length; k++) {
       const eta = preds[k];
+      if (Y) {
+        // mgaussian: the squared (or absolute) error summed over the responses, as cv.mrelnet.
+        const q = Y.nCols;
+        let s = 0;
+        rows.forEach((i, t) => {
+          for (let c = 0; c < q; c++) {
+            const e = yy[c * n + i] - eta[t * q + c];
+            s += w[i] * (measure === "mae" ? Math.abs(e) : e * e);
+          }
+        });
+        mean[k] = s / foldW[f];
+        continue;
+      }
+      if (dist && link) {
+        const mu = (t: number) => link.inverse(eta[t]);
+        if (measure === "auc") {
+          const prob = new Float64Array(n);
+          rows.forEach((i, t) => (prob[i] = mu(t)));
+          mean[k] = weightedAuc(yy, prob, w, rows);
+          continue;
+        }
+        let s = 0;
+        rows.forEach((i, t) => {
+          const m = mu(t);
+          const e = yy[i] - m;
+          s +=
+            w[i] *
+            (measure === "mse"
+              ? e * e
+              : measure === "mae"
+                ? Math.abs(e)
+                : measure === "class"
+                  ? +((m > 0.5 ? 1 : 0) !== yy[i])
+                  : dist.validMu(m)
+                    ? dist.deviance(yy[i], m)
+                    : Infinity);
+        });
+        mean[k] = s / foldW[f];
+        continue;
+      }
       if (measure === "auc") {
         // Ranked by probability, as glmnet: where p rounds to 1 (or 0) predictions tie.
         const prob = new Float64Array(n);
@@ -229,7 +316,9 @@ export async function cvPath(
         mean[k] = s / foldW[f];
       } else {
         let s = 0;
-        rows.forEach((i, t) => (s += w[i] * pointError(family, measure, yy[i], eta[t])));
+        // (Every other family went above: this is gaussian, binomial or poisson, canonical links.)
+        const fam = family as Family;
+        rows.forEach((i, t) => (s += w[i] * pointError(fam, measure, yy[i], eta[t])));
         mean[k] = s / foldW[f];
       }
     }
@@ -245,7 +334,7 @@ export async function cvPath(
     const size = Math.min(nWorkers, K);
     jobs = runJobs(
       size,
-      { kind: "cv", family, x, y: yy, options: fitOptions, foldId },
+      { kind: "cv", family, x, y: Y ?? yy, options: fitOptions, foldId },
       K,
       (f, r) => {
         fits[f] = r.fit;
@@ -257,18 +346,18 @@ export async function cvPath(
     jobs.catch(() => undefined);
   }
   fit =
-    usesCore(fitOptions) || cox
-      ? fitModel(x, y, { ...(fitOptions as FitOptions), family })
+    usesCore(fitOptions) || cox || Y || linkFamily
+      ? fitModel(x, Y ?? y, { ...(fitOptions as FitOptions), family })
       : family === "multinomial"
         ? multinomialPath(x, y, fitOptions)
-        : fitFamily(family, x, y, fitOptions);
+        : fitFamily(family as Family, x, y, fitOptions);
   const lambda = fit.lambda;
   const L = lambda.length;
   for (let f = 1; f <= K; f++) score(f);
   if (jobs) await jobs;
   else
     for (let f = 1; f <= K; f++) {
-      fits[f] = foldFit(family, x, yy, fitOptions, foldId, f);
+      fits[f] = foldFit(family, x, Y ?? yy, fitOptions, foldId, f);
       score(f);
       report();
     }

@@ -1,4 +1,4 @@
-import { subsetRows, type Matrix } from "../data/matrix.js";
+import { subsetRows, type DenseMatrix, type Matrix } from "../data/matrix.js";
 import { elasticNetPath } from "../path/elasticNetPath.js";
 import { glmPath, type GlmOptions } from "../path/glmPath.js";
 import type { PathFit } from "../path/elasticNetPath.js";
@@ -58,7 +58,7 @@ function foldRows(foldId: Int32Array, fold: number): { train: number[]; test: nu
 export function foldFit(
   family: CvFamily,
   x: Matrix,
-  y: ArrayLike<number>,
+  y: ArrayLike<number> | DenseMatrix,
   options: GlmOptions,
   foldId: Int32Array,
   fold: number,
@@ -71,9 +71,21 @@ export function foldFit(
     v === undefined ? undefined : Float64Array.from(rows, (i) => v[i]);
   const xt = family === "cox" ? x : subsetRows(x, test);
   const m = test.length;
-  if (usesCore(options) || family === "cox") {
-    const o = options as FitOptions;
-    const mf = fitModel(subsetRows(x, train), pick(y, train)!, {
+  const o = options as FitOptions;
+  const canonical: Record<string, string> = {
+    gaussian: "identity",
+    binomial: "logit",
+    poisson: "log",
+  };
+  const core =
+    usesCore(options) ||
+    family === "cox" ||
+    family === "mgaussian" ||
+    ["gamma", "inverse-gaussian", "negative-binomial"].includes(family) ||
+    (o.link !== undefined && o.link !== canonical[family]);
+  if (core) {
+    const yTrain = "kind" in y ? (subsetRows(y, train) as DenseMatrix) : pick(y, train)!;
+    const mf = fitModel(subsetRows(x, train), yTrain, {
       ...o,
       family,
       weights: pick(options.weights, train),
@@ -83,16 +95,18 @@ export function foldFit(
       strata: o.strata && train.map((i) => (o.strata as ArrayLike<number | string>)[i]),
     });
     const K = mf.coefficients[0]?.length ?? 1;
-    if (family === "multinomial" && K !== new Set(Array.from(y)).size)
+    if (family === "multinomial" && K !== new Set(Array.from(y as ArrayLike<number>)).size)
       throw new InputError(
-        `fold ${fold}: its training rows hold ${K} of the ${new Set(Array.from(y)).size} classes; use stratified folds`,
+        `fold ${fold}: its training rows hold ${K} of the ${new Set(Array.from(y as ArrayLike<number>)).size} classes; use stratified folds`,
       );
     const preds = setPredictions(mf, xt);
     const offset = options.offset;
     if (offset && K === 1)
       for (const eta of preds) for (let t = 0; t < m; t++) eta[t] += offset[test[t]];
-    return { lambda: mf.lambda, preds, classes: family === "multinomial" ? K : 1 };
+    return { lambda: mf.lambda, preds, classes: K };
   }
+  if ("kind" in y)
+    throw new InputError("y is a matrix: only the mgaussian family takes several responses");
   if (family === "multinomial") {
     const mfit = multinomialPath(subsetRows(x, train), pick(y, train)!, {
       ...options,
@@ -120,7 +134,7 @@ export function foldFit(
     }
     return { lambda: mfit.lambda, preds, classes: K };
   }
-  const fit = fitFamily(family, subsetRows(x, train), pick(y, train)!, {
+  const fit = fitFamily(family as Family, subsetRows(x, train), pick(y, train)!, {
     ...options,
     weights: pick(options.weights, train),
     offset: pick(options.offset, train),

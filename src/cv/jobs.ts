@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { DenseMatrix, Matrix } from "../data/matrix.js";
 import type { GlmOptions } from "../path/glmPath.js";
 import { halfSampleSelection } from "../select/halfSample.js";
 import { foldFit, type FoldFit } from "./foldJob.js";
@@ -20,7 +20,11 @@ interface Shared {
 export const jobKinds = {
   /** One cross-validation fold: the path fitted without fold `job`, predicted on it (cvPath). */
   cv: (
-    d: Omit<Shared, "family"> & { family: CvFamily; foldId: Int32Array },
+    d: Omit<Shared, "family" | "y"> & {
+      family: CvFamily;
+      y: Float64Array | DenseMatrix;
+      foldId: Int32Array;
+    },
     job: number,
   ): { fit: FoldFit } => ({
     fit: foldFit(d.family, d.x, d.y, d.options, d.foldId, job),

@@ -1,14 +1,18 @@
 import { InputError } from "../errors.js";
 
 export type Family = "gaussian" | "binomial" | "poisson" | "multinomial";
-/** The families cvPath cross-validates: those of the GLM paths, and the Cox model. */
-export type CvFamily = Family | "cox";
+/**
+ * The families cvPath cross-validates: those of the GLM paths, the Cox model, the multi-response
+ * Gaussian and the GLM families that come with a link.
+ */
+export type CvFamily =
+  Family | "cox" | "mgaussian" | "gamma" | "inverse-gaussian" | "negative-binomial";
 /** Error measures; "C" is Harrell's concordance (Cox), "auc" the binomial's. */
 export type Measure = "mse" | "mae" | "deviance" | "class" | "auc" | "C";
 
 /** glmnet's default measure per family (`type.measure = "default"`). */
 export function defaultMeasure(family: CvFamily): Measure {
-  return family === "gaussian" ? "mse" : "deviance";
+  return family === "gaussian" || family === "mgaussian" ? "mse" : "deviance";
 }
 
 /** Whether a larger value of the measure is better (AUC, C): λ_min maximizes it. */
@@ -24,6 +28,10 @@ export function checkMeasure(family: CvFamily, measure: string): Measure {
     poisson: ["deviance", "mse", "mae"],
     multinomial: ["deviance", "class", "mse", "mae"],
     cox: ["deviance", "C"],
+    mgaussian: ["mse", "mae", "deviance"],
+    gamma: ["deviance", "mse", "mae"],
+    "inverse-gaussian": ["deviance", "mse", "mae"],
+    "negative-binomial": ["deviance", "mse", "mae"],
   };
   if (!(allowed[family] as string[]).includes(measure))
     throw new InputError(

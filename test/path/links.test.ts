@@ -4,6 +4,7 @@ import { distribution, LinkDatafit, type LinkFamilyName } from "../../src/datafi
 import { LINKS, normalCdf, type LinkName } from "../../src/datafit/links.js";
 import { poisson } from "../../src/datafit/poisson.js";
 import { SingleDatafit } from "../../src/datafit/single.js";
+import { cvPath } from "../../src/cv/cvPath.js";
 import { denseMatrix, fit } from "../../src/index.js";
 import { Random } from "../../src/random.js";
 import { readFixture } from "../helpers/fixtures.js";
@@ -229,4 +230,39 @@ describe("GLM families by link against glmnet 4.1's family objects", () => {
     );
     assert.throws(() => fit(X, c.y, { family: "multinomial", link: "log" }), /no choice of link/);
   });
+});
+
+describe("cross-validation of a family by link against cv.glmnet (fixed folds)", () => {
+  const all = readFixture<{
+    cv: {
+      name: string;
+      family: LinkFamilyName;
+      link: LinkName;
+      measure: "deviance" | "mse";
+      y: number[];
+      lambda: number[];
+      cvm: number[];
+      cvsd: number[];
+      lambdaMin: number;
+      lambda1se: number;
+    }[];
+    foldid: number[];
+  }>("glmnet-links.json");
+  for (const c of all.cv)
+    it(`${c.name}: cv.glmnet's curve and λ_min`, async (t) => {
+      const cv = await cvPath(X, c.y, {
+        family: c.family,
+        link: c.link,
+        foldId: all.foldid,
+        measure: c.measure,
+      });
+      assert.equal(cv.lambda.length, c.lambda.length);
+      let worst = 0;
+      for (let k = 0; k < c.lambda.length; k++)
+        worst = Math.max(worst, Math.abs(cv.cvm[k] / c.cvm[k] - 1));
+      t.diagnostic(`largest relative difference in cvm: ${worst.toExponential(2)}`);
+      assert.ok(worst <= 1e-5, `${worst}`);
+      assert.ok(Math.abs(cv.lambdaMin / c.lambdaMin - 1) <= 1e-12);
+      assert.ok(Math.abs(cv.lambda1se / c.lambda1se - 1) <= 1e-12);
+    });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { cvPath } from "../../src/cv/cvPath.js";
 import { denseMatrix, fit } from "../../src/index.js";
 import { Random } from "../../src/random.js";
 import { readFixture } from "../helpers/fixtures.js";
@@ -150,4 +151,35 @@ describe("multi-response Gaussian against glmnet 4.1's mgaussian", () => {
     assert.throws(() => fit(X, y1, { standardizeResponse: true }), /mgaussian family only/);
     void Random;
   });
+});
+
+describe("mgaussian cross-validation against cv.glmnet (fixed folds)", () => {
+  const all = readFixture<{
+    foldid: number[];
+    cv: {
+      measure: "mse" | "mae";
+      lambda: number[];
+      cvm: number[];
+      cvsd: number[];
+      lambdaMin: number;
+      lambda1se: number;
+    }[];
+  }>("glmnet-mgaussian.json");
+  for (const c of all.cv)
+    it(`measure ${c.measure}: cv.glmnet's curve, λ_min and λ_1se`, async (t) => {
+      const cv = await cvPath(X, Y, {
+        family: "mgaussian",
+        foldId: all.foldid,
+        measure: c.measure,
+      });
+      assert.equal(cv.lambda.length, c.lambda.length);
+      let worst = 0;
+      for (let l = 0; l < c.lambda.length; l++)
+        worst = Math.max(worst, Math.abs(cv.cvm[l] / c.cvm[l] - 1));
+      t.diagnostic(`largest relative difference in cvm: ${worst.toExponential(2)}`);
+      // cv.glmnet's folds stop at thresh 1e-14 on the deviance; ours are certified by KKT.
+      assert.ok(worst <= 1e-8, `${worst}`);
+      assert.ok(Math.abs(cv.lambdaMin / c.lambdaMin - 1) <= 1e-12);
+      assert.ok(Math.abs(cv.lambda1se / c.lambda1se - 1) <= 1e-12);
+    });
 });
