@@ -14,8 +14,13 @@ import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { intOption } from "./parse.js";
 import type { ModelPath } from "../path/fit.js";
+import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import {
+  coreFamily,
+  coreFamilyOptions,
   coxJson,
+  mgaussianJson,
+  modelJson,
   familyOption,
   loadOrEngine,
   multinomialJson,
@@ -176,8 +181,10 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
       { foldRule: foldRule(name, seed, nFolds, o.foldColumn), foldSizes: r.foldSizes },
     );
   };
-  if (family === "cox" && engine && engine !== "memory")
-    throw new InputError("option '--engine': the Cox family is cross-validated in memory", {
+  const core = coreFamily(family, o);
+  const extra = coreFamilyOptions(o, family);
+  if (core && engine && engine !== "memory")
+    throw new InputError(`option '--engine': the ${family} family is cross-validated in memory`, {
       option: "--engine",
     });
   const data = await loadOrEngine(file, o, family, engine, viaEngine);
@@ -198,9 +205,11 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     });
   const tty = process.stderr.isTTY === true;
   const t0 = performance.now();
+  const responses = data.design.responses;
   const r = await withFlagNamesAsync(() =>
-    cvPath(x, y, {
+    cvPath(x, responses ? responses.y : y, {
       ...lib,
+      ...extra,
       family,
       measure,
       nFolds,
@@ -226,9 +235,16 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     o.json,
     fit.family === "cox"
       ? coxJson(fit as ModelPath, features, [seconds], o.ties ?? "breslow")
-      : fit.family === "multinomial"
-        ? multinomialJson(fit as MultinomialFit, features, [seconds])
-        : pathJson(fit as PathFit, features, [seconds]),
+      : responses
+        ? mgaussianJson(fit as ModelPath, features, responses.names, [seconds])
+        : core
+          ? modelJson(fit as ModelPath, features, [seconds], {
+              link: extra.link ?? distribution(family as LinkFamilyName, 1).links[0],
+              ...(extra.theta !== undefined ? { theta: extra.theta } : {}),
+            })
+          : fit.family === "multinomial"
+            ? multinomialJson(fit as MultinomialFit, features, [seconds])
+            : pathJson(fit as PathFit, features, [seconds]),
     r,
     { foldId: Array.from(r.foldId) },
   );

@@ -66,11 +66,12 @@ export async function runExplain(file: string, o: ExplainCliOptions): Promise<vo
   if (o.lambda === undefined)
     throw new InputError("option '--lambda': required (the λ to explain)", { option: "--lambda" });
   const lambda = numberOption("--lambda", o.lambda, Number.MIN_VALUE, Infinity);
-  const family = familyOption(o.family);
-  if (family === "multinomial" || family === "cox")
+  const chosen = familyOption(o.family);
+  if (chosen !== "gaussian" && chosen !== "binomial" && chosen !== "poisson")
     throw new InputError("option '--family': explain takes gaussian, binomial or poisson", {
       option: "--family",
     });
+  const family = chosen;
   if (o.json) checkOutputs([{ flag: "--json", path: o.json }], [file]);
   toLibraryOptions({ ...o, lambda: undefined }, 1, true);
   const data = await loadXY(file, o, family);

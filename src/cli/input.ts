@@ -106,6 +106,8 @@ export interface Design {
   status?: Float64Array;
   start?: Float64Array;
   strata?: string[];
+  /** mgaussian (`--target y1,y2,…`): the response names and the n × k response matrix. */
+  responses?: { names: string[]; y: DenseMatrix };
 }
 
 /**
@@ -127,6 +129,18 @@ export async function readDesign(
       { option: "--time" },
     );
   if (o.time !== undefined) o = { ...o, target: o.time };
+  // Several targets (mgaussian, --target y1,y2,…): the first is the reader's target, the others
+  // are read apart as numbers.
+  const targets = o.target?.includes(",") ? o.target.split(",").map((t) => t.trim()) : null;
+  if (targets) {
+    const empty = targets.findIndex((t) => t === "");
+    if (empty >= 0 || new Set(targets).size !== targets.length)
+      throw new InputError(
+        `option '--target': ${empty >= 0 ? "an empty column name" : "a column named twice"} in '${o.target}'`,
+        { option: "--target" },
+      );
+    o = { ...o, target: targets[0] };
+  }
   const special: [string, string | undefined][] = [
     ["--fold-column", fc],
     ["--weights", o.weights],
@@ -134,6 +148,7 @@ export async function readDesign(
     ["--status", o.status],
     ["--start", o.start],
     ["--strata", o.strata],
+    ...(targets ? targets.slice(1).map((t): [string, string] => ["--target", t]) : []),
   ];
   const apart = special.filter(([, c]) => c !== undefined).map(([, c]) => c!);
   for (const [flag, c] of special)
@@ -182,6 +197,7 @@ export async function readDesign(
     });
   }
   const start = o.start !== undefined ? numbers("--start", o.start, 0) : undefined;
+  const more = targets ? targets.slice(1).map((t) => numbers("--target", t, -Infinity)) : null;
   const strata = o.strata !== undefined ? table.kept[o.strata].map((t) => t.trim()) : undefined;
   if (strata) {
     const bad = strata.findIndex((t) => t === "");
@@ -306,10 +322,36 @@ export async function readDesign(
     status,
     start,
     strata,
+    ...(targets && more
+      ? {
+          responses: {
+            names: targets,
+            y: denseMatrix(
+              n,
+              targets.length,
+              (() => {
+                const data = new Float64Array(n * targets.length);
+                data.set(y, 0);
+                more.forEach((col, c) => data.set(col, (c + 1) * n));
+                return data;
+              })(),
+            ),
+          },
+        }
+      : {}),
   };
 }
 
-export type Family = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox";
+export type Family =
+  | "gaussian"
+  | "binomial"
+  | "poisson"
+  | "multinomial"
+  | "cox"
+  | "mgaussian"
+  | "gamma"
+  | "inverse-gaussian"
+  | "negative-binomial";
 
 /** The response for a family, checked against the file, with the class labels it stands for. */
 export interface Response {
@@ -331,6 +373,44 @@ export function familyResponse(family: Family, d: Design, positive?: string): Re
   const labels = table.targetLevels;
   const labelOf = (v: number): number | string => (labels ? labels[v] : v);
   if (family === "cox") return { y: coxResponse(d) };
+  if (family !== "mgaussian" && d.responses)
+    throw new InputError(
+      `option '--target': several targets (${d.responses.names.join(", ")}) are for --family mgaussian`,
+      { option: "--target" },
+    );
+  if (family === "mgaussian") {
+    if (!d.responses)
+      throw new InputError(
+        "option '--target': --family mgaussian needs two or more response columns (--target y1,y2,…)",
+        { option: "--target" },
+      );
+    if (labels)
+      throw new InputError(
+        `${file}: target column '${target}' holds text; mgaussian needs numbers`,
+        {
+          file,
+          column: target,
+        },
+      );
+    return { y };
+  }
+  if (family === "gamma" || family === "inverse-gaussian" || family === "negative-binomial") {
+    if (labels)
+      throw new InputError(
+        `${file}: target column '${target}' holds text; ${family} needs numbers`,
+        {
+          file,
+          column: target,
+        },
+      );
+    const bad = y.findIndex((v) => (family === "negative-binomial" ? !(v >= 0) : !(v > 0)));
+    if (bad >= 0)
+      throw new InputError(
+        `${file}: row ${d.row(bad)}, column '${target}': ${family} needs ${family === "negative-binomial" ? "counts ≥ 0" : "values > 0"}, got ${y[bad]}`,
+        { file, row: d.row(bad), column: target },
+      );
+    return { y };
+  }
   if (family === "gaussian" || family === "poisson") {
     if (labels)
       throw new InputError(

@@ -17,10 +17,15 @@ import {
 import { PATH_SOLVERS, proxPath, type PathSolver } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
+import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
+import type { LinkName } from "../datafit/links.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 
 export interface PathCliOptions extends InputCliOptions {
   ties?: string;
+  link?: string;
+  theta?: string;
+  standardizeResponse?: boolean;
   engine?: string;
   target?: string;
   family: string;
@@ -79,7 +84,17 @@ export async function loadOrEngine(
   }
 }
 
-const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial", "cox"] as const;
+const FAMILIES = [
+  "gaussian",
+  "binomial",
+  "poisson",
+  "multinomial",
+  "cox",
+  "mgaussian",
+  "gamma",
+  "inverse-gaussian",
+  "negative-binomial",
+] as const;
 export type CliFamily = (typeof FAMILIES)[number];
 
 /** Checks the --family value. */
@@ -143,6 +158,125 @@ export function toLibraryOptions(
   return lib;
 }
 
+/**
+ * The model core's options of a family beyond the GLM paths: --link and --theta (families by
+ * link), --standardize-response (mgaussian); each checked against the family.
+ */
+export function coreFamilyOptions(o: PathCliOptions, family: CliFamily): Partial<FitOptions> {
+  const out: Partial<FitOptions> = {};
+  if (o.link !== undefined) {
+    if (!LINK_FAMILIES.includes(family))
+      throw new InputError(`option '--link': the ${family} family has no choice of link`, {
+        option: "--link",
+      });
+    const d = distribution(family as LinkFamilyName, 1);
+    if (!(d.links as string[]).includes(o.link))
+      throw new InputError(
+        `option '--link': ${family} takes ${d.links.join(", ")}; got '${o.link}'`,
+        { option: "--link" },
+      );
+    out.link = o.link as LinkName;
+  }
+  if (family === "negative-binomial") {
+    if (o.theta === undefined)
+      throw new InputError(
+        "option '--theta': --family negative-binomial needs θ (its dispersion, > 0)",
+        {
+          option: "--theta",
+        },
+      );
+    out.theta = numberOption("--theta", o.theta, Number.MIN_VALUE, Infinity);
+  } else if (o.theta !== undefined)
+    throw new InputError("option '--theta': only for --family negative-binomial", {
+      option: "--theta",
+    });
+  if (o.standardizeResponse) {
+    if (family !== "mgaussian")
+      throw new InputError("option '--standardize-response': only for --family mgaussian", {
+        option: "--standardize-response",
+      });
+    out.standardizeResponse = true;
+  }
+  return out;
+}
+
+const LINK_FAMILIES: string[] = [
+  "gaussian",
+  "binomial",
+  "poisson",
+  "gamma",
+  "inverse-gaussian",
+  "negative-binomial",
+];
+
+/** Whether a family (with these options) is fitted by the model core rather than a GLM path. */
+export function coreFamily(family: CliFamily, o: PathCliOptions): boolean {
+  const canonical: Record<string, string> = {
+    gaussian: "identity",
+    binomial: "logit",
+    poisson: "log",
+  };
+  return (
+    family === "cox" ||
+    family === "mgaussian" ||
+    family === "gamma" ||
+    family === "inverse-gaussian" ||
+    family === "negative-binomial" ||
+    (o.link !== undefined && o.link !== canonical[family])
+  );
+}
+
+/** The JSON document of a multi-response path: per λ one intercept and coefficient set per response. */
+export function mgaussianJson(
+  fit: ModelPath,
+  features: string[],
+  responses: string[],
+  fitSeconds: number[],
+) {
+  return {
+    family: "mgaussian",
+    alpha: fit.alpha,
+    features,
+    responses,
+    lambda: Array.from(fit.lambda),
+    intercept: fit.intercepts.map((a) => Array.from(a)),
+    coefficients: fit.coefficients.map((sets) =>
+      sets.map((b) => ({ index: Array.from(b.index), value: Array.from(b.value) })),
+    ),
+    df: Array.from(fit.df),
+    devRatio: Array.from(fit.devRatio),
+    kktMax: Array.from(fit.kktMax),
+    objective: Array.from(fit.objective),
+    passes: fit.passes,
+    warnings: fit.warnings,
+    fitSeconds,
+  };
+}
+
+/** The JSON document of a core path with one coefficient set (families by link, as pathJson). */
+export function modelJson(fit: ModelPath, features: string[], fitSeconds: number[], extra: object) {
+  return {
+    family: fit.family,
+    ...extra,
+    alpha: fit.alpha,
+    features,
+    lambda: Array.from(fit.lambda),
+    intercept: fit.intercepts.map((a) => a[0]),
+    coefficients: fit.coefficients.map(([b]) => ({
+      index: Array.from(b.index),
+      value: Array.from(b.value),
+    })),
+    df: Array.from(fit.df),
+    devRatio: Array.from(fit.devRatio),
+    kktMax: Array.from(fit.kktMax),
+    objective: Array.from(fit.objective),
+    solver: fit.solver,
+    passes: fit.passes,
+    warnings: fit.warnings,
+    fitSeconds,
+  };
+}
+
 /** The JSON document of `regularize path --json` (the contract other tools rely on). */
 export function pathJson(fit: PathFit, features: string[], fitSeconds: number[]) {
   return {
@@ -183,6 +317,9 @@ const FLAG: Record<string, string> = {
   start: "--start",
   strata: "--strata",
   ties: "--ties",
+  link: "--link",
+  theta: "--theta",
+  standardizeResponse: "--standardize-response",
 };
 
 /** Rethrows a library input error with the command-line flag in place of the option name. */
@@ -290,7 +427,7 @@ export async function withFlagNamesAsync<T>(run: () => Promise<T>): Promise<T> {
 
 /** Fits the path of a family (library errors carry the CLI flag names). */
 export function fitFamilyCli(
-  family: Exclude<CliFamily, "multinomial" | "cox">,
+  family: "gaussian" | "binomial" | "poisson",
   x: Parameters<typeof elasticNetPath>[0],
   y: Float64Array,
   lib: MultinomialOptions,
@@ -391,10 +528,12 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     else out.print(pathTable(fit!));
     out.commit();
   };
-  if (family === "cox") {
+  const core = coreFamily(family, o);
+  coreFamilyOptions(o, family);
+  if (core) {
     if (solver !== "cd" || (engine && engine !== "memory"))
       throw new InputError(
-        `option '${solver !== "cd" ? "--solver" : "--engine"}': the Cox family is fitted in memory by the model core`,
+        `option '${solver !== "cd" ? "--solver" : "--engine"}': the ${family} family${o.link ? ` with the ${o.link} link` : ""} is fitted in memory by the model core`,
         { option: solver !== "cd" ? "--solver" : "--engine" },
       );
   }
@@ -402,22 +541,34 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
   if (!data) return;
   const { x, y, features } = data;
   const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family, o.ties);
-  if (family === "cox") {
+  if (core) {
     const seconds: number[] = [];
     let cfit: ModelPath | undefined;
+    const responses = data.design.responses;
     for (let r = 0; r < repeat; r++) {
       const t0 = performance.now();
-      cfit = withFlagNames(() => fitModel(x, y, { ...lib, family: "cox" }));
+      cfit = withFlagNames(() =>
+        fitModel(x, responses ? responses.y : y, {
+          ...lib,
+          ...coreFamilyOptions(o, family),
+          family,
+        }),
+      );
       seconds.push((performance.now() - t0) / 1000);
     }
     for (const w of cfit!.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (o.json)
-      out.file(
-        "--json",
-        o.json,
-        JSON.stringify(coxJson(cfit!, features, seconds, o.ties ?? "breslow")) + "\n",
-      );
-    else out.print(pathTable(cfit!));
+    if (o.json) {
+      const doc =
+        family === "cox"
+          ? coxJson(cfit!, features, seconds, o.ties ?? "breslow")
+          : responses
+            ? mgaussianJson(cfit!, features, responses.names, seconds)
+            : modelJson(cfit!, features, seconds, {
+                link: o.link ?? distribution(family as LinkFamilyName, 1).links[0],
+                ...(o.theta !== undefined ? { theta: Number(o.theta) } : {}),
+              });
+      out.file("--json", o.json, JSON.stringify(doc) + "\n");
+    } else out.print(pathTable(cfit!));
     out.commit();
     return;
   }
@@ -435,14 +586,16 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     out.commit();
     return;
   }
+  // Every family but these three went to the core above.
+  const glm = family as "gaussian" | "binomial" | "poisson";
   const fitSeconds: number[] = [];
   let fit: PathFit | undefined;
   for (let r = 0; r < repeat; r++) {
     const t0 = performance.now();
     fit =
       solver === "cd"
-        ? fitFamilyCli(family, x, y, lib)
-        : withFlagNames(() => proxPath(family, solver, x, y, lib));
+        ? fitFamilyCli(glm, x, y, lib)
+        : withFlagNames(() => proxPath(glm, solver, x, y, lib));
     fitSeconds.push((performance.now() - t0) / 1000);
   }
   const result = fit!;
@@ -456,7 +609,17 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
 export function addPathOptions(cmd: Command): Command {
   return addInputOptions(cmd)
     .option("--target <name>", "response column (default: the last column)")
-    .option("--family <family>", "gaussian, binomial, poisson, multinomial or cox", "gaussian")
+    .option(
+      "--family <family>",
+      "gaussian, binomial, poisson, multinomial, cox, mgaussian (--target y1,y2,…), gamma, inverse-gaussian or negative-binomial",
+      "gaussian",
+    )
+    .option(
+      "--link <link>",
+      "the link of a GLM family: identity, log, inverse, inverse-squared, logit, probit, cloglog or sqrt (default: R's for the family)",
+    )
+    .option("--theta <θ>", "negative-binomial: θ of the variance μ + μ²/θ")
+    .option("--standardize-response", "mgaussian: scale each response to unit sd (glmnet's)")
     .option("--time <column>", "cox: the survival (stop) time column (the target)")
     .option("--status <column>", "cox: the event column (1 event, 0 censored), never a feature")
     .option("--start <column>", "cox: each row's interval start, (start, time] data")
