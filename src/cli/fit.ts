@@ -17,7 +17,9 @@ import { glmCvFromEngine } from "../engine/glm.js";
 import type { EngineData } from "../engine/gaussian.js";
 import { addStats } from "../data/gramDesign.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
-import { MAX_NLAMBDA, withRowOptions } from "./path.js";
+import { coreFamily, coreFamilyOptions, MAX_NLAMBDA, withRowOptions } from "./path.js";
+import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
+import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
 import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
@@ -100,6 +102,9 @@ export interface FitCliOptions extends InputCliOptions {
   seed: string;
   positive?: string;
   ties?: string;
+  link?: string;
+  theta?: string;
+  standardizeResponse?: boolean;
   report?: string;
   save?: string;
   json?: string;
@@ -107,7 +112,17 @@ export interface FitCliOptions extends InputCliOptions {
 
 const PENALTIES = ["lasso", "ridge", "elastic-net", "group", "mcp", "scad"] as const;
 type Penalty = (typeof PENALTIES)[number];
-const FAMILIES = ["gaussian", "binomial", "poisson", "multinomial", "cox"] as const;
+const FAMILIES = [
+  "gaussian",
+  "binomial",
+  "poisson",
+  "multinomial",
+  "cox",
+  "mgaussian",
+  "gamma",
+  "inverse-gaussian",
+  "negative-binomial",
+] as const;
 type Family = (typeof FAMILIES)[number];
 const MEASURE_TITLES: Record<Measure, string> = {
   mse: "Mean-squared error (cross-validated)",
@@ -128,6 +143,12 @@ export function addFitOptions(cmd: Command): Command {
     .option("--start <column>", "cox: each row's interval start, (start, time] data")
     .option("--strata <column>", "cox: a stratum label per row (a baseline hazard per stratum)")
     .option("--ties <rule>", "cox: breslow (default, glmnet's) or efron (coxph's)")
+    .option(
+      "--link <link>",
+      "the link of a GLM family: identity, log, inverse, inverse-squared, logit, probit, cloglog or sqrt",
+    )
+    .option("--theta <θ>", "negative-binomial: θ of the variance μ + μ²/θ")
+    .option("--standardize-response", "mgaussian: scale each response to unit sd (glmnet's)")
     .option("--penalty <p>", PENALTIES.join(", "), "lasso")
     .option(
       "--alpha <a>",
@@ -285,6 +306,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       },
     );
   const family = o.family as Family;
+  // The families (and links) the model core fits: no engine, stability or "why zero" there.
+  const core = coreFamily(family, o);
+  const familyExtra = coreFamilyOptions(o, family);
   if (!(PENALTIES as readonly string[]).includes(o.penalty))
     throw new InputError(
       `option '--penalty': unknown penalty '${o.penalty}' (${PENALTIES.join(", ")})`,
@@ -349,7 +373,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       penalty === "mcp" ||
       penalty === "scad" ||
       family === "multinomial" ||
-      family === "cox")
+      core)
   )
     throw new InputError(
       "option '--stability': stability selection runs with the lasso / elastic-net penalties and the gaussian, binomial or poisson family",
@@ -372,9 +396,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   // ---- data: rows in memory, or sums from an engine ----
   const engine = engineOption({ ...o, family }, file);
   const engineCan = (name: string) => {
-    if (family === "cox")
+    if (core)
       throw new InputError(
-        `option '--engine': the Cox family is fitted in memory, not by ${name}`,
+        `option '--engine': the ${family} family${o.link ? ` with the ${o.link} link` : ""} is fitted in memory, not by ${name}`,
         {
           option: "--engine",
         },
@@ -479,8 +503,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     curve = { ...r, measure: "mse" };
   } else {
     const core = penalty === "group" || penalty === "mcp" || penalty === "scad";
-    const r = await cvPath(x!, y, {
+    const r = await cvPath(x!, d!.responses ? d!.responses.y : y, {
       ...withRowOptions({}, d!, family, o.ties),
+      ...familyExtra,
       family,
       ...(core ? { penalty, groups } : {}),
       alpha: penalty === "mcp" || penalty === "scad" ? undefined : alpha,
@@ -505,7 +530,10 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
 
   // ---- stability selection ----
   let stab: StabilityResult | undefined;
-  if (pairs !== undefined && family !== "cox") {
+  if (
+    pairs !== undefined &&
+    (family === "gaussian" || family === "binomial" || family === "poisson")
+  ) {
     const bar = tty ? progressBar("stability selection", process.stderr) : null;
     const q =
       o.q === undefined ? Math.max(1, Math.round(Math.sqrt(0.8 * p))) : intOption("--q", o.q);
@@ -528,8 +556,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   if (
     x &&
     (penalty === "lasso" || penalty === "elastic-net") &&
-    family !== "multinomial" &&
-    family !== "cox"
+    (family === "gaussian" || family === "binomial" || family === "poisson") &&
+    !core
   )
     why = explainSparsity(family, x, y, lambdaSel, { ...withRowOptions({}, d!, family), alpha });
 
@@ -551,7 +579,10 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   const header =
     K === 1
       ? ["feature", "coefficient", ...(stab ? ["sel. prob."] : []), ...(why ? ["why"] : [])]
-      : ["feature", ...(response.classes ?? []).map((c) => `class ${c}`)];
+      : [
+          "feature",
+          ...(d?.responses ? d.responses.names : (response.classes ?? []).map((c) => `class ${c}`)),
+        ];
   const rows = shown.map((r) => {
     if (K > 1) return [r.f, ...coef.map((b) => fmt(b[r.j]))];
     const e = why?.features.find((f) => f.index === r.j);
@@ -625,8 +656,16 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     features,
     encodings: meta.encodings,
     classes: response.classes,
-    intercept: family === "multinomial" ? intercept : intercept[0],
-    coefficients: family === "multinomial" ? coef.map((b) => Array.from(b)) : Array.from(coef[0]),
+    intercept: K > 1 ? intercept : intercept[0],
+    coefficients: K > 1 ? coef.map((b) => Array.from(b)) : Array.from(coef[0]),
+    ...(d?.responses ? { responses: d.responses.names } : {}),
+    ...(core && family !== "cox" && family !== "mgaussian"
+      ? {
+          link: (familyExtra.link ??
+            distribution(family as LinkFamilyName, 1).links[0]) as LinkName,
+          ...(familyExtra.theta !== undefined ? { theta: familyExtra.theta } : {}),
+        }
+      : {}),
     standardization: { mean: sd.map((s) => s.m), sd: sd.map((s) => s.s) },
     options: {
       folds,
@@ -717,6 +756,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
 
   // ---- report ----
   if (o.report) {
+    const across = family === "mgaussian" ? "responses" : "classes";
     const marks = [
       { label: "λ_min", lambda: curve.lambda[curve.indexMin] },
       { label: "λ_1se", lambda: curve.lambda[curve.index1se] },
@@ -735,7 +775,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
               );
             },
             marks,
-            "‖coefficients across classes‖₂",
+            `‖coefficients across ${across}‖₂`,
           );
     charts.push(pathChart);
     const selRows =
@@ -789,8 +829,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
             selRows,
             K === 1
               ? `Selected coefficients at λ_${o.select}`
-              : `Selected features at λ_${o.select} (norm across classes)`,
-            K === 1 ? "Coefficient (original scale)" : "‖coefficients across classes‖₂",
+              : `Selected features at λ_${o.select} (norm across ${across})`,
+            K === 1 ? "Coefficient (original scale)" : `‖coefficients across ${across}‖₂`,
           ),
         ],
       },

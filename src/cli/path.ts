@@ -162,7 +162,10 @@ export function toLibraryOptions(
  * The model core's options of a family beyond the GLM paths: --link and --theta (families by
  * link), --standardize-response (mgaussian); each checked against the family.
  */
-export function coreFamilyOptions(o: PathCliOptions, family: CliFamily): Partial<FitOptions> {
+export function coreFamilyOptions(
+  o: Pick<PathCliOptions, "link" | "theta" | "standardizeResponse">,
+  family: CliFamily,
+): Partial<FitOptions> {
   const out: Partial<FitOptions> = {};
   if (o.link !== undefined) {
     if (!LINK_FAMILIES.includes(family))
@@ -210,7 +213,7 @@ const LINK_FAMILIES: string[] = [
 ];
 
 /** Whether a family (with these options) is fitted by the model core rather than a GLM path. */
-export function coreFamily(family: CliFamily, o: PathCliOptions): boolean {
+export function coreFamily(family: CliFamily, o: Pick<PathCliOptions, "link">): boolean {
   const canonical: Record<string, string> = {
     gaussian: "identity",
     binomial: "logit",

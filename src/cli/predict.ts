@@ -100,7 +100,16 @@ export async function runPredict(
   if (model.family === "gaussian") {
     lines.push(`${head}prediction`);
     r.response[0].forEach((v, i) => lines.push(`${prefix(i)}${v}`));
-  } else if (model.family === "poisson") {
+  } else if (model.family === "mgaussian") {
+    lines.push(head + model.responses!.map((r) => csvCell(`prediction_${r}`)).join(","));
+    for (let i = 0; i < n; i++)
+      lines.push(prefix(i) + r.response.map((q) => String(q[i])).join(","));
+  } else if (
+    model.family === "poisson" ||
+    model.family === "gamma" ||
+    model.family === "inverse-gaussian" ||
+    model.family === "negative-binomial"
+  ) {
     lines.push(`${head}prediction,link`);
     r.response[0].forEach((v, i) => lines.push(`${prefix(i)}${v},${r.eta[0][i]}`));
   } else if (model.family === "cox") {

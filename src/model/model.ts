@@ -1,10 +1,21 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
+import { LINKS, type LinkName } from "../datafit/links.js";
 
 export const MODEL_FORMAT = "regularize-model";
 export const MODEL_VERSION = 1;
 
-export type ModelFamily = "gaussian" | "binomial" | "poisson" | "multinomial" | "cox";
+export type ModelFamily =
+  | "gaussian"
+  | "binomial"
+  | "poisson"
+  | "multinomial"
+  | "cox"
+  | "mgaussian"
+  | "gamma"
+  | "inverse-gaussian"
+  | "negative-binomial";
 
 /**
  * A fitted linear model as saved by `regularize fit --save` (versioned JSON): the coefficients on
@@ -27,7 +38,12 @@ export interface SavedModel {
   encodings: { column: string; levels: string[]; names: string[] }[];
   /** Class labels (binomial: [negative, positive]; multinomial: one per coefficient set). */
   classes?: (number | string)[];
-  /** Intercept (one per class for multinomial). */
+  /** mgaussian: the response columns, in the order of the coefficient sets. */
+  responses?: string[];
+  /** A family fitted with a link (glmnet's family objects): the link, and θ (negative binomial). */
+  link?: LinkName;
+  theta?: number;
+  /** Intercept (one per class for multinomial, per response for mgaussian). */
   intercept: number | number[];
   /** One coefficient per feature (per class × feature for multinomial). */
   coefficients: number[] | number[][];
@@ -52,7 +68,17 @@ export interface SavedModel {
   options: Record<string, unknown>;
 }
 
-const FAMILIES: ModelFamily[] = ["gaussian", "binomial", "poisson", "multinomial", "cox"];
+const FAMILIES: ModelFamily[] = [
+  "gaussian",
+  "binomial",
+  "poisson",
+  "multinomial",
+  "cox",
+  "mgaussian",
+  "gamma",
+  "inverse-gaussian",
+  "negative-binomial",
+];
 
 /** Reads and validates a saved model; anything malformed is an InputError naming the field. */
 export function loadModel(file: string): SavedModel {
@@ -123,15 +149,22 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
   if (!finite(m.lambda) || (m.lambda as number) < 0) bad("lambda", "must be a number ≥ 0");
   if (!finite(m.alpha)) bad("alpha", "must be a number");
   const p = features.length;
-  if (m.family === "multinomial") {
-    const classes = m.classes;
-    if (!Array.isArray(classes) || classes.length < 2)
-      bad("classes", "must list at least two class labels");
-    const K = (classes as unknown[]).length;
+  if (m.family === "multinomial" || m.family === "mgaussian") {
+    const labels = m.family === "multinomial" ? m.classes : m.responses;
+    const field = m.family === "multinomial" ? "classes" : "responses";
+    if (!Array.isArray(labels) || labels.length < (m.family === "multinomial" ? 2 : 1))
+      bad(field, `must list the ${field === "classes" ? "class labels" : "response columns"}`);
+    const K = (labels as unknown[]).length;
     if (!Array.isArray(m.intercept) || m.intercept.length !== K || !m.intercept.every(finite))
-      bad("intercept", `must be ${K} finite numbers (one per class)`);
+      bad(
+        "intercept",
+        `must be ${K} finite numbers (one per ${field === "classes" ? "class" : "response"})`,
+      );
     if (!Array.isArray(m.coefficients) || m.coefficients.length !== K)
-      bad("coefficients", `must be ${K} arrays (one per class)`);
+      bad(
+        "coefficients",
+        `must be ${K} arrays (one per ${field === "classes" ? "class" : "response"})`,
+      );
     (m.coefficients as unknown[]).forEach((row, c) => vector(row, `coefficients[${c}]`, p));
   } else {
     if (!finite(m.intercept)) bad("intercept", "must be a finite number");
@@ -169,6 +202,27 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
         `names ${JSON.stringify(unknown)?.slice(0, 60)}, which is not one of the model's features`,
       );
   }
+  if (m.link !== undefined) {
+    const fam = m.family as string;
+    const ok =
+      [
+        "gaussian",
+        "binomial",
+        "poisson",
+        "gamma",
+        "inverse-gaussian",
+        "negative-binomial",
+      ].includes(fam) &&
+      (distribution(fam as LinkFamilyName, 1).links as string[]).includes(m.link as string);
+    if (!ok) bad("link", `${JSON.stringify(m.link)} is not a link of the ${fam} family`);
+  }
+  if (
+    ["gamma", "inverse-gaussian", "negative-binomial"].includes(m.family as string) &&
+    m.link === undefined
+  )
+    bad("link", `must name the ${m.family as string} family's link`);
+  if (m.family === "negative-binomial" && !(finite(m.theta) && (m.theta as number) > 0))
+    bad("theta", "must be the negative binomial's θ > 0");
   if (m.family === "cox") {
     const sv = m.survival as Record<string, unknown> | undefined;
     if (!sv || typeof sv !== "object")
@@ -210,7 +264,7 @@ export function predictModel(
 ): { eta: Float64Array[]; response: Float64Array[]; label?: (number | string)[] } {
   const p = model.features.length;
   const sets =
-    model.family === "multinomial"
+    model.family === "multinomial" || model.family === "mgaussian"
       ? (model.coefficients as number[][]).map((b, c) => ({
           a0: (model.intercept as number[])[c],
           b,
@@ -225,7 +279,18 @@ export function predictModel(
     }
     return e;
   });
-  if (model.family === "gaussian") return { eta, response: eta };
+  // A family with a link: the mean g⁻¹(η).
+  if (model.link !== undefined) {
+    const link = LINKS[model.link];
+    const mean = eta[0].map((v) => link.inverse(v));
+    if (model.family !== "binomial") return { eta, response: [mean] };
+    return {
+      eta,
+      response: [mean],
+      label: Array.from(mean, (q) => model.classes![q > 0.5 ? 1 : 0]),
+    };
+  }
+  if (model.family === "gaussian" || model.family === "mgaussian") return { eta, response: eta };
   // Cox: the relative risk e^η (no intercept; the baseline hazard carries the scale).
   if (model.family === "cox") return { eta, response: [eta[0].map(Math.exp)] };
   if (model.family === "poisson") return { eta, response: [eta[0].map(Math.exp)] };

@@ -105,6 +105,44 @@ describe("regularize path / cv with mgaussian and families by link", () => {
     assert.match(nb.out, /Df\s+%Dev\s+Lambda/);
   });
 
+  it("fit --save then predict: mgaussian one column per response, gamma the mean e^η", () => {
+    const mg = join(tmp, "mg-model.json");
+    const r = run(["fit", FILE, "--family", "mgaussian", "--target", "y1,y2", "--save", mg]);
+    assert.equal(r.code, 0, r.err);
+    const m = JSON.parse(readFileSync(mg, "utf8"));
+    assert.deepEqual(m.responses, ["y1", "y2"]);
+    const p = run(["predict", mg, FILE]);
+    assert.equal(p.code, 0, p.err);
+    const lines = p.out.trim().split("\n");
+    assert.equal(lines[0], "prediction_y1,prediction_y2");
+    // Row 1 by hand from the saved coefficients.
+    const features: string[] = m.features;
+    for (let c = 0; c < 2; c++) {
+      let e = m.intercept[c];
+      features.forEach((f, j) => (e += m.coefficients[c][j] * cols[f][0]));
+      assert.ok(Math.abs(Number(lines[1].split(",")[c]) - e) <= 1e-12 * (1 + Math.abs(e)));
+    }
+    const gm = join(tmp, "gamma-model.json");
+    const g = run([
+      "fit",
+      FILE,
+      "--family",
+      "gamma",
+      "--link",
+      "log",
+      "--target",
+      "cost",
+      "--save",
+      gm,
+    ]);
+    assert.equal(g.code, 0, g.err);
+    const q = run(["predict", gm, FILE]);
+    assert.equal(q.code, 0, q.err);
+    const [mean, link] = q.out.trim().split("\n")[1].split(",").map(Number);
+    assert.ok(Math.abs(mean - Math.exp(link)) <= 1e-12 * mean);
+    assert.equal(JSON.parse(readFileSync(gm, "utf8")).link, "log");
+  });
+
   it("bad family options: one line naming the flag, exit 2", () => {
     const cases: [string[], RegExp][] = [
       [["--family", "mgaussian", "--target", "y1"], /needs two or more response columns/],
