@@ -82,6 +82,9 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly cumA: Float64Array;
   private readonly cumB: Float64Array;
   private shift = 0;
+  /** The last lossAlong's t and loss (acceptAlong reuses its state). */
+  private alongT = NaN;
+  private alongF = NaN;
   /** Scratch of exactBlock: a column's e-weighted values in sorted order, and its group sums. */
   private u: Float64Array | null = null;
   private sums: Float64Array | null = null;
@@ -422,7 +425,18 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   }
 
   lossAlong(eta: Float64Array, t: number): number {
-    return this.lossAt(eta, this.step, t);
+    const f = this.lossAt(eta, this.step, t);
+    this.alongT = t;
+    this.alongF = f;
+    return f;
+  }
+
+  /** The line search's last point is the new one: its risk sums are kept, only r and h to form. */
+  override acceptAlong(t: number): number | null {
+    if (t !== this.alongT || !Number.isFinite(this.alongF)) return null;
+    this.alongT = NaN;
+    this.keep();
+    return this.alongF;
   }
 
   deviance(loss: number): number {

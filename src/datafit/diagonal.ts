@@ -21,7 +21,7 @@ export abstract class DiagonalModel {
     this.h = new Float64Array(n);
   }
 
-  acceptAlong(): number | null {
+  acceptAlong(_t: number): number | null {
     return null;
   }
 
