@@ -18,6 +18,7 @@ import type { EngineData } from "../engine/gaussian.js";
 import { addStats } from "../data/gramDesign.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
 import { coreFamily, coreFamilyOptions, MAX_NLAMBDA, withRowOptions } from "./path.js";
+import { FAMILIES, isFamily, type FitFamily } from "../path/families.js";
 import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
@@ -112,18 +113,7 @@ export interface FitCliOptions extends InputCliOptions {
 
 const PENALTIES = ["lasso", "ridge", "elastic-net", "group", "mcp", "scad"] as const;
 type Penalty = (typeof PENALTIES)[number];
-const FAMILIES = [
-  "gaussian",
-  "binomial",
-  "poisson",
-  "multinomial",
-  "cox",
-  "mgaussian",
-  "gamma",
-  "inverse-gaussian",
-  "negative-binomial",
-] as const;
-type Family = (typeof FAMILIES)[number];
+type Family = FitFamily;
 const MEASURE_TITLES: Record<Measure, string> = {
   mse: "Mean-squared error (cross-validated)",
   mae: "Mean absolute error (cross-validated)",
@@ -298,7 +288,7 @@ const fmt = (v: number) =>
 /** Runs `regularize fit`: path, cross-validation, the selected model, report and saved model. */
 export async function runFit(file: string, o: FitCliOptions, title?: string): Promise<void> {
   // ---- options, all checked before any work ----
-  if (!(FAMILIES as readonly string[]).includes(o.family))
+  if (!isFamily(o.family))
     throw new InputError(
       `option '--family': unknown family '${o.family}' (${FAMILIES.join(", ")})`,
       {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
+import type { FitFamily } from "../path/families.js";
 import { quoteCell } from "../io/assemble.js";
 import { defaultMemoryBudget, readTable, type DataTable, type MissingPolicy } from "../io/table.js";
 
@@ -342,16 +343,7 @@ export async function readDesign(
   };
 }
 
-export type Family =
-  | "gaussian"
-  | "binomial"
-  | "poisson"
-  | "multinomial"
-  | "cox"
-  | "mgaussian"
-  | "gamma"
-  | "inverse-gaussian"
-  | "negative-binomial";
+export type Family = FitFamily;
 
 /** The response for a family, checked against the file, with the class labels it stands for. */
 export interface Response {

@@ -18,6 +18,7 @@ import { PATH_SOLVERS, proxPath, type PathSolver } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
+import { FAMILIES, familyLink, fitsByLink, isFamily, type FitFamily } from "../path/families.js";
 import type { LinkName } from "../datafit/links.js";
 import { intOption, listOption, numberOption } from "./parse.js";
 
@@ -84,22 +85,11 @@ export async function loadOrEngine(
   }
 }
 
-const FAMILIES = [
-  "gaussian",
-  "binomial",
-  "poisson",
-  "multinomial",
-  "cox",
-  "mgaussian",
-  "gamma",
-  "inverse-gaussian",
-  "negative-binomial",
-] as const;
-export type CliFamily = (typeof FAMILIES)[number];
+export type CliFamily = FitFamily;
 
 /** Checks the --family value. */
 export function familyOption(text: string): CliFamily {
-  if (!(FAMILIES as readonly string[]).includes(text))
+  if (!isFamily(text))
     throw new InputError(
       `option '--family': unknown family '${text}' (available: ${FAMILIES.join(", ")})`,
       { option: "--family" },
@@ -166,67 +156,29 @@ export function coreFamilyOptions(
   o: Pick<PathCliOptions, "link" | "theta" | "standardizeResponse">,
   family: CliFamily,
 ): Partial<FitOptions> {
-  const out: Partial<FitOptions> = {};
-  if (o.link !== undefined) {
-    if (!LINK_FAMILIES.includes(family))
-      throw new InputError(`option '--link': the ${family} family has no choice of link`, {
-        option: "--link",
-      });
-    const d = distribution(family as LinkFamilyName, 1);
-    if (!(d.links as string[]).includes(o.link))
-      throw new InputError(
-        `option '--link': ${family} takes ${d.links.join(", ")}; got '${o.link}'`,
-        { option: "--link" },
-      );
-    out.link = o.link as LinkName;
-  }
-  if (family === "negative-binomial") {
-    if (o.theta === undefined)
-      throw new InputError(
-        "option '--theta': --family negative-binomial needs θ (its dispersion, > 0)",
-        {
-          option: "--theta",
-        },
-      );
-    out.theta = numberOption("--theta", o.theta, Number.MIN_VALUE, Infinity);
-  } else if (o.theta !== undefined)
-    throw new InputError("option '--theta': only for --family negative-binomial", {
-      option: "--theta",
+  const theta = o.theta === undefined ? undefined : numberOption("--theta", o.theta);
+  if (family === "negative-binomial" && theta === undefined)
+    throw new InputError(
+      "option '--theta': --family negative-binomial needs θ (its dispersion, > 0)",
+      {
+        option: "--theta",
+      },
+    );
+  const { link } = withFlagNames(() => familyLink(family, o.link, theta));
+  if (o.standardizeResponse && family !== "mgaussian")
+    throw new InputError("option '--standardize-response': only for --family mgaussian", {
+      option: "--standardize-response",
     });
-  if (o.standardizeResponse) {
-    if (family !== "mgaussian")
-      throw new InputError("option '--standardize-response': only for --family mgaussian", {
-        option: "--standardize-response",
-      });
-    out.standardizeResponse = true;
-  }
-  return out;
+  return {
+    ...(o.link !== undefined ? { link: link as LinkName } : {}),
+    ...(theta !== undefined ? { theta } : {}),
+    ...(o.standardizeResponse ? { standardizeResponse: true } : {}),
+  };
 }
-
-const LINK_FAMILIES: string[] = [
-  "gaussian",
-  "binomial",
-  "poisson",
-  "gamma",
-  "inverse-gaussian",
-  "negative-binomial",
-];
 
 /** Whether a family (with these options) is fitted by the model core rather than a GLM path. */
 export function coreFamily(family: CliFamily, o: Pick<PathCliOptions, "link">): boolean {
-  const canonical: Record<string, string> = {
-    gaussian: "identity",
-    binomial: "logit",
-    poisson: "log",
-  };
-  return (
-    family === "cox" ||
-    family === "mgaussian" ||
-    family === "gamma" ||
-    family === "inverse-gaussian" ||
-    family === "negative-binomial" ||
-    (o.link !== undefined && o.link !== canonical[family])
-  );
+  return family === "cox" || family === "mgaussian" || fitsByLink(family, o.link);
 }
 
 /** The JSON document of a multi-response path: per λ one intercept and coefficient set per response. */
@@ -394,27 +346,7 @@ export function withRowOptions(
 
 /** The JSON document of a Cox path (as `pathJson`; no intercept: 0 at every point). */
 export function coxJson(fit: ModelPath, features: string[], fitSeconds: number[], ties: string) {
-  return {
-    family: "cox",
-    ties,
-    alpha: fit.alpha,
-    features,
-    lambda: Array.from(fit.lambda),
-    intercept: Array.from(fit.lambda, () => 0),
-    coefficients: fit.coefficients.map(([b]) => ({
-      index: Array.from(b.index),
-      value: Array.from(b.value),
-    })),
-    df: Array.from(fit.df),
-    devRatio: Array.from(fit.devRatio),
-    nullDeviance: fit.nullDeviance,
-    kktMax: Array.from(fit.kktMax),
-    objective: Array.from(fit.objective),
-    solver: fit.solver,
-    passes: fit.passes,
-    warnings: fit.warnings,
-    fitSeconds,
-  };
+  return modelJson(fit, features, fitSeconds, { ties, nullDeviance: fit.nullDeviance });
 }
 
 /** withFlagNames for a promise. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { DenseMatrix, Matrix } from "../data/matrix.js";
-import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
+import { familyLink, isFamily } from "../path/families.js";
 import { LINKS } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
@@ -120,19 +120,7 @@ export async function cvPath(
         : "y is a matrix: only the mgaussian family takes several responses",
       { option: "family" },
     );
-  if (
-    ![
-      "gaussian",
-      "binomial",
-      "poisson",
-      "multinomial",
-      "cox",
-      "mgaussian",
-      "gamma",
-      "inverse-gaussian",
-      "negative-binomial",
-    ].includes(family)
-  )
+  if (!isFamily(family))
     throw new InputError(`option 'family': unknown family '${String(family)}'`, {
       option: "family",
     });
@@ -207,16 +195,12 @@ export async function cvPath(
   const yy = Float64Array.from(Y ? Y.data : y);
   // A family with a non-canonical link (or one of the link-only families): held-out errors on
   // the mean g⁻¹(η).
-  const canonical: Record<string, string> = {
-    gaussian: "identity",
-    binomial: "logit",
-    poisson: "log",
-  };
-  const linkFamily =
-    ["gamma", "inverse-gaussian", "negative-binomial"].includes(family) ||
-    (options.link !== undefined && options.link !== canonical[family]);
-  const dist = linkFamily ? distribution(family as LinkFamilyName, options.theta ?? 1) : null;
-  const link = dist ? LINKS[options.link ?? dist.links[0]] : null;
+  const {
+    dist,
+    link: linkName,
+    byLink: linkFamily,
+  } = familyLink(family, options.link, options.theta);
+  const link = linkFamily && linkName ? LINKS[linkName] : null;
   const nWorkers =
     options.workers ?? (n * x.nCols >= 20000 ? Math.min(K, availableParallelism()) : 0);
   // Observation weights, and each fold's total.

@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import { multinomialPath } from "../path/multinomialPath.js";
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import type { CvFamily, Family } from "./measures.js";
+import { fitsByLink } from "../path/families.js";
 
 /** Fits the path of a family: `elasticNetPath` for Gaussian, `glmPath` otherwise. */
 export function fitFamily(
@@ -72,17 +73,8 @@ export function foldFit(
   const xt = family === "cox" ? x : subsetRows(x, test);
   const m = test.length;
   const o = options as FitOptions;
-  const canonical: Record<string, string> = {
-    gaussian: "identity",
-    binomial: "logit",
-    poisson: "log",
-  };
   const core =
-    usesCore(options) ||
-    family === "cox" ||
-    family === "mgaussian" ||
-    ["gamma", "inverse-gaussian", "negative-binomial"].includes(family) ||
-    (o.link !== undefined && o.link !== canonical[family]);
+    usesCore(options) || family === "cox" || family === "mgaussian" || fitsByLink(family, o.link);
   if (core) {
     const yTrain = "kind" in y ? (subsetRows(y, train) as DenseMatrix) : pick(y, train)!;
     const mf = fitModel(subsetRows(x, train), yTrain, {

@@ -1,3 +1,4 @@
+import type { FitFamily } from "../path/families.js";
 import { InputError } from "../errors.js";
 
 export type Family = "gaussian" | "binomial" | "poisson" | "multinomial";
@@ -5,8 +6,7 @@ export type Family = "gaussian" | "binomial" | "poisson" | "multinomial";
  * The families cvPath cross-validates: those of the GLM paths, the Cox model, the multi-response
  * Gaussian and the GLM families that come with a link.
  */
-export type CvFamily =
-  Family | "cox" | "mgaussian" | "gamma" | "inverse-gaussian" | "negative-binomial";
+export type CvFamily = FitFamily;
 /** Error measures; "C" is Harrell's concordance (Cox), "auc" the binomial's. */
 export type Measure = "mse" | "mae" | "deviance" | "class" | "auc" | "C";
 

@@ -3,8 +3,28 @@ import { LINKS, type Link, type LinkName } from "./links.js";
 import type { NewtonDatafit } from "../core/datafit.js";
 
 /** The GLM families with a choice of link (glmnet 4's `family = <family object>`). */
-export type LinkFamilyName =
-  "gaussian" | "binomial" | "poisson" | "gamma" | "inverse-gaussian" | "negative-binomial";
+export const LINK_FAMILIES = [
+  "gaussian",
+  "binomial",
+  "poisson",
+  "gamma",
+  "inverse-gaussian",
+  "negative-binomial",
+] as const;
+export type LinkFamilyName = (typeof LINK_FAMILIES)[number];
+
+/**
+ * The canonical link of the families that have a datafit of their own (null: the family is
+ * fitted through its link whatever the link).
+ */
+export const CANONICAL_LINK: Record<LinkFamilyName, "identity" | "logit" | "log" | null> = {
+  gaussian: "identity",
+  binomial: "logit",
+  poisson: "log",
+  gamma: null,
+  "inverse-gaussian": null,
+  "negative-binomial": null,
+};
 
 /**
  * An exponential-family distribution as R's family objects describe it: the variance function

@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
-import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
+import { FAMILIES, familyLink, isFamily, type FitFamily } from "../path/families.js";
 import { LINKS, type LinkName } from "../datafit/links.js";
 
 export const MODEL_FORMAT = "regularize-model";
 export const MODEL_VERSION = 1;
 
-export type ModelFamily =
-  | "gaussian"
-  | "binomial"
-  | "poisson"
-  | "multinomial"
-  | "cox"
-  | "mgaussian"
-  | "gamma"
-  | "inverse-gaussian"
-  | "negative-binomial";
+export type ModelFamily = FitFamily;
 
 /**
  * A fitted linear model as saved by `regularize fit --save` (versioned JSON): the coefficients on
@@ -68,18 +59,6 @@ export interface SavedModel {
   options: Record<string, unknown>;
 }
 
-const FAMILIES: ModelFamily[] = [
-  "gaussian",
-  "binomial",
-  "poisson",
-  "multinomial",
-  "cox",
-  "mgaussian",
-  "gamma",
-  "inverse-gaussian",
-  "negative-binomial",
-];
-
 /** Reads and validates a saved model; anything malformed is an InputError naming the field. */
 export function loadModel(file: string): SavedModel {
   let text: string;
@@ -128,7 +107,7 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
       `${file}: model version ${String(m.version)} is newer than this regularize reads (${MODEL_VERSION}); upgrade regularize`,
       { file },
     );
-  if (!FAMILIES.includes(m.family as ModelFamily))
+  if (!isFamily(m.family))
     bad("family", `must be one of ${FAMILIES.join(", ")}, got ${JSON.stringify(m.family)}`);
   const strings = (field: string) => {
     const v = m[field];
@@ -202,27 +181,20 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
         `names ${JSON.stringify(unknown)?.slice(0, 60)}, which is not one of the model's features`,
       );
   }
-  if (m.link !== undefined) {
-    const fam = m.family as string;
-    const ok =
-      [
-        "gaussian",
-        "binomial",
-        "poisson",
-        "gamma",
-        "inverse-gaussian",
-        "negative-binomial",
-      ].includes(fam) &&
-      (distribution(fam as LinkFamilyName, 1).links as string[]).includes(m.link as string);
-    if (!ok) bad("link", `${JSON.stringify(m.link)} is not a link of the ${fam} family`);
-  }
   if (
-    ["gamma", "inverse-gaussian", "negative-binomial"].includes(m.family as string) &&
-    m.link === undefined
-  )
-    bad("link", `must name the ${m.family as string} family's link`);
-  if (m.family === "negative-binomial" && !(finite(m.theta) && (m.theta as number) > 0))
-    bad("theta", "must be the negative binomial's θ > 0");
+    m.link !== undefined ||
+    m.theta !== undefined ||
+    ["gamma", "inverse-gaussian", "negative-binomial"].includes(m.family as string)
+  ) {
+    if (m.link === undefined) bad("link", `must name the ${m.family as string} family's link`);
+    try {
+      familyLink(m.family as string, m.link as string, m.theta as number | undefined);
+    } catch (e) {
+      if (e instanceof InputError)
+        bad(e.where.option ?? "link", e.message.replace(/^option '[a-z]+': /, ""));
+      throw e;
+    }
+  }
   if (m.family === "cox") {
     const sv = m.survival as Record<string, unknown> | undefined;
     if (!sv || typeof sv !== "object")

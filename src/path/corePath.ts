@@ -5,7 +5,8 @@ import { firstNonFinite, type DenseMatrix, type Matrix } from "../data/matrix.js
 import { binomial } from "../datafit/binomial.js";
 import { checkSurvival, CoxDatafit } from "../datafit/cox.js";
 import { MGaussianDatafit } from "../datafit/mgaussian.js";
-import { distribution, LinkDatafit, type LinkFamilyName } from "../datafit/linkFamily.js";
+import { LinkDatafit } from "../datafit/linkFamily.js";
+import { FAMILIES, familyLink, isFamily } from "./families.js";
 import { MultinomialDatafit } from "../datafit/multinomial.js";
 import { poisson } from "../datafit/poisson.js";
 import { SingleDatafit } from "../datafit/single.js";
@@ -75,47 +76,11 @@ export function corePath(
   } = options;
   const bad = (option: string, message: string) =>
     new InputError(`option '${option}': ${message}`, { option });
-  const FAMILIES = [
-    "gaussian",
-    "binomial",
-    "poisson",
-    "multinomial",
-    "cox",
-    "mgaussian",
-    "gamma",
-    "inverse-gaussian",
-    "negative-binomial",
-  ];
-  if (!FAMILIES.includes(family))
+  if (!isFamily(family))
     throw bad("family", `one of ${FAMILIES.join(", ")}; got '${String(family)}'`);
-  // A distribution with a link (glmnet's family objects): the new families, or a link other than
-  // the canonical one (the canonical links keep their own datafits).
-  const linkFamily = [
-    "gaussian",
-    "binomial",
-    "poisson",
-    "gamma",
-    "inverse-gaussian",
-    "negative-binomial",
-  ].includes(family)
-    ? (family as LinkFamilyName)
-    : null;
-  if (theta !== undefined && family !== "negative-binomial")
-    throw bad("theta", "applies to the negative-binomial family only");
-  if (
-    family === "negative-binomial" &&
-    !(theta !== undefined && theta > 0 && Number.isFinite(theta))
-  )
-    throw bad("theta", `the negative binomial needs θ > 0 (its dispersion), got ${theta}`);
-  if (linkOption !== undefined && !linkFamily)
-    throw bad("link", `the ${family} family has no choice of link`);
-  const dist = linkFamily ? distribution(linkFamily, theta) : null;
-  if (dist && linkOption !== undefined && !dist.links.includes(linkOption))
-    throw bad("link", `${family} takes ${dist.links.join(", ")}; got '${String(linkOption)}'`);
-  const link = dist ? (linkOption ?? dist.links[0]) : null;
-  const byLink =
-    dist !== null &&
-    (!["gaussian", "binomial", "poisson"].includes(family) || link !== dist.canonical);
+  // A distribution with a link (glmnet's family objects): the link-only families, or a link other
+  // than the canonical one (the canonical links keep their own datafits).
+  const { dist, link, byLink } = familyLink(family, linkOption, theta);
   if (standardizeResponse && !mgaussian)
     throw bad("standardizeResponse", "applies to the mgaussian family only");
   const cox = family === "cox";

@@ -3,6 +3,7 @@ import type { CoxTies } from "../datafit/cox.js";
 import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
+import { fitsByLink, type FitFamily } from "./families.js";
 import { elasticNetPath, type PathFit, type SparseVector } from "./elasticNetPath.js";
 import { glmPath } from "./glmPath.js";
 import { multinomialPath } from "./multinomialPath.js";
@@ -10,16 +11,7 @@ import type { MultinomialFit } from "./multinomialFit.js";
 import type { ElasticNetOptions } from "./options.js";
 import { nonconvexPath, type NonconvexFit } from "./nonconvexPath.js";
 
-export type FitFamily =
-  | "gaussian"
-  | "binomial"
-  | "poisson"
-  | "multinomial"
-  | "cox"
-  | "mgaussian"
-  | "gamma"
-  | "inverse-gaussian"
-  | "negative-binomial";
+export type { FitFamily } from "./families.js";
 export type FitPenalty = "elastic-net" | "mcp" | "scad" | "group";
 
 /** Options of `fit`: the family, the penalty and its shape, and the options of every path. */
@@ -153,13 +145,11 @@ export function fit(
     for (const name of ["status", "start", "strata", "ties"] as const)
       if (rest[name] !== undefined)
         throw new InputError(`option '${name}': applies to the Cox family only`, { option: name });
-  const canonical = { gaussian: "identity", binomial: "logit", poisson: "log" } as Record<
-    string,
-    string
-  >;
+  const family = rest.family ?? "gaussian";
   const fast =
-    ["gaussian", "binomial", "poisson", "multinomial", undefined].includes(rest.family) &&
-    (rest.link === undefined || rest.link === canonical[rest.family ?? "gaussian"]);
+    ["gaussian", "binomial", "poisson", "multinomial"].includes(family) &&
+    !fitsByLink(family, rest.link) &&
+    (family !== "multinomial" || rest.link === undefined);
   if (solver === "auto" && fast && !("kind" in y)) {
     const special = specialised(x, y, rest);
     if (special) return special;

@@ -155,7 +155,10 @@ describe("regularize path / cv with mgaussian and families by link", () => {
         ["--family", "gamma", "--target", "cost", "--link", "logit"],
         /gamma takes inverse, identity, log/,
       ],
-      [["--family", "poisson", "--target", "count", "--theta", "2"], /'--theta': only for/],
+      [
+        ["--family", "poisson", "--target", "count", "--theta", "2"],
+        /'--theta': applies to the negative-binomial family only/,
+      ],
       [["--target", "y1,y2"], /several targets \(y1, y2\) are for --family mgaussian/],
       [["--family", "multinomial", "--target", "count", "--link", "log"], /no choice of link/],
       [["--family", "gamma", "--target", "cost", "--engine", "duckdb"], /gamma runs in memory/],

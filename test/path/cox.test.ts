@@ -4,7 +4,7 @@ import { CoxDatafit } from "../../src/datafit/cox.js";
 import { denseMatrix, fit } from "../../src/index.js";
 import { Random } from "../../src/random.js";
 import { readFixture } from "../helpers/fixtures.js";
-import { bruteLoss } from "../helpers/survival.js";
+import { bruteLoss, coxObjective } from "../helpers/survival.js";
 
 interface CoxCase {
   name: string;
@@ -28,32 +28,18 @@ const cases = readFixture<CoxCase[]>("glmnet-cox.json");
  * sⱼ the weighted population standard deviation (1 unstandardized).
  */
 function objective(c: CoxCase, beta: ArrayLike<number>, lambda: number): number {
-  const { n, p, x, time, status } = c;
-  const w = c.weights ?? new Array<number>(n).fill(1);
-  const W = w.reduce((a, b) => a + b, 0);
-  const eta = new Float64Array(n);
-  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) eta[i] += x[j * n + i] * beta[j];
-  let f = 0;
-  for (let i = 0; i < n; i++) {
-    if (!status[i]) continue;
-    let s = 0;
-    for (let j = 0; j < n; j++) if (time[j] >= time[i]) s += (w[j] / W) * Math.exp(eta[j]);
-    f -= (w[i] / W) * (eta[i] - Math.log(s));
-  }
-  const alpha = c.options.alpha ?? 1;
-  for (let j = 0; j < p; j++) {
-    let sd = 1;
-    if (c.options.standardize !== false) {
-      let m = 0;
-      for (let i = 0; i < n; i++) m += (w[i] / W) * x[j * n + i];
-      let v = 0;
-      for (let i = 0; i < n; i++) v += (w[i] / W) * (x[j * n + i] - m) ** 2;
-      sd = Math.sqrt(v);
-    }
-    const b = sd * beta[j];
-    f += lambda * (alpha * Math.abs(b) + ((1 - alpha) / 2) * b * b);
-  }
-  return f;
+  const w = c.weights ?? new Array<number>(c.n).fill(1);
+  const surv = { time: c.time, status: c.status };
+  return coxObjective(
+    surv,
+    w,
+    c.x,
+    c.p,
+    beta,
+    lambda,
+    c.options.alpha ?? 1,
+    c.options.standardize !== false,
+  );
 }
 
 describe("Cox proportional hazards on the model core (glmnet 4.1 fixtures, Breslow ties)", () => {
