@@ -350,7 +350,7 @@ describe("malformed input: exit 2 and one line, for every command", () => {
         write("m3.json", JSON.stringify({ ...m, coefficients: m.coefficients.slice(1) })),
         /field 'coefficients' has 9 values, expected 10/,
       ],
-      [write("m4.json", JSON.stringify({ ...m, family: "gamma" })), /field 'family'/],
+      [write("m4.json", JSON.stringify({ ...m, family: "tweedie" })), /field 'family'/],
       [write("m5.json", JSON.stringify({ ...m, version: 99 })), /newer than this regularize reads/],
       [join(tmp, "no-such-model.json"), /cannot read the model file/],
     ];
