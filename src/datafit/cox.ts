@@ -2,6 +2,9 @@ import type { NewtonDatafit } from "../core/datafit.js";
 import { weightedCross } from "../wasm/gram.js";
 import { DiagonalModel } from "./diagonal.js";
 
+/** Most design values kept in time order by a Cox datafit (2^24: 128 MB). */
+const SORTED_CACHE = 2 ** 24;
+
 /** How tied event times enter the partial likelihood. */
 export type CoxTies = "breslow" | "efron";
 
@@ -82,6 +85,10 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly cumA: Float64Array;
   private readonly cumB: Float64Array;
   private shift = 0;
+  /** Columns of the design in sorted order (sortedColumn), for the design `sortedOf`. */
+  private readonly sorted = new Map<number, Float64Array>();
+  private sortedOf: Float64Array | null = null;
+  private gather: Float64Array | null = null;
   /** The last lossAlong's t and loss (acceptAlong reuses its state). */
   private alongT = NaN;
   private alongF = NaN;
@@ -347,8 +354,9 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
         let col = means.get(off);
         if (!col) {
           col = new Float64Array(R);
+          const xq = this.sortedColumn(xs, off);
           if (this.startG) {
-            for (let q = 0; q < n; q++) u[q] = e[q] * xs[off + order[q]];
+            for (let q = 0; q < n; q++) u[q] = e[q] * xq[q];
             this.riskSums(u, sums);
             for (let k = 0; k < nE; k++) col[k] = sums[events[k]];
           } else {
@@ -358,7 +366,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
             const keepU = tied.length > 0;
             for (let g = G - 1; g >= 0; g--) {
               for (let q = starts[g]; q < starts[g + 1]; q++) {
-                const v = e[q] * xs[off + order[q]];
+                const v = e[q] * xq[q];
                 if (keepU) u[q] = v;
                 acc += v;
               }
@@ -393,6 +401,27 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       second,
     );
     for (let k = 0; k < mA * mB; k++) out[k] -= second[k];
+  }
+
+  /**
+   * Column `off` of xs in the datafit's (stratum, time) order, kept for the path (the design does
+   * not change) up to SORTED_CACHE values in all; past that, gathered each time.
+   */
+  private sortedColumn(xs: Float64Array, off: number): Float64Array {
+    let col = this.sorted.get(off);
+    if (col && this.sortedOf === xs) return col;
+    if (this.sortedOf !== xs) {
+      this.sorted.clear();
+      this.sortedOf = xs;
+    }
+    const { n, order } = this;
+    col =
+      this.sorted.size * n < SORTED_CACHE
+        ? new Float64Array(n)
+        : (this.gather ??= new Float64Array(n));
+    for (let q = 0; q < n; q++) col[q] = xs[off + order[q]];
+    if (col !== this.gather) this.sorted.set(off, col);
+    return col;
   }
 
   override blockHessian(xs: Float64Array, offs: Int32Array, m: number, out: Float64Array): void {
