@@ -338,7 +338,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     out: Float64Array,
     st: CoxState,
   ): void {
-    const { n, order, starts, events, tied, tiedAt, wd, first } = this;
+    const { n, starts, events, tied, tiedAt, wd, first } = this;
     const { e, diag, w2, rho, means } = st;
     weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
     const G = this.dg.length;

@@ -125,6 +125,11 @@ export class MGaussianDatafit implements NewtonDatafit {
     // The Hessian does not depend on η.
   }
 
+  /**
+   * Entries (column, response) against entries: Σᵢ ŵᵢ x_ia x_ib where the responses agree, else 0.
+   * The weighted cross product runs once per distinct column (a feature's K entries share it),
+   * K² times less work than over the entries.
+   */
   entryBlock(
     xs: Float64Array,
     offsA: Int32Array,
@@ -135,9 +140,26 @@ export class MGaussianDatafit implements NewtonDatafit {
     mB: number,
     out: Float64Array,
   ): void {
-    weightedCross(xs, offsA, mA, offsB, mB, this.n, this.w, out);
-    for (let a = 0; a < mA; a++)
-      for (let b = 0; b < mB; b++) if (clsA[a] !== clsB[b]) out[a * mB + b] = 0;
+    const distinct = (offs: Int32Array, m: number) => {
+      const index = new Map<number, number>();
+      const at = new Int32Array(m);
+      for (let a = 0; a < m; a++) {
+        let k = index.get(offs[a]);
+        if (k === undefined) index.set(offs[a], (k = index.size));
+        at[a] = k;
+      }
+      return { cols: Int32Array.from(index.keys()), at };
+    };
+    const A = distinct(offsA, mA);
+    const B = offsB === offsA && mB === mA ? A : distinct(offsB, mB);
+    const uA = A.cols.length;
+    const uB = B.cols.length;
+    const G = new Float64Array(uA * uB);
+    weightedCross(xs, A.cols, uA, B.cols, uB, this.n, this.w, G);
+    for (let a = 0; a < mA; a++) {
+      const row = A.at[a] * uB;
+      for (let b = 0; b < mB; b++) out[a * mB + b] = clsA[a] === clsB[b] ? G[row + B.at[b]] : 0;
+    }
   }
 
   deviance(loss: number): number {
