@@ -62,6 +62,9 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly dg: Float64Array;
   /** 1 where a group is its stratum's first. */
   private readonly first: Uint8Array;
+  /** By sorted row: the event index of the group it starts (−1: none), and 1 where it starts a stratum. */
+  private readonly eventAt: Int32Array;
+  private readonly firstAt: Uint8Array;
   /** Per sorted row, the last group of its stratum with time ≤ its start (−1: none); null: no starts. */
   private readonly startG: Int32Array | null;
   /** The groups with deaths, and Efron's tied ones among them (with their death counts). */
@@ -154,6 +157,10 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       }
     }
     this.events = Int32Array.from(events);
+    this.eventAt = new Int32Array(n).fill(-1);
+    this.firstAt = new Uint8Array(n);
+    events.forEach((g, k) => (this.eventAt[starts[g]] = k));
+    for (let g = 0; g < G; g++) if (first[g]) this.firstAt[starts[g]] = 1;
     this.tied = Int32Array.from(tied);
     this.tiedAt = Int32Array.from(tiedAt);
     this.saturated = sat;
@@ -338,7 +345,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     out: Float64Array,
     st: CoxState,
   ): void {
-    const { n, starts, events, tied, tiedAt, wd, first } = this;
+    const { n, starts, events, tied, tiedAt, wd } = this;
     const { e, diag, w2, rho, means } = st;
     weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
     const G = this.dg.length;
@@ -361,18 +368,24 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
             for (let k = 0; k < nE; k++) col[k] = sums[events[k]];
           } else {
             // Right-censored data: one backward pass over the rows, the event groups' sums kept.
+            const { eventAt, firstAt } = this;
             let acc = 0;
-            let k = nE - 1;
-            const keepU = tied.length > 0;
-            for (let g = G - 1; g >= 0; g--) {
-              for (let q = starts[g]; q < starts[g + 1]; q++) {
+            if (tied.length > 0)
+              for (let q = n - 1; q >= 0; q--) {
                 const v = e[q] * xq[q];
-                if (keepU) u[q] = v;
+                u[q] = v;
                 acc += v;
+                const k = eventAt[q];
+                if (k >= 0) col[k] = acc;
+                if (firstAt[q]) acc = 0;
               }
-              if (k >= 0 && events[k] === g) col[k--] = acc;
-              if (first[g]) acc = 0;
-            }
+            else
+              for (let q = n - 1; q >= 0; q--) {
+                acc += e[q] * xq[q];
+                const k = eventAt[q];
+                if (k >= 0) col[k] = acc;
+                if (firstAt[q]) acc = 0;
+              }
           }
           for (let t = 0; t < tied.length; t++) {
             const g = tied[t];

@@ -60,7 +60,8 @@ export function normalCdf(x: number): number {
 
 /** Bounds keeping binomial means inside (0, 1), as R's binomial links do (their ε). */
 const EPS = 2.220446049250313e-16;
-const THRESH = -Math.log(EPS);
+/** −Φ⁻¹(ε): R's probit keeps η within ±8.125890664701906. */
+const PROBIT_BOUND = 8.125890664701906;
 
 export const LINKS: Record<LinkName, Link> = {
   identity: {
@@ -117,8 +118,7 @@ export const LINKS: Record<LinkName, Link> = {
     name: "probit",
     link: (mu) => probitQuantile(mu),
     inverse: (eta) => {
-      const t = -normalQuantileAtEps;
-      return normalCdf(Math.min(Math.max(eta, -t), t));
+      return normalCdf(Math.min(Math.max(eta, -PROBIT_BOUND), PROBIT_BOUND));
     },
     derivative: (eta) => Math.max(normalDensity(eta), EPS),
     second: (eta) => -eta * normalDensity(eta),
@@ -147,10 +147,6 @@ export const LINKS: Record<LinkName, Link> = {
     validEta: (eta) => eta > 0 && Number.isFinite(eta),
   },
 };
-
-/** Φ⁻¹(ε): R's probit keeps η within ±(−Φ⁻¹(ε)) = ±8.125890664701906. */
-const normalQuantileAtEps = -8.125890664701906;
-void THRESH;
 
 /** Φ⁻¹(p) by Newton's method on normalCdf from a logistic start (used only for starts). */
 function probitQuantile(p: number): number {
