@@ -18,6 +18,13 @@ export { gaussianStats, addStats, subtractStats, type GaussianStats } from "./da
 export type { CvOptions, CvResult } from "./cv/cvPath.js";
 export type { CvFamily, Family, Measure } from "./cv/measures.js";
 export { concordance } from "./cv/survival.js";
+export {
+  fromTable,
+  tableMatrix,
+  type FromTableOptions,
+  type TableDesign,
+  type TableLike,
+} from "./io/fromTable.js";
 export { coxBaseline, survivalAt, type BaselineHazard } from "./path/survival.js";
 export type { CoxTies, Survival } from "./datafit/cox.js";
 export { randomFolds } from "./cv/folds.js";

@@ -102,6 +102,8 @@ export interface CvResult {
  * ```ts
  * const cv = await cvPath(x, y, { family: "gaussian", nFolds: 10, seed: 1 });
  * cv.lambdaMin; cv.lambda1se; cv.cvm; cv.cvsd;
+ * const d = fromTable(records, { target: "y" }); // row objects, columns, Arrow or Arquero tables
+ * await cvPath(d.x, d.y, { nFolds: 5 });
  * ```
  */
 export async function cvPath(

@@ -77,6 +77,8 @@ export interface PathFit {
  * const x = denseFromRows(rows); // n × p
  * const fit = elasticNetPath(x, y, { alpha: 1 }); // the lasso path, glmnet's λ grid
  * fit.lambda; fit.beta[10]; // sparse coefficients (original scale) at λ₁₀
+ * const d = fromTable(records, { target: "y" }); // or from a JavaScript table
+ * elasticNetPath(d.x, d.y);
  * fit.kktMax[10]; fit.dualityGap[10]; // its optimality certificate
  * ```
  */

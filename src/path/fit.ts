@@ -125,6 +125,9 @@ export interface ModelPath {
  * ```ts
  * const path = regularize.fit(x, y, { family: "poisson", penalty: "mcp" }); // import * as regularize from "regularize"
  * path.coefficients[30][0]; // the MCP coefficients at λ₃₀
+ * // From a JavaScript table (row objects, columns, Arrow, Arquero): fromTable makes x and y.
+ * const d = regularize.fromTable(records, { target: "y", categorical: "auto" });
+ * regularize.fit(d.x, d.y, { penalty: "scad" });
  * ```
  */
 export function fit(
