@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import type { DenseMatrix, Matrix } from "../data/matrix.js";
 import { familyLink, isFamily } from "../path/families.js";
 import { LINKS } from "../datafit/links.js";
@@ -9,7 +8,7 @@ import type { GlmOptions } from "../path/glmPath.js";
 import { Random } from "../random.js";
 import { fitFamily, foldFit, foldPredict, usesCore, type FoldFit } from "./foldJob.js";
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
-import { runJobs } from "./pool.js";
+import { availableParallelism, jobRunner } from "./runner.js";
 import { checkFolds, randomFolds } from "./folds.js";
 import { checkSurvival, type Survival } from "../datafit/cox.js";
 import { concordance, coxDeviances } from "./survival.js";
@@ -316,7 +315,8 @@ export async function cvPath(
   // fits the full data; each fold is scored at the full-data grid as soon as both are known,
   // while the workers go on with the others.
   let jobs: Promise<void> | null = null;
-  if (nWorkers > 1) {
+  const runJobs = jobRunner();
+  if (nWorkers > 1 && runJobs) {
     const size = Math.min(nWorkers, K);
     jobs = runJobs(
       size,

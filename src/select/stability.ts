@@ -1,7 +1,6 @@
-import { availableParallelism } from "node:os";
 import type { Matrix } from "../data/matrix.js";
 import { fitFamily } from "../cv/foldJob.js";
-import { runJobs } from "../cv/pool.js";
+import { availableParallelism, jobRunner } from "../cv/runner.js";
 import { halfSampleSelection } from "./halfSample.js";
 import type { Family } from "../cv/measures.js";
 import { InputError } from "../errors.js";
@@ -117,7 +116,8 @@ export async function stabilitySelection(
   const results = new Array<Int32Array[]>(total);
   let done = 0;
   const nWorkers = workers ?? (n * p * total >= 2e6 ? Math.min(total, availableParallelism()) : 0);
-  if (nWorkers <= 1) {
+  const runJobs = jobRunner();
+  if (nWorkers <= 1 || !runJobs) {
     for (let t = 0; t < total; t++) {
       results[t] = halfSampleSelection(family, x, y, fitOptions, lambda, halves[t]);
       onProgress?.(++done, total);

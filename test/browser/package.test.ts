@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { build as esbuild } from "esbuild";
+import { build as vite } from "vite";
+import { cvPath, fromTable } from "../../src/index.js";
+import { launchChromium } from "../helpers/chromium.js";
+import { ROOT } from "../helpers/fixtures.js";
+
+// The package as a user gets it: packed (npm pack), installed into a fresh app, bundled for the
+// browser with esbuild and with Vite, run in headless Chromium.
+const lines = readFileSync(join(ROOT, "data", "diabetes.csv"), "utf8")
+  .trim()
+  .split(/\r?\n/);
+const header = lines[0].split(",");
+const rows = lines
+  .slice(1)
+  .map((l) => Object.fromEntries(l.split(",").map((v, j) => [header[j], v])));
+const target = header[header.length - 1];
+
+const APP = `
+import { cvPath, fromTable } from "regularize";
+const d = fromTable(window.ROWS, { target: ${JSON.stringify(target)} });
+cvPath(d.x, d.y, { nFolds: 5, seed: 7 }).then(
+  (cv) => (window.RESULT = { lambdaMin: cv.lambdaMin, lambda1se: cv.lambda1se, n: d.x.nRows }),
+  (e) => (window.RESULT = { error: String(e) }),
+);
+`;
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript" };
+
+let tmp = "";
+let app = "";
+let server: Server;
+let base = "";
+let browser: Browser;
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), "regularize-pack-"));
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", tmp], { cwd: ROOT });
+  const tarball = readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
+  app = join(tmp, "app");
+  mkdirSync(join(app, "src"), { recursive: true });
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({ name: "app", private: true, type: "module" }),
+  );
+  // From npm's cache where it can (the repository's own install filled it).
+  execFileSync(
+    "npm",
+    [
+      "install",
+      join(tmp, tarball),
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      "--omit=optional",
+    ],
+    { cwd: app, stdio: "ignore" },
+  );
+  writeFileSync(join(app, "src", "main.js"), APP);
+  const page = (script: string) =>
+    `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body>` +
+    `<script>window.ROWS = ${JSON.stringify(rows)};</script>${script}</body></html>`;
+  // esbuild, for the browser platform (the package's "browser" export condition).
+  mkdirSync(join(app, "out-esbuild"));
+  await esbuild({
+    entryPoints: [join(app, "src", "main.js")],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    outfile: join(app, "out-esbuild", "main.js"),
+    absWorkingDir: app,
+    logLevel: "silent",
+  });
+  writeFileSync(
+    join(app, "out-esbuild", "index.html"),
+    page(`<script type="module" src="./main.js"></script>`),
+  );
+  // Vite (production build of an index.html that loads the same module).
+  writeFileSync(
+    join(app, "index.html"),
+    page(`<script type="module" src="/src/main.js"></script>`),
+  );
+  await vite({
+    root: app,
+    base: "./",
+    logLevel: "error",
+    configFile: false,
+    build: { outDir: join(app, "out-vite"), emptyOutDir: true },
+  });
+  server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? "/").split("?")[0])).replace(/^\/+/, "");
+    try {
+      const body = readFileSync(
+        join(app, path.endsWith("/") || path === "" ? `${path}index.html` : path),
+      );
+      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "text/html" });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe("the package in the browser (npm pack, a fresh app, esbuild and Vite, Chromium)", () => {
+  for (const bundler of ["esbuild", "vite"])
+    it(`${bundler}: a 5-fold CV lasso from row objects, λ_min equal to Node's, no console errors`, async () => {
+      const d = fromTable(rows, { target });
+      const node = await cvPath(d.x, d.y, { nFolds: 5, seed: 7 });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on(
+        "response",
+        (res) => res.status() >= 400 && errors.push(`${res.status()} ${res.url()}`),
+      );
+      await page.goto(`${base}/out-${bundler}/index.html`);
+      await page.waitForFunction(() => (window as unknown as { RESULT?: unknown }).RESULT, null, {
+        timeout: 60000,
+      });
+      const r = (await page.evaluate(() => (window as unknown as { RESULT: unknown }).RESULT)) as {
+        lambdaMin: number;
+        lambda1se: number;
+        n: number;
+        error?: string;
+      };
+      await page.close();
+      assert.equal(r.error, undefined);
+      assert.equal(r.n, rows.length);
+      assert.equal(r.lambdaMin, node.lambdaMin);
+      assert.equal(r.lambda1se, node.lambda1se);
+      assert.deepEqual(errors, []);
+    });
+
+  it("the browser bundle holds no node: import and no DuckDB", () => {
+    const js = readFileSync(join(app, "out-esbuild", "main.js"), "utf8");
+    assert.doesNotMatch(js, /from\s*"node:|require\("node:|@duckdb/);
+  });
+});
