@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { NumberColumn, TextColumn, type ColumnAcc } from "./columns.js";
-import type { DataTable, ReadTableOptions, TableFormat } from "./table.js";
+import type { DataTable, ReadTableOptions, TableFormat } from "./types.js";
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;

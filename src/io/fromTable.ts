@@ -2,7 +2,7 @@ import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { assemble, type ReadColumn } from "./assemble.js";
 import { NumberColumn, TextColumn } from "./columns.js";
-import type { MissingPolicy } from "./table.js";
+import type { MissingPolicy } from "./types.js";
 
 /**
  * The tables `fromTable` reads: an array of row objects (d3-dsv, papaparse), an object of

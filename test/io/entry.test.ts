@@ -23,13 +23,36 @@ function closure(entry: string): { files: Set<string>; packages: Set<string> } {
 }
 
 describe("entries: the main one never pulls in the Node-only reader", () => {
-  it("src/index.ts reaches no file of src/io/ or src/engine/, and not DuckDB", () => {
+  it("src/index.ts reaches neither the Node-only reader nor src/engine/, and not DuckDB", () => {
     const { files, packages } = closure(join(ROOT, "src", "index.ts"));
-    const io = [...files].filter(
-      (f) => f.includes(`${join("src", "io")}/`) || f.includes(`${join("src", "engine")}/`),
+    // The browser-safe part of src/io (assembling columns: fromTable) is allowed.
+    const nodeOnly = [...files].filter(
+      (f) =>
+        ["table.ts", "arrow.ts", "csvHeader.ts", "duckdb.ts"].some((b) =>
+          f.endsWith(join("io", b)),
+        ) || f.includes(`${join("src", "engine")}/`),
     );
-    assert.deepEqual(io, []);
-    for (const p of packages) assert.doesNotMatch(p, /@duckdb|csv-parse/);
+    assert.deepEqual(nodeOnly, []);
+    for (const p of packages) assert.doesNotMatch(p, /@duckdb|csv-parse|apache-arrow/);
+  });
+
+  it("src/browser.ts reaches no node: module; src/index.ts only through Node's platform", () => {
+    const browser = closure(join(ROOT, "src", "browser.ts"));
+    assert.deepEqual(
+      [...browser.packages].filter((p) => p.startsWith("node:")),
+      [],
+    );
+    const main = closure(join(ROOT, "src", "index.ts"));
+    const withNode = [...main.files].filter((f) => /from\s*"node:/.test(readFileSync(f, "utf8")));
+    for (const f of withNode)
+      assert.ok(
+        f.endsWith(join("platform", "node.ts")) ||
+          f.endsWith(join("cv", "pool.ts")) ||
+          f.endsWith(join("cv", "worker.ts")),
+        f,
+      );
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    assert.equal(pkg.exports["."].browser, "./dist/browser.js");
   });
 
   it("src/node.ts is the reader's entry and package.json exports it as regularize/node", async () => {
