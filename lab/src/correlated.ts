@@ -1,6 +1,4 @@
-import { denseMatrix } from "../../src/data/matrix.js";
-import { elasticNetPath } from "../../src/path/elasticNetPath.js";
-import { Random } from "../../src/random.js";
+import { denseMatrix, elasticNetPath, Random } from "regularize";
 import { el, linear } from "./svg.js";
 
 /**

@@ -1,7 +1,4 @@
-import { denseMatrix } from "../../src/data/matrix.js";
-import { elasticNetPath } from "../../src/path/elasticNetPath.js";
-import { glmPath } from "../../src/path/glmPath.js";
-import { coefAt } from "../../src/path/predict.js";
+import { denseMatrix, elasticNetPath, glmPath, coefAt } from "regularize";
 
 /**
  * 10-fold cross-validation of a lasso path in a web worker (the page stays responsive): each fold

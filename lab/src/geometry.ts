@@ -1,4 +1,4 @@
-import { projectL1Ball } from "../../src/prox/penalties.js";
+import { projectL1Ball } from "regularize";
 import { el, fmtNum, linear } from "./svg.js";
 
 /**

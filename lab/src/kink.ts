@@ -1,7 +1,4 @@
-import { denseMatrix } from "../../src/data/matrix.js";
-import { l1 } from "../../src/prox/penalties.js";
-import { glmDatafit } from "../../src/prox/smooth.js";
-import { proximalGradient, subgradientDescent } from "../../src/prox/solvers.js";
+import { denseMatrix, l1, glmDatafit, proximalGradient, subgradientDescent } from "regularize";
 import { loadCsv } from "./data.js";
 import { axes, el, linear } from "./svg.js";
 

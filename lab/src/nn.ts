@@ -1,5 +1,4 @@
-import type { EpochRecord } from "../../src/nn/train.js";
-import { Random } from "../../src/random.js";
+import { Random, type EpochRecord } from "regularize";
 import { axes, el, linear } from "./svg.js";
 
 /**

@@ -1,7 +1,4 @@
-import { denseMatrix } from "../../src/data/matrix.js";
-import { explainSparsity } from "../../src/explain/explain.js";
-import { elasticNetPath } from "../../src/path/elasticNetPath.js";
-import { glmPath } from "../../src/path/glmPath.js";
+import { denseMatrix, explainSparsity, elasticNetPath, glmPath } from "regularize";
 import { loadCsv } from "./data.js";
 import { COLORS, axes, el, fmtNum, linear } from "./svg.js";
 

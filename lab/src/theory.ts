@@ -1,8 +1,10 @@
-import { denseMatrix } from "../../src/data/matrix.js";
-import { symmetricEigen } from "../../src/linalg/symmetricEigen.js";
-import { Random } from "../../src/random.js";
-import { polynomialBiasVariance } from "../../src/theory/biasVariance.js";
-import { earlyStoppingVsRidge } from "../../src/theory/earlyStopping.js";
+import {
+  denseMatrix,
+  symmetricEigen,
+  Random,
+  polynomialBiasVariance,
+  earlyStoppingVsRidge,
+} from "regularize";
 import { loadCsv } from "./data.js";
 import { COLORS, axes, el, fmtNum, linear } from "./svg.js";
 

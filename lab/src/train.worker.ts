@@ -1,6 +1,5 @@
 import digitsCsv from "../../data/digits.csv?raw";
-import { BatchNorm } from "../../src/nn/layers.js";
-import { trainMlp, type TrainOptions } from "../../src/nn/train.js";
+import { BatchNorm, trainMlp, type TrainOptions } from "regularize";
 
 /**
  * Trains the MLP on the digits data in a web worker (the page stays responsive), posting each
