@@ -19,6 +19,13 @@ export type { CvOptions, CvResult } from "./cv/cvPath.js";
 export type { CvFamily, Family, Measure } from "./cv/measures.js";
 export { concordance } from "./cv/survival.js";
 export {
+  parseModel,
+  predictModel,
+  validateModel,
+  type ModelFamily,
+  type SavedModel,
+} from "./model/model.js";
+export {
   fromTable,
   tableMatrix,
   type FromTableOptions,

@@ -12,3 +12,4 @@ export {
   type MissingPolicy,
   type TableFormat,
 } from "./io/table.js";
+export { loadModel } from "./model/load.js";

@@ -1,7 +1,8 @@
 import { InputError } from "../errors.js";
 import { quoteCell } from "../io/assemble.js";
 import { readTable } from "../io/table.js";
-import { loadModel, predictModel } from "../model/model.js";
+import { loadModel } from "../model/load.js";
+import { predictModel } from "../model/model.js";
 import { readOptions } from "./input.js";
 import { listOption } from "./parse.js";
 import { survivalAt } from "../path/survival.js";

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { FAMILIES, familyLink, isFamily, type FitFamily } from "../path/families.js";
 import { LINKS, type LinkName } from "../datafit/links.js";
@@ -59,17 +58,18 @@ export interface SavedModel {
   options: Record<string, unknown>;
 }
 
-/** Reads and validates a saved model; anything malformed is an InputError naming the field. */
-export function loadModel(file: string): SavedModel {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(
-      `${file}: cannot read the model file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
-      { file },
-    );
-  }
+/**
+ * A saved model (regularize fit --save) from its JSON text or the parsed object — what a browser
+ * has (a fetched or uploaded file) — validated field by field; `source` names it in messages.
+ *
+ * @example
+ * ```ts
+ * const model = regularize.parseModel(await (await fetch("model.json")).text());
+ * regularize.predictModel(model, xNew.data, xNew.nRows).response[0]; // predictions
+ * ```
+ */
+export function parseModel(text: string | object, source = "<model>"): SavedModel {
+  if (typeof text !== "string") return validateModel(text, source);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -82,9 +82,9 @@ export function loadModel(file: string): SavedModel {
       const line = before.split("\n").length;
       where = ` at line ${line}, column ${Number(at[1]) - before.lastIndexOf("\n")}`;
     }
-    throw new InputError(`${file}: not a JSON file (a syntax error${where})`, { file });
+    throw new InputError(`${source}: not a JSON file (a syntax error${where})`, { file: source });
   }
-  return validateModel(doc, file);
+  return validateModel(doc, source);
 }
 
 /** Checks a parsed model document field by field. */
@@ -191,7 +191,10 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
       familyLink(m.family as string, m.link as string, m.theta as number | undefined);
     } catch (e) {
       if (e instanceof InputError)
-        bad(e.where.option ?? "link", e.message.replace(/^option '[a-z]+': /, ""));
+        bad(
+          e.where.option ?? "link",
+          `is not valid (${e.message.replace(/^option .[a-z]+.: /, "")})`,
+        );
       throw e;
     }
   }
