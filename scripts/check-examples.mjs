@@ -47,7 +47,7 @@ declare const n: number, p: number, nTest: number, sigma2: number, rows: number[
 declare const fit: lib.PathFit, model: lib.Sequential, beta: Float64Array, grad: Float64Array;
 declare const f: lib.Smooth, r: lib.ProxResult, events: Float64Array, logExposure: Float64Array;
 declare const time: Float64Array, status: Float64Array;
-declare const records: Record<string, string>[], newRecords: Record<string, string>[];
+declare const records: Record<string, string>[], newRecords: Record<string, string>[], text: string;
 declare const classLabels: number[], opt: lib.Transform<unknown>, state: unknown;
 declare const h: Float64Array, values: Float64Array, vectors: Float64Array, m: number;
 declare const c: Float64Array, kappa: number, tau: number, b: Float64Array;

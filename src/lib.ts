@@ -18,6 +18,7 @@ export { gaussianStats, addStats, subtractStats, type GaussianStats } from "./da
 export type { CvOptions, CvResult } from "./cv/cvPath.js";
 export type { CvFamily, Family, Measure } from "./cv/measures.js";
 export { concordance } from "./cv/survival.js";
+export { assess, type AssessOptions, type Assessment } from "./model/assess.js";
 export {
   parseModel,
   predictModel,
