@@ -8,6 +8,7 @@ import { runExplain, type ExplainCliOptions } from "./explain.js";
 import { addPathOptions, runPath, type PathCliOptions } from "./path.js";
 import { addFitOptions, runFit, type FitCliOptions } from "./fit.js";
 import { runPredict, type PredictCliOptions } from "./predict.js";
+import { runAssess, type AssessCliOptions } from "./assess.js";
 import { reasonOf } from "./output.js";
 import { addTrainOptions, runTrain, type TrainCliOptions } from "./train.js";
 
@@ -156,6 +157,22 @@ function program(): Command {
       "\nExamples:\n  regularize predict model.json new.csv --out predictions.csv\n  regularize predict model.json scoring.parquet --keep id --out scores.csv\n  regularize predict cox-model.json patients.csv --times 180,365,730\n",
     )
     .action((model: string, data: string, o: PredictCliOptions) => runPredict(model, data, o));
+
+  prog
+    .command("assess")
+    .description(
+      "a saved model's measures on data holding its target (glmnet's assess.glmnet, ROC, confusion)",
+    )
+    .argument("<model>", "model JSON written by regularize fit --save")
+    .argument("<data>", "data file with the model's feature and target columns")
+    .option("--json <file>", "write the measures, ROC curve and confusion matrix as JSON")
+    .option("--missing <policy>", "missing cells: error, drop (the row) or mean", "error")
+    .option("--memory-budget <size>", "largest table to hold in memory, e.g. 8G")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  regularize assess model.json test.csv\n  regularize assess cox-model.json patients.csv --json assessment.json\n",
+    )
+    .action((model: string, data: string, o: AssessCliOptions) => runAssess(model, data, o));
 
   prog
     .command("demo")

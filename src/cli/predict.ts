@@ -2,7 +2,8 @@ import { InputError } from "../errors.js";
 import { quoteCell } from "../io/assemble.js";
 import { readTable } from "../io/table.js";
 import { loadModel } from "../model/load.js";
-import { predictModel } from "../model/model.js";
+import { predictModel, type SavedModel } from "../model/model.js";
+import type { DataTable } from "../io/types.js";
 import { readOptions } from "./input.js";
 import { listOption } from "./parse.js";
 import { survivalAt } from "../path/survival.js";
@@ -57,42 +58,15 @@ export async function runPredict(
     });
   // A stratified Cox model reads each row's stratum too.
   const strataColumn = model.survival?.strata;
-  const made = new Set(model.encodings.flatMap((e) => e.names));
-  const sources = model.encodings.map((e) => e.column);
-  const needed = [...model.features.filter((f) => !made.has(f)), ...sources];
   const twice = keep.find((k, i) => keep.indexOf(k) !== i);
   if (twice !== undefined)
     throw new InputError(`option '--keep': names ${quoteCell(twice)} twice`, { option: "--keep" });
-  const table = await readTable(file, {
-    ...read,
-    categorical: sources.length ? "auto" : "none",
-    categoricalColumns: sources,
-    textColumns: sources,
-    columns: needed,
-    keep: strataColumn && !keep.includes(strataColumn) ? [...keep, strataColumn] : keep,
-  });
-  const n = table.nRows;
-  // Every encoded column must be there, as text, with levels the model knows.
-  for (const enc of model.encodings) {
-    const here = table.encodings.find((e) => e.column === enc.column);
-    if (!here) continue; // every cell missing: imputed below as a zero column
-    const unseen = here.levels.find((l) => !enc.levels.includes(l));
-    if (unseen !== undefined)
-      throw new InputError(
-        `${file}: column '${enc.column}' has the value ${quoteCell(unseen)}, which the model never saw (levels: ${enc.levels.slice(0, 10).join(", ")}${enc.levels.length > 10 ? ", …" : ""})`,
-        { file, column: enc.column },
-      );
-  }
-  // Columns by name.
-  const column = (name: string): Float64Array => {
-    const c = table.names.indexOf(name);
-    if (c >= 0) return table.columns[c];
-    // a one-hot column of a level that does not occur in this file (levels were checked above)
-    return new Float64Array(n);
-  };
-  const p = model.features.length;
-  const x = new Float64Array(n * p);
-  model.features.forEach((f, j) => x.set(column(f), j * n));
+  const { table, x, n } = await modelRows(
+    model,
+    file,
+    read,
+    strataColumn && !keep.includes(strataColumn) ? [...keep, strataColumn] : keep,
+  );
   const r = predictModel(model, x, n);
   const lines: string[] = [];
   const kept = keep.map((k) => table.kept[k]);
@@ -176,4 +150,51 @@ export async function runPredict(
     out.print(`${n} predictions written to ${o.out}\n`);
   } else out.print(text);
   out.commit();
+}
+
+/**
+ * The rows of a data file a saved model applies to: the columns it needs, by name (one-hot
+ * encodings re-applied, levels checked), the design in the model's feature order, and `keep`
+ * columns as text.
+ */
+export async function modelRows(
+  model: SavedModel,
+  file: string,
+  read: ReturnType<typeof readOptions>,
+  keep: string[],
+): Promise<{ table: DataTable; x: Float64Array; n: number }> {
+  const made = new Set(model.encodings.flatMap((e) => e.names));
+  const sources = model.encodings.map((e) => e.column);
+  const needed = [...model.features.filter((f) => !made.has(f)), ...sources];
+  const table = await readTable(file, {
+    ...read,
+    categorical: sources.length ? "auto" : "none",
+    categoricalColumns: sources,
+    textColumns: sources,
+    columns: needed,
+    keep,
+  });
+  const n = table.nRows;
+  // Every encoded column must be there, as text, with levels the model knows.
+  for (const enc of model.encodings) {
+    const here = table.encodings.find((e) => e.column === enc.column);
+    if (!here) continue; // every cell missing: imputed below as a zero column
+    const unseen = here.levels.find((l) => !enc.levels.includes(l));
+    if (unseen !== undefined)
+      throw new InputError(
+        `${file}: column '${enc.column}' has the value ${quoteCell(unseen)}, which the model never saw (levels: ${enc.levels.slice(0, 10).join(", ")}${enc.levels.length > 10 ? ", …" : ""})`,
+        { file, column: enc.column },
+      );
+  }
+  // Columns by name.
+  const column = (name: string): Float64Array => {
+    const c = table.names.indexOf(name);
+    if (c >= 0) return table.columns[c];
+    // a one-hot column of a level that does not occur in this file (levels were checked above)
+    return new Float64Array(n);
+  };
+  const p = model.features.length;
+  const x = new Float64Array(n * p);
+  model.features.forEach((f, j) => x.set(column(f), j * n));
+  return { table, x, n };
 }
