@@ -367,6 +367,7 @@ export function corePath(
     const stall = penaltyName === "mcp" || penaltyName === "scad" ? -Infinity : fdev;
     if (!o.lambda && o.earlyStop && earlyEnd(family, out.devRatio, k, L, df, o.dfMax, stall)) break;
   }
+  solver.release();
   heap.release();
   return {
     family,

@@ -57,6 +57,12 @@ export class CompactModel {
    * After the line search: a step that needed shortening, or delivered less than half the
    * decrease its model promised, renews the reference Hessian before the next step.
    */
+  /** Hands the active set's WebAssembly memories back for reuse (the model is not used after). */
+  release(): void {
+    this.set?.release();
+    this.set = null;
+  }
+
   served(shortened: boolean): void {
     this.age = shortened ? -1 : this.age + 1;
   }

@@ -117,6 +117,11 @@ export class ProxNewton {
     this.loss = datafit.evaluate(this.eta);
   }
 
+  /** Hands the solver's WebAssembly memories back for reuse; the solver is not used after. */
+  release(): void {
+    this.compact.release();
+  }
+
   /** Sets the intercepts (before the first solve), e.g. to the datafit's start. */
   setIntercepts(a0: ArrayLike<number>): void {
     const { n, p } = this.s;
