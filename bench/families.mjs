@@ -9,14 +9,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { denseMatrix, fit } from "../dist/index.js";
-import { batch, median } from "./timing.mjs";
+import { batch, median, repsArg } from "./timing.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
 mkdirSync(OUT, { recursive: true });
-const argv = process.argv.slice(2);
-const at = argv.indexOf("--reps");
-const REPS = at >= 0 ? Number(argv[at + 1]) : 3;
+const REPS = repsArg();
 execFileSync("Rscript", [join(HERE, "glmnet-families.R"), OUT, String(REPS)], { stdio: "inherit" });
 
 const rows = [];

@@ -18,3 +18,10 @@ export function batch(f, minMs = 100) {
 }
 export const median = (a) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
 export const geomean = (a) => Math.exp(a.reduce((s, v) => s + Math.log(v), 0) / a.length);
+
+/** The `--reps N` flag of a benchmark's command line (default `fallback`). */
+export function repsArg(fallback = 3) {
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf("--reps");
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+}

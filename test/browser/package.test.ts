@@ -10,17 +10,11 @@ import { build as esbuild } from "esbuild";
 import { build as vite } from "vite";
 import { cvPath, fromTable } from "../../src/index.js";
 import { launchChromium } from "../helpers/chromium.js";
-import { ROOT } from "../helpers/fixtures.js";
+import { csvRecords, ROOT } from "../helpers/fixtures.js";
 
 // The package as a user gets it: packed (npm pack), installed into a fresh app, bundled for the
 // browser with esbuild and with Vite, run in headless Chromium.
-const lines = readFileSync(join(ROOT, "data", "diabetes.csv"), "utf8")
-  .trim()
-  .split(/\r?\n/);
-const header = lines[0].split(",");
-const rows = lines
-  .slice(1)
-  .map((l) => Object.fromEntries(l.split(",").map((v, j) => [header[j], v])));
+const { header, rows } = csvRecords("diabetes");
 const target = header[header.length - 1];
 
 const APP = `

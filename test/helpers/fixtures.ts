@@ -16,6 +16,21 @@ export function diabetes(): { x: Float64Array; y: Float64Array; n: number; p: nu
   return dataset("diabetes");
 }
 
+/**
+ * An embedded dataset (data/NAME.csv) as d3.csvParse gives it: the header, and one object of
+ * strings per row.
+ */
+export function csvRecords(name: string): { header: string[]; rows: Record<string, string>[] } {
+  const lines = readFileSync(join(ROOT, "data", `${name}.csv`), "utf8")
+    .trim()
+    .split(/\r?\n/);
+  const header = lines[0].split(",");
+  const rows = lines
+    .slice(1)
+    .map((l) => Object.fromEntries(l.split(",").map((v, j) => [header[j], v])));
+  return { header, rows };
+}
+
 /** An embedded dataset (data/NAME.csv), parsed independently of the library. */
 export function dataset(name: string): { x: Float64Array; y: Float64Array; n: number; p: number } {
   const rows = readFileSync(join(ROOT, "data", `${name}.csv`), "utf8")

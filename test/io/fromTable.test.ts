@@ -4,16 +4,13 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { tableFromArrays } from "apache-arrow";
 import { cvPath, fromTable, tableMatrix } from "../../src/index.js";
-import { ROOT } from "../helpers/fixtures.js";
+import { csvRecords, ROOT } from "../helpers/fixtures.js";
 
 // The diabetes CSV as d3.csvParse gives it: row objects of strings.
+const { header, rows } = csvRecords("diabetes");
 const lines = readFileSync(join(ROOT, "data", "diabetes.csv"), "utf8")
   .trim()
   .split(/\r?\n/);
-const header = lines[0].split(",");
-const rows = lines
-  .slice(1)
-  .map((l) => Object.fromEntries(l.split(",").map((v, j) => [header[j], v])));
 const target = header[header.length - 1];
 const n = rows.length;
 const p = header.length - 1;

@@ -2,10 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { cvPath } from "../../src/cv/cvPath.js";
 import { concordance } from "../../src/cv/survival.js";
-import { denseMatrix, fit } from "../../src/index.js";
-import { predict } from "../../src/path/predict.js";
+import { denseMatrix, fit, matVec } from "../../src/index.js";
 import { coxBaseline, kaplanMeier, survivalAt } from "../../src/path/survival.js";
-import { readFixture } from "../helpers/fixtures.js";
+import { dense, readFixture } from "../helpers/fixtures.js";
 import { coxObjective, type SurvivalRows } from "../helpers/survival.js";
 
 interface Data {
@@ -72,24 +71,6 @@ function design(c: PathCase | CoxphCase) {
   return { m: denseMatrix(d.n, p, Float64Array.from(x)), x, p, n: d.n, w, weighted, surv };
 }
 
-/** A dense coefficient vector as a path's sparse one. */
-const dense1 = (b: ArrayLike<number>) => {
-  const index: number[] = [];
-  const value: number[] = [];
-  for (let j = 0; j < b.length; j++)
-    if (b[j] !== 0) {
-      index.push(j);
-      value.push(b[j]);
-    }
-  return { index: Int32Array.from(index), value: Float64Array.from(value) };
-};
-
-const dense = (n: number, v: { index: ArrayLike<number>; value: ArrayLike<number> }) => {
-  const b = new Float64Array(n);
-  for (let q = 0; q < v.index.length; q++) b[v.index[q]] = v.value[q];
-  return b;
-};
-
 describe("Cox with strata and (start, stop] data against glmnet 4.1's paths", () => {
   for (const c of fx.cases.filter((c): c is PathCase => c.kind === "path")) {
     const { m, x, p, w, weighted, surv } = design(c);
@@ -141,7 +122,7 @@ describe("Cox with strata and (start, stop] data against glmnet 4.1's paths", ()
 describe("Cox at λ = 0 and with a ridge penalty against survival::coxph (Breslow and Efron)", () => {
   for (const c of fx.cases.filter((c): c is CoxphCase => c.kind === "coxph")) {
     it(`${c.name}: coxph's coefficients, our objective never above its`, (t) => {
-      const { m, x, p, n, w, weighted, surv } = design(c);
+      const { m, x, p, w, weighted, surv } = design(c);
       // coxph maximizes ℓ_w − θ/2‖β‖²; ours is −ℓ_w/Σw + λ/2‖β‖² unstandardized: λ = θ/Σw.
       const W = w.reduce((a, b) => a + b, 0);
       const lambda = c.theta === null ? 0 : c.theta / W;
@@ -168,7 +149,6 @@ describe("Cox at λ = 0 and with a ridge penalty against survival::coxph (Breslo
           Math.abs(b[j] - c.beta[j]) <= 1e-6 * Math.max(1, Math.abs(c.beta[j])),
           `β${j + 1} ${b[j]} vs coxph ${c.beta[j]}`,
         );
-      void n;
     });
   }
 });
@@ -333,10 +313,7 @@ describe("Cox survival curves against survfit on a coxnet fit", () => {
   );
   it("glmnet's coefficients: survfit's curves (Efron's tie correction, coxph's default)", () => {
     const base = coxBaseline(m, sf.beta, { time: d.time, status: d.status, ties: "efron" });
-    const eta = predict(
-      { nFeatures: d.p, lambda: [1], intercept: [0], beta: [dense1(sf.beta)] },
-      newx,
-    )[0];
+    const eta = matVec(newx, sf.beta, new Float64Array(sf.rows.length));
     const s = survivalAt(base, eta, sf.times);
     for (let k = 0; k < sf.times.length; k++)
       for (let r = 0; r < sf.rows.length; r++)
@@ -348,10 +325,7 @@ describe("Cox survival curves against survfit on a coxnet fit", () => {
   it("our own fit at the same λ (β within 2e-6 of glmnet's): the curves to 1e-5; Breslow's above", () => {
     const f = fit(m, d.time, { family: "cox", status: d.status, lambda: [sf.lambda] });
     const beta = dense(d.p, f.coefficients[0][0]);
-    const eta = predict(
-      { nFeatures: d.p, lambda: [1], intercept: [0], beta: [dense1(beta)] },
-      newx,
-    )[0];
+    const eta = matVec(newx, beta, new Float64Array(sf.rows.length));
     const efron = survivalAt(
       coxBaseline(m, beta, { time: d.time, status: d.status, ties: "efron" }),
       eta,
