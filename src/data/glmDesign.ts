@@ -2,7 +2,7 @@ import type { Matrix } from "./matrix.js";
 import { moments } from "./design.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 
-interface SparseColumns {
+export interface SparseColumns {
   colPtr: Int32Array;
   rowIndex: Int32Array;
   values: Float64Array;
@@ -156,6 +156,11 @@ export class GlmDesign {
   /** Hands pooled memory back; the design must not be used afterwards. */
   release(): void {
     this.heap?.release();
+  }
+
+  /** The CSC columns of a sparse design (uncentered, unscaled), else null. */
+  sparse(): SparseColumns | null {
+    return this.sp;
   }
 
   /** Column j of X̃ (a view; dense designs only, else null). */

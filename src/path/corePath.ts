@@ -27,6 +27,9 @@ import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 // The model core's path driver: datafit × penalty × the proximal-Newton solver along glmnet's λ
 // sequence (what `fit` runs with solver "core", and the ungrouped multinomial path).
 
+/** The largest design (values) the model core densifies from sparse input: 2 GiB of doubles. */
+export const CORE_DENSE_LIMIT = 2 ** 28;
+
 /** The model core's path (`fit` with solver "core"). */
 export function corePath(
   x: Matrix,
@@ -35,6 +38,11 @@ export function corePath(
 ): ModelPath {
   const n = x.nRows;
   const p = x.nCols;
+  if (x.kind === "csc" && n * (p + 1) > CORE_DENSE_LIMIT)
+    throw new InputError(
+      `sparse input of ${n} × ${p}: the ${options.family ?? "gaussian"} ${options.penalty ?? "elastic-net"} fit runs on the model core, which holds the design dense (${((n * (p + 1) * 8) / 2 ** 30).toFixed(1)} GiB); the gaussian, binomial and poisson elastic net keep sparse data sparse`,
+      { option: "family" },
+    );
   const mgaussian = options.family === "mgaussian";
   const yMatrix = isMatrix(yIn) ? yIn : null;
   if (mgaussian !== (yMatrix !== null))

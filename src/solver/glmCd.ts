@@ -3,6 +3,7 @@ import type { GlmFamily } from "../datafit/family.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
+import { PathWarmStart } from "./warmStart.js";
 import { interceptStart } from "../datafit/intercept.js";
 
 export interface GlmSetup {
@@ -110,12 +111,8 @@ export class GlmCd {
   private readonly gIncluded: Float64Array;
   /** Gradients of the compact slots (scratch). */
   private gSlots = new Float64Array(16);
-  /** The solution at the previous λ of the path, and that λ (0: none yet). */
-  private readonly bPrev: Float64Array;
-  private b0Prev = 0;
-  private readonly bPrev2: Float64Array;
-  private quadratic = false;
-  private lastLambda = 0;
+  /** Warm starts from the last solutions of the path. */
+  private readonly warm: PathWarmStart;
   /** Per-slot scratch: values before a step, non-zero slots, slots a step moved. */
   private bSlot = new Float64Array(16);
   private gSave = new Float64Array(16);
@@ -195,8 +192,7 @@ export class GlmCd {
     this.zRoom(16);
     this.slotOf = new Int32Array(p).fill(-1);
     this.movedCols = new Int32Array(p);
-    this.bPrev = new Float64Array(p);
-    this.bPrev2 = new Float64Array(p);
+    this.warm = new PathWarmStart(p);
     this.movedBy = new Float64Array(p);
     this.rLast = new Float64Array(n);
     const inc: number[] = [];
@@ -582,53 +578,18 @@ export class GlmCd {
     return "ok";
   }
 
-  /**
-   * Warm start from the last solutions of the path: each coefficient non-zero in the last two moves
-   * on along its secant in log λ, or — on a geometric grid, when it was non-zero with the same
-   * sign at the last three — along the parabola through them (3b₁ − 3b₂ + b₃); one that would
-   * cross zero or a bound stops there. The Newton steps that follow converge from any start; a
-   * start nearer the solution saves steps.
-   */
+  /** Warm start from the last solutions of the path (PathWarmStart). */
   private extrapolate(lambda: number, lambdaPrev: number): void {
-    const { design, lower, upper } = this.s;
-    const prev = this.lastLambda;
-    this.lastLambda = lambdaPrev;
-    const b = this.b;
-    const bPrev = this.bPrev;
-    if (prev > 0 && Number.isFinite(prev) && prev > lambdaPrev && lambdaPrev > lambda) {
-      const ratio = Math.log(lambdaPrev / lambda) / Math.log(prev / lambdaPrev);
-      let moved = 0;
-      for (let j = 0; j < this.p; j++) {
-        const bj = b[j];
-        const pj = bPrev[j];
-        if (bj === 0 || pj === 0 || bj > 0 !== pj > 0) continue;
-        const qj = this.bPrev2[j];
-        let next =
-          this.quadratic && Math.abs(ratio - 1) < 1e-9 && qj !== 0 && qj > 0 === bj > 0
-            ? 3 * bj - 3 * pj + qj
-            : bj + ratio * (bj - pj);
-        if (next > 0 !== bj > 0) next = 0;
-        next = Math.min(Math.max(next, lower[j]), upper[j]);
-        if (next === bj) continue;
-        this.movedCols[moved] = j;
-        this.movedBy[moved++] = next - bj;
-      }
-      const d0 = this.s.intercept ? ratio * (this.b0 - this.b0Prev) : 0;
-      this.bPrev2.set(bPrev);
-      this.quadratic = true;
-      this.bPrev.set(b);
-      this.b0Prev = this.b0;
-      for (let t = 0; t < moved; t++) b[this.movedCols[t]] += this.movedBy[t];
-      if (d0 !== 0) {
-        this.b0 += d0;
-        for (let i = 0; i < this.n; i++) this.eta[i] += d0;
-      }
-      design.axpyMany(this.movedCols, this.movedBy, moved, this.eta);
-      this.lossFresh = false;
-      return;
+    const { design, lower, upper, intercept } = this.s;
+    const ws = this.warm;
+    ws.next(this.b, this.b0, lambda, lambdaPrev, lower, upper, intercept);
+    for (let t = 0; t < ws.moved; t++) this.b[ws.cols[t]] += ws.by[t];
+    if (ws.d0 !== 0) {
+      this.b0 += ws.d0;
+      for (let i = 0; i < this.n; i++) this.eta[i] += ws.d0;
     }
-    this.bPrev.set(b);
-    this.b0Prev = this.b0;
+    design.axpyMany(ws.cols, ws.by, ws.moved, this.eta);
+    if (ws.moved > 0 || ws.d0 !== 0) this.lossFresh = false;
   }
 
   /** Gives feature j (−1: the intercept) the next compact slot. */

@@ -79,9 +79,10 @@ describe(`agreement with glmnet ${meta.glmnet} on GLM paths (fixtures/glmnet-glm
           Math.abs(fit.objective[k] - ours) <= 1e-9 * Math.abs(ours),
           `reported objective at λ #${k + 1}: ${fit.objective[k]} vs ${ours}`,
         );
-        // Our optimality certificate: the KKT violation (gradient units) is at rounding level.
+        // Our optimality certificate: the KKT violation (gradient units) is at its target, 1e-7·λ
+        // dense and 1e-3·λ sparse at the default thresh (SPARSE_KKT_PER_THRESH).
         assert.ok(
-          fit.kktMax[k] < 1e-5 * c.lambda[k],
+          fit.kktMax[k] <= (c.sparse ? 1e-3 : 1e-5) * c.lambda[k],
           `KKT violation ${fit.kktMax[k]} at λ #${k + 1} (λ = ${c.lambda[k]})`,
         );
         devGap = Math.max(devGap, Math.abs(fit.devRatio[k] - c.devRatio[k]));
@@ -91,7 +92,8 @@ describe(`agreement with glmnet ${meta.glmnet} on GLM paths (fixtures/glmnet-glm
         if (!Number.isNaN(gap)) {
           gaps++;
           assert.ok(gap >= ours - theirs - 1e-12 * Math.abs(theirs), `gap ${gap} at λ #${k + 1}`);
-          assert.ok(gap <= 1e-5 * Math.abs(ours), `gap ${gap} at λ #${k + 1}`);
+          // (The sparse solver's KKT target, 1e-3·λ, leaves gaps up to about 2e-4 relative.)
+          assert.ok(gap <= (c.sparse ? 1e-3 : 1e-5) * Math.abs(ours), `gap ${gap} at λ #${k + 1}`);
         }
       }
       // (An unpenalized feature's gradient is 0 only to rounding, which leaves no feasible dual
