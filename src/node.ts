@@ -13,3 +13,10 @@ export {
   type TableFormat,
 } from "./io/table.js";
 export { loadModel } from "./model/load.js";
+export {
+  readSvmlight,
+  readMatrixMarket,
+  sparseFormatOf,
+  type SparseData,
+  type SparseFormat,
+} from "./io/sparseText.js";

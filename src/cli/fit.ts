@@ -1,3 +1,4 @@
+import { columnMoments } from "../data/matrix.js";
 import type { ModelPath } from "../path/fit.js";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -629,9 +630,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       const v = total.sxx[j * p + j] / n - mean * mean;
       return { m: total.shiftX[j] + mean, s: Math.sqrt(Math.max(0, v)) };
     }
-    const col = x!.data.subarray(j * n, (j + 1) * n);
-    const m = col.reduce((a, b) => a + b, 0) / n;
-    return { m, s: Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / n) };
+    return columnMoments(x!, j);
   });
   const model: SavedModel = {
     format: MODEL_FORMAT,

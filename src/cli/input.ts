@@ -1,9 +1,22 @@
 import type { Command } from "commander";
-import { denseMatrix, type DenseMatrix } from "../data/matrix.js";
+import {
+  denseMatrix,
+  subsetColumns,
+  type CscMatrix,
+  type DenseMatrix,
+  type Matrix,
+} from "../data/matrix.js";
+import {
+  readMatrixMarket,
+  readSvmlight,
+  sparseFormatOf,
+  type SparseFormat,
+} from "../io/sparseText.js";
 import { InputError } from "../errors.js";
 import type { FitFamily } from "../path/families.js";
 import { quoteCell } from "../io/assemble.js";
-import { defaultMemoryBudget, readTable, type DataTable, type MissingPolicy } from "../io/table.js";
+import { defaultMemoryBudget, readTable, type MissingPolicy } from "../io/table.js";
+import type { DataTable } from "../io/types.js";
 
 /** The input options every data command shares. */
 export interface InputCliOptions {
@@ -18,6 +31,8 @@ export interface InputCliOptions {
   weights?: string;
   /** A column added to the linear predictor (binomial, Poisson, Cox), never a feature. */
   offset?: string;
+  /** Matrix Market input: the file of labels, one per line (the response). */
+  labels?: string;
   /** Cox: the survival (stop) time column (the target), the event status, start and stratum columns. */
   time?: string;
   status?: string;
@@ -32,6 +47,10 @@ export function addInputOptions(cmd: Command): Command {
     .option(
       "--offset <column>",
       "binomial / poisson: a column added to the linear predictor (the log exposure), never a feature",
+    )
+    .option(
+      "--labels <file>",
+      "Matrix Market (.mtx) input: the response, one label per line (svmlight files carry theirs)",
     )
     .option("--missing <policy>", "missing cells: error, drop (the row) or mean (imputed)", "error")
     .option("--categorical <mode>", "none, or auto: one-hot encode text feature columns", "none")
@@ -73,6 +92,7 @@ export function readOptions(o: InputCliOptions) {
       option: "--categorical",
     });
   return {
+    labels: o.labels,
     missing: missing as MissingPolicy,
     categorical: categorical as "none" | "auto",
     memoryBudget:
@@ -88,7 +108,8 @@ export interface Design {
   file: string;
   target: string;
   features: string[];
-  x: DenseMatrix;
+  /** Dense from tables; CSC (never densified) from svmlight and Matrix Market files. */
+  x: Matrix;
   y: Float64Array;
   /** Feature columns dropped as constant or duplicate (with --drop-redundant). */
   dropped: string[];
@@ -112,6 +133,120 @@ export interface Design {
 }
 
 /**
+ * Reads a sparse data file (svmlight / libsvm, or Matrix Market with `--labels`) as a CSC design:
+ * feature j is the file's index j + 1 and is named by it; the labels are the target (numbers, or
+ * text classes for Matrix Market labels). Options that need named columns are refused by name.
+ */
+function readSparseDesign(
+  file: string,
+  format: SparseFormat,
+  o: InputCliOptions,
+  minRows: number,
+  warn: (line: string) => void,
+): Design {
+  const columnOptions: [string, string | undefined][] = [
+    ["--target", o.target],
+    ["--time", o.time],
+    ["--status", o.status],
+    ["--start", o.start],
+    ["--strata", o.strata],
+    ["--weights", o.weights],
+    ["--offset", o.offset],
+    ["--fold-column", o.foldColumn],
+  ];
+  const kind = format === "mtx" ? "Matrix Market" : "svmlight";
+  for (const [flag, value] of columnOptions)
+    if (value !== undefined)
+      throw new InputError(
+        `option '${flag}': ${kind} files have no named columns (the ${format === "mtx" ? "labels file holds the response" : "first token of each line is the label"})`,
+        { option: flag },
+      );
+  if ((o.categorical ?? "none") !== "none")
+    throw new InputError(`option '--categorical': ${kind} files hold numbers only`, {
+      option: "--categorical",
+    });
+  if (format === "svmlight" && o.labels !== undefined)
+    throw new InputError(
+      "option '--labels': svmlight files carry their labels (the first token of each line)",
+      {
+        option: "--labels",
+      },
+    );
+  if (format === "mtx" && o.labels === undefined)
+    throw new InputError(
+      `option '--labels': ${file} is a Matrix Market file; name its labels file (one label per line)`,
+      {
+        option: "--labels",
+      },
+    );
+  const { x: full, labels } =
+    format === "mtx" ? readMatrixMarket(file, o.labels!) : readSvmlight(file);
+  const n = full.nRows;
+  if (n < minRows)
+    throw new InputError(`${file}: needs at least ${minRows} data rows, got ${n}`, { file });
+  const numeric = labels.every((l) => Number.isFinite(Number(l)));
+  const levels = numeric ? undefined : [...new Set(labels)].sort();
+  const code = levels ? new Map(levels.map((l, k) => [l, k])) : null;
+  const y = Float64Array.from(labels, (l) => (code ? code.get(l)! : Number(l)));
+  if (y.every((v) => v === y[0]))
+    throw new InputError(`${file}: every label is ${quoteCell(labels[0])}: nothing to fit`, {
+      file,
+    });
+  // A column is constant when it is all zero, or non-zero in every row with one value.
+  const constant: number[] = [];
+  for (let j = 0; j < full.nCols; j++) {
+    const a = full.colPtr[j];
+    const b = full.colPtr[j + 1];
+    let same = b - a === 0 || b - a === n;
+    for (let k = a + 1; k < b && same; k++) same = full.values[k] === full.values[a];
+    if (same) constant.push(j);
+  }
+  const names = (cols: number[]) => cols.map((j) => String(j + 1));
+  let x: CscMatrix = full;
+  let kept = [...Array(full.nCols).keys()];
+  if (o.dropRedundant && constant.length) {
+    const drop = new Set(constant);
+    kept = kept.filter((j) => !drop.has(j));
+    if (kept.length === 0)
+      throw new InputError(
+        `${file}: every feature column is constant; nothing left after --drop-redundant`,
+        { file },
+      );
+    x = subsetColumns(full, kept) as CscMatrix;
+  } else if (constant.length)
+    warn(
+      `${constant.length} of ${full.nCols} feature columns are constant (indices ${names(constant.slice(0, 8)).join(", ")}${constant.length > 8 ? ", …" : ""}; an index that never appears is all zero): coefficient 0 at every λ (--drop-redundant removes them)`,
+    );
+  const features = names(kept);
+  const table: DataTable = {
+    file,
+    format: "csv",
+    names: [...features, "label"],
+    nRows: n,
+    columns: [],
+    featureData: new Float64Array(0),
+    target: "label",
+    encodings: [],
+    ...(levels ? { targetLevels: levels } : {}),
+    droppedRows: [],
+    imputed: [],
+    kept: {},
+  };
+  return {
+    table,
+    file,
+    target: "label",
+    features,
+    x,
+    y,
+    dropped: o.dropRedundant ? names(constant) : [],
+    constant: o.dropRedundant ? [] : names(constant),
+    duplicates: [],
+    row: (i) => i + 1,
+  };
+}
+
+/**
  * Reads a data file (CSV, TSV, Parquet, JSON lines, Arrow) for a command: the target (default:
  * the last column) is never a feature; constant and duplicate feature columns are kept with a
  * warning (a constant column's coefficient is exactly 0 at every λ, as in glmnet) or, with
@@ -123,6 +258,13 @@ export async function readDesign(
   minRows = 2,
   warn: (line: string) => void = (line) => process.stderr.write(`regularize: warning: ${line}\n`),
 ): Promise<Design> {
+  const sparse = sparseFormatOf(file);
+  if (sparse) return readSparseDesign(file, sparse, o, minRows, warn);
+  if (o.labels !== undefined)
+    throw new InputError(
+      "option '--labels': for Matrix Market (.mtx) input only; a table's target is one of its columns",
+      { option: "--labels" },
+    );
   const fc = o.foldColumn;
   if (o.time !== undefined && o.target !== undefined && o.time !== o.target)
     throw new InputError(

@@ -146,6 +146,7 @@ function program(): Command {
     .argument("<data>", "data file with the model's feature columns")
     .option("--out <file>", "write the predictions as CSV (default: standard output)")
     .option("--missing <policy>", "missing cells: error, drop (the row) or mean", "error")
+    .option("--labels <file>", "Matrix Market (.mtx) input: its labels file, one per line")
     .option("--keep <columns>", "copy these columns (an id) into the predictions, comma-separated")
     .option("--memory-budget <size>", "largest table to hold in memory, e.g. 8G")
     .option(
@@ -167,6 +168,7 @@ function program(): Command {
     .argument("<data>", "data file with the model's feature and target columns")
     .option("--json <file>", "write the measures, ROC curve and confusion matrix as JSON")
     .option("--missing <policy>", "missing cells: error, drop (the row) or mean", "error")
+    .option("--labels <file>", "Matrix Market (.mtx) input: its labels file, one per line")
     .option("--memory-budget <size>", "largest table to hold in memory, e.g. 8G")
     .addHelpText(
       "after",

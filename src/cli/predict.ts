@@ -1,6 +1,13 @@
 import { InputError } from "../errors.js";
 import { quoteCell } from "../io/assemble.js";
 import { readTable } from "../io/table.js";
+import type { CscMatrix } from "../data/matrix.js";
+import {
+  readMatrixMarket,
+  readSvmlight,
+  sparseFormatOf,
+  type SparseFormat,
+} from "../io/sparseText.js";
 import { loadModel } from "../model/load.js";
 import { predictModel, type SavedModel } from "../model/model.js";
 import type { DataTable } from "../io/types.js";
@@ -162,7 +169,9 @@ export async function modelRows(
   file: string,
   read: ReturnType<typeof readOptions>,
   keep: string[],
-): Promise<{ table: DataTable; x: Float64Array; n: number }> {
+): Promise<{ table: DataTable; x: Float64Array | CscMatrix; n: number }> {
+  const sparse = sparseFormatOf(file);
+  if (sparse) return sparseModelRows(model, file, sparse, read.labels, keep);
   const made = new Set(model.encodings.flatMap((e) => e.names));
   const sources = model.encodings.map((e) => e.column);
   const needed = [...model.features.filter((f) => !made.has(f)), ...sources];
@@ -196,5 +205,81 @@ export async function modelRows(
   const p = model.features.length;
   const x = new Float64Array(n * p);
   model.features.forEach((f, j) => x.set(column(f), j * n));
+  return { table, x, n };
+}
+
+/**
+ * The rows of a sparse file (svmlight, or Matrix Market with its labels) for a model fitted on
+ * one: the file's index i is the model's feature named "i"; indices the model does not have are
+ * ignored, and features the file lacks are zero. `keep` may name only `label`.
+ */
+function sparseModelRows(
+  model: SavedModel,
+  file: string,
+  format: SparseFormat,
+  labelFile: string | undefined,
+  keep: string[],
+): { table: DataTable; x: CscMatrix; n: number } {
+  const position = new Map(model.features.map((f, j) => [f, j]));
+  const named = model.features.find((f) => !/^[1-9]\d*$/.test(f));
+  if (named !== undefined)
+    throw new InputError(
+      `${file}: the model's features are named columns (such as ${quoteCell(named)}), not the indices of a sparse file; predict from a table with those columns`,
+      { file },
+    );
+  const other = keep.find((k) => k !== "label");
+  if (other !== undefined)
+    throw new InputError(
+      `${file}: a sparse file has no column ${quoteCell(other)} (only its label)`,
+      { file, column: other },
+    );
+  const wantLabels = keep.includes("label");
+  if (format === "mtx" && wantLabels && labelFile === undefined)
+    throw new InputError(
+      `option '--labels': ${file} is a Matrix Market file; name its labels file`,
+      {
+        option: "--labels",
+      },
+    );
+  const { x: full, labels } =
+    format === "mtx" ? readMatrixMarket(file, labelFile) : readSvmlight(file);
+  const n = full.nRows;
+  const p = model.features.length;
+  const cols: number[] = [];
+  const at: number[] = [];
+  for (let c = 0; c < full.nCols; c++) {
+    const j = position.get(String(c + 1));
+    if (j !== undefined) {
+      cols.push(c);
+      at.push(j);
+    }
+  }
+  const colPtr = new Int32Array(p + 1);
+  cols.forEach((c, t) => (colPtr[at[t] + 1] = full.colPtr[c + 1] - full.colPtr[c]));
+  for (let j = 0; j < p; j++) colPtr[j + 1] += colPtr[j];
+  const rowIndex = new Int32Array(colPtr[p]);
+  const values = new Float64Array(colPtr[p]);
+  cols.forEach((c, t) => {
+    const from = full.colPtr[c];
+    const len = full.colPtr[c + 1] - from;
+    rowIndex.set(full.rowIndex.subarray(from, from + len), colPtr[at[t]]);
+    values.set(full.values.subarray(from, from + len), colPtr[at[t]]);
+  });
+  const x: CscMatrix = { kind: "csc", nRows: n, nCols: p, colPtr, rowIndex, values };
+  const table: DataTable = {
+    file,
+    format: "csv",
+    names: [...model.features],
+    nRows: n,
+    columns: [],
+    featureData: new Float64Array(0),
+    encodings: [],
+    droppedRows: [],
+    imputed: [],
+    // Numeric labels as the model saved its classes (+1 is the class 1).
+    kept: wantLabels
+      ? { label: labels.map((l) => (Number.isFinite(Number(l)) ? String(Number(l)) : l)) }
+      : {},
+  };
   return { table, x, n };
 }

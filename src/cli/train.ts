@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
+import { sparseFormatOf } from "../io/sparseText.js";
 import { quoteCell } from "../io/assemble.js";
 import { formatBytes, readTable } from "../io/table.js";
 import { addInputOptions, readDesign, readOptions, type InputCliOptions } from "./input.js";
@@ -241,8 +242,14 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
   );
 
   // ---- data ----
+  if (sparseFormatOf(file))
+    throw new InputError(
+      `${file}: sparse input (svmlight, Matrix Market) is not supported by train; the network takes tables (CSV, Parquet, …)`,
+      { file },
+    );
   const design = await readDesign(file, o);
   const { table, target, features } = design;
+  if (design.x.kind !== "dense") throw new Error("unreachable: a table gives a dense design");
   const train = {
     x: rowMajor(design.x.data, design.x.nRows, features.length),
     y: design.y,

@@ -247,3 +247,32 @@ export function subsetColumns(x: Matrix, cols: ArrayLike<number>): Matrix {
   }
   return { kind: "csc", nRows: n, nCols: q, colPtr, rowIndex, values };
 }
+
+/**
+ * The mean and population standard deviation of column j, dense or sparse (a CSC column's zeros
+ * counted without being stored).
+ *
+ * @example
+ * ```ts
+ * columnMoments(denseFromRows([[1], [3]]), 0); // { m: 2, s: 1 }
+ * ```
+ */
+export function columnMoments(x: Matrix, j: number): { m: number; s: number } {
+  const n = x.nRows;
+  let sum = 0;
+  let sq = 0;
+  if (x.kind === "dense") {
+    const col = x.data.subarray(j * n, (j + 1) * n);
+    for (const v of col) sum += v;
+    const m = sum / n;
+    for (const v of col) sq += (v - m) ** 2;
+    return { m, s: Math.sqrt(sq / n) };
+  }
+  const a = x.colPtr[j];
+  const b = x.colPtr[j + 1];
+  for (let k = a; k < b; k++) sum += x.values[k];
+  const m = sum / n;
+  for (let k = a; k < b; k++) sq += (x.values[k] - m) ** 2;
+  sq += (n - (b - a)) * m * m;
+  return { m, s: Math.sqrt(sq / n) };
+}

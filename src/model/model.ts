@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { FAMILIES, familyLink, isFamily, type FitFamily } from "../path/families.js";
 import { LINKS, type LinkName } from "../datafit/links.js";
+import type { CscMatrix } from "../data/matrix.js";
 
 export const MODEL_FORMAT = "regularize-model";
 export const MODEL_VERSION = 1;
@@ -231,10 +232,10 @@ export function validateModel(doc: unknown, file = "<model>"): SavedModel {
   return m as unknown as SavedModel;
 }
 
-/** Predictions of a model for rows of x (column-major n × p in the model's feature order). */
+/** Predictions of a model for rows of x: column-major n × p values, or a CSC matrix, in the model's feature order. */
 export function predictModel(
   model: SavedModel,
-  x: Float64Array,
+  x: Float64Array | CscMatrix,
   n: number,
 ): { eta: Float64Array[]; response: Float64Array[]; label?: (number | string)[] } {
   const p = model.features.length;
@@ -250,7 +251,8 @@ export function predictModel(
     for (let j = 0; j < p; j++) {
       const bj = b[j];
       if (bj === 0) continue;
-      for (let i = 0; i < n; i++) e[i] += bj * x[j * n + i];
+      if (x instanceof Float64Array) for (let i = 0; i < n; i++) e[i] += bj * x[j * n + i];
+      else for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) e[x.rowIndex[k]] += bj * x.values[k];
     }
     return e;
   });

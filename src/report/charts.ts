@@ -79,6 +79,10 @@ function lambdaRules(marks: { label: string; lambda: number }[]) {
   ];
 }
 
+/** The most lines a coefficient-path chart draws, and the most bars a coefficient chart. */
+export const MAX_PATH_LINES = 60;
+export const MAX_BARS = 60;
+
 /**
  * Coefficient paths: one line per feature against log10 λ (largest λ on the left, as glmnet
  * plots), the features largest at the end of the path labelled by name.
@@ -92,13 +96,25 @@ export function coefficientPathChart(
 ): Chart {
   const L = lambda.length;
   const values: { x: number; y: number; f: string }[] = [];
+  const coefs = Array.from({ length: L }, (_, k) => coef(k));
+  // Every feature that is ever non-zero, up to MAX_PATH_LINES: those entering first (a line per
+  // feature of a text-sized design would make a chart nobody can read, and a page nobody can load).
+  const entry = features.map((_, j) => coefs.findIndex((b) => b[j] !== 0));
+  const last = coefs[L - 1];
+  const ever = features.map((_, j) => j).filter((j) => entry[j] >= 0);
+  const drawn =
+    ever.length > MAX_PATH_LINES
+      ? ever
+          .sort((a, b) => entry[a] - entry[b] || Math.abs(last[b]) - Math.abs(last[a]))
+          .slice(0, MAX_PATH_LINES)
+          .sort((a, b) => a - b)
+      : features.map((_, j) => j);
   for (let k = 0; k < L; k++) {
-    const b = coef(k);
-    features.forEach((f, j) => values.push({ x: log10(lambda[k]), y: b[j], f }));
+    const b = coefs[k];
+    for (const j of drawn) values.push({ x: log10(lambda[k]), y: b[j], f: features[j] });
   }
-  const last = coef(L - 1);
-  const top = features
-    .map((f, j) => ({ f, v: Math.abs(last[j]), y: last[j] }))
+  const top = drawn
+    .map((j) => ({ f: features[j], v: Math.abs(last[j]), y: last[j] }))
     .filter((t) => t.v > 0)
     .sort((a, b) => b.v - a.v)
     .slice(0, 12);
@@ -118,11 +134,15 @@ export function coefficientPathChart(
       return true;
     })
     .map((t) => ({ x: log10(lambda[L - 1]), y: t.y, f: t.f }));
-  const many = features.length > 12;
+  const many = drawn.length > 12;
+  const capped =
+    ever.length > MAX_PATH_LINES
+      ? ` ${ever.length} of the ${features.length} features are non-zero somewhere on the path; the ${MAX_PATH_LINES} that enter first are drawn.`
+      : "";
   return {
     id: "paths",
     title: "Coefficient paths",
-    caption: `Each line is one feature's coefficient as λ decreases from left to right (log₁₀ scale). Dashed lines: λ chosen by cross-validation. ${many ? "The 12 largest features at the end of the path are labelled." : ""}`,
+    caption: `Each line is one feature's coefficient as λ decreases from left to right (log₁₀ scale). Dashed lines: λ chosen by cross-validation. ${many ? "The 12 largest features at the end of the path are labelled." : ""}${capped}`,
     spec: {
       ...base,
       title: "Coefficient paths",
@@ -225,11 +245,15 @@ export function coefficientBarChart(
   title: string,
   xTitle = "Coefficient (original scale)",
 ): Chart {
-  const values = rows.filter((r) => r.value !== 0);
+  const nonzero = rows.filter((r) => r.value !== 0);
+  const values =
+    nonzero.length > MAX_BARS
+      ? [...nonzero].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, MAX_BARS)
+      : nonzero;
   return {
     id: "selected",
     title,
-    caption: "The non-zero coefficients of the selected model, on the features' original scale.",
+    caption: `The non-zero coefficients of the selected model, on the features' original scale.${nonzero.length > MAX_BARS ? ` The ${MAX_BARS} largest in magnitude of ${nonzero.length} are drawn.` : ""}`,
     spec: {
       ...base,
       height: Math.max(60, 18 * values.length),
@@ -336,7 +360,22 @@ export function deadZoneChart(
   rows: { feature: string; gradient: number; threshold: number; status: string }[],
   lambda: number,
 ): Chart {
-  const values = rows.map((r) => ({
+  // On wide designs: the non-zero weights listed first and the zero ones nearest their threshold,
+  // half of MAX_BARS each.
+  const many = rows.length > MAX_BARS;
+  const shown = many
+    ? [
+        ...rows.filter((r) => r.status === "active").slice(0, MAX_BARS / 2),
+        ...rows
+          .filter((r) => r.status !== "active")
+          .sort(
+            (a, b) =>
+              Math.abs(b.gradient) / (b.threshold || 1) - Math.abs(a.gradient) / (a.threshold || 1),
+          )
+          .slice(0, MAX_BARS / 2),
+      ]
+    : rows;
+  const values = shown.map((r) => ({
     feature: r.feature,
     g: Math.abs(r.gradient),
     t: r.threshold,
@@ -350,7 +389,7 @@ export function deadZoneChart(
   return {
     id: "deadzone",
     title: "Why each weight is zero or not",
-    caption: `At the selected λ = ${lambda.toPrecision(4)}: the bar is |∂f/∂βⱼ| at the solution, the tick the threshold λ·α·pfⱼ. A zero weight stays zero while its bar is below the tick (the dead zone of the L1 penalty); a non-zero weight's bar reaches it exactly.`,
+    caption: `At the selected λ = ${lambda.toPrecision(4)}: the bar is |∂f/∂βⱼ| at the solution, the tick the threshold λ·α·pfⱼ. A zero weight stays zero while its bar is below the tick (the dead zone of the L1 penalty); a non-zero weight's bar reaches it exactly.${many ? ` Of the ${rows.length} features, ${values.length} are drawn: non-zero weights, and the zero weights nearest their threshold.` : ""}`,
     spec: {
       ...base,
       height: Math.max(60, 18 * values.length),
