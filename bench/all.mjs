@@ -1,6 +1,6 @@
 // `npm run bench [-- flags]`: the Gaussian path benchmark (run.mjs) then the binomial path and
 // cross-validation benchmark (binomial.mjs), the MLP training throughput (mlp.mjs) and the multinomial
-// and Poisson paths (multiclass.mjs) and the Cox paths (cox.mjs) and the other families (families.mjs), each given
+// and Poisson paths (multiclass.mjs) and the Cox paths (cox.mjs) and the other families (families.mjs) and the sparse binomial path (sparse.mjs), each given
 // the same flags.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -14,6 +14,7 @@ for (const script of [
   "multiclass.mjs",
   "cox.mjs",
   "families.mjs",
+  "sparse.mjs",
 ]) {
   const r = spawnSync(process.execPath, [join(HERE, script), ...process.argv.slice(2)], {
     stdio: "inherit",
