@@ -116,7 +116,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     o.measure === undefined
       ? defaultMeasure(family)
       : withFlagNames(() => checkMeasure(family, o.measure!));
-  const nFolds = intOption("--folds", o.folds, 2, 1e6);
+  const nFolds = intOption("--folds", o.folds, 3, 1e6);
   const seed = intOption("--seed", o.seed, 0);
   const workers = o.workers === undefined ? undefined : intOption("--workers", o.workers, 0, 256);
   if (o.stratified && family !== "binomial" && family !== "multinomial")

@@ -1,7 +1,7 @@
 import { columnMoments } from "../data/matrix.js";
 import type { ModelPath } from "../path/fit.js";
 import { readFileSync } from "node:fs";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { cvPath } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure, type Measure } from "../cv/measures.js";
 import {
@@ -25,6 +25,7 @@ import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
 import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
+import { VERSION } from "./version.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
 import type { MultinomialFit } from "../path/multinomialPath.js";
 import {
@@ -92,7 +93,9 @@ export interface FitCliOptions extends InputCliOptions {
   family: string;
   penalty: string;
   alpha?: string;
-  cv: string;
+  /** Number of cross-validation folds (`--folds`, as `regularize cv`; `--cv` is its old name). */
+  folds?: string;
+  cv?: string;
   nlambda?: string;
   lambdaMinRatio?: string;
   select: string;
@@ -145,7 +148,8 @@ export function addFitOptions(cmd: Command): Command {
       "--alpha <a>",
       "elastic-net mixing in [0, 1] (default: 1 lasso, 0 ridge, 0.5 elastic-net)",
     )
-    .option("--cv <k>", "number of cross-validation folds", "10")
+    .option("--folds <k>", "number of cross-validation folds (as regularize cv)", "10")
+    .addOption(new Option("--cv <k>", "the old name of --folds").hideHelp())
     .option("--nlambda <k>", "number of λ values on the path (default 100)")
     .option(
       "--lambda-min-ratio <r>",
@@ -326,7 +330,16 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     throw new InputError("option '--alpha': ridge has α = 0 (use --penalty elastic-net)", {
       option: "--alpha",
     });
-  const folds = intOption("--cv", o.cv, 3, 1e6);
+  // --cv is --folds's old name: either may be given, not both.
+  if (o.cv !== undefined && o.folds !== undefined && o.folds !== "10" && o.folds !== o.cv)
+    throw new InputError(
+      "options '--folds' and '--cv' are one option (the number of folds): give one",
+      {
+        option: "--folds",
+      },
+    );
+  const foldsFlag = o.cv !== undefined ? "--cv" : "--folds";
+  const folds = intOption(foldsFlag, o.cv ?? o.folds ?? "10", 3, 1e6);
   const nLambda =
     o.nlambda === undefined ? undefined : intOption("--nlambda", o.nlambda, 2, MAX_NLAMBDA);
   const lambdaMinRatio =
@@ -474,7 +487,9 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         encodings: [] as { column: string; levels: string[]; names: string[] }[],
       };
   if (folds > n)
-    throw new InputError(`option '--cv': ${folds} folds for ${n} rows`, { option: "--cv" });
+    throw new InputError(`option '${foldsFlag}': ${folds} folds for ${n} rows`, {
+      option: foldsFlag,
+    });
   const groups = o.groups ? readGroups(o.groups, features) : undefined;
   const tty = process.stderr.isTTY === true;
 
@@ -635,7 +650,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   const model: SavedModel = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    createdBy: "regularize 0.1.0",
+    createdBy: `regularize ${VERSION}`,
     family,
     penalty,
     alpha,

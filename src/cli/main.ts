@@ -10,6 +10,7 @@ import { addFitOptions, runFit, type FitCliOptions } from "./fit.js";
 import { runPredict, type PredictCliOptions } from "./predict.js";
 import { runAssess, type AssessCliOptions } from "./assess.js";
 import { reasonOf } from "./output.js";
+import { VERSION } from "./version.js";
 import { addTrainOptions, runTrain, type TrainCliOptions } from "./train.js";
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
@@ -19,7 +20,7 @@ const DEMOS: Record<
     family: string;
     stability?: string;
     title: string;
-    cv?: string;
+    folds?: string;
     nlambda?: string;
     lambdaMinRatio?: string;
     select?: string;
@@ -41,7 +42,7 @@ const DEMOS: Record<
   digits: {
     family: "multinomial",
     title: "Multinomial lasso on the 8×8 digits data (5 folds, 40 λ down to 0.02·λ_max)",
-    cv: "5",
+    folds: "5",
     nlambda: "40",
     lambdaMinRatio: "0.02",
   },
@@ -59,6 +60,7 @@ function program(): Command {
     .description(
       "Regularized learning: lasso / elastic-net / ridge paths with exact zeros and certificates.",
     )
+    .version(VERSION, "--version", "the version (from package.json)")
     .exitOverride()
     .configureOutput({ writeErr: () => {} })
     .showSuggestionAfterError(false);
@@ -197,7 +199,7 @@ function program(): Command {
         {
           family: demo.family,
           penalty: "lasso",
-          cv: demo.cv ?? "10",
+          folds: demo.folds ?? "10",
           nlambda: demo.nlambda,
           lambdaMinRatio: demo.lambdaMinRatio,
           select: demo.select ?? "1se",

@@ -101,7 +101,7 @@ describe("regularize demo and fit: the main job", () => {
       ["--penalty", "scad", "--select", "min"],
     ]) {
       const j = join(tmp, `pen-${args[1]}.json`);
-      const r = run(["fit", data("diabetes"), ...args, "--cv", "5", "--json", j]);
+      const r = run(["fit", data("diabetes"), ...args, "--folds", "5", "--json", j]);
       assert.equal(r.code, 0, `${args.join(" ")}: ${r.err}`);
       const doc = JSON.parse(readFileSync(j, "utf8"));
       assert.equal(doc.penalty, args[1]);
@@ -120,7 +120,7 @@ describe("regularize demo and fit: the main job", () => {
   });
 });
 
-describe("every penalty for every family through regularize fit --cv", () => {
+describe("every penalty for every family through regularize fit --folds", () => {
   it("poisson, binomial and multinomial × MCP, SCAD and group: fitted, cross-validated, certified", () => {
     // A Poisson count and a binary class derived from the diabetes data; multinomial on wine.
     const rows = diabetesLines.slice(1).map((l) => l.split(",").map(Number));
@@ -156,7 +156,7 @@ describe("every penalty for every family through regularize fit --cv", () => {
           "--penalty",
           penalty,
           ...extra,
-          "--cv",
+          "--folds",
           "3",
           "--json",
           j,
@@ -198,7 +198,7 @@ describe("input formats and policies", () => {
     );
     const coef = (file: string) => {
       const j = join(tmp, `fmt-${file.split(".").pop()}.json`);
-      const r = run(["fit", file, "--cv", "5", "--json", j]);
+      const r = run(["fit", file, "--folds", "5", "--json", j]);
       assert.equal(r.code, 0, r.err);
       return JSON.parse(readFileSync(j, "utf8")).selected.coefficients as number[];
     };
@@ -217,10 +217,16 @@ describe("input formats and policies", () => {
       /row 3, column 'age': missing value \(choose --missing drop or --missing mean\)/,
     );
     const jd = join(tmp, "drop.json");
-    assert.equal(run(["fit", withMissing, "--missing", "drop", "--cv", "5", "--json", jd]).code, 0);
+    assert.equal(
+      run(["fit", withMissing, "--missing", "drop", "--folds", "5", "--json", jd]).code,
+      0,
+    );
     assert.deepEqual(JSON.parse(readFileSync(jd, "utf8")).droppedRows, [3]);
     const jm = join(tmp, "mean.json");
-    assert.equal(run(["fit", withMissing, "--missing", "mean", "--cv", "5", "--json", jm]).code, 0);
+    assert.equal(
+      run(["fit", withMissing, "--missing", "mean", "--folds", "5", "--json", jm]).code,
+      0,
+    );
     const imp = JSON.parse(readFileSync(jm, "utf8")).imputed;
     assert.equal(imp[0].column, "age");
     assert.equal(imp[0].count, 1);
@@ -247,7 +253,7 @@ describe("input formats and policies", () => {
       "auto",
       "--penalty",
       "ridge",
-      "--cv",
+      "--folds",
       "5",
       "--save",
       model,
@@ -341,7 +347,7 @@ describe("malformed input: exit 2 and one line, for every command", () => {
 
   it("regularize predict and demo: malformed models, missing files, unknown datasets", () => {
     const good = join(tmp, "good-model.json");
-    assert.equal(run(["fit", data("diabetes"), "--cv", "3", "--save", good]).code, 0);
+    assert.equal(run(["fit", data("diabetes"), "--folds", "3", "--save", good]).code, 0);
     const m = JSON.parse(readFileSync(good, "utf8"));
     const cases: [string, RegExp][] = [
       [write("m1.json", "{not json"), /not a JSON file/],
@@ -370,5 +376,42 @@ describe("malformed input: exit 2 and one line, for every command", () => {
     assert.equal(f.code, 2);
     assert.match(f.err, /option '--report': cannot write/);
     assert.ok(!existsSync(join(tmp, "no")));
+  });
+});
+
+describe("one flag per concept, the version from package.json", () => {
+  const diabetes = join(ROOT, "data", "diabetes.csv");
+  it("fit takes --folds as cv does; --cv is its old name and gives the same model; both at once is an error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "regularize-folds-"));
+    const a = run(["fit", diabetes, "--folds", "4", "--save", join(dir, "a.json")], dir);
+    const b = run(["fit", diabetes, "--cv", "4", "--save", join(dir, "b.json")], dir);
+    assert.equal(a.code, 0, a.err);
+    assert.equal(b.code, 0, b.err);
+    const [ma, mb] = ["a.json", "b.json"].map((f) =>
+      JSON.parse(readFileSync(join(dir, f), "utf8")),
+    );
+    assert.deepEqual(ma.coefficients, mb.coefficients);
+    assert.equal(ma.lambda, mb.lambda);
+    const both = run(["fit", diabetes, "--folds", "4", "--cv", "5"], dir);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /options '--folds' and '--cv' are one option/);
+    for (const cmd of ["fit", "cv"]) {
+      const two = run([cmd, diabetes, "--folds", "2"], dir);
+      assert.equal(two.code, 2, cmd);
+      assert.match(two.err, /option '--folds': expected an integer ≥ 3, got '2'/);
+    }
+  });
+
+  it("--version prints package.json's version, and saved models carry it", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const v = run(["--version"], tmpdir());
+    assert.equal(v.code, 0);
+    assert.equal(v.out.trim(), pkg.version);
+    const dir = mkdtempSync(join(tmpdir(), "regularize-version-"));
+    assert.equal(run(["fit", diabetes, "--save", join(dir, "m.json")], dir).code, 0);
+    assert.equal(
+      JSON.parse(readFileSync(join(dir, "m.json"), "utf8")).createdBy,
+      `regularize ${pkg.version}`,
+    );
   });
 });

@@ -149,7 +149,7 @@ describe("labels and encodings that are always right", () => {
       ),
     );
     const model = join(tmp, "wine-model.json");
-    const r = run(["fit", f, "--family", "multinomial", "--cv", "3", "--save", model]);
+    const r = run(["fit", f, "--family", "multinomial", "--folds", "3", "--save", model]);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(JSON.parse(readFileSync(model, "utf8")).classes, [...names].sort());
     const g = run(["path", f]);
@@ -165,7 +165,7 @@ describe("labels and encodings that are always right", () => {
       [`k,age2,${d[0]}`, ...d.slice(1).map((l) => `7,${l.split(",")[0]},${l}`)].join("\n") + "\n",
     );
     for (const cmd of [
-      ["fit", "--cv", "3"],
+      ["fit", "--folds", "3"],
       ["cv", "--folds", "3"],
       ["path"],
       ["train", "--epochs", "1", "--hidden", "4"],
@@ -183,7 +183,7 @@ describe("labels and encodings that are always right", () => {
     }
     // the saved model carries the constant column with coefficient exactly 0; predict uses it
     const model = join(tmp, "cd-model.json");
-    assert.equal(run(["fit", f, "--cv", "3", "--save", model]).code, 0);
+    assert.equal(run(["fit", f, "--folds", "3", "--save", model]).code, 0);
     const m = JSON.parse(readFileSync(model, "utf8"));
     assert.equal(m.coefficients[m.features.indexOf("k")], 0);
     assert.equal(run(["predict", model, f]).code, 0);
@@ -198,7 +198,7 @@ describe("labels and encodings that are always right", () => {
   it("predict reads the columns the model needs by name, ignores an id column, --keep copies it", () => {
     const model = join(tmp, "bc-model.json");
     assert.equal(
-      run(["fit", bcTextNoId, "--family", "binomial", "--cv", "3", "--save", model]).code,
+      run(["fit", bcTextNoId, "--family", "binomial", "--folds", "3", "--save", model]).code,
       0,
     );
     const r = run(["predict", model, bcText, "--keep", "id"]);
@@ -270,7 +270,7 @@ describe("outputs that never lose data", () => {
     const r = run([
       "fit",
       data("diabetes"),
-      "--cv",
+      "--folds",
       "3",
       "--json",
       json,
@@ -300,7 +300,7 @@ describe("outputs that never lose data", () => {
     oneLine(full.stderr);
     const out = join(tmp, "pred.csv");
     const model = join(tmp, "d-model.json");
-    assert.equal(run(["fit", data("diabetes"), "--cv", "3", "--save", model]).code, 0);
+    assert.equal(run(["fit", data("diabetes"), "--folds", "3", "--save", model]).code, 0);
     const p = spawnSync(process.execPath, [BIN, "predict", model, data("diabetes"), "--out", out], {
       encoding: "utf8",
       stdio: ["ignore", openSync("/dev/full", "w"), "pipe"],
@@ -353,7 +353,7 @@ describe("outputs that never lose data", () => {
   it("malformed models: version 0 or −1, duplicate or non-scalar classes, unknown encoded features, NaN, a raw newline", () => {
     const model = join(tmp, "bc-m.json");
     assert.equal(
-      run(["fit", data("breast_cancer"), "--family", "binomial", "--cv", "3", "--save", model])
+      run(["fit", data("breast_cancer"), "--family", "binomial", "--folds", "3", "--save", model])
         .code,
       0,
     );
@@ -384,7 +384,7 @@ describe("outputs that never lose data", () => {
 describe("fuzzing the readers and the model loader (seeded)", () => {
   it("every malformed input is read or refused with one line, never a stack trace", async () => {
     const saved = join(tmp, "fuzz-model.json");
-    assert.equal(run(["fit", data("diabetes"), "--cv", "3", "--save", saved]).code, 0);
+    assert.equal(run(["fit", data("diabetes"), "--folds", "3", "--save", saved]).code, 0);
     const model = JSON.parse(readFileSync(saved, "utf8"));
     const dir = mkdtempSync(join(tmpdir(), "regularize-fuzz-"));
     const r = await fuzz(15, 2500, dir, model);
@@ -404,7 +404,7 @@ describe("fuzzing the readers and the model loader (seeded)", () => {
     ];
     files.forEach((text, k) => {
       const f = write(`spawn-${k}.csv`, text);
-      for (const cmd of [["path"], ["fit", "--cv", "3"], ["train", "--epochs", "1"]]) {
+      for (const cmd of [["path"], ["fit", "--folds", "3"], ["train", "--epochs", "1"]]) {
         const r = run([cmd[0], f, ...cmd.slice(1)]);
         assert.ok(
           r.code === 0 || r.code === 2,

@@ -76,14 +76,14 @@ describe("regularize on sparse files (svmlight, Matrix Market)", () => {
     assert.deepEqual(jm.lambda, js.lambda);
   });
 
-  it("fit --cv --save, then predict and assess from svmlight and Matrix Market", () => {
+  it("fit --folds --save, then predict and assess from svmlight and Matrix Market", () => {
     const model = join(tmp, "m.json");
     const f = run([
       "fit",
       SVM,
       "--family",
       "binomial",
-      "--cv",
+      "--folds",
       "3",
       "--save",
       model,

@@ -110,7 +110,7 @@ describe("--engine clickhouse: a two-shard cluster on loopback, a Distributed ta
     const r = await run([
       "fit",
       source,
-      "--cv",
+      "--folds",
       "5",
       "--save",
       model,

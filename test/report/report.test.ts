@@ -92,7 +92,7 @@ describe("HTML reports in headless Chromium", () => {
       join(ROOT, "data", "wine.csv"),
       "--family",
       "multinomial",
-      "--cv",
+      "--folds",
       "5",
       "--report",
       join(tmp, "wine.html"),
