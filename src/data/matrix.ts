@@ -98,6 +98,56 @@ export function cscMatrix(
   return { kind: "csc", nRows, nCols, colPtr, rowIndex, values };
 }
 
+/**
+ * A sparse matrix given in compressed sparse row (CSR) form — what row-by-row builders such as
+ * text vectorizers produce (scipy's `indptr`, `indices`, `data`) — checked and stored as CSC (one
+ * O(nnz) transposition; the fitting code reads columns). Column indices within a row may come in
+ * any order but not twice.
+ *
+ * @example
+ * ```ts
+ * const x = csrMatrix(2, 3, Int32Array.of(0, 2, 3), Int32Array.of(2, 0, 1), Float64Array.of(1, 4, 5));
+ * // rows: [4, 0, 1] and [0, 5, 0]
+ * ```
+ */
+export function csrMatrix(
+  nRows: number,
+  nCols: number,
+  rowPtr: Int32Array,
+  colIndex: Int32Array,
+  values: Float64Array,
+): CscMatrix {
+  if (rowPtr.length !== nRows + 1 || rowPtr[0] !== 0 || rowPtr[nRows] !== values.length)
+    throw new InputError("sparse matrix: rowPtr must have nRows+1 entries from 0 to nnz");
+  if (colIndex.length !== values.length)
+    throw new InputError("sparse matrix: colIndex and values must have the same length");
+  const colPtr = new Int32Array(nCols + 1);
+  const seen = new Int32Array(nCols).fill(-1);
+  for (let i = 0; i < nRows; i++) {
+    if (rowPtr[i + 1] < rowPtr[i]) throw new InputError(`sparse matrix: rowPtr decreases at row ${i}`);
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+      const j = colIndex[k];
+      if (!(j >= 0 && j < nCols))
+        throw new InputError(`sparse matrix: column index ${j} of row ${i} is not in [0, ${nCols})`);
+      if (seen[j] === i)
+        throw new InputError(`sparse matrix: row ${i} has column ${j} twice`);
+      seen[j] = i;
+      colPtr[j + 1]++;
+    }
+  }
+  for (let j = 0; j < nCols; j++) colPtr[j + 1] += colPtr[j];
+  const next = colPtr.slice(0, nCols);
+  const rowIndex = new Int32Array(values.length);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < nRows; i++)
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+      const at = next[colIndex[k]]++;
+      rowIndex[at] = i;
+      out[at] = values[k];
+    }
+  return { kind: "csc", nRows, nCols, colPtr, rowIndex, values: out };
+}
+
 /** Converts a dense matrix to CSC, keeping only non-zero entries.
  *
  * @example

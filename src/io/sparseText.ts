@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { extname } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import type { CscMatrix } from "../data/matrix.js";
+import { csrMatrix, type CscMatrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { quoteCell } from "./assemble.js";
 
@@ -66,7 +66,7 @@ function room<T extends Int32Array | Float64Array>(a: T, need: number): T {
 }
 
 /** CSC from row-ordered triplets (rows non-decreasing), p columns. */
-function tripletsToCsc(
+function rowTriplets(
   n: number,
   p: number,
   rows: Int32Array,
@@ -74,18 +74,10 @@ function tripletsToCsc(
   vals: Float64Array,
   nnz: number,
 ): CscMatrix {
-  const colPtr = new Int32Array(p + 1);
-  for (let k = 0; k < nnz; k++) colPtr[cols[k] + 1]++;
-  for (let j = 0; j < p; j++) colPtr[j + 1] += colPtr[j];
-  const next = colPtr.slice(0, p);
-  const rowIndex = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
-  for (let k = 0; k < nnz; k++) {
-    const at = next[cols[k]]++;
-    rowIndex[at] = rows[k];
-    values[at] = vals[k];
-  }
-  return { kind: "csc", nRows: n, nCols: p, colPtr, rowIndex, values };
+  const rowPtr = new Int32Array(n + 1);
+  for (let k = 0; k < nnz; k++) rowPtr[rows[k] + 1]++;
+  for (let i = 0; i < n; i++) rowPtr[i + 1] += rowPtr[i];
+  return csrMatrix(n, p, rowPtr, cols.subarray(0, nnz), vals.subarray(0, nnz));
 }
 
 /**
@@ -155,7 +147,7 @@ export function readSvmlight(file: string): SparseData {
     if (last > p) p = last;
   });
   if (labels.length === 0) throw new InputError(`${file}: no data lines`, { file });
-  return { x: tripletsToCsc(labels.length, p, rows, cols, vals, nnz), labels };
+  return { x: rowTriplets(labels.length, p, rows, cols, vals, nnz), labels };
 }
 
 /**
@@ -244,7 +236,7 @@ export function readMatrixMarket(file: string, labelFile?: string): SparseData {
     );
   if (!ordered) sortByRow(rows, cols, vals, nnz, file);
   const labels: string[] = [];
-  if (labelFile === undefined) return { x: tripletsToCsc(n, p, rows, cols, vals, nnz), labels };
+  if (labelFile === undefined) return { x: rowTriplets(n, p, rows, cols, vals, nnz), labels };
   eachLine(labelFile, (text) => {
     const l = text.trim();
     if (l !== "") labels.push(l);
@@ -254,7 +246,7 @@ export function readMatrixMarket(file: string, labelFile?: string): SparseData {
       `option '--labels': ${labelFile} has ${labels.length} labels, but ${file} has ${n} rows`,
       { option: "--labels", file: labelFile },
     );
-  return { x: tripletsToCsc(n, p, rows, cols, vals, nnz), labels };
+  return { x: rowTriplets(n, p, rows, cols, vals, nnz), labels };
 }
 
 /** Sorts triplets by (row, column) and refuses a repeated entry. */

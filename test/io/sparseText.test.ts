@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { CscMatrix } from "../../src/data/matrix.js";
+import { csrMatrix, denseFromRows, denseToCsc, type CscMatrix } from "../../src/data/matrix.js";
 import { InputError } from "../../src/errors.js";
 import { readMatrixMarket, readSvmlight, sparseFormatOf } from "../../src/io/sparseText.js";
 
@@ -167,5 +167,42 @@ describe("Matrix Market reader", () => {
     assert.equal(sparseFormatOf("a.svmlight"), "svmlight");
     assert.equal(sparseFormatOf("a.mtx"), "mtx");
     assert.equal(sparseFormatOf("a.csv"), null);
+  });
+});
+
+describe("csrMatrix", () => {
+  it("stores CSR input as the CSC matrix of the same rows (columns in any order within a row)", () => {
+    const x = csrMatrix(
+      3,
+      4,
+      Int32Array.of(0, 2, 2, 5),
+      Int32Array.of(3, 0, 1, 3, 2),
+      Float64Array.of(1, 2, 3, 4, 5),
+    );
+    assert.deepEqual(rows(x), [
+      [2, 0, 0, 1],
+      [0, 0, 0, 0],
+      [0, 3, 5, 4],
+    ]);
+    assert.deepEqual(x, denseToCsc(denseFromRows(rows(x))));
+  });
+
+  it("refuses a malformed CSR matrix by name", () => {
+    refuses(
+      () => csrMatrix(2, 2, Int32Array.of(0, 1), Int32Array.of(0), Float64Array.of(1)),
+      /rowPtr must have nRows\+1/,
+    );
+    refuses(
+      () => csrMatrix(1, 2, Int32Array.of(0, 2), Int32Array.of(1, 1), Float64Array.of(1, 2)),
+      /row 0 has column 1 twice/,
+    );
+    refuses(
+      () => csrMatrix(1, 2, Int32Array.of(0, 1), Int32Array.of(2), Float64Array.of(1)),
+      /column index 2 of row 0 is not in \[0, 2\)/,
+    );
+    refuses(
+      () => csrMatrix(1, 2, Int32Array.of(0, 1), Int32Array.of(0, 1), Float64Array.of(1)),
+      /colIndex and values/,
+    );
   });
 });
