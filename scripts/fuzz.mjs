@@ -19,7 +19,7 @@ const fit = spawnSync(
     join(ROOT, "dist", "cli", "main.js"),
     "fit",
     join(ROOT, "data", "diabetes.csv"),
-    "--cv",
+    "--folds",
     "3",
     "--save",
     model,

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../src/errors.js";
+import { readMatrixMarket, readSvmlight } from "../../src/io/sparseText.js";
 import { readTable, type ReadTableOptions } from "../../src/io/table.js";
 import { validateModel } from "../../src/model/model.js";
 import { Random } from "../../src/random.js";
@@ -122,6 +123,65 @@ export function fuzzModel(rng: Random, good: Record<string, unknown>): string {
   return JSON.stringify(m);
 }
 
+/** Tokens a malformed svmlight line is made of. */
+const SVM_TOKENS = [
+  "1:1",
+  "2:0.5",
+  "3:-2",
+  "10:1e300",
+  "0:1",
+  "2:1",
+  "1:",
+  ":3",
+  "a:1",
+  "4:NaN",
+  "qid:2",
+  "5:1e999",
+  "#",
+  "7:x",
+  "99999999999:1",
+  "3:0",
+];
+/** Lines a malformed Matrix Market file is made of. */
+const MTX_LINES = [
+  "%%MatrixMarket matrix coordinate real general",
+  "%%MatrixMarket matrix coordinate pattern general",
+  "%%MatrixMarket matrix array real general",
+  "%%MatrixMarket matrix coordinate real symmetric",
+  "% comment",
+  "3 3 2",
+  "3 3 9",
+  "0 0 0",
+  "1 1 1",
+  "2 3 -4.5",
+  "3 1 1e999",
+  "4 1 1",
+  "1 1",
+  "2 2 x",
+  "1 1 1 1",
+  "",
+];
+
+/** One seeded malformed (or sometimes well-formed) svmlight or Matrix Market text. */
+export function fuzzSparse(rng: Random, kind: "svm" | "mtx"): string {
+  const pick = <T>(a: T[]) => a[Math.floor(rng.uniform() * a.length)];
+  const lines: string[] = [];
+  const count = Math.floor(rng.uniform() * 6);
+  if (kind === "mtx") {
+    if (rng.uniform() < 0.8)
+      lines.push(MTX_LINES[rng.uniform() < 0.7 ? 0 : Math.floor(rng.uniform() * 4)]);
+    if (rng.uniform() < 0.8) lines.push(rng.uniform() < 0.6 ? "3 3 2" : pick(MTX_LINES));
+    for (let t = 0; t < count; t++)
+      lines.push(rng.uniform() < 0.5 ? pick(["1 1 1", "2 3 -4.5", "3 2 7"]) : pick(MTX_LINES));
+  } else
+    for (let t = 0; t < count; t++) {
+      const label = pick(["+1", "-1", "0", "2.5", "x", "", "1:1", "#"]);
+      const tokens = Array.from({ length: Math.floor(rng.uniform() * 4) }, () => pick(SVM_TOKENS));
+      lines.push([label, ...tokens].join(rng.uniform() < 0.9 ? " " : "\t"));
+    }
+  return lines.join(rng.uniform() < 0.9 ? "\n" : "\r\n");
+}
+
 /** The outcome of one input: read, or refused with a one-line InputError; anything else fails. */
 export type Outcome = "ok" | "refused" | { failure: string };
 
@@ -170,6 +230,22 @@ export async function fuzz(
           e instanceof InputError && !e.message.includes("\n")
             ? "refused"
             : { failure: `model ${text.slice(0, 200)}: ${(e as Error).stack}` };
+      }
+    } else if (r < 0.3) {
+      const kind = r < 0.25 ? "svm" : "mtx";
+      const file = join(dir, `s${t % 50}.${kind}`);
+      writeFileSync(file, fuzzSparse(rng, kind));
+      const labels = join(dir, `s${t % 50}.labels`);
+      writeFileSync(labels, "1\n0\n1\n".slice(0, Math.floor(rng.uniform() * 7)));
+      try {
+        if (kind === "svm") readSvmlight(file);
+        else readMatrixMarket(file, labels);
+        out = "ok";
+      } catch (e) {
+        out =
+          e instanceof InputError && !e.message.includes("\n") && e.message.length < 600
+            ? "refused"
+            : { failure: `${file}: ${(e as Error).stack ?? String(e)}` };
       }
     } else {
       const kind = r < 0.75 ? "csv" : r < 0.88 ? "tsv" : "json";
