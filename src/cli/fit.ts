@@ -24,7 +24,8 @@ import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
-import { MODEL_FORMAT, MODEL_VERSION, type SavedModel } from "../model/model.js";
+import { MODEL_FORMAT, MODEL_VERSION, predictModel, type SavedModel } from "../model/model.js";
+import { assess, type Assessment } from "../model/assess.js";
 import { VERSION } from "./version.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
 import type { MultinomialFit } from "../path/multinomialPath.js";
@@ -35,6 +36,7 @@ import {
   deadZoneChart,
   stabilityChart,
   survivalChart,
+  rocChart,
   type Chart,
 } from "../report/charts.js";
 import { escapeHtml, htmlTable, renderReport, type ReportSection } from "../report/html.js";
@@ -45,6 +47,60 @@ import { progressBar } from "./progress.js";
 import { concordance } from "../cv/survival.js";
 import { matVec } from "../data/matrix.js";
 import { coxBaseline, kaplanMeier, survivalAt } from "../path/survival.js";
+
+/** The report's section of the training-row assessment: measures, ROC curve, confusion matrix. */
+function assessmentSection(a: Assessment, select: string): ReportSection {
+  const rows = Object.entries(a.measures).map(([k, v]) => [
+    (MEASURE_TITLES[k as Measure] ?? k).replace(" (cross-validated)", ""),
+    (v as number).toPrecision(5),
+  ]);
+  let html = `<p>The selected model (λ_${escapeHtml(select)}) on the ${a.n} rows it was fitted to, as <code>regularize assess</code> (glmnet's <code>assess.glmnet</code>): an optimistic view, since these rows chose its coefficients — the cross-validation curve above is the honest estimate.</p>${htmlTable(["measure", "value"], rows)}`;
+  if (a.confusion) {
+    const { labels, counts } = a.confusion;
+    html += `<p>Confusion matrix (rows: predicted class, columns: true class):</p>${htmlTable(
+      ["", ...labels.map(String)],
+      counts.map((row, k) => [String(labels[k]), ...row.map(String)]),
+    )}`;
+  }
+  return {
+    heading: "Assessment on the training rows",
+    html,
+    ...(a.roc && a.measures.auc !== undefined ? { charts: [rocChart(a.roc, a.measures.auc)] } : {}),
+  };
+}
+
+/**
+ * The saved model's measures on its training rows (offsets added back): as `regularize assess`
+ * on the training file.
+ */
+function trainingAssessment(
+  family: FitFamily,
+  model: SavedModel,
+  d: Design,
+  x: Design["x"],
+  y: Float64Array,
+  ties?: string,
+): Assessment {
+  const n = x.nRows;
+  const { eta } = predictModel(model, x.kind === "dense" ? x.data : x, n);
+  if (d.offset) for (const e of eta) for (let i = 0; i < n; i++) e[i] += d.offset[i];
+  return assess(family, eta, family === "mgaussian" ? d.responses!.y.data : y, {
+    weights: d.weights,
+    link: model.link,
+    theta: model.theta,
+    classes: model.classes,
+    survival:
+      family === "cox"
+        ? {
+            time: d.y,
+            status: d.status!,
+            start: d.start,
+            strata: d.strata,
+            ties: ties as "breslow" | "efron" | undefined,
+          }
+        : undefined,
+  });
+}
 
 /**
  * The Cox model's view of its training data at coefficients β: the baseline hazard, Harrell's C
@@ -700,6 +756,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       },
     };
   }
+  // The selected model assessed on its training rows (assess.glmnet with the training data).
+  const assessment = d && x ? trainingAssessment(family, model, d, x, y, o.ties) : undefined;
   if (o.save) outputs.file("--save", o.save, JSON.stringify(model, null, 1) + "\n");
   if (o.json) {
     const doc = {
@@ -729,6 +787,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         intercept: model.intercept,
         coefficients: model.coefficients,
       },
+      // The selected model on its training rows (as regularize assess).
+      assessment,
       stability: stab
         ? {
             pairs,
@@ -853,6 +913,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         ],
       },
     ];
+    if (assessment) sections.push(assessmentSection(assessment, o.select));
     if (cox)
       sections.push({
         heading: "Survival",

@@ -560,3 +560,60 @@ export function survivalChart(
     } as TopLevelSpec,
   };
 }
+
+/**
+ * The ROC curve of a binomial model's scores (roc.glmnet): true against false positive rate, one
+ * point per distinct score, with the chance diagonal and the area under the curve in the title.
+ */
+export function rocChart(
+  roc: { fpr: ArrayLike<number>; tpr: ArrayLike<number> },
+  auc: number,
+): Chart {
+  const values = Array.from(roc.fpr, (f, k) => ({ fpr: f, tpr: roc.tpr[k] }));
+  const title = `ROC curve (AUC ${auc.toFixed(3)})`;
+  return {
+    id: "roc",
+    title,
+    caption:
+      "Each point is one threshold on the predicted probability: the share of events scored above it (true positive rate) against the share of non-events (false positive rate). The diagonal is chance; the area under the curve is the probability that a random event outranks a random non-event.",
+    spec: {
+      ...base,
+      width: 320,
+      height: 320,
+      title,
+      layer: [
+        {
+          data: {
+            values: [
+              { fpr: 0, tpr: 0 },
+              { fpr: 1, tpr: 1 },
+            ],
+          },
+          mark: { type: "line", strokeDash: [4, 4], color: "#999" },
+          encoding: {
+            x: { field: "fpr", type: "quantitative" },
+            y: { field: "tpr", type: "quantitative" },
+          },
+        },
+        {
+          data: { values },
+          mark: { type: "line", interpolate: "step-after", strokeWidth: 2, color: "#2e86c1" },
+          encoding: {
+            x: {
+              field: "fpr",
+              type: "quantitative",
+              title: "False positive rate",
+              scale: { domain: [0, 1] },
+            },
+            y: {
+              field: "tpr",
+              type: "quantitative",
+              title: "True positive rate",
+              scale: { domain: [0, 1] },
+            },
+          },
+        },
+      ],
+    } as TopLevelSpec,
+  };
+}

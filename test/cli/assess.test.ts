@@ -76,3 +76,34 @@ describe("regularize assess", () => {
     assert.match(b.err, /row 4, column '.*': '7' is not a class of the model/);
   });
 });
+
+describe("the assessment in fit's report and JSON", () => {
+  it("equals regularize assess of the saved model on the training file; the report shows it with the ROC curve", () => {
+    const model = join(tmp, "bc-fit.json");
+    const doc = join(tmp, "bc-fit-doc.json");
+    const report = join(tmp, "bc-fit.html");
+    const f = run([
+      "fit",
+      BC,
+      "--family",
+      "binomial",
+      "--save",
+      model,
+      "--json",
+      doc,
+      "--report",
+      report,
+    ]);
+    assert.equal(f.code, 0, f.err);
+    const a = run(["assess", model, BC, "--json", join(tmp, "bc-fit-assess.json")]);
+    assert.equal(a.code, 0, a.err);
+    const fromFit = JSON.parse(readFileSync(doc, "utf8")).assessment;
+    const fromAssess = JSON.parse(readFileSync(join(tmp, "bc-fit-assess.json"), "utf8"));
+    for (const [k, v] of Object.entries(fromAssess.measures as Record<string, number>))
+      assert.ok(Math.abs(fromFit.measures[k] - v) <= 1e-12 * Math.max(1, Math.abs(v)), k);
+    assert.deepEqual(fromFit.confusion, fromAssess.confusion);
+    const html = readFileSync(report, "utf8");
+    assert.match(html, /Assessment on the training rows/);
+    assert.match(html, /ROC curve \(AUC 0\.9\d\d\)/);
+  });
+});
