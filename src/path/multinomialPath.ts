@@ -1,10 +1,17 @@
-import type { Matrix } from "../data/matrix.js";
+import type { CscMatrix, Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
 import type { MultinomialFit, MultinomialOptions } from "./multinomialFit.js";
 import { checkXY } from "./prepare.js";
+import { sparseMultinomialPath } from "./sparseMultinomial.js";
 
 export type { MultinomialFit, MultinomialOptions } from "./multinomialFit.js";
+
+/** Whether the model core should densify a sparse design: small (≤ 4M values) or ≥ 25 % filled. */
+function denseIsBetter(x: CscMatrix): boolean {
+  const size = x.nRows * x.nCols;
+  return size <= 2 ** 22 || x.values.length >= 0.25 * size;
+}
 
 /**
  * The multinomial (softmax) elastic-net path, ungrouped as glmnet's default
@@ -47,6 +54,12 @@ export function multinomialPath(
       `option 'typeMultinomial': must be ungrouped or grouped, got ${String(typeMultinomial)}`,
       { option: "typeMultinomial" },
     );
+  // Sparse input too large to hold dense, ungrouped: the classes one at a time on the sparse
+  // solver, never densified. (Where the dense design is small or the matrix not very sparse, the
+  // core's exact multinomial Newton steps are faster: on the digits as CSC, 2 s against 126 s for
+  // the class sweeps, which crawl where classes nearly separate.)
+  if (x.kind === "csc" && typeMultinomial === "ungrouped" && !denseIsBetter(x))
+    return sparseMultinomialPath(x, y, classes, rest);
   const core = corePath(x, y, { ...rest, family: "multinomial", typeMultinomial });
   return {
     family: "multinomial",

@@ -260,15 +260,16 @@ export class SparseGlmCd {
   }
 
   /**
-   * Solves at `lambda` (Infinity: only unpenalized features and the intercept move). Returns
-   * "ok", "maxPasses", or "pMax" when too many features became non-zero.
+   * Solves at `lambda` (Infinity: only unpenalized features and the intercept move), starting
+   * from the path's extrapolation when `warm` (not when solving the same λ again). Returns "ok",
+   * "maxPasses", or "pMax" when too many features became non-zero.
    */
-  solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax" {
+  solve(lambda: number, lambdaPrev: number, warm = true): "ok" | "maxPasses" | "pMax" {
     const { alpha } = this.s;
     const infinite = !Number.isFinite(lambda);
     const ab = infinite ? 0 : lambda * alpha;
     const dem = infinite ? 0 : lambda * (1 - alpha);
-    if (!infinite) this.extrapolate(lambda, lambdaPrev);
+    if (!infinite && warm) this.extrapolate(lambda, lambdaPrev);
     this.admit(alpha * (2 * lambda - lambdaPrev), infinite);
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
@@ -277,6 +278,20 @@ export class SparseGlmCd {
       this.gradient();
       if (infinite || !this.admit(ab, false)) return "ok";
     }
+  }
+
+  /**
+   * Moves the offset to `next` (η follows; the coefficients stay): the multinomial path's class
+   * sweeps (sparseMultinomialPath) hand each class the others' log-sum-exp this way.
+   */
+  setOffset(next: Float64Array): void {
+    const off = this.s.offset;
+    const eta = this.eta;
+    for (let i = 0; i < this.n; i++) {
+      eta[i] += next[i] - off[i];
+      off[i] = next[i];
+    }
+    this.lossFresh = false;
   }
 
   /** Warm start from the last solutions of the path (PathWarmStart). */
