@@ -8,7 +8,7 @@ import { nullModelDeviance } from "../datafit/intercept.js";
 import { poisson } from "../datafit/poisson.js";
 import { InputError } from "../errors.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
-import { GlmCd } from "../solver/glmCd.js";
+import { GlmCd, type GlmPathSolver } from "../solver/glmCd.js";
 import { SparseGlmCd } from "../solver/sparseGlmCd.js";
 import { glmDualityGap } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
@@ -119,7 +119,7 @@ export function glmPath(
     pMax: o.pMax,
   };
   // A sparse design runs glmnet's naive coordinate descent, never densified (SparseGlmCd).
-  const cd = x.kind === "csc" ? new SparseGlmCd(setup) : new GlmCd(setup);
+  const cd: GlmPathSolver = x.kind === "csc" ? new SparseGlmCd(setup) : new GlmCd(setup);
   cd.solve(Infinity, Infinity);
   const { lambdas, lambdaMax } = lambdaSequence(cd.g, include, o);
 

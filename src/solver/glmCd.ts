@@ -32,6 +32,29 @@ export interface GlmSetup {
   kktTol?: number;
 }
 
+/**
+ * What the GLM path driver (glmPath) asks of a solver: GlmCd for dense designs, SparseGlmCd for
+ * sparse ones.
+ */
+export interface GlmPathSolver {
+  readonly b: Float64Array;
+  b0: number;
+  readonly eta: Float64Array;
+  /** The true negative gradient of every included feature after `solve`, and the intercept's. */
+  readonly g: Float64Array;
+  g0: number;
+  passes: number;
+  everActive: number;
+  solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax";
+  gradient(): void;
+  loss(): number;
+  deviance(): number;
+  means(): Float64Array;
+  /** The binomial conjugate sum in SIMD where the solver has it (glmDualityGap), else null. */
+  entropy(): ((s: number, shift: number) => number) | null;
+  release(): void;
+}
+
 /** Smallest IRLS weight relative to the observation weight (keeps the WLS well posed). */
 const VMIN = 1e-10;
 /** Largest number of Newton (IRLS) steps for one λ. */
@@ -65,7 +88,7 @@ type Fresh = "none" | "all" | "slots";
  * Sequential strong rules pick the features, and a KKT check of the true gradient
  * g_j = Σ ŵᵢ(yᵢ − μᵢ)x̃_ij on the rest admits violators (Tibshirani et al. 2012).
  */
-export class GlmCd {
+export class GlmCd implements GlmPathSolver {
   readonly b: Float64Array;
   b0 = 0;
   /** η = b0 + X̃b + offset. */

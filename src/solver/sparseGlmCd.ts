@@ -1,7 +1,7 @@
 import type { SparseColumns } from "../data/glmDesign.js";
 import { interceptStart } from "../datafit/intercept.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
-import type { GlmSetup } from "./glmCd.js";
+import type { GlmPathSolver, GlmSetup } from "./glmCd.js";
 import { PathWarmStart } from "./warmStart.js";
 
 /** Smallest IRLS weight relative to the observation weight (keeps the WLS well posed). */
@@ -128,7 +128,7 @@ function sweep(m: SweepModel, list: Int32Array, count: number, st: Float64Array)
   return dlx;
 }
 
-export class SparseGlmCd {
+export class SparseGlmCd implements GlmPathSolver {
   readonly b: Float64Array;
   b0 = 0;
   /** η = b0 + X̃b + offset. */
