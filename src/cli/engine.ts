@@ -1,3 +1,4 @@
+import { sparseFormatOf } from "../io/sparseText.js";
 import { InputError } from "../errors.js";
 import { clickhouseEngine } from "../engine/clickhouseEngine.js";
 import { duckdbEngine, type TableEngine } from "../engine/duckdbEngine.js";
@@ -34,6 +35,11 @@ export function engineOption(
       option: "--engine",
     });
   const engine = name as EngineName;
+  if (engine !== "memory" && sparseFormatOf(source))
+    throw new InputError(
+      `option '--engine': ${source} is a sparse file (svmlight, Matrix Market), read and fitted in memory without densifying; the ${engine} engine reads tables (--engine memory)`,
+      { option: "--engine" },
+    );
   if (engine !== "memory") checkEngineFit(engine, o);
   return engine;
 }

@@ -135,6 +135,7 @@ describe("regularize on sparse files (svmlight, Matrix Market)", () => {
       [["path", SVM, "--labels", LABELS], /svmlight files carry their labels/],
       [["path", SVM, "--categorical", "auto"], /svmlight files hold numbers only/],
       [["train", SVM], /sparse input .* is not supported by train/],
+      [["path", SVM, "--engine", "duckdb"], /option '--engine': .*bc\.svm is a sparse file/],
     ];
     for (const [args, pattern] of cases) {
       const r = run(args);
