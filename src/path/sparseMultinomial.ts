@@ -135,12 +135,16 @@ export function sparseMultinomialPath(
     for (let round = 0; round < MAX_ROUNDS; round++) {
       for (let c = 0; c < K; c++) {
         refresh(c);
-        const status = cds[c].solve(lam, lamPrev, round === 0);
+        // The strong set only: `violation` takes every class's full gradient after the sweep
+        // and admits the features that break the KKT conditions.
+        const status = cds[c].solve(lam, lamPrev, round === 0, true);
         if (status !== "ok" && m >= 0)
           warnings.push(`λ #${m + 1}: class ${classes[c]} stopped at ${status}`);
       }
       kkt = violation(lam);
-      if (kkt <= target) return kkt;
+      let admitted = false;
+      for (const cd of cds) admitted = cd.admitViolators(lam) || admitted;
+      if (kkt <= target && !admitted) return kkt;
     }
     if (m >= 0) warnings.push(`λ #${m + 1} did not converge in ${MAX_ROUNDS} class sweeps`);
     return kkt;

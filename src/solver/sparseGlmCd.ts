@@ -261,10 +261,16 @@ export class SparseGlmCd implements GlmPathSolver {
 
   /**
    * Solves at `lambda` (Infinity: only unpenalized features and the intercept move), starting
-   * from the path's extrapolation when `warm` (not when solving the same λ again). Returns "ok",
-   * "maxPasses", or "pMax" when too many features became non-zero.
+   * from the path's extrapolation when `warm` (not when solving the same λ again); with
+   * `strongOnly`, on the strong set alone (no full gradient, no KKT check of the others). Returns
+   * "ok", "maxPasses", or "pMax" when too many features became non-zero.
    */
-  solve(lambda: number, lambdaPrev: number, warm = true): "ok" | "maxPasses" | "pMax" {
+  solve(
+    lambda: number,
+    lambdaPrev: number,
+    warm = true,
+    strongOnly = false,
+  ): "ok" | "maxPasses" | "pMax" {
     const { alpha } = this.s;
     const infinite = !Number.isFinite(lambda);
     const ab = infinite ? 0 : lambda * alpha;
@@ -274,10 +280,19 @@ export class SparseGlmCd implements GlmPathSolver {
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
       const status = this.newton(ab, dem, infinite, limit);
-      if (status !== "ok") return status;
+      if (status !== "ok" || strongOnly) return status;
       this.gradient();
       if (infinite || !this.admit(ab, false)) return "ok";
     }
+  }
+
+  /**
+   * After `gradient()`: marks strong every feature violating the KKT conditions at λ (|gⱼ| >
+   * λα·pfⱼ); true when any was added. For callers that solve the strong set only (`strongOnly`)
+   * and check the rest themselves.
+   */
+  admitViolators(lambda: number): boolean {
+    return Number.isFinite(lambda) && this.admit(lambda * this.s.alpha, false);
   }
 
   /**
