@@ -1,4 +1,4 @@
-# Writes the sparse benchmark cell and times glmnet 4.1's default binomial path on it: a
+# Writes the sparse benchmark cell and times glmnet 4.1's default binomial and Gaussian paths on it: a
 # text-like design of 20000 documents x 50000 terms at 0.1 % density (term frequencies Zipf-like,
 # values log(1 + count)), labels from a logistic model on 60 of the 2000 commonest terms.
 # Usage: Rscript bench/glmnet-sparse.R OUTDIR REPEATS
@@ -29,10 +29,20 @@ obj <- sapply(seq_along(fit$lambda), function(k) {
   eta <- as.vector(x %*% fit$beta[, k]) + fit$a0[k]
   mean(log1p(exp(-abs(eta))) + pmax(eta, 0) - y * eta) + fit$lambda[k] * sum(abs(fit$beta[, k]) * sdv)
 })
+# The Gaussian lasso path on the same design and labels (a linear probability model).
+gtimes <- numeric(reps)
+for (r in seq_len(reps)) { gc(); gtimes[r] <- batch(function() gfit <<- glmnet(x, y)) }
+gobj <- sapply(seq_along(gfit$lambda), function(k) {
+  res <- y - as.vector(x %*% gfit$beta[, k]) - gfit$a0[k]
+  mean(res^2) / 2 + gfit$lambda[k] * sum(abs(gfit$beta[, k]) * sdv)
+})
 writeBin(as.integer(x@p), file.path(out, "sparse.colptr.bin"), size = 4)
 writeBin(as.integer(x@i), file.path(out, "sparse.rowidx.bin"), size = 4)
 writeBin(as.double(x@x), file.path(out, "sparse.values.bin"))
 writeLines(toJSON(list(n = n, p = p, nnz = length(x@x), y = y, seconds = I(times), lambda = fit$lambda,
-                       objective = obj, df = fit$df, npasses = fit$npasses), digits = NA, auto_unbox = TRUE),
+                       objective = obj, df = fit$df, npasses = fit$npasses,
+                       gaussian = list(seconds = I(gtimes), lambda = gfit$lambda, objective = gobj,
+                                       df = gfit$df, npasses = gfit$npasses)), digits = NA, auto_unbox = TRUE),
            file.path(out, "sparse.glmnet.json"))
 cat("sparse glmnet", median(times), "s,", length(fit$lambda), "points,", fit$npasses, "passes\n")
+cat("sparse glmnet gaussian", median(gtimes), "s,", length(gfit$lambda), "points,", gfit$npasses, "passes\n")

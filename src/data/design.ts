@@ -1,5 +1,5 @@
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
-import type { CscMatrix, DenseMatrix, Matrix } from "./matrix.js";
+import { sparseDot, type CscMatrix, type DenseMatrix, type Matrix } from "./matrix.js";
 
 /**
  * A standardized, weighted view of a design matrix, as glmnet prepares it (Friedman, Hastie &
@@ -292,10 +292,7 @@ export class SparseDesign implements Design {
 
   gradient(j: number): number {
     const { colPtr, rowIndex } = this.x;
-    const vx = this.vx;
-    const rr = this.rr;
-    let s = 0;
-    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) s += vx[k] * rr[rowIndex[k]];
+    const s = sparseDot(this.rr, rowIndex, this.vx, colPtr[j], colPtr[j + 1]);
     const c = this.center[j];
     return (s + this.shift * this.wsum[j] - c * this.sumVR - c * this.shift) / this.scale[j];
   }
@@ -345,8 +342,7 @@ export class SparseDesign implements Design {
     const sj = this.scale[j];
     for (let q = 0; q < this.p; q++) {
       if (!include[q]) continue;
-      let s = 0;
-      for (let k = colPtr[q]; k < colPtr[q + 1]; k++) s += values[k] * t[rowIndex[k]];
+      const s = sparseDot(t, rowIndex, values, colPtr[q], colPtr[q + 1]);
       const cq = this.center[q];
       out[offset + q] = (s - cq * this.wsum[j] - cj * this.wsum[q] + cj * cq) / (sj * this.scale[q]);
     }

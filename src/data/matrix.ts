@@ -326,3 +326,29 @@ export function columnMoments(x: Matrix, j: number): { m: number; s: number } {
   sq += (n - (b - a)) * m * m;
   return { m, s: Math.sqrt(sq / n) };
 }
+
+/**
+ * Σ_k u[rowIndex[k]]·values[k] over k0 ≤ k < k1, in four independent sums: a single running sum
+ * waits on each addition's latency, and this dot product is most of a sweep's time.
+ */
+export function sparseDot(
+  u: Float64Array,
+  rowIndex: Int32Array,
+  values: Float64Array,
+  k0: number,
+  k1: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = k0;
+  for (; k + 3 < k1; k += 4) {
+    s0 += u[rowIndex[k]] * values[k];
+    s1 += u[rowIndex[k + 1]] * values[k + 1];
+    s2 += u[rowIndex[k + 2]] * values[k + 2];
+    s3 += u[rowIndex[k + 3]] * values[k + 3];
+  }
+  for (; k < k1; k++) s0 += u[rowIndex[k]] * values[k];
+  return s0 + s1 + (s2 + s3);
+}

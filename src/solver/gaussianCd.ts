@@ -362,6 +362,14 @@ export class CovarianceCd extends CdBase {
   }
 }
 
+/**
+ * Active sets larger than this are converged by coordinate descent with Anderson extrapolation
+ * instead of Newton steps on a compact Gram block, whose memory grows as na² and whose factor
+ * as na³: a lasso path on 20 000 text documents reaches 17 000 active features, where the
+ * compact form ran for an hour at 8 GB and plain passes take seconds.
+ */
+export const NEWTON_MAX_ACTIVE = 1000;
+
 export class NaiveCd extends CdBase {
   /** Residual and gradients at the last snapshot, for the safe KKT bound. */
   private readonly rRef: Float64Array;
@@ -524,8 +532,9 @@ export class NaiveCd extends CdBase {
     const limit = this.passes + maxPasses;
     let activeConverged = false;
     const fused = this.fusedPass;
-    const newton = this.s.newton && !infinite;
-    if (newton && this.nActive > 0) {
+    const newtonOn = this.s.newton && !infinite;
+    const newton = (): boolean => newtonOn && this.nActive <= NEWTON_MAX_ACTIVE;
+    if (newton() && this.nActive > 0) {
       if (this.newtonInner(ab, dem, limit)) return "maxPasses";
       activeConverged = true;
     }
@@ -563,12 +572,12 @@ export class NaiveCd extends CdBase {
       }
       // With Newton steps the active set is solved exactly: a feature entering sends it back
       // there (after the first, only features outside the active set are revisited).
-      if (dlx < thr && !(newton && this.nActive > before)) {
+      if (dlx < thr && !(newton() && this.nActive > before)) {
         if (!this.kktCheck(ab, infinite)) return "ok";
         continue;
       }
       if (this.passes > limit) return "maxPasses";
-      if (newton) {
+      if (newton()) {
         if (this.newtonInner(ab, dem, limit)) return "maxPasses";
         activeConverged = true;
         continue;

@@ -1,4 +1,5 @@
 import type { SparseColumns } from "../data/glmDesign.js";
+import { sparseDot } from "../data/matrix.js";
 import { interceptStart } from "../datafit/intercept.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import type { GlmPathSolver, GlmSetup } from "./glmCd.js";
@@ -53,32 +54,6 @@ interface SweepModel {
   lo: Float64Array;
   hi: Float64Array;
   bp: Float64Array;
-}
-
-/**
- * Σ_k u[rowIndex[k]]·values[k] over k0 ≤ k < k1, in four independent sums: a single running sum
- * waits on each addition's latency, and this dot product is most of a sweep's time.
- */
-function sparseDot(
-  u: Float64Array,
-  rowIndex: Int32Array,
-  values: Float64Array,
-  k0: number,
-  k1: number,
-): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = k0;
-  for (; k + 3 < k1; k += 4) {
-    s0 += u[rowIndex[k]] * values[k];
-    s1 += u[rowIndex[k + 1]] * values[k + 1];
-    s2 += u[rowIndex[k + 2]] * values[k + 2];
-    s3 += u[rowIndex[k + 3]] * values[k + 3];
-  }
-  for (; k < k1; k++) s0 += u[rowIndex[k]] * values[k];
-  return s0 + s1 + (s2 + s3);
 }
 
 /**
