@@ -5,13 +5,14 @@
 // cell fits the whole default lasso path with regularize (in process), glmnet (R) and
 // scikit-learn's lasso_path (at glmnet's λ), on the same data, in the same run. Each tool's
 // objective is recomputed here from its own coefficients at every common λ.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { denseMatrix, elasticNetPath, Random } from "../dist/index.js";
 import { fhtFeatures } from "./simulate.mjs";
+import { ensureReferences } from "./timing.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -40,27 +41,6 @@ const REPS = Number(value("--reps", "3"));
 const SK_REPS = Number(value("--sklearn-reps", "1"));
 let cells = SIZES.flatMap(([n, p]) => RHOS.map((r) => `${n}x${p}_${r}`));
 if (value("--cells")) cells = value("--cells").split(",");
-
-function ensureReferences() {
-  const has = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
-  const ok = () =>
-    has("Rscript", ["-e", "library(glmnet); library(jsonlite)"]) &&
-    (flag("--no-sklearn") || has("/usr/bin/python3", ["-c", "import sklearn"]));
-  if (ok()) return;
-  console.log(
-    "installing the reference packages from Debian (r-cran-glmnet, r-cran-jsonlite, python3-sklearn)…",
-  );
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-  execFileSync(
-    "apt-get",
-    ["install", "-y", "-qq", "r-cran-glmnet", "r-cran-jsonlite", "python3-sklearn"],
-    {
-      stdio: "inherit",
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    },
-  );
-  if (!ok()) throw new Error("reference packages are still missing");
-}
 
 function simulate(n, p, rho, seed) {
   const rng = new Random(seed);
@@ -101,7 +81,7 @@ function objectives(x, y, n, sd, fit, count) {
 const median = (a) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
 const geomean = (a) => Math.exp(a.reduce((s, v) => s + Math.log(v), 0) / a.length);
 
-ensureReferences();
+ensureReferences(flag("--no-sklearn"));
 // Warm V8 up on small problems of both shapes, so that both solvers' code is optimized before
 // the first timed fit (R and Python load their compiled code at start-up too).
 for (const [n, p] of [

@@ -1,4 +1,5 @@
 // Timing helpers shared by the benchmarks.
+import { execFileSync, spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 
 /**
@@ -24,4 +25,29 @@ export function repsArg(fallback = 3) {
   const argv = process.argv.slice(2);
   const at = argv.indexOf("--reps");
   return at >= 0 ? Number(argv[at + 1]) : fallback;
+}
+
+/**
+ * Installs glmnet (R) and, unless `noSklearn`, scikit-learn from Debian when they are missing:
+ * benchmarks may install their references; unit tests never need them.
+ */
+export function ensureReferences(noSklearn = false) {
+  const has = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+  const ok = () =>
+    has("Rscript", ["-e", "library(glmnet); library(jsonlite)"]) &&
+    (noSklearn || has("/usr/bin/python3", ["-c", "import sklearn"]));
+  if (ok()) return;
+  console.log(
+    "installing the reference packages from Debian (r-cran-glmnet, r-cran-jsonlite, python3-sklearn)…",
+  );
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  execFileSync(
+    "apt-get",
+    ["install", "-y", "-qq", "r-cran-glmnet", "r-cran-jsonlite", "python3-sklearn"],
+    {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    },
+  );
+  if (!ok()) throw new Error("reference packages are still missing");
 }

@@ -10,6 +10,7 @@ export { Random } from "./random.js";
 export { ridgePath } from "./path/ridgePath.js";
 export type { RidgeCv, RidgeFit, RidgeOptions } from "./path/ridgePath.js";
 export { symmetricEigen } from "./linalg/symmetricEigen.js";
+export { householderEigen } from "./linalg/householderEigen.js";
 export { coefAt, coefSetsAt, predict, predictSets } from "./path/predict.js";
 export type { AnyPath, PathCoefficients, PathSets } from "./path/predict.js";
 export { cvPath } from "./cv/cvPath.js";

@@ -1,7 +1,8 @@
 import { makeDesign } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
-import { symmetricEigen } from "../linalg/symmetricEigen.js";
+import { householderEigen } from "../linalg/householderEigen.js";
+import { matMem, type MatMem } from "../nn/kernels.js";
 import { certificate } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
@@ -79,74 +80,117 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   const q = J.length;
   const root = J.map((j) => Math.sqrt(pf[j]));
 
-  // Columns of X̂ (n × q, column-major) and g0 = X̃ᵀỹ.
-  const Xh = new Float64Array(n * q);
+  const m = Math.min(n, q);
+  const L0 = o.lambda ? o.lambda.length : o.nLambda;
+  // One block of memory for the matrix products (WebAssembly SIMD where available): X̂ (q rows of
+  // length n: its columns), the Gram or kernel matrix, the spectral factors Z (m rows of length n)
+  // and Z∘Z, V (q ≤ n: eigenvector k at row k), per λ the coefficients C and weights D in the
+  // eigenbasis, residuals R, gradients Gr, hat diagonals H and (q ≤ n) coefficients B, X̂'s
+  // transpose (q > n) and a row of zeros (the bias of mem.nt).
+  const at = {
+    xh: 0,
+    gram: 0,
+    z: 0,
+    z2: 0,
+    v: 0,
+    c: 0,
+    d: 0,
+    r: 0,
+    gr: 0,
+    h: 0,
+    b: 0,
+    xt: 0,
+    zeros: 0,
+  };
+  let top = 0;
+  const take = (key: keyof typeof at, size: number) => {
+    at[key] = top;
+    top += size;
+  };
+  take("xh", n * q);
+  take("gram", q <= n ? q * q : n * n);
+  take("z", m * n);
+  take("z2", m * n);
+  take("v", q <= n ? q * q : 0);
+  take("c", L0 * m);
+  take("d", L0 * m);
+  take("r", Math.max(L0 * n, GRAM_BLOCK * Math.max(n, q))); // also the Gram's scratch
+  take("gr", L0 * q);
+  take("h", L0 * n);
+  take("b", q <= n ? L0 * q : 0);
+  take("xt", q > n ? n * q : 0);
+  take("zeros", Math.max(n, q));
+  const mem = matMem(top);
+  const f = mem.data;
+
+  // Rows of X̂ (the columns of X̃ scaled by pf^{-1/2}) and g0 = X̃ᵀỹ.
   const col = new Float64Array(n);
   const g0 = new Float64Array(p);
   for (let t = 0; t < q; t++) {
     design.column(J[t], col);
     let s = 0;
+    const off = at.xh + t * n;
     for (let i = 0; i < n; i++) {
-      Xh[t * n + i] = col[i] / root[t];
+      f[off + i] = col[i] / root[t];
       s += col[i] * yTilde[i];
     }
     g0[J[t]] = s;
   }
   const { lambdas } = lambdaSequence(g0, include, o);
   if (!(lambdas[lambdas.length - 1] > 0)) throw new InputError("the ridge path needs λ > 0");
+  const L = lambdas.length;
 
-  // Spectral factors: Z (n × m, column k = X̂ v_k or u_k·√Λ_k), eigenvalues Λ, and Zᵀỹ.
-  const m = Math.min(n, q);
+  // Spectral factors: Z (column k = X̂ v_k, or u_k·√Λ_k from the kernel), eigenvalues Λ, Zᵀỹ.
   let values: Float64Array;
-  let Z: Float64Array;
-  let V: Float64Array | null = null; // q × q eigenvectors when q ≤ n
   if (q <= n) {
-    const G = new Float64Array(q * q);
-    for (let a = 0; a < q; a++) {
-      for (let b = a; b < q; b++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += Xh[a * n + i] * Xh[b * n + i];
-        G[a * q + b] = G[b * q + a] = s;
-      }
-    }
-    ({ values, vectors: V } = symmetricEigen(G, q));
-    Z = new Float64Array(n * q);
-    for (let k = 0; k < q; k++) {
-      for (let t = 0; t < q; t++) {
-        const v = V[t * q + k];
-        if (v === 0) continue;
-        for (let i = 0; i < n; i++) Z[k * n + i] += Xh[t * n + i] * v;
-      }
-    }
-  } else {
-    const K = new Float64Array(n * n);
-    for (let t = 0; t < q; t++) {
-      for (let a = 0; a < n; a++) {
-        const xa = Xh[t * n + a];
-        if (xa === 0) continue;
-        for (let b = a; b < n; b++) K[a * n + b] += xa * Xh[t * n + b];
-      }
-    }
-    for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) K[a * n + b] = K[b * n + a];
-    const eig = symmetricEigen(K, n);
+    symmetricGram(mem, at.xh, at.gram, at.r, at.zeros, q, n);
+    const eig = householderEigen(f.subarray(at.gram, at.gram + q * q), q, { columnMajor: true });
     values = eig.values;
-    Z = new Float64Array(n * n);
+    f.set(eig.vectors, at.v);
+    // Z = Vᵀ X̂ᵀ as rows: Z[k] = Σ_t V[k, t]·X̂[t].
+    mem.nn(at.v, q, 1, at.xh, at.z, q, n, q, false);
+  } else {
+    // K = X̂ X̂ᵀ, the kernel of the observations: the Gram matrix of X̂'s transpose.
+    for (let t = 0; t < q; t++)
+      for (let i = 0; i < n; i++) f[at.xt + i * q + t] = f[at.xh + t * n + i];
+    symmetricGram(mem, at.xt, at.gram, at.r, at.zeros, n, q);
+    const eig = householderEigen(f.subarray(at.gram, at.gram + n * n), n, { columnMajor: true });
+    values = eig.values;
     for (let k = 0; k < n; k++) {
-      const s = Math.sqrt(Math.max(values[k], 0));
-      for (let i = 0; i < n; i++) Z[k * n + i] = eig.vectors[i * n + k] * s;
+      const sk = Math.sqrt(Math.max(values[k], 0));
+      for (let i = 0; i < n; i++) f[at.z + k * n + i] = eig.vectors[k * n + i] * sk;
     }
   }
   for (let k = 0; k < m; k++) values[k] = Math.max(values[k], 0);
   const zy = new Float64Array(m);
   for (let k = 0; k < m; k++) {
     let s = 0;
-    for (let i = 0; i < n; i++) s += Z[k * n + i] * yTilde[i];
+    const off = at.z + k * n;
+    for (let i = 0; i < n; i++) s += f[off + i] * yTilde[i];
     zy[k] = s;
   }
+  for (let k = at.z; k < at.z + m * n; k++) f[k - at.z + at.z2] = f[k] * f[k];
+
+  // Every λ at once: C[l, k] = (Zᵀỹ)_k / (Λ_k + λ_l), D[l, k] = 1 / (Λ_k + λ_l); fitted values
+  // X̂c = Σ_k Z_k C[l, k] (for q > n, Z_k = u_k√Λ_k gives the same), residuals R = ỹ − C Z,
+  // gradients X̃ᵀr, the hat diagonal D (Z∘Z) and, for q ≤ n, b = C V.
+  for (let l = 0; l < L; l++)
+    for (let k = 0; k < m; k++) {
+      const inv = 1 / (values[k] + lambdas[l]);
+      f[at.c + l * m + k] = zy[k] * inv;
+      f[at.d + l * m + k] = inv;
+    }
+  mem.nn(at.c, m, 1, at.z, at.r, L, n, m, false);
+  for (let l = 0; l < L; l++) {
+    const off = at.r + l * n;
+    for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
+  }
+  mem.nt(at.r, at.xh, at.zeros, at.gr, L, q, n);
+  mem.nn(at.d, m, 1, at.z2, at.h, L, n, m, false);
+  if (q <= n) mem.nn(at.c, m, 1, at.v, at.b, L, q, m, false);
   let vv = 0;
   for (let i = 0; i < n; i++) vv += w[i];
 
-  const L = lambdas.length;
   const fit = {
     intercept: new Float64Array(L),
     beta: [] as SparseVector[],
@@ -157,41 +201,21 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     dualityGap: new Float64Array(L),
   };
   const cv = { loo: new Float64Array(L), gcv: new Float64Array(L), dof: new Float64Array(L) };
-  const r = new Float64Array(n);
   const b = new Float64Array(p);
   const g = new Float64Array(p);
   const fresh = new Uint8Array(p).fill(1);
-  const coef = new Float64Array(m);
   const lower = new Float64Array(p).fill(-Infinity);
   const upper = new Float64Array(p).fill(Infinity);
   for (let l = 0; l < L; l++) {
     const lam = lambdas[l];
-    // Fitted values X̂c = Σ_k Z_k (Zᵀỹ)_k / (Λ_k + λ)  (for q > n, Z_k = u_k√Λ_k gives the same).
-    for (let k = 0; k < m; k++) coef[k] = zy[k] / (values[k] + lam);
-    r.set(yTilde);
-    for (let k = 0; k < m; k++) {
-      const c = coef[k];
-      if (c === 0) continue;
-      for (let i = 0; i < n; i++) r[i] -= c * Z[k * n + i];
-    }
-    // g = X̃ᵀr; b from the stationarity condition g_j = λ·pf_j·b_j (exact for ridge).
-    for (let t = 0; t < q; t++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += Xh[t * n + i] * r[i];
-      g[J[t]] = s * root[t];
-    }
-    if (V) {
-      // q ≤ n: b = diag(pf)^{-1/2} V (Zᵀỹ / (Λ + λ)), stable for every λ > 0.
-      for (let t = 0; t < q; t++) {
-        let s = 0;
-        for (let k = 0; k < q; k++) s += V[t * q + k] * coef[k];
-        b[J[t]] = s / root[t];
-      }
-    } else {
-      for (let t = 0; t < q; t++) b[J[t]] = g[J[t]] / (lam * pf[J[t]]);
-    }
+    // g = X̃ᵀr; b from V (q ≤ n, stable for every λ > 0) or from the stationarity condition
+    // g_j = λ·pf_j·b_j (exact for ridge).
+    for (let t = 0; t < q; t++) g[J[t]] = f[at.gr + l * q + t] * root[t];
+    if (q <= n) for (let t = 0; t < q; t++) b[J[t]] = f[at.b + l * q + t] / root[t];
+    else for (let t = 0; t < q; t++) b[J[t]] = g[J[t]] / (lam * pf[J[t]]);
     let rss = 0;
-    for (let i = 0; i < n; i++) rss += r[i] * r[i];
+    const ro = at.r + l * n;
+    for (let i = 0; i < n; i++) rss += f[ro + i] * f[ro + i];
     let yTr = nullDeviance;
     for (let t = 0; t < q; t++) yTr -= b[J[t]] * g0[J[t]];
     const cert = certificate(b, g, yTr, rss, include, pf, lower, upper, lam, 0, fresh);
@@ -218,10 +242,10 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     let tr = o.intercept ? 1 : 0;
     for (let k = 0; k < m; k++) tr += values[k] / (values[k] + lam);
     let loo = 0;
+    const ho = at.h + l * n;
     for (let i = 0; i < n; i++) {
-      let h = o.intercept ? w[i] / vv : 0;
-      for (let k = 0; k < m; k++) h += (Z[k * n + i] * Z[k * n + i]) / (values[k] + lam);
-      const e = r[i] / (1 - h);
+      const h = (o.intercept ? w[i] / vv : 0) + f[ho + i];
+      const e = f[ro + i] / (1 - h);
       loo += e * e;
     }
     cv.loo[l] = loo;
@@ -245,4 +269,32 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     warnings: [],
     cv: { ...cv, lambdaLoo: lambdas[argmin(cv.loo)], lambdaGcv: lambdas[argmin(cv.gcv)] },
   };
+}
+
+/** Rows of the Gram matrix computed per product in symmetricGram. */
+const GRAM_BLOCK = 128;
+
+/**
+ * The Gram matrix G[a·k + b] = Σ_i x[a·n + i]·x[b·n + i] of the k rows of length n at `x`, one
+ * block of rows at a time and only on and below the diagonal (half the products of one U Uᵀ),
+ * mirrored; `tmp` holds GRAM_BLOCK·k entries and `zeros` k zeros.
+ */
+function symmetricGram(
+  mem: MatMem<"float64">,
+  x: number,
+  out: number,
+  tmp: number,
+  zeros: number,
+  k: number,
+  n: number,
+): void {
+  const f = mem.data;
+  for (let b0 = 0; b0 < k; b0 += GRAM_BLOCK) {
+    const b1 = Math.min(k, b0 + GRAM_BLOCK);
+    mem.nt(x + b0 * n, x, zeros, tmp, b1 - b0, b1, n);
+    for (let r = b0; r < b1; r++) {
+      const src = tmp + (r - b0) * b1;
+      for (let c = 0; c <= r; c++) f[out + r * k + c] = f[out + c * k + r] = f[src + c];
+    }
+  }
 }

@@ -12,6 +12,8 @@ export interface Heap {
   dot(a: number, b: number, n: number): number;
   /** f64[y+i] −= alpha·f64[x+i], i < n. */
   axpy(x: number, y: number, alpha: number, n: number): void;
+  /** (f64[x+i], f64[y+i]) ← (c·f64[x+i] − s·f64[y+i], s·f64[x+i] + c·f64[y+i]), i < n. */
+  rot(x: number, y: number, c: number, s: number, n: number): void;
   /** Hands the memory back for reuse; the heap must not be used afterwards. */
   release(): void;
 }
@@ -29,6 +31,7 @@ const MAX_WASM_BYTES = 2 ** 31;
 interface Kernels {
   dot(a: number, b: number, n: number): number;
   axpy(x: number, y: number, alpha: number, n: number): void;
+  rot(x: number, y: number, c: number, s: number, n: number): void;
   pass(
     list: number,
     count: number,
@@ -373,6 +376,9 @@ class WasmHeap implements Heap, PassKernel {
   axpy(x: number, y: number, alpha: number, n: number): void {
     this.k.axpy(x << 3, y << 3, alpha, n);
   }
+  rot(x: number, y: number, c: number, s: number, n: number): void {
+    this.k.rot(x << 3, y << 3, c, s, n);
+  }
 }
 
 class JsHeap implements Heap {
@@ -396,6 +402,15 @@ class JsHeap implements Heap {
   axpy(x: number, y: number, alpha: number, n: number): void {
     const h = this.f64;
     for (let i = 0; i < n; i++) h[y + i] -= alpha * h[x + i];
+  }
+  rot(x: number, y: number, c: number, s: number, n: number): void {
+    const h = this.f64;
+    for (let i = 0; i < n; i++) {
+      const u = h[x + i];
+      const v = h[y + i];
+      h[x + i] = c * u - s * v;
+      h[y + i] = s * u + c * v;
+    }
   }
 }
 

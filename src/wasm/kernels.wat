@@ -52,6 +52,35 @@
     (if (i32.lt_u (local.get $x) (local.get $end))
       (then (f64.store (local.get $y) (f64.sub (f64.load (local.get $y))
         (f64.mul (local.get $alpha) (f64.load (local.get $x))))))))
+;; rot(x, y, c, s, n): the plane rotation (x[i], y[i]) ← (c·x[i] − s·y[i], s·x[i] + c·y[i]).
+  (func $rot (export "rot") (param $x i32) (param $y i32) (param $c f64) (param $s f64) (param $n i32)
+    (local $end i32) (local $end2 i32) (local $vc v128) (local $vs v128) (local $vx v128)
+    (local $vy v128) (local $sx f64) (local $sy f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $x)
+      (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (local.set $vc (f64x2.splat (local.get $c)))
+    (local.set $vs (f64x2.splat (local.get $s)))
+    (block $done
+      (loop $body
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end2)))
+        (local.set $vx (v128.load (local.get $x)))
+        (local.set $vy (v128.load (local.get $y)))
+        (v128.store (local.get $x) (f64x2.sub (f64x2.mul (local.get $vc) (local.get $vx))
+          (f64x2.mul (local.get $vs) (local.get $vy))))
+        (v128.store (local.get $y) (f64x2.add (f64x2.mul (local.get $vs) (local.get $vx))
+          (f64x2.mul (local.get $vc) (local.get $vy))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $body)))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then
+        (local.set $sx (f64.load (local.get $x)))
+        (local.set $sy (f64.load (local.get $y)))
+        (f64.store (local.get $x) (f64.sub (f64.mul (local.get $c) (local.get $sx))
+          (f64.mul (local.get $s) (local.get $sy))))
+        (f64.store (local.get $y) (f64.add (f64.mul (local.get $s) (local.get $sx))
+          (f64.mul (local.get $c) (local.get $sy)))))))
   ;; pass(list, count, base, n, r, b, g, xv, pf, lo, hi, ab, dem) -> max xv·Δb²
   ;; One cyclic coordinate-descent pass of the Gaussian elastic net over the features
   ;; list[0..count) (i32), with columns at base + k·n·8 and residual r (all f64 arrays are indexed
