@@ -29,6 +29,7 @@ import { assess, type Assessment } from "../model/assess.js";
 import { VERSION } from "./version.js";
 import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
 import type { MultinomialFit } from "../path/multinomialPath.js";
+import { ridgePath, type RidgeCv } from "../path/ridgePath.js";
 import {
   coefficientBarChart,
   coefficientPathChart,
@@ -554,6 +555,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   let fit: AnyFit;
   let curve: Curve;
   let foldId: Int32Array;
+  let exactRidge = false;
   if (glmEng) {
     fit = wrapGlm(glmEng.full.fit, p);
     foldId = new Int32Array(0);
@@ -583,8 +585,13 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     fit = wrapGlm(r.fit, p);
     foldId = r.foldId;
     curve = { ...r, measure: r.measure };
+    exactRidge = "solver" in r.fit && r.fit.solver === "ridge-eigen";
   }
   cvBar?.done();
+  // ---- ridge solved exactly: leave-one-out and GCV errors next to K-fold CV ----
+  // (elasticNetPath took the exact solver, so the shape makes it the cheaper one.)
+  const ridgeCv: RidgeCv | undefined =
+    exactRidge && x ? ridgePath(x, y, { weights: d!.weights, lambda: curve.lambda }).cv : undefined;
   const k = o.select === "min" ? curve.indexMin : curve.index1se;
   const lambdaSel = fit.lambda[k];
   const coef = fit.coef(k);
@@ -636,6 +643,10 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   out.push(
     `${folds}-fold cross-validation (${curve.measure}): λ_min = ${fmt(curve.lambda[curve.indexMin])} (${fmt(curve.cvm[curve.indexMin])} ± ${fmt(curve.cvsd[curve.indexMin])}), λ_1se = ${fmt(curve.lambda[curve.index1se])} (${fmt(curve.cvm[curve.index1se])}); selected λ_${o.select} = ${fmt(lambdaSel)}: ${nonzero} of ${p} features non-zero, KKT ${fit.kktMax[k].toExponential(1)}`,
   );
+  if (ridgeCv)
+    out.push(
+      `exact ridge path (one eigen-decomposition): leave-one-out λ = ${fmt(ridgeCv.lambdaLoo)} (mse ${fmt(Math.min(...ridgeCv.loo))}), GCV λ = ${fmt(ridgeCv.lambdaGcv)} (mse ${fmt(Math.min(...ridgeCv.gcv))})`,
+    );
   const stableSet = new Set(stab ? Array.from(stab.stable) : []);
   const shown = order.filter((r) => r.v !== 0 || stab || p <= 30);
   const header =
@@ -780,6 +791,17 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         lambda1se: curve.lambda[curve.index1se],
         foldId: Array.from(foldId),
       },
+      // Ridge solved exactly: leave-one-out and generalized CV errors (weighted mean squared
+      // errors, as cvm) at the same λ.
+      exactRidge: ridgeCv
+        ? {
+            loo: Array.from(ridgeCv.loo),
+            gcv: Array.from(ridgeCv.gcv),
+            dof: Array.from(ridgeCv.dof),
+            lambdaLoo: ridgeCv.lambdaLoo,
+            lambdaGcv: ridgeCv.lambdaGcv,
+          }
+        : undefined,
       selected: {
         rule: o.select,
         lambda: lambdaSel,
@@ -909,6 +931,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
             curve.nzero,
             MEASURE_TITLES[curve.measure],
             marks,
+            ridgeCv
+              ? [
+                  { name: "leave-one-out (exact)", values: ridgeCv.loo },
+                  { name: "GCV (exact)", values: ridgeCv.gcv },
+                ]
+              : [],
           ),
         ],
       },

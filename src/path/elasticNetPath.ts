@@ -10,6 +10,7 @@ import {
   type ResolvedOptions,
 } from "./options.js";
 import { checkXY, lambdaSequence, prepareResponse } from "./prepare.js";
+import { exactRidgePathFit, exactRidgeServes } from "./ridgePath.js";
 
 /** Non-zero coefficients of one path point: 0-based feature indices and values. */
 export interface SparseVector {
@@ -70,7 +71,11 @@ export interface PathFit {
 /**
  * Fits the Gaussian lasso / elastic-net / ridge path by coordinate descent with warm starts,
  * sequential strong rules and active-set cycling (Friedman, Hastie & Tibshirani 2010;
- * Tibshirani et al. 2012). Every point carries its KKT violation and duality gap.
+ * Tibshirani et al. 2012). Every point carries its KKT violation and duality gap. A ridge path
+ * (α = 0) whose options the exact solver honours and whose shape makes it cheaper (at most 10
+ * observations per feature, under 1 GiB) is solved exactly by `ridgePath` instead (`solver`
+ * "ridge-eigen"), ending where glmnet's early-end rules end it; `type: "covariance"` or
+ * `"naive"` keeps coordinate descent.
  *
  * @example
  * ```ts
@@ -89,6 +94,8 @@ export function elasticNetPath(
 ): PathFit {
   checkXY(x, y);
   const o = resolveOptions(options, x.nRows, x.nCols);
+  // Ridge, where the exact path is cheaper: every point from one eigen-decomposition.
+  if (exactRidgeServes(x, o, options)) return exactRidgePathFit(x, y, options, o);
   const response = prepareResponse(y, o.weights, o.intercept);
   const design = makeDesign(x, o.weights, o.intercept, o.standardize, o.include);
   return gaussianPathOn(design, response, o);

@@ -5,7 +5,8 @@ import { householderEigen } from "../linalg/householderEigen.js";
 import { matMem, type MatMem } from "../nn/kernels.js";
 import { certificate } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
-import { resolveOptions, type ElasticNetOptions } from "./options.js";
+import { resolveOptions, type ElasticNetOptions, type ResolvedOptions } from "./options.js";
+import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 import { checkXY, lambdaSequence, prepareResponse } from "./prepare.js";
 
 /** Ridge path options: those of the elastic net without alpha, limits, dfMax/pMax or thresh. */
@@ -297,4 +298,77 @@ function symmetricGram(
       for (let c = 0; c <= r; c++) f[out + r * k + c] = f[out + c * k + r] = f[src + c];
     }
   }
+}
+
+/**
+ * Largest n / q (observations per penalized feature) at which an α = 0 Gaussian path goes to the
+ * exact solver: measured (bench/ridge.mjs and scratch runs, 2026-12-01), the exact path took
+ * 0.001 / 0.002 / 0.035 / 0.23 / 1.5 / 0.10 s where coordinate descent took 0.008 / 0.004 /
+ * 0.061 / 0.84 / 6.1 / 8.2 s (50 × 10, 200 × 50, 500 × 200, 1000 × 500, 2000 × 1000,
+ * 100 × 1000), but 0.44 / 0.67 / 1.2 s against 0.31 / 0.19 / 0.044 s on the tall 5000 × 200,
+ * 20 000 × 100 and 100 000 × 20, where the covariance solver's passes cost q² and the exact path
+ * still touches every row at every λ.
+ */
+const EXACT_RIDGE_ROWS_PER_FEATURE = 10;
+/** Largest working memory (doubles) of an exact ridge path taken without being asked: 1 GiB. */
+const EXACT_RIDGE_DOUBLES = 2 ** 27;
+
+/**
+ * Whether `elasticNetPath` should solve this α = 0 path exactly (ridgePath) rather than by
+ * coordinate descent: the options must be ones the exact solver honours (no box limits, every
+ * penalty factor > 0, no λ = 0, no pMax / dfMax below the feature count, no solver chosen by
+ * name), the shape one where it was measured faster, and its memory under 1 GiB.
+ */
+export function exactRidgeServes(x: Matrix, o: ResolvedOptions, raw: ElasticNetOptions): boolean {
+  if (o.alpha !== 0 || raw.type === "covariance" || raw.type === "naive" || raw.newton === false)
+    return false;
+  let q = 0;
+  for (let j = 0; j < x.nCols; j++) {
+    if (!o.include[j]) continue;
+    if (!(o.penaltyFactor[j] > 0 && Number.isFinite(o.penaltyFactor[j]))) return false;
+    if (o.lowerLimits[j] !== -Infinity || o.upperLimits[j] !== Infinity) return false;
+    q++;
+  }
+  const n = x.nRows;
+  if (q === 0 || n > EXACT_RIDGE_ROWS_PER_FEATURE * q || o.pMax < q || o.dfMax < q) return false;
+  if (o.lambda && !(o.lambda[o.lambda.length - 1] > 0)) return false;
+  const m = Math.min(n, q);
+  const L = o.lambda ? o.lambda.length : o.nLambda;
+  const doubles =
+    n * q + 2 * Math.min(n, q) ** 2 + (q > n ? n * q : 0) + 2 * m * n + L * (2 * m + 2 * n + 2 * q);
+  return doubles <= EXACT_RIDGE_DOUBLES;
+}
+
+/**
+ * An α = 0 Gaussian path by the exact solver, in `elasticNetPath`'s shape: glmnet's early end
+ * applied to its points (so that the path ends where coordinate descent's would), without the
+ * leave-one-out fields.
+ */
+export function exactRidgePathFit(
+  x: Matrix,
+  y: ArrayLike<number>,
+  options: ElasticNetOptions,
+  o: ResolvedOptions,
+): PathFit {
+  const { cv: _cv, ...fit } = ridgePath(x, y, options);
+  let L = fit.lambda.length;
+  if (!o.lambda && o.earlyStop) {
+    const fdev = stallThreshold(o);
+    for (let k = 0; k < L; k++)
+      if (earlyEnd("gaussian", fit.devRatio, k, L, fit.df[k], o.dfMax, fdev)) {
+        L = k + 1;
+        break;
+      }
+  }
+  return {
+    ...fit,
+    lambda: fit.lambda.slice(0, L),
+    intercept: fit.intercept.slice(0, L),
+    beta: fit.beta.slice(0, L),
+    df: fit.df.slice(0, L),
+    devRatio: fit.devRatio.slice(0, L),
+    objective: fit.objective.slice(0, L),
+    kktMax: fit.kktMax.slice(0, L),
+    dualityGap: fit.dualityGap.slice(0, L),
+  };
 }

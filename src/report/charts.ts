@@ -186,8 +186,12 @@ export function cvCurveChart(
   nzero: ArrayLike<number>,
   measureTitle: string,
   marks: { label: string; lambda: number }[],
+  lines: { name: string; values: ArrayLike<number> }[] = [],
 ): Chart {
   const L = lambda.length;
+  const lineValues = lines.flatMap((l) =>
+    Array.from({ length: L }, (_, k) => ({ x: log10(lambda[k]), y: l.values[k], curve: l.name })),
+  );
   const values = Array.from({ length: L }, (_, k) => ({
     x: log10(lambda[k]),
     y: cvm[k],
@@ -202,7 +206,10 @@ export function cvCurveChart(
     id: "cv",
     title: "Cross-validation curve",
     caption:
-      "Mean held-out error over the folds at each λ, with ±1 standard error; the numbers on top are the non-zero coefficients of the full-data fit.",
+      "Mean held-out error over the folds at each λ, with ±1 standard error; the numbers on top are the non-zero coefficients of the full-data fit." +
+      (lines.length
+        ? ` Lines: ${lines.map((l) => l.name).join(" and ")}, computed at the same λ without refitting.`
+        : ""),
     spec: {
       ...base,
       title: { text: "Cross-validation curve", subtitle: "numbers on top: non-zero coefficients" },
@@ -233,6 +240,25 @@ export function cvCurveChart(
             text: { field: "n", type: "nominal" },
           },
         },
+        ...(lines.length
+          ? [
+              {
+                data: { values: lineValues },
+                mark: { type: "line", strokeWidth: 1.5 },
+                encoding: {
+                  x: { field: "x", type: "quantitative" },
+                  y: { field: "y", type: "quantitative" },
+                  color: {
+                    field: "curve",
+                    type: "nominal",
+                    title: null,
+                    scale: { range: ["#2c7fb8", "#7fbc41"] },
+                    legend: { orient: "top-left" },
+                  },
+                },
+              },
+            ]
+          : []),
         ...lambdaRules(marks),
       ],
     } as TopLevelSpec,

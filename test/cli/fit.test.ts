@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { ROOT } from "../helpers/fixtures.js";
+import { denseMatrix, Random, ridgePath } from "../../src/index.js";
 
 const BIN = join(ROOT, "dist", "cli", "main.js");
 const data = (name: string) => join(ROOT, "data", `${name}.csv`);
@@ -88,6 +89,54 @@ describe("regularize demo and fit: the main job", () => {
     assert.match(bad.err, /missing column 'mean_radius'/);
   });
 
+  it("ridge on a wide table: the exact path, with leave-one-out and GCV next to K-fold CV", () => {
+    const n = 40;
+    const p = 30;
+    const rng = new Random(12);
+    const x = new Float64Array(n * p);
+    for (let k = 0; k < x.length; k++) x[k] = Number(rng.normal().toFixed(6));
+    const y = Float64Array.from({ length: n }, (_, i) =>
+      Number((x[i] - 0.5 * x[n + i] + 0.7 * rng.normal()).toFixed(6)),
+    );
+    const lines = [["y", ...Array.from({ length: p }, (_, j) => `x${j + 1}`)].join(",")];
+    for (let i = 0; i < n; i++)
+      lines.push([y[i], ...Array.from({ length: p }, (_, j) => x[j * n + i])].join(","));
+    const file = write("wide-ridge.csv", lines.join("\n") + "\n");
+    const j = join(tmp, "wide-ridge.json");
+    const html = join(tmp, "wide-ridge.html");
+    const r = run([
+      "fit",
+      file,
+      "--target",
+      "y",
+      "--penalty",
+      "ridge",
+      "--folds",
+      "5",
+      "--json",
+      j,
+      "--report",
+      html,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(
+      r.out,
+      /exact ridge path \(one eigen-decomposition\): leave-one-out λ = \S+ \(mse \S+\), GCV λ = /,
+    );
+    const doc = JSON.parse(readFileSync(j, "utf8"));
+    // The library's exact path at the same λ gives the same leave-one-out and GCV curves.
+    const lib = ridgePath(denseMatrix(n, p, x), y, { lambda: doc.cv.lambda });
+    assert.equal(doc.exactRidge.loo.length, doc.cv.lambda.length);
+    for (let k = 0; k < doc.cv.lambda.length; k++) {
+      assert.ok(Math.abs(doc.exactRidge.loo[k] - lib.cv.loo[k]) <= 1e-12 * lib.cv.loo[k]);
+      assert.ok(Math.abs(doc.exactRidge.gcv[k] - lib.cv.gcv[k]) <= 1e-12 * lib.cv.gcv[k]);
+    }
+    assert.equal(doc.exactRidge.lambdaLoo, lib.cv.lambdaLoo);
+    assert.equal(doc.exactRidge.lambdaGcv, lib.cv.lambdaGcv);
+    const page = readFileSync(html, "utf8");
+    assert.ok(page.includes("leave-one-out (exact)") && page.includes("GCV (exact)"));
+  });
+
   it("every penalty runs: ridge, elastic net, group (groups file), MCP, SCAD", () => {
     const groups = write(
       "groups.csv",
@@ -107,7 +156,11 @@ describe("regularize demo and fit: the main job", () => {
       assert.equal(doc.penalty, args[1]);
       assert.ok(doc.cv.cvm.every((v: number) => v > 0 && Number.isFinite(v)));
       const b = doc.selected.coefficients as number[];
-      if (args[1] === "ridge") assert.ok(b.every((v) => v !== 0));
+      if (args[1] === "ridge") {
+        assert.ok(b.every((v) => v !== 0));
+        // 442 rows for 10 features: coordinate descent is the faster solver, no exact curves.
+        assert.equal(doc.exactRidge, undefined);
+      }
       if (args[1] === "group") {
         // whole groups in or out
         const g = [1, 1, 2, 2, 3, 3, 3, 3, 3, 3];

@@ -23,6 +23,7 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
       penaltyFactor: pf,
       lambda: ridge.lambda,
       thresh: 1e-15,
+      type: "covariance",
     });
     for (let k = 0; k < ridge.lambda.length; k++) {
       assert.ok(
@@ -39,10 +40,12 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
     const { x, y } = simulated(n, p, 3);
     const ridge = ridgePath(denseMatrix(n, p, x), y, { nLambda: 30 });
     const sparse = ridgePath(denseToCsc(denseMatrix(n, p, x)), y, { nLambda: 30 });
+    // Coordinate descent by name: at α = 0 on this shape elasticNetPath would take ridgePath.
     const cd = elasticNetPath(denseMatrix(n, p, x), y, {
       alpha: 0,
       lambda: ridge.lambda,
       thresh: 1e-15,
+      type: "naive",
     });
     for (let k = 0; k < ridge.lambda.length; k++) {
       assert.ok(
@@ -114,6 +117,50 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
     assert.ok(fit.cv.dof[0] < 1.1);
     assert.ok(fit.lambda.includes(fit.cv.lambdaLoo));
     assert.ok(fit.lambda.includes(fit.cv.lambdaGcv));
+  });
+
+  it("elasticNetPath at α = 0 takes the exact solver where it is cheaper, with coordinate descent's path", () => {
+    for (const [n, p, seed, noise] of [
+      [60, 150, 4, 1],
+      [30, 60, 5, 1],
+      [200, 40, 6, 1],
+      [200, 40, 8, 0.01], // nearly noise-free: the deviance ratio passes 0.999, the path ends early
+    ]) {
+      const { x, y } = simulated(n, p, seed);
+      const rng = new Random(seed);
+      if (noise < 1) for (let i = 0; i < n; i++) y[i] = 2 * x[i] - x[n + i] + noise * rng.normal();
+      const m = denseMatrix(n, p, x);
+      const ratio = noise < 1 ? { lambdaMinRatio: 1e-7 } : {};
+      const auto = elasticNetPath(m, y, { alpha: 0, ...ratio });
+      const cd = elasticNetPath(m, y, { alpha: 0, thresh: 1e-15, type: "naive", ...ratio });
+      assert.equal(auto.solver, "ridge-eigen", `${n} × ${p}`);
+      // The same λ grid, ended at the same point by glmnet's rules, the same optimum.
+      assert.equal(auto.lambda.length, cd.lambda.length, `${n} × ${p}: points`);
+      for (let k = 0; k < cd.lambda.length; k++) {
+        assert.ok(Math.abs(auto.lambda[k] - cd.lambda[k]) <= 1e-14 * cd.lambda[k]);
+        assert.ok(
+          Math.abs(auto.objective[k] - cd.objective[k]) <= 1e-9 * cd.objective[k],
+          `${n} × ${p}: #${k + 1}`,
+        );
+        assert.ok(auto.kktMax[k] <= 1e-9 * auto.lambda[0]);
+      }
+      assert.ok(!("cv" in auto), "the path result carries no leave-one-out fields");
+      if (noise < 1) assert.ok(auto.lambda.length < 100, `ended early: ${auto.lambda.length}`);
+    }
+    const { x, y } = simulated(60, 150, 4);
+    const m = denseMatrix(60, 150, x);
+    // Options the exact solver does not honour, or a solver named: coordinate descent.
+    assert.notEqual(elasticNetPath(m, y, { alpha: 0, lowerLimits: 0 }).solver, "ridge-eigen");
+    assert.equal(elasticNetPath(m, y, { alpha: 0, type: "naive" }).solver, "naive");
+    const pf = Array.from({ length: 150 }, (_, j) => (j === 0 ? 0 : 1));
+    assert.notEqual(elasticNetPath(m, y, { alpha: 0, penaltyFactor: pf }).solver, "ridge-eigen");
+    assert.notEqual(elasticNetPath(m, y, { alpha: 0.5 }).solver, "ridge-eigen");
+    // Tall data (more than 10 rows per feature): the covariance solver is the faster one.
+    const tall = simulated(500, 20, 7);
+    assert.equal(
+      elasticNetPath(denseMatrix(500, 20, tall.x), tall.y, { alpha: 0 }).solver,
+      "covariance",
+    );
   });
 
   it("refuses what it cannot solve exactly", () => {
