@@ -1,7 +1,8 @@
 import breastCancer from "../../data/breast_cancer.csv?raw";
 import diabetes from "../../data/diabetes.csv?raw";
+import wine from "../../data/wine.csv?raw";
 
-const SOURCES: Record<string, string> = { diabetes, breast_cancer: breastCancer };
+const SOURCES: Record<string, string> = { diabetes, breast_cancer: breastCancer, wine };
 
 /** An embedded dataset: names, column-major raw and standardized (population sd) features, y. */
 export interface LabData {

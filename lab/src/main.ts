@@ -1,5 +1,6 @@
 import { mountCorrelated } from "./correlated.js";
 import { mountGeometry } from "./geometry.js";
+import { mountGroups } from "./groups.js";
 import { mountKink } from "./kink.js";
 import { mountNn } from "./nn.js";
 import { mountPaths } from "./paths.js";
@@ -13,6 +14,7 @@ const PANELS: { id: string; title: string; mount: (root: HTMLElement) => void }[
   { id: "correlated", title: "4 · Correlated features", mount: mountCorrelated },
   { id: "nn", title: "5 · Neural networks", mount: mountNn },
   { id: "theory", title: "6 · Early stopping, bias–variance", mount: mountTheory },
+  { id: "groups", title: "7 · Groups", mount: mountGroups },
 ];
 
 const tabs = document.getElementById("tabs")!;

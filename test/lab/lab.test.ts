@@ -188,6 +188,45 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
     await t.page.close();
   });
 
+  it("groups: a group's coefficients leave zero together under the group lasso, not under the lasso; the KKT table holds", async () => {
+    const { page, errors } = await open("groups");
+    await page.waitForSelector("#groups-sparse");
+    // Path index at which each feature first leaves zero, per method, and each feature's group.
+    const entries = async (id: string) =>
+      (await page.getAttribute(`#${id}`, "data-entries"))!.split(",").map(Number);
+    const groupOf = [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 4];
+    const together = (e: number[]) =>
+      [0, 1, 2, 3, 4].map((g) => new Set(e.filter((_, j) => groupOf[j] === g)).size === 1);
+    const group = await entries("groups-group");
+    const lasso = await entries("groups-lasso");
+    assert.deepEqual(together(group), [true, true, true, true, true], `group lasso ${group}`);
+    assert.ok(together(lasso).includes(false), `the lasso enters within groups apart: ${lasso}`);
+    // The one-hot factor: the lasso keeps a level at zero long after another one entered.
+    assert.ok(Math.max(...lasso.slice(12)) > Math.min(...lasso.slice(12)) + 5, `${lasso}`);
+    // Why each group is zero or not: ‖∇_g f‖ ≤ λ√|g| for zero groups, = for the others.
+    const check = async (k: number) => {
+      await page.fill("#groups-lambda", String(k));
+      await page.dispatchEvent("#groups-lambda", "input");
+      const rows = await page.$$eval("#groups-kkt tr[data-group]", (trs) =>
+        trs.map((tr) => ({
+          zero: tr.getAttribute("data-zero") === "true",
+          g: Number(tr.getAttribute("data-gradient")),
+          t: Number(tr.getAttribute("data-threshold")),
+        })),
+      );
+      for (const r of rows)
+        if (r.zero) assert.ok(r.g <= r.t * (1 + 1e-9), `zero group: ${r.g} > ${r.t}`);
+        else assert.ok(Math.abs(r.g - r.t) <= 1e-4 * r.t, `active group: ${r.g} vs ${r.t}`);
+      return rows.filter((r) => !r.zero).length;
+    };
+    const few = await check(8);
+    const many = await check(50);
+    assert.ok(few < many && many === 5, `${few} then ${many} active groups`);
+    await page.screenshot({ path: join(SHOTS, "lab-groups.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("works on a phone-sized screen: no horizontal overflow", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}#geometry`);
@@ -196,6 +235,12 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
       () => document.documentElement.scrollWidth - window.innerWidth,
     );
     assert.ok(overflow <= 1, `overflow ${overflow}px`);
+    for (const panel of ["groups"]) {
+      await page.goto(`${base}#${panel}`);
+      await page.waitForSelector(`main[data-panel="${panel}"] svg`);
+      const o = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(o <= 1, `#${panel}: overflow ${o}px`);
+    }
     await page.screenshot({ path: join(SHOTS, "lab-phone.png"), fullPage: true });
     await page.close();
   });
