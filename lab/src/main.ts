@@ -1,3 +1,4 @@
+import { mountBayes } from "./bayes.js";
 import { mountCorrelated } from "./correlated.js";
 import { mountGeometry } from "./geometry.js";
 import { mountGroups } from "./groups.js";
@@ -15,6 +16,7 @@ const PANELS: { id: string; title: string; mount: (root: HTMLElement) => void }[
   { id: "nn", title: "5 · Neural networks", mount: mountNn },
   { id: "theory", title: "6 · Early stopping, bias–variance", mount: mountTheory },
   { id: "groups", title: "7 · Groups", mount: mountGroups },
+  { id: "bayes", title: "8 · The Bayesian view", mount: mountBayes },
 ];
 
 const tabs = document.getElementById("tabs")!;

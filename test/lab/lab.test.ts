@@ -227,6 +227,53 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
     await page.close();
   });
 
+  it("the Bayesian view: the Laplace MAP is exactly zero while the posterior median is not; MC dropout's spread grows with the rate", async () => {
+    const { page, errors } = await open("bayes");
+    const readout = async () => ({
+      map: Number(await page.getAttribute("#bayes-readout", "data-map")),
+      median: Number(await page.getAttribute("#bayes-readout", "data-median")),
+      mean: Number(await page.getAttribute("#bayes-readout", "data-mean")),
+    });
+    // Weak data (n = 4, ŵ = 0.15, λ = 1): the mode is soft-thresholded to exactly 0.
+    const weak = await readout();
+    assert.equal(weak.map, 0);
+    assert.ok(weak.median > 0.01 && weak.mean > weak.median, JSON.stringify(weak));
+    const [m1, m2] = (await page.getAttribute("#bayes-readout2", "data-map"))!
+      .split(",")
+      .map(Number);
+    const [a1, a2] = (await page.getAttribute("#bayes-readout2", "data-mean"))!
+      .split(",")
+      .map(Number);
+    assert.ok((m1 === 0) !== (m2 === 0), `2-D MAP on one axis: ${m1}, ${m2}`);
+    assert.ok(a1 !== 0 && a2 !== 0);
+    // Strong data: the mode leaves zero.
+    await page.fill("#bayes-n", "60");
+    await page.dispatchEvent("#bayes-n", "input");
+    assert.ok((await readout()).map > 0);
+    // Diabetes: the lasso's exact zeros against the Gibbs sampler's medians (none exactly 0).
+    await page.waitForSelector("#bayes-lasso-status[data-lasso-zeros]", { timeout: 60000 });
+    const lassoZeros = Number(await page.getAttribute("#bayes-lasso-status", "data-lasso-zeros"));
+    const medianZeros = Number(await page.getAttribute("#bayes-lasso-status", "data-median-zeros"));
+    assert.ok(
+      lassoZeros >= 3 && medianZeros === 0,
+      `${lassoZeros} lasso zeros, ${medianZeros} median zeros`,
+    );
+    // MC dropout: more dropout, a wider predictive spread over the data.
+    await page.waitForSelector("#bayes-dropout-status[data-inside]", { timeout: 60000 });
+    const low = Number(await page.getAttribute("#bayes-dropout-status", "data-inside"));
+    await page.selectOption("#bayes-rate", "0.5");
+    await page.waitForFunction(
+      () => /dropout 0\.5/.test(document.querySelector("#bayes-dropout-status")!.textContent ?? ""),
+      null,
+      { timeout: 60000 },
+    );
+    const high = Number(await page.getAttribute("#bayes-dropout-status", "data-inside"));
+    assert.ok(high > low, `sd ${low} at 0.1, ${high} at 0.5`);
+    await page.screenshot({ path: join(SHOTS, "lab-bayes.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("works on a phone-sized screen: no horizontal overflow", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}#geometry`);
@@ -235,7 +282,7 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
       () => document.documentElement.scrollWidth - window.innerWidth,
     );
     assert.ok(overflow <= 1, `overflow ${overflow}px`);
-    for (const panel of ["groups"]) {
+    for (const panel of ["groups", "bayes"]) {
       await page.goto(`${base}#${panel}`);
       await page.waitForSelector(`main[data-panel="${panel}"] svg`);
       const o = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
