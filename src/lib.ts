@@ -34,7 +34,7 @@ export {
   type TableDesign,
   type TableLike,
 } from "./io/fromTable.js";
-export { coxBaseline, survivalAt, type BaselineHazard } from "./path/survival.js";
+export { coxBaseline, kaplanMeier, survivalAt, type BaselineHazard } from "./path/survival.js";
 export type { CoxTies, Survival } from "./datafit/cox.js";
 export { randomFolds } from "./cv/folds.js";
 export { stabilitySelection } from "./select/stability.js";

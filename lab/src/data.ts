@@ -1,8 +1,9 @@
 import breastCancer from "../../data/breast_cancer.csv?raw";
 import diabetes from "../../data/diabetes.csv?raw";
+import lung from "../../data/lung.csv?raw";
 import wine from "../../data/wine.csv?raw";
 
-const SOURCES: Record<string, string> = { diabetes, breast_cancer: breastCancer, wine };
+const SOURCES: Record<string, string> = { diabetes, breast_cancer: breastCancer, wine, lung };
 
 /** An embedded dataset: names, column-major raw and standardized (population sd) features, y. */
 export interface LabData {
@@ -17,7 +18,7 @@ export interface LabData {
 
 export function loadCsv(name: string): LabData {
   const lines = SOURCES[name].trim().split(/\r?\n/);
-  const header = lines[0].split(",");
+  const header = lines[0].split(",").map((h) => h.replace(/^"|"$/g, ""));
   const rows = lines.slice(1).map((l) => l.split(",").map(Number));
   const n = rows.length;
   const p = header.length - 1;

@@ -5,6 +5,7 @@ import { mountGroups } from "./groups.js";
 import { mountKink } from "./kink.js";
 import { mountNn } from "./nn.js";
 import { mountPaths } from "./paths.js";
+import { mountSurvival } from "./survival.js";
 import { mountTheory } from "./theory.js";
 
 /** The lab's panels; each mounts itself into the main element. */
@@ -17,6 +18,7 @@ const PANELS: { id: string; title: string; mount: (root: HTMLElement) => void }[
   { id: "theory", title: "6 · Early stopping, bias–variance", mount: mountTheory },
   { id: "groups", title: "7 · Groups", mount: mountGroups },
   { id: "bayes", title: "8 · The Bayesian view", mount: mountBayes },
+  { id: "survival", title: "9 · Survival", mount: mountSurvival },
 ];
 
 const tabs = document.getElementById("tabs")!;

@@ -98,6 +98,12 @@ export function survivalAt(
  * The Kaplan–Meier estimate of the rows `rows` (all when omitted): at each distinct event time t,
  * S(t) = Π_{tₖ ≤ t} (1 − dₖ/nₖ), dₖ the weighted deaths at tₖ and nₖ the weight at risk (times
  * ≥ tₖ; with starts, entered before tₖ). Returns the event times and S just after each.
+ *
+ * @example
+ * ```ts
+ * const km = kaplanMeier({ time: [5, 8, 8, 12], status: [1, 0, 1, 1] }); // S after each event time
+ * km.times; km.surv; // [5, 8, 12] and [0.75, 0.5, 0]
+ * ```
  */
 export function kaplanMeier(
   surv: Survival,

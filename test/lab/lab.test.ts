@@ -274,6 +274,31 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
     await page.close();
   });
 
+  it("survival: the top risk third's Kaplan–Meier curve lies below the bottom third's; C cross-validated in a worker", async () => {
+    const { page, errors } = await open("survival");
+    await page.waitForSelector("#surv-km[data-km365]");
+    const km365 = async () =>
+      (await page.getAttribute("#surv-km", "data-km365"))!.split(",").map(Number);
+    const [low, , high] = await km365();
+    assert.ok(high < low - 0.1, `alive at one year: low risk ${low}, high risk ${high}`);
+    const count = async (k: number) => {
+      await page.fill("#surv-lambda", String(k));
+      await page.dispatchEvent("#surv-lambda", "input");
+      return Number((await page.textContent("[data-testid=surv-nz]"))!.split(" ")[0]);
+    };
+    const few = await count(2);
+    const many = await count(60);
+    assert.ok(few < many, `${few} then ${many} non-zero coefficients`);
+    const [low60, , high60] = await km365();
+    assert.ok(high60 < low60, `at λ #61: low risk ${low60}, high risk ${high60}`);
+    await page.waitForSelector("#surv-cv[data-best]", { timeout: 60000 });
+    const best = Number(await page.getAttribute("#surv-cv", "data-best"));
+    assert.ok(best > 0.55 && best < 1, `cross-validated C ${best}`);
+    await page.screenshot({ path: join(SHOTS, "lab-survival.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("works on a phone-sized screen: no horizontal overflow", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}#geometry`);
@@ -282,7 +307,7 @@ describe("the lab in headless Chromium (lab/dist served as static files)", () =>
       () => document.documentElement.scrollWidth - window.innerWidth,
     );
     assert.ok(overflow <= 1, `overflow ${overflow}px`);
-    for (const panel of ["groups", "bayes"]) {
+    for (const panel of ["groups", "bayes", "survival"]) {
       await page.goto(`${base}#${panel}`);
       await page.waitForSelector(`main[data-panel="${panel}"] svg`);
       const o = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
