@@ -43,7 +43,7 @@ export function mountBayes(root: HTMLElement): void {
       <span><i style="background:${GAUSS}"></i>Gaussian prior (ridge)</span><br />
       ▲ MAP (the penalized fit) · │ median · ○ mean</div>
   </div>
-  <h3>Two correlated weights (ρ = ${RHO}), Laplace prior: the posterior density and its mode</h3>
+  <h3>Two correlated weights (ρ = ${RHO}), Laplace prior: the posterior density, its contours and its mode</h3>
   <div class="row">
     <svg id="bayes-post2" viewBox="0 0 340 340" width="340" height="340" role="img" aria-label="Two-dimensional posterior with its MAP"></svg>
     <div class="controls readout" id="bayes-readout2"></div>
@@ -51,6 +51,7 @@ export function mountBayes(root: HTMLElement): void {
   <h3>Diabetes: the Bayesian lasso's posterior beside the lasso at the matching λ</h3>
   <div class="row">
     <svg id="bayes-lasso" viewBox="0 0 640 330" width="640" height="330" role="img" aria-label="Posterior intervals and lasso coefficients"></svg>
+    <svg id="bayes-lassopath" viewBox="0 0 420 330" width="420" height="330" role="img" aria-label="The lasso path with the matching λ"></svg>
     <div class="controls">
       <label for="bayes-nonzero">lasso λ where this many features are in</label>
       <select id="bayes-nonzero"><option>2</option><option selected>4</option><option>6</option><option>8</option></select>
@@ -272,6 +273,33 @@ export function mountBayes(root: HTMLElement): void {
         );
       }
     axes(g, x, y, { x0: 50, x1: 320, y0: 20, y1: 290 }, "w₁", "w₂");
+    // Contours of the posterior density at 80, 50, 20 and 5 % of its peak (marching squares).
+    const dens = (a: number, c: number) => Math.exp(cells[a * G + c] - mx);
+    for (const level of [0.8, 0.5, 0.2, 0.05]) {
+      let dPath = "";
+      for (let a = 0; a + 1 < G; a++)
+        for (let c = 0; c + 1 < G; c++) {
+          const corners: [number, number][] = [
+            [a, c],
+            [a + 1, c],
+            [a + 1, c + 1],
+            [a, c + 1],
+          ];
+          const pts: [number, number][] = [];
+          for (let e = 0; e < 4; e++) {
+            const [a0, c0] = corners[e];
+            const [a1, c1] = corners[(e + 1) % 4];
+            const v0 = dens(a0, c0);
+            const v1 = dens(a1, c1);
+            if (v0 >= level === v1 >= level) continue;
+            const t = (level - v0) / (v1 - v0);
+            pts.push([lo + (a0 + t * (a1 - a0)) * step, lo + (c0 + t * (c1 - c0)) * step]);
+          }
+          for (let q = 0; q + 1 < pts.length; q += 2)
+            dPath += `M${x(pts[q][0])},${y(pts[q][1])}L${x(pts[q + 1][0])},${y(pts[q + 1][1])}`;
+        }
+      el("path", { d: dPath, fill: "none", stroke: "#7b241c", "stroke-width": 1.2 }, g);
+    }
     el(
       "line",
       { x1: x(0), x2: x(0), y1: 20, y2: 290, stroke: "#888", "stroke-dasharray": "3 3" },
@@ -351,7 +379,11 @@ export function mountBayes(root: HTMLElement): void {
     lambdaB: number;
     lambda: number;
     lasso: Float64Array;
+    pathLambda: number[];
+    pathBeta: number[][];
+    k: number;
   }): void {
+    drawLassoPath(r.pathLambda, r.pathBeta, r.k);
     const svg = $<SVGSVGElement>("bayes-lasso");
     svg.innerHTML = "";
     const g = el("g", {}, svg);
@@ -416,6 +448,32 @@ export function mountBayes(root: HTMLElement): void {
     status.innerHTML = `Gibbs sampler (3000 draws) with λ_B = ${fmtNum(r.lambdaB)}, whose posterior mode (σ fixed) is the lasso at λ = λ_B·σ/n = ${fmtNum(r.lambda)}.<br>
       ● posterior median with its 95% interval · ◆ lasso (hollow: exactly 0).<br>
       The lasso sets <b>${zeros}</b> of ${d.p} coefficients to exactly zero; ${medianZeros} posterior medians are zero — the posterior shrinks them, and their intervals straddle 0, but never makes them exactly 0.`;
+  }
+
+  /** The lasso path (standardized coefficients) with the λ that matches the sampler marked. */
+  function drawLassoPath(lambda: number[], B: number[][], k: number): void {
+    const svg = $<SVGSVGElement>("bayes-lassopath");
+    svg.innerHTML = "";
+    const g = el("g", {}, svg);
+    const L = lambda.length;
+    const x = linear([Math.log10(lambda[0]), Math.log10(lambda[L - 1])], [60, 400]);
+    const flat = B.flat();
+    const y = linear([Math.min(0, ...flat) * 1.05, Math.max(0, ...flat) * 1.05], [280, 20]);
+    axes(g, x, y, { x0: 60, x1: 400, y0: 20, y1: 280 }, "log₁₀ λ (lasso path)", "coefficient");
+    for (let j = 0; j < d.p; j++)
+      el(
+        "polyline",
+        {
+          points: B.map((b, kk) => `${x(Math.log10(lambda[kk]))},${y(b[j])}`).join(" "),
+          fill: "none",
+          stroke: COLORS[j % 10],
+          "stroke-width": 1.5,
+        },
+        g,
+      );
+    const px = x(Math.log10(lambda[k]));
+    el("line", { x1: px, x2: px, y1: 20, y2: 280, stroke: LAPLACE, "stroke-width": 2 }, g);
+    el("text", { x: px + 4, y: 34, "font-size": 12, fill: LAPLACE }, g).textContent = "matching λ";
   }
 
   function drawDropout(r: {

@@ -54,6 +54,13 @@ self.onmessage = (ev: MessageEvent<Request>) => {
       lambdaB,
       lambda,
       lasso: beta,
+      pathLambda: Array.from(path.lambda),
+      pathBeta: path.beta.map((b) => {
+        const v = new Array<number>(r.p).fill(0);
+        b.index.forEach((j, t) => (v[j] = b.value[t]));
+        return v;
+      }),
+      k,
     });
     return;
   }
