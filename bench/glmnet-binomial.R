@@ -1,6 +1,8 @@
 # Times glmnet's binomial path and cv.glmnet (given fold ids) on cells written by bench/binomial.mjs.
 # Usage: Rscript bench/glmnet-binomial.R OUTDIR REPEATS CELL...
 suppressMessages({ library(glmnet); library(jsonlite) })
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "timing.R"))  # batch(f, min_seconds)
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[1]; reps <- as.integer(args[2]); cells <- args[-(1:2)]
 for (cell in cells) {
@@ -12,13 +14,8 @@ for (cell in cells) {
   path <- numeric(reps); tight <- numeric(reps); cvt <- numeric(reps)
   # proc.time counts milliseconds, and the smallest cells' paths take about ten: each repeat times
   # a batch of fits lasting at least 0.1 s and keeps the time per fit (as bench/binomial.mjs does).
-  batch <- function(f) {
-    k <- 0; t0 <- proc.time()[["elapsed"]]
-    repeat { f(); k <- k + 1; el <- proc.time()[["elapsed"]] - t0; if (el >= 0.1) break }
-    el / k
-  }
   for (r in seq_len(reps)) {
-    gc(); path[r] <- batch(function() fit <<- glmnet(x, y, family = "binomial"))
+    gc(); path[r] <- batch(function() fit <<- glmnet(x, y, family = "binomial"), 0.1)
   }
   # The same path solved tighter (thresh 1e-11), for a comparison at matched accuracy.
   for (r in seq_len(reps)) {

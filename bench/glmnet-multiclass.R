@@ -5,11 +5,8 @@
 suppressMessages({ library(glmnet); library(jsonlite) })
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[1]; reps <- as.integer(args[2]); cells <- args[-(1:2)]
-batch <- function(f) {
-  k <- 0; t0 <- proc.time()[["elapsed"]]
-  repeat { f(); k <- k + 1; el <- proc.time()[["elapsed"]] - t0; if (el >= 0.2) break }
-  el / k
-}
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "timing.R"))  # batch(f): seconds per call over a batch lasting >= 0.2 s
 sparse <- function(b) { i <- which(b != 0); list(index = I(i - 1), value = I(unname(b[i]))) }
 for (spec in cells) {
   s <- strsplit(spec, ":")[[1]]

@@ -6,11 +6,8 @@
 suppressMessages({ library(glmnet); library(jsonlite) })
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[1]; reps <- as.integer(args[2]); cells <- args[-(1:2)]
-batch <- function(f) {
-  k <- 0; t0 <- proc.time()[["elapsed"]]
-  repeat { f(); k <- k + 1; el <- proc.time()[["elapsed"]] - t0; if (el >= 0.2) break }
-  el / k
-}
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "timing.R"))  # batch(f): seconds per call over a batch lasting >= 0.2 s
 for (cell in cells) {
   dims <- as.integer(strsplit(cell, "x")[[1]]); n <- dims[1]; p <- dims[2]
   x <- matrix(readBin(file.path(out, paste0("ridge.", cell, ".x.bin")), "double", n * p, size = 8, endian = "little"), n, p)

@@ -8,11 +8,8 @@
 suppressMessages({ library(glmnet); library(Matrix); library(jsonlite) })
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[1]; reps <- as.integer(args[2])
-batch <- function(f) {
-  k <- 0; t0 <- proc.time()[["elapsed"]]
-  repeat { f(); k <- k + 1; el <- proc.time()[["elapsed"]] - t0; if (el >= 0.2) break }
-  el / k
-}
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "timing.R"))  # batch(f): seconds per call over a batch lasting >= 0.2 s
 set.seed(11)
 n <- 20000; p <- 50000; nnz <- n * p * 0.001
 w <- 1 / (seq_len(p) + 20)^0.7; w <- w / sum(w)
