@@ -17,11 +17,25 @@ import { csvRecords, ROOT } from "../helpers/fixtures.js";
 const { header, rows } = csvRecords("diabetes");
 const target = header[header.length - 1];
 
+// The same CV twice: with the default (this small table stays in the calling thread) and on two
+// Web Workers; the page counts the workers it starts.
 const APP = `
 import { cvPath, fromTable } from "regularize";
+const Base = window.Worker;
+window.WORKERS = 0;
+window.ANSWERS = 0;
+window.Worker = class extends Base {
+  constructor(...a) {
+    super(...a);
+    window.WORKERS++;
+    this.addEventListener("message", () => window.ANSWERS++);
+  }
+};
 const d = fromTable(window.ROWS, { target: ${JSON.stringify(target)} });
-cvPath(d.x, d.y, { nFolds: 5, seed: 7 }).then(
-  (cv) => (window.RESULT = { lambdaMin: cv.lambdaMin, lambda1se: cv.lambda1se, n: d.x.nRows }),
+const summary = (cv) => ({ lambdaMin: cv.lambdaMin, lambda1se: cv.lambda1se, cvm: Array.from(cv.cvm) });
+Promise.all([cvPath(d.x, d.y, { nFolds: 5, seed: 7 }), cvPath(d.x, d.y, { nFolds: 5, seed: 7, workers: 2 })]).then(
+  ([serial, parallel]) =>
+    (window.RESULT = { ...summary(serial), parallel: summary(parallel), workers: window.WORKERS, answers: window.ANSWERS, n: d.x.nRows }),
   (e) => (window.RESULT = { error: String(e) }),
 );
 `;
@@ -114,7 +128,7 @@ after(async () => {
 
 describe("the package in the browser (npm pack, a fresh app, esbuild and Vite, Chromium)", () => {
   for (const bundler of ["esbuild", "vite"])
-    it(`${bundler}: a 5-fold CV lasso from row objects, λ_min equal to Node's, no console errors`, async () => {
+    it(`${bundler}: a 5-fold CV lasso from row objects, λ_min equal to Node's, on Web Workers too, no console errors`, async () => {
       const d = fromTable(rows, { target });
       const node = await cvPath(d.x, d.y, { nFolds: 5, seed: 7 });
       const page = await browser.newPage();
@@ -129,17 +143,27 @@ describe("the package in the browser (npm pack, a fresh app, esbuild and Vite, C
       await page.waitForFunction(() => (window as unknown as { RESULT?: unknown }).RESULT, null, {
         timeout: 60000,
       });
-      const r = (await page.evaluate(() => (window as unknown as { RESULT: unknown }).RESULT)) as {
-        lambdaMin: number;
-        lambda1se: number;
-        n: number;
-        error?: string;
-      };
+      type Summary = { lambdaMin: number; lambda1se: number; cvm: number[] };
+      const r = (await page.evaluate(() => (window as unknown as { RESULT: unknown }).RESULT)) as
+        | (Summary & {
+            parallel: Summary;
+            workers: number;
+            answers: number;
+            n: number;
+            error?: string;
+          })
+        | { error: string };
       await page.close();
-      assert.equal(r.error, undefined);
-      assert.equal(r.n, rows.length);
-      assert.equal(r.lambdaMin, node.lambdaMin);
-      assert.equal(r.lambda1se, node.lambda1se);
+      assert.ok(!("error" in r && r.error), "error" in r ? r.error : "");
+      const ok = r as Summary & { parallel: Summary; workers: number; answers: number; n: number };
+      assert.equal(ok.n, rows.length);
+      assert.equal(ok.lambdaMin, node.lambdaMin);
+      assert.equal(ok.lambda1se, node.lambda1se);
+      // Folds on two Web Workers (started from the bundled worker script): the same curve.
+      assert.equal(ok.workers, 2);
+      assert.equal(ok.answers, 5, "each fold answered by a worker");
+      assert.deepEqual(ok.parallel.cvm, Array.from(node.cvm));
+      assert.equal(ok.parallel.lambdaMin, node.lambdaMin);
       assert.deepEqual(errors, []);
     });
 
