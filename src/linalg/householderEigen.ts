@@ -26,7 +26,7 @@ export function householderEigen(
   options: { columnMajor?: boolean; kernels?: "wasm" | "js" } = {},
 ): { values: Float64Array; vectors: Float64Array } {
   // The working matrix W, column-major (W(i, j) = w[j·m + i]), made symmetric from a's lower
-  // triangle, then d and e, in one heap whose dot / axpy / rotation kernels run on WebAssembly
+  // triangle, then d and e, in one heap whose dot / axpy / rank-2 / rotation kernels run on WebAssembly
   // SIMD where available.
   const heap = createHeap(m * m + 2 * m, options.kernels ?? "wasm");
   const w = heap.f64;
@@ -96,10 +96,7 @@ function tridiagonalize(heap: Heap, m: number): void {
         w[i * m + j] = f;
         g = w[E + j] + w[cj + j] * f;
         const len = i - j - 1;
-        if (len > 0) {
-          g += heap.dot(cj + j + 1, D + j + 1, len);
-          heap.axpy(cj + j + 1, E + j + 1, -f, len);
-        }
+        if (len > 0) g += heap.dotAxpy(cj + j + 1, D + j + 1, E + j + 1, f, len);
         w[E + j] = g;
       }
       f = 0;
@@ -112,8 +109,7 @@ function tridiagonalize(heap: Heap, m: number): void {
       // Rank-2 update W ← W − u eᵀ − e uᵀ on the lower triangle.
       for (let j = 0; j < i; j++) {
         const cj = j * m;
-        heap.axpy(E + j, cj + j, w[D + j], i - j);
-        heap.axpy(D + j, cj + j, w[E + j], i - j);
+        heap.rank2(cj + j, E + j, D + j, w[D + j], w[E + j], i - j);
         w[D + j] = w[cj + i - 1];
         w[cj + i] = 0;
       }

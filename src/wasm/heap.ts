@@ -14,6 +14,10 @@ export interface Heap {
   axpy(x: number, y: number, alpha: number, n: number): void;
   /** (f64[x+i], f64[y+i]) ← (c·f64[x+i] − s·f64[y+i], s·f64[x+i] + c·f64[y+i]), i < n. */
   rot(x: number, y: number, c: number, s: number, n: number): void;
+  /** f64[w+i] −= f·f64[e+i] + g·f64[d+i], i < n. */
+  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void;
+  /** Returns Σ f64[w+i]·f64[d+i] and adds f·f64[w+i] to f64[e+i], i < n (one pass over w). */
+  dotAxpy(w: number, d: number, e: number, f: number, n: number): number;
   /** Hands the memory back for reuse; the heap must not be used afterwards. */
   release(): void;
 }
@@ -32,6 +36,8 @@ interface Kernels {
   dot(a: number, b: number, n: number): number;
   axpy(x: number, y: number, alpha: number, n: number): void;
   rot(x: number, y: number, c: number, s: number, n: number): void;
+  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void;
+  dotaxpy(w: number, d: number, e: number, f: number, n: number): number;
   pass(
     list: number,
     count: number,
@@ -379,6 +385,12 @@ class WasmHeap implements Heap, PassKernel {
   rot(x: number, y: number, c: number, s: number, n: number): void {
     this.k.rot(x << 3, y << 3, c, s, n);
   }
+  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void {
+    this.k.rank2(w << 3, e << 3, d << 3, f, g, n);
+  }
+  dotAxpy(w: number, d: number, e: number, f: number, n: number): number {
+    return this.k.dotaxpy(w << 3, d << 3, e << 3, f, n);
+  }
 }
 
 class JsHeap implements Heap {
@@ -411,6 +423,19 @@ class JsHeap implements Heap {
       h[x + i] = c * u - s * v;
       h[y + i] = s * u + c * v;
     }
+  }
+  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void {
+    const h = this.f64;
+    for (let i = 0; i < n; i++) h[w + i] -= f * h[e + i] + g * h[d + i];
+  }
+  dotAxpy(w: number, d: number, e: number, f: number, n: number): number {
+    const h = this.f64;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      s += h[w + i] * h[d + i];
+      h[e + i] += f * h[w + i];
+    }
+    return s;
   }
 }
 

@@ -81,6 +81,61 @@
           (f64.mul (local.get $s) (local.get $sy))))
         (f64.store (local.get $y) (f64.add (f64.mul (local.get $s) (local.get $sx))
           (f64.mul (local.get $c) (local.get $sy)))))))
+;; rank2(w, e, d, f, g, n): w[i] ← w[i] − (f·e[i] + g·d[i]), one pass over w (the symmetric
+  ;; rank-2 update of a Householder reduction, column by column).
+  (func (export "rank2") (param $w i32) (param $e i32) (param $d i32) (param $f f64) (param $g f64)
+      (param $n i32)
+    (local $end i32) (local $end2 i32) (local $vf v128) (local $vg v128)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $w)
+      (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (local.set $vf (f64x2.splat (local.get $f)))
+    (local.set $vg (f64x2.splat (local.get $g)))
+    (block $done
+      (loop $body
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end2)))
+        (v128.store (local.get $w) (f64x2.sub (v128.load (local.get $w))
+          (f64x2.add (f64x2.mul (local.get $vf) (v128.load (local.get $e)))
+            (f64x2.mul (local.get $vg) (v128.load (local.get $d))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $body)))
+    (if (i32.lt_u (local.get $w) (local.get $end))
+      (then (f64.store (local.get $w) (f64.sub (f64.load (local.get $w))
+        (f64.add (f64.mul (local.get $f) (f64.load (local.get $e)))
+          (f64.mul (local.get $g) (f64.load (local.get $d)))))))))
+  ;; dotaxpy(w, d, e, f, n) = Σ w[i]·d[i], and e[i] ← e[i] + f·w[i], in one pass over w (a
+  ;; column's share of the product of a symmetric matrix stored by its lower triangle).
+  (func (export "dotaxpy") (param $w i32) (param $d i32) (param $e i32) (param $f f64) (param $n i32)
+      (result f64)
+    (local $end i32) (local $end2 i32) (local $vf v128) (local $acc v128) (local $vw v128)
+    (local $s f64) (local $sw f64)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $w)
+      (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (local.set $vf (f64x2.splat (local.get $f)))
+    (local.set $acc (v128.const f64x2 0 0))
+    (block $done
+      (loop $body
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end2)))
+        (local.set $vw (v128.load (local.get $w)))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $vw) (v128.load (local.get $d)))))
+        (v128.store (local.get $e) (f64x2.add (v128.load (local.get $e))
+          (f64x2.mul (local.get $vf) (local.get $vw))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (br $body)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc))
+                           (f64x2.extract_lane 1 (local.get $acc))))
+    (if (i32.lt_u (local.get $w) (local.get $end))
+      (then
+        (local.set $sw (f64.load (local.get $w)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $sw) (f64.load (local.get $d)))))
+        (f64.store (local.get $e) (f64.add (f64.load (local.get $e))
+          (f64.mul (local.get $f) (local.get $sw))))))
+    (local.get $s))
   ;; pass(list, count, base, n, r, b, g, xv, pf, lo, hi, ab, dem) -> max xv·Δb²
   ;; One cyclic coordinate-descent pass of the Gaussian elastic net over the features
   ;; list[0..count) (i32), with columns at base + k·n·8 and residual r (all f64 arrays are indexed
