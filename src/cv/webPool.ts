@@ -25,8 +25,22 @@ export function runWebJobs<Kind extends JobKind>(
   onResult: (job: number, r: JobResult<Kind>) => void,
   queued = 1,
 ): Promise<void> {
-  return import("./webWorkerSource.js").then(
-    ({ WEB_WORKER_SOURCE }) =>
+  return import("./webWorkerSource.js").then(({ WEB_WORKER_SOURCE }) =>
+    runWithWorkerSource(WEB_WORKER_SOURCE, size, init, K, onResult, queued),
+  );
+}
+
+/** runWebJobs with the workers' script given (empty: every job in the calling thread). */
+export function runWithWorkerSource<Kind extends JobKind>(
+  source: string,
+  size: number,
+  init: JobInit<Kind>,
+  K: number,
+  onResult: (job: number, r: JobResult<Kind>) => void,
+  queued = 1,
+): Promise<void> {
+  return Promise.resolve().then(
+    () =>
       new Promise<void>((resolve, reject) => {
         const answered = new Uint8Array(K + 1);
         const workers: Worker[] = [];
@@ -71,9 +85,9 @@ export function runWebJobs<Kind extends JobKind>(
             reject(e instanceof Error ? e : new Error(String(e)));
           }
         };
-        if (!WEB_WORKER_SOURCE || !webWorkersAvailable()) return local();
+        if (!source || !webWorkersAvailable()) return local();
         try {
-          url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: "text/javascript" }));
+          url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
           for (let w = 0; w < size; w++) workers.push(new Worker(url));
         } catch {
           return local();
