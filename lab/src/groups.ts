@@ -1,6 +1,6 @@
 import { denseMatrix, elasticNetPath, groupLassoPath } from "regularize";
 import { loadCsv } from "./data.js";
-import { axes, el, fmtNum, linear } from "./svg.js";
+import { axes, el, fmtNum, linear, extent } from "./svg.js";
 
 /**
  * Panel 7 — groups: on the wine data (alcohol from the other measurements and the cultivar as a
@@ -133,13 +133,7 @@ export function mountGroups(root: HTMLElement): void {
     }
     svg.innerHTML = "";
     svg.dataset.entries = entries(B).join(",");
-    let lo = 0;
-    let hi = 0;
-    for (const b of B)
-      for (const v of b) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+    const [lo, hi] = extent(B);
     const ly = linear([lo * 1.05, hi * 1.05], [200, 24]);
     const g = el("g", {}, svg);
     axes(g, lx, ly, { x0: 56, x1: 300, y0: 24, y1: 200 }, "log₁₀ λ", "coefficient");

@@ -1,6 +1,6 @@
 import { denseMatrix, explainSparsity, elasticNetPath, glmPath } from "regularize";
 import { loadCsv } from "./data.js";
-import { COLORS, axes, el, fmtNum, linear } from "./svg.js";
+import { COLORS, axes, el, fmtNum, linear, extent } from "./svg.js";
 
 /**
  * Panel 3 — paths on real data: the lasso path on the diabetes (Gaussian) or breast-cancer
@@ -46,13 +46,7 @@ export function mountPaths(root: HTMLElement): void {
       return b;
     };
     const all = Array.from({ length: L }, (_, k) => coef(k));
-    let lo = 0;
-    let hi = 0;
-    for (const b of all)
-      for (const v of b) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+    const [lo, hi] = extent(all);
     const lx = linear([Math.log10(fit.lambda[0]), Math.log10(fit.lambda[L - 1])], [70, 600]);
     const ly = linear([lo * 1.05, hi * 1.05], [340, 20]);
     let cv: { cvm: number[]; cvsd: number[] } | null = null;

@@ -1,6 +1,6 @@
 import { coefAt, coxBaseline, denseMatrix, fit, kaplanMeier, survivalAt } from "regularize";
 import { loadCsv } from "./data.js";
-import { axes, COLORS, el, fmtNum, linear } from "./svg.js";
+import { axes, COLORS, el, fmtNum, linear, extent } from "./svg.js";
 
 /**
  * Panel 9 — survival: the Cox lasso path on the lung-cancer trial (time to death, censored
@@ -95,13 +95,7 @@ export function mountSurvival(root: HTMLElement): void {
     const svg = $<SVGSVGElement>("surv-paths");
     svg.innerHTML = "";
     const g = el("g", {}, svg);
-    let lo = 0;
-    let hi = 0;
-    for (const b of coefs)
-      for (const v of b) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+    const [lo, hi] = extent(coefs);
     const ly = linear([lo * 1.08, hi * 1.08], [250, 20]);
     axes(
       g,

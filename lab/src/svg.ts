@@ -111,3 +111,15 @@ export function axes(
 
 export const fmtNum = (v: number): string =>
   v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(3) : v.toFixed(4);
+
+/** [min, max] over rows of values, always including 0 (the range of a coefficient-path chart). */
+export function extent(rows: ArrayLike<number>[]): [number, number] {
+  let lo = 0;
+  let hi = 0;
+  for (const b of rows)
+    for (let k = 0; k < b.length; k++) {
+      lo = Math.min(lo, b[k]);
+      hi = Math.max(hi, b[k]);
+    }
+  return [lo, hi];
+}

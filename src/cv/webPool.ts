@@ -1,4 +1,5 @@
 import { jobKinds, type JobInit, type JobKind, type JobResult } from "./jobs.js";
+import type { RunJobs } from "./runner.js";
 
 /** Whether this environment can start Web Workers from a Blob URL. */
 export function webWorkersAvailable(): boolean {
@@ -18,17 +19,10 @@ export function webWorkersAvailable(): boolean {
  * without blob: workers) the jobs it has not answered run in the calling thread instead, with
  * the same results; a job that fails rejects. The workers end with the call.
  */
-export function runWebJobs<Kind extends JobKind>(
-  size: number,
-  init: JobInit<Kind>,
-  K: number,
-  onResult: (job: number, r: JobResult<Kind>) => void,
-  queued = 1,
-): Promise<void> {
-  return import("./webWorkerSource.js").then(({ WEB_WORKER_SOURCE }) =>
+export const runWebJobs: RunJobs = (size, init, K, onResult, queued) =>
+  import("./webWorkerSource.js").then(({ WEB_WORKER_SOURCE }) =>
     runWithWorkerSource(WEB_WORKER_SOURCE, size, init, K, onResult, queued),
   );
-}
 
 /** runWebJobs with the workers' script given (empty: every job in the calling thread). */
 export function runWithWorkerSource<Kind extends JobKind>(
