@@ -33,80 +33,77 @@ export function runWithWorkerSource<Kind extends JobKind>(
   onResult: (job: number, r: JobResult<Kind>) => void,
   queued = 1,
 ): Promise<void> {
-  return Promise.resolve().then(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const answered = new Uint8Array(K + 1);
-        const workers: Worker[] = [];
-        let url = "";
-        let settled = false;
-        let finished = 0;
-        let next = 1;
-        const stop = () => {
-          settled = true;
-          for (const w of workers) w.terminate();
-          if (url) URL.revokeObjectURL(url);
-        };
-        const fail = (e: unknown) => {
-          if (settled) return;
-          stop();
-          reject(e instanceof Error ? e : new Error(String(e)));
-        };
-        const accept = (job: number, r: JobResult<Kind>) => {
-          answered[job] = 1;
-          onResult(job, r);
-          if (++finished === K) {
-            stop();
-            resolve();
+  return new Promise<void>((resolve, reject) => {
+    const answered = new Uint8Array(K + 1);
+    const workers: Worker[] = [];
+    let url = "";
+    let settled = false;
+    let finished = 0;
+    let next = 1;
+    const stop = () => {
+      settled = true;
+      for (const w of workers) w.terminate();
+      if (url) URL.revokeObjectURL(url);
+    };
+    const fail = (e: unknown) => {
+      if (settled) return;
+      stop();
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    const accept = (job: number, r: JobResult<Kind>) => {
+      answered[job] = 1;
+      onResult(job, r);
+      if (++finished === K) {
+        stop();
+        resolve();
+      }
+    };
+    // The jobs not answered yet, in this thread (workers unavailable or unable to start).
+    const local = () => {
+      if (settled) return;
+      stop();
+      try {
+        const run = jobKinds[init.kind] as unknown as (
+          d: JobInit<Kind>,
+          job: number,
+        ) => JobResult<Kind>;
+        for (let job = 1; job <= K; job++)
+          if (!answered[job]) {
+            answered[job] = 1;
+            onResult(job, run(init, job));
           }
-        };
-        // The jobs not answered yet, in this thread (workers unavailable or unable to start).
-        const local = () => {
-          if (settled) return;
-          stop();
-          try {
-            const run = jobKinds[init.kind] as unknown as (
-              d: JobInit<Kind>,
-              job: number,
-            ) => JobResult<Kind>;
-            for (let job = 1; job <= K; job++)
-              if (!answered[job]) {
-                answered[job] = 1;
-                onResult(job, run(init, job));
-              }
-            resolve();
-          } catch (e) {
-            reject(e instanceof Error ? e : new Error(String(e)));
-          }
-        };
-        if (!source || !webWorkersAvailable()) return local();
+        resolve();
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+    if (!source || !webWorkersAvailable()) return local();
+    try {
+      url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      for (let w = 0; w < size; w++) workers.push(new Worker(url));
+    } catch {
+      return local();
+    }
+    type Message = { fold: number; error?: string } & JobResult<Kind>;
+    for (const wk of workers) {
+      wk.onmessage = (ev: MessageEvent<Message>) => {
+        if (settled) return;
+        const m = ev.data;
+        if (m.error) return fail(new Error(`fold ${m.fold}: ${m.error}`));
+        if (next <= K) wk.postMessage({ fold: next++ });
         try {
-          url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-          for (let w = 0; w < size; w++) workers.push(new Worker(url));
-        } catch {
-          return local();
+          accept(m.fold, m);
+        } catch (e) {
+          fail(e);
         }
-        type Message = { fold: number; error?: string } & JobResult<Kind>;
-        for (const wk of workers) {
-          wk.onmessage = (ev: MessageEvent<Message>) => {
-            if (settled) return;
-            const m = ev.data;
-            if (m.error) return fail(new Error(`fold ${m.fold}: ${m.error}`));
-            if (next <= K) wk.postMessage({ fold: next++ });
-            try {
-              accept(m.fold, m);
-            } catch (e) {
-              fail(e);
-            }
-          };
-          // A worker that cannot run (its script refused, say): the rest here.
-          wk.onerror = (ev: ErrorEvent) => {
-            ev.preventDefault();
-            local();
-          };
-          wk.postMessage({ init });
-          for (let q = 0; q < queued && next <= K; q++) wk.postMessage({ fold: next++ });
-        }
-      }),
-  );
+      };
+      // A worker that cannot run (its script refused, say): the rest here.
+      wk.onerror = (ev: ErrorEvent) => {
+        ev.preventDefault();
+        local();
+      };
+      wk.postMessage({ init });
+      for (let q = 0; q < queued && next <= K; q++) wk.postMessage({ fold: next++ });
+    }
+  });
 }

@@ -8,11 +8,16 @@ import { nullModelDeviance } from "../datafit/intercept.js";
 import { poisson } from "../datafit/poisson.js";
 import { InputError } from "../errors.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
-import { GlmCd, type GlmPathSolver } from "../solver/glmCd.js";
+import { GlmCd, type GlmPathSolver, type GlmSetup } from "../solver/glmCd.js";
 import { SparseGlmCd } from "../solver/sparseGlmCd.js";
 import { glmDualityGap } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
-import { resolveOptions, scaledLimits, type ElasticNetOptions } from "./options.js";
+import {
+  resolveOptions,
+  scaledLimits,
+  type ElasticNetOptions,
+  type ResolvedOptions,
+} from "./options.js";
 import { checkXY, lambdaSequence } from "./prepare.js";
 
 export interface GlmOptions extends ElasticNetOptions {
@@ -99,25 +104,16 @@ export function glmPath(
 
   const include = o.include;
   const design = new GlmDesign(x, w, o.intercept, o.standardize, include);
-  const { lower, upper } = scaledLimits(o, design.scale);
   const nullDeviance = nullModelDeviance(fam, yy, w, offset, o.intercept);
-  const setup = {
-    design,
+  const setup = glmSetup(o, design, {
     family: fam,
     y: yy,
-    w,
     offset,
-    intercept: o.intercept,
-    include,
-    pf: o.penaltyFactor,
-    lower,
-    upper,
-    alpha: o.alpha,
     thr: o.thresh * nullDeviance,
     kktTol: (x.kind === "csc" ? SPARSE_KKT_PER_THRESH : KKT_PER_THRESH) * o.thresh,
-    maxPasses: o.maxPasses,
     pMax: o.pMax,
-  };
+  });
+  const { lower, upper } = setup;
   // A sparse design runs glmnet's naive coordinate descent, never densified (SparseGlmCd).
   const cd: GlmPathSolver = x.kind === "csc" ? new SparseGlmCd(setup) : new GlmCd(setup);
   cd.solve(Infinity, Infinity);
@@ -246,5 +242,30 @@ export function glmPath(
     passes: cd.passes,
     solver: "irls",
     warnings,
+  };
+}
+
+/**
+ * A GLM solver's setup (GlmSetup) from resolved path options: weights, intercept, included
+ * features, penalty factors, box limits on the design's standardized scale, α and the pass limit
+ * from `o`; the response, offset, thresholds and pMax from `fields`.
+ */
+export function glmSetup(
+  o: ResolvedOptions,
+  design: GlmDesign,
+  fields: Pick<GlmSetup, "family" | "y" | "offset" | "thr" | "kktTol" | "pMax">,
+): GlmSetup {
+  const { lower, upper } = scaledLimits(o, design.scale);
+  return {
+    design,
+    w: o.weights,
+    intercept: o.intercept,
+    include: o.include,
+    pf: o.penaltyFactor,
+    lower,
+    upper,
+    alpha: o.alpha,
+    maxPasses: o.maxPasses,
+    ...fields,
   };
 }

@@ -207,6 +207,8 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   const fresh = new Uint8Array(p).fill(1);
   const lower = new Float64Array(p).fill(-Infinity);
   const upper = new Float64Array(p).fill(Infinity);
+  const index = new Int32Array(q); // one point's non-zeros, copied out per point
+  const value = new Float64Array(q);
   for (let l = 0; l < L; l++) {
     const lam = lambdas[l];
     // g = X̃ᵀr; b from V (q ≤ n, stable for every λ > 0) or from the stationarity condition
@@ -220,8 +222,6 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     let yTr = nullDeviance;
     for (let t = 0; t < q; t++) yTr -= b[J[t]] * g0[J[t]];
     const cert = certificate(b, g, yTr, rss, include, pf, lower, upper, lam, 0, fresh);
-    const index = new Int32Array(q);
-    const value = new Float64Array(q);
     let a0 = ym;
     let nnz = 0;
     for (let t = 0; t < q; t++) {

@@ -6,13 +6,13 @@ import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import { SparseGlmCd } from "../solver/sparseGlmCd.js";
 import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 import type { SparseVector } from "./elasticNetPath.js";
-import { SPARSE_KKT_PER_THRESH } from "./glmPath.js";
+import { glmSetup, SPARSE_KKT_PER_THRESH } from "./glmPath.js";
 import {
   originalScalePoint,
   type MultinomialFit,
   type MultinomialOptions,
 } from "./multinomialFit.js";
-import { resolveOptions, scaledLimits } from "./options.js";
+import { resolveOptions } from "./options.js";
 import { geometricLambdas } from "./prepare.js";
 
 /** Largest number of sweeps over the classes at one λ. */
@@ -52,33 +52,24 @@ export function sparseMultinomialPath(
   }
   const include = o.include;
   const design = new GlmDesign(x, w, o.intercept, o.standardize, include);
-  const { lower, upper } = scaledLimits(o, design.scale);
   const thr = o.thresh * nullDeviance;
   const kktTol = SPARSE_KKT_PER_THRESH * o.thresh;
   // Each class's offset −log S₋c, and its linear predictor f_c = η_c − offset_c.
   const offsets = classes.map(() => new Float64Array(n).fill(-Math.log(K - 1)));
-  const cds = classes.map(
-    (_, c) =>
-      new SparseGlmCd({
-        design,
-        family: binomial,
-        y: Y[c],
-        w,
-        offset: offsets[c],
-        intercept: o.intercept,
-        include,
-        pf: o.penaltyFactor,
-        lower,
-        upper,
-        alpha: o.alpha,
-        // Each class to a tenth of the path's target: the next classes' moves then leave the
-        // sweep's violation inside it (at the target itself, sweeps could stall just above it).
-        thr: thr / 100,
-        kktTol: kktTol / 10,
-        maxPasses: o.maxPasses,
-        pMax: p + 1,
-      }),
+  const setups = classes.map((_, c) =>
+    glmSetup(o, design, {
+      family: binomial,
+      y: Y[c],
+      offset: offsets[c],
+      // Each class to a tenth of the path's target: the next classes' moves then leave the
+      // sweep's violation inside it (at the target itself, sweeps could stall just above it).
+      thr: thr / 100,
+      kktTol: kktTol / 10,
+      pMax: p + 1,
+    }),
   );
+  const { lower, upper } = setups[0];
+  const cds = setups.map((s) => new SparseGlmCd(s));
   const next = new Float64Array(n);
   const others = new Float64Array(K);
   /** Hands class c the log-sum-exp of the other classes' current predictors. */
