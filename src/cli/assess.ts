@@ -7,12 +7,11 @@ import { alignTable } from "./format.js";
 import { readOptions } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { modelRows } from "./predict.js";
+import type { Parsed } from "./parse.js";
+import type { ASSESS_OPTIONS } from "./schema.js";
 
-export interface AssessCliOptions {
-  json?: string;
-  missing: string;
-  memoryBudget?: string;
-}
+/** The options of `regularize assess`, typed by the schema. */
+export type AssessCliOptions = Parsed<typeof ASSESS_OPTIONS>;
 
 /**
  * Runs `regularize assess MODEL DATA`: the saved model's measures on the rows of a data file
@@ -24,7 +23,7 @@ export async function runAssess(
   file: string,
   o: AssessCliOptions,
 ): Promise<void> {
-  const read = readOptions({ missing: o.missing, memoryBudget: o.memoryBudget });
+  const read = readOptions(o);
   if (o.json) checkOutputs([{ flag: "--json", path: o.json }], [modelFile, file]);
   const model = loadModel(modelFile);
   const sv = model.survival;

@@ -1,6 +1,5 @@
 import type { MultinomialFit } from "../path/multinomialPath.js";
 import { readFileSync } from "node:fs";
-import type { Command } from "commander";
 import { cvPath, type CvResult } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure } from "../cv/measures.js";
 import { InputError } from "../errors.js";
@@ -12,7 +11,8 @@ import { glmCvFromEngine } from "../engine/glm.js";
 import { readOptions } from "./input.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
-import { intOption } from "./parse.js";
+import type { Parsed } from "./parse.js";
+import type { CV_OPTIONS } from "./schema.js";
 import type { ModelPath } from "../path/fit.js";
 import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import {
@@ -21,7 +21,6 @@ import {
   coxJson,
   mgaussianJson,
   modelJson,
-  familyOption,
   loadOrEngine,
   multinomialJson,
   pathJson,
@@ -29,17 +28,10 @@ import {
   withFlagNames,
   withFlagNamesAsync,
   withRowOptions,
-  type PathCliOptions,
 } from "./path.js";
 
-export interface CvCliOptions extends PathCliOptions {
-  folds: string;
-  foldid?: string;
-  measure?: string;
-  seed: string;
-  stratified?: boolean;
-  workers?: string;
-}
+/** The options of `regularize cv`, typed by the schema. */
+export type CvCliOptions = Parsed<typeof CV_OPTIONS>;
 
 /** Reads a fold-id file: one integer ≥ 1 per data row (an optional header line is skipped). */
 export function readFoldIds(file: string, n: number): number[] {
@@ -111,18 +103,11 @@ export function cvTable(
 }
 
 export async function runCv(file: string, o: CvCliOptions): Promise<void> {
-  const family = familyOption(o.family);
+  const { family, seed, workers, folds: nFolds } = o;
   const measure =
     o.measure === undefined
       ? defaultMeasure(family)
       : withFlagNames(() => checkMeasure(family, o.measure!));
-  const nFolds = intOption("--folds", o.folds, 3, 1e6);
-  const seed = intOption("--seed", o.seed, 0);
-  const workers = o.workers === undefined ? undefined : intOption("--workers", o.workers, 0, 256);
-  if (o.stratified && family !== "binomial" && family !== "multinomial")
-    throw new InputError("option '--stratified': only for --family binomial or multinomial", {
-      option: "--stratified",
-    });
   if (o.foldid && o.foldColumn)
     throw new InputError("options '--foldid' and '--fold-column' both give the folds; choose one", {
       option: "--fold-column",
@@ -285,18 +270,4 @@ function foldRule(engine: string, seed: number, K: number, column?: string): str
   if (column !== undefined) return `fold = column '${column}'`;
   const position = engine === "clickhouse" ? "(cityHash64(columns) mod 2^32)" : "position";
   return `fold = ((${position} * 2654435761 + ${seed}) mod 2^32) mod ${K} + 1`;
-}
-
-export function addCvOptions(cmd: Command): Command {
-  return cmd
-    .option("--folds <k>", "number of folds", "10")
-    .option("--foldid <file>", "fold of each data row (one integer ≥ 1 per line)")
-    .option("--fold-column <name>", "a column holding each row's fold number (never a feature)")
-    .option(
-      "--measure <m>",
-      "mse, mae, deviance, class, auc or C (cox: Harrell's concordance) (default: mse, or deviance)",
-    )
-    .option("--seed <s>", "seed of the random folds", "1")
-    .option("--stratified", "binomial: keep the class balance in every fold")
-    .option("--workers <n>", "worker threads for the folds (default: one per core on large data)");
 }

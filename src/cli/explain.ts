@@ -2,19 +2,12 @@ import { explainSparsity, type SparsityExplanation } from "../explain/explain.js
 import { InputError } from "../errors.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
-import { numberOption } from "./parse.js";
-import {
-  familyOption,
-  loadXY,
-  toLibraryOptions,
-  withFlagNames,
-  withRowOptions,
-  type PathCliOptions,
-} from "./path.js";
+import type { Parsed } from "./parse.js";
+import type { EXPLAIN_OPTIONS } from "./schema.js";
+import { loadXY, toLibraryOptions, withFlagNames, withRowOptions } from "./path.js";
 
-export interface ExplainCliOptions extends PathCliOptions {
-  lambda?: string;
-}
+/** The options of `regularize explain`, typed by the schema. */
+export type ExplainCliOptions = Parsed<typeof EXPLAIN_OPTIONS>;
 
 /** The JSON document of `regularize explain --json` (a contract other tools rely on). */
 export function explainJson(e: SparsityExplanation, features: string[]) {
@@ -63,21 +56,19 @@ export function explainTable(e: SparsityExplanation, features: string[]): string
 }
 
 export async function runExplain(file: string, o: ExplainCliOptions): Promise<void> {
-  if (o.lambda === undefined)
-    throw new InputError("option '--lambda': required (the λ to explain)", { option: "--lambda" });
-  const lambda = numberOption("--lambda", o.lambda, Number.MIN_VALUE, Infinity);
-  const chosen = familyOption(o.family);
+  const lambda = o.lambdaAt;
+  const chosen = o.family;
   if (chosen !== "gaussian" && chosen !== "binomial" && chosen !== "poisson")
     throw new InputError("option '--family': explain takes gaussian, binomial or poisson", {
       option: "--family",
     });
   const family = chosen;
   if (o.json) checkOutputs([{ flag: "--json", path: o.json }], [file]);
-  toLibraryOptions({ ...o, lambda: undefined }, 1, true);
+  toLibraryOptions(o, 1, true);
   const data = await loadXY(file, o, family);
   const { y } = data;
   const { lambda: _ignored, ...lib } = withRowOptions(
-    toLibraryOptions({ ...o, lambda: undefined }, data.x.nCols),
+    toLibraryOptions(o, data.x.nCols),
     data.design,
     family,
   );

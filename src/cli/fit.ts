@@ -1,25 +1,17 @@
 import { columnMoments } from "../data/matrix.js";
 import type { ModelPath } from "../path/fit.js";
 import { readFileSync } from "node:fs";
-import { Option, type Command } from "commander";
 import { cvPath } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure, type Measure } from "../cv/measures.js";
-import {
-  addInputOptions,
-  familyResponse,
-  readDesign,
-  readOptions,
-  type Design,
-  type InputCliOptions,
-} from "./input.js";
+import { familyResponse, readDesign, readOptions, type Design } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
 import { glmCvFromEngine } from "../engine/glm.js";
 import type { EngineData } from "../engine/gaussian.js";
 import { addStats } from "../data/gramDesign.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
-import { coreFamily, coreFamilyOptions, MAX_NLAMBDA, withRowOptions } from "./path.js";
-import { FAMILIES, isFamily, type FitFamily } from "../path/families.js";
+import { coreFamily, coreFamilyOptions, withFlagNames, withRowOptions } from "./path.js";
+import type { FitFamily } from "../path/families.js";
 import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
@@ -43,7 +35,8 @@ import {
 import { escapeHtml, htmlTable, renderReport, type ReportSection } from "../report/html.js";
 import { stabilitySelection, type StabilityResult } from "../select/stability.js";
 import { alignTable } from "./format.js";
-import { intOption, numberOption } from "./parse.js";
+import type { Parsed } from "./parse.js";
+import type { FIT_OPTIONS } from "./schema.js";
 import { progressBar } from "./progress.js";
 import { concordance } from "../cv/survival.js";
 import { matVec } from "../data/matrix.js";
@@ -144,37 +137,9 @@ function coxView(d: Design, x: Design["x"], beta: Float64Array, ties?: string) {
   return { base, cIndex, groups };
 }
 
-export interface FitCliOptions extends InputCliOptions {
-  engine?: string;
-  target?: string;
-  family: string;
-  penalty: string;
-  alpha?: string;
-  /** Number of cross-validation folds (`--folds`, as `regularize cv`; `--cv` is its old name). */
-  folds?: string;
-  cv?: string;
-  nlambda?: string;
-  lambdaMinRatio?: string;
-  select: string;
-  measure?: string;
-  groups?: string;
-  stability?: string;
-  threshold: string;
-  q?: string;
-  seed: string;
-  positive?: string;
-  ties?: string;
-  link?: string;
-  theta?: string;
-  standardizeResponse?: boolean;
-  report?: string;
-  save?: string;
-  json?: string;
-}
+/** The options of `regularize fit` (and of `regularize demo`, which sets them per dataset). */
+export type FitCliOptions = Parsed<typeof FIT_OPTIONS>;
 
-const PENALTIES = ["lasso", "ridge", "elastic-net", "group", "mcp", "scad"] as const;
-type Penalty = (typeof PENALTIES)[number];
-type Family = FitFamily;
 const MEASURE_TITLES: Record<Measure, string> = {
   mse: "Mean-squared error (cross-validated)",
   mae: "Mean absolute error (cross-validated)",
@@ -183,61 +148,6 @@ const MEASURE_TITLES: Record<Measure, string> = {
   auc: "AUC (cross-validated)",
   C: "Harrell's C (cross-validated)",
 };
-
-/** The options of `regularize fit` (and of `regularize demo`, which sets them per dataset). */
-export function addFitOptions(cmd: Command): Command {
-  return addInputOptions(cmd)
-    .option("--target <name>", "target column (default: the last column)")
-    .option("--family <f>", FAMILIES.join(", "), "gaussian")
-    .option("--time <column>", "cox: the survival (stop) time column (the target)")
-    .option("--status <column>", "cox: the event column (1 event, 0 censored), never a feature")
-    .option("--start <column>", "cox: each row's interval start, (start, time] data")
-    .option("--strata <column>", "cox: a stratum label per row (a baseline hazard per stratum)")
-    .option("--ties <rule>", "cox: breslow (default, glmnet's) or efron (coxph's)")
-    .option(
-      "--link <link>",
-      "the link of a GLM family: identity, log, inverse, inverse-squared, logit, probit, cloglog or sqrt",
-    )
-    .option("--theta <θ>", "negative-binomial: θ of the variance μ + μ²/θ")
-    .option("--standardize-response", "mgaussian: scale each response to unit sd (glmnet's)")
-    .option("--penalty <p>", PENALTIES.join(", "), "lasso")
-    .option(
-      "--alpha <a>",
-      "elastic-net mixing in [0, 1] (default: 1 lasso, 0 ridge, 0.5 elastic-net)",
-    )
-    .option("--folds <k>", "number of cross-validation folds (as regularize cv)", "10")
-    .addOption(new Option("--cv <k>", "the old name of --folds").hideHelp())
-    .option("--nlambda <k>", "number of λ values on the path (default 100)")
-    .option(
-      "--lambda-min-ratio <r>",
-      "smallest λ as a fraction of λ_max (default 1e-4 if n > p, else 0.01)",
-    )
-    .option("--select <rule>", "min (λ of least CV error) or 1se (largest λ within one SE)", "1se")
-    .option(
-      "--measure <m>",
-      "CV measure: mse, mae, deviance, class, auc, C (cox) (default per family)",
-    )
-    .option(
-      "--groups <file>",
-      "group penalty: one group id per feature (lines 'feature,group' or one id per line)",
-    )
-    .option("--stability <n>", "stability selection with n complementary pairs of half-samples")
-    .option("--threshold <pi>", "stability-selection threshold π", "0.6")
-    .option(
-      "--q <q>",
-      "stability selection: average number of features selected over the λ range (default √(0.8p))",
-    )
-    .option("--positive <value>", "binomial: the target value that counts as 1")
-    .option("--seed <s>", "seed for the folds and stability selection", "1")
-    .option("--report <file>", "write a self-contained HTML report")
-    .option("--save <file>", "save the selected model as versioned JSON (for regularize predict)")
-    .option("--json <file>", "write the path, cross-validation, selection and explanation as JSON")
-    .option("--fold-column <name>", "a column holding each row's fold number (never a feature)")
-    .option(
-      "--engine <name>",
-      "memory (default), duckdb or clickhouse: gaussian, binomial and poisson lasso / elastic net / ridge from SQL sums (duckdb automatic past --memory-budget); group, MCP, SCAD, multinomial and --stability stay in memory",
-    );
-}
 
 /** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
 function readGroups(file: string, features: string[]): number[] {
@@ -350,30 +260,16 @@ const fmt = (v: number) =>
 /** Runs `regularize fit`: path, cross-validation, the selected model, report and saved model. */
 export async function runFit(file: string, o: FitCliOptions, title?: string): Promise<void> {
   // ---- options, all checked before any work ----
-  if (!isFamily(o.family))
-    throw new InputError(
-      `option '--family': unknown family '${o.family}' (${FAMILIES.join(", ")})`,
-      {
-        option: "--family",
-      },
-    );
-  const family = o.family as Family;
+  const { family, penalty, folds, nlambda: nLambda, lambdaMinRatio, stability: pairs } = o;
+  const { threshold, seed } = o;
   // The families (and links) the model core fits: no engine, stability or "why zero" there.
   const core = coreFamily(family, o);
   const familyExtra = coreFamilyOptions(o, family);
-  if (!(PENALTIES as readonly string[]).includes(o.penalty))
-    throw new InputError(
-      `option '--penalty': unknown penalty '${o.penalty}' (${PENALTIES.join(", ")})`,
-      {
-        option: "--penalty",
-      },
-    );
-  const penalty = o.penalty as Penalty;
   // α: the elastic-net mixing; for the group penalty, the L1 share within groups (0: the group
   // lasso, > 0: the sparse group lasso).
   const alpha =
     o.alpha !== undefined
-      ? numberOption("--alpha", o.alpha, 0, 1)
+      ? o.alpha
       : penalty === "ridge" || penalty === "group"
         ? 0
         : penalty === "elastic-net"
@@ -387,47 +283,16 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     throw new InputError("option '--alpha': ridge has α = 0 (use --penalty elastic-net)", {
       option: "--alpha",
     });
-  // --cv is --folds's old name: either may be given, not both.
-  if (o.cv !== undefined && o.folds !== undefined && o.folds !== "10" && o.folds !== o.cv)
-    throw new InputError(
-      "options '--folds' and '--cv' are one option (the number of folds): give one",
-      {
-        option: "--folds",
-      },
-    );
-  const foldsFlag = o.cv !== undefined ? "--cv" : "--folds";
-  const folds = intOption(foldsFlag, o.cv ?? o.folds ?? "10", 3, 1e6);
-  const nLambda =
-    o.nlambda === undefined ? undefined : intOption("--nlambda", o.nlambda, 2, MAX_NLAMBDA);
-  const lambdaMinRatio =
-    o.lambdaMinRatio === undefined
-      ? undefined
-      : numberOption("--lambda-min-ratio", o.lambdaMinRatio, 1e-12, 0.999);
-  if (o.select !== "min" && o.select !== "1se")
-    throw new InputError(`option '--select': expected min or 1se, got '${o.select}'`, {
-      option: "--select",
-    });
   if (penalty === "group" && !o.groups)
     throw new InputError("option '--groups' is required with --penalty group", {
       option: "--groups",
     });
   if (o.groups && penalty !== "group")
     throw new InputError("option '--groups' needs --penalty group", { option: "--groups" });
-  const measure = o.measure === undefined ? defaultMeasure(family) : (o.measure as Measure);
-  if (o.measure !== undefined) {
-    try {
-      checkMeasure(family, measure);
-    } catch (e) {
-      if (e instanceof InputError)
-        throw new InputError(e.message.replace(/option 'measure'/, "option '--measure'"), {
-          option: "--measure",
-        });
-      throw e;
-    }
-  }
-  const pairs =
-    o.stability === undefined ? undefined : intOption("--stability", o.stability, 10, 100000);
-  const threshold = numberOption("--threshold", o.threshold, 0.51, 1);
+  const measure =
+    o.measure === undefined
+      ? defaultMeasure(family)
+      : withFlagNames(() => checkMeasure(family, o.measure!));
   if (
     pairs !== undefined &&
     (penalty === "group" ||
@@ -440,7 +305,6 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       "option '--stability': stability selection runs with the lasso / elastic-net penalties and the gaussian, binomial or poisson family",
       { option: "--stability" },
     );
-  const seed = intOption("--seed", o.seed, 0);
   checkOutputs(
     (
       [
@@ -544,8 +408,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         encodings: [] as { column: string; levels: string[]; names: string[] }[],
       };
   if (folds > n)
-    throw new InputError(`option '${foldsFlag}': ${folds} folds for ${n} rows`, {
-      option: foldsFlag,
+    throw new InputError(`option '--folds': ${folds} folds for ${n} rows`, {
+      option: "--folds",
     });
   const groups = o.groups ? readGroups(o.groups, features) : undefined;
   const tty = process.stderr.isTTY === true;
@@ -604,8 +468,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     (family === "gaussian" || family === "binomial" || family === "poisson")
   ) {
     const bar = tty ? progressBar("stability selection", process.stderr) : null;
-    const q =
-      o.q === undefined ? Math.max(1, Math.round(Math.sqrt(0.8 * p))) : intOption("--q", o.q);
+    const q = o.q ?? Math.max(1, Math.round(Math.sqrt(0.8 * p)));
     if (q > p)
       throw new InputError(`option '--q': ${q} exceeds the ${p} features`, { option: "--q" });
     stab = await stabilitySelection(x!, y, {

@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import {
   denseMatrix,
   subsetColumns,
@@ -21,10 +20,11 @@ import type { DataTable } from "../io/types.js";
 /** The input options every data command shares. */
 export interface InputCliOptions {
   target?: string;
-  missing?: string;
-  categorical?: string;
+  missing?: MissingPolicy;
+  categorical?: "none" | "auto";
   dropRedundant?: boolean;
-  memoryBudget?: string;
+  /** Bytes. */
+  memoryBudget?: number;
   /** A column holding each row's fold number (cv, fit): read apart, never a feature. */
   foldColumn?: string;
   /** A column of observation weights (≥ 0), never a feature. */
@@ -40,65 +40,13 @@ export interface InputCliOptions {
   strata?: string;
 }
 
-/** Adds --missing, --categorical, --drop-redundant and --memory-budget (each command adds its own --target). */
-export function addInputOptions(cmd: Command): Command {
-  return cmd
-    .option("--weights <column>", "a column of observation weights (≥ 0), never a feature")
-    .option(
-      "--offset <column>",
-      "binomial / poisson: a column added to the linear predictor (the log exposure), never a feature",
-    )
-    .option(
-      "--labels <file>",
-      "Matrix Market (.mtx) input: the response, one label per line (svmlight files carry theirs)",
-    )
-    .option("--missing <policy>", "missing cells: error, drop (the row) or mean (imputed)", "error")
-    .option("--categorical <mode>", "none, or auto: one-hot encode text feature columns", "none")
-    .option(
-      "--drop-redundant",
-      "drop constant feature columns and exact duplicates (kept with a warning otherwise)",
-    )
-    .option(
-      "--memory-budget <size>",
-      "largest table to hold in memory as doubles, e.g. 8G or 500M (default: half the machine's memory)",
-    );
-}
-
-/** Parses a size such as 8G, 500M, 64k or a byte count. */
-export function sizeOption(option: string, text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text);
-  if (!m)
-    throw new InputError(`option '${option}': expected a size such as 8G or 500M, got '${text}'`, {
-      option,
-    });
-  const scale = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[
-    m[2].toLowerCase() as "" | "k" | "m" | "g" | "t"
-  ];
-  const v = Number(m[1]) * scale;
-  if (!(v >= 1)) throw new InputError(`option '${option}': must be at least 1 byte`, { option });
-  return v;
-}
-
-/** The reader's options from the command line, each checked. */
+/** The reader's options from the command line (parsed by the schema), defaults filled in. */
 export function readOptions(o: InputCliOptions) {
-  const missing = o.missing ?? "error";
-  if (!["error", "drop", "mean"].includes(missing))
-    throw new InputError(`option '--missing': expected error, drop or mean, got '${missing}'`, {
-      option: "--missing",
-    });
-  const categorical = o.categorical ?? "none";
-  if (!["none", "auto"].includes(categorical))
-    throw new InputError(`option '--categorical': expected none or auto, got '${categorical}'`, {
-      option: "--categorical",
-    });
   return {
     labels: o.labels,
-    missing: missing as MissingPolicy,
-    categorical: categorical as "none" | "auto",
-    memoryBudget:
-      o.memoryBudget === undefined
-        ? defaultMemoryBudget()
-        : sizeOption("--memory-budget", o.memoryBudget),
+    missing: o.missing ?? "error",
+    categorical: o.categorical ?? "none",
+    memoryBudget: o.memoryBudget ?? defaultMemoryBudget(),
   };
 }
 

@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { addInputOptions, familyResponse, readDesign, type InputCliOptions } from "./input.js";
+import { familyResponse, readDesign, type InputCliOptions } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
 import { glmPathFromEngine } from "../engine/glm.js";
@@ -14,47 +13,33 @@ import {
   type MultinomialFit,
   type MultinomialOptions,
 } from "../path/multinomialPath.js";
-import { PATH_SOLVERS, proxPath, type PathSolver } from "../prox/proxPath.js";
+import { proxPath } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
-import { FAMILIES, familyLink, fitsByLink, isFamily, type FitFamily } from "../path/families.js";
+import { familyLink, fitsByLink, type FitFamily } from "../path/families.js";
 import type { LinkName } from "../datafit/links.js";
-import { intOption, listOption, numberOption } from "./parse.js";
+import { inFlags, type Parsed } from "./parse.js";
+import { OPTIONS, type OptionKey, type PATH_OPTIONS } from "./schema.js";
 
-export interface PathCliOptions extends InputCliOptions {
-  ties?: string;
-  link?: string;
-  theta?: string;
-  standardizeResponse?: boolean;
-  engine?: string;
-  target?: string;
-  family: string;
-  alpha?: string;
-  nlambda?: string;
-  lambdaMinRatio?: string;
-  lambda?: string;
-  penaltyFactor?: string;
-  lowerLimits?: string;
-  upperLimits?: string;
-  standardize: boolean;
-  intercept: boolean;
-  thresh?: string;
-  positive?: string;
-  grouped?: boolean;
-  solver?: string;
-  repeat: string;
-  json?: string;
-}
+const ALL_OPTIONS = Object.keys(OPTIONS) as OptionKey[];
 
-/** Most λ values on a path (more cannot be told apart and would only take memory). */
-export const MAX_NLAMBDA = 100000;
+/** The options of `regularize path`, typed by the schema. */
+export type PathCliOptions = Parsed<typeof PATH_OPTIONS>;
+
+/**
+ * What the model helpers read from any command's options: cv, explain and fit take some of the
+ * path's options (and the data options).
+ */
+export type ModelCliOptions = InputCliOptions &
+  Pick<PathCliOptions, "family"> &
+  Partial<Omit<PathCliOptions, "family">>;
 
 /**
  * Reads the data file for a family: the design and the response (see familyResponse); says on
  * stderr which binomial label is the event when the labels are not 0/1.
  */
-export async function loadXY(file: string, o: PathCliOptions, family: CliFamily) {
+export async function loadXY(file: string, o: ModelCliOptions, family: CliFamily) {
   const d = await readDesign(file, o);
   const r = familyResponse(family, d, o.positive);
   if (r.note) process.stderr.write(`regularize: ${r.note}\n`);
@@ -67,7 +52,7 @@ export async function loadXY(file: string, o: PathCliOptions, family: CliFamily)
  */
 export async function loadOrEngine(
   file: string,
-  o: PathCliOptions,
+  o: ModelCliOptions,
   family: CliFamily,
   engine: EngineName | undefined,
   viaEngine: (name: Exclude<EngineName, "memory">) => Promise<void>,
@@ -87,64 +72,32 @@ export async function loadOrEngine(
 
 export type CliFamily = FitFamily;
 
-/** Checks the --family value. */
-export function familyOption(text: string): CliFamily {
-  if (!isFamily(text))
-    throw new InputError(
-      `option '--family': unknown family '${text}' (available: ${FAMILIES.join(", ")})`,
-      { option: "--family" },
-    );
-  return text as CliFamily;
-}
-
-/** Turns the command-line strings into library options, validating each. */
+/** The library options of the command line's path options; per-feature lists checked against p. */
 export function toLibraryOptions(
-  o: PathCliOptions,
+  o: ModelCliOptions,
   p: number,
   beforeData = false,
 ): MultinomialOptions {
-  const family = familyOption(o.family);
-  if (o.grouped && family !== "multinomial")
-    throw new InputError("option '--grouped': only for --family multinomial", {
-      option: "--grouped",
-    });
-  const perFeature = (name: string, text: string) => {
-    const v = listOption(name, text);
+  const perFeature = (name: string, v: number[]) => {
     if (!beforeData && v.length !== 1 && v.length !== p) {
       throw new InputError(
         `option '${name}': needs 1 or ${p} values (one per feature), got ${v.length}`,
-        {
-          option: name,
-        },
+        { option: name },
       );
     }
     return v;
   };
   const lib: MultinomialOptions = { standardize: o.standardize, intercept: o.intercept };
   if (o.grouped) lib.typeMultinomial = "grouped";
-  if (o.alpha !== undefined) lib.alpha = numberOption("--alpha", o.alpha, 0, 1);
-  if (o.nlambda !== undefined) lib.nLambda = intOption("--nlambda", o.nlambda, 1, MAX_NLAMBDA);
-  if (o.lambdaMinRatio !== undefined) {
-    lib.lambdaMinRatio = numberOption(
-      "--lambda-min-ratio",
-      o.lambdaMinRatio,
-      Number.MIN_VALUE,
-      1 - 1e-16,
-    );
-  }
-  // Value ranges (λ ≥ 0, factors ≥ 0, limits' signs) are checked by the library, before any work.
-  if (o.lambda !== undefined) {
-    lib.lambda = listOption("--lambda", o.lambda);
-    if (lib.lambda.length > MAX_NLAMBDA)
-      throw new InputError(`option '--lambda': at most ${MAX_NLAMBDA} values`, {
-        option: "--lambda",
-      });
-  }
+  if (o.alpha !== undefined) lib.alpha = o.alpha;
+  if (o.nlambda !== undefined) lib.nLambda = o.nlambda;
+  if (o.lambdaMinRatio !== undefined) lib.lambdaMinRatio = o.lambdaMinRatio;
+  if (o.lambda !== undefined) lib.lambda = o.lambda;
   if (o.penaltyFactor !== undefined)
     lib.penaltyFactor = perFeature("--penalty-factor", o.penaltyFactor);
   if (o.lowerLimits !== undefined) lib.lowerLimits = perFeature("--lower-limits", o.lowerLimits);
   if (o.upperLimits !== undefined) lib.upperLimits = perFeature("--upper-limits", o.upperLimits);
-  if (o.thresh !== undefined) lib.thresh = numberOption("--thresh", o.thresh, Number.MIN_VALUE, 1);
+  if (o.thresh !== undefined) lib.thresh = o.thresh;
   return lib;
 }
 
@@ -153,10 +106,10 @@ export function toLibraryOptions(
  * link), --standardize-response (mgaussian); each checked against the family.
  */
 export function coreFamilyOptions(
-  o: Pick<PathCliOptions, "link" | "theta" | "standardizeResponse">,
+  o: Pick<ModelCliOptions, "link" | "theta" | "standardizeResponse">,
   family: CliFamily,
 ): Partial<FitOptions> {
-  const theta = o.theta === undefined ? undefined : numberOption("--theta", o.theta);
+  const theta = o.theta;
   if (family === "negative-binomial" && theta === undefined)
     throw new InputError(
       "option '--theta': --family negative-binomial needs θ (its dispersion, > 0)",
@@ -177,7 +130,7 @@ export function coreFamilyOptions(
 }
 
 /** Whether a family (with these options) is fitted by the model core rather than a GLM path. */
-export function coreFamily(family: CliFamily, o: Pick<PathCliOptions, "link">): boolean {
+export function coreFamily(family: CliFamily, o: Pick<ModelCliOptions, "link">): boolean {
   return family === "cox" || family === "mgaussian" || fitsByLink(family, o.link);
 }
 
@@ -253,44 +206,12 @@ export function pathJson(fit: PathFit, features: string[], fitSeconds: number[])
   };
 }
 
-const FLAG: Record<string, string> = {
-  alpha: "--alpha",
-  nLambda: "--nlambda",
-  lambdaMinRatio: "--lambda-min-ratio",
-  lambda: "--lambda",
-  penaltyFactor: "--penalty-factor",
-  lowerLimits: "--lower-limits",
-  upperLimits: "--upper-limits",
-  thresh: "--thresh",
-  measure: "--measure",
-  foldId: "--foldid",
-  nFolds: "--folds",
-  stratified: "--stratified",
-  offset: "--offset",
-  typeMultinomial: "--grouped",
-  status: "--status",
-  start: "--start",
-  strata: "--strata",
-  ties: "--ties",
-  link: "--link",
-  theta: "--theta",
-  standardizeResponse: "--standardize-response",
-};
-
 /** Rethrows a library input error with the command-line flag in place of the option name. */
 export function withFlagNames<T>(run: () => T): T {
   try {
     return run();
   } catch (e) {
-    const option = e instanceof InputError ? e.where.option : undefined;
-    if (option && FLAG[option]) {
-      throw new InputError(
-        e instanceof Error ? e.message.replace(`'${option}'`, `'${FLAG[option]}'`) : "",
-        {
-          option: FLAG[option],
-        },
-      );
-    }
+    if (e instanceof InputError) throw inFlags(e, ALL_OPTIONS);
     throw e;
   }
 }
@@ -394,15 +315,8 @@ export function multinomialJson(fit: MultinomialFit, features: string[], fitSeco
 }
 
 export async function runPath(file: string, o: PathCliOptions): Promise<void> {
-  const repeat = intOption("--repeat", o.repeat, 1, 10000);
-  const family = familyOption(o.family);
+  const { repeat, family, solver } = o;
   if (o.json) checkOutputs([{ flag: "--json", path: o.json }], [file]);
-  const solver = (o.solver ?? "cd") as PathSolver;
-  if (!PATH_SOLVERS.includes(solver))
-    throw new InputError(
-      `option '--solver': unknown solver '${o.solver}' (one of ${PATH_SOLVERS.join(", ")})`,
-      { option: "--solver" },
-    );
   if (family === "multinomial" && solver !== "cd")
     throw new InputError("option '--solver': the multinomial family is fitted by cd only", {
       option: "--solver",
@@ -500,7 +414,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
             ? mgaussianJson(cfit!, features, responses.names, seconds)
             : modelJson(cfit!, features, seconds, {
                 link: o.link ?? distribution(family as LinkFamilyName, 1).links[0],
-                ...(o.theta !== undefined ? { theta: Number(o.theta) } : {}),
+                ...(o.theta !== undefined ? { theta: o.theta } : {}),
               });
       out.file("--json", o.json, JSON.stringify(doc) + "\n");
     } else out.print(pathTable(cfit!));
@@ -539,54 +453,4 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     out.file("--json", o.json, JSON.stringify(pathJson(result, features, fitSeconds)) + "\n");
   else out.print(pathTable(result));
   out.commit();
-}
-
-export function addPathOptions(cmd: Command): Command {
-  return addInputOptions(cmd)
-    .option("--target <name>", "response column (default: the last column)")
-    .option(
-      "--family <family>",
-      "gaussian, binomial, poisson, multinomial, cox, mgaussian (--target y1,y2,…), gamma, inverse-gaussian or negative-binomial",
-      "gaussian",
-    )
-    .option(
-      "--link <link>",
-      "the link of a GLM family: identity, log, inverse, inverse-squared, logit, probit, cloglog or sqrt (default: R's for the family)",
-    )
-    .option("--theta <θ>", "negative-binomial: θ of the variance μ + μ²/θ")
-    .option("--standardize-response", "mgaussian: scale each response to unit sd (glmnet's)")
-    .option("--time <column>", "cox: the survival (stop) time column (the target)")
-    .option("--status <column>", "cox: the event column (1 event, 0 censored), never a feature")
-    .option("--start <column>", "cox: each row's interval start, (start, time] data")
-    .option("--strata <column>", "cox: a stratum label per row (a baseline hazard per stratum)")
-    .option("--ties <rule>", "cox: breslow (default, glmnet's) or efron (coxph's)")
-    .option("--positive <value>", "binomial: the target value counted as 1 (default: the larger)")
-    .option(
-      "--grouped",
-      "multinomial: one group per feature across the classes (glmnet's type.multinomial = grouped)",
-    )
-    .option("--alpha <a>", "elastic-net mixing: 1 = lasso, 0 = ridge (default 1)")
-    .option("--nlambda <k>", "number of λ values (default 100)")
-    .option("--lambda-min-ratio <r>", "λ_min / λ_max (default 1e-4 if n > p, else 0.01)")
-    .option("--lambda <list>", "explicit comma-separated λ values")
-    .option("--penalty-factor <list>", "per-feature penalty factors (0 = unpenalized)")
-    .option(
-      "--lower-limits <list>",
-      "lower bounds on coefficients (≤ 0; one value or one per feature)",
-    )
-    .option(
-      "--upper-limits <list>",
-      "upper bounds on coefficients (≥ 0; one value or one per feature)",
-    )
-    .option("--no-standardize", "do not standardize features")
-    .option("--no-intercept", "fit without an intercept")
-    .option("--thresh <t>", "convergence threshold relative to the null deviance (default 1e-9)")
-    .option(
-      "--engine <name>",
-      "memory (default), duckdb or clickhouse (a clickhouse://HOST:PORT/DB.TABLE source): gaussian, binomial and poisson lasso / elastic net / ridge from SQL sums, never holding the rows (duckdb automatic past --memory-budget); group, MCP, SCAD and multinomial stay in memory",
-    )
-    .option(
-      "--solver <name>",
-      `path command: ${PATH_SOLVERS.join(", ")} (default cd) — the same path by another method`,
-    );
 }

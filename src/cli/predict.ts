@@ -12,17 +12,13 @@ import { loadModel } from "../model/load.js";
 import { predictModel, type SavedModel } from "../model/model.js";
 import type { DataTable } from "../io/types.js";
 import { readOptions } from "./input.js";
-import { listOption } from "./parse.js";
+import type { Parsed } from "./parse.js";
+import type { PREDICT_OPTIONS } from "./schema.js";
 import { survivalAt } from "../path/survival.js";
 import { checkOutputs, Outputs } from "./output.js";
 
-export interface PredictCliOptions {
-  out?: string;
-  missing: string;
-  keep?: string;
-  memoryBudget?: string;
-  times?: string;
-}
+/** The options of `regularize predict`, typed by the schema. */
+export type PredictCliOptions = Parsed<typeof PREDICT_OPTIONS>;
 
 const csvCell = (v: string | number) => {
   const s = String(v);
@@ -40,7 +36,7 @@ export async function runPredict(
   file: string,
   o: PredictCliOptions,
 ): Promise<void> {
-  const read = readOptions({ missing: o.missing, memoryBudget: o.memoryBudget });
+  const read = readOptions(o);
   const keep =
     o.keep === undefined
       ? []
@@ -53,11 +49,7 @@ export async function runPredict(
           return k;
         });
   if (o.out) checkOutputs([{ flag: "--out", path: o.out }], [modelFile, file]);
-  const times = o.times === undefined ? undefined : listOption("--times", o.times);
-  if (times?.some((t) => !(t >= 0) || !Number.isFinite(t)))
-    throw new InputError("option '--times': survival times are finite numbers ≥ 0", {
-      option: "--times",
-    });
+  const times = o.times;
   const model = loadModel(modelFile);
   if (times && model.family !== "cox")
     throw new InputError(`option '--times': only for Cox models (this one is ${model.family})`, {

@@ -1,100 +1,20 @@
 import { performance } from "node:perf_hooks";
-import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { sparseFormatOf } from "../io/sparseText.js";
 import { quoteCell } from "../io/assemble.js";
 import { formatBytes, readTable } from "../io/table.js";
-import { addInputOptions, readDesign, readOptions, type InputCliOptions } from "./input.js";
+import { readDesign, readOptions } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
-import type { ActivationName } from "../nn/layers.js";
-import { OPTIMIZERS, trainMlp, type OptimizerName, type TrainOptions } from "../nn/train.js";
+import { trainMlp, type TrainOptions } from "../nn/train.js";
 import { epochChart, histogramChart } from "../report/charts.js";
 import { escapeHtml, htmlTable, renderReport } from "../report/html.js";
 import { alignTable } from "./format.js";
-import { intOption, listOption, numberOption } from "./parse.js";
+import { inFlags, type Parsed } from "./parse.js";
+import { TRAIN_OPTIONS } from "./schema.js";
 import { progressBar } from "./progress.js";
 
-export interface TrainCliOptions extends InputCliOptions {
-  target?: string;
-  task?: string;
-  hidden: string;
-  activation: string;
-  dropout?: string;
-  batchNorm?: boolean;
-  layerNorm?: boolean;
-  optimizer: string;
-  lr?: string;
-  weightDecay?: string;
-  l1?: string;
-  group?: string;
-  labelSmoothing?: string;
-  mixup?: string;
-  cutmix?: string;
-  imageShape?: string;
-  inputNoise?: string;
-  featureDropout?: string;
-  clipNorm?: string;
-  schedule?: string;
-  warmupEpochs?: string;
-  epochs: string;
-  batchSize: string;
-  earlyStopping?: string;
-  validationSplit?: string;
-  prune?: string;
-  pruneEpochs?: string;
-  mcDropout?: string;
-  test?: string;
-  seed: string;
-  dtype: string;
-  json?: string;
-  report?: string;
-}
-
-/** The options of `regularize train`. */
-export function addTrainOptions(cmd: Command): Command {
-  return addInputOptions(cmd)
-    .option("--target <name>", "target column (default: the last column)")
-    .option("--task <task>", "classification or regression (default: inferred from the target)")
-    .option("--hidden <sizes>", "hidden layer sizes, comma-separated", "256,256")
-    .option("--activation <name>", "relu, gelu, tanh or sigmoid", "relu")
-    .option("--dropout <p>", "dropout rate after each hidden layer")
-    .option("--batch-norm", "batch normalization after each hidden Dense layer")
-    .option("--layer-norm", "layer normalization after each hidden Dense layer")
-    .option("--optimizer <name>", OPTIMIZERS.join(", "), "adamw")
-    .option("--lr <rate>", "learning rate (default 1e-3; 0.05 for sgd, momentum, proxsgd)")
-    .option("--weight-decay <wd>", "decoupled for adamw (default 0.01), coupled L2 otherwise")
-    .option("--l1 <lambda>", "L1: proximal with proxsgd/proxadam, in the loss otherwise")
-    .option("--group <lambda>", "group lasso over each neuron's incoming weights (proximal)")
-    .option("--label-smoothing <eps>", "label smoothing for classification")
-    .option("--mixup <a>", "mixup with λ ~ Beta(a, a)")
-    .option("--cutmix <a>", "cutmix for square image inputs with λ ~ Beta(a, a)")
-    .option("--image-shape <HxW>", "height × width of image inputs for cutmix (default square)")
-    .option("--input-noise <sd>", "Gaussian noise on the standardized inputs")
-    .option("--feature-dropout <p>", "drop input features with this probability")
-    .option("--clip-norm <c>", "clip the gradient's global norm to c")
-    .option("--schedule <name>", "learning-rate schedule: constant, step or cosine", "constant")
-    .option("--warmup-epochs <e>", "linear learning-rate warmup over e epochs")
-    .option("--epochs <e>", "maximum number of epochs", "50")
-    .option("--batch-size <b>", "mini-batch size", "32")
-    .option("--early-stopping <patience>", "stop after this many epochs without improvement")
-    .option(
-      "--validation-split <f>",
-      "fraction held out for validation (default 0.1 with early stopping)",
-    )
-    .option(
-      "--prune <fraction>",
-      "magnitude-prune this fraction of each weight matrix, then fine-tune",
-    )
-    .option("--prune-epochs <e>", "fine-tuning epochs after pruning", "10")
-    .option("--mc-dropout <T>", "also report Monte Carlo dropout on the test data with T passes")
-    .option("--test <file>", "CSV file with the same columns, evaluated after training")
-    .option("--seed <s>", "seed for initialization, shuffling, dropout and augmentation", "1")
-    .option("--dtype <type>", "float64 or float32 (faster)", "float64")
-    .option(
-      "--report <file>",
-      "write a self-contained HTML report (loss curves, zeros, histograms)",
-    );
-}
+/** The options of `regularize train`, typed by the schema. */
+export type TrainCliOptions = Parsed<typeof TRAIN_OPTIONS>;
 
 /** A column-major n × p block as row-major. */
 function rowMajor(data: Float64Array, n: number, p: number): Float64Array {
@@ -142,15 +62,6 @@ function rowsOf(
   return { x, y: t.columns[tc], n: t.nRows };
 }
 
-function imageShapeOption(text: string): [number, number] {
-  const m = /^(\d+)[x×](\d+)$/.exec(text.trim());
-  if (!m || +m[1] < 1 || +m[2] < 1)
-    throw new InputError(`option '--image-shape': expected HxW such as 8x8, got '${text}'`, {
-      option: "--image-shape",
-    });
-  return [+m[1], +m[2]];
-}
-
 function inferTask(y: Float64Array): "classification" | "regression" {
   const k = new Set(y).size;
   return y.every((v) => Number.isInteger(v)) && k <= 50 ? "classification" : "regression";
@@ -158,69 +69,37 @@ function inferTask(y: Float64Array): "classification" | "regression" {
 
 /** Runs `regularize train`: fits the network, prints the history, writes JSON if asked. */
 export async function runTrain(file: string, o: TrainCliOptions): Promise<void> {
-  if (o.task !== undefined && o.task !== "classification" && o.task !== "regression")
-    throw new InputError(
-      `option '--task': expected classification or regression, got '${o.task}'`,
-      { option: "--task" },
-    );
-  const opt = (name: string, text: string | undefined, min = 0, max = Infinity) =>
-    text === undefined ? undefined : numberOption(name, text, min, max);
-  const optional = (name: string, text: string | undefined) =>
-    text === undefined ? undefined : intOption(name, text);
-  if (!OPTIMIZERS.includes(o.optimizer as OptimizerName))
-    throw new InputError(
-      `option '--optimizer': unknown '${o.optimizer}' (${OPTIMIZERS.join(", ")})`,
-      { option: "--optimizer" },
-    );
-  if (!["relu", "gelu", "tanh", "sigmoid"].includes(o.activation))
-    throw new InputError(
-      `option '--activation': unknown '${o.activation}' (relu, gelu, tanh, sigmoid)`,
-      { option: "--activation" },
-    );
-  if (!["constant", "step", "cosine"].includes(o.schedule ?? "constant"))
-    throw new InputError(`option '--schedule': unknown '${o.schedule}' (constant, step, cosine)`, {
-      option: "--schedule",
-    });
-  const hidden = listOption("--hidden", o.hidden);
-  if (!hidden.every((h) => Number.isInteger(h) && h >= 1 && h <= 1e7) || hidden.length > 1000)
-    throw new InputError(`option '--hidden': layer sizes must be integers ≥ 1, got '${o.hidden}'`, {
-      option: "--hidden",
-    });
-  const epochs = intOption("--epochs", o.epochs, 1, 1e6);
+  const { hidden } = o;
   const options: TrainOptions & { batchSize: number } = {
-    hidden,
-    activation: o.activation as ActivationName,
-    dropout: opt("--dropout", o.dropout, 0, 0.99),
+    hidden: o.hidden,
+    activation: o.activation,
+    dropout: o.dropout,
     batchNorm: o.batchNorm,
     layerNorm: o.layerNorm,
-    optimizer: o.optimizer as OptimizerName,
-    lr: opt("--lr", o.lr, 1e-12, 100),
-    weightDecay: opt("--weight-decay", o.weightDecay),
-    l1: opt("--l1", o.l1),
-    group: opt("--group", o.group),
-    labelSmoothing: opt("--label-smoothing", o.labelSmoothing, 0, 0.99),
-    mixup: opt("--mixup", o.mixup),
-    cutmix: opt("--cutmix", o.cutmix),
-    imageShape: o.imageShape === undefined ? undefined : imageShapeOption(o.imageShape),
-    inputNoise: opt("--input-noise", o.inputNoise),
-    featureDropout: opt("--feature-dropout", o.featureDropout, 0, 0.99),
-    clipNorm: opt("--clip-norm", o.clipNorm, 1e-12),
-    schedule: o.schedule as TrainOptions["schedule"],
-    warmupEpochs: opt("--warmup-epochs", o.warmupEpochs),
-    epochs,
-    batchSize: intOption("--batch-size", o.batchSize, 1, 1e9),
-    earlyStopping: optional("--early-stopping", o.earlyStopping),
-    validationSplit: opt("--validation-split", o.validationSplit, 0, 0.9),
-    pruneFraction: opt("--prune", o.prune, 0, 0.999),
-    pruneEpochs: o.prune ? intOption("--prune-epochs", o.pruneEpochs ?? "10", 0) : undefined,
-    seed: intOption("--seed", o.seed, 0),
-    dtype: o.dtype as TrainOptions["dtype"],
+    optimizer: o.optimizer,
+    lr: o.lr,
+    weightDecay: o.weightDecay,
+    l1: o.l1,
+    group: o.group,
+    labelSmoothing: o.labelSmoothing,
+    mixup: o.mixup,
+    cutmix: o.cutmix,
+    imageShape: o.imageShape,
+    inputNoise: o.inputNoise,
+    featureDropout: o.featureDropout,
+    clipNorm: o.clipNorm,
+    schedule: o.schedule,
+    warmupEpochs: o.warmupEpochs,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    earlyStopping: o.earlyStopping,
+    validationSplit: o.validationSplit,
+    pruneFraction: o.prune,
+    pruneEpochs: o.prune ? o.pruneEpochs : undefined,
+    seed: o.seed,
+    dtype: o.dtype,
   };
-  if (o.dtype !== "float64" && o.dtype !== "float32")
-    throw new InputError(`option '--dtype': expected float64 or float32, got '${o.dtype}'`, {
-      option: "--dtype",
-    });
-  const mcT = optional("--mc-dropout", o.mcDropout);
+  const mcT = o.mcDropout;
   if (mcT && !options.dropout)
     throw new InputError("option '--mc-dropout' needs --dropout", { option: "--mc-dropout" });
   if (options.earlyStopping !== undefined && options.validationSplit === 0)
@@ -336,17 +215,8 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
     });
   } catch (e) {
     bar?.done();
-    // The library names its options in camelCase; say them as this command spells them.
-    if (e instanceof InputError)
-      throw new InputError(
-        e.message.replace(/'([a-z][A-Za-z]*)'/g, (m, k: string) =>
-          k in options || k === "imageShape"
-            ? `'--${k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}'`
-            : m,
-        ),
-        e.where,
-      );
-    throw e;
+    // The library names its options; say them as this command's flags (the schema's `sets`).
+    throw e instanceof InputError ? inFlags(e, TRAIN_OPTIONS) : e;
   }
   const seconds = (performance.now() - t0) / 1000;
   bar?.done();

@@ -157,7 +157,7 @@ describe("regularize path / cv with mgaussian and families by link", () => {
       ],
       [
         ["--family", "poisson", "--target", "count", "--theta", "2"],
-        /'--theta': applies to the negative-binomial family only/,
+        /'--theta': only for --family negative-binomial \(not poisson\)/,
       ],
       [["--target", "y1,y2"], /several targets \(y1, y2\) are for --family mgaussian/],
       [["--family", "multinomial", "--target", "count", "--link", "log"], /no choice of link/],

@@ -423,7 +423,7 @@ describe("malformed input: exit 2 and one line, for every command", () => {
     assert.equal(d.code, 2);
     assert.match(
       d.err,
-      /unknown dataset 'iris' \(available: diabetes, breast_cancer, wine, digits, lung\)/,
+      /'--dataset': unknown value 'iris' \(one of: diabetes, breast_cancer, wine, digits, lung\)/,
     );
     const f = run(["fit", data("diabetes"), "--report", join(tmp, "no", "dir", "r.html")]);
     assert.equal(f.code, 2);

@@ -119,7 +119,7 @@ describe("regularize train (spawned as a user would)", () => {
     const cases: [string[], RegExp][] = [
       [[trainCsv, "--dropout", "1.5"], /--dropout/],
       [[trainCsv, "--hidden", "64,abc"], /--hidden/],
-      [[trainCsv, "--optimizer", "nadam"], /unknown 'nadam'/],
+      [[trainCsv, "--optimizer", "nadam"], /'--optimizer': unknown value 'nadam'/],
       [[trainCsv, "--json", join(tmp, "no", "such", "dir.json")], /--json.*no such directory/],
       [[trainCsv, "--test", missing], /missing feature column 'pixel_3_3'/],
       [[trainCsv, "--mixup", "0.2", "--cutmix", "1"], /'--mixup' and '--cutmix'/],
