@@ -129,7 +129,10 @@ describe("regularize path / cv / fit / predict with --family cox", () => {
         ],
         /stratum '9' \(--strata\) has a single row/,
       ],
-      [["path", LUNG, ...cox, "--ties", "exact"], /--ties': unknown value 'exact' \(one of: breslow, efron\)/],
+      [
+        ["path", LUNG, ...cox, "--ties", "exact"],
+        /--ties': unknown value 'exact' \(one of: breslow, efron\)/,
+      ],
       [["cv", LUNG, ...cox, "--measure", "auc"], /'auc' is not available for family cox/],
       [["path", LUNG, "--status", "status"], /--status': only for --family cox/],
       [["fit", LUNG, ...cox, "--stability", "20"], /--stability/],
