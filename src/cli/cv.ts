@@ -18,17 +18,13 @@ import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import {
   coreFamily,
   coreFamilyOptions,
-  coxJson,
-  mgaussianJson,
-  modelJson,
   loadOrEngine,
-  multinomialJson,
-  pathJson,
   toLibraryOptions,
   withFlagNames,
   withFlagNamesAsync,
   withRowOptions,
-} from "./path.js";
+} from "./model.js";
+import { coxJson, mgaussianJson, modelJson, multinomialJson, pathJson } from "./pathJson.js";
 
 /** The options of `regularize cv`, typed by the schema. */
 export type CvCliOptions = Parsed<typeof CV_OPTIONS>;

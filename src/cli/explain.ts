@@ -4,7 +4,7 @@ import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import type { Parsed } from "./parse.js";
 import type { EXPLAIN_OPTIONS } from "./schema.js";
-import { loadXY, toLibraryOptions, withFlagNames, withRowOptions } from "./path.js";
+import { loadXY, toLibraryOptions, withFlagNames, withRowOptions } from "./model.js";
 
 /** The options of `regularize explain`, typed by the schema. */
 export type ExplainCliOptions = Parsed<typeof EXPLAIN_OPTIONS>;

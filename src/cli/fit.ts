@@ -18,13 +18,13 @@ import { stabilitySelection, type StabilityResult } from "../select/stability.js
 import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
 import { familyResponse, readDesign, readOptions, type Design } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
-import { coreFamily, coreFamilyOptions, withFlagNames, withRowOptions } from "./path.js";
 import { progressBar } from "./progress.js";
 import { fitJson } from "./fit/json.js";
 import { savedModel } from "./fit/model.js";
 import { fitReport } from "./fit/report.js";
 import { wrapGlm, type AnyFit, type Curve, type FitCliOptions, type FitRun } from "./fit/result.js";
 import { terminalText } from "./fit/terminal.js";
+import { coreFamily, coreFamilyOptions, withFlagNames, withRowOptions } from "./model.js";
 
 export type { FitCliOptions } from "./fit/result.js";
 

@@ -419,7 +419,7 @@ describe("--engine duckdb: the Gaussian path and CV from SQL sums equal the in-m
         ["path", diabetes, "--engine", "duckdb", "--family", "multinomial"],
         /multinomial runs in memory/,
       ],
-      [["path", diabetes, "--engine", "spark"], /unknown engine 'spark'/],
+      [["path", diabetes, "--engine", "spark"], /'--engine': unknown value 'spark'/],
       [["cv", diabetes, "--engine", "duckdb", "--measure", "mae"], /cross-validates by mse/],
       [["path", `duckdb:${join(tmp, "no.duckdb")}/t`, "--engine", "duckdb"], /no DuckDB database/],
       [
