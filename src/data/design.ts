@@ -63,6 +63,9 @@ export interface FusedPass {
   gradients(start: number, count: number): void;
 }
 
+/** The largest heap of a sparse design's fused pass (bytes); past it, the JavaScript loops. */
+const SPARSE_FUSED_BYTES = 2 ** 31 - 2 ** 20;
+
 /** Weighted column moments; a column with zero variance gets scale 0 and is excluded. */
 export function moments(
   x: Matrix,
@@ -244,12 +247,20 @@ export class SparseDesign implements Design {
   private readonly wsum: Float64Array;
   private readonly v: Float64Array;
   private readonly w: Float64Array;
-  private readonly rr: Float64Array;
+  private rr: Float64Array;
   private readonly work: Float64Array;
-  private shift = 0;
-  private sumVR = 0;
+  /** shift and Σ v·rr (in the kernels' heap once a fused pass exists). */
+  private st: Float64Array = new Float64Array(2);
+  private heap: Heap | null = null;
 
-  constructor(x: CscMatrix, w: Float64Array, intercept: boolean, standardize: boolean, include: Uint8Array) {
+  constructor(
+    x: CscMatrix,
+    w: Float64Array,
+    intercept: boolean,
+    standardize: boolean,
+    include: Uint8Array,
+    private readonly kernels: "wasm" | "js" = "wasm",
+  ) {
     this.x = x;
     const n = (this.n = x.nRows);
     const p = (this.p = x.nCols);
@@ -276,25 +287,92 @@ export class SparseDesign implements Design {
     this.work = new Float64Array(n);
   }
 
-  release(): void {}
+  release(): void {
+    this.heap?.release();
+    this.heap = null;
+  }
 
-  fused(): FusedPass | null {
-    return null;
+  /**
+   * The design and the solver's state in one heap, so that whole passes (and gradient lists) run
+   * on the WebAssembly kernels (kernels.wat spgpass, spggrads: this class's gradient and update,
+   * operation for operation); null where the kernels do not run or the heap would be too large.
+   */
+  fused(pf: Float64Array, lower: Float64Array, upper: Float64Array): FusedPass | null {
+    const { n, p, x } = this;
+    if (this.kernels === "js") return null;
+    const nnz = x.values.length;
+    const total = nnz + Math.ceil(nnz / 2) + Math.ceil((p + 1) / 2) + n + 9 * p + 4 + Math.ceil((3 * p) / 2) + 2;
+    if (total * 8 > SPARSE_FUSED_BYTES) return null;
+    const heap = createHeap(total);
+    const kernel = passKernel(heap);
+    if (!kernel) {
+      heap.release();
+      return null;
+    }
+    this.heap = heap;
+    const f64 = heap.f64;
+    let o = 0;
+    const put = (src: Float64Array | null, len: number) => {
+      const at = o;
+      if (src) f64.set(src, at);
+      o += len;
+      return at;
+    };
+    const vxAt = put(this.vx, nnz);
+    const riAt = o;
+    kernel.i32.set(x.rowIndex, 2 * o);
+    o += Math.ceil(nnz / 2);
+    const cpAt = o;
+    kernel.i32.set(x.colPtr, 2 * o);
+    o += Math.ceil((p + 1) / 2);
+    const rrAt = put(this.rr, n);
+    const wsumAt = put(this.wsum, p);
+    const centerAt = put(this.center, p);
+    const scaleAt = put(this.scale, p);
+    const xvAt = put(this.xv, p);
+    const pfAt = put(pf, p);
+    const loAt = put(lower, p);
+    const hiAt = put(upper, p);
+    const bAt = put(null, p);
+    const gAt = put(null, p);
+    const stAt = put(this.st, 4);
+    const listAt = 2 * o;
+    // The residual and its scalars now live in the heap: the methods above read the same state.
+    this.rr = f64.subarray(rrAt, rrAt + n);
+    this.st = f64.subarray(stAt, stAt + 2);
+    const sk = kernel.sparse;
+    const B = (k: number) => 8 * k;
+    return {
+      b: f64.subarray(bAt, bAt + p),
+      g: f64.subarray(gAt, gAt + p),
+      lists: kernel.i32.subarray(listAt, listAt + 3 * p),
+      pass: (start, count, ab, dem) =>
+        sk.spgpass(
+          B(cpAt), B(riAt), B(vxAt), B(rrAt), B(wsumAt), B(centerAt), B(scaleAt), B(stAt),
+          B(xvAt), B(pfAt), B(loAt), B(hiAt), B(bAt), B(gAt), 4 * (listAt + start), count, ab, dem,
+        ),
+      gradients: (start, count) =>
+        sk.spggrads(
+          B(cpAt), B(riAt), B(vxAt), B(rrAt), B(wsumAt), B(centerAt), B(scaleAt), B(stAt),
+          B(gAt), 4 * (listAt + start), count,
+        ),
+    };
   }
 
   resetResidual(yTilde: Float64Array): void {
     this.rr.set(yTilde);
-    this.shift = 0;
+    this.st[0] = 0;
     let s = 0;
     for (let i = 0; i < this.n; i++) s += this.v[i] * yTilde[i];
-    this.sumVR = s;
+    this.st[1] = s;
   }
 
   gradient(j: number): number {
     const { colPtr, rowIndex } = this.x;
     const s = sparseDot(this.rr, rowIndex, this.vx, colPtr[j], colPtr[j + 1]);
     const c = this.center[j];
-    return (s + this.shift * this.wsum[j] - c * this.sumVR - c * this.shift) / this.scale[j];
+    const shift = this.st[0];
+    return (s + shift * this.wsum[j] - c * this.st[1] - c * shift) / this.scale[j];
   }
 
   update(j: number, d: number): void {
@@ -303,24 +381,27 @@ export class SparseDesign implements Design {
     const rr = this.rr;
     const ds = d / this.scale[j];
     for (let k = colPtr[j]; k < colPtr[j + 1]; k++) rr[rowIndex[k]] -= ds * vx[k];
-    this.shift += ds * this.center[j];
-    this.sumVR -= ds * this.wsum[j];
+    this.st[0] += ds * this.center[j];
+    this.st[1] -= ds * this.wsum[j];
   }
 
   residualNormSq(): number {
     let s = 0;
     for (let i = 0; i < this.n; i++) s += this.rr[i] * this.rr[i];
-    return s + 2 * this.shift * this.sumVR + this.shift * this.shift;
+    const shift = this.st[0];
+    return s + 2 * shift * this.st[1] + shift * shift;
   }
 
   residualInto(out: Float64Array): void {
-    for (let i = 0; i < this.n; i++) out[i] = this.rr[i] + this.shift * this.v[i];
+    const shift = this.st[0];
+    for (let i = 0; i < this.n; i++) out[i] = this.rr[i] + shift * this.v[i];
   }
 
   residualDistanceSq(ref: Float64Array): number {
     let s = 0;
+    const shift = this.st[0];
     for (let i = 0; i < this.n; i++) {
-      const t = this.rr[i] + this.shift * this.v[i] - ref[i];
+      const t = this.rr[i] + shift * this.v[i] - ref[i];
       s += t * t;
     }
     return s;

@@ -3,7 +3,7 @@ import { GlmDesign } from "../data/glmDesign.js";
 import { binomial } from "../datafit/binomial.js";
 import { InputError } from "../errors.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
-import { SparseGlmCd } from "../solver/sparseGlmCd.js";
+import { SparseGlmCd, SparseHeap } from "../solver/sparseGlmCd.js";
 import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { glmSetup, SPARSE_KKT_PER_THRESH } from "./glmPath.js";
@@ -69,7 +69,10 @@ export function sparseMultinomialPath(
     }),
   );
   const { lower, upper } = setups[0];
-  const cds = setups.map((s) => new SparseGlmCd(s));
+  // One kernels' heap for the design and the K class solvers (the matrix held once).
+  const sp = design.sparse()!;
+  const mem = SparseHeap.create(sp, n, p, K);
+  const cds = setups.map((s) => new SparseGlmCd(s, mem));
   const next = new Float64Array(n);
   const others = new Float64Array(K);
   /** Hands class c the log-sum-exp of the other classes' current predictors. */
@@ -207,6 +210,7 @@ export function sparseMultinomialPath(
       break;
   }
   for (const cd of cds) cd.release();
+  mem?.release();
   design.release();
   return {
     family: "multinomial",

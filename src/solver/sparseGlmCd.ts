@@ -4,6 +4,7 @@ import { interceptStart } from "../datafit/intercept.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import type { GlmPathSolver, GlmSetup } from "./glmCd.js";
 import { PathWarmStart } from "./warmStart.js";
+import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
 
 /** Smallest IRLS weight relative to the observation weight (keeps the WLS well posed). */
 const VMIN = 1e-10;
@@ -11,6 +12,8 @@ const VMIN = 1e-10;
 const MAX_NEWTON = 100;
 /** A point is solved when its KKT violation is at most kktTol·λ; kktTol defaults to this. */
 const KKT_TOL = 1e-7;
+/** The largest SparseHeap (bytes): past it the solvers run their JavaScript loops. */
+const SPARSE_HEAP_BYTES = 2 ** 31 - 2 ** 20;
 
 /**
  * IRLS with naive coordinate descent for a GLM on a sparse (CSC) design, never densified: glmnet's
@@ -103,6 +106,59 @@ function sweep(m: SweepModel, list: Int32Array, count: number, st: Float64Array)
   return dlx;
 }
 
+/** Doubles of one solver's region in a SparseHeap (see SparseHeap.region). */
+const regionSize = (n: number, p: number) => 4 * n + 17 * p + 12;
+
+/**
+ * The sparse design on the WebAssembly kernels: one heap holding the CSC matrix once and a region
+ * per solver that shares it (the multinomial's class solvers), or null where the kernels do not
+ * run or the heap would pass their memory's limit (the solvers then run their JavaScript loops).
+ */
+export class SparseHeap {
+  private next: number;
+  private constructor(
+    readonly heap: Heap,
+    readonly kernel: PassKernel,
+    /** Byte offsets of the column pointers, row indices and values. */
+    readonly cp: number,
+    readonly ri: number,
+    readonly va: number,
+    start: number,
+  ) {
+    this.next = start;
+  }
+
+  static create(sp: SparseColumns, n: number, p: number, solvers: number): SparseHeap | null {
+    const nnz = sp.values.length;
+    const matrix = nnz + Math.ceil(nnz / 2) + Math.ceil((p + 1) / 2) + 2;
+    const total = matrix + solvers * regionSize(n, p);
+    if (total * 8 > SPARSE_HEAP_BYTES) return null;
+    const heap = createHeap(total);
+    const kernel = passKernel(heap);
+    if (!kernel) {
+      heap.release();
+      return null;
+    }
+    heap.f64.set(sp.values, 0);
+    const riAt = 2 * nnz;
+    kernel.i32.set(sp.rowIndex, riAt);
+    const cpAt = riAt + nnz + (nnz & 1);
+    kernel.i32.set(sp.colPtr, cpAt);
+    return new SparseHeap(heap, kernel, cpAt * 4, riAt * 4, 0, matrix);
+  }
+
+  /** A solver's region: f64 offsets, then i32 offsets of its four position lists. */
+  region(n: number, p: number): number {
+    const at = this.next;
+    this.next += regionSize(n, p);
+    return at;
+  }
+
+  release(): void {
+    this.heap.release();
+  }
+}
+
 export class SparseGlmCd implements GlmPathSolver {
   readonly b: Float64Array;
   b0 = 0;
@@ -130,52 +186,150 @@ export class SparseGlmCd implements GlmPathSolver {
   private readonly strong: Uint8Array;
   private readonly ever: Uint8Array;
   /** The strong features, in the order they entered. */
-  private active = new Int32Array(16);
+  private active: Int32Array = new Int32Array(16);
   private nActive = 0;
   /**
    * Per strong position (sized by `room`): Σ v x_j (uncentered), Σ v x̃_j², the L1 and L2
    * weights, the box, the working value and the value before the step; the positions in order,
    * and a list of the non-zero ones.
    */
-  private vx = new Float64Array(0);
-  private xv = new Float64Array(0);
-  private kap = new Float64Array(0);
-  private l2 = new Float64Array(0);
-  private lo = new Float64Array(0);
-  private hi = new Float64Array(0);
-  private bp = new Float64Array(0);
-  private bOld = new Float64Array(0);
-  private order = new Int32Array(0);
-  private nonzero = new Int32Array(0);
+  private vx: Float64Array = new Float64Array(0);
+  private xv: Float64Array = new Float64Array(0);
+  private kap: Float64Array = new Float64Array(0);
+  private l2: Float64Array = new Float64Array(0);
+  private lo: Float64Array = new Float64Array(0);
+  private hi: Float64Array = new Float64Array(0);
+  private bp: Float64Array = new Float64Array(0);
+  private bOld: Float64Array = new Float64Array(0);
+  private order: Int32Array = new Int32Array(0);
+  private nonzero: Int32Array = new Int32Array(0);
   private sweepModel!: SweepModel;
   /** The sweep's running scalars: Σ q', D, Σ v. */
-  private readonly st = new Float64Array(3);
+  private readonly st: Float64Array;
   private readonly included: Int32Array;
   private readonly warm: PathWarmStart;
+  /** The kernels' heap and this solver's byte offsets in it (null: the JavaScript loops). */
+  private readonly mem: SparseHeap | null;
+  private readonly ownsMem: boolean;
+  private readonly at = {
+    q: 0,
+    v: 0,
+    eta: 0,
+    by: 0,
+    moved: 0,
+    res: 0,
+    center: 0,
+    inv: 0,
+    vx: 0,
+    xv: 0,
+    kap: 0,
+    l2: 0,
+    lo: 0,
+    hi: 0,
+    bp: 0,
+    sx: 0,
+    svx: 0,
+    svxx: 0,
+    gout: 0,
+    st: 0,
+    active: 0,
+    order: 0,
+    nonzero: 0,
+    included: 0,
+  };
+  private sx: Float64Array = new Float64Array(0);
+  private svx: Float64Array = new Float64Array(0);
+  private svxx: Float64Array = new Float64Array(0);
+  private gout: Float64Array = new Float64Array(0);
+  /** Columns and raw-scale amounts of a move of η (moveEta). */
+  private readonly moved: Int32Array;
+  private readonly movedBy: Float64Array;
   private lossAt = 0;
   private lossFresh = false;
 
-  constructor(private readonly s: GlmSetup) {
+  /**
+   * `shared`: the kernels' heap of the design when several solvers share it (its regions are
+   * taken in order); by default the solver makes its own (or runs its loops in JavaScript).
+   */
+  constructor(
+    private readonly s: GlmSetup,
+    shared?: SparseHeap | null,
+  ) {
     const sp = s.design.sparse();
     if (!sp) throw new Error("SparseGlmCd needs a sparse design");
     this.sp = sp;
     const n = (this.n = s.design.n);
     const p = (this.p = s.design.p);
-    this.center = s.design.center;
-    this.inv = Float64Array.from(s.design.scale, (v) => 1 / v);
+    this.ownsMem = shared === undefined;
+    const mem = (this.mem = shared === undefined ? SparseHeap.create(sp, n, p, 1) : shared);
+    const inc: number[] = [];
+    for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
+    if (mem) {
+      // Every array the kernels read lives in the heap; the loops below index the same views.
+      const f64 = mem.heap.f64;
+      const i32 = mem.kernel.i32;
+      let o = mem.region(n, p);
+      const at = this.at;
+      const take = (key: keyof typeof at, len: number) => {
+        at[key] = o * 8;
+        const view = f64.subarray(o, o + len);
+        o += len;
+        return view;
+      };
+      const takeI32 = (key: keyof typeof at) => {
+        at[key] = o * 8;
+        const view = i32.subarray(2 * o, 2 * o + p);
+        o += Math.ceil(p / 2);
+        return view;
+      };
+      this.eta = take("eta", n);
+      this.eta.set(s.offset);
+      this.movedBy = take("by", p);
+      this.q = take("q", n);
+      this.v = take("v", n);
+      this.res = take("res", n);
+      this.center = take("center", p);
+      this.center.set(s.design.center);
+      this.inv = take("inv", p);
+      for (let j = 0; j < p; j++) this.inv[j] = 1 / s.design.scale[j];
+      this.vx = take("vx", p);
+      this.xv = take("xv", p);
+      this.kap = take("kap", p);
+      this.l2 = take("l2", p);
+      this.lo = take("lo", p);
+      this.hi = take("hi", p);
+      this.bp = take("bp", p);
+      this.sx = take("sx", p);
+      this.svx = take("svx", p);
+      this.svxx = take("svxx", p);
+      this.gout = take("gout", p);
+      this.st = take("st", 4);
+      this.active = takeI32("active");
+      this.order = takeI32("order");
+      for (let t = 0; t < p; t++) this.order[t] = t;
+      this.nonzero = takeI32("nonzero");
+      this.moved = takeI32("moved");
+      this.included = takeI32("included").subarray(0, inc.length);
+      this.included.set(inc);
+      this.bOld = new Float64Array(p);
+    } else {
+      this.center = s.design.center;
+      this.inv = Float64Array.from(s.design.scale, (v) => 1 / v);
+      this.res = new Float64Array(n);
+      this.v = new Float64Array(n);
+      this.q = new Float64Array(n);
+      this.st = new Float64Array(3);
+      this.included = Int32Array.from(inc);
+      this.eta = Float64Array.from(s.offset);
+      this.moved = new Int32Array(p);
+      this.movedBy = new Float64Array(p);
+    }
     this.b = new Float64Array(p);
     this.g = new Float64Array(p);
-    this.eta = Float64Array.from(s.offset);
     this.mu = new Float64Array(n);
-    this.res = new Float64Array(n);
-    this.v = new Float64Array(n);
-    this.q = new Float64Array(n);
     this.etaOld = new Float64Array(n);
     this.strong = new Uint8Array(p);
     this.ever = new Uint8Array(p);
-    const inc: number[] = [];
-    for (let j = 0; j < p; j++) if (s.include[j]) inc.push(j);
-    this.included = Int32Array.from(inc);
     this.warm = new PathWarmStart(p);
     if (s.intercept) {
       this.b0 = interceptStart(s.family, s.y, s.w, s.offset);
@@ -231,7 +385,15 @@ export class SparseGlmCd implements GlmPathSolver {
     for (let i = 0; i < this.n; i++) sr += r[i];
     this.g0 = sr;
     const inc = this.included;
-    for (let t = 0; t < inc.length; t++) this.g[inc[t]] = this.dot(inc[t], r, sr);
+    const mem = this.mem;
+    if (mem) {
+      const { at, gout, center, inv, g } = this;
+      mem.kernel.sparse.spdots(mem.cp, mem.ri, mem.va, at.res, at.included, inc.length, at.gout);
+      for (let t = 0; t < inc.length; t++) {
+        const j = inc[t];
+        g[j] = (gout[j] - center[j] * sr) * inv[j];
+      }
+    } else for (let t = 0; t < inc.length; t++) this.g[inc[t]] = this.dot(inc[t], r, sr);
   }
 
   /**
@@ -287,7 +449,6 @@ export class SparseGlmCd implements GlmPathSolver {
   /** Warm start from the last solutions of the path (PathWarmStart). */
   private extrapolate(lambda: number, lambdaPrev: number): void {
     const { lower, upper, intercept } = this.s;
-    const { colPtr, rowIndex, values } = this.sp;
     const { warm: ws, eta, b } = this;
     ws.next(b, this.b0, lambda, lambdaPrev, lower, upper, intercept);
     let shift = ws.d0;
@@ -295,12 +456,31 @@ export class SparseGlmCd implements GlmPathSolver {
       const j = ws.cols[t];
       b[j] += ws.by[t];
       const a = ws.by[t] * this.inv[j];
-      for (let k = colPtr[j]; k < colPtr[j + 1]; k++) eta[rowIndex[k]] += values[k] * a;
+      this.moved[t] = j;
+      this.movedBy[t] = a;
       shift -= this.center[j] * a;
     }
+    this.moveEta(ws.moved);
     this.b0 += ws.d0;
     if (shift !== 0) for (let i = 0; i < this.n; i++) eta[i] += shift;
     if (ws.moved > 0 || ws.d0 !== 0) this.lossFresh = false;
+  }
+
+  /** η += Σ_t movedBy[t]·x_{moved[t]} (the raw columns' non-zeros) for t < count. */
+  private moveEta(count: number): void {
+    const mem = this.mem;
+    if (mem) {
+      const { at } = this;
+      mem.kernel.sparse.spmove(mem.cp, mem.ri, mem.va, at.eta, at.moved, at.by, count);
+      return;
+    }
+    const { colPtr, rowIndex, values } = this.sp;
+    const { eta, moved, movedBy } = this;
+    for (let t = 0; t < count; t++) {
+      const j = moved[t];
+      const a = movedBy[t];
+      for (let k = colPtr[j]; k < colPtr[j + 1]; k++) eta[rowIndex[k]] += values[k] * a;
+    }
   }
 
   /** Marks strong every included feature with |g_j| > threshold·pfⱼ, or unpenalized. */
@@ -387,42 +567,64 @@ export class SparseGlmCd implements GlmPathSolver {
       }
       let kkt = intercept ? Math.abs(sr) : 0;
       let xvMax = intercept ? sv : 0;
+      const mem = this.mem;
+      if (mem) {
+        const at = this.at;
+        mem.kernel.sparse.spstats(
+          mem.cp,
+          mem.ri,
+          mem.va,
+          at.res,
+          at.v,
+          at.active,
+          na,
+          at.sx,
+          at.svx,
+          at.svxx,
+        );
+      }
       for (let t = 0; t < na; t++) {
         const j = active[t];
-        // Two interleaved sets of sums (see sparseDot).
+        // Two interleaved sets of sums (see sparseDot), or the kernel's (the same sums).
         let sx = 0;
         let svx = 0;
         let svxx = 0;
-        let sx2 = 0;
-        let svx2 = 0;
-        let svxx2 = 0;
-        const k1 = colPtr[j + 1];
-        let k = colPtr[j];
-        for (; k + 1 < k1; k += 2) {
-          const i = rowIndex[k];
-          const x = values[k];
-          const i2 = rowIndex[k + 1];
-          const x2 = values[k + 1];
-          sx += res[i] * x;
-          sx2 += res[i2] * x2;
-          const a = v[i] * x;
-          const a2 = v[i2] * x2;
-          svx += a;
-          svx2 += a2;
-          svxx += a * x;
-          svxx2 += a2 * x2;
+        if (mem) {
+          sx = this.sx[t];
+          svx = this.svx[t];
+          svxx = this.svxx[t];
+        } else {
+          let sx2 = 0;
+          let svx2 = 0;
+          let svxx2 = 0;
+          const k1 = colPtr[j + 1];
+          let k = colPtr[j];
+          for (; k + 1 < k1; k += 2) {
+            const i = rowIndex[k];
+            const x = values[k];
+            const i2 = rowIndex[k + 1];
+            const x2 = values[k + 1];
+            sx += res[i] * x;
+            sx2 += res[i2] * x2;
+            const a = v[i] * x;
+            const a2 = v[i2] * x2;
+            svx += a;
+            svx2 += a2;
+            svxx += a * x;
+            svxx2 += a2 * x2;
+          }
+          if (k < k1) {
+            const i = rowIndex[k];
+            const x = values[k];
+            sx += res[i] * x;
+            const a = v[i] * x;
+            svx += a;
+            svxx += a * x;
+          }
+          sx += sx2;
+          svx += svx2;
+          svxx += svxx2;
         }
-        if (k < k1) {
-          const i = rowIndex[k];
-          const x = values[k];
-          sx += res[i] * x;
-          const a = v[i] * x;
-          svx += a;
-          svxx += a * x;
-        }
-        sx += sx2;
-        svx += svx2;
-        svxx += svxx2;
         const c = center[j];
         const ij = inv[j];
         const gj = (sx - c * sr) * ij;
@@ -460,7 +662,30 @@ export class SparseGlmCd implements GlmPathSolver {
           for (let t = 0; t < na; t++) if (bp[t] !== 0) nonzero[count++] = t;
           list = nonzero;
         }
-        let dlx = sweep(this.sweepModel, list, count, st);
+        let dlx: number;
+        if (mem) {
+          const a = this.at;
+          dlx = mem.kernel.sparse.spsweep(
+            mem.cp,
+            mem.ri,
+            mem.va,
+            a.q,
+            a.v,
+            a.active,
+            a.center,
+            a.inv,
+            a.vx,
+            a.xv,
+            a.kap,
+            a.l2,
+            a.lo,
+            a.hi,
+            a.bp,
+            full ? a.order : a.nonzero,
+            count,
+            a.st,
+          );
+        } else dlx = sweep(this.sweepModel, list, count, st);
         if (intercept) {
           const del = (st[0] - st[1] * sv) / sv;
           if (del !== 0) {
@@ -478,21 +703,26 @@ export class SparseGlmCd implements GlmPathSolver {
       // η moves by X̃Δ + Δ0: the columns' non-zeros, then the scalar part D.
       etaOld.set(eta);
       let stepDlx = 0;
+      let nMoved = 0;
       for (let t = 0; t < na; t++) {
         const j = active[t];
         const del = bp[t] - bOld[t];
         if (del === 0) continue;
         b[j] = bp[t];
         if (!this.ever[j] && b[j] !== 0) {
-          if (this.everActive >= this.s.pMax) return "pMax";
+          if (this.everActive >= this.s.pMax) {
+            this.moveEta(nMoved);
+            return "pMax";
+          }
           this.ever[j] = 1;
           this.everActive++;
         }
-        const a = del * inv[j];
-        for (let k = colPtr[j]; k < colPtr[j + 1]; k++) eta[rowIndex[k]] += values[k] * a;
+        this.moved[nMoved] = j;
+        this.movedBy[nMoved++] = del * inv[j];
         const t2 = xv[t] * del * del;
         if (t2 > stepDlx) stepDlx = t2;
       }
+      this.moveEta(nMoved);
       const shift = st[1];
       if (shift !== 0) for (let i = 0; i < n; i++) eta[i] += shift;
       this.lossFresh = false;
@@ -513,6 +743,11 @@ export class SparseGlmCd implements GlmPathSolver {
 
   /** Per-position arrays for at least `na` strong features. */
   private room(na: number): void {
+    if (this.mem) {
+      // The heap's per-position arrays hold every feature already.
+      this.sweepModel = this.makeSweepModel();
+      return;
+    }
     const m = Math.max(16, 2 * na);
     const f = () => new Float64Array(m);
     this.order = Int32Array.from({ length: m }, (_, t) => t);
@@ -549,5 +784,7 @@ export class SparseGlmCd implements GlmPathSolver {
     };
   }
 
-  release(): void {}
+  release(): void {
+    if (this.ownsMem) this.mem?.release();
+  }
 }

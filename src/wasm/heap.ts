@@ -32,7 +32,7 @@ function module(): WebAssembly.Module | null {
 /** Largest heap placed in WebAssembly memory (32-bit addressing). */
 const MAX_WASM_BYTES = 2 ** 31;
 
-interface Kernels {
+interface Kernels extends SparseKernels {
   dot(a: number, b: number, n: number): number;
   axpy(x: number, y: number, alpha: number, n: number): void;
   rot(x: number, y: number, c: number, s: number, n: number): void;
@@ -104,11 +104,109 @@ export interface PassState {
 }
 
 /**
+ * The sparse GLM solver's kernels (kernels.wat spdots, spstats, spsweep: SparseGlmCd's loops,
+ * operation for operation). Arguments are byte offsets into the heap's memory.
+ */
+export interface SparseKernels {
+  /** out[j] = Σ u[ri[k]]·va[k] over column j = list[t] (CSC cp, ri, va), t < count. */
+  spdots(
+    cp: number,
+    ri: number,
+    va: number,
+    u: number,
+    list: number,
+    count: number,
+    out: number,
+  ): void;
+  /** g[k] = x̃_kᵀr for k = list[t] (SparseDesign.gradient; st: shift, Σ v·rr). */
+  spggrads(
+    cp: number,
+    ri: number,
+    vx: number,
+    rr: number,
+    wsum: number,
+    center: number,
+    scale: number,
+    st: number,
+    g: number,
+    list: number,
+    count: number,
+  ): void;
+  /** NaiveCd's coordinate pass over a SparseDesign; returns the largest xv·Δb². */
+  spgpass(
+    cp: number,
+    ri: number,
+    vx: number,
+    rr: number,
+    wsum: number,
+    center: number,
+    scale: number,
+    st: number,
+    xv: number,
+    pf: number,
+    lo: number,
+    hi: number,
+    b: number,
+    g: number,
+    list: number,
+    count: number,
+    ab: number,
+    dem: number,
+  ): number;
+  /** y[ri[k]] += va[k]·coef[t] over the non-zeros of column list[t], t < count. */
+  spmove(
+    cp: number,
+    ri: number,
+    va: number,
+    y: number,
+    list: number,
+    coef: number,
+    count: number,
+  ): void;
+  /** Per strong position t < na: Σ res·x, Σ v·x, Σ v·x² over column active[t]. */
+  spstats(
+    cp: number,
+    ri: number,
+    va: number,
+    res: number,
+    v: number,
+    active: number,
+    na: number,
+    osx: number,
+    osvx: number,
+    osvxx: number,
+  ): void;
+  /** One coordinate-descent sweep of SparseGlmCd's model; returns the largest xv·δ². */
+  spsweep(
+    cp: number,
+    ri: number,
+    va: number,
+    q: number,
+    v: number,
+    active: number,
+    center: number,
+    inv: number,
+    vx: number,
+    xv: number,
+    kap: number,
+    l2: number,
+    lo: number,
+    hi: number,
+    bp: number,
+    list: number,
+    count: number,
+    st: number,
+  ): number;
+}
+
+/**
  * A fused coordinate-descent pass over a list of features (kernels.wat `pass`). Offsets are
  * element indices into the heap's f64 view; `list` indexes its Int32Array view.
  */
 export interface PassKernel {
   readonly i32: Int32Array;
+  /** The sparse solver's kernels, on byte offsets. */
+  readonly sparse: SparseKernels;
   /**
    * A covariance-update pass over a compact active set of na coordinates laid out from f64
    * offset `st`: seven arrays of length cap ≥ na (g, b, xv, κ, μ, lo, hi), then the cap×cap Gram
@@ -275,6 +373,9 @@ class WasmHeap implements Heap, PassKernel {
       ab,
       dem,
     );
+  }
+  get sparse(): SparseKernels {
+    return this.k;
   }
   cpass(st: number, na: number, cap: number): number {
     return this.k.cpass(st << 3, na, cap);
