@@ -27,6 +27,8 @@ export interface Design {
   gradient(j: number): number;
   /** r ← r − d·x̃_j (after b_j increased by d). */
   update(j: number, d: number): void;
+  /** update(list[t], d[t]) for t < count, in order. */
+  updates(list: ArrayLike<number>, d: ArrayLike<number>, count: number): void;
   /** ‖r‖². */
   residualNormSq(): number;
   /** Copies r into `out` (length n). */
@@ -202,6 +204,10 @@ export class DenseDesign implements Design {
     this.heap.axpy(j * this.n, this.rOff, d, this.n);
   }
 
+  updates(list: ArrayLike<number>, d: ArrayLike<number>, count: number): void {
+    for (let t = 0; t < count; t++) this.update(list[t], d[t]);
+  }
+
   residualNormSq(): number {
     return this.heap.dot(this.rOff, this.rOff, this.n);
   }
@@ -252,6 +258,10 @@ export class SparseDesign implements Design {
   /** shift and Σ v·rr (in the kernels' heap once a fused pass exists). */
   private st: Float64Array = new Float64Array(2);
   private heap: Heap | null = null;
+  /** The fused heap's batch update (spgmove) and its list and amounts (set by fused()). */
+  private moveMany: ((count: number) => void) | null = null;
+  private moveList: Int32Array = new Int32Array(0);
+  private moveBy: Float64Array = new Float64Array(0);
 
   constructor(
     x: CscMatrix,
@@ -290,6 +300,7 @@ export class SparseDesign implements Design {
   release(): void {
     this.heap?.release();
     this.heap = null;
+    this.moveMany = null;
   }
 
   /**
@@ -301,7 +312,8 @@ export class SparseDesign implements Design {
     const { n, p, x } = this;
     if (this.kernels === "js") return null;
     const nnz = x.values.length;
-    const total = nnz + Math.ceil(nnz / 2) + Math.ceil((p + 1) / 2) + n + 9 * p + 4 + Math.ceil((3 * p) / 2) + 2;
+    const total =
+      nnz + Math.ceil(nnz / 2) + Math.ceil((p + 1) / 2) + n + 10 * p + 4 + Math.ceil((4 * p) / 2) + 2;
     if (total * 8 > SPARSE_FUSED_BYTES) return null;
     const heap = createHeap(total);
     const kernel = passKernel(heap);
@@ -336,12 +348,30 @@ export class SparseDesign implements Design {
     const bAt = put(null, p);
     const gAt = put(null, p);
     const stAt = put(this.st, 4);
+    const byAt = put(null, p);
     const listAt = 2 * o;
+    const moveAt = listAt + 3 * p;
     // The residual and its scalars now live in the heap: the methods above read the same state.
     this.rr = f64.subarray(rrAt, rrAt + n);
     this.st = f64.subarray(stAt, stAt + 2);
     const sk = kernel.sparse;
     const B = (k: number) => 8 * k;
+    this.moveList = kernel.i32.subarray(moveAt, moveAt + p);
+    this.moveBy = f64.subarray(byAt, byAt + p);
+    this.moveMany = (count) =>
+      sk.spgmove(
+        B(cpAt),
+        B(riAt),
+        B(vxAt),
+        B(rrAt),
+        B(wsumAt),
+        B(centerAt),
+        B(scaleAt),
+        B(stAt),
+        4 * moveAt,
+        B(byAt),
+        count,
+      );
     return {
       b: f64.subarray(bAt, bAt + p),
       g: f64.subarray(gAt, gAt + p),
@@ -384,6 +414,16 @@ export class SparseDesign implements Design {
     this.st[0] += ds * this.center[j];
     this.st[1] -= ds * this.wsum[j];
   }
+  updates(list: ArrayLike<number>, d: ArrayLike<number>, count: number): void {
+    if (this.moveMany) {
+      for (let t = 0; t < count; t++) {
+        this.moveList[t] = list[t];
+        this.moveBy[t] = d[t];
+      }
+      this.moveMany(count);
+    } else for (let t = 0; t < count; t++) this.update(list[t], d[t]);
+  }
+
 
   residualNormSq(): number {
     let s = 0;

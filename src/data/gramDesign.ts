@@ -207,6 +207,9 @@ export class GramDesign implements Design {
   update(): void {
     throw new Error("GramDesign has no rows (covariance solver only)");
   }
+  updates(): void {
+    throw new Error("GramDesign has no rows (covariance solver only)");
+  }
   residualNormSq(): number {
     throw new Error("GramDesign has no rows (covariance solver only)");
   }

@@ -391,6 +391,8 @@ export class NaiveCd extends CdBase {
   /** 1 for features whose compact Gram row exists; scratch for one Gram column; b at load. */
   private readonly activeMask: Uint8Array;
   private readonly gramScratch: Float64Array;
+  /** Amounts of a batch of residual updates (tryExtrapolated). */
+  private readonly moveBy: Float64Array;
   private readonly startB: Float64Array;
 
   constructor(s: CdSetup) {
@@ -411,6 +413,7 @@ export class NaiveCd extends CdBase {
     this.activeMask = new Uint8Array(this.p);
     this.gramScratch = new Float64Array(this.p);
     this.startB = new Float64Array(this.p);
+    this.moveBy = new Float64Array(this.p);
   }
 
   private addWs(k: number): void {
@@ -679,13 +682,16 @@ export class NaiveCd extends CdBase {
       pen += enetValue(b[k], this.s.pf[k] * ab, this.s.pf[k] * dem);
     }
     const fCur = 0.5 * design.residualNormSq() + pen;
-    for (let l = 0; l < na; l++) design.update(act[l], ext[l] - b[act[l]]);
+    const d = this.moveBy;
+    for (let l = 0; l < na; l++) d[l] = ext[l] - b[act[l]];
+    design.updates(act, d, na);
     const fExt = 0.5 * design.residualNormSq() + this.activePenalty(ext, ab, dem);
     if (fExt < fCur) {
       for (let l = 0; l < na; l++) b[act[l]] = ext[l];
       return true;
     }
-    for (let l = 0; l < na; l++) design.update(act[l], b[act[l]] - ext[l]);
+    for (let l = 0; l < na; l++) d[l] = b[act[l]] - ext[l];
+    design.updates(act, d, na);
     return false;
   }
 

@@ -132,6 +132,20 @@ export interface SparseKernels {
     list: number,
     count: number,
   ): void;
+  /** SparseDesign.update(list[t], d[t]) for t < count, in order. */
+  spgmove(
+    cp: number,
+    ri: number,
+    vx: number,
+    rr: number,
+    wsum: number,
+    center: number,
+    scale: number,
+    st: number,
+    list: number,
+    d: number,
+    count: number,
+  ): void;
   /** NaiveCd's coordinate pass over a SparseDesign; returns the largest xv·Δb². */
   spgpass(
     cp: number,
