@@ -112,8 +112,11 @@ export class GlmDesign {
     return (s - this.center[j] * sumV) / this.scale[j];
   }
 
-  /** Σᵢ wᵢrᵢ x̃_ij, given Σᵢ wᵢrᵢ as `sumWr`. */
-  weightedDot(j: number, w: Float64Array, r: Float64Array, sumWr: number): number {
+  /**
+   * Σᵢ wᵢrᵢ x̃_ij, given Σᵢ wᵢrᵢ as `sumWr`; for a sparse design r may be held as `r + shift`
+   * on every row (see axpyLazy).
+   */
+  weightedDot(j: number, w: Float64Array, r: Float64Array, sumWr: number, shift = 0): number {
     const xs = this.xs;
     if (xs) {
       const n = this.n;
@@ -126,7 +129,7 @@ export class GlmDesign {
     let s = 0;
     for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
       const i = rowIndex[k];
-      s += w[i] * r[i] * values[k];
+      s += w[i] * (r[i] + shift) * values[k];
     }
     return (s - this.center[j] * sumWr) / this.scale[j];
   }
@@ -213,6 +216,22 @@ export class GlmDesign {
       kernel.axpys(listOff, resOff, count, 0, n, slot);
     } else for (let t = 0; t < count; t++) heap.axpy(cols[t] * n, slot, -d[t], n); // y ← y − αx
     v.set(heap.f64.subarray(slot, slot + n));
+  }
+
+  /**
+   * v ← v + d·x̃_j, except, for a sparse design, the constant −d·c_j/s_j every row would get:
+   * that is returned for the caller to carry (0 for a dense design, done in full), so that an
+   * update costs the column's non-zeros rather than n.
+   */
+  axpyLazy(j: number, d: number, v: Float64Array): number {
+    if (this.xs) {
+      this.axpy(j, d, v);
+      return 0;
+    }
+    const { colPtr, rowIndex, values } = this.sp as SparseColumns;
+    const ds = d / this.scale[j];
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) v[rowIndex[k]] += ds * values[k];
+    return -ds * this.center[j];
   }
 
   /** v ← v + d·x̃_j. */

@@ -48,6 +48,9 @@ export interface NonconvexFit {
   passes: number;
 }
 
+/** The largest polish (m²·n for m active features and n rows): about a second of plain loops. */
+const POLISH_WORK = 3e8;
+
 /**
  * The MCP or SCAD path for a Gaussian response (Breheny & Huang 2011, as ncvreg): point k is a
  * coordinate-wise minimum of
@@ -109,7 +112,17 @@ export function nonconvexPath(
   }
   let sr = 0;
   for (let i = 0; i < n; i++) sr += w[i] * r[i];
-  const grad = (j: number) => design.weightedDot(j, w, r, sr);
+  // The residual is r + shift on every row: a sparse design's updates leave the centering's
+  // constant to `shift` (GlmDesign.axpyLazy), so that they cost a column's non-zeros.
+  let shift = 0;
+  const lazy = x.kind === "csc";
+  const grad = (j: number) => design.weightedDot(j, w, r, sr, shift);
+  /** Writes the carried constant into r. */
+  const settle = () => {
+    if (shift === 0) return;
+    for (let i = 0; i < n; i++) r[i] += shift;
+    shift = 0;
+  };
   let lambdaMax = 0;
   for (let j = 0; j < p; j++) if (include[j]) lambdaMax = Math.max(lambdaMax, Math.abs(grad(j)));
   const lambdas = o.lambda ?? geometricLambdas(lambdaMax, o);
@@ -132,7 +145,7 @@ export function nonconvexPath(
     if (nb === bj) return 0;
     const d = nb - bj;
     b[j] = nb;
-    design.axpy(j, -d, r);
+    shift += design.axpyLazy(j, -d, r);
     sr -= d * wx[j];
     return xv[j] * d * d;
   };
@@ -144,10 +157,13 @@ export function nonconvexPath(
    * q = X̃_AᵀŴ(y − ȳ)). The solution is kept only if every sign and region is unchanged.
    */
   const polish = (lam: number): void => {
+    settle();
     const act: number[] = [];
     for (let j = 0; j < p; j++) if (b[j] !== 0) act.push(j);
     const m = act.length;
-    if (m === 0) return;
+    // A dense solve of m·m·n work: skipped past POLISH_WORK (thousands of active features of a
+    // large sparse design would take hours; coordinate descent alone converges there).
+    if (m === 0 || m * m * n > POLISH_WORK) return;
     const cols = new Float64Array(n * m);
     act.forEach((j, t) => design.scaledColumn(j, sqw, cols, t * n));
     const a = Array.from({ length: m }, () => new Float64Array(m + 1));
@@ -222,7 +238,8 @@ export function nonconvexPath(
       if (o.intercept && sr !== 0) {
         const d0 = sr / sw;
         b0 += d0;
-        for (let i = 0; i < n; i++) r[i] -= d0;
+        if (lazy) shift -= d0;
+        else for (let i = 0; i < n; i++) r[i] -= d0;
         sr = 0;
       }
       if (passes > limit) break;
@@ -241,12 +258,14 @@ export function nonconvexPath(
         if (o.intercept && sr !== 0) {
           const d0 = sr / sw;
           b0 += d0;
-          for (let i = 0; i < n; i++) r[i] -= d0;
+          if (lazy) shift -= d0;
+          else for (let i = 0; i < n; i++) r[i] -= d0;
           sr = 0;
         }
         if (dl < thr || passes > limit) break;
       }
     }
+    settle();
     let rss = 0;
     for (let i = 0; i < n; i++) rss += w[i] * r[i] * r[i];
     let pen = 0;
