@@ -790,19 +790,17 @@ const MODEL = [
   "ties",
   "positive",
 ] as const satisfies readonly OptionKey[];
-const PATH = [
-  "alpha",
-  "nlambda",
-  "lambdaMinRatio",
-  "lambda",
+/** The λ grid's options, and those of the penalty and the fit (explain takes both, not --lambda). */
+const GRID = ["alpha", "nlambda", "lambdaMinRatio"] as const satisfies readonly OptionKey[];
+const FIT_SHAPE = [
   "penaltyFactor",
   "lowerLimits",
   "upperLimits",
   "standardize",
   "intercept",
   "thresh",
-  "engine",
 ] as const satisfies readonly OptionKey[];
+const PATH = [...GRID, "lambda", ...FIT_SHAPE, "engine"] as const;
 const CV = [
   "folds",
   "foldid",
@@ -827,15 +825,8 @@ export const EXPLAIN_OPTIONS = [
   ...INPUT,
   ...MODEL,
   "lambdaAt",
-  "alpha",
-  "nlambda",
-  "lambdaMinRatio",
-  "penaltyFactor",
-  "lowerLimits",
-  "upperLimits",
-  "standardize",
-  "intercept",
-  "thresh",
+  ...GRID,
+  ...FIT_SHAPE,
   "json",
 ] as const;
 export const FIT_OPTIONS = [
