@@ -23,8 +23,12 @@ import {
   PATH_OPTIONS,
   PREDICT_OPTIONS,
   TRAIN_OPTIONS,
+  COMMANDS,
   type CommandName,
+  type CommandSpec,
 } from "./schema.js";
+
+const commandSpec = (name: CommandName): CommandSpec => COMMANDS.find((c) => c.name === name)!;
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
 const DEMOS: Record<
@@ -72,7 +76,8 @@ const DEMOS: Record<
 const ACTIONS: Record<CommandName, Action> = {
   path: ([data], o) => runPath(data, parseOptions(PATH_OPTIONS, o)),
   cv: ([data], o) => runCv(data, parseOptions(CV_OPTIONS, o)),
-  explain: ([data], o) => runExplain(data, parseOptions(EXPLAIN_OPTIONS, o)),
+  explain: ([data], o) =>
+    runExplain(data, parseOptions(EXPLAIN_OPTIONS, o, commandSpec("explain"))),
   train: ([data], o) => runTrain(data, parseOptions(TRAIN_OPTIONS, o)),
   fit: ([data], o) => runFit(data, parseOptions(FIT_OPTIONS, o)),
   predict: ([model, data], o) => runPredict(model, data, parseOptions(PREDICT_OPTIONS, o)),

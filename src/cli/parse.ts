@@ -33,6 +33,12 @@ export type Parsed<Keys extends readonly OptionKey[]> = {
 
 const spec = (key: OptionKey): OptionSpec => OPTIONS[key];
 
+/** An option as a command takes it: the schema's, with the command's narrower choices. */
+export function commandOption(c: Pick<CommandSpec, "narrow">, key: OptionKey): OptionSpec {
+  const choices = c.narrow?.[key];
+  return choices ? { ...OPTIONS[key], choices } : OPTIONS[key];
+}
+
 /** The property commander gives an option: `--lambda-min-ratio` → lambdaMinRatio, `--no-x` → x. */
 export function attributeOf(flag: string): string {
   return flag.replace(/^--(no-)?/, "").replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -141,11 +147,12 @@ export function convert(s: OptionSpec, text: string): unknown {
 export function parseOptions<const Keys extends readonly OptionKey[]>(
   keys: Keys,
   raw: Record<string, unknown>,
+  command: Pick<CommandSpec, "narrow"> = {},
 ): Parsed<Keys> {
   const out: Record<string, unknown> = {};
   const given = new Set<OptionKey>();
   for (const key of keys) {
-    const s = spec(key);
+    const s = commandOption(command, key);
     const v = raw[attributeOf(s.flag)];
     if (s.type === "switch") {
       out[key] = v === true;
@@ -258,7 +265,7 @@ export function describe(s: OptionSpec, help = s.help): string {
 /** The Markdown table of a command's options (the README's, written by scripts/cli-docs.mjs). */
 export function optionTable(c: CommandSpec): string {
   const rows = c.options
-    .map(spec)
+    .map((key) => commandOption(c, key))
     .filter((s) => !s.hidden)
     .map((s, i) => {
       const key = c.options.filter((k) => !spec(k).hidden)[i];

@@ -4,8 +4,8 @@
  * command runs.
  */
 import { Command, Option } from "commander";
-import { describe } from "./parse.js";
-import { COMMANDS, OPTIONS, type CommandName, type CommandSpec } from "./schema.js";
+import { commandOption, describe } from "./parse.js";
+import { COMMANDS, type CommandName, type CommandSpec } from "./schema.js";
 import { VERSION } from "./version.js";
 
 /** A command's work: its arguments and the raw option values (commander's, parsed by the action). */
@@ -15,7 +15,7 @@ function addCommand(prog: Command, c: CommandSpec, action: Action): void {
   const cmd = prog.command(c.name).description(c.description);
   for (const a of c.args) cmd.argument(`<${a.name}>`, a.help);
   for (const key of c.options) {
-    const s = OPTIONS[key];
+    const s = commandOption(c, key);
     const placeholder = "value" in s && s.value ? ` <${s.value}>` : "";
     const o = new Option(`${s.flag}${placeholder}`, describe(s, c.help?.[key]));
     cmd.addOption("hidden" in s && s.hidden ? o.hideHelp() : o);

@@ -905,6 +905,8 @@ export interface CommandSpec {
   readonly options: readonly OptionKey[];
   /** Per-command wording of a shared option's help (what this command's --json holds). */
   readonly help?: Partial<Record<OptionKey, string>>;
+  /** The choices this command takes of a choice option, where fewer than the option's. */
+  readonly narrow?: Partial<Record<OptionKey, readonly string[]>>;
   readonly examples: readonly string[];
   readonly note?: string;
 }
@@ -997,6 +999,7 @@ export const COMMANDS = [
     args: [DATA_ARG],
     options: EXPLAIN_OPTIONS,
     help: { json: "write the explanation as JSON" },
+    narrow: { family: ["gaussian", "binomial", "poisson"] },
     examples: [
       "regularize explain data/diabetes.csv --lambda 1.5",
       "regularize explain data/breast_cancer.csv --family binomial --lambda 0.02 --json why.json",

@@ -7,6 +7,7 @@ import { ROOT } from "../helpers/fixtures.js";
 import { InputError } from "../../src/errors.js";
 import {
   attributeOf,
+  commandOption,
   describe as describeOption,
   inFlags,
   parseOptions,
@@ -78,7 +79,7 @@ describe("the command-line schema", () => {
         const key = c.options.find((k) => OPTIONS[k].flag === flag && !("hidden" in OPTIONS[k]))!;
         assert.ok(meaning.endsWith(c.help?.[key] ?? OPTIONS[key].help));
         assert.ok(
-          help.includes(words(describeOption(OPTIONS[key], c.help?.[key]))),
+          help.includes(words(describeOption(commandOption(c, key), c.help?.[key]))),
           `${c.name} --help has no line for ${flag} as the schema describes it`,
         );
       }
@@ -183,6 +184,10 @@ describe("the command-line schema", () => {
         /^regularize: option '--ties': only for --family cox \(not gaussian\)\n$/,
       ],
       [["explain", DIABETES], /^regularize: option '--lambda' is required: the λ to explain\n$/],
+      [
+        ["explain", DIABETES, "--lambda", "1", "--family", "multinomial"],
+        /^regularize: option '--family': unknown value 'multinomial' \(one of: gaussian, binomial, poisson\)\n$/,
+      ],
       [
         ["train", DIABETES, "--hidden", "8,0"],
         /^regularize: option '--hidden': 0 is outside its range/,
