@@ -192,7 +192,7 @@ function orList(xs: readonly string[]): string {
 }
 
 /** The flag that sets a library option (`nLambda` → `--nlambda`), among a command's options. */
-export function flagOf(libraryOption: string, keys: readonly OptionKey[]): string | undefined {
+function flagOf(libraryOption: string, keys: readonly OptionKey[]): string | undefined {
   for (const key of keys) {
     const s = spec(key);
     if (s.sets === libraryOption && !s.aliasOf) return s.flag;
@@ -250,28 +250,28 @@ export function valueText(s: OptionSpec): string {
   }
 }
 
+/** "cox: " before the help of an option for some families only. */
+const familyPrefix = (s: OptionSpec) => (s.families ? `${s.families.join(" / ")}: ` : "");
+
 /** An option's help line: families, help, then choices or range, and default. */
 export function describe(s: OptionSpec, help = s.help): string {
-  const pre = s.families ? `${s.families.join(" / ")}: ` : "";
   const d = defaultText(s);
   const notes = [
     s.type === "choice" ? `one of: ${s.choices!.join(", ")}` : "",
     s.type === "number" || s.type === "integer" ? rangeText(s) : "",
     d !== undefined ? `default ${d}` : "",
   ].filter((t) => t !== "");
-  return `${pre}${help}${notes.length ? ` (${notes.join("; ")})` : ""}`;
+  return `${familyPrefix(s)}${help}${notes.length ? ` (${notes.join("; ")})` : ""}`;
 }
 
 /** The Markdown table of a command's options (the README's, written by scripts/cli-docs.mjs). */
 export function optionTable(c: CommandSpec): string {
   const rows = c.options
-    .map((key) => commandOption(c, key))
-    .filter((s) => !s.hidden)
-    .map((s, i) => {
-      const key = c.options.filter((k) => !spec(k).hidden)[i];
+    .filter((key) => !spec(key).hidden)
+    .map((key) => {
+      const s = commandOption(c, key);
       const help = (c.help?.[key] ?? s.help).replace(/\|/g, "\\|");
-      const pre = s.families ? `${s.families.join(" / ")}: ` : "";
-      return `| \`${s.flag}\` | ${valueText(s)} | ${defaultText(s) ?? ""} | ${s.sets ? `\`${s.sets}\`` : ""} | ${pre}${help} |`;
+      return `| \`${s.flag}\` | ${valueText(s)} | ${defaultText(s) ?? ""} | ${s.sets ? `\`${s.sets}\`` : ""} | ${familyPrefix(s)}${help} |`;
     });
   return [
     "| option | value | default | library option | meaning |",

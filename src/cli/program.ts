@@ -16,9 +16,9 @@ function addCommand(prog: Command, c: CommandSpec, action: Action): void {
   for (const a of c.args) cmd.argument(`<${a.name}>`, a.help);
   for (const key of c.options) {
     const s = commandOption(c, key);
-    const placeholder = "value" in s && s.value ? ` <${s.value}>` : "";
+    const placeholder = s.value ? ` <${s.value}>` : "";
     const o = new Option(`${s.flag}${placeholder}`, describe(s, c.help?.[key]));
-    cmd.addOption("hidden" in s && s.hidden ? o.hideHelp() : o);
+    cmd.addOption(s.hidden ? o.hideHelp() : o);
   }
   if (c.examples.length)
     cmd.addHelpText("after", `\nExamples:\n${c.examples.map((e) => `  ${e}\n`).join("")}`);
