@@ -1,5 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
-import { weightedCross } from "../wasm/gram.js";
+import { weightedCross, weightedGram } from "../wasm/gram.js";
 import { DiagonalModel } from "./diagonal.js";
 
 /** Most design values kept in time order by a Cox datafit (2^24: 128 MB). */
@@ -64,6 +64,8 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly first: Uint8Array;
   /** By sorted row: the event index of the group it starts (−1: none), and 1 where it starts a stratum. */
   private readonly eventAt: Int32Array;
+  /** By event group, its first sorted row. */
+  private readonly eventRow: Int32Array;
   private readonly firstAt: Uint8Array;
   /** Per sorted row, the last group of its stratum with time ≤ its start (−1: none); null: no starts. */
   private readonly startG: Int32Array | null;
@@ -88,6 +90,22 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly cumA: Float64Array;
   private readonly cumB: Float64Array;
   private shift = 0;
+  /**
+   * Right-censored data without Efron's tied groups: one backward pass gives every risk sum
+   * (rows' cumulative sums `cum`), and keep's forward pass adds each event group's terms at its
+   * first row (`ar`, `br`: zero elsewhere).
+   */
+  private readonly simple: boolean;
+  private readonly cum: Float64Array;
+  private readonly ar: Float64Array;
+  private readonly br: Float64Array;
+  /**
+   * When every event group's death weight is a small multiple of the least (unit weights: the
+   * number of tied deaths), that least weight and each group's multiple: the log terms are then
+   * summed as logs of products. NaN and null otherwise.
+   */
+  private readonly dUnit: number;
+  private readonly dTimes: Int32Array | null;
   /** Columns of the design in sorted order (sortedColumn), for the design `sortedOf`. */
   private readonly sorted = new Map<number, Float64Array>();
   private sortedOf: Float64Array | null = null;
@@ -100,6 +118,8 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private sums: Float64Array | null = null;
   private readonly at: CoxState;
   private readonly ref: CoxState;
+  /** True from setReference to the next point: the current state is the reference's. */
+  private atReference = false;
 
   constructor(surv: Survival, w: Float64Array, offset: Float64Array) {
     super(surv.time.length);
@@ -157,6 +177,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       }
     }
     this.events = Int32Array.from(events);
+    this.eventRow = Int32Array.from(events, (g) => starts[g]);
     this.eventAt = new Int32Array(n).fill(-1);
     this.firstAt = new Uint8Array(n);
     events.forEach((g, k) => (this.eventAt[starts[g]] = k));
@@ -167,6 +188,19 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.startG = start ? startGroups(start, order, this.starts, this.gt, this.first) : null;
     this.v = new Float64Array(n);
     this.e = new Float64Array(n);
+    this.simple = !this.startG && this.tied.length === 0;
+    this.cum = new Float64Array(n);
+    this.ar = new Float64Array(n);
+    this.br = new Float64Array(n);
+    // The unit: the least death weight of one row.
+    let d0 = Infinity;
+    for (let q = 0; q < n; q++) if (this.wd[q] > 0 && this.wd[q] < d0) d0 = this.wd[q];
+    const times = Int32Array.from(events, (g) => Math.round(this.dg[g] / d0));
+    const whole = events.every(
+      (g, k) => times[k] <= 16 && Math.abs(times[k] * d0 - this.dg[g]) <= 1e-13 * this.dg[g],
+    );
+    this.dUnit = whole ? d0 : NaN;
+    this.dTimes = whole ? times : null;
     const zeros = () => new Float64Array(G);
     this.Sg = zeros();
     this.Eg = zeros();
@@ -226,6 +260,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
 
   /** f at η + t·dir (dir null: at η); with `keep`, r, h and the Hessian's state there. */
   private lossAt(eta: Float64Array, dir: Float64Array | null, t: number, keep = false): number {
+    if (this.simple) return this.simpleLoss(eta, dir, t, keep);
     const { n, order, ws, wd, starts, dg, e, v, Sg, Eg, events, m } = this;
     if (dir)
       for (let q = 0; q < n; q++) {
@@ -262,8 +297,120 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     return f;
   }
 
+  /**
+   * lossAt for right-censored data without Efron's tied groups: η gathered into time order
+   * with its largest value and the linear term in one pass, the exponentials and every row's
+   * risk sum in one backward pass, then one log per event group — or, when the death weights
+   * are multiples of one (dTimes), one log per run of products, each product kept within
+   * [1e-280, 1e280] (a factor outside [1e-140, 1e140] takes its own log).
+   */
+  private simpleLoss(
+    eta: Float64Array,
+    dir: Float64Array | null,
+    t: number,
+    keep: boolean,
+  ): number {
+    const { n, order, ws, wd, dg, e, v, cum, firstAt, eventRow, events, Sg, dTimes } = this;
+    let shift = -Infinity;
+    let lin = 0;
+    if (dir)
+      for (let q = 0; q < n; q++) {
+        const i = order[q];
+        const x = eta[i] + t * dir[i];
+        v[q] = x;
+        lin += wd[q] * x;
+        if (ws[q] > 0 && x > shift) shift = x;
+      }
+    else
+      for (let q = 0; q < n; q++) {
+        const x = eta[order[q]];
+        v[q] = x;
+        lin += wd[q] * x;
+        if (ws[q] > 0 && x > shift) shift = x;
+      }
+    if (!Number.isFinite(shift)) shift = 0;
+    this.shift = shift;
+    let acc = 0;
+    for (let q = n - 1; q >= 0; q--) {
+      const eq = ws[q] * Math.exp(v[q] - shift);
+      e[q] = eq;
+      acc += eq;
+      cum[q] = acc;
+      if (firstAt[q]) acc = 0;
+    }
+    const nE = events.length;
+    let f = -lin;
+    if (dTimes) {
+      let logs = 0;
+      let prod = 1;
+      let count = 0;
+      for (let k = 0; k < nE; k++) {
+        const S = cum[eventRow[k]];
+        Sg[events[k]] = S;
+        const c = dTimes[k];
+        count += c;
+        if (S > 1e-140 && S < 1e140)
+          for (let l = 0; l < c; l++) {
+            prod *= S;
+            if (prod < 1e-140 || prod > 1e140) {
+              logs += Math.log(prod);
+              prod = 1;
+            }
+          }
+        else logs += c * Math.log(S);
+      }
+      f += this.dUnit * (logs + Math.log(prod) + count * shift);
+    } else
+      for (let k = 0; k < nE; k++) {
+        const g = events[k];
+        const S = cum[eventRow[k]];
+        Sg[g] = S;
+        f += dg[g] * (Math.log(S) + shift);
+      }
+    if (keep) this.keep();
+    return f;
+  }
+
+  /** keep for right-censored data without Efron's tied groups: one forward pass over the rows. */
+  private simpleKeep(): void {
+    const { n, order, wd, dg, e, Sg, events, eventRow, firstAt, ga, gal, ar, br, r, h } = this;
+    const { diag, w2, rho } = this.at;
+    for (let k = 0; k < events.length; k++) {
+      const g = events[k];
+      const S = Sg[g];
+      const a = dg[g] / S;
+      const b = a / S;
+      ga[g] = a;
+      gal[g] = b;
+      ar[eventRow[k]] = a;
+      br[eventRow[k]] = b;
+      w2[k] = b;
+      rho[k] = 0;
+    }
+    let A = 0;
+    let B = 0;
+    for (let q = 0; q < n; q++) {
+      if (firstAt[q]) A = B = 0;
+      A += ar[q];
+      B += br[q];
+      const i = order[q];
+      const eq = e[q];
+      const ea = eq * A;
+      r[i] = wd[q] - ea;
+      diag[i] = ea;
+      h[i] = Math.max(ea - eq * eq * B, 0);
+    }
+    this.at.e.set(e);
+    this.at.means.clear();
+    this.atReference = false;
+  }
+
   /** r, h and the Hessian's state at the point lossAt just evaluated. */
   private keep(): void {
+    if (this.simple) {
+      this.simpleKeep();
+      return;
+    }
     const { order, wd, starts, dg, e, Sg, Eg, events, m, first, startG } = this;
     const { ga, gc, gal, gbe, gga, cumA, cumB } = this;
     const { r, h } = this;
@@ -328,6 +475,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     }
     this.at.e.set(e);
     this.at.means.clear();
+    this.atReference = false;
   }
 
   /**
@@ -347,11 +495,13 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   ): void {
     const { n, starts, events, tied, tiedAt, wd } = this;
     const { e, diag, w2, rho, means } = st;
-    weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
+    const same = offsB === offsA;
+    // A square block is symmetric: its lower triangle formed, two rows per sweep.
+    if (same) weightedGram(xs, offsA, mA, n, diag, out);
+    else weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
     const G = this.dg.length;
     const nE = events.length;
     const R = w2.length;
-    const same = offsB === offsA;
     const M = new Float64Array(R * (same ? mA : mA + mB));
     const u = (this.u ??= new Float64Array(n));
     const sums = (this.sums ??= new Float64Array(G));
@@ -379,13 +529,16 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
                 if (k >= 0) col[k] = acc;
                 if (firstAt[q]) acc = 0;
               }
-            else
+            else {
+              // Branch-free: every row's cumulative sum, then the event groups' first rows read.
               for (let q = n - 1; q >= 0; q--) {
                 acc += e[q] * xq[q];
-                const k = eventAt[q];
-                if (k >= 0) col[k] = acc;
+                u[q] = acc;
                 if (firstAt[q]) acc = 0;
               }
+              const { eventRow } = this;
+              for (let k = 0; k < nE; k++) col[k] = u[eventRow[k]];
+            }
           }
           for (let t = 0; t < tied.length; t++) {
             const g = tied[t];
@@ -403,16 +556,19 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     fill(offsA, mA, 0);
     if (!same) fill(offsB, mB, mA);
     const second = new Float64Array(mA * mB);
-    weightedCross(
-      M,
-      Int32Array.from({ length: mA }, (_, a) => a * R),
-      mA,
-      Int32Array.from({ length: mB }, (_, b) => (same ? b : mA + b) * R),
-      mB,
-      R,
-      w2,
-      second,
-    );
+    const rowsA = Int32Array.from({ length: mA }, (_, a) => a * R);
+    if (same) weightedGram(M, rowsA, mA, R, w2, second);
+    else
+      weightedCross(
+        M,
+        rowsA,
+        mA,
+        Int32Array.from({ length: mB }, (_, b) => (mA + b) * R),
+        mB,
+        R,
+        w2,
+        second,
+      );
     for (let k = 0; k < mA * mB; k++) out[k] -= second[k];
   }
 
@@ -441,7 +597,23 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.exactBlock(xs, offs, m, offs, m, out, this.at);
   }
 
+  /**
+   * At the point just made the reference (the compact solve forms its matrix right after
+   * setReference), through the reference's state: the columns' risk-set sums are kept there,
+   * and entryBlock's extensions reuse them instead of summing every column again.
+   */
+  override entryHessian(
+    xs: Float64Array,
+    offs: Int32Array,
+    _cls: Int32Array,
+    m: number,
+    out: Float64Array,
+  ): void {
+    this.exactBlock(xs, offs, m, offs, m, out, this.atReference ? this.ref : this.at);
+  }
+
   override setReference(): void {
+    this.atReference = true;
     this.ref.e.set(this.at.e);
     this.ref.diag.set(this.at.diag);
     this.ref.w2.set(this.at.w2);

@@ -179,6 +179,37 @@ describe("Cox proportional hazards on the model core (glmnet 4.1 fixtures, Bresl
       }
     });
 
+  it("unit weights with tied deaths: the loss summed as logs of products, even at e^−640", () => {
+    // Unit weights make every death weight a multiple of one: the log terms are summed as logs
+    // of runs of products, guarded against underflow and overflow; the loss is shift-invariant,
+    // so the brute force runs on η − max η.
+    const n = 80;
+    const rng = new Random(11);
+    const time = Float64Array.from({ length: n }, () => Math.ceil(rng.uniform() * 12));
+    const status = Float64Array.from({ length: n }, () => (rng.uniform() < 0.8 ? 1 : 0));
+    const surv = { time, status };
+    // Unit weights, and whole-number weights 1 or 2 (the fit hands the datafit ŵ = w/Σw).
+    const twos = Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 2));
+    const total = twos.reduce((a, b) => a + b, 0);
+    for (const w of [new Float64Array(n).fill(1 / n), twos.map((u) => u / total)])
+      for (const spread of [0.7, 40, 700]) {
+        const d = new CoxDatafit(surv, w, new Float64Array(n));
+        // Late rows get the smallest η: their risk sums fall to 1e-279 at spread 700.
+        const eta = Float64Array.from(time, (t) => -spread * (t / 12) + 0.3 * rng.normal());
+        const top = Math.max(...eta);
+        const truth = bruteLoss(
+          surv,
+          w,
+          eta.map((u) => u - top),
+        );
+        const f = d.evaluate(eta);
+        assert.ok(
+          Math.abs(f - truth) <= 1e-13 * Math.max(1, Math.abs(truth)),
+          `w ${w[0]}, spread ${spread}: ${f} vs ${truth}`,
+        );
+      }
+  });
+
   it("refuses bad survival data before any work, naming the row", () => {
     const c = cases[0];
     const m = denseMatrix(c.n, c.p, Float64Array.from(c.x));
