@@ -4,6 +4,12 @@ import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap
 import { Anderson } from "./anderson.js";
 
 /**
+ * Relative size of a promised decrease (of the lagged-Hessian model) below which a step that
+ * delivers less is not held against the Hessian: the objective is evaluated to about 1e-14·|f|,
+ * so what such a step delivers is rounding noise, and renewing H for it wastes an n·k² formation.
+ */
+export const SHORTFALL_FLOOR = 1e-10;
+/**
  * The active set of a Gaussian elastic-net coordinate-descent solver in compact form: for the
  * na features ever active (compact index l = position in the solver's append-only active list)
  * contiguous copies of g_A = X̃_Aᵀr, b_A, X̃_Aᵀỹ, xv, κ, μ and the box, and the na×na Gram block

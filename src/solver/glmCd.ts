@@ -2,7 +2,7 @@ import type { GlmDesign } from "../data/glmDesign.js";
 import type { GlmFamily } from "../datafit/family.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
-import { CompactActiveSet } from "./compactActiveSet.js";
+import { CompactActiveSet, SHORTFALL_FLOOR } from "./compactActiveSet.js";
 import { PathWarmStart } from "./warmStart.js";
 import { interceptStart } from "../datafit/intercept.js";
 
@@ -594,8 +594,11 @@ export class GlmCd implements GlmPathSolver {
         f = this.evaluate() + this.slotPenalty(c.b, na, ab, dem);
         stepDlx /= 4;
       }
-      // A lagged Hessian that overshoots or under-delivers is renewed before the next step.
-      if (halved || (predicted < 0 && fOld - f < 0.5 * -predicted)) this.hessianAge = -1;
+      // A lagged Hessian that overshoots or under-delivers is renewed before the next step. A
+      // predicted decrease within the objective's rounding (SHORTFALL_FLOOR·|f|) says nothing of
+      // the Hessian: what such a step delivers is noise.
+      if (halved || (predicted < -SHORTFALL_FLOOR * Math.abs(fOld) && fOld - f < 0.5 * -predicted))
+        this.hessianAge = -1;
       fOld = f;
     }
     return "ok";

@@ -3,6 +3,7 @@ import type { Penalty } from "../core/penalty.js";
 import { choleskySolveInPlace } from "../linalg/cholesky.js";
 import { symmetricEigen } from "../linalg/symmetricEigen.js";
 import { Anderson } from "./anderson.js";
+import { SHORTFALL_FLOOR } from "./compactActiveSet.js";
 import { CompactModel } from "./compactModel.js";
 import { passKernel, type Heap } from "../wasm/heap.js";
 
@@ -522,7 +523,10 @@ export class ProxNewton {
           accepted = true;
         }
         // The lagged model's promise against what the step delivered.
-        if (compact) shortfall = fNew > f0 - 0.5 * -(D + 0.5 * this.compact.quad);
+        // A promise within the objective's rounding (SHORTFALL_FLOOR·|F|) says nothing of it.
+        const promise = -(D + 0.5 * this.compact.quad);
+        if (compact)
+          shortfall = promise > SHORTFALL_FLOOR * Math.abs(f0) && fNew > f0 - 0.5 * promise;
       }
       this.damp = 1;
       if (!accepted) return "stalled";
