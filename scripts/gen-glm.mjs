@@ -397,6 +397,83 @@ const binomgap = elementwise({
     `(if (result f64) (v128.any_true ${L("bad")}) (then (f64.const nan)) (else ${total}))`,
 });
 
+const poisgap = elementwise({
+  name: "poisgap",
+  params:
+    "(param $y i32) (param $w i32) (param $mu i32) (param $n i32) (param $s f64) (param $sh f64)",
+  ptrs: ["y", "w", "mu"],
+  result: "f64",
+  extra: "(local $sv v128) (local $omsv v128) (local $shv v128) (local $bad v128)",
+  pre: [
+    set("sv", "(f64x2.splat (local.get $s))"),
+    set("omsv", op("sub", c2("1"), L("sv"))),
+    set("shv", "(f64x2.splat (local.get $sh))"),
+    set("bad", c2("0")),
+  ],
+  locals: ["yv", "wv", "v", "l1", ...LOG_LOCALS],
+  unit: (s, off) => {
+    const v = (n) => `${n}${s}`;
+    return [
+      set(v("yv"), ld("y", off)),
+      set(v("wv"), ld("w", off)),
+      // v = (1 − s)y + s(μ + shift); below 0 (with a non-zero weight) the gap is NaN
+      set(
+        v("v"),
+        op(
+          "add",
+          op("mul", L("omsv"), L(v("yv"))),
+          op("mul", L("sv"), op("add", ld("mu", off), L("shv"))),
+        ),
+      ),
+      set(
+        "bad",
+        `(v128.or ${L("bad")} (v128.andnot ${op("lt", L(v("v")), c2("0"))} ${op("eq", L(v("wv")), c2("0"))}))`,
+      ),
+      // v log v − v, 0·log 0 = 0 (the log of a value clamped to the least normal)
+      ...logInto(v("l1"), op("pmax", L(v("v")), c2("2.2250738585072014e-308")), s),
+      accumulate(s, L(v("wv")), op("sub", op("mul", L(v("v")), L(v("l1"))), L(v("v")))),
+    ];
+  },
+  finish: (total) =>
+    `(if (result f64) (v128.any_true ${L("bad")}) (then (f64.const nan)) (else ${total}))`,
+});
+
+const poisdev = elementwise({
+  name: "poisdev",
+  params: "(param $y i32) (param $w i32) (param $mu i32) (param $n i32)",
+  ptrs: ["y", "w", "mu"],
+  result: "f64",
+  locals: ["yv", "mv", "l1", ...LOG_LOCALS],
+  unit: (s, off) => {
+    const v = (n) => `${n}${s}`;
+    return [
+      set(v("yv"), ld("y", off)),
+      set(v("mv"), ld("mu", off)),
+      // y log(y/μ) − (y − μ), y log y = 0 at y = 0: y and μ, then their ratio, clamped to the
+      // least normal, so that the log is finite and times y = 0 adds nothing (not even 0/0)
+      ...logInto(
+        v("l1"),
+        op(
+          "pmax",
+          op(
+            "div",
+            op("pmax", L(v("yv")), c2("2.2250738585072014e-308")),
+            op("pmax", L(v("mv")), c2("2.2250738585072014e-308")),
+          ),
+          c2("2.2250738585072014e-308"),
+        ),
+        s,
+      ),
+      accumulate(
+        s,
+        ld("w", off),
+        op("sub", op("mul", L(v("yv")), L(v("l1"))), op("sub", L(v("yv")), L(v("mv")))),
+      ),
+    ];
+  },
+  finish: (total) => `(f64.mul (f64.const 2) ${total})`,
+});
+
 const helpers = [
   "  ;; vexp(x) = eˣ and vlog(x) = log x per lane (the statements the kernels below inline).",
   `  (func $vexp (param $x v128) (result v128) (local $out v128) ${decl(EXP_LOCALS, [""])}`,
@@ -429,6 +506,11 @@ const helpers = [
   "  ;; binomgap(y, w, mu, n, s, shift) = Σ wᵢ H(vᵢ), vᵢ = (1 − s)yᵢ + s(μᵢ + shift), H(v) = v log v +",
   "  ;; (1 − v) log(1 − v): the logistic conjugate part of glmDualityGap (NaN if a weighted vᵢ ∉ [0, 1]).",
   binomgap,
+  "  ;; poisgap(y, w, mu, n, s, shift) = Σ wᵢ(vᵢ log vᵢ − vᵢ), vᵢ = (1 − s)yᵢ + s(μᵢ + shift): the Poisson",
+  "  ;; conjugate part of glmDualityGap (NaN if a weighted vᵢ < 0).",
+  poisgap,
+  "  ;; poisdev(y, w, mu, n) = Σ wᵢ·2[yᵢ log(yᵢ/μᵢ) − (yᵢ − μᵢ)] (poisson.deviance).",
+  poisdev,
 ];
 
 const src = readFileSync(FILE, "utf8");

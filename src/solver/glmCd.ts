@@ -273,14 +273,15 @@ export class GlmCd implements GlmPathSolver {
   }
 
   /**
-   * Σ ŵ·H((1 − s)y + s(μ + shift)) at the current μ in SIMD (binomial, with the WebAssembly
-   * kernels; else null): the conjugate sum of glmDualityGap.
+   * Σ ŵ·H((1 − s)y + s(μ + shift)) at the current μ in SIMD (binomial and Poisson, with the
+   * WebAssembly kernels; else null): the conjugate sum of glmDualityGap.
    */
   entropy(): ((s: number, shift: number) => number) | null {
     const k = this.kern;
-    if (!k || this.s.family.name !== "binomial") return null;
+    const name = this.s.family.name;
+    if (!k || (name !== "binomial" && name !== "poisson")) return null;
     const st = this.stride;
-    return (s, shift) => k.binomialEntropy(st, 2 * st, 3 * st, st, s, shift);
+    return (s, shift) => k.entropy(name, st, 2 * st, 3 * st, st, s, shift);
   }
 
   /** μ at the current η (as kept by the last evaluation; valid after `solve`). */
@@ -293,8 +294,8 @@ export class GlmCd implements GlmPathSolver {
     const { y, w, family } = this.s;
     if (!this.lossFresh) this.evaluate();
     const st = this.stride;
-    if (this.kern && family.name === "binomial")
-      return this.kern.binomialDeviance(st, 2 * st, 3 * st, st);
+    if (this.kern && (family.name === "binomial" || family.name === "poisson"))
+      return this.kern.deviance(family.name, st, 2 * st, 3 * st, st);
     let d = 0;
     for (let i = 0; i < this.n; i++) d += w[i] * family.deviance(y[i], this.mu[i]);
     return d;

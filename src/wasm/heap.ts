@@ -76,6 +76,8 @@ interface Kernels extends SparseKernels {
   pois(eta: number, y: number, w: number, mu: number, res: number, n: number): number;
   binomdev(y: number, w: number, mu: number, n: number): number;
   binomgap(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
+  poisgap(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
+  poisdev(y: number, w: number, mu: number, n: number): number;
   irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
   scale(x: number, v: number, n: number): void;
   sum(x: number, n: number): number;
@@ -284,13 +286,22 @@ export interface PassKernel {
     res: number,
     n: number,
   ): number;
-  /** Σ w·binomial.deviance(y, μ) over [0, n), n even (kernels.wat binomdev). */
-  binomialDeviance(y: number, w: number, mu: number, n: number): number;
+  /** Σ w·family.deviance(y, μ) over [0, n), n even (kernels.wat binomdev, poisdev). */
+  deviance(family: "binomial" | "poisson", y: number, w: number, mu: number, n: number): number;
   /**
-   * Σ w·H(v), v = (1 − s)y + s(μ + shift), H(v) = v log v + (1 − v) log(1 − v), over [0, n), n
-   * even; NaN when a weighted v leaves [0, 1] (kernels.wat binomgap, for glmDualityGap).
+   * Σ w·H(v), v = (1 − s)y + s(μ + shift), over [0, n), n even: H(v) = v log v + (1 − v) log(1 − v)
+   * (binomial; NaN when a weighted v leaves [0, 1]) or v log v − v (Poisson; NaN when a weighted
+   * v < 0) — the conjugate part of glmDualityGap (kernels.wat binomgap, poisgap).
    */
-  binomialEntropy(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
+  entropy(
+    family: "binomial" | "poisson",
+    y: number,
+    w: number,
+    mu: number,
+    n: number,
+    s: number,
+    shift: number,
+  ): number;
   /** out = √(w·max(V(μ), 1e−10)), the IRLS weights' roots, n even (kernels.wat irlsw). */
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
   /** x[i] ← x[i]·v[i] for i < n (kernels.wat scale). */
@@ -444,11 +455,21 @@ class WasmHeap implements Heap, PassKernel {
     const f = family === "binomial" ? this.k.binom : this.k.pois;
     return f(eta << 3, y << 3, w << 3, mu << 3, res << 3, n);
   }
-  binomialDeviance(y: number, w: number, mu: number, n: number): number {
-    return this.k.binomdev(y << 3, w << 3, mu << 3, n);
+  deviance(family: "binomial" | "poisson", y: number, w: number, mu: number, n: number): number {
+    const f = family === "binomial" ? this.k.binomdev : this.k.poisdev;
+    return f(y << 3, w << 3, mu << 3, n);
   }
-  binomialEntropy(y: number, w: number, mu: number, n: number, s: number, shift: number): number {
-    return this.k.binomgap(y << 3, w << 3, mu << 3, n, s, shift);
+  entropy(
+    family: "binomial" | "poisson",
+    y: number,
+    w: number,
+    mu: number,
+    n: number,
+    s: number,
+    shift: number,
+  ): number {
+    const f = family === "binomial" ? this.k.binomgap : this.k.poisgap;
+    return f(y << 3, w << 3, mu << 3, n, s, shift);
   }
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void {
     this.k.irlsw(mu << 3, w << 3, out << 3, n, family === "poisson" ? 1 : 0);
