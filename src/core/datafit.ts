@@ -84,4 +84,6 @@ export interface NewtonDatafit {
   readonly nullDeviance: number;
   /** Starting intercepts (K), for the intercept-only Newton iterations. */
   interceptStart(): Float64Array;
+  /** Hands back WebAssembly memories the datafit holds for a path (optional; usable after). */
+  release?(): void;
 }

@@ -1,9 +1,12 @@
 import type { NewtonDatafit } from "../core/datafit.js";
 import { weightedCross, weightedGram } from "../wasm/gram.js";
+import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 import { DiagonalModel } from "./diagonal.js";
 
 /** Most design values kept in time order by a Cox datafit (2^24: 128 MB). */
 const SORTED_CACHE = 2 ** 24;
+/** Largest heap (doubles) refBlock keeps for the reference Hessian's columns (2^25: 256 MB). */
+const REF_CACHE = 2 ** 25;
 
 /** How tied event times enter the partial likelihood. */
 export type CoxTies = "breslow" | "efron";
@@ -120,6 +123,16 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly ref: CoxState;
   /** True from setReference to the next point: the current state is the reference's. */
   private atReference = false;
+  /** refBlock's heap for the path, and whether its second-term rows predate the reference. */
+  private cache: {
+    heap: Heap;
+    cap: number;
+    xCount: number;
+    mCount: number;
+    offs: Int32Array;
+    xs: Float64Array;
+  } | null = null;
+  private refStale = true;
 
   constructor(surv: Survival, w: Float64Array, offset: Float64Array) {
     super(surv.time.length);
@@ -479,6 +492,151 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   }
 
   /**
+   * Column `off`'s row of the Hessian's second term at state st, written to dst[at … at + R):
+   * per event group its risk set's e-weighted column sum (less ρ times its tied deaths' for
+   * Efron), then Efron's tied deaths' own sums.
+   */
+  private riskColumn(
+    xs: Float64Array,
+    off: number,
+    st: CoxState,
+    dst: Float64Array,
+    at: number,
+  ): void {
+    const { n, starts, events, tied, tiedAt, wd } = this;
+    const { e, rho } = st;
+    const nE = events.length;
+    const u = (this.u ??= new Float64Array(n));
+    const xq = this.sortedColumn(xs, off);
+    if (this.startG) {
+      const sums = (this.sums ??= new Float64Array(this.dg.length));
+      for (let q = 0; q < n; q++) u[q] = e[q] * xq[q];
+      this.riskSums(u, sums);
+      for (let k = 0; k < nE; k++) dst[at + k] = sums[events[k]];
+    } else {
+      // Right-censored data: one backward pass over the rows, the event groups' sums kept.
+      const { eventAt, firstAt } = this;
+      let acc = 0;
+      if (tied.length > 0)
+        for (let q = n - 1; q >= 0; q--) {
+          const v = e[q] * xq[q];
+          u[q] = v;
+          acc += v;
+          const k = eventAt[q];
+          if (k >= 0) dst[at + k] = acc;
+          if (firstAt[q]) acc = 0;
+        }
+      else {
+        // Branch-free: every row's cumulative sum, then the event groups' first rows read.
+        for (let q = n - 1; q >= 0; q--) {
+          acc += e[q] * xq[q];
+          u[q] = acc;
+          if (firstAt[q]) acc = 0;
+        }
+        const { eventRow } = this;
+        for (let k = 0; k < nE; k++) dst[at + k] = u[eventRow[k]];
+      }
+    }
+    for (let t = 0; t < tied.length; t++) {
+      const g = tied[t];
+      let D = 0;
+      for (let q = starts[g]; q < starts[g + 1]; q++) if (wd[q] > 0) D += u[q];
+      dst[at + nE + t] = D;
+      // The tied group's event row is R − ρD.
+      dst[at + tiedAt[t]] -= rho[tiedAt[t]] * D;
+    }
+  }
+
+  /**
+   * exactBlock at the reference from a heap kept for the path: the slots' columns (X, n each,
+   * in the compact solve's append-only slot order — B is always that list) and their
+   * second-term rows at the reference (M, R each, formed anew after each setReference). A row
+   * a of the block is then two row-dot kernel calls against B, no copy of B: (π∘x_a)ᵀX_B −
+   * (w2∘M_a)ᵀM_B. False where it does not apply (B not the slot list, no kernels, past
+   * REF_CACHE doubles): the general route runs.
+   */
+  private refBlock(
+    xs: Float64Array,
+    offsA: Int32Array,
+    mA: number,
+    offsB: Int32Array,
+    mB: number,
+    out: Float64Array,
+  ): boolean {
+    const { n } = this;
+    const st = this.ref;
+    const R = st.w2.length;
+    let c = this.cache;
+    if (c && c.xs !== xs) {
+      c.heap.release();
+      c = this.cache = null;
+    }
+    if (c)
+      for (let b = 0; b < Math.min(c.xCount, mB); b++) if (c.offs[b] !== offsB[b]) return false;
+    if (!c || c.cap < mB) {
+      const cap = Math.max(2 * mB, 16);
+      const len = cap * (n + R) + 2 * (n + R) + 2 * cap;
+      if (len > REF_CACHE) return false;
+      const heap = createHeap(len);
+      if (!passKernel(heap)) {
+        heap.release();
+        return false;
+      }
+      const next = { heap, cap, xCount: 0, mCount: 0, offs: new Int32Array(cap), xs };
+      if (c) {
+        const f = c.heap.f64;
+        heap.f64.set(f.subarray(0, c.xCount * n), 0);
+        heap.f64.set(f.subarray(c.cap * n, c.cap * n + c.mCount * R), cap * n);
+        next.offs.set(c.offs.subarray(0, c.xCount));
+        next.xCount = c.xCount;
+        next.mCount = c.mCount;
+        c.heap.release();
+      }
+      c = this.cache = next;
+    }
+    const { heap, cap } = c;
+    const f = heap.f64;
+    const kernel = passKernel(heap) as NonNullable<ReturnType<typeof passKernel>>;
+    const MB = cap * n;
+    const U = cap * (n + R);
+    const V = U + n;
+    const res = V + R;
+    const res2 = res + cap;
+    for (let b = c.xCount; b < mB; b++) {
+      f.set(xs.subarray(offsB[b], offsB[b] + n), b * n);
+      c.offs[b] = offsB[b];
+    }
+    c.xCount = Math.max(c.xCount, mB);
+    if (this.refStale) {
+      c.mCount = 0;
+      this.refStale = false;
+    }
+    for (let b = c.mCount; b < mB; b++) this.riskColumn(xs, offsB[b], st, f, MB + b * R);
+    c.mCount = Math.max(c.mCount, mB);
+    const same = offsA === offsB;
+    const { diag, w2 } = st;
+    for (let a = 0; a < mA; a++) {
+      const off = offsA[a];
+      for (let i = 0; i < n; i++) f[U + i] = diag[i] * xs[off + i];
+      // A's second-term row: its slot's if it has one (A is the slots just added), else formed.
+      let slot = -1;
+      for (let b = mB - 1; b >= 0 && slot < 0; b--) if (c.offs[b] === off) slot = b;
+      if (slot >= 0) for (let k = 0; k < R; k++) f[V + k] = w2[k] * f[MB + slot * R + k];
+      else {
+        this.riskColumn(xs, off, st, f, V);
+        for (let k = 0; k < R; k++) f[V + k] *= w2[k];
+      }
+      const count = same ? a + 1 : mB;
+      kernel.rowdots(U, 0, count, n, res);
+      kernel.rowdots(V, MB, count, R, res2);
+      for (let b = 0; b < count; b++) out[a * mB + b] = f[res + b] - f[res2 + b];
+    }
+    if (same)
+      for (let a = 0; a < mA; a++) for (let b = 0; b < a; b++) out[b * mA + a] = out[a * mA + b];
+    return true;
+  }
+
+  /**
    * The exact Hessian of f between columns A and B: X_Aᵀdiag(π)X_B (π the rows' first-order
    * weights) minus Σ_rows w2_k u_{kA}u_{kBᵀ}, u_k a risk set's e-weighted column sums (less ρ
    * times its tied deaths' for Efron, plus their own row): O(n·m + G·m_A·m_B), each column's
@@ -493,61 +651,22 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     out: Float64Array,
     st: CoxState,
   ): void {
-    const { n, starts, events, tied, tiedAt, wd } = this;
-    const { e, diag, w2, rho, means } = st;
+    if (st === this.ref && this.refBlock(xs, offsA, mA, offsB, mB, out)) return;
+    const { n } = this;
+    const { diag, w2, means } = st;
     const same = offsB === offsA;
     // A square block is symmetric: its lower triangle formed, two rows per sweep.
     if (same) weightedGram(xs, offsA, mA, n, diag, out);
     else weightedCross(xs, offsA, mA, offsB, mB, n, diag, out);
-    const G = this.dg.length;
-    const nE = events.length;
     const R = w2.length;
     const M = new Float64Array(R * (same ? mA : mA + mB));
-    const u = (this.u ??= new Float64Array(n));
-    const sums = (this.sums ??= new Float64Array(G));
     const fill = (offs: Int32Array, cols: number, at: number) => {
       for (let a = 0; a < cols; a++) {
         const off = offs[a];
         let col = means.get(off);
         if (!col) {
           col = new Float64Array(R);
-          const xq = this.sortedColumn(xs, off);
-          if (this.startG) {
-            for (let q = 0; q < n; q++) u[q] = e[q] * xq[q];
-            this.riskSums(u, sums);
-            for (let k = 0; k < nE; k++) col[k] = sums[events[k]];
-          } else {
-            // Right-censored data: one backward pass over the rows, the event groups' sums kept.
-            const { eventAt, firstAt } = this;
-            let acc = 0;
-            if (tied.length > 0)
-              for (let q = n - 1; q >= 0; q--) {
-                const v = e[q] * xq[q];
-                u[q] = v;
-                acc += v;
-                const k = eventAt[q];
-                if (k >= 0) col[k] = acc;
-                if (firstAt[q]) acc = 0;
-              }
-            else {
-              // Branch-free: every row's cumulative sum, then the event groups' first rows read.
-              for (let q = n - 1; q >= 0; q--) {
-                acc += e[q] * xq[q];
-                u[q] = acc;
-                if (firstAt[q]) acc = 0;
-              }
-              const { eventRow } = this;
-              for (let k = 0; k < nE; k++) col[k] = u[eventRow[k]];
-            }
-          }
-          for (let t = 0; t < tied.length; t++) {
-            const g = tied[t];
-            let D = 0;
-            for (let q = starts[g]; q < starts[g + 1]; q++) if (wd[q] > 0) D += u[q];
-            col[nE + t] = D;
-            // The tied group's event row is R − ρD.
-            col[tiedAt[t]] -= rho[tiedAt[t]] * D;
-          }
+          this.riskColumn(xs, off, st, col, 0);
           means.set(off, col);
         }
         M.set(col, (at + a) * R);
@@ -612,8 +731,15 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.exactBlock(xs, offs, m, offs, m, out, this.atReference ? this.ref : this.at);
   }
 
+  release(): void {
+    this.cache?.heap.release();
+    this.cache = null;
+    this.refStale = true;
+  }
+
   override setReference(): void {
     this.atReference = true;
+    this.refStale = true;
     this.ref.e.set(this.at.e);
     this.ref.diag.set(this.at.diag);
     this.ref.w2.set(this.at.w2);

@@ -376,6 +376,7 @@ export function corePath(
     if (!o.lambda && o.earlyStop && earlyEnd(family, out.devRatio, k, L, df, o.dfMax, stall)) break;
   }
   solver.release();
+  datafit.release?.();
   heap.release();
   return {
     family,

@@ -168,6 +168,27 @@ describe("Cox proportional hazards on the model core (glmnet 4.1 fixtures, Bresl
           return s;
         });
       };
+      // The reference's kept columns (refBlock): a rectangular block of the newest slot against
+      // all, and, after a new reference at another point, the rows there (its second-term rows
+      // formed anew) — as the general route computes them at that point.
+      const last = Int32Array.of(offs[m - 1]);
+      const row = new Float64Array(m);
+      d.entryBlock(xs, last, new Int32Array(1), 1, offs, new Int32Array(m), m, row);
+      for (let b = 0; b < m; b++)
+        assert.ok(Math.abs(row[b] - H[(m - 1) * m + b]) <= 1e-13 * Math.abs(H[(m - 1) * m + b]));
+      const eta2 = Float64Array.from(eta, (u, i) => u + 0.3 * xs[i]);
+      d.evaluate(eta2);
+      const H2 = new Float64Array(m * m);
+      d.entryHessian(xs, offs, new Int32Array(m), m, H2);
+      d.setReference();
+      d.entryBlock(xs, last, new Int32Array(1), 1, offs, new Int32Array(m), m, row);
+      for (let b = 0; b < m; b++)
+        assert.ok(
+          Math.abs(row[b] - H2[(m - 1) * m + b]) <= 1e-13 * Math.abs(H2[(m - 1) * m + b]),
+          `reference row ${b}: ${row[b]} vs ${H2[(m - 1) * m + b]}`,
+        );
+      d.release();
+      d.evaluate(eta);
       for (let b = 0; b < m; b++) {
         const gu = grad(Float64Array.from(eta, (u, i) => u + 1e-6 * xs[b * n + i]));
         const gd = grad(Float64Array.from(eta, (u, i) => u - 1e-6 * xs[b * n + i]));
