@@ -67,8 +67,9 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly first: Uint8Array;
   /** By sorted row: the event index of the group it starts (−1: none), and 1 where it starts a stratum. */
   private readonly eventAt: Int32Array;
-  /** By event group, its first sorted row. */
+  /** By event group, its first sorted row and its deaths' weight. */
   private readonly eventRow: Int32Array;
+  private readonly dE: Float64Array;
   private readonly firstAt: Uint8Array;
   /** Per sorted row, the last group of its stratum with time ≤ its start (−1: none); null: no starts. */
   private readonly startG: Int32Array | null;
@@ -81,8 +82,8 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly efron: boolean;
   private readonly saturated: number;
   /** Scratch: η and ŵe^{η − shift} in sorted order; per group S, E, a, c, α, β, γ, cumulants. */
-  private readonly v: Float64Array;
-  private readonly e: Float64Array;
+  private v: Float64Array;
+  private e: Float64Array;
   private readonly Sg: Float64Array;
   private readonly Eg: Float64Array;
   private readonly ga: Float64Array;
@@ -133,6 +134,14 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     xs: Float64Array;
   } | null = null;
   private refStale = true;
+  /** onHeap's heap (null: loops): its kernels, stride, and where e and the state's e are. */
+  private eHeap: {
+    heap: Heap;
+    kernel: NonNullable<ReturnType<typeof passKernel>>;
+    stride: number;
+    eAt: number;
+    atAt: number;
+  } | null = null;
 
   constructor(surv: Survival, w: Float64Array, offset: Float64Array) {
     super(surv.time.length);
@@ -191,6 +200,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     }
     this.events = Int32Array.from(events);
     this.eventRow = Int32Array.from(events, (g) => starts[g]);
+    this.dE = Float64Array.from(events, (g) => this.dg[g]);
     this.eventAt = new Int32Array(n).fill(-1);
     this.firstAt = new Uint8Array(n);
     events.forEach((g, k) => (this.eventAt[starts[g]] = k));
@@ -234,7 +244,47 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     });
     this.at = state();
     this.ref = state();
+    if (this.simple) this.onHeap();
     this.nullDeviance = this.deviance(this.lossAt(offset, null, 0));
+  }
+
+  /**
+   * Right-censored data on the WebAssembly kernels: v, the weights and both e buffers (the
+   * scratch one and the current state's) live in one heap, [v | ws | e | e] `stride` apart, so
+   * that the exponentials run on coxexp in SIMD. Without kernels the loops run.
+   */
+  private onHeap(): void {
+    const n = this.n;
+    const st = n + (n & 1);
+    const heap = createHeap(4 * st);
+    const kernel = passKernel(heap);
+    if (!kernel) {
+      heap.release();
+      return;
+    }
+    const f = heap.f64;
+    f.set(this.ws, st);
+    this.v = f.subarray(0, n);
+    this.e = f.subarray(2 * st, 2 * st + n);
+    this.at.e = f.subarray(3 * st, 3 * st + n);
+    this.eHeap = { heap, kernel, stride: st, eAt: 2 * st, atAt: 3 * st };
+  }
+
+  /**
+   * Hands the WebAssembly memories back: refBlock's, and the heap of v and e, whose values move
+   * to plain arrays (the datafit stays usable, on loops: survival curves evaluate it after the fit).
+   */
+  release(): void {
+    this.cache?.heap.release();
+    this.cache = null;
+    this.refStale = true;
+    const h = this.eHeap;
+    if (!h) return;
+    this.v = Float64Array.from(this.v);
+    this.e = Float64Array.from(this.e);
+    this.at.e = Float64Array.from(this.at.e);
+    this.eHeap = null;
+    h.heap.release();
   }
 
   /** Backward cumulative sums over each stratum's groups of per-group values in `acc` (in place). */
@@ -323,7 +373,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     t: number,
     keep: boolean,
   ): number {
-    const { n, order, ws, wd, dg, e, v, cum, firstAt, eventRow, events, Sg, dTimes } = this;
+    const { n, order, ws, wd, dE, e, v, cum, firstAt, eventRow, dTimes } = this;
     let shift = -Infinity;
     let lin = 0;
     if (dir)
@@ -344,14 +394,23 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     if (!Number.isFinite(shift)) shift = 0;
     this.shift = shift;
     let acc = 0;
-    for (let q = n - 1; q >= 0; q--) {
-      const eq = ws[q] * Math.exp(v[q] - shift);
-      e[q] = eq;
-      acc += eq;
-      cum[q] = acc;
-      if (firstAt[q]) acc = 0;
-    }
-    const nE = events.length;
+    const h = this.eHeap;
+    if (h) {
+      h.kernel.coxExp(0, h.stride, h.eAt, h.stride, shift);
+      for (let q = n - 1; q >= 0; q--) {
+        acc += e[q];
+        cum[q] = acc;
+        if (firstAt[q]) acc = 0;
+      }
+    } else
+      for (let q = n - 1; q >= 0; q--) {
+        const eq = ws[q] * Math.exp(v[q] - shift);
+        e[q] = eq;
+        acc += eq;
+        cum[q] = acc;
+        if (firstAt[q]) acc = 0;
+      }
+    const nE = dE.length;
     let f = -lin;
     if (dTimes) {
       let logs = 0;
@@ -359,7 +418,6 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       let count = 0;
       for (let k = 0; k < nE; k++) {
         const S = cum[eventRow[k]];
-        Sg[events[k]] = S;
         const c = dTimes[k];
         count += c;
         if (S > 1e-140 && S < 1e140)
@@ -375,10 +433,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       f += this.dUnit * (logs + Math.log(prod) + count * shift);
     } else
       for (let k = 0; k < nE; k++) {
-        const g = events[k];
-        const S = cum[eventRow[k]];
-        Sg[g] = S;
-        f += dg[g] * (Math.log(S) + shift);
+        f += dE[k] * (Math.log(cum[eventRow[k]]) + shift);
       }
     if (keep) this.keep();
     return f;
@@ -386,19 +441,17 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
 
   /** keep for right-censored data without Efron's tied groups: one forward pass over the rows. */
   private simpleKeep(): void {
-    const { n, order, wd, dg, e, Sg, events, eventRow, firstAt, ga, gal, ar, br, r, h } = this;
-    const { diag, w2, rho } = this.at;
-    for (let k = 0; k < events.length; k++) {
-      const g = events[k];
-      const S = Sg[g];
-      const a = dg[g] / S;
-      const b = a / S;
-      ga[g] = a;
-      gal[g] = b;
-      ar[eventRow[k]] = a;
-      br[eventRow[k]] = b;
+    const { n, order, wd, dE, e, cum, eventRow, firstAt, ar, br, r, h } = this;
+    const { diag, w2 } = this.at;
+    // (ρ stays 0: no Efron ties here.)
+    for (let k = 0; k < dE.length; k++) {
+      const q = eventRow[k];
+      const inv = 1 / cum[q];
+      const a = dE[k] * inv;
+      const b = a * inv;
+      ar[q] = a;
+      br[q] = b;
       w2[k] = b;
-      rho[k] = 0;
     }
     let A = 0;
     let B = 0;
@@ -413,7 +466,16 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
       diag[i] = ea;
       h[i] = Math.max(ea - eq * eq * B, 0);
     }
-    this.at.e.set(e);
+    this.takeE();
+  }
+
+  /** The evaluated e becomes the current state's (buffers swapped: the old one is scratch now). */
+  private takeE(): void {
+    const e = this.e;
+    this.e = this.at.e;
+    this.at.e = e;
+    const h = this.eHeap;
+    if (h) [h.eAt, h.atAt] = [h.atAt, h.eAt];
     this.at.means.clear();
     this.atReference = false;
   }
@@ -486,9 +548,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
         h[i] = Math.max(eq * a - eq * eq * b, 0);
       }
     }
-    this.at.e.set(e);
-    this.at.means.clear();
-    this.atReference = false;
+    this.takeE();
   }
 
   /**
@@ -731,12 +791,6 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     this.exactBlock(xs, offs, m, offs, m, out, this.atReference ? this.ref : this.at);
   }
 
-  release(): void {
-    this.cache?.heap.release();
-    this.cache = null;
-    this.refStale = true;
-  }
-
   override setReference(): void {
     this.atReference = true;
     this.refStale = true;
@@ -795,6 +849,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   baseline(eta: Float64Array): { times: Float64Array; cumhaz: Float64Array }[] {
     this.lossAt(eta, null, 0, true);
     const { dg, gt, first, ga } = this;
+    if (this.simple) this.events.forEach((g, k) => (ga[g] = this.ar[this.eventRow[k]]));
     const scale = Math.exp(-this.shift);
     const out: { times: number[]; cumhaz: number[] }[] = [];
     let H = 0;

@@ -78,6 +78,7 @@ interface Kernels extends SparseKernels {
   binomgap(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
   poisgap(y: number, w: number, mu: number, n: number, s: number, shift: number): number;
   poisdev(y: number, w: number, mu: number, n: number): number;
+  coxexp(v: number, ws: number, e: number, n: number, shift: number): void;
   irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
   scale(x: number, v: number, n: number): void;
   sum(x: number, n: number): number;
@@ -286,6 +287,8 @@ export interface PassKernel {
     res: number,
     n: number,
   ): number;
+  /** e[i] = ws[i]·exp(v[i] − shift) for i < n, n even (kernels.wat coxexp: Cox risk weights). */
+  coxExp(v: number, ws: number, e: number, n: number, shift: number): void;
   /** Σ w·family.deviance(y, μ) over [0, n), n even (kernels.wat binomdev, poisdev). */
   deviance(family: "binomial" | "poisson", y: number, w: number, mu: number, n: number): number;
   /**
@@ -454,6 +457,9 @@ class WasmHeap implements Heap, PassKernel {
   ): number {
     const f = family === "binomial" ? this.k.binom : this.k.pois;
     return f(eta << 3, y << 3, w << 3, mu << 3, res << 3, n);
+  }
+  coxExp(v: number, ws: number, e: number, n: number, shift: number): void {
+    this.k.coxexp(v << 3, ws << 3, e << 3, n, shift);
   }
   deviance(family: "binomial" | "poisson", y: number, w: number, mu: number, n: number): number {
     const f = family === "binomial" ? this.k.binomdev : this.k.poisdev;

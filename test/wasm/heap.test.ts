@@ -329,6 +329,24 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     assert.ok(Math.abs(got - direct) <= 1e-14 * Math.abs(direct), `${got} vs ${direct}`);
   });
 
+  it("the Cox risk weights (coxexp) are ws·exp(v − shift) to 2 ulps, 0 weight to 0", () => {
+    const n = 1000;
+    const heap = createHeap(3 * n, "wasm");
+    const kernel = passKernel(heap)!;
+    const f = heap.f64;
+    for (let i = 0; i < n; i++) {
+      f[i] = 60 * rng.normal();
+      f[n + i] = i % 9 === 0 ? 0 : rng.uniform();
+    }
+    const shift = Math.max(...f.subarray(0, n));
+    kernel.coxExp(0, n, 2 * n, n, shift);
+    for (let i = 0; i < n; i++) {
+      const want = f[n + i] * Math.exp(f[i] - shift);
+      if (want === 0) assert.equal(f[2 * n + i], 0, `row ${i}`);
+      else assert.ok(ulps(f[2 * n + i], want) <= 2, `row ${i}: ${f[2 * n + i]} vs ${want}`);
+    }
+  });
+
   it("uses WebAssembly on this runtime", () => {
     assert.equal(createHeap(4).constructor.name, "WasmHeap");
   });
