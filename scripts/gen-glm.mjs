@@ -351,92 +351,72 @@ const binomdev = elementwise({
   finish: (total) => `(f64.mul (f64.const -2) ${total})`,
 });
 
-const binomgap = elementwise({
-  name: "binomgap",
-  params:
-    "(param $y i32) (param $w i32) (param $mu i32) (param $n i32) (param $s f64) (param $sh f64)",
-  ptrs: ["y", "w", "mu"],
-  result: "f64",
-  extra: "(local $sv v128) (local $omsv v128) (local $shv v128) (local $bad v128)",
-  pre: [
-    set("sv", "(f64x2.splat (local.get $s))"),
-    set("omsv", op("sub", c2("1"), L("sv"))),
-    set("shv", "(f64x2.splat (local.get $sh))"),
-    set("bad", c2("0")),
-  ],
-  locals: ["yv", "wv", "v", "l1", "l0", ...LOG_LOCALS.map((n) => `${n}a`), ...LOG_LOCALS],
-  unit: (s, off) => {
-    const v = (n) => `${n}${s}`;
-    return [
-      set(v("yv"), ld("y", off)),
-      set(v("wv"), ld("w", off)),
-      // v = (1 − s)y + s(μ + shift); outside [0, 1] (with a non-zero weight) the gap is NaN
-      set(
-        v("v"),
-        op(
-          "add",
-          op("mul", L("omsv"), L(v("yv"))),
-          op("mul", L("sv"), op("add", ld("mu", off), L("shv"))),
+/**
+ * A duality-gap conjugate sum Σ wᵢH(vᵢ) over the mixture vᵢ = (1 − s)yᵢ + s(μᵢ + shift), NaN when
+ * a weighted vᵢ leaves H's domain: `outside(v)` is the lanes outside it, `terms(s, w, v)` the
+ * statements adding w·H(v) to acc<s> (the logs' locals in `locals`).
+ */
+function conjugateSum(name, locals, outside, terms) {
+  return elementwise({
+    name,
+    params:
+      "(param $y i32) (param $w i32) (param $mu i32) (param $n i32) (param $s f64) (param $sh f64)",
+    ptrs: ["y", "w", "mu"],
+    result: "f64",
+    extra: "(local $sv v128) (local $omsv v128) (local $shv v128) (local $bad v128)",
+    pre: [
+      set("sv", "(f64x2.splat (local.get $s))"),
+      set("omsv", op("sub", c2("1"), L("sv"))),
+      set("shv", "(f64x2.splat (local.get $sh))"),
+      set("bad", c2("0")),
+    ],
+    locals: ["yv", "wv", "v", ...locals],
+    unit: (s, off) => {
+      const v = (n) => `${n}${s}`;
+      return [
+        set(v("yv"), ld("y", off)),
+        set(v("wv"), ld("w", off)),
+        // v = (1 − s)y + s(μ + shift); outside H's domain (with a non-zero weight) the gap is NaN
+        set(
+          v("v"),
+          op(
+            "add",
+            op("mul", L("omsv"), L(v("yv"))),
+            op("mul", L("sv"), op("add", ld("mu", off), L("shv"))),
+          ),
         ),
-      ),
-      set(
-        "bad",
-        `(v128.or ${L("bad")} (v128.andnot (v128.or ${op("lt", L(v("v")), c2("0"))} ${op("gt", L(v("v")), c2("1"))}) ${op("eq", L(v("wv")), c2("0"))}))`,
-      ),
-      // v log v + (1 − v) log(1 − v), 0·log 0 = 0 (logs of values clamped to the least normal)
-      ...xlogAcc(
-        s,
-        L(v("wv")),
-        L(v("v")),
-        op("pmax", L(v("v")), c2("2.2250738585072014e-308")),
-        op("pmax", op("sub", c2("1"), L(v("v"))), c2("2.2250738585072014e-308")),
-      ),
-    ];
-  },
-  finish: (total) =>
-    `(if (result f64) (v128.any_true ${L("bad")}) (then (f64.const nan)) (else ${total}))`,
-});
+        set(
+          "bad",
+          `(v128.or ${L("bad")} (v128.andnot ${outside(L(v("v")))} ${op("eq", L(v("wv")), c2("0"))}))`,
+        ),
+        ...terms(s, L(v("wv")), L(v("v"))),
+      ];
+    },
+    finish: (total) =>
+      `(if (result f64) (v128.any_true ${L("bad")}) (then (f64.const nan)) (else ${total}))`,
+  });
+}
 
-const poisgap = elementwise({
-  name: "poisgap",
-  params:
-    "(param $y i32) (param $w i32) (param $mu i32) (param $n i32) (param $s f64) (param $sh f64)",
-  ptrs: ["y", "w", "mu"],
-  result: "f64",
-  extra: "(local $sv v128) (local $omsv v128) (local $shv v128) (local $bad v128)",
-  pre: [
-    set("sv", "(f64x2.splat (local.get $s))"),
-    set("omsv", op("sub", c2("1"), L("sv"))),
-    set("shv", "(f64x2.splat (local.get $sh))"),
-    set("bad", c2("0")),
+const TINY = c2("2.2250738585072014e-308");
+
+// v log v + (1 − v) log(1 − v), 0·log 0 = 0 (logs of values clamped to the least normal)
+const binomgap = conjugateSum(
+  "binomgap",
+  ["l1", "l0", ...LOG_LOCALS.map((n) => `${n}a`), ...LOG_LOCALS],
+  (v) => `(v128.or ${op("lt", v, c2("0"))} ${op("gt", v, c2("1"))})`,
+  (s, w, v) => xlogAcc(s, w, v, op("pmax", v, TINY), op("pmax", op("sub", c2("1"), v), TINY)),
+);
+
+// v log v − v, 0·log 0 = 0 (the log of a value clamped to the least normal)
+const poisgap = conjugateSum(
+  "poisgap",
+  ["l1", ...LOG_LOCALS],
+  (v) => op("lt", v, c2("0")),
+  (s, w, v) => [
+    ...logInto(`l1${s}`, op("pmax", v, TINY), s),
+    accumulate(s, w, op("sub", op("mul", v, L(`l1${s}`)), v)),
   ],
-  locals: ["yv", "wv", "v", "l1", ...LOG_LOCALS],
-  unit: (s, off) => {
-    const v = (n) => `${n}${s}`;
-    return [
-      set(v("yv"), ld("y", off)),
-      set(v("wv"), ld("w", off)),
-      // v = (1 − s)y + s(μ + shift); below 0 (with a non-zero weight) the gap is NaN
-      set(
-        v("v"),
-        op(
-          "add",
-          op("mul", L("omsv"), L(v("yv"))),
-          op("mul", L("sv"), op("add", ld("mu", off), L("shv"))),
-        ),
-      ),
-      set(
-        "bad",
-        `(v128.or ${L("bad")} (v128.andnot ${op("lt", L(v("v")), c2("0"))} ${op("eq", L(v("wv")), c2("0"))}))`,
-      ),
-      // v log v − v, 0·log 0 = 0 (the log of a value clamped to the least normal)
-      ...logInto(v("l1"), op("pmax", L(v("v")), c2("2.2250738585072014e-308")), s),
-      accumulate(s, L(v("wv")), op("sub", op("mul", L(v("v")), L(v("l1"))), L(v("v")))),
-    ];
-  },
-  finish: (total) =>
-    `(if (result f64) (v128.any_true ${L("bad")}) (then (f64.const nan)) (else ${total}))`,
-});
+);
 
 const poisdev = elementwise({
   name: "poisdev",
