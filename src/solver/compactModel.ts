@@ -131,8 +131,17 @@ export class CompactModel {
       }
     const slots = this.slots;
     const c = (this.set ??= new CompactActiveSet((p + 1) * K, this.thr()));
-    const offs = (list: number[]) => Int32Array.from(list, (u) => ((u / K) | 0) * n);
-    const cls = (list: number[]) => Int32Array.from(list, (u) => u % K);
+    // (Loops: a typed array's `from` with a map function is slow in V8.)
+    const offs = (list: number[]) => {
+      const out = new Int32Array(list.length);
+      for (let l = 0; l < list.length; l++) out[l] = ((list[l] / K) | 0) * n;
+      return out;
+    };
+    const cls = (list: number[]) => {
+      const out = new Int32Array(list.length);
+      for (let l = 0; l < list.length; l++) out[l] = list[l] % K;
+      return out;
+    };
     if (this.age < 0 || this.age >= refreshAge(n, p, K, na)) {
       datafit.setReference();
       c.invalidate();
