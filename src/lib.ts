@@ -35,7 +35,7 @@ export {
   type TableLike,
 } from "./io/fromTable.js";
 export { coxBaseline, kaplanMeier, survivalAt, type BaselineHazard } from "./path/survival.js";
-export type { CoxTies, Survival } from "./datafit/cox.js";
+export type { CoxTies, Survival } from "./datafit/survivalData.js";
 export { randomFolds } from "./cv/folds.js";
 export { stabilitySelection } from "./select/stability.js";
 export type { StabilityOptions, StabilityResult } from "./select/stability.js";

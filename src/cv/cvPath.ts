@@ -10,7 +10,7 @@ import { fitFamily, foldFit, foldPredict, usesCore, type FoldFit } from "./foldJ
 import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
 import { availableParallelism, jobRunner } from "./runner.js";
 import { checkFolds, randomFolds } from "./folds.js";
-import { checkSurvival, type Survival } from "../datafit/cox.js";
+import { checkSurvival, type Survival } from "../datafit/survivalData.js";
 import { concordance, coxDeviances } from "./survival.js";
 import {
   checkMeasure,

@@ -1,4 +1,5 @@
-import { CoxDatafit, type Survival } from "../datafit/cox.js";
+import { CoxDatafit } from "../datafit/cox.js";
+import type { Survival } from "../datafit/survivalData.js";
 
 /**
  * Harrell's concordance of risk scores with survival, as glmnet's `Cindex` (survival::concordance

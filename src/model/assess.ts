@@ -1,6 +1,6 @@
 import { concordance, coxDeviances } from "../cv/survival.js";
 import { multinomialPointError, pointError, weightedAuc, type Measure } from "../cv/measures.js";
-import type { Survival } from "../datafit/cox.js";
+import type { Survival } from "../datafit/survivalData.js";
 import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import { LINKS, type LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";

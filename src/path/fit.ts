@@ -1,5 +1,5 @@
 import type { DenseMatrix, Matrix } from "../data/matrix.js";
-import type { CoxTies } from "../datafit/cox.js";
+import type { CoxTies } from "../datafit/survivalData.js";
 import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";

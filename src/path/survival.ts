@@ -1,5 +1,6 @@
 import { matVec, type Matrix } from "../data/matrix.js";
-import { CoxDatafit, checkSurvival, strataLabels, type Survival } from "../datafit/cox.js";
+import { CoxDatafit } from "../datafit/cox.js";
+import { checkSurvival, strataLabels, type Survival } from "../datafit/survivalData.js";
 import { InputError } from "../errors.js";
 
 /**
