@@ -1,13 +1,12 @@
 import type { NewtonDatafit } from "../core/datafit.js";
 import { weightedCross, weightedGram } from "../wasm/gram.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
+import { CoxReferenceBlocks } from "./coxReference.js";
 import { startGroups, strataCodes, timeOrder, type Survival } from "./survivalData.js";
 import { DiagonalModel } from "./diagonal.js";
 
 /** Most design values kept in time order by a Cox datafit (2^24: 128 MB). */
 const SORTED_CACHE = 2 ** 24;
-/** Largest heap (doubles) refBlock keeps for the reference Hessian's columns (2^25: 256 MB). */
-const REF_CACHE = 2 ** 25;
 
 /** The risk-set quantities at one point: e, the row curvatures' first term, the Hessian rows. */
 interface CoxState {
@@ -109,16 +108,8 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   private readonly ref: CoxState;
   /** True from setReference to the next point: the current state is the reference's. */
   private atReference = false;
-  /** refBlock's heap for the path, and whether its second-term rows predate the reference. */
-  private cache: {
-    heap: Heap;
-    cap: number;
-    xCount: number;
-    mCount: number;
-    offs: Int32Array;
-    xs: Float64Array;
-  } | null = null;
-  private refStale = true;
+  /** The reference's Hessian blocks from a heap kept for the path (CoxReferenceBlocks). */
+  private readonly blocks: CoxReferenceBlocks;
   /** onHeap's heap (null: loops): its kernels, stride, and where e and the state's e are. */
   private eHeap: {
     heap: Heap;
@@ -244,6 +235,9 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     });
     this.at = state();
     this.ref = state();
+    this.blocks = new CoxReferenceBlocks(n, nE + tied.length, (xs, off, dst, at) =>
+      this.riskColumn(xs, off, this.ref, dst, at),
+    );
     if (this.simple) this.onHeap();
     this.nullDeviance = this.deviance(this.lossAt(offset, null, 0));
   }
@@ -275,9 +269,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
    * to plain arrays (the datafit stays usable, on loops: survival curves evaluate it after the fit).
    */
   release(): void {
-    this.cache?.heap.release();
-    this.cache = null;
-    this.refStale = true;
+    this.blocks.release();
     const h = this.eHeap;
     if (!h) return;
     this.v = Float64Array.from(this.v);
@@ -608,95 +600,6 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   }
 
   /**
-   * exactBlock at the reference from a heap kept for the path: the slots' columns (X, n each,
-   * in the compact solve's append-only slot order — B is always that list) and their
-   * second-term rows at the reference (M, R each, formed anew after each setReference). A row
-   * a of the block is then two row-dot kernel calls against B, no copy of B: (π∘x_a)ᵀX_B −
-   * (w2∘M_a)ᵀM_B. False where it does not apply (B not the slot list, no kernels, past
-   * REF_CACHE doubles): the general route runs.
-   */
-  private refBlock(
-    xs: Float64Array,
-    offsA: Int32Array,
-    mA: number,
-    offsB: Int32Array,
-    mB: number,
-    out: Float64Array,
-  ): boolean {
-    const { n } = this;
-    const st = this.ref;
-    const R = st.w2.length;
-    let c = this.cache;
-    if (c && c.xs !== xs) {
-      c.heap.release();
-      c = this.cache = null;
-    }
-    if (c)
-      for (let b = 0; b < Math.min(c.xCount, mB); b++) if (c.offs[b] !== offsB[b]) return false;
-    if (!c || c.cap < mB) {
-      const cap = Math.max(2 * mB, 16);
-      const len = cap * (n + R) + 2 * (n + R) + 2 * cap;
-      if (len > REF_CACHE) return false;
-      const heap = createHeap(len);
-      if (!passKernel(heap)) {
-        heap.release();
-        return false;
-      }
-      const next = { heap, cap, xCount: 0, mCount: 0, offs: new Int32Array(cap), xs };
-      if (c) {
-        const f = c.heap.f64;
-        heap.f64.set(f.subarray(0, c.xCount * n), 0);
-        heap.f64.set(f.subarray(c.cap * n, c.cap * n + c.mCount * R), cap * n);
-        next.offs.set(c.offs.subarray(0, c.xCount));
-        next.xCount = c.xCount;
-        next.mCount = c.mCount;
-        c.heap.release();
-      }
-      c = this.cache = next;
-    }
-    const { heap, cap } = c;
-    const f = heap.f64;
-    const kernel = passKernel(heap) as NonNullable<ReturnType<typeof passKernel>>;
-    const MB = cap * n;
-    const U = cap * (n + R);
-    const V = U + n;
-    const res = V + R;
-    const res2 = res + cap;
-    for (let b = c.xCount; b < mB; b++) {
-      f.set(xs.subarray(offsB[b], offsB[b] + n), b * n);
-      c.offs[b] = offsB[b];
-    }
-    c.xCount = Math.max(c.xCount, mB);
-    if (this.refStale) {
-      c.mCount = 0;
-      this.refStale = false;
-    }
-    for (let b = c.mCount; b < mB; b++) this.riskColumn(xs, offsB[b], st, f, MB + b * R);
-    c.mCount = Math.max(c.mCount, mB);
-    const same = offsA === offsB;
-    const { diag, w2 } = st;
-    for (let a = 0; a < mA; a++) {
-      const off = offsA[a];
-      for (let i = 0; i < n; i++) f[U + i] = diag[i] * xs[off + i];
-      // A's second-term row: its slot's if it has one (A is the slots just added), else formed.
-      let slot = -1;
-      for (let b = mB - 1; b >= 0 && slot < 0; b--) if (c.offs[b] === off) slot = b;
-      if (slot >= 0) for (let k = 0; k < R; k++) f[V + k] = w2[k] * f[MB + slot * R + k];
-      else {
-        this.riskColumn(xs, off, st, f, V);
-        for (let k = 0; k < R; k++) f[V + k] *= w2[k];
-      }
-      const count = same ? a + 1 : mB;
-      kernel.rowdots(U, 0, count, n, res);
-      kernel.rowdots(V, MB, count, R, res2);
-      for (let b = 0; b < count; b++) out[a * mB + b] = f[res + b] - f[res2 + b];
-    }
-    if (same)
-      for (let a = 0; a < mA; a++) for (let b = 0; b < a; b++) out[b * mA + a] = out[a * mA + b];
-    return true;
-  }
-
-  /**
    * The exact Hessian of f between columns A and B: X_Aᵀdiag(π)X_B (π the rows' first-order
    * weights) minus Σ_rows w2_k u_{kA}u_{kBᵀ}, u_k a risk set's e-weighted column sums (less ρ
    * times its tied deaths' for Efron, plus their own row): O(n·m + G·m_A·m_B), each column's
@@ -711,7 +614,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     out: Float64Array,
     st: CoxState,
   ): void {
-    if (st === this.ref && this.refBlock(xs, offsA, mA, offsB, mB, out)) return;
+    if (st === this.ref && this.blocks.block(xs, offsA, mA, offsB, mB, st.diag, st.w2, out)) return;
     const { n } = this;
     const { diag, w2, means } = st;
     const same = offsB === offsA;
@@ -793,7 +696,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
 
   override setReference(): void {
     this.atReference = true;
-    this.refStale = true;
+    this.blocks.renew();
     this.ref.e.set(this.at.e);
     this.ref.diag.set(this.at.diag);
     this.ref.w2.set(this.at.w2);
