@@ -125,7 +125,6 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     const { time, status, start } = surv;
     this.efron = surv.ties === "efron";
     const stratum = strataCodes(surv.strata, n);
-    // (A plain array's sort: a typed array's with a comparator is many times slower in V8.)
     // (Plain loops: a typed array's `from` with a map function, or its sort with a comparator, is
     // many times slower in V8 — a fixed cost of every fit, and of every fold's.)
     const order = (this.order = timeOrder(time, surv.strata ? stratum : null));
@@ -208,9 +207,11 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
     for (let q = 0; q < n; q++) if (this.wd[q] > 0 && this.wd[q] < d0) d0 = this.wd[q];
     const times = new Int32Array(nE);
     for (let k = 0; k < nE; k++) times[k] = Math.round(this.dg[events[k]] / d0);
-    const whole = events.every(
-      (g, k) => times[k] <= 16 && Math.abs(times[k] * d0 - this.dg[g]) <= 1e-13 * this.dg[g],
-    );
+    const whole =
+      nE > 0 &&
+      events.every(
+        (g, k) => times[k] <= 16 && Math.abs(times[k] * d0 - this.dg[g]) <= 1e-13 * this.dg[g],
+      );
     this.dUnit = whole ? d0 : NaN;
     this.dTimes = whole ? times : null;
     // The nine per-group scratch arrays share one allocation.
@@ -265,7 +266,7 @@ export class CoxDatafit extends DiagonalModel implements NewtonDatafit {
   }
 
   /**
-   * Hands the WebAssembly memories back: refBlock's, and the heap of v and e, whose values move
+   * Hands the WebAssembly memories back: the reference blocks', and the heap of v and e, whose values move
    * to plain arrays (the datafit stays usable, on loops: survival curves evaluate it after the fit).
    */
   release(): void {

@@ -168,7 +168,7 @@ describe("Cox proportional hazards on the model core (glmnet 4.1 fixtures, Bresl
           return s;
         });
       };
-      // The reference's kept columns (refBlock): a rectangular block of the newest slot against
+      // The reference's kept columns (CoxReferenceBlocks): a rectangular block of the newest slot against
       // all, and, after a new reference at another point, the rows there (its second-term rows
       // formed anew) — as the general route computes them at that point.
       const last = Int32Array.of(offs[m - 1]);
