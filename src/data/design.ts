@@ -37,6 +37,8 @@ export interface Design {
   residualDistanceSq(ref: Float64Array): number;
   /** Writes the standardized column x̃_j (length n) into `out`. */
   column(j: number, out: Float64Array): void;
+  /** out[t] = x̃_kᵀu for k = list[t], t < count (a column's non-zeros only, for a sparse design). */
+  dotsWith(u: Float64Array, list: ArrayLike<number>, count: number, out: Float64Array): void;
   /** out[k] = x̃_kᵀ x̃_j for every k with include[k] = 1 (others untouched). */
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void;
   /** Releases pooled memory; the view must not be used afterwards. */
@@ -233,6 +235,23 @@ export class DenseDesign implements Design {
 
   column(j: number, out: Float64Array): void {
     out.set(this.heap.f64.subarray(j * this.n, (j + 1) * this.n));
+  }
+
+  dotsWith(u: Float64Array, list: ArrayLike<number>, count: number, out: Float64Array): void {
+    const f = this.heap.f64;
+    const n = this.n;
+    for (let t = 0; t < count; t++) {
+      const off = list[t] * n;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 1 < n; i += 2) {
+        s0 += f[off + i] * u[i];
+        s1 += f[off + i + 1] * u[i + 1];
+      }
+      if (i < n) s0 += f[off + i] * u[i];
+      out[t] = s0 + s1;
+    }
   }
 }
 
@@ -453,6 +472,18 @@ export class SparseDesign implements Design {
     const s = 1 / this.scale[j];
     for (let i = 0; i < this.n; i++) out[i] = -this.v[i] * c * s;
     for (let k = colPtr[j]; k < colPtr[j + 1]; k++) out[rowIndex[k]] += this.vx[k] * s;
+  }
+
+  dotsWith(u: Float64Array, list: ArrayLike<number>, count: number, out: Float64Array): void {
+    // x̃_kᵀu = (Σ v_i x_ik u_i − c_k Σ v_i u_i) / s_k.
+    const { colPtr, rowIndex } = this.x;
+    let vu = 0;
+    for (let i = 0; i < this.n; i++) vu += this.v[i] * u[i];
+    for (let t = 0; t < count; t++) {
+      const k = list[t];
+      const s = sparseDot(u, rowIndex, this.vx, colPtr[k], colPtr[k + 1]);
+      out[t] = (s - this.center[k] * vu) / this.scale[k];
+    }
   }
 
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {

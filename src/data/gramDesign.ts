@@ -222,6 +222,9 @@ export class GramDesign implements Design {
   column(): void {
     throw new Error("GramDesign has no rows (covariance solver only)");
   }
+  dotsWith(): void {
+    throw new Error("GramDesign has no rows (covariance solver only)");
+  }
 }
 
 /**

@@ -300,5 +300,5 @@ const fromNonconvex = (f: NonconvexFit, nObs: number, nFeatures: number): ModelP
     nFeatures,
     nullDeviance: NaN,
     solver: "nonconvex-cd",
-    warnings: [],
+    warnings: f.warnings,
   });

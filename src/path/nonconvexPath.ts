@@ -1,15 +1,11 @@
 import type { Matrix } from "../data/matrix.js";
-import { GlmDesign } from "../data/glmDesign.js";
+import { makeDesign } from "../data/design.js";
 import { InputError } from "../errors.js";
-import {
-  nonconvexDerivative,
-  nonconvexUpdate,
-  nonconvexValue,
-  type Nonconvex,
-} from "../penalty/nonconvex.js";
+import type { Nonconvex } from "../penalty/nonconvex.js";
+import { NonconvexCd } from "../solver/nonconvexCd.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
-import { checkXY, geometricLambdas } from "./prepare.js";
+import { checkXY, geometricLambdas, prepareResponse } from "./prepare.js";
 
 /** Options of nonconvexPath: the penalty (mcp or scad), its concavity γ, and the Gaussian path options. */
 export interface NonconvexOptions extends Pick<
@@ -46,10 +42,15 @@ export interface NonconvexFit {
    */
   kktMax: Float64Array;
   passes: number;
+  /** Points that stopped at maxPasses before converging (empty when every point converged). */
+  warnings: string[];
 }
 
-/** The largest polish (m²·n for m active features and n rows): about a second of plain loops. */
-const POLISH_WORK = 3e8;
+/**
+ * Each point's first-order conditions hold to this many times thresh, times λ: 1e-7·λ at the
+ * default thresh of 1e-12.
+ */
+const NONCONVEX_KKT_PER_THRESH = 1e5;
 
 /**
  * The MCP or SCAD path for a Gaussian response (Breheny & Huang 2011, as ncvreg): point k is a
@@ -88,48 +89,33 @@ export function nonconvexPath(
   checkXY(x, y);
   const o = resolveOptions({ ...options, thresh: options.thresh ?? 1e-12 }, n, p);
   const w = o.weights;
+  const { ym, yTilde, nullDeviance } = prepareResponse(y, w, o.intercept);
   const include = new Uint8Array(p).fill(1);
-  const design = new GlmDesign(x, w, o.intercept, o.standardize, include);
-  const yy = Float64Array.from(y);
-  let ym = 0;
-  if (o.intercept) for (let i = 0; i < n; i++) ym += w[i] * yy[i];
-  const r = Float64Array.from(yy, (v) => v - ym);
-  let nullDev = 0;
-  for (let i = 0; i < n; i++) nullDev += w[i] * r[i] * r[i];
-  if (!(nullDev > 0)) throw new InputError("y is constant: there is nothing to fit");
-  const xv = new Float64Array(p);
-  const wx = new Float64Array(p);
-  let sw = 0;
-  for (let i = 0; i < n; i++) sw += w[i];
+  const design = makeDesign(x, w, o.intercept, o.standardize, include);
+  const xv = design.xv;
   for (let j = 0; j < p; j++) {
     if (!include[j]) continue;
-    xv[j] = design.weightedSquare(j, w, sw);
-    wx[j] = design.dot(j, w, sw);
-    if (!(xv[j] > (kind === "mcp" ? 1 / gamma : 1 / (gamma - 1))))
+    if (!(xv[j] > (kind === "mcp" ? 1 / gamma : 1 / (gamma - 1)))) {
+      design.release();
       throw new InputError(
         `feature ${j}: its scale makes the ${kind.toUpperCase()} coordinate problem non-convex (Σŵx² = ${xv[j]}); standardize or raise gamma`,
       );
+    }
   }
-  let sr = 0;
-  for (let i = 0; i < n; i++) sr += w[i] * r[i];
-  // The residual is r + shift on every row: a sparse design's updates leave the centering's
-  // constant to `shift` (GlmDesign.axpyLazy), so that they cost a column's non-zeros.
-  let shift = 0;
-  const lazy = x.kind === "csc";
-  const grad = (j: number) => design.weightedDot(j, w, r, sr, shift);
-  /** Writes the carried constant into r. */
-  const settle = () => {
-    if (shift === 0) return;
-    for (let i = 0; i < n; i++) r[i] += shift;
-    shift = 0;
-  };
+  const solver = new NonconvexCd({
+    design,
+    kind,
+    gamma,
+    include,
+    yTilde,
+    thr: o.thresh * nullDeviance,
+    maxPasses: o.maxPasses,
+    kktTol: NONCONVEX_KKT_PER_THRESH * o.thresh,
+  });
   let lambdaMax = 0;
-  for (let j = 0; j < p; j++) if (include[j]) lambdaMax = Math.max(lambdaMax, Math.abs(grad(j)));
+  for (let j = 0; j < p; j++)
+    if (include[j]) lambdaMax = Math.max(lambdaMax, Math.abs(solver.g[j]));
   const lambdas = o.lambda ?? geometricLambdas(lambdaMax, o);
-  const b = new Float64Array(p);
-  const thr = o.thresh * nullDev;
-  let b0 = 0;
-  let passes = 0;
   const L = lambdas.length;
   const fit = {
     intercept: new Float64Array(L),
@@ -139,164 +125,39 @@ export function nonconvexPath(
     objective: new Float64Array(L),
     kktMax: new Float64Array(L),
   };
-  const update = (j: number, lam: number): number => {
-    const bj = b[j];
-    const nb = nonconvexUpdate(kind, grad(j) + xv[j] * bj, xv[j], lam, gamma);
-    if (nb === bj) return 0;
-    const d = nb - bj;
-    b[j] = nb;
-    shift += design.axpyLazy(j, -d, r);
-    sr -= d * wx[j];
-    return xv[j] * d * d;
-  };
-  const yc = Float64Array.from(yy, (v) => v - ym);
-  const sqw = Float64Array.from(w, Math.sqrt);
-  /**
-   * Exact polish: with the active coefficients' signs s and penalty regions fixed, p'(t) = a − c·t
-   * on each, and the stationarity conditions are linear, (H − diag c)b = q − s∘a (H = X̃_AᵀŴX̃_A,
-   * q = X̃_AᵀŴ(y − ȳ)). The solution is kept only if every sign and region is unchanged.
-   */
-  const polish = (lam: number): void => {
-    settle();
-    const act: number[] = [];
-    for (let j = 0; j < p; j++) if (b[j] !== 0) act.push(j);
-    const m = act.length;
-    // A dense solve of m·m·n work: skipped past POLISH_WORK (thousands of active features of a
-    // large sparse design would take hours; coordinate descent alone converges there).
-    if (m === 0 || m * m * n > POLISH_WORK) return;
-    const cols = new Float64Array(n * m);
-    act.forEach((j, t) => design.scaledColumn(j, sqw, cols, t * n));
-    const a = Array.from({ length: m }, () => new Float64Array(m + 1));
-    const region = (t: number) => (t <= lam ? 0 : t <= gamma * lam ? 1 : 2);
-    for (let u = 0; u < m; u++) {
-      for (let v = u; v < m; v++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += cols[u * n + i] * cols[v * n + i];
-        a[u][v] = a[v][u] = dot;
-      }
-      let q = 0;
-      for (let i = 0; i < n; i++) q += cols[u * n + i] * sqw[i] * yc[i];
-      const t = Math.abs(b[act[u]]);
-      const sg = Math.sign(b[act[u]]);
-      let slope = 0;
-      let level = 0;
-      if (kind === "mcp") {
-        if (t <= gamma * lam) {
-          level = lam;
-          slope = 1 / gamma;
-        }
-      } else if (t <= lam) level = lam;
-      else if (t <= gamma * lam) {
-        level = (gamma * lam) / (gamma - 1);
-        slope = 1 / (gamma - 1);
-      }
-      a[u][u] -= slope;
-      a[u][m] = q - sg * level;
-    }
-    // Gaussian elimination with partial pivoting.
-    for (let c = 0; c < m; c++) {
-      let piv = c;
-      for (let r2 = c + 1; r2 < m; r2++) if (Math.abs(a[r2][c]) > Math.abs(a[piv][c])) piv = r2;
-      [a[c], a[piv]] = [a[piv], a[c]];
-      if (!(Math.abs(a[c][c]) > 1e-14)) return;
-      for (let r2 = c + 1; r2 < m; r2++) {
-        const f = a[r2][c] / a[c][c];
-        for (let q = c; q <= m; q++) a[r2][q] -= f * a[c][q];
-      }
-    }
-    const sol = new Float64Array(m);
-    for (let r2 = m - 1; r2 >= 0; r2--) {
-      let v = a[r2][m];
-      for (let q = r2 + 1; q < m; q++) v -= a[r2][q] * sol[q];
-      sol[r2] = v / a[r2][r2];
-    }
-    for (let u = 0; u < m; u++) {
-      const old = b[act[u]];
-      if (Math.sign(sol[u]) !== Math.sign(old)) return;
-      if (
-        kind === "mcp"
-          ? Math.abs(sol[u]) <= gamma * lam !== Math.abs(old) <= gamma * lam
-          : region(Math.abs(sol[u])) !== region(Math.abs(old))
-      )
-        return;
-    }
-    act.forEach((j, u) => (b[j] = sol[u]));
-    r.set(yc);
-    for (const j of act) design.axpy(j, -b[j], r);
-    b0 = 0;
-    sr = 0;
-    for (let i = 0; i < n; i++) sr += w[i] * r[i];
-  };
+  const warnings: string[] = [];
   for (let k = 0; k < L; k++) {
     const lam = lambdas[k];
-    const limit = passes + o.maxPasses;
-    let polished = false;
-    for (;;) {
-      passes++;
-      let dlx = 0;
-      for (let j = 0; j < p; j++) if (include[j]) dlx = Math.max(dlx, update(j, lam));
-      if (o.intercept && sr !== 0) {
-        const d0 = sr / sw;
-        b0 += d0;
-        if (lazy) shift -= d0;
-        else for (let i = 0; i < n; i++) r[i] -= d0;
-        sr = 0;
-      }
-      if (passes > limit) break;
-      if (dlx < thr) {
-        // Converged by coordinate descent: polish once, and verify with one more pass.
-        if (polished) break;
-        polish(lam);
-        polished = true;
-        continue;
-      }
-      // Cycle the non-zero coefficients until they settle.
-      for (;;) {
-        passes++;
-        let dl = 0;
-        for (let j = 0; j < p; j++) if (b[j] !== 0) dl = Math.max(dl, update(j, lam));
-        if (o.intercept && sr !== 0) {
-          const d0 = sr / sw;
-          b0 += d0;
-          if (lazy) shift -= d0;
-          else for (let i = 0; i < n; i++) r[i] -= d0;
-          sr = 0;
-        }
-        if (dl < thr || passes > limit) break;
-      }
-    }
-    settle();
-    let rss = 0;
-    for (let i = 0; i < n; i++) rss += w[i] * r[i] * r[i];
-    let pen = 0;
-    let kkt = 0;
+    const status = solver.solve(lam, k > 0 ? lambdas[k - 1] : Infinity);
+    if (status === "maxPasses")
+      warnings.push(
+        `λ #${k + 1} (${lam.toPrecision(4)}): stopped at maxPasses (${o.maxPasses}) before converging`,
+      );
+    if (status === "stalled")
+      warnings.push(
+        `λ #${k + 1} (${lam.toPrecision(4)}): the first-order conditions hold only to ${solver.kkt(lam).toPrecision(2)}`,
+      );
+    const rss = design.residualNormSq();
     const index: number[] = [];
     const value: number[] = [];
-    let a0 = ym + b0;
+    let a0 = ym;
     for (let j = 0; j < p; j++) {
-      if (!include[j]) continue;
-      const g = grad(j);
-      if (b[j] === 0) kkt = Math.max(kkt, Math.abs(g) - lam);
-      else {
-        kkt = Math.max(
-          kkt,
-          Math.abs(g - Math.sign(b[j]) * nonconvexDerivative(kind, Math.abs(b[j]), lam, gamma)),
-        );
-        pen += nonconvexValue(kind, b[j], lam, gamma);
-        const beta = b[j] / design.scale[j];
-        index.push(j);
-        value.push(beta);
-        a0 -= beta * design.center[j];
-      }
+      const bj = solver.b[j];
+      if (bj === 0) continue;
+      const beta = bj / design.scale[j];
+      index.push(j);
+      value.push(beta);
+      a0 -= beta * design.center[j];
     }
     fit.intercept[k] = o.intercept ? a0 : 0;
     fit.beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
     fit.df[k] = index.length;
-    fit.devRatio[k] = 1 - rss / nullDev;
-    fit.objective[k] = 0.5 * rss + pen;
-    fit.kktMax[k] = Math.max(kkt, 0);
+    fit.devRatio[k] = 1 - rss / nullDeviance;
+    fit.objective[k] = 0.5 * rss + solver.penalty(lam);
+    fit.kktMax[k] = solver.kkt(lam);
   }
-  design.release();
+  const passes = solver.passes;
+  solver.release();
   return {
     penalty: kind,
     gamma,
@@ -304,5 +165,6 @@ export function nonconvexPath(
     lambda: Float64Array.from(lambdas),
     ...fit,
     passes,
+    warnings,
   };
 }
