@@ -65,6 +65,11 @@ export interface FusedPass {
   pass(start: number, count: number, ab: number, dem: number): number;
   /** g_k ← x̃_kᵀr for the features in lists[start .. start+count). */
   gradients(start: number, count: number): void;
+  /**
+   * One MCP (scad false) or SCAD pass over lists[start .. start+count): g_k ← x̃_kᵀr, b_k ← the
+   * coordinate minimizer (nonconvexUpdate), r follows. Returns max xv_k·Δb_k².
+   */
+  ncPass(start: number, count: number, lambda: number, gamma: number, scad: boolean): number;
 }
 
 /** The largest heap of a sparse design's fused pass (bytes); past it, the JavaScript loops. */
@@ -195,6 +200,8 @@ export class DenseDesign implements Design {
       pass: (start, count, ab, dem) =>
         kernel.pass(listStart + start, count, 0, n, rOff, st, ab, dem),
       gradients: (start, count) => kernel.grads(listStart + start, count, 0, n, rOff, st.g),
+      ncPass: (start, count, lambda, gamma, scad) =>
+        kernel.ncpass(listStart + start, count, 0, n, rOff, st, lambda, gamma, scad),
     };
   }
 
@@ -404,6 +411,11 @@ export class SparseDesign implements Design {
         sk.spggrads(
           B(cpAt), B(riAt), B(vxAt), B(rrAt), B(wsumAt), B(centerAt), B(scaleAt), B(stAt),
           B(gAt), 4 * (listAt + start), count,
+        ),
+      ncPass: (start, count, lambda, gamma, scad) =>
+        sk.spncpass(
+          B(cpAt), B(riAt), B(vxAt), B(rrAt), B(wsumAt), B(centerAt), B(scaleAt), B(stAt),
+          B(xvAt), B(bAt), B(gAt), 4 * (listAt + start), count, lambda, gamma, scad ? 1 : 0,
         ),
     };
   }

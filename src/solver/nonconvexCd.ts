@@ -143,10 +143,18 @@ export class NonconvexCd {
     this.ws[this.nWs++] = k;
   }
 
-  /** One pass over `list[0 .. count)`: the coordinate minimizer of each in turn. Max xv·Δb². */
+  /**
+   * One pass over `list[0 .. count)`: the coordinate minimizer of each in turn (on the design's
+   * WebAssembly kernel where it has one: ncpass, spncpass, the same arithmetic). Max xv·Δb².
+   */
   private pass(list: Int32Array, count: number, lambda: number): number {
     const { design, kind, gamma } = this.s;
-    const { b, g, xv } = this;
+    const { b, g, xv, fused } = this;
+    if (fused) {
+      fused.lists.set(list.subarray(0, count), 0);
+      this.passes++;
+      return fused.ncPass(0, count, lambda, gamma, kind === "scad");
+    }
     let dlx = 0;
     for (let t = 0; t < count; t++) {
       const k = list[t];
@@ -425,7 +433,9 @@ export class NonconvexCd {
       }
       if (added === 0) {
         this.finish();
-        if (this.kkt(lambda) <= kktTol * lambda) return "ok";
+        // Past POLISH_MAX non-zeros (no exact solves), the pass rule alone, as the lasso's.
+        this.collectActive();
+        if (this.nAct > POLISH_MAX || this.kkt(lambda) <= kktTol * lambda) return "ok";
         if (thr < 1e-9 * this.s.thr) return "stalled";
         thr /= 100;
       }

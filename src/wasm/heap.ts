@@ -54,6 +54,19 @@ interface Kernels extends SparseKernels {
     dem: number,
   ): number;
   cpass(st: number, na: number, cap: number): number;
+  ncpass(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    b: number,
+    g: number,
+    xv: number,
+    lambda: number,
+    gamma: number,
+    scad: number,
+  ): number;
   gresid(st: number, na: number, cap: number): void;
   glin(st: number, na: number, cap: number): void;
   grads(list: number, count: number, base: number, n: number, r: number, g: number): number;
@@ -170,6 +183,25 @@ export interface SparseKernels {
     ab: number,
     dem: number,
   ): number;
+  /** NonconvexCd's MCP / SCAD pass over a SparseDesign; returns the largest xv·Δb². */
+  spncpass(
+    cp: number,
+    ri: number,
+    vx: number,
+    rr: number,
+    wsum: number,
+    center: number,
+    scale: number,
+    st: number,
+    xv: number,
+    b: number,
+    g: number,
+    list: number,
+    count: number,
+    lambda: number,
+    gamma: number,
+    scad: number,
+  ): number;
   /** y[ri[k]] += va[k]·coef[t] over the non-zeros of column list[t], t < count. */
   spmove(
     cp: number,
@@ -230,6 +262,21 @@ export interface PassKernel {
    * block with rows cap apart (kernels.wat cpass).
    */
   cpass(st: number, na: number, cap: number): number;
+  /**
+   * An MCP (scad false) or SCAD coordinate pass over the features in i32 list[0..count), columns
+   * n apart from f64 offset base, residual at r, and b, g, xv arrays (kernels.wat ncpass).
+   */
+  ncpass(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    at: { b: number; g: number; xv: number },
+    lambda: number,
+    gamma: number,
+    scad: boolean,
+  ): number;
   /**
    * g ← g0 − G b over the same layout as cpass, with g0 (length cap) right after the Gram block
    * (kernels.wat gresid).
@@ -407,6 +454,31 @@ class WasmHeap implements Heap, PassKernel {
   }
   cpass(st: number, na: number, cap: number): number {
     return this.k.cpass(st << 3, na, cap);
+  }
+  ncpass(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    at: { b: number; g: number; xv: number },
+    lambda: number,
+    gamma: number,
+    scad: boolean,
+  ): number {
+    return this.k.ncpass(
+      list << 2,
+      count,
+      base << 3,
+      n,
+      r << 3,
+      at.b << 3,
+      at.g << 3,
+      at.xv << 3,
+      lambda,
+      gamma,
+      scad ? 1 : 0,
+    );
   }
   gresid(st: number, na: number, cap: number): void {
     this.k.gresid(st << 3, na, cap);
