@@ -187,22 +187,25 @@ function specialised(x: Matrix, y: ArrayLike<number>, options: FitOptions): Mode
       return fromSingle(glmPath(family, x, y, { ...rest, offset }), "elastic-net", NaN);
     return null;
   }
-  // The Gaussian MCP/SCAD and the Gaussian/binomial group paths take only the common options.
+  // The Gaussian MCP/SCAD and the Gaussian/binomial group paths take only the common options
+  // (options present but undefined, as cross-validation's fold fits pass them, do not count).
   const plain =
     offset === undefined &&
     typeMultinomial === undefined &&
-    (Object.keys(rest) as (keyof typeof rest)[]).every((k) =>
-      [
-        "nLambda",
-        "lambdaMinRatio",
-        "lambda",
-        "standardize",
-        "intercept",
-        "weights",
-        "thresh",
-        "maxPasses",
-        "alpha",
-      ].includes(k),
+    (Object.keys(rest) as (keyof typeof rest)[]).every(
+      (k) =>
+        rest[k] === undefined ||
+        [
+          "nLambda",
+          "lambdaMinRatio",
+          "lambda",
+          "standardize",
+          "intercept",
+          "weights",
+          "thresh",
+          "maxPasses",
+          "alpha",
+        ].includes(k),
     );
   if (!plain) return null;
   if (

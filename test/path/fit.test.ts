@@ -196,3 +196,29 @@ describe("cvPath cross-validates any family × penalty", () => {
         assert.ok(a.cvm.every((v) => Number.isFinite(v)));
       });
 });
+
+describe("cross-validation folds run the full fit's solver", () => {
+  it("Gaussian MCP: a fold's path is nonconvexPath's on its training rows, not the model core's", async () => {
+    const { foldFit } = await import("../../src/cv/foldJob.js");
+    const { x, y } = simulate(120, 6, 5);
+    const n = 120;
+    const foldId = Int32Array.from({ length: n }, (_, i) => i % 4);
+    const train = Array.from({ length: n }, (_, i) => i).filter((i) => foldId[i] !== 0);
+    const xt = new Float64Array(train.length * 6);
+    for (let j = 0; j < 6; j++)
+      train.forEach((i, r) => (xt[j * train.length + r] = x.data[j * n + i]));
+    const yt = Float64Array.from(train, (i) => y.gaussian[i]);
+    const own = fit(denseMatrix(train.length, 6, xt), yt, { penalty: "mcp" });
+    assert.equal(own.solver, "nonconvex-cd");
+    // The options a fold passes on include keys left undefined (offset, status, start, strata).
+    const fold = foldFit("gaussian", x, y.gaussian, { penalty: "mcp" } as never, foldId, 0);
+    assert.deepEqual(Array.from(fold.lambda), Array.from(own.lambda));
+    const k = own.lambda.length - 1;
+    const last = own.coefficients[k][0];
+    let first = -1;
+    for (let i = 0; i < n && first < 0; i++) if (foldId[i] === 0) first = i;
+    let eta = own.intercepts[k][0];
+    last.index.forEach((j, t) => (eta += last.value[t] * x.data[j * n + first]));
+    assert.equal(fold.preds[k][0], eta);
+  });
+});
