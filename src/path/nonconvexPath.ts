@@ -47,10 +47,10 @@ export interface NonconvexFit {
 }
 
 /**
- * Each point's first-order conditions hold to this many times thresh, times λ: 1e-7·λ at the
- * default thresh of 1e-12.
+ * Each point's first-order conditions hold to this many times thresh, times λ (where the piece is
+ * solved exactly, up to 400 non-zeros): 1e-7·λ at the default thresh of 1e-9, glmPath's rule.
  */
-const NONCONVEX_KKT_PER_THRESH = 1e5;
+const NONCONVEX_KKT_PER_THRESH = 100;
 
 /**
  * The MCP or SCAD path for a Gaussian response (Breheny & Huang 2011, as ncvreg): point k is a
@@ -58,10 +58,13 @@ const NONCONVEX_KKT_PER_THRESH = 1e5;
  *
  *     ½ Σᵢ ŵᵢ (yᵢ − β₀ − xᵢᵀβ)²  +  Σⱼ p_{λ_k,γ}(|sⱼβⱼ|),
  *
- * reached by cyclic coordinate descent with the firm / SCAD thresholding rules, warm-started down
- * the λ path (the problem is non-convex; the path from λ_max selects the local minimum ncvreg's
- * does), then polished exactly: with signs and penalty regions fixed the stationarity conditions
- * are linear. Features standardized as in `elasticNetPath`; the λ sequence is the lasso's.
+ * reached by cyclic coordinate descent with the firm / SCAD thresholding rules on strong-rule
+ * working sets, warm-started down the λ path (the problem is non-convex; the path from λ_max
+ * selects a local minimum as ncvreg's does), with the stationarity conditions solved exactly once
+ * signs and penalty regions settle (they are then linear; `NonconvexCd`). A point is done when a
+ * pass moves no coordinate by xv·Δb² ≥ thresh × null deviance (default 1e-9, the lasso's) and,
+ * up to 400 non-zeros, its first-order conditions hold to 100·thresh·λ. Sparse designs are never
+ * densified. Features standardized as in `elasticNetPath`; the λ sequence is the lasso's.
  *
  * @example
  * ```ts
@@ -87,7 +90,7 @@ export function nonconvexPath(
   const n = x.nRows;
   const p = x.nCols;
   checkXY(x, y);
-  const o = resolveOptions({ ...options, thresh: options.thresh ?? 1e-12 }, n, p);
+  const o = resolveOptions(options, n, p);
   const w = o.weights;
   const { ym, yTilde, nullDeviance } = prepareResponse(y, w, o.intercept);
   const include = new Uint8Array(p).fill(1);

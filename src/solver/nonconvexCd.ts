@@ -370,7 +370,7 @@ export class NonconvexCd {
   /**
    * Solves the point λ (the previous point's λ is `lambdaPrev`, for the strong rule; Infinity at
    * the first). Returns "maxPasses" when the pass limit was hit, "stalled" when the first-order
-   * conditions stayed above kktTol·λ with the pass tolerance tightened a billionfold.
+   * conditions stayed above kktTol·λ with the pass tolerance tightened 1e15-fold.
    */
   solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "stalled" {
     const { include, maxPasses, kktTol } = this.s;
@@ -436,7 +436,7 @@ export class NonconvexCd {
         // Past POLISH_MAX non-zeros (no exact solves), the pass rule alone, as the lasso's.
         this.collectActive();
         if (this.nAct > POLISH_MAX || this.kkt(lambda) <= kktTol * lambda) return "ok";
-        if (thr < 1e-9 * this.s.thr) return "stalled";
+        if (thr < 1e-15 * this.s.thr) return "stalled";
         thr /= 100;
       }
       if (this.passes > limit) return this.finish("maxPasses");
