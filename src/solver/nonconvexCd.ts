@@ -395,10 +395,14 @@ export class NonconvexCd {
           const dl = this.pass(this.act, this.nAct, lambda);
           if (dl < thr) break;
           if (this.passes > limit) return this.finish("maxPasses");
-          // A coefficient reaching zero leaves the non-zero set: back to the full pass.
-          let zero = false;
-          for (let l = 0; l < this.nAct; l++) if (b[this.act[l]] === 0) zero = true;
-          if (zero) break;
+          // A coefficient reaching zero leaves the non-zero set: back to the full pass (where
+          // exact solves apply; past POLISH_MAX the list is cycled as it is, so that Anderson's
+          // history survives, zeros and all).
+          if (this.nAct <= POLISH_MAX) {
+            let zero = false;
+            for (let l = 0; l < this.nAct; l++) if (b[this.act[l]] === 0) zero = true;
+            if (zero) break;
+          }
           if (this.stablePiece(lambda) && this.polish(lambda)) {
             this.anderson.reset(this.nAct);
             continue;
