@@ -107,6 +107,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     throw new InputError("option '--groups' is required with --penalty group", {
       option: "--groups",
     });
+  if (o.gamma !== undefined && penalty !== "mcp" && penalty !== "scad")
+    throw new InputError("option '--gamma' needs --penalty mcp or scad", { option: "--gamma" });
+  if (o.gamma !== undefined && penalty === "scad" && !(o.gamma > 2))
+    throw new InputError(`option '--gamma': scad needs γ > 2, got ${o.gamma}`, {
+      option: "--gamma",
+    });
   if (o.groups && penalty !== "group")
     throw new InputError("option '--groups' needs --penalty group", { option: "--groups" });
   const measure =
@@ -255,7 +261,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       ...withRowOptions({}, d!, family, o.ties),
       ...familyExtra,
       family,
-      ...(core ? { penalty, groups } : {}),
+      ...(core ? { penalty, groups, gamma: o.gamma } : {}),
       alpha: penalty === "mcp" || penalty === "scad" ? undefined : alpha,
       nLambda,
       lambdaMinRatio,

@@ -248,6 +248,15 @@ export const OPTIONS = {
     sets: "alpha",
     help: "elastic-net mixing: 1 lasso, 0 ridge (group: the L1 share within groups)",
   },
+  gamma: {
+    flag: "--gamma",
+    type: "number",
+    value: "γ",
+    above: 1,
+    defaultText: "3 for mcp, 3.7 for scad (ncvreg's)",
+    sets: "gamma",
+    help: "mcp / scad: the concavity γ (mcp needs γ > 1, scad γ > 2; γ → ∞ is the lasso)",
+  },
   groups: {
     flag: "--groups",
     type: "text",
@@ -834,6 +843,7 @@ export const FIT_OPTIONS = [
   ...MODEL,
   "penalty",
   "alpha",
+  "gamma",
   "groups",
   "nlambda",
   "lambdaMinRatio",

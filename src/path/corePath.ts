@@ -14,7 +14,7 @@ import { SingleDatafit } from "../datafit/single.js";
 import { InputError } from "../errors.js";
 import { elasticNetPenalty } from "../penalty/elasticNet.js";
 import { groupPenalty } from "../penalty/groupLasso.js";
-import { nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
+import { defaultGamma, nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
 import { ProxNewton } from "../solver/proxNewton.js";
 import { createHeap } from "../wasm/heap.js";
 import type { SparseVector } from "./elasticNetPath.js";
@@ -192,7 +192,7 @@ export function corePath(
   let gamma = NaN;
   let penalty: Penalty;
   if (penaltyName === "mcp" || penaltyName === "scad") {
-    gamma = gammaOption ?? (penaltyName === "mcp" ? 3 : 3.7);
+    gamma = gammaOption ?? defaultGamma(penaltyName);
     const least = penaltyName === "mcp" ? 1 : 2;
     if (!(gamma > least) || !Number.isFinite(gamma))
       throw bad("gamma", `must be > ${least} for ${penaltyName}, got ${gamma}`);

@@ -1,7 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { makeDesign } from "../data/design.js";
 import { InputError } from "../errors.js";
-import type { Nonconvex } from "../penalty/nonconvex.js";
+import { defaultGamma, type Nonconvex } from "../penalty/nonconvex.js";
 import { NonconvexCd } from "../solver/nonconvexCd.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, type ElasticNetOptions } from "./options.js";
@@ -82,7 +82,7 @@ export function nonconvexPath(
     throw new InputError(`option 'penalty': mcp or scad, got '${String(kind)}'`, {
       option: "penalty",
     });
-  const gamma = options.gamma ?? (kind === "mcp" ? 3 : 3.7);
+  const gamma = options.gamma ?? defaultGamma(kind);
   if (!(gamma > (kind === "mcp" ? 1 : 2)))
     throw new InputError(`option 'gamma': must exceed ${kind === "mcp" ? 1 : 2}, got ${gamma}`, {
       option: "gamma",

@@ -13,6 +13,11 @@ import type { CoordinatePenalty } from "../core/penalty.js";
  */
 export type Nonconvex = "mcp" | "scad";
 
+/** ncvreg's default concavity: γ = 3 for MCP, 3.7 for SCAD. */
+export function defaultGamma(kind: Nonconvex): number {
+  return kind === "mcp" ? 3 : 3.7;
+}
+
 /**
  * The MCP or SCAD penalty value at b for λ and concavity γ (Breheny & Huang 2011).
  *

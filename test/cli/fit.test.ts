@@ -171,6 +171,41 @@ describe("regularize demo and fit: the main job", () => {
       }
     }
   });
+
+  it("--gamma sets MCP / SCAD's concavity (in the JSON, in the path), checked before any work", () => {
+    const fitWith = (extra: string[]) => {
+      const j = join(tmp, `gamma-${extra.join("")}.json`);
+      const r = run([
+        "fit",
+        data("diabetes"),
+        "--penalty",
+        "mcp",
+        "--folds",
+        "3",
+        "--json",
+        j,
+        ...extra,
+      ]);
+      assert.equal(r.code, 0, r.err);
+      return JSON.parse(readFileSync(j, "utf8"));
+    };
+    const def = fitWith([]);
+    const wide = fitWith(["--gamma", "1e6"]);
+    assert.equal(def.gamma, 3);
+    assert.equal(wide.gamma, 1e6);
+    // γ → ∞ shrinks like the lasso: the selected coefficients differ from γ = 3's.
+    assert.notDeepEqual(wide.selected.coefficients, def.selected.coefficients);
+    for (const [args, message] of [
+      [["--penalty", "scad", "--gamma", "1.5"], /--gamma.*scad needs γ > 2, got 1\.5/],
+      [["--penalty", "mcp", "--gamma", "1"], /--gamma.*outside its range/],
+      [["--gamma", "4"], /--gamma' needs --penalty mcp or scad/],
+    ] as const) {
+      const r = run(["fit", data("diabetes"), ...args]);
+      assert.equal(r.code, 2, args.join(" "));
+      assert.match(r.err, message);
+      assert.equal(r.err.trim().split("\n").length, 1);
+    }
+  });
 });
 
 describe("every penalty for every family through regularize fit --folds", () => {

@@ -1,5 +1,6 @@
 /** `regularize fit --json`: path, cross-validation, selection, stability and explanation. */
 import type { Assessment } from "../../model/assess.js";
+import { defaultGamma } from "../../penalty/nonconvex.js";
 import type { SavedModel } from "../../model/model.js";
 import type { FitRun } from "./result.js";
 
@@ -15,6 +16,7 @@ export function fitJson(r: FitRun, model: SavedModel, assessment: Assessment | u
     family,
     penalty,
     alpha,
+    gamma: penalty === "mcp" || penalty === "scad" ? (o.gamma ?? defaultGamma(penalty)) : undefined,
     lambda: Array.from(fit.lambda),
     df: Array.from(fit.df),
     kktMax: Array.from(fit.kktMax),
