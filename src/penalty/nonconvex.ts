@@ -55,6 +55,38 @@ export function nonconvexDerivative(
   return 0;
 }
 
+/**
+ * The piece of the penalty that t = |b| lies on: 0 the first (below γλ for MCP, below λ for SCAD),
+ * 1 SCAD's middle (λ < t ≤ γλ), 2 the flat part. On each, p'(t) = nonconvexLevel − nonconvexSlope·t.
+ *
+ * @example
+ * ```ts
+ * nonconvexRegion("scad", 0.8, 0.5, 3.7); // 1: SCAD's middle piece
+ * ```
+ */
+export function nonconvexRegion(kind: Nonconvex, t: number, lambda: number, gamma: number): number {
+  if (kind === "mcp") return t <= gamma * lambda ? 0 : 2;
+  return t <= lambda ? 0 : t <= gamma * lambda ? 1 : 2;
+}
+
+/** The constant a of p'(t) = a − c·t on a piece (`nonconvexRegion`). */
+export function nonconvexLevel(
+  kind: Nonconvex,
+  region: number,
+  lambda: number,
+  gamma: number,
+): number {
+  if (region === 2) return 0;
+  return kind === "mcp" || region === 0 ? lambda : (gamma * lambda) / (gamma - 1);
+}
+
+/** The slope c of p'(t) = a − c·t on a piece (`nonconvexRegion`). */
+export function nonconvexSlope(kind: Nonconvex, region: number, gamma: number): number {
+  if (region === 2) return 0;
+  if (kind === "mcp") return 1 / gamma;
+  return region === 0 ? 0 : 1 / (gamma - 1);
+}
+
 function soft(z: number, k: number): number {
   return z > k ? z - k : z < -k ? z + k : 0;
 }

@@ -1,6 +1,9 @@
 import type { Design, FusedPass } from "../data/design.js";
 import {
   nonconvexDerivative,
+  nonconvexLevel,
+  nonconvexRegion,
+  nonconvexSlope,
   nonconvexUpdate,
   nonconvexValue,
   type Nonconvex,
@@ -60,8 +63,6 @@ export class NonconvexCd {
   /** x̃_jᵀr: fresh for every included feature after `solve`. */
   readonly g: Float64Array;
   passes = 0;
-  /** Exact solves kept. */
-  polishes = 0;
   private readonly p: number;
   private readonly n: number;
   private readonly fused: FusedPass | null;
@@ -88,7 +89,9 @@ export class NonconvexCd {
   private readonly column: Float64Array;
   private gram: Float64Array = new Float64Array(0);
   private qv: Float64Array = new Float64Array(0);
+  /** Scratch: the moves of moveTo; the coefficients to return to; extrapolated or solved ones. */
   private readonly start: Float64Array;
+  private readonly keep: Float64Array;
   private readonly ext: Float64Array;
 
   constructor(private readonly s: NonconvexCdSetup) {
@@ -113,15 +116,11 @@ export class NonconvexCd {
     this.slotOf = new Int32Array(p).fill(-1);
     this.column = new Float64Array(this.n);
     this.start = new Float64Array(p);
+    this.keep = new Float64Array(p);
     this.ext = new Float64Array(p);
     this.anderson = new Anderson();
-    if (this.fused) {
-      this.list = this.fused.lists;
-      this.listStart = 2 * p;
-    } else {
-      this.list = new Int32Array(3 * p);
-      this.listStart = 2 * p;
-    }
+    this.list = this.fused ? this.fused.lists : new Int32Array(3 * p);
+    this.listStart = 2 * p;
     let count = 0;
     for (let j = 0; j < p; j++) if (s.include[j]) this.list[this.listStart + count++] = j;
     this.gradients(count);
@@ -180,12 +179,9 @@ export class NonconvexCd {
     this.nAct = m;
   }
 
-  /** The penalty piece of |b| at λ: 0 below λ (SCAD) or γλ (MCP), 1 (SCAD's middle), 2 beyond. */
+  /** The penalty piece of |b| at λ (nonconvexRegion). */
   private region(v: number, lambda: number): number {
-    const t = Math.abs(v);
-    const { kind, gamma } = this.s;
-    if (kind === "mcp") return t <= gamma * lambda ? 0 : 2;
-    return t <= lambda ? 0 : t <= gamma * lambda ? 1 : 2;
+    return nonconvexRegion(this.s.kind, Math.abs(v), lambda, this.s.gamma);
   }
 
   /**
@@ -291,19 +287,9 @@ export class NonconvexCd {
       const su = slotOf[act[u]];
       for (let v = 0; v < m; v++) a[u * w + v] = gram[su * cap + slotOf[act[v]]];
       // p'(t) = level − slope·t on the piece of |b_u|.
-      const t = Math.abs(b[act[u]]);
-      let slope = 0;
-      let level = 0;
-      if (kind === "mcp") {
-        if (t <= gamma * lambda) {
-          level = lambda;
-          slope = 1 / gamma;
-        }
-      } else if (t <= lambda) level = lambda;
-      else if (t <= gamma * lambda) {
-        level = (gamma * lambda) / (gamma - 1);
-        slope = 1 / (gamma - 1);
-      }
+      const region = nonconvexRegion(kind, Math.abs(b[act[u]]), lambda, gamma);
+      const slope = nonconvexSlope(kind, region, gamma);
+      const level = nonconvexLevel(kind, region, lambda, gamma);
       a[u * w + u] -= slope;
       a[u * w + m] = qv[su] - Math.sign(b[act[u]]) * level;
     }
@@ -338,13 +324,10 @@ export class NonconvexCd {
       if (this.region(sol[u], lambda) !== this.region(old, lambda)) return false;
     }
     const before = this.objective(lambda);
-    const keep = this.start.slice(0, m);
+    const keep = this.keep;
     for (let u = 0; u < m; u++) keep[u] = b[act[u]];
     this.moveTo(sol.subarray(0, m));
-    if (this.objective(lambda) <= before) {
-      this.polishes++;
-      return true;
-    }
+    if (this.objective(lambda) <= before) return true;
     this.moveTo(keep);
     return false;
   }
@@ -359,7 +342,7 @@ export class NonconvexCd {
     // A coefficient the extrapolation would carry across zero stops at zero.
     for (let l = 0; l < m; l++) if (Math.sign(ext[l]) !== Math.sign(b[act[l]])) ext[l] = 0;
     const before = this.objective(lambda);
-    const keep = new Float64Array(m);
+    const keep = this.keep;
     for (let l = 0; l < m; l++) keep[l] = b[act[l]];
     this.moveTo(ext.subarray(0, m));
     if (this.objective(lambda) < before) return true;

@@ -4,6 +4,12 @@ import { DenseDesign, SparseDesign } from "../../src/data/design.js";
 import { denseMatrix, denseToCsc } from "../../src/data/matrix.js";
 import { NonconvexCd } from "../../src/solver/nonconvexCd.js";
 import {
+  nonconvexDerivative,
+  nonconvexLevel,
+  nonconvexRegion,
+  nonconvexSlope,
+} from "../../src/penalty/nonconvex.js";
+import {
   denseMatrix as publicDense,
   denseToCsc as publicCsc,
   nonconvexPath,
@@ -73,6 +79,22 @@ function firstOrder(
 }
 
 describe("NonconvexCd (MCP / SCAD working sets)", () => {
+  it("each piece's line (level − slope·t, what the exact solves use) is the penalty's derivative there", () => {
+    const lambda = 0.5;
+    for (const [kind, gamma] of [
+      ["mcp", 3],
+      ["scad", 3.7],
+    ] as const)
+      for (let t = 0.01; t < 3; t += 0.013) {
+        const r = nonconvexRegion(kind, t, lambda, gamma);
+        const line = nonconvexLevel(kind, r, lambda, gamma) - nonconvexSlope(kind, r, gamma) * t;
+        assert.ok(
+          Math.abs(line - nonconvexDerivative(kind, t, lambda, gamma)) < 1e-15,
+          `${kind} ${t}`,
+        );
+      }
+  });
+
   for (const kind of ["mcp", "scad"] as const)
     it(`${kind} on correlated features (ρ = 0.8): every point a coordinate-wise minimum to 1e-7·λ, checked from the coefficients`, () => {
       // Where the pass rule alone stopped SCAD at 2e-2·λ (the loop before this solver, 1000×100).
