@@ -60,6 +60,17 @@ export interface NewtonDatafit {
     out: Float64Array,
   ): void;
   /**
+   * entryHessian at the reference, right after setReference (optional: a datafit that keeps
+   * what entryBlock's extensions reuse forms it here; the compact solve calls it when present).
+   */
+  referenceHessian?(
+    xs: Float64Array,
+    offs: Int32Array,
+    cls: Int32Array,
+    m: number,
+    out: Float64Array,
+  ): void;
+  /**
    * Keeps the current model Hessians as the reference (a lagged Hessian: the compact solve
    * forms its matrix at the reference and extends it there while it serves).
    */

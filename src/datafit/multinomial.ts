@@ -33,6 +33,8 @@ export class MultinomialDatafit implements NewtonDatafit {
     private readonly y: Int32Array,
     K: number,
     private readonly w: Float64Array,
+    /** The reference Hessian's kernels: "js" forces the plain loops (tests). */
+    private readonly kernels: "wasm" | "js" = "wasm",
   ) {
     const n = (this.n = y.length);
     this.K = K;
@@ -301,14 +303,137 @@ export class MultinomialDatafit implements NewtonDatafit {
   setReference(): void {
     (this.refProb ??= new Float64Array(this.prob.length)).set(this.prob);
     (this.refWp ??= new Float64Array(this.wp.length)).set(this.wp);
-    if (this.refCache) this.refCache.count = 0;
+    if (this.ref) {
+      this.ref.count = 0;
+      this.ref.current = false;
+    }
   }
 
   /**
-   * At the reference: H_ab = δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b with u_a = ŵp_{c_a}∘x_a and
-   * t_b = p_{c_b}∘x_b. B's columns [T | X] stay in a heap for the reference (the compact solve
-   * extends the same slot list: only the columns new since the last call are filled); each row
-   * pair takes two row-dot kernel calls (rowdots2) against all of B.
+   * The reference's heap, kept for the path: the columns [T | X] of the slotted entries (t_b =
+   * p_{c_b}∘x_b and x_b at the reference, in slot order, `count` of them filled), two rows U of
+   * u_a = ŵp_{c_a}∘x_a, four result rows, the reference's p and ŵp, and per class a list of its
+   * slots (i32). Grows by doubling, keeping the filled columns.
+   */
+  private ref: RefCache | null = null;
+
+  private refHeap(m: number): RefCache {
+    const { n, K } = this;
+    let cache = this.ref;
+    if (!cache || cache.cap < m) {
+      const cap = Math.max(2 * m, 16);
+      const at = refLayout(n, K, cap);
+      const heap = createHeap(at.size, this.kernels);
+      const offs = new Int32Array(cap);
+      const cls = new Int32Array(cap);
+      let count = 0;
+      if (cache) {
+        count = cache.count;
+        const old = cache.heap.f64;
+        heap.f64.set(old.subarray(0, count * n), 0);
+        heap.f64.set(old.subarray(cache.at.X, cache.at.X + count * n), at.X);
+        offs.set(cache.offs.subarray(0, count));
+        cls.set(cache.cls.subarray(0, count));
+        cache.heap.release();
+      }
+      cache = this.ref = { heap, cap, count, offs, cls, at, current: false };
+    }
+    if (!cache.current) {
+      cache.heap.f64.set(this.refProb as Float64Array, cache.at.P);
+      cache.heap.f64.set(this.refWp as Float64Array, cache.at.WP);
+      cache.current = true;
+    }
+    return cache;
+  }
+
+  /** Fills the reference's columns of B's entries not yet there (B extends the slot list). */
+  private refColumns(xs: Float64Array, offsB: Int32Array, clsB: Int32Array, mB: number): RefCache {
+    const { n } = this;
+    const cache = this.refHeap(mB);
+    let known = Math.min(cache.count, mB);
+    for (let q = 0; q < known; q++)
+      if (cache.offs[q] !== offsB[q] || cache.cls[q] !== clsB[q]) {
+        known = q;
+        break;
+      }
+    const { heap, at } = cache;
+    const f = heap.f64;
+    for (let q = known; q < mB; q++) {
+      const col = at.X + q * n;
+      f.set(xs.subarray(offsB[q], offsB[q] + n), col);
+      f.copyWithin(q * n, col, col + n);
+      refScale(heap, q * n, at.P + clsB[q] * n, n);
+      cache.offs[q] = offsB[q];
+      cache.cls[q] = clsB[q];
+    }
+    cache.count = mB;
+    return cache;
+  }
+
+  /** U row r ← ŵp_c∘x for the column of xs at `off`, class c, at the reference. */
+  private refRow(cache: RefCache, r: number, xs: Float64Array, off: number, c: number): number {
+    const { n } = this;
+    const u = cache.at.U + r * n;
+    cache.heap.f64.set(xs.subarray(off, off + n), u);
+    refScale(cache.heap, u, cache.at.WP + c * n, n);
+    return u;
+  }
+
+  /**
+   * The model Hessian over the slotted entries at the reference (after setReference): H_ab =
+   * δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b, the cross term u_aᵀt_b for b ≤ a on the row-dot kernel
+   * (two rows per sweep), the same-class term u_aᵀx_b on the gradient kernel over the class's
+   * slots so far: n·m²/2 + n·Σ_c m_c²/2 multiply-adds. It fills the reference's columns, which
+   * entryBlock's extensions then reuse. Same as entryHessian at the reference, up to rounding.
+   */
+  referenceHessian(
+    xs: Float64Array,
+    offs: Int32Array,
+    cls: Int32Array,
+    m: number,
+    out: Float64Array,
+  ): void {
+    const { n, K } = this;
+    const cache = this.refColumns(xs, offs, cls, m);
+    const { heap, cap, at } = cache;
+    const f = heap.f64;
+    const kernel = passKernel(heap);
+    const i32 = kernel ? kernel.i32 : new Int32Array(K * cap);
+    const lists = kernel ? at.lists * 2 : 0;
+    const filled = new Int32Array(K);
+    for (let a = 0; a < m; a += 2) {
+      const rows = a + 1 < m ? 2 : 1;
+      for (let r = 0; r < rows; r++) this.refRow(cache, r, xs, offs[a + r], cls[a + r]);
+      if (kernel && rows === 2) kernel.rowdots2(at.U, at.U + n, 0, a + 2, n, at.res, at.res + cap);
+      else if (kernel) kernel.rowdots(at.U, 0, a + 1, n, at.res);
+      else
+        for (let r = 0; r < rows; r++)
+          for (let b = 0; b <= a + r; b++)
+            f[at.res + r * cap + b] = heap.dot(at.U + r * n, b * n, n);
+      for (let r = 0; r < rows; r++) {
+        const q = a + r;
+        const c = cls[q];
+        const list = lists + c * cap;
+        i32[list + filled[c]++] = q;
+        const u = at.U + r * n;
+        const same = at.res + (2 + r) * cap;
+        if (kernel) kernel.grads4(list, filled[c], at.X, n, u, same);
+        else
+          for (let t = 0; t < filled[c]; t++)
+            f[same + i32[list + t]] = heap.dot(at.X + i32[list + t] * n, u, n);
+        const cross = at.res + r * cap;
+        const row = q * m;
+        for (let b = 0; b <= q; b++) out[row + b] = (cls[b] === c ? f[same + b] : 0) - f[cross + b];
+      }
+    }
+    mirrorLower(out, m);
+  }
+
+  /**
+   * Rows of the Hessian at the reference: H_ab = δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b with u_a =
+   * ŵp_{c_a}∘x_a and t_b = p_{c_b}∘x_b. B's columns [T | X] stay in the reference's heap (the
+   * compact solve extends the same slot list: only the columns new since the last call are
+   * filled); each row pair takes two row-dot kernel calls (rowdots2) against all of B.
    */
   entryBlock(
     xs: Float64Array,
@@ -320,50 +445,12 @@ export class MultinomialDatafit implements NewtonDatafit {
     mB: number,
     out: Float64Array,
   ): void {
+    const cache = this.refColumns(xs, offsB, clsB, mB);
+    const { heap, at } = cache;
+    const f = heap.f64;
     const { n } = this;
-    const P = this.refProb as Float64Array;
-    const WP = this.refWp as Float64Array;
-    let cache = this.refCache;
-    if (!cache || cache.cap < mB) {
-      const cap = Math.max(2 * mB, 16);
-      const heap = createHeap(2 * cap * n + 2 * n + 4 * cap + 2);
-      const offs = new Int32Array(cap);
-      const cls = new Int32Array(cap);
-      let count = 0;
-      if (cache) {
-        count = cache.count;
-        heap.f64.set(cache.heap.f64.subarray(0, count * n), 0);
-        heap.f64.set(cache.heap.f64.subarray(cache.cap * n, (cache.cap + count) * n), cap * n);
-        offs.set(cache.offs.subarray(0, count));
-        cls.set(cache.cls.subarray(0, count));
-        cache.heap.release();
-      }
-      cache = this.refCache = { heap, cap, count, offs, cls };
-    }
-    let known = Math.min(cache.count, mB);
-    for (let q = 0; q < known; q++)
-      if (cache.offs[q] !== offsB[q] || cache.cls[q] !== clsB[q]) {
-        known = q;
-        break;
-      }
-    const f = cache.heap.f64;
-    const X = cache.cap * n;
-    const U = 2 * cache.cap * n;
-    const res = U + 2 * n;
-    for (let q = known; q < mB; q++) {
-      const xb = offsB[q];
-      const o = clsB[q] * n;
-      const at = q * n;
-      for (let i = 0; i < n; i++) {
-        const x = xs[xb + i];
-        f[at + i] = P[o + i] * x;
-        f[X + at + i] = x;
-      }
-      cache.offs[q] = offsB[q];
-      cache.cls[q] = clsB[q];
-    }
-    cache.count = mB;
-    const kernel = passKernel(cache.heap);
+    const res = at.res;
+    const kernel = passKernel(heap);
     const rowOut = (a: number, cross: number, same: number) => {
       const row = a * mB;
       const ca = clsA[a];
@@ -371,40 +458,33 @@ export class MultinomialDatafit implements NewtonDatafit {
     };
     for (let a = 0; a < mA; a += 2) {
       const pair = a + 1 < mA;
-      for (let r = 0; r < (pair ? 2 : 1); r++) {
-        const xa = offsA[a + r];
-        const o = clsA[a + r] * n;
-        const at = U + r * n;
-        for (let i = 0; i < n; i++) f[at + i] = WP[o + i] * xs[xa + i];
-      }
+      for (let r = 0; r < (pair ? 2 : 1); r++) this.refRow(cache, r, xs, offsA[a + r], clsA[a + r]);
       // res: [cross row a | cross row a+1 | X products row a | X products row a+1].
       if (kernel && pair) {
-        kernel.rowdots2(U, U + n, 0, mB, n, res, res + mB);
-        kernel.rowdots2(U, U + n, X, mB, n, res + 2 * mB, res + 3 * mB);
+        kernel.rowdots2(at.U, at.U + n, 0, mB, n, res, res + mB);
+        kernel.rowdots2(at.U, at.U + n, at.X, mB, n, res + 2 * mB, res + 3 * mB);
         rowOut(a, res, res + 2 * mB);
         rowOut(a + 1, res + mB, res + 3 * mB);
         continue;
       }
       for (let r = 0; r < (pair ? 2 : 1); r++) {
-        const u = U + r * n;
+        const u = at.U + r * n;
         const dots = (base: number, into: number) => {
           if (kernel) kernel.rowdots(u, base, mB, n, into);
-          else for (let b = 0; b < mB; b++) f[into + b] = cache.heap.dot(u, base + b * n, n);
+          else for (let b = 0; b < mB; b++) f[into + b] = heap.dot(u, base + b * n, n);
         };
         dots(0, res);
-        dots(X, res + mB);
+        dots(at.X, res + mB);
         rowOut(a + r, res, res + mB);
       }
     }
   }
 
-  private refCache: {
-    heap: Heap;
-    cap: number;
-    count: number;
-    offs: Int32Array;
-    cls: Int32Array;
-  } | null = null;
+  /** Hands back the reference's heap (a later call makes a new one). */
+  release(): void {
+    this.ref?.heap.release();
+    this.ref = null;
+  }
 
   deviance(loss: number): number {
     return 2 * loss;
@@ -414,5 +494,48 @@ export class MultinomialDatafit implements NewtonDatafit {
     const a = Float64Array.from(this.shares, (s) => Math.log(Math.max(s, 1e-300)));
     const mean = a.reduce((u, v) => u + v, 0) / this.K;
     return a.map((v) => v - mean);
+  }
+}
+
+/** The reference heap's regions (f64 offsets; `lists` holds K·cap int32). */
+function refLayout(n: number, K: number, cap: number) {
+  const X = cap * n;
+  const U = 2 * cap * n;
+  const res = U + 2 * n;
+  const P = res + 4 * cap;
+  const WP = P + n * K;
+  const lists = WP + n * K;
+  return { X, U, res, P, WP, lists, size: lists + Math.ceil((K * cap) / 2) + 1 };
+}
+
+interface RefCache {
+  heap: Heap;
+  cap: number;
+  count: number;
+  offs: Int32Array;
+  cls: Int32Array;
+  at: ReturnType<typeof refLayout>;
+  /** Whether P and WP hold the current reference. */
+  current: boolean;
+}
+
+/** x ← x∘v over n entries of the heap, on the kernel where there is one. */
+function refScale(heap: Heap, x: number, v: number, n: number): void {
+  const kernel = passKernel(heap);
+  if (kernel) return kernel.scale(x, v, n);
+  const f = heap.f64;
+  for (let i = 0; i < n; i++) f[x + i] *= f[v + i];
+}
+
+/** Copies the lower triangle of the m×m row-major `a` onto its upper one, in cache-sized tiles. */
+function mirrorLower(a: Float64Array, m: number): void {
+  const T = 32;
+  for (let i0 = 0; i0 < m; i0 += T) {
+    const i1 = Math.min(i0 + T, m);
+    for (let j0 = 0; j0 <= i0; j0 += T)
+      for (let i = i0; i < i1; i++) {
+        const j1 = Math.min(j0 + T, i);
+        for (let j = j0; j < j1; j++) a[j * m + i] = a[i * m + j];
+      }
   }
 }

@@ -152,7 +152,9 @@ export class CompactModel {
       const known = c.filled;
       if (known === 0) {
         const mat = new Float64Array(na * na);
-        datafit.entryHessian(xs, offs(slots), cls(slots), na, mat);
+        if (datafit.referenceHessian)
+          datafit.referenceHessian(xs, offs(slots), cls(slots), na, mat);
+        else datafit.entryHessian(xs, offs(slots), cls(slots), na, mat);
         c.grow(na, (l, out) => {
           out.set(mat.subarray(l * na, (l + 1) * na));
           out[l] *= 1 + COMPACT_RIDGE;

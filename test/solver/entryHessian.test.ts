@@ -110,6 +110,88 @@ describe("entry Hessians of the model core", () => {
     check(eta2, [1, 2], [0, 1], [...fb, 3], [...cb, 1]);
   });
 
+  for (const kernels of ["wasm", "js"] as const)
+    it(`multinomial at the reference (${kernels}): the whole Hessian, then rows of new slots reusing its columns, then a new reference`, () => {
+      const K = 3;
+      const y = Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * K));
+      const f = new MultinomialDatafit(y, K, w, kernels);
+      const brute = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) => {
+        const prob = new Float64Array(K * n);
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let c = 0; c < K; c++) s += Math.exp(eta[c * n + i]);
+          for (let c = 0; c < K; c++) prob[c * n + i] = Math.exp(eta[c * n + i]) / s;
+        }
+        return fa.map((ja, a) =>
+          fb.map((jb, b) => {
+            let s = 0;
+            for (let i = 0; i < n; i++) {
+              const h =
+                w[i] * prob[ca[a] * n + i] * ((ca[a] === cb[b] ? 1 : 0) - prob[cb[b] * n + i]);
+              s += xs[ja * n + i] * xs[jb * n + i] * h;
+            }
+            return s;
+          }),
+        );
+      };
+      const close = (out: Float64Array, want: number[][], what: string) =>
+        want.forEach((row, a) =>
+          row.forEach((v, b) =>
+            assert.ok(
+              Math.abs(out[a * row.length + b] - v) <= 1e-12,
+              `${what} (${a}, ${b}): ${out[a * row.length + b]} vs ${v}`,
+            ),
+          ),
+        );
+      const whole = (eta: Float64Array, fs: number[], cs: number[]) => {
+        const m = fs.length;
+        const out = new Float64Array(m * m);
+        f.referenceHessian(
+          xs,
+          Int32Array.from(fs, (j) => j * n),
+          Int32Array.from(cs),
+          m,
+          out,
+        );
+        close(out, brute(eta, fs, cs, fs, cs), `whole ${m}`);
+      };
+      const block = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) => {
+        const out = new Float64Array(fa.length * fb.length);
+        const offs = (fs: number[]) => Int32Array.from(fs, (j) => j * n);
+        f.entryBlock(
+          xs,
+          offs(fa),
+          Int32Array.from(ca),
+          fa.length,
+          offs(fb),
+          Int32Array.from(cb),
+          fb.length,
+          out,
+        );
+        close(out, brute(eta, fa, ca, fb, cb), "block");
+      };
+      // Slots in no class order, with the intercept column and a class three times (odd count:
+      // the last row alone).
+      const fs = [3, 0, 6, 2, 5, 3, 6];
+      const cs = [1, 0, 2, 1, 1, 0, 1];
+      const eta1 = Float64Array.from({ length: K * n }, () => rng.normal());
+      f.evaluate(eta1);
+      f.setReference();
+      whole(eta1, fs, cs);
+      // The state moves on; new slots' rows stay at the reference.
+      f.evaluate(Float64Array.from({ length: K * n }, () => rng.normal()));
+      block(eta1, [1, 4], [2, 0], [...fs, 1, 4], [...cs, 2, 0]);
+      // A new reference, more slots than the heap held (it grows).
+      const eta2 = Float64Array.from({ length: K * n }, () => 0.5 * rng.normal());
+      f.evaluate(eta2);
+      f.setReference();
+      const many = Array.from({ length: 40 }, (_, t) => t % (p + 1));
+      const manyCls = Array.from({ length: 40 }, (_, t) => Math.floor(t / (p + 1)) % K);
+      whole(eta2, many, manyCls);
+      block(eta2, [2], [2], [...many, 2], [...manyCls, 2]);
+      f.release();
+    });
+
   it("Poisson: the weighted Gram Σ ŵμ x_a x_b, to 1e-12", () => {
     const y = Float64Array.from({ length: n }, () => Math.floor(3 * rng.uniform()));
     const f = new SingleDatafit(poisson, y, w, new Float64Array(n), true);
