@@ -87,6 +87,30 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
   for (const [n, count] of [
     [1, 1],
     [3, 5],
+    [6, 4],
+    [9, 7],
+    [100, 13],
+    [101, 9],
+    [0, 4],
+  ]) {
+    it(`grads (${count} listed columns of length ${n}, four per sweep) equals dot bit for bit`, () => {
+      const p = count + 3;
+      const heap = createHeap(n * (p + 1) + p + count + 2, "wasm");
+      const kernel = passKernel(heap)!;
+      for (let i = 0; i < n * (p + 1); i++) heap.f64[i] = rng.normal();
+      const r = n * p;
+      const g = n * (p + 1);
+      const listOff = 2 * (g + p);
+      const cols = Array.from({ length: count }, (_, t) => p - 1 - ((2 * t) % p));
+      cols.forEach((j, t) => (kernel.i32[listOff + t] = j));
+      kernel.grads(listOff, count, 0, n, r, g);
+      for (const j of cols) assert.equal(heap.f64[g + j], heap.dot(j * n, r, n), `column ${j}`);
+    });
+  }
+
+  for (const [n, count] of [
+    [1, 1],
+    [3, 5],
     [9, 7],
     [100, 13],
     [0, 4],
