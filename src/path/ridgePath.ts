@@ -254,6 +254,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     cv.dof[l] = tr;
   }
   design.release();
+  mem.release?.();
   const argmin = (a: Float64Array) => a.reduce((best, v, k) => (v < a[best] ? k : best), 0);
   return {
     family: "gaussian",

@@ -54,3 +54,21 @@ describe("MLP matrix kernels (WebAssembly SIMD) against plain loops", () => {
       }
     });
 });
+
+describe("released matrix memories", () => {
+  it("come back zeroed, and their products still right, in a later matMem", () => {
+    const a = matMem(64);
+    a.data.fill(7);
+    a.release?.();
+    const b = matMem(48);
+    assert.ok(
+      b.data.every((v) => v === 0),
+      "a reused memory is not zeroed",
+    );
+    // 2×3 times (2×3)ᵀ with a zero bias: [[1,2,3],[4,5,6]]·[[1,2,3],[4,5,6]]ᵀ.
+    b.data.set([1, 2, 3, 4, 5, 6], 0);
+    b.nt(0, 0, 20, 10, 2, 2, 3);
+    assert.deepEqual(Array.from(b.data.subarray(10, 14)), [14, 32, 32, 77]);
+    b.release?.();
+  });
+});
