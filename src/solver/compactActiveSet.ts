@@ -72,6 +72,37 @@ export class CompactActiveSet {
    * entries known ≤ m < l are already in place by symmetry).
    */
   grow(na: number, row: (l: number, out: Float64Array, known: number) => void): void {
+    this.reserve(na);
+    const { gram, cap, ext } = this;
+    const known = this.filled;
+    for (let l = known; l < na; l++) {
+      row(l, ext, known);
+      for (let m = 0; m < na; m++) {
+        if (m >= known && m < l) continue;
+        gram[l * cap + m] = ext[m];
+        gram[m * cap + l] = ext[m];
+      }
+    }
+    if (na > this.filled) this.filled = na;
+  }
+
+  /**
+   * The whole Gram block at once, after invalidate: row l of the symmetric na×na row-major `mat`
+   * (read, not kept), its diagonal entry times 1 + ridge. Rows are copied whole, with no
+   * transposed writes (grow writes each entry twice).
+   */
+  fillAll(na: number, mat: Float64Array, ridge: number): void {
+    this.reserve(na);
+    const { gram, cap } = this;
+    for (let l = 0; l < na; l++) {
+      gram.set(mat.subarray(l * na, l * na + na), l * cap);
+      gram[l * cap + l] *= 1 + ridge;
+    }
+    this.filled = na;
+  }
+
+  /** Makes room for `na` coordinates, keeping the filled Gram rows. */
+  private reserve(na: number): void {
     if (na > this.cap) {
       const cap = Math.min(this.maxCap, Math.max(2 * this.cap, na, 16));
       const need = 8 * cap + cap * cap;
@@ -104,17 +135,6 @@ export class CompactActiveSet {
       inFactor.set(this.inFactor);
       this.inFactor = inFactor;
     }
-    const { gram, cap, ext } = this;
-    const known = this.filled;
-    for (let l = known; l < na; l++) {
-      row(l, ext, known);
-      for (let m = 0; m < na; m++) {
-        if (m >= known && m < l) continue;
-        gram[l * cap + m] = ext[m];
-        gram[m * cap + l] = ext[m];
-      }
-    }
-    if (na > this.filled) this.filled = na;
   }
 
   /**

@@ -57,6 +57,8 @@ export class CompactModel {
   private readonly anderson = new Anderson(5);
   private ext = new Float64Array(0);
   private saved = new Float64Array(0);
+  /** Scratch for the whole reference Hessian (grown as slots are added). */
+  private mat = new Float64Array(0);
 
   constructor(
     private readonly s: ProxNewtonSetup,
@@ -151,14 +153,14 @@ export class CompactModel {
     if (c.filled < na) {
       const known = c.filled;
       if (known === 0) {
-        const mat = new Float64Array(na * na);
+        // One buffer for the path (a fresh one per renewal costs its pages' first touch).
+        if (this.mat.length < na * na)
+          this.mat = new Float64Array(Math.max(na * na, 2 * this.mat.length));
+        const mat = this.mat.subarray(0, na * na);
         if (datafit.referenceHessian)
           datafit.referenceHessian(xs, offs(slots), cls(slots), na, mat);
         else datafit.entryHessian(xs, offs(slots), cls(slots), na, mat);
-        c.grow(na, (l, out) => {
-          out.set(mat.subarray(l * na, (l + 1) * na));
-          out[l] *= 1 + COMPACT_RIDGE;
-        });
+        c.fillAll(na, mat, COMPACT_RIDGE);
       } else {
         const added = slots.slice(known);
         const block = new Float64Array(added.length * na);
