@@ -480,10 +480,14 @@ export class MultinomialDatafit implements NewtonDatafit {
     }
   }
 
-  /** Hands back the reference's heap (a later call makes a new one). */
+  /** Hands back the reference's and the line search's heaps (later calls make new ones). */
   release(): void {
     this.ref?.heap.release();
     this.ref = null;
+    this.expHeap?.release();
+    this.expHeap = null;
+    this.alongE = null;
+    this.alongT = NaN;
   }
 
   deviance(loss: number): number {
