@@ -15,6 +15,35 @@ describe("entry Hessians of the model core", () => {
   const p = 6;
   const xs = Float64Array.from({ length: (p + 1) * n }, (_, k) => (k >= p * n ? 1 : rng.normal()));
   const w = new Float64Array(n).fill(1 / n);
+  /**
+   * The multinomial Hessian summed observation by observation at η: entry (a, b) for column
+   * fa[a] in class ca[a] against column fb[b] in class cb[b].
+   */
+  const bruteHessian = (
+    K: number,
+    eta: Float64Array,
+    fa: number[],
+    ca: number[],
+    fb: number[],
+    cb: number[],
+  ) => {
+    const prob = new Float64Array(K * n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let c = 0; c < K; c++) s += Math.exp(eta[c * n + i]);
+      for (let c = 0; c < K; c++) prob[c * n + i] = Math.exp(eta[c * n + i]) / s;
+    }
+    return fa.map((ja, a) =>
+      fb.map((jb, b) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+          const h = w[i] * prob[ca[a] * n + i] * ((ca[a] === cb[b] ? 1 : 0) - prob[cb[b] * n + i]);
+          s += xs[ja * n + i] * xs[jb * n + i] * h;
+        }
+        return s;
+      }),
+    );
+  };
 
   it("multinomial: every entry pair, same class and across classes, to 1e-12", () => {
     const K = 4;
@@ -53,25 +82,8 @@ describe("entry Hessians of the model core", () => {
     const K = 3;
     const y = Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * K));
     const f = new MultinomialDatafit(y, K, w);
-    const brute = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) => {
-      const prob = new Float64Array(K * n);
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let c = 0; c < K; c++) s += Math.exp(eta[c * n + i]);
-        for (let c = 0; c < K; c++) prob[c * n + i] = Math.exp(eta[c * n + i]) / s;
-      }
-      return fa.map((ja, a) =>
-        fb.map((jb, b) => {
-          let s = 0;
-          for (let i = 0; i < n; i++) {
-            const pa = prob[ca[a] * n + i];
-            const h = w[i] * pa * ((ca[a] === cb[b] ? 1 : 0) - prob[cb[b] * n + i]);
-            s += xs[ja * n + i] * xs[jb * n + i] * h;
-          }
-          return s;
-        }),
-      );
-    };
+    const brute = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) =>
+      bruteHessian(K, eta, fa, ca, fb, cb);
     const check = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) => {
       const out = new Float64Array(fa.length * fb.length);
       f.entryBlock(
@@ -115,25 +127,8 @@ describe("entry Hessians of the model core", () => {
       const K = 3;
       const y = Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * K));
       const f = new MultinomialDatafit(y, K, w, kernels);
-      const brute = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) => {
-        const prob = new Float64Array(K * n);
-        for (let i = 0; i < n; i++) {
-          let s = 0;
-          for (let c = 0; c < K; c++) s += Math.exp(eta[c * n + i]);
-          for (let c = 0; c < K; c++) prob[c * n + i] = Math.exp(eta[c * n + i]) / s;
-        }
-        return fa.map((ja, a) =>
-          fb.map((jb, b) => {
-            let s = 0;
-            for (let i = 0; i < n; i++) {
-              const h =
-                w[i] * prob[ca[a] * n + i] * ((ca[a] === cb[b] ? 1 : 0) - prob[cb[b] * n + i]);
-              s += xs[ja * n + i] * xs[jb * n + i] * h;
-            }
-            return s;
-          }),
-        );
-      };
+      const brute = (eta: Float64Array, fa: number[], ca: number[], fb: number[], cb: number[]) =>
+        bruteHessian(K, eta, fa, ca, fb, cb);
       const close = (out: Float64Array, want: number[][], what: string) =>
         want.forEach((row, a) =>
           row.forEach((v, b) =>

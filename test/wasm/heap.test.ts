@@ -84,6 +84,23 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     });
   }
 
+  /**
+   * A heap holding p = count + 3 random columns of length n, then r, the results and the i32
+   * list of `count` columns (every other column, in reverse: the list decides which and where).
+   */
+  const listed = (n: number, count: number) => {
+    const p = count + 3;
+    const heap = createHeap(n * (p + 1) + p + count + 2, "wasm");
+    const kernel = passKernel(heap)!;
+    for (let i = 0; i < n * (p + 1); i++) heap.f64[i] = rng.normal();
+    const r = n * p;
+    const g = n * (p + 1);
+    const listOff = 2 * (g + p); // i32 index just past the results
+    const cols = Array.from({ length: count }, (_, t) => p - 1 - ((2 * t) % p));
+    cols.forEach((j, t) => (kernel.i32[listOff + t] = j));
+    return { heap, kernel, r, g, listOff, cols };
+  };
+
   for (const [n, count] of [
     [1, 1],
     [3, 5],
@@ -94,15 +111,7 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     [0, 4],
   ]) {
     it(`grads (${count} listed columns of length ${n}, four per sweep) equals dot bit for bit`, () => {
-      const p = count + 3;
-      const heap = createHeap(n * (p + 1) + p + count + 2, "wasm");
-      const kernel = passKernel(heap)!;
-      for (let i = 0; i < n * (p + 1); i++) heap.f64[i] = rng.normal();
-      const r = n * p;
-      const g = n * (p + 1);
-      const listOff = 2 * (g + p);
-      const cols = Array.from({ length: count }, (_, t) => p - 1 - ((2 * t) % p));
-      cols.forEach((j, t) => (kernel.i32[listOff + t] = j));
+      const { heap, kernel, r, g, listOff, cols } = listed(n, count);
       kernel.grads(listOff, count, 0, n, r, g);
       for (const j of cols) assert.equal(heap.f64[g + j], heap.dot(j * n, r, n), `column ${j}`);
     });
@@ -116,16 +125,7 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     [0, 4],
   ]) {
     it(`grads4 (${count} listed columns of length ${n} against one vector) agrees with dot`, () => {
-      const p = count + 3;
-      const heap = createHeap(n * (p + 1) + p + count + 2, "wasm");
-      const kernel = passKernel(heap)!;
-      for (let i = 0; i < n * (p + 1); i++) heap.f64[i] = rng.normal();
-      const r = n * p;
-      const g = n * (p + 1);
-      const listOff = 2 * (g + p); // i32 index just past the results
-      // every other column, in reverse: the list decides which and where
-      const cols = Array.from({ length: count }, (_, t) => p - 1 - ((2 * t) % p));
-      cols.forEach((j, t) => (kernel.i32[listOff + t] = j));
+      const { heap, kernel, r, g, listOff, cols } = listed(n, count);
       kernel.grads4(listOff, count, 0, n, r, g);
       for (const j of cols) {
         let direct = 0;
