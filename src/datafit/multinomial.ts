@@ -297,29 +297,27 @@ export class MultinomialDatafit implements NewtonDatafit {
     heap.release();
   }
 
-  private refProb: Float64Array | null = null;
-  private refWp: Float64Array | null = null;
-
   setReference(): void {
-    (this.refProb ??= new Float64Array(this.prob.length)).set(this.prob);
-    (this.refWp ??= new Float64Array(this.wp.length)).set(this.wp);
-    if (this.ref) {
-      this.ref.count = 0;
-      this.ref.current = false;
-    }
+    const cache = this.refHeap(0);
+    cache.count = 0;
+    cache.heap.f64.set(this.prob, cache.at.P);
+    cache.heap.f64.set(this.wp, cache.at.WP);
   }
 
   /**
    * The reference's heap, kept for the path: the columns [T | X] of the slotted entries (t_b =
    * p_{c_b}∘x_b and x_b at the reference, in slot order, `count` of them filled), two rows U of
-   * u_a = ŵp_{c_a}∘x_a, four result rows, the reference's p and ŵp, and per class a list of its
-   * slots (i32). Grows by doubling, keeping the filled columns.
+   * u_a = ŵp_{c_a}∘x_a, four result rows, the reference's p and ŵp (set by setReference), and
+   * per class a list of its slots (i32). Grows by doubling, keeping the filled columns, p and ŵp.
    */
   private ref: RefCache | null = null;
 
   private refHeap(m: number): RefCache {
     const { n, K } = this;
     let cache = this.ref;
+    // Only setReference makes the heap (m = 0): rows without a reference would be silently wrong.
+    if (!cache && m > 0)
+      throw new Error("MultinomialDatafit: setReference before the reference's rows");
     if (!cache || cache.cap < m) {
       const cap = Math.max(2 * m, 16);
       const at = refLayout(n, K, cap);
@@ -332,16 +330,12 @@ export class MultinomialDatafit implements NewtonDatafit {
         const old = cache.heap.f64;
         heap.f64.set(old.subarray(0, count * n), 0);
         heap.f64.set(old.subarray(cache.at.X, cache.at.X + count * n), at.X);
+        heap.f64.set(old.subarray(cache.at.P, cache.at.WP + n * K), at.P);
         offs.set(cache.offs.subarray(0, count));
         cls.set(cache.cls.subarray(0, count));
         cache.heap.release();
       }
-      cache = this.ref = { heap, cap, count, offs, cls, at, current: false };
-    }
-    if (!cache.current) {
-      cache.heap.f64.set(this.refProb as Float64Array, cache.at.P);
-      cache.heap.f64.set(this.refWp as Float64Array, cache.at.WP);
-      cache.current = true;
+      cache = this.ref = { heap, cap, count, offs, cls, at };
     }
     return cache;
   }
@@ -480,7 +474,10 @@ export class MultinomialDatafit implements NewtonDatafit {
     }
   }
 
-  /** Hands back the reference's and the line search's heaps (later calls make new ones). */
+  /**
+   * Hands back the reference's and the line search's heaps (later calls make new ones; the
+   * reference's rows need a setReference first).
+   */
   release(): void {
     this.ref?.heap.release();
     this.ref = null;
@@ -519,8 +516,6 @@ interface RefCache {
   offs: Int32Array;
   cls: Int32Array;
   at: ReturnType<typeof refLayout>;
-  /** Whether P and WP hold the current reference. */
-  current: boolean;
 }
 
 /** x ← x∘v over n entries of the heap, on the kernel where there is one. */

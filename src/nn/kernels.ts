@@ -1,5 +1,6 @@
 import { GEMM_WASM } from "../wasm/gemm.js";
 import { compileWasm } from "../wasm/load.js";
+import { MemoryPool } from "../wasm/pool.js";
 
 export type Dtype = "float64" | "float32";
 /** The typed array of a dtype. */
@@ -66,15 +67,8 @@ function gemmModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/**
- * Released memories, reused by later MatMems: a fresh WebAssembly memory costs its pages' first
- * touch, measured at about 4 ms per MB on 2026-12-01's machine against 0.15 ms per MB to write
- * touched memory (a 300 × 3000 exact ridge path takes some 30 MB). At most POOL_SIZE kept, and
- * at most POOL_BYTES in all (the oldest go first).
- */
-const memoryPool: { memory: WebAssembly.Memory; k: GemmExports }[] = [];
-const POOL_SIZE = 4;
-const POOL_BYTES = 2 ** 30;
+/** Released MatMems' memories (a 300 × 3000 exact ridge path takes some 30 MB per call). */
+const pool = new MemoryPool<GemmExports>(4, 2 ** 30);
 
 /** A MatMem of `length` elements; `useWasm: false` forces the plain loops (tests compare both). */
 export function matMem<D extends Dtype = "float64">(
@@ -85,23 +79,11 @@ export function matMem<D extends Dtype = "float64">(
   const mod = useWasm ? gemmModule() : null;
   const size = dtype === "float32" ? 4 : 8;
   if (mod) {
-    const bytes = Math.max(1, Math.ceil((length * size) / 65536)) * 65536;
-    // The smallest released memory large enough, zeroed; else a new one.
-    let reuse = -1;
-    for (let t = 0; t < memoryPool.length; t++) {
-      const b = memoryPool[t].memory.buffer.byteLength;
-      if (b >= bytes && (reuse < 0 || b < memoryPool[reuse].memory.buffer.byteLength)) reuse = t;
-    }
-    let memory: WebAssembly.Memory;
-    let k: GemmExports;
-    if (reuse >= 0) {
-      ({ memory, k } = memoryPool[reuse]);
-      memoryPool.splice(reuse, 1);
-      new Uint8Array(memory.buffer, 0, bytes).fill(0);
-    } else {
-      memory = new WebAssembly.Memory({ initial: bytes / 65536 });
-      k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as GemmExports;
-    }
+    const { memory, k } = pool.take(
+      length * size,
+      (m) =>
+        new WebAssembly.Instance(mod, { env: { memory: m } }).exports as unknown as GemmExports,
+    );
     const nt = dtype === "float32" ? k.nt32 : k.nt;
     const nn = dtype === "float32" ? k.nn32 : k.nn;
     const data = (
@@ -115,13 +97,7 @@ export function matMem<D extends Dtype = "float64">(
       nt: (x, w, bias, y, M, N, K) => nt(x * size, w * size, bias * size, y * size, M, N, K),
       nn: (a, sam, sak, b, c, M, N, K, acc) =>
         nn(a * size, sam, sak, b * size, c * size, M, N, K, acc ? 1 : 0),
-      release() {
-        memoryPool.push({ memory, k });
-        let total = 0;
-        for (const e of memoryPool) total += e.memory.buffer.byteLength;
-        while (memoryPool.length > POOL_SIZE || (memoryPool.length > 1 && total > POOL_BYTES))
-          total -= memoryPool.shift()!.memory.buffer.byteLength;
-      },
+      release: () => pool.give(memory, k),
     };
   }
   const f = allocate(dtype, length);

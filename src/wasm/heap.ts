@@ -1,5 +1,6 @@
 import { KERNELS_WASM } from "./kernels.js";
 import { compileWasm } from "./load.js";
+import { MemoryPool } from "./pool.js";
 
 /**
  * A Float64 heap with dense kernels over it. Offsets are element indices into `f64`.
@@ -388,13 +389,10 @@ export interface PassKernel {
 }
 
 /**
- * Released WebAssembly memories, reused by later heaps: a GLM fit holds five or six at once, and
- * creating a memory and its instance anew for each cost about a tenth of a small fit's time. At
- * most POOL_SIZE are kept, and at most POOL_BYTES in all (the oldest go first).
+ * Released heaps' memories: a GLM fit holds five or six heaps at once, and creating a memory and
+ * its instance anew for each cost about a tenth of a small fit's time.
  */
-const pool: { memory: WebAssembly.Memory; k: Kernels }[] = [];
-const POOL_SIZE = 8;
-const POOL_BYTES = 2 ** 29;
+const pool = new MemoryPool<Kernels>(8, 2 ** 29);
 
 class WasmHeap implements Heap, PassKernel {
   readonly f64: Float64Array;
@@ -402,26 +400,13 @@ class WasmHeap implements Heap, PassKernel {
   private readonly memory: WebAssembly.Memory;
   private readonly k: Kernels;
   constructor(mod: WebAssembly.Module, length: number) {
-    const bytes = length * 8;
     // The smallest released memory that is large enough (a fit holds several heaps at once).
-    let reuse = -1;
-    for (let k = 0; k < pool.length; k++) {
-      const size = pool[k].memory.buffer.byteLength;
-      if (size >= bytes && (reuse < 0 || size < pool[reuse].memory.buffer.byteLength)) reuse = k;
-    }
-    if (reuse >= 0) {
-      ({ memory: this.memory, k: this.k } = pool[reuse]);
-      pool.splice(reuse, 1);
-      this.f64 = new Float64Array(this.memory.buffer, 0, length);
-      this.f64.fill(0);
-      this.i32 = new Int32Array(this.memory.buffer, 0, 2 * length);
-    } else {
-      this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-      const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory } });
-      this.k = inst.exports as unknown as Kernels;
-      this.f64 = new Float64Array(this.memory.buffer, 0, length);
-      this.i32 = new Int32Array(this.memory.buffer, 0, 2 * length);
-    }
+    ({ memory: this.memory, k: this.k } = pool.take(
+      length * 8,
+      (memory) => new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Kernels,
+    ));
+    this.f64 = new Float64Array(this.memory.buffer, 0, length);
+    this.i32 = new Int32Array(this.memory.buffer, 0, 2 * length);
   }
   pass(
     list: number,
@@ -584,11 +569,7 @@ class WasmHeap implements Heap, PassKernel {
     );
   }
   release(): void {
-    pool.push({ memory: this.memory, k: this.k });
-    let bytes = 0;
-    for (const e of pool) bytes += e.memory.buffer.byteLength;
-    while (pool.length > POOL_SIZE || (pool.length > 1 && bytes > POOL_BYTES))
-      bytes -= pool.shift()!.memory.buffer.byteLength;
+    pool.give(this.memory, this.k);
   }
   dot(a: number, b: number, n: number): number {
     return this.k.dot(a << 3, b << 3, n);

@@ -1,0 +1,46 @@
+/**
+ * Released WebAssembly memories (with their module instance's exports), reused by later ones: a
+ * fresh memory costs its instance and its pages' first touch (about 12 µs a page on 2026-12-01's
+ * machine, against 0.15 ms per MB to write memory already touched). At most `maxCount` are kept
+ * and at most `maxBytes` in all, the oldest going first.
+ */
+export class MemoryPool<K> {
+  private readonly kept: { memory: WebAssembly.Memory; k: K }[] = [];
+
+  constructor(
+    private readonly maxCount: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /**
+   * The smallest kept memory of at least `bytes`, its first `bytes` zeroed, else a new one of
+   * `bytes` rounded up to whole pages, instantiated by `make`.
+   */
+  take(
+    bytes: number,
+    make: (memory: WebAssembly.Memory) => K,
+  ): { memory: WebAssembly.Memory; k: K } {
+    let reuse = -1;
+    for (let t = 0; t < this.kept.length; t++) {
+      const size = this.kept[t].memory.buffer.byteLength;
+      if (size >= bytes && (reuse < 0 || size < this.kept[reuse].memory.buffer.byteLength))
+        reuse = t;
+    }
+    if (reuse >= 0) {
+      const got = this.kept.splice(reuse, 1)[0];
+      new Uint8Array(got.memory.buffer, 0, bytes).fill(0);
+      return got;
+    }
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    return { memory, k: make(memory) };
+  }
+
+  /** Keeps a memory for reuse; its owner must not use it afterwards. */
+  give(memory: WebAssembly.Memory, k: K): void {
+    this.kept.push({ memory, k });
+    let total = 0;
+    for (const e of this.kept) total += e.memory.buffer.byteLength;
+    while (this.kept.length > this.maxCount || (this.kept.length > 1 && total > this.maxBytes))
+      total -= this.kept.shift()!.memory.buffer.byteLength;
+  }
+}
