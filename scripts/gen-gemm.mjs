@@ -185,6 +185,126 @@ function nnFunc(T, name) {
       ${set("m", add(L("m"), "(i32.const 1)"))} (br $m1))))`;
 }
 
+/**
+ * The packed product of the exact ridge path's large matrices (Goto & van de Geijn, "Anatomy of
+ * high-performance matrix multiplication", ACM TOMS 2008): `packa` copies an mc × kc block of A
+ * (any strides) into micro-panels of MR rows, k-major; `packb` a kc × nc block of B into
+ * micro-panels of NR columns; `gkern` runs the MR × NR register tile over every pair of
+ * micro-panels, adding into C (row stride ldc) or writing it. Panels are zero padded, so every
+ * tile computes in full; the tiles at C's edges are staged through `tile` and copied in scalar.
+ */
+const MR = 4;
+const NV = 2; // NR = 2·NV columns, f64x2 vectors
+const NR = NV * 2;
+
+function packFuncs() {
+  // dst[panel][k][i] = src[(r0 + i)·s1 + k·s2], zero beyond `rows`: one function serves A (rows
+  // = mc, R = MR) and B (rows = nc columns, R = NR) with the strides given in elements.
+  const pack = (name, R) => `
+  (func (export "${name}") (param $src i32) (param $s1 i32) (param $s2 i32) (param $rows i32) (param $kc i32) (param $dst i32)
+    (local $r0 i32) (local $k i32) (local $i i32) (local $p i32) (local $q i32) (local $s1b i32) (local $s2b i32) (local $full i32)
+    ${set("s1b", "(i32.shl (local.get $s1) (i32.const 3))")}
+    ${set("s2b", "(i32.shl (local.get $s2) (i32.const 3))")}
+    ${set("r0", "(i32.const 0)")}
+    (block $rd (loop $rl (br_if $rd (i32.ge_u ${L("r0")} ${L("rows")}))
+      ${set("full", `(i32.le_u (i32.add ${L("r0")} (i32.const ${R})) ${L("rows")})`)}
+      ${set("k", "(i32.const 0)")}
+      (block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("kc")}))
+        ${set("p", add(L("src"), add(`(i32.mul ${L("r0")} ${L("s1b")})`, `(i32.mul ${L("k")} ${L("s2b")})`)))}
+        (if ${L("full")} (then
+          ${range(R)
+            .map(
+              (i) =>
+                `(f64.store offset=${8 * i} ${L("dst")} (f64.load ${i === 0 ? L("p") : add(L("p"), `(i32.mul (i32.const ${i}) ${L("s1b")})`)}))`,
+            )
+            .join(" ")})
+        (else
+          ${set("i", "(i32.const 0)")}
+          ${set("q", L("p"))}
+          (block $id (loop $il (br_if $id (i32.ge_u ${L("i")} (i32.const ${R})))
+            (f64.store ${add(L("dst"), `(i32.shl ${L("i")} (i32.const 3))`)}
+              (if (result f64) (i32.lt_u (i32.add ${L("r0")} ${L("i")}) ${L("rows")}) (then (f64.load ${L("q")})) (else (f64.const 0))))
+            ${set("q", add(L("q"), L("s1b")))}
+            ${set("i", add(L("i"), "(i32.const 1)"))} (br $il)))))
+        ${set("dst", add(L("dst"), `(i32.const ${8 * R})`))}
+        ${set("k", add(L("k"), "(i32.const 1)"))} (br $kl)))
+      ${set("r0", add(L("r0"), `(i32.const ${R})`))} (br $rl))))`;
+  return pack("packa", MR) + pack("packb", NR);
+}
+
+function gkernFunc() {
+  const acc = (i, v) => `c${i}${v}`;
+  const locals = [
+    "(local $ir i32) (local $jr i32) (local $k i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ldcb i32) (local $i i32) (local $j i32) (local $src i32) (local $dst i32)",
+    ...range(NV).map((v) => `(local $b${v} v128)`),
+    "(local $a v128)",
+    ...range(MR).flatMap((i) => range(NV).map((v) => `(local $${acc(i, v)} v128)`)),
+  ].join(" ");
+  // One step of k at offset u (in steps) from pa, pb.
+  const step = (u) => {
+    const out = [];
+    for (const v of range(NV))
+      out.push(set(`b${v}`, `(v128.load offset=${16 * v + 8 * NR * u} ${L("pb")})`));
+    for (const i of range(MR)) {
+      out.push(set("a", `(v128.load64_splat offset=${8 * i + 8 * MR * u} ${L("pa")})`));
+      for (const v of range(NV)) out.push(vmadd(F64, acc(i, v), L("a"), L(`b${v}`)));
+    }
+    return out;
+  };
+  const advance = (u) => [
+    set("pa", add(L("pa"), `(i32.const ${8 * MR * u})`)),
+    set("pb", add(L("pb"), `(i32.const ${8 * NR * u})`)),
+    set("k", add(L("k"), `(i32.const ${u})`)),
+  ];
+  const body = [...step(0), ...advance(1)];
+  const zero = range(MR)
+    .flatMap((i) => range(NV).map((v) => set(acc(i, v), F64.zero)))
+    .join(" ");
+  const rowPtr = (i) => add(L("pc"), `(i32.mul (i32.const ${i}) ${L("ldcb")})`);
+  const storeFull = range(MR)
+    .flatMap((i) =>
+      range(NV).map(
+        (v) =>
+          `(v128.store offset=${16 * v} ${rowPtr(i)} (if (result v128) ${L("acc")} (then (f64x2.add (v128.load offset=${16 * v} ${rowPtr(i)}) ${L(acc(i, v))})) (else ${L(acc(i, v))})))`,
+      ),
+    )
+    .join(" ");
+  const storeTile = range(MR)
+    .flatMap((i) =>
+      range(NV).map((v) => `(v128.store offset=${16 * (i * NV + v)} ${L("tile")} ${L(acc(i, v))})`),
+    )
+    .join(" ");
+  return `
+  (func (export "gkern") (param $pa0 i32) (param $pb0 i32) (param $c i32) (param $ldc i32) (param $mc i32) (param $nc i32) (param $kc i32) (param $acc i32) (param $tile i32)
+    ${locals}
+    ${set("ldcb", "(i32.shl (local.get $ldc) (i32.const 3))")}
+    ${set("jr", "(i32.const 0)")}
+    (block $jd (loop $jl (br_if $jd (i32.ge_u ${L("jr")} ${L("nc")}))
+      ${set("ir", "(i32.const 0)")}
+      (block $id (loop $il (br_if $id (i32.ge_u ${L("ir")} ${L("mc")}))
+        ${zero}
+        ${set("pa", add(L("pa0"), `(i32.mul (i32.shl ${L("ir")} (i32.const 3)) ${L("kc")})`))}
+        ${set("pb", add(L("pb0"), `(i32.mul (i32.shl ${L("jr")} (i32.const 3)) ${L("kc")})`))}
+        ${set("k", "(i32.const 0)")}
+        (block $kd (loop $kl (br_if $kd (i32.ge_u ${L("k")} ${L("kc")})) ${body.join(" ")} (br $kl)))
+        ${set("pc", add(L("c"), `(i32.shl (i32.add (i32.mul ${L("ir")} ${L("ldc")}) ${L("jr")}) (i32.const 3))`))}
+        (if (i32.and (i32.le_u (i32.add ${L("ir")} (i32.const ${MR})) ${L("mc")}) (i32.le_u (i32.add ${L("jr")} (i32.const ${NR})) ${L("nc")}))
+          (then ${storeFull})
+          (else
+            ${storeTile}
+            ${set("i", "(i32.const 0)")}
+            (block $ed (loop $el (br_if $ed (i32.or (i32.ge_u ${L("i")} (i32.const ${MR})) (i32.ge_u (i32.add ${L("ir")} ${L("i")}) ${L("mc")})))
+              ${set("j", "(i32.const 0)")}
+              (block $fd (loop $fl (br_if $fd (i32.or (i32.ge_u ${L("j")} (i32.const ${NR})) (i32.ge_u (i32.add ${L("jr")} ${L("j")}) ${L("nc")})))
+                ${set("src", add(L("tile"), `(i32.shl (i32.add (i32.mul ${L("i")} (i32.const ${NR})) ${L("j")}) (i32.const 3))`))}
+                ${set("dst", add(L("pc"), add(`(i32.mul ${L("i")} ${L("ldcb")})`, `(i32.shl ${L("j")} (i32.const 3))`)))}
+                (f64.store ${L("dst")} (if (result f64) ${L("acc")} (then (f64.add (f64.load ${L("dst")}) (f64.load ${L("src")}))) (else (f64.load ${L("src")}))))
+                ${set("j", add(L("j"), "(i32.const 1)"))} (br $fl)))
+              ${set("i", add(L("i"), "(i32.const 1)"))} (br $el)))))
+        ${set("ir", add(L("ir"), `(i32.const ${MR})`))} (br $il)))
+      ${set("jr", add(L("jr"), `(i32.const ${NR})`))} (br $jl))))`;
+}
+
 const wat = `;; Generated by scripts/gen-gemm.mjs. Do not edit; regenerate gemm.ts with node scripts/build-wasm.mjs.
 ;; Float64 (nt, nn) and float32 (nt32, nn32) matrix products of the MLP engine with 128-bit SIMD;
 ;; pointers are byte offsets.
@@ -193,7 +313,9 @@ const wat = `;; Generated by scripts/gen-gemm.mjs. Do not edit; regenerate gemm.
 ${ntFunc(F64, "nt")}
 ${nnFunc(F64, "nn")}
 ${ntFunc(F32, "nt32")}
-${nnFunc(F32, "nn32")})
+${nnFunc(F32, "nn32")}
+${packFuncs()}
+${gkernFunc()})
 `;
 writeFileSync("src/wasm/gemm.wat", wat);
 console.log(`gemm.wat: ${wat.length} characters`);

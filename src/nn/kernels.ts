@@ -37,6 +37,24 @@ export interface MatMem<D extends Dtype = Dtype> {
     K: number,
     accumulate: boolean,
   ): void;
+  /**
+   * c[m·N + n] (+)= Σ_k a[m·sam + k·sak]·b[k·sbk + n·sbn], m < M, n < N: any of A B, Aᵀ B, A Bᵀ
+   * and Aᵀ Bᵀ by the strides, as a packed, cache-blocked product (float64 only; summation in
+   * blocks of k, so not bit for bit `nn`'s). Present when the MatMem was made with `packed`.
+   */
+  gemm?(
+    a: number,
+    sam: number,
+    sak: number,
+    b: number,
+    sbk: number,
+    sbn: number,
+    c: number,
+    M: number,
+    N: number,
+    K: number,
+    accumulate: boolean,
+  ): void;
   /** Hands a WebAssembly memory back for reuse by a later matMem (this one is not used after). */
   release?(): void;
 }
@@ -53,11 +71,74 @@ type Nn = (
   K: number,
   acc: number,
 ) => void;
+type Pack = (src: number, s1: number, s2: number, rows: number, kc: number, dst: number) => void;
 interface GemmExports {
   nt: Nt;
   nn: Nn;
   nt32: Nt;
   nn32: Nn;
+  packa: Pack;
+  packb: Pack;
+  gkern: (
+    pa: number,
+    pb: number,
+    c: number,
+    ldc: number,
+    mc: number,
+    nc: number,
+    kc: number,
+    acc: number,
+    tile: number,
+  ) => void;
+}
+
+/**
+ * Block sizes of the packed product (Goto's): an MC × KC block of A in the level-2 cache, a
+ * KC × NC panel of B in the level-3 cache, MR × NR register tiles (scripts/gen-gemm.mjs).
+ */
+const MC = 128;
+const KC = 256;
+const NC = 512;
+const MR = 4;
+const NR = 4;
+/** Elements of scratch a packed MatMem adds after its `length`: the two panels and a tile. */
+const PACK_SCRATCH = MC * KC + KC * NC + MR * NR;
+
+/**
+ * The packed, cache-blocked product of MatMem.gemm on the kernels `k` (byte pointers: scratch at
+ * `pack`, element offsets a, b, c).
+ */
+function packedGemm(
+  k: GemmExports,
+  pack: number,
+  a: number,
+  sam: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  sbn: number,
+  c: number,
+  M: number,
+  N: number,
+  K: number,
+  accumulate: boolean,
+): void {
+  const pa = pack;
+  const pb = pack + MC * KC * 8;
+  const tile = pb + KC * NC * 8;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      k.packb((b + pc * sbk + jc * sbn) * 8, sbn, sbk, nc, kc, pb);
+      const acc = accumulate || pc > 0 ? 1 : 0;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = Math.min(MC, M - ic);
+        k.packa((a + ic * sam + pc * sak) * 8, sam, sak, mc, kc, pa);
+        k.gkern(pa, pb, (c + ic * N + jc) * 8, N, mc, nc, kc, acc, tile);
+      }
+    }
+  }
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -75,12 +156,14 @@ export function matMem<D extends Dtype = "float64">(
   length: number,
   useWasm = true,
   dtype: D = "float64" as D,
+  packed = false,
 ): MatMem<D> {
   const mod = useWasm ? gemmModule() : null;
   const size = dtype === "float32" ? 4 : 8;
   if (mod) {
+    const packAt = Math.ceil((length * size) / 64) * 64;
     const { memory, k } = pool.take(
-      length * size,
+      packed ? packAt + PACK_SCRATCH * 8 : length * size,
       (m) =>
         new WebAssembly.Instance(mod, { env: { memory: m } }).exports as unknown as GemmExports,
     );
@@ -97,6 +180,11 @@ export function matMem<D extends Dtype = "float64">(
       nt: (x, w, bias, y, M, N, K) => nt(x * size, w * size, bias * size, y * size, M, N, K),
       nn: (a, sam, sak, b, c, M, N, K, acc) =>
         nn(a * size, sam, sak, b * size, c * size, M, N, K, acc ? 1 : 0),
+      gemm:
+        packed && dtype === "float64"
+          ? (a, sam, sak, b, sbk, sbn, c, M, N, K, acc) =>
+              packedGemm(k, packAt, a, sam, sak, b, sbk, sbn, c, M, N, K, acc)
+          : undefined,
       release: () => pool.give(memory, k),
     };
   }
@@ -112,6 +200,16 @@ export function matMem<D extends Dtype = "float64">(
           f[y + m * N + n] = s + f[bias + n];
         }
     },
+    gemm: packed
+      ? (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate) => {
+          for (let m = 0; m < M; m++)
+            for (let n = 0; n < N; n++) {
+              let s = accumulate ? f[c + m * N + n] : 0;
+              for (let k = 0; k < K; k++) s += f[a + m * sam + k * sak] * f[b + k * sbk + n * sbn];
+              f[c + m * N + n] = s;
+            }
+        }
+      : undefined,
     nn(a, sam, sak, b, c, M, N, K, accumulate) {
       for (let m = 0; m < M; m++) {
         const row = c + m * N;

@@ -86,8 +86,8 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   // One block of memory for the matrix products (WebAssembly SIMD where available): X̂ (q rows of
   // length n: its columns), the Gram or kernel matrix, the spectral factors Z (m rows of length n)
   // and Z∘Z, V (q ≤ n: eigenvector k at row k), per λ the coefficients C and weights D in the
-  // eigenbasis, residuals R, gradients Gr, hat diagonals H and (q ≤ n) coefficients B, X̂'s
-  // transpose (q > n) and a row of zeros (the bias of mem.nt).
+  // eigenbasis, residuals R, gradients Gr, hat diagonals H and (q ≤ n) coefficients B. The
+  // products run on mem.gemm, packed and cache blocked.
   const at = {
     xh: 0,
     gram: 0,
@@ -100,8 +100,6 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     gr: 0,
     h: 0,
     b: 0,
-    xt: 0,
-    zeros: 0,
   };
   let top = 0;
   const take = (key: keyof typeof at, size: number) => {
@@ -119,10 +117,9 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   take("gr", L0 * q);
   take("h", L0 * n);
   take("b", q <= n ? L0 * q : 0);
-  take("xt", q > n ? n * q : 0);
-  take("zeros", Math.max(n, q));
-  const mem = matMem(top);
+  const mem = matMem(top, true, "float64", true);
   const f = mem.data;
+  const gemm = mem.gemm!;
 
   // Rows of X̂ (the columns of X̃ scaled by pf^{-1/2}) and g0 = X̃ᵀỹ.
   const col = new Float64Array(n);
@@ -144,17 +141,15 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   // Spectral factors: Z (column k = X̂ v_k, or u_k·√Λ_k from the kernel), eigenvalues Λ, Zᵀỹ.
   let values: Float64Array;
   if (q <= n) {
-    symmetricGram(mem, at.xh, at.gram, at.r, at.zeros, q, n);
+    symmetricGram(mem, at.xh, n, 1, at.gram, at.r, q, n);
     const eig = householderEigen(f.subarray(at.gram, at.gram + q * q), q, { columnMajor: true });
     values = eig.values;
     f.set(eig.vectors, at.v);
     // Z = Vᵀ X̂ᵀ as rows: Z[k] = Σ_t V[k, t]·X̂[t].
-    mem.nn(at.v, q, 1, at.xh, at.z, q, n, q, false);
+    gemm(at.v, q, 1, at.xh, n, 1, at.z, q, n, q, false);
   } else {
     // K = X̂ X̂ᵀ, the kernel of the observations: the Gram matrix of X̂'s transpose.
-    for (let t = 0; t < q; t++)
-      for (let i = 0; i < n; i++) f[at.xt + i * q + t] = f[at.xh + t * n + i];
-    symmetricGram(mem, at.xt, at.gram, at.r, at.zeros, n, q);
+    symmetricGram(mem, at.xh, 1, n, at.gram, at.r, n, q);
     const eig = householderEigen(f.subarray(at.gram, at.gram + n * n), n, { columnMajor: true });
     values = eig.values;
     for (let k = 0; k < n; k++) {
@@ -181,14 +176,14 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
       f[at.c + l * m + k] = zy[k] * inv;
       f[at.d + l * m + k] = inv;
     }
-  mem.nn(at.c, m, 1, at.z, at.r, L, n, m, false);
+  gemm(at.c, m, 1, at.z, n, 1, at.r, L, n, m, false);
   for (let l = 0; l < L; l++) {
     const off = at.r + l * n;
     for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
   }
-  mem.nt(at.r, at.xh, at.zeros, at.gr, L, q, n);
-  mem.nn(at.d, m, 1, at.z2, at.h, L, n, m, false);
-  if (q <= n) mem.nn(at.c, m, 1, at.v, at.b, L, q, m, false);
+  gemm(at.r, n, 1, at.xh, 1, n, at.gr, L, q, n, false);
+  gemm(at.d, m, 1, at.z2, n, 1, at.h, L, n, m, false);
+  if (q <= n) gemm(at.c, m, 1, at.v, q, 1, at.b, L, q, m, false);
   let vv = 0;
   for (let i = 0; i < n; i++) vv += w[i];
 
@@ -277,23 +272,25 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
 const GRAM_BLOCK = 128;
 
 /**
- * The Gram matrix G[a·k + b] = Σ_i x[a·n + i]·x[b·n + i] of the k rows of length n at `x`, one
- * block of rows at a time and only on and below the diagonal (half the products of one U Uᵀ),
- * mirrored; `tmp` holds GRAM_BLOCK·k entries and `zeros` k zeros.
+ * The Gram matrix G[a·k + b] = Σ_t X(a, t)·X(b, t) of k rows of length n, X(a, t) at
+ * x + a·sRow + t·sT (so either X or its transpose, stored row-major), one block of rows at a time
+ * and only on and below the diagonal (about half of one full product), mirrored; `tmp` holds
+ * GRAM_BLOCK·k entries.
  */
 function symmetricGram(
   mem: MatMem<"float64">,
   x: number,
+  sRow: number,
+  sT: number,
   out: number,
   tmp: number,
-  zeros: number,
   k: number,
   n: number,
 ): void {
   const f = mem.data;
   for (let b0 = 0; b0 < k; b0 += GRAM_BLOCK) {
     const b1 = Math.min(k, b0 + GRAM_BLOCK);
-    mem.nt(x + b0 * n, x, zeros, tmp, b1 - b0, b1, n);
+    mem.gemm!(x + b0 * sRow, sRow, sT, x, sT, sRow, tmp, b1 - b0, b1, n, false);
     for (let r = b0; r < b1; r++) {
       const src = tmp + (r - b0) * b1;
       for (let c = 0; c <= r; c++) f[out + r * k + c] = f[out + c * k + r] = f[src + c];

@@ -55,6 +55,52 @@ describe("MLP matrix kernels (WebAssembly SIMD) against plain loops", () => {
     });
 });
 
+describe("the packed matrix product (MatMem.gemm) against plain loops", () => {
+  it("A B, Aᵀ B, A Bᵀ and Aᵀ Bᵀ, written and accumulated, across every block edge", () => {
+    const rng = new Random(11);
+    // 130 × 515 × 260 crosses the 128-row, 512-column and 256-deep blocks; the others leave
+    // remainders of the 4 × 4 register tile in every direction.
+    for (const [M, N, K] of [
+      [1, 1, 1],
+      [3, 5, 2],
+      [4, 4, 4],
+      [9, 7, 13],
+      [130, 515, 260],
+    ]) {
+      const len = 2 * M * K + 2 * K * N + M * N + 5;
+      const a = matMem(len, true, "float64", true);
+      const b = matMem(len, false, "float64", true);
+      assert.ok(a.gemm && b.gemm);
+      for (let i = 0; i < len; i++) b.data[i] = a.data[i] = rng.normal();
+      const A = 3;
+      const B = A + M * K;
+      const C = B + K * N;
+      // [sam, sak, sbk, sbn]: A row-major (M × K) or transposed, B row-major (K × N) or transposed
+      for (const [sam, sak, sbk, sbn] of [
+        [K, 1, N, 1],
+        [1, M, N, 1],
+        [K, 1, 1, K],
+        [1, M, 1, K],
+      ])
+        for (const acc of [false, true]) {
+          a.gemm(A, sam, sak, B, sbk, sbn, C, M, N, K, acc);
+          b.gemm(A, sam, sak, B, sbk, sbn, C, M, N, K, acc);
+          for (let i = 0; i < len; i++)
+            assert.ok(
+              Math.abs(a.data[i] - b.data[i]) <= 1e-13 * K,
+              `${M}×${N}×${K} strides ${[sam, sak, sbk, sbn]} at ${i}`,
+            );
+        }
+      // one entry against its sum written out (A Bᵀ, written)
+      a.gemm(A, K, 1, B, 1, K, C, M, N, K, false);
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a.data[A + (M - 1) * K + k] * a.data[B + (N - 1) * K + k];
+      assert.ok(Math.abs(a.data[C + M * N - 1] - s) <= 1e-13 * K);
+      a.release?.();
+    }
+  });
+});
+
 describe("released matrix memories", () => {
   it("come back zeroed, and their products still right, in a later matMem", () => {
     const a = matMem(64);
