@@ -38,9 +38,10 @@ export interface MatMem<D extends Dtype = Dtype> {
     accumulate: boolean,
   ): void;
   /**
-   * c[m·N + n] (+)= Σ_k a[m·sam + k·sak]·b[k·sbk + n·sbn], m < M, n < N: any of A B, Aᵀ B, A Bᵀ
-   * and Aᵀ Bᵀ by the strides, as a packed, cache-blocked product (float64 only; summation in
-   * blocks of k, so not bit for bit `nn`'s). Present when the MatMem was made with `packed`.
+   * c[m·ldc + n] (+)= Σ_k a[m·sam + k·sak]·b[k·sbk + n·sbn], m < M, n < N (ldc defaults to N):
+   * any of A B, Aᵀ B, A Bᵀ and Aᵀ Bᵀ by the strides, into a block of a wider matrix by ldc, as a
+   * packed, cache-blocked product (float64 only; summation in blocks of k, so not bit for bit
+   * `nn`'s). Present when the MatMem was made with `packed`.
    */
   gemm?(
     a: number,
@@ -54,6 +55,23 @@ export interface MatMem<D extends Dtype = Dtype> {
     N: number,
     K: number,
     accumulate: boolean,
+    ldc?: number,
+  ): void;
+  /**
+   * For j < count: data[h + j·n + i] = Σ_k w_k(i)²·data[id + j·fs + k] with w_k(i) =
+   * data[u + k·n + i] − data[l + j·fs + k]·w_{k−1}(i) (w_{−1} = 0), i < n, k < q: the quadratic
+   * forms u_iᵀ (L_j D_j L_jᵀ)⁻¹ u_i of the q × n matrix's columns, for L_j unit lower bidiagonal
+   * (subdiagonal l_j[1..q)) and id_j = D_j⁻¹. Present when packed.
+   */
+  ldlHat?(
+    u: number,
+    n: number,
+    q: number,
+    l: number,
+    id: number,
+    h: number,
+    count: number,
+    fs: number,
   ): void;
   /** Hands a WebAssembly memory back for reuse by a later matMem (this one is not used after). */
   release?(): void;
@@ -90,6 +108,16 @@ interface GemmExports {
     acc: number,
     tile: number,
   ) => void;
+  ldlhat: (
+    u: number,
+    n: number,
+    q: number,
+    l: number,
+    id: number,
+    h: number,
+    count: number,
+    fs: number,
+  ) => void;
 }
 
 /**
@@ -122,6 +150,7 @@ function packedGemm(
   N: number,
   K: number,
   accumulate: boolean,
+  ldc: number,
 ): void {
   const pa = pack;
   const pb = pack + MC * KC * 8;
@@ -135,7 +164,7 @@ function packedGemm(
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
         k.packa((a + ic * sam + pc * sak) * 8, sam, sak, mc, kc, pa);
-        k.gkern(pa, pb, (c + ic * N + jc) * 8, N, mc, nc, kc, acc, tile);
+        k.gkern(pa, pb, (c + ic * ldc + jc) * 8, ldc, mc, nc, kc, acc, tile);
       }
     }
   }
@@ -182,9 +211,12 @@ export function matMem<D extends Dtype = "float64">(
         nn(a * size, sam, sak, b * size, c * size, M, N, K, acc ? 1 : 0),
       gemm:
         packed && dtype === "float64"
-          ? (a, sam, sak, b, sbk, sbn, c, M, N, K, acc) =>
-              packedGemm(k, packAt, a, sam, sak, b, sbk, sbn, c, M, N, K, acc)
+          ? (a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc = N) =>
+              packedGemm(k, packAt, a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc)
           : undefined,
+      ldlHat: packed
+        ? (u, n, q, l, id, h, count, fs) => k.ldlhat(u * 8, n, q, l * 8, id * 8, h * 8, count, fs)
+        : undefined,
       release: () => pool.give(memory, k),
     };
   }
@@ -201,12 +233,12 @@ export function matMem<D extends Dtype = "float64">(
         }
     },
     gemm: packed
-      ? (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate) => {
+      ? (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N) => {
           for (let m = 0; m < M; m++)
             for (let n = 0; n < N; n++) {
-              let s = accumulate ? f[c + m * N + n] : 0;
+              let s = accumulate ? f[c + m * ldc + n] : 0;
               for (let k = 0; k < K; k++) s += f[a + m * sam + k * sak] * f[b + k * sbk + n * sbn];
-              f[c + m * N + n] = s;
+              f[c + m * ldc + n] = s;
             }
         }
       : undefined,
@@ -222,5 +254,19 @@ export function matMem<D extends Dtype = "float64">(
         }
       }
     },
+    ldlHat: packed
+      ? (u, n, q, l, id, h, count, fs) => {
+          for (let j = 0; j < count; j++)
+            for (let i = 0; i < n; i++) {
+              let w = 0;
+              let g = 0;
+              for (let k = 0; k < q; k++) {
+                w = f[u + k * n + i] - (k > 0 ? f[l + j * fs + k] : 0) * w;
+                g += w * w * f[id + j * fs + k];
+              }
+              f[h + j * n + i] = g;
+            }
+        }
+      : undefined,
   };
 }

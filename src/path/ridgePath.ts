@@ -1,7 +1,7 @@
 import { makeDesign } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
-import { householderEigen } from "../linalg/householderEigen.js";
+import { householderEigen, householderTridiagonal } from "../linalg/householderEigen.js";
 import { matMem, type MatMem } from "../nn/kernels.js";
 import { certificate } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
@@ -100,6 +100,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     gr: 0,
     h: 0,
     b: 0,
+    ll: 0,
   };
   let top = 0;
   const take = (key: keyof typeof at, size: number) => {
@@ -109,14 +110,15 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   take("xh", n * q);
   take("gram", q <= n ? q * q : n * n);
   take("z", m * n);
-  take("z2", m * n);
+  take("z2", q > n ? m * n : 0);
   take("v", q <= n ? q * q : 0);
   take("c", L0 * m);
-  take("d", L0 * m);
+  take("d", q > n ? L0 * m : 0);
   take("r", Math.max(L0 * n, GRAM_BLOCK * Math.max(n, q))); // also the Gram's scratch
   take("gr", L0 * q);
   take("h", L0 * n);
   take("b", q <= n ? L0 * q : 0);
+  take("ll", q <= n ? 2 * m * HAT_BLOCK : 0); // L D Lᵀ factors of HAT_BLOCK λs: l, then 1 / D
   const mem = matMem(top, true, "float64", true);
   const f = mem.data;
   const gemm = mem.gemm!;
@@ -138,51 +140,93 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   if (!(lambdas[lambdas.length - 1] > 0)) throw new InputError("the ridge path needs λ > 0");
   const L = lambdas.length;
 
-  // Spectral factors: Z (column k = X̂ v_k, or u_k·√Λ_k from the kernel), eigenvalues Λ, Zᵀỹ.
-  let values: Float64Array;
+  // q ≤ n: the Gram matrix G = X̂ X̂ᵀ = Q T Qᵀ (Householder, T tridiagonal), U = Qᵀ X̂ (rows
+  // U[k] = Σ_t Q(t, k)·X̂[t], at z) and, per λ, the L D Lᵀ factors of T + λI: the coefficients
+  // in Q's basis C[l] = (T + λI)⁻¹ Uỹ, b = Q C[l], and the hat diagonals
+  // h_i = u_iᵀ (T + λI)⁻¹ u_i from one forward substitution for all i (ldlHat) — no
+  // eigenvectors. q > n: the kernel K = X̂ᵀ X̂ = V Λ Vᵀ, Z[k] = v_k·√Λ_k, C[l, k] = (Zᵀỹ)_k /
+  // (Λ_k + λ_l), D[l, k] = 1 / (Λ_k + λ_l) and the hat diagonals D (Z∘Z). Either way the fitted
+  // values X̂c = Σ_k Z_k C[l, k] give the residuals R = ỹ − C Z and the gradients X̃ᵀr.
+  const zy = new Float64Array(m);
+  const zTimesY = () => {
+    for (let k = 0; k < m; k++) {
+      let s = 0;
+      const off = at.z + k * n;
+      for (let i = 0; i < n; i++) s += f[off + i] * yTilde[i];
+      zy[k] = s;
+    }
+  };
+  const trace = new Float64Array(L); // Σ_i h_i: the effective degrees of freedom, less the intercept
   if (q <= n) {
     symmetricGram(mem, at.xh, n, 1, at.gram, at.r, q, n);
-    const eig = householderEigen(f.subarray(at.gram, at.gram + q * q), q, { columnMajor: true });
-    values = eig.values;
-    f.set(eig.vectors, at.v);
-    // Z = Vᵀ X̂ᵀ as rows: Z[k] = Σ_t V[k, t]·X̂[t].
+    const tri = householderTridiagonal(f.subarray(at.gram, at.gram + q * q), q);
+    f.set(tri.q, at.v);
     gemm(at.v, q, 1, at.xh, n, 1, at.z, q, n, q, false);
+    zTimesY();
+    const { d, e } = tri;
+    for (let l = 0; l < L; l++) {
+      const lam = lambdas[l];
+      const slot = l % HAT_BLOCK;
+      const lo = at.ll + 2 * m * slot;
+      const id = lo + m;
+      // T + λI = L D Lᵀ (positive definite for λ > 0: no pivoting needed)
+      let piv = d[0] + lam;
+      f[lo] = 0;
+      f[id] = 1 / piv;
+      for (let k = 1; k < m; k++) {
+        const lk = e[k] / piv;
+        piv = d[k] + lam - lk * e[k];
+        f[lo + k] = lk;
+        f[id + k] = 1 / piv;
+      }
+      const c = at.c + l * m;
+      let prev = 0;
+      for (let k = 0; k < m; k++) {
+        prev = zy[k] - f[lo + k] * prev;
+        f[c + k] = prev;
+      }
+      for (let k = 0; k < m; k++) f[c + k] *= f[id + k];
+      for (let k = m - 2; k >= 0; k--) f[c + k] -= f[lo + k + 1] * f[c + k + 1];
+      if (slot === HAT_BLOCK - 1 || l === L - 1) {
+        const l0 = l - slot;
+        mem.ldlHat!(at.z, n, m, at.ll, at.ll + m, at.h + l0 * n, slot + 1, 2 * m);
+        for (let j = l0; j <= l; j++) {
+          let t = 0;
+          for (let i = 0; i < n; i++) t += f[at.h + j * n + i];
+          trace[j] = t;
+        }
+      }
+    }
   } else {
     // K = X̂ X̂ᵀ, the kernel of the observations: the Gram matrix of X̂'s transpose.
     symmetricGram(mem, at.xh, 1, n, at.gram, at.r, n, q);
     const eig = householderEigen(f.subarray(at.gram, at.gram + n * n), n, { columnMajor: true });
-    values = eig.values;
+    const values = eig.values;
     for (let k = 0; k < n; k++) {
-      const sk = Math.sqrt(Math.max(values[k], 0));
+      values[k] = Math.max(values[k], 0);
+      const sk = Math.sqrt(values[k]);
       for (let i = 0; i < n; i++) f[at.z + k * n + i] = eig.vectors[k * n + i] * sk;
     }
-  }
-  for (let k = 0; k < m; k++) values[k] = Math.max(values[k], 0);
-  const zy = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    let s = 0;
-    const off = at.z + k * n;
-    for (let i = 0; i < n; i++) s += f[off + i] * yTilde[i];
-    zy[k] = s;
-  }
-  for (let k = at.z; k < at.z + m * n; k++) f[k - at.z + at.z2] = f[k] * f[k];
-
-  // Every λ at once: C[l, k] = (Zᵀỹ)_k / (Λ_k + λ_l), D[l, k] = 1 / (Λ_k + λ_l); fitted values
-  // X̂c = Σ_k Z_k C[l, k] (for q > n, Z_k = u_k√Λ_k gives the same), residuals R = ỹ − C Z,
-  // gradients X̃ᵀr, the hat diagonal D (Z∘Z) and, for q ≤ n, b = C V.
-  for (let l = 0; l < L; l++)
-    for (let k = 0; k < m; k++) {
-      const inv = 1 / (values[k] + lambdas[l]);
-      f[at.c + l * m + k] = zy[k] * inv;
-      f[at.d + l * m + k] = inv;
+    zTimesY();
+    for (let k = at.z; k < at.z + m * n; k++) f[k - at.z + at.z2] = f[k] * f[k];
+    for (let l = 0; l < L; l++) {
+      let t = 0;
+      for (let k = 0; k < m; k++) {
+        const inv = 1 / (values[k] + lambdas[l]);
+        f[at.c + l * m + k] = zy[k] * inv;
+        f[at.d + l * m + k] = inv;
+        t += values[k] * inv;
+      }
+      trace[l] = t;
     }
+    gemm(at.d, m, 1, at.z2, n, 1, at.h, L, n, m, false);
+  }
   gemm(at.c, m, 1, at.z, n, 1, at.r, L, n, m, false);
   for (let l = 0; l < L; l++) {
     const off = at.r + l * n;
     for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
   }
   gemm(at.r, n, 1, at.xh, 1, n, at.gr, L, q, n, false);
-  gemm(at.d, m, 1, at.z2, n, 1, at.h, L, n, m, false);
   if (q <= n) gemm(at.c, m, 1, at.v, q, 1, at.b, L, q, m, false);
   let vv = 0;
   for (let i = 0; i < n; i++) vv += w[i];
@@ -235,8 +279,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     fit.kktMax[l] = cert.kktMax;
     fit.dualityGap[l] = cert.dualityGap;
     // Hat matrix diagonal: intercept part v_i²/Σv² plus Σ_k Z_ik² / (Λ_k + λ).
-    let tr = o.intercept ? 1 : 0;
-    for (let k = 0; k < m; k++) tr += values[k] / (values[k] + lam);
+    const tr = (o.intercept ? 1 : 0) + trace[l];
     let loo = 0;
     const ho = at.h + l * n;
     for (let i = 0; i < n; i++) {
@@ -267,6 +310,9 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     cv: { ...cv, lambdaLoo: lambdas[argmin(cv.loo)], lambdaGcv: lambdas[argmin(cv.gcv)] },
   };
 }
+
+/** λs whose hat diagonals ldlHat computes in one sweep over U (their factors stay in cache). */
+const HAT_BLOCK = 16;
 
 /** Rows of the Gram matrix computed per product in symmetricGram. */
 const GRAM_BLOCK = 128;

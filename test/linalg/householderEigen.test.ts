@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { householderEigen } from "../../src/linalg/householderEigen.js";
+import { householderEigen, householderTridiagonal } from "../../src/linalg/householderEigen.js";
 import { symmetricEigen } from "../../src/linalg/symmetricEigen.js";
 import { Random } from "../../src/index.js";
 
@@ -117,4 +117,37 @@ describe("householderEigen (Householder tridiagonalization + implicit QL)", () =
     householderEigen(a, 5);
     assert.deepEqual(a, copy);
   });
+});
+
+describe("householderTridiagonal (the reduction A = Q T Qᵀ alone)", () => {
+  const rng = new Random(77);
+  for (const [name, a, m] of [
+    ["1 × 1", Float64Array.of(4), 1],
+    ["random 9 × 9", randomSymmetric(9, rng), 9],
+    ["random 70 × 70", randomSymmetric(70, rng), 70],
+    ["rank-3 Gram 40 × 40", lowRankGram(40, 3, rng), 40],
+  ] as [string, Float64Array, number][])
+    it(`${name}: Q T Qᵀ = A and QᵀQ = I to 1e-12, both kernel sets`, () => {
+      let scale = 0;
+      for (const v of a) scale = Math.max(scale, Math.abs(v));
+      for (const kernels of ["wasm", "js"] as const) {
+        const { d, e, q } = householderTridiagonal(a, m, { kernels });
+        assert.equal(e[0], 0);
+        // T's entry (k, l)
+        const t = (k: number, l: number) =>
+          k === l ? d[k] : k === l + 1 ? e[k] : l === k + 1 ? e[l] : 0;
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < m; j++) {
+            let s = 0;
+            let o = 0;
+            for (let k = 0; k < m; k++) {
+              o += q[i * m + k] * q[j * m + k];
+              for (let l = Math.max(0, k - 1); l <= Math.min(m - 1, k + 1); l++)
+                s += q[k * m + i] * t(k, l) * q[l * m + j];
+            }
+            assert.ok(Math.abs(s - a[i * m + j]) <= 1e-12 * scale, `${kernels}: A(${i}, ${j})`);
+            assert.ok(Math.abs(o - (i === j ? 1 : 0)) <= 1e-12, `${kernels}: QᵀQ(${i}, ${j})`);
+          }
+      }
+    });
 });

@@ -101,6 +101,75 @@ describe("the packed matrix product (MatMem.gemm) against plain loops", () => {
   });
 });
 
+describe("the hat-diagonal kernel (MatMem.ldlHat) against dense solves", () => {
+  it("u_iᵀ (T + λI)⁻¹ u_i for every column and two λs in one call, on every chunk remainder", () => {
+    const rng = new Random(5);
+    for (const [q, n] of [
+      [1, 1],
+      [3, 2],
+      [5, 9],
+      [17, 11],
+      [40, 23],
+    ]) {
+      // T + λI from a random tridiagonal T made diagonally dominant, factored as L D Lᵀ
+      const d = Float64Array.from({ length: q }, () => 3 + rng.uniform());
+      const e = Float64Array.from({ length: q }, (_, k) => (k === 0 ? 0 : rng.normal()));
+      const lams = [0, 0.7];
+      const len = q * n + 4 * q + 2 * n;
+      const mems = [matMem(len, true, "float64", true), matMem(len, false, "float64", true)];
+      const U = 0;
+      const lo = q * n; // factor set j: l at lo + 2q·j, 1 / D at lo + 2q·j + q
+      const h = lo + 4 * q; // λ j's results at h + n·j
+      const u = Float64Array.from({ length: q * n }, () => rng.normal());
+      for (const mem of mems) {
+        const f = mem.data;
+        f.set(u, U);
+        lams.forEach((lam, j) => {
+          const l = lo + 2 * q * j;
+          const id = l + q;
+          let piv = d[0] + lam;
+          f[l] = 0;
+          f[id] = 1 / piv;
+          for (let k = 1; k < q; k++) {
+            f[l + k] = e[k] / piv;
+            piv = d[k] + lam - f[l + k] * e[k];
+            f[id + k] = 1 / piv;
+          }
+        });
+        mem.ldlHat!(U, n, q, lo, lo + q, h, 2, 2 * q);
+      }
+      // brute force: solve (T + λI) v = u_i by dense Gaussian elimination, then u_iᵀ v
+      for (const [j, lam] of lams.entries())
+        for (let i = 0; i < n; i++) {
+          const a = new Float64Array(q * q);
+          for (let k = 0; k < q; k++) {
+            a[k * q + k] = d[k] + lam;
+            if (k > 0) a[k * q + k - 1] = a[(k - 1) * q + k] = e[k];
+          }
+          const v = Float64Array.from({ length: q }, (_, k) => u[k * n + i]);
+          for (let c = 0; c < q; c++)
+            for (let r = c + 1; r < q; r++) {
+              const m = a[r * q + c] / a[c * q + c];
+              for (let k = c; k < q; k++) a[r * q + k] -= m * a[c * q + k];
+              v[r] -= m * v[c];
+            }
+          for (let r = q - 1; r >= 0; r--) {
+            let s = v[r];
+            for (let k = r + 1; k < q; k++) s -= a[r * q + k] * v[k];
+            v[r] = s / a[r * q + r];
+          }
+          let want = 0;
+          for (let k = 0; k < q; k++) want += u[k * n + i] * v[k];
+          for (const mem of mems)
+            assert.ok(
+              Math.abs(mem.data[h + n * j + i] - want) <= 1e-12 * Math.abs(want),
+              `${q}×${n} λ ${lam} at ${i}`,
+            );
+        }
+    }
+  });
+});
+
 describe("released matrix memories", () => {
   it("come back zeroed, and their products still right, in a later matMem", () => {
     const a = matMem(64);
