@@ -1,4 +1,3 @@
-import { matMem } from "../nn/kernels.js";
 import { createHeap, type Heap } from "../wasm/heap.js";
 
 /**
@@ -54,107 +53,53 @@ export function householderEigen(
   return { values, vectors };
 }
 
+/** The reduction A = Q T Qᵀ of `householderReflectors`, Q kept as its reflectors. */
+export interface Reflectors {
+  readonly m: number;
+  /** T's diagonal. */
+  readonly d: Float64Array;
+  /** T's subdiagonal: e[k] = T(k, k − 1) for k ≥ 1, e[0] = 0. */
+  readonly e: Float64Array;
+  /** Row s (m × m, row-major) holds u_s on [0, s), zeros after; row 0 is zero. */
+  readonly v: Float64Array;
+  /** τ_s = 1 / h_s (0 where the reflector is the identity): P_s = I − τ_s u_s u_sᵀ. */
+  readonly tau: Float64Array;
+}
+
 /**
  * The Householder reduction A = Q T Qᵀ of a symmetric m×m matrix (row-major, lower triangle read)
- * to tridiagonal T: `d` its diagonal, `e[k]` = T(k, k − 1) for k ≥ 1 (e[0] = 0) and Q column-major
- * (column k at q[k·m .. k·m + m)), orthogonal — `householderEigen` before its QL iterations.
+ * to tridiagonal T, with Q = P_{m−1} ⋯ P_1 left as its reflectors (`householderEigen` before it
+ * forms Q and runs its QL iterations); BlockReflectors applies Q or Qᵀ.
  */
-export function householderTridiagonal(
+export function householderReflectors(
   a: Float64Array,
   m: number,
   options: { kernels?: "wasm" | "js" } = {},
-): { d: Float64Array; e: Float64Array; q: Float64Array } {
-  const kernels = options.kernels ?? "wasm";
-  const heap = createHeap(m * m + 2 * m, kernels);
+): Reflectors {
+  const heap = createHeap(m * m + 2 * m, options.kernels ?? "wasm");
   const w = heap.f64;
   for (let i = 0; i < m; i++)
     for (let j = 0; j <= i; j++) w[j * m + i] = w[i * m + j] = a[i * m + j];
-  let out: { d: Float64Array; e: Float64Array; q: Float64Array };
-  if (m >= BLOCKED_Q_FROM) {
-    reduce(heap, m);
-    out = {
-      d: Float64Array.from({ length: m }, (_, j) => w[j * m + j]),
-      e: w.slice(m * m + m, m * m + 2 * m),
-      q: blockedQ(w, m, kernels),
-    };
-    out.e[0] = 0;
-  } else {
-    if (m > 0) tridiagonalize(heap, m);
-    out = {
-      d: w.slice(m * m, m * m + m),
-      e: w.slice(m * m + m, m * m + 2 * m),
-      q: w.slice(0, m * m),
-    };
+  reduce(heap, m);
+  const D = m * m;
+  const v = new Float64Array(m * m);
+  const tau = new Float64Array(m);
+  for (let s = 1; s < m; s++) {
+    const h = w[D + s];
+    if (h === 0) continue;
+    tau[s] = 1 / h;
+    v.set(w.subarray(s * m, s * m + s), s * m);
   }
+  const out = {
+    m,
+    d: Float64Array.from({ length: m }, (_, j) => w[j * m + j]),
+    e: w.slice(m * m + m, m * m + 2 * m),
+    v,
+    tau,
+  };
+  if (m > 0) out.e[0] = 0;
   heap.release();
   return out;
-}
-
-/** Order from which householderTridiagonal forms Q in blocks of reflectors (blockedQ). */
-const BLOCKED_Q_FROM = 64;
-/** Reflectors per block in blockedQ. */
-const Q_BLOCK = 32;
-
-/**
- * Q = P_{m−1} ⋯ P_1 from `reduce`'s reflectors (in w), column-major, formed a block of nb
- * reflectors at a time as matrix products: P_{a+nb−1} ⋯ P_a = I − V Tᵀ Vᵀ with V = [u_a … u_{a+nb−1}]
- * and T the upper triangular factor of the forward product P_a ⋯ P_{a+nb−1} = I − V T Vᵀ
- * (Schreiber & Van Loan, "A storage-efficient WY representation for products of Householder
- * transformations", SIAM J. Sci. Stat. Comput. 1989; LAPACK's dlarft). Each block updates the
- * leading K × K corner (K = a + nb − 1, the reach of its vectors) by W = Vᵀ Q, W ← −Tᵀ W and
- * Q += V W on the packed product: the same 2m³/3 multiply-adds as one reflector at a time, at
- * the matrix product's speed.
- */
-function blockedQ(w: Float64Array, m: number, kernels: "wasm" | "js"): Float64Array {
-  const NB = Q_BLOCK;
-  const VT = m * m; // V transposed: row t = u_{a+t}, row stride m
-  const WB = VT + NB * m; // W (nb × K), row stride m
-  const W2 = WB + NB * m; // −Tᵀ W
-  const TT = W2 + NB * m; // −Tᵀ, nb × nb
-  const mem = matMem(TT + NB * NB, kernels === "wasm", "float64", true);
-  const f = mem.data;
-  const gemm = mem.gemm!;
-  const D = m * m;
-  for (let j = 0; j < m; j++) f[j * m + j] = 1; // Q, column-major: Q(i, j) = f[j·m + i]
-  const t = new Float64Array(NB * NB); // T, row-major
-  const z = new Float64Array(NB);
-  for (let a = 1; a < m; a += NB) {
-    const nb = Math.min(NB, m - a);
-    const K = a + nb - 1;
-    f.fill(0, VT, VT + nb * m);
-    for (let r = 0; r < nb; r++) {
-      const s = a + r;
-      const h = w[D + s];
-      if (h === 0) continue;
-      for (let i = 0; i < s; i++) f[VT + r * m + i] = w[s * m + i];
-    }
-    // T(r, r) = τ_r, T(0:r, r) = −τ_r T(0:r, 0:r) Vᵀ v_r
-    t.fill(0);
-    for (let r = 0; r < nb; r++) {
-      const h = w[D + a + r];
-      const tau = h === 0 ? 0 : 1 / h;
-      for (let c = 0; c < r; c++) {
-        let s = 0;
-        const len = a + c; // v_c's reach
-        for (let i = 0; i < len; i++) s += f[VT + c * m + i] * f[VT + r * m + i];
-        z[c] = s;
-      }
-      for (let c = 0; c < r; c++) {
-        let s = 0;
-        for (let k = c; k < r; k++) s += t[c * NB + k] * z[k];
-        t[c * NB + r] = -tau * s;
-      }
-      t[r * NB + r] = tau;
-    }
-    for (let r = 0; r < nb; r++) for (let c = 0; c < nb; c++) f[TT + r * nb + c] = -t[c * NB + r];
-    // W = Vᵀ Q(0:K, 0:K); W2 = −Tᵀ W; Q(0:K, 0:K) += V W2 (as Qᵀ += W2ᵀ Vᵀ, Qᵀ row-major)
-    gemm(VT, m, 1, 0, 1, m, WB, nb, K, K, false, m);
-    gemm(TT, nb, 1, WB, m, 1, W2, nb, K, nb, false, m);
-    gemm(W2, 1, m, VT, m, 1, 0, K, K, nb, true, m);
-  }
-  const q = f.slice(0, m * m);
-  mem.release?.();
-  return q;
 }
 
 /**

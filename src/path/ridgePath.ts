@@ -1,7 +1,8 @@
 import { makeDesign } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
-import { householderEigen, householderTridiagonal } from "../linalg/householderEigen.js";
+import { BlockReflectors } from "../linalg/blockReflectors.js";
+import { householderEigen, householderReflectors } from "../linalg/householderEigen.js";
 import { matMem, type MatMem } from "../nn/kernels.js";
 import { certificate } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
@@ -111,7 +112,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   take("gram", q <= n ? q * q : n * n);
   take("z", m * n);
   take("z2", q > n ? m * n : 0);
-  take("v", q <= n ? q * q : 0);
+  take("v", q <= n ? BlockReflectors.scratch(q, Math.max(n, L0)) : 0); // Q's reflectors
   take("c", L0 * m);
   take("d", q > n ? L0 * m : 0);
   take("r", Math.max(L0 * n, GRAM_BLOCK * Math.max(n, q))); // also the Gram's scratch
@@ -157,11 +158,13 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     }
   };
   const trace = new Float64Array(L); // Σ_i h_i: the effective degrees of freedom, less the intercept
+  let reflectors: BlockReflectors | null = null;
   if (q <= n) {
     symmetricGram(mem, at.xh, n, 1, at.gram, at.r, q, n);
-    const tri = householderTridiagonal(f.subarray(at.gram, at.gram + q * q), q);
-    f.set(tri.q, at.v);
-    gemm(at.v, q, 1, at.xh, n, 1, at.z, q, n, q, false);
+    const tri = householderReflectors(f.subarray(at.gram, at.gram + q * q), q);
+    reflectors = new BlockReflectors(mem, tri, at.v, Math.max(n, L));
+    f.copyWithin(at.z, at.xh, at.xh + q * n);
+    reflectors.applyQt(at.z, n);
     zTimesY();
     const { d, e } = tri;
     for (let l = 0; l < L; l++) {
@@ -227,7 +230,12 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
   }
   gemm(at.r, n, 1, at.xh, 1, n, at.gr, L, q, n, false);
-  if (q <= n) gemm(at.c, m, 1, at.v, q, 1, at.b, L, q, m, false);
+  if (reflectors) {
+    // b = Q c for every λ at once: B (q × L) = Q Cᵀ
+    for (let l = 0; l < L; l++)
+      for (let k = 0; k < m; k++) f[at.b + k * L + l] = f[at.c + l * m + k];
+    reflectors.applyQ(at.b, L);
+  }
   let vv = 0;
   for (let i = 0; i < n; i++) vv += w[i];
 
@@ -253,7 +261,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     // g = X̃ᵀr; b from V (q ≤ n, stable for every λ > 0) or from the stationarity condition
     // g_j = λ·pf_j·b_j (exact for ridge).
     for (let t = 0; t < q; t++) g[J[t]] = f[at.gr + l * q + t] * root[t];
-    if (q <= n) for (let t = 0; t < q; t++) b[J[t]] = f[at.b + l * q + t] / root[t];
+    if (q <= n) for (let t = 0; t < q; t++) b[J[t]] = f[at.b + t * L + l] / root[t];
     else for (let t = 0; t < q; t++) b[J[t]] = g[J[t]] / (lam * pf[J[t]]);
     let rss = 0;
     const ro = at.r + l * n;

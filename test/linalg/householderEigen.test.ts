@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { householderEigen, householderTridiagonal } from "../../src/linalg/householderEigen.js";
+import { BlockReflectors } from "../../src/linalg/blockReflectors.js";
+import { householderEigen, householderReflectors } from "../../src/linalg/householderEigen.js";
+import { matMem } from "../../src/nn/kernels.js";
 import { symmetricEigen } from "../../src/linalg/symmetricEigen.js";
 import { Random } from "../../src/index.js";
 
@@ -119,35 +121,52 @@ describe("householderEigen (Householder tridiagonalization + implicit QL)", () =
   });
 });
 
-describe("householderTridiagonal (the reduction A = Q T Qᵀ alone)", () => {
+describe("householderReflectors and BlockReflectors (A = Q T Qᵀ, Q kept as reflectors)", () => {
   const rng = new Random(77);
   for (const [name, a, m] of [
     ["1 × 1", Float64Array.of(4), 1],
     ["random 9 × 9", randomSymmetric(9, rng), 9],
-    ["random 70 × 70", randomSymmetric(70, rng), 70],
+    ["random 70 × 70 (three blocks of reflectors)", randomSymmetric(70, rng), 70],
     ["rank-3 Gram 40 × 40", lowRankGram(40, 3, rng), 40],
   ] as [string, Float64Array, number][])
-    it(`${name}: Q T Qᵀ = A and QᵀQ = I to 1e-12, both kernel sets`, () => {
+    it(`${name}: Q T Qᵀ = A, QᵀQ = I and Qᵀ(Q X) = X to 1e-12, both kernel sets`, () => {
       let scale = 0;
       for (const v of a) scale = Math.max(scale, Math.abs(v));
       for (const kernels of ["wasm", "js"] as const) {
-        const { d, e, q } = householderTridiagonal(a, m, { kernels });
-        assert.equal(e[0], 0);
+        const r = householderReflectors(a, m, { kernels });
+        assert.equal(r.e[0], 0);
+        const cols = 5;
+        const at = m * m + m * cols;
+        const mem = matMem(at + BlockReflectors.scratch(m, m), kernels === "wasm", "float64", true);
+        const f = mem.data;
+        const refl = new BlockReflectors(mem, r, at, m);
+        // Q = Q I, row-major at 0
+        for (let i = 0; i < m; i++) f[i * m + i] = 1;
+        refl.applyQ(0, m);
+        const q = (i: number, j: number) => f[i * m + j];
         // T's entry (k, l)
         const t = (k: number, l: number) =>
-          k === l ? d[k] : k === l + 1 ? e[k] : l === k + 1 ? e[l] : 0;
+          k === l ? r.d[k] : k === l + 1 ? r.e[k] : l === k + 1 ? r.e[l] : 0;
         for (let i = 0; i < m; i++)
           for (let j = 0; j < m; j++) {
             let s = 0;
             let o = 0;
             for (let k = 0; k < m; k++) {
-              o += q[i * m + k] * q[j * m + k];
+              o += q(k, i) * q(k, j);
               for (let l = Math.max(0, k - 1); l <= Math.min(m - 1, k + 1); l++)
-                s += q[k * m + i] * t(k, l) * q[l * m + j];
+                s += q(i, k) * t(k, l) * q(j, l);
             }
             assert.ok(Math.abs(s - a[i * m + j]) <= 1e-12 * scale, `${kernels}: A(${i}, ${j})`);
             assert.ok(Math.abs(o - (i === j ? 1 : 0)) <= 1e-12, `${kernels}: QᵀQ(${i}, ${j})`);
           }
+        // Qᵀ(Q X) = X for an m × 5 X at m²
+        const x = Float64Array.from({ length: m * cols }, () => rng.normal());
+        f.set(x, m * m);
+        refl.applyQ(m * m, cols);
+        refl.applyQt(m * m, cols);
+        for (let i = 0; i < m * cols; i++)
+          assert.ok(Math.abs(f[m * m + i] - x[i]) <= 1e-12, `${kernels}: Qᵀ(QX) at ${i}`);
+        mem.release?.();
       }
     });
 });
