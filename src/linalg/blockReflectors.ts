@@ -36,7 +36,8 @@ export class BlockReflectors {
   ) {
     const m = (this.m = r.m);
     const f = mem.data;
-    f.set(r.v, at);
+    // r.v may already be the view of mem at `at` (householderReflectors' options.v)
+    if (r.v.buffer !== f.buffer || r.v.byteOffset !== f.byteOffset + at * 8) f.set(r.v, at);
     this.w = at + m * m;
     this.w2 = this.w + NB * maxCols;
     for (let a = 1; a < m; a += NB) {

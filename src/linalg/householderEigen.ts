@@ -69,12 +69,13 @@ export interface Reflectors {
 /**
  * The Householder reduction A = Q T Qᵀ of a symmetric m×m matrix (row-major, lower triangle read)
  * to tridiagonal T, with Q = P_{m−1} ⋯ P_1 left as its reflectors (`householderEigen` before it
- * forms Q and runs its QL iterations); BlockReflectors applies Q or Qᵀ.
+ * forms Q and runs its QL iterations); BlockReflectors applies Q or Qᵀ. The reflectors are written
+ * into `options.v` when given (its first m² entries), else into a new array.
  */
 export function householderReflectors(
   a: Float64Array,
   m: number,
-  options: { kernels?: "wasm" | "js" } = {},
+  options: { kernels?: "wasm" | "js"; v?: Float64Array } = {},
 ): Reflectors {
   const heap = createHeap(m * m + 2 * m, options.kernels ?? "wasm");
   const w = heap.f64;
@@ -82,7 +83,8 @@ export function householderReflectors(
     for (let j = 0; j <= i; j++) w[j * m + i] = w[i * m + j] = a[i * m + j];
   reduce(heap, m);
   const D = m * m;
-  const v = new Float64Array(m * m);
+  // `v` may be given (m² long, for instance a view of the memory the reflectors are applied in)
+  const v = options.v ? options.v.fill(0, 0, m * m) : new Float64Array(m * m);
   const tau = new Float64Array(m);
   for (let s = 1; s < m; s++) {
     const h = w[D + s];

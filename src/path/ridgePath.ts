@@ -161,7 +161,9 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   let reflectors: BlockReflectors | null = null;
   if (q <= n) {
     symmetricGram(mem, at.xh, n, 1, at.gram, at.r, q, n);
-    const tri = householderReflectors(f.subarray(at.gram, at.gram + q * q), q);
+    const tri = householderReflectors(f.subarray(at.gram, at.gram + q * q), q, {
+      v: f.subarray(at.v, at.v + q * q),
+    });
     reflectors = new BlockReflectors(mem, tri, at.v, Math.max(n, L));
     f.copyWithin(at.z, at.xh, at.xh + q * n);
     reflectors.applyQt(at.z, n);
