@@ -125,6 +125,10 @@ for (const [c, cell] of cells.entries()) {
     sd[j] = Math.sqrt(v / n);
   }
   data.set(cell, { n, p, rho: Number(rhoText), x, y, sd });
+  // One untimed batch first, as bench:ridge, bench:multiclass and bench:cox: a new shape's first
+  // calls include the compiler's warm-up and the first touch of the pooled memories' pages (about
+  // 12 µs a page on 2026-12-01's machine); glmnet is compiled code.
+  batch(() => elasticNetPath(m, y), 200);
   // The tools run back to back on each cell, so that all of a cell's timings come from the same
   // few seconds: this machine's speed drifts by tens of percent over minutes.
   ours.set(cell, { def: run({}), same: run({ thresh: 1e-7 }) });

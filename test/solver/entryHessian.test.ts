@@ -184,6 +184,10 @@ describe("entry Hessians of the model core", () => {
       const manyCls = Array.from({ length: 40 }, (_, t) => Math.floor(t / (p + 1)) % K);
       whole(eta2, many, manyCls);
       block(eta2, [2], [2], [...many, 2], [...manyCls, 2]);
+      // More slots than one block of the cross products (128 rows).
+      const more = Array.from({ length: 150 }, (_, t) => (7 * t) % (p + 1));
+      const moreCls = Array.from({ length: 150 }, (_, t) => (t * 5 + Math.floor(t / 7)) % K);
+      whole(eta2, more, moreCls);
       f.release();
     });
 
