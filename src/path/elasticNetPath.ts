@@ -94,7 +94,7 @@ export function elasticNetPath(
 ): PathFit {
   checkXY(x, y);
   const o = resolveOptions(options, x.nRows, x.nCols);
-  // Ridge, where the exact path is cheaper: every point from one eigen-decomposition.
+  // Ridge, where the exact path is cheaper: every point from one factorization (ridgePath).
   if (exactRidgeServes(x, o, options)) return exactRidgePathFit(x, y, options, o);
   const response = prepareResponse(y, o.weights, o.intercept);
   const design = makeDesign(x, o.weights, o.intercept, o.standardize, o.include);
