@@ -192,6 +192,9 @@ function nnFunc(T, name) {
  * micro-panels of NR columns; `gkern` runs the MR × NR register tile over every pair of
  * micro-panels, adding into C (row stride ldc) or writing it. Panels are zero padded, so every
  * tile computes in full; the tiles at C's edges are staged through `tile` and copied in scalar.
+ * With `lower` set, tiles wholly above the diagonal (every column index + d0 above every row
+ * index, d0 the block's column origin less its row origin) are skipped: a symmetric product's
+ * lower triangle at about half the work.
  */
 const MR = 4;
 const NV = 2; // NR = 2·NV columns, f64x2 vectors
@@ -275,13 +278,16 @@ function gkernFunc() {
     )
     .join(" ");
   return `
-  (func (export "gkern") (param $pa0 i32) (param $pb0 i32) (param $c i32) (param $ldc i32) (param $mc i32) (param $nc i32) (param $kc i32) (param $acc i32) (param $tile i32)
+  (func (export "gkern") (param $pa0 i32) (param $pb0 i32) (param $c i32) (param $ldc i32) (param $mc i32) (param $nc i32) (param $kc i32) (param $acc i32) (param $tile i32) (param $lower i32) (param $d0 i32)
     ${locals}
     ${set("ldcb", "(i32.shl (local.get $ldc) (i32.const 3))")}
     ${set("jr", "(i32.const 0)")}
     (block $jd (loop $jl (br_if $jd (i32.ge_u ${L("jr")} ${L("nc")}))
       ${set("ir", "(i32.const 0)")}
       (block $id (loop $il (br_if $id (i32.ge_u ${L("ir")} ${L("mc")}))
+        (block $tl
+        ;; lower: skip the tiles wholly above the diagonal (column jr + d0 > every row of the tile)
+        (br_if $tl (i32.and ${L("lower")} (i32.ge_s (i32.sub (i32.add ${L("jr")} ${L("d0")}) ${L("ir")}) (i32.const ${MR}))))
         ${zero}
         ${set("pa", add(L("pa0"), `(i32.mul (i32.shl ${L("ir")} (i32.const 3)) ${L("kc")})`))}
         ${set("pb", add(L("pb0"), `(i32.mul (i32.shl ${L("jr")} (i32.const 3)) ${L("kc")})`))}
@@ -300,7 +306,7 @@ function gkernFunc() {
                 ${set("dst", add(L("pc"), add(`(i32.mul ${L("i")} ${L("ldcb")})`, `(i32.shl ${L("j")} (i32.const 3))`)))}
                 (f64.store ${L("dst")} (if (result f64) ${L("acc")} (then (f64.add (f64.load ${L("dst")}) (f64.load ${L("src")}))) (else (f64.load ${L("src")}))))
                 ${set("j", add(L("j"), "(i32.const 1)"))} (br $fl)))
-              ${set("i", add(L("i"), "(i32.const 1)"))} (br $el)))))
+              ${set("i", add(L("i"), "(i32.const 1)"))} (br $el))))))
         ${set("ir", add(L("ir"), `(i32.const ${MR})`))} (br $il)))
       ${set("jr", add(L("jr"), `(i32.const ${NR})`))} (br $jl))))`;
 }

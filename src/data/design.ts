@@ -1,3 +1,4 @@
+import { matMem } from "../nn/kernels.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 import { sparseDot, type CscMatrix, type DenseMatrix, type Matrix } from "./matrix.js";
 
@@ -71,6 +72,9 @@ export interface FusedPass {
    */
   ncPass(start: number, count: number, lambda: number, gamma: number, scad: boolean): number;
 }
+
+/** Largest p for which a dense design forms its whole Gram matrix (p² doubles: 32 MB at 2048). */
+const FULL_GRAM_MAX_P = 2048;
 
 /** The largest heap of a sparse design's fused pass (bytes); past it, the JavaScript loops. */
 const SPARSE_FUSED_BYTES = 2 ** 31 - 2 ** 20;
@@ -236,8 +240,41 @@ export class DenseDesign implements Design {
   }
 
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {
-    const n = this.n;
-    for (let k = 0; k < this.p; k++) if (include[k]) out[offset + k] = this.heap.dot(k * n, j * n, n);
+    const { n, p } = this;
+    if (
+      !this.gram &&
+      ++this.gramColumns > Math.max(8, p / 16) &&
+      p <= FULL_GRAM_MAX_P &&
+      passKernel(this.heap)
+    )
+      this.gram = this.wholeGram();
+    const g = this.gram;
+    if (g) {
+      for (let k = 0; k < p; k++) if (include[k]) out[offset + k] = g[j * p + k];
+      return;
+    }
+    for (let k = 0; k < p; k++) if (include[k]) out[offset + k] = this.heap.dot(k * n, j * n, n);
+  }
+
+  /** Gram columns formed one at a time so far (dot products), before the whole matrix. */
+  private gramColumns = 0;
+  /** X̃ᵀX̃ (p × p), formed once past the first columns. */
+  private gram: Float64Array | null = null;
+
+  /**
+   * The whole Gram matrix X̃ᵀX̃ on the packed matrix product (its lower triangle, mirrored):
+   * p²n/2 multiply-adds at the product's speed, against n·p per column on the dot kernel. Formed
+   * once a path has asked for max(8, p/16) columns, when more are likely to follow.
+   */
+  private wholeGram(): Float64Array {
+    const { n, p } = this;
+    const mem = matMem(n * p + p * p, true, "float64", true);
+    mem.data.set(this.heap.f64.subarray(0, n * p));
+    mem.gemm!(0, n, 1, 0, 1, n, n * p, p, p, n, false, p, true);
+    const g = mem.data.slice(n * p, n * p + p * p);
+    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) g[b * p + a] = g[a * p + b];
+    mem.release?.();
+    return g;
   }
 
   column(j: number, out: Float64Array): void {

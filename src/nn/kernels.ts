@@ -41,7 +41,9 @@ export interface MatMem<D extends Dtype = Dtype> {
    * c[m·ldc + n] (+)= Σ_k a[m·sam + k·sak]·b[k·sbk + n·sbn], m < M, n < N (ldc defaults to N):
    * any of A B, Aᵀ B, A Bᵀ and Aᵀ Bᵀ by the strides, into a block of a wider matrix by ldc, as a
    * packed, cache-blocked product (float64 only; summation in blocks of k, so not bit for bit
-   * `nn`'s). Present when the MatMem was made with `packed`.
+   * `nn`'s). With `lower`, only the entries with n ≤ m are sure to be written (register tiles
+   * wholly above the diagonal are skipped): a symmetric product's lower triangle at about half
+   * the work. Present when the MatMem was made with `packed`.
    */
   gemm?(
     a: number,
@@ -56,6 +58,7 @@ export interface MatMem<D extends Dtype = Dtype> {
     K: number,
     accumulate: boolean,
     ldc?: number,
+    lower?: boolean,
   ): void;
   /**
    * For j < count: data[h + j·n + i] = Σ_k w_k(i)²·data[id + j·fs + k] with w_k(i) =
@@ -107,6 +110,8 @@ interface GemmExports {
     kc: number,
     acc: number,
     tile: number,
+    lower: number,
+    d0: number,
   ) => void;
   ldlhat: (
     u: number,
@@ -151,6 +156,7 @@ function packedGemm(
   K: number,
   accumulate: boolean,
   ldc: number,
+  lower: boolean,
 ): void {
   const pa = pack;
   const pb = pack + MC * KC * 8;
@@ -163,8 +169,21 @@ function packedGemm(
       const acc = accumulate || pc > 0 ? 1 : 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
+        if (lower && jc > ic + mc - 1) continue; // the whole block is above the diagonal
         k.packa((a + ic * sam + pc * sak) * 8, sam, sak, mc, kc, pa);
-        k.gkern(pa, pb, (c + ic * ldc + jc) * 8, ldc, mc, nc, kc, acc, tile);
+        k.gkern(
+          pa,
+          pb,
+          (c + ic * ldc + jc) * 8,
+          ldc,
+          mc,
+          nc,
+          kc,
+          acc,
+          tile,
+          lower ? 1 : 0,
+          jc - ic,
+        );
       }
     }
   }
@@ -211,8 +230,8 @@ export function matMem<D extends Dtype = "float64">(
         nn(a * size, sam, sak, b * size, c * size, M, N, K, acc ? 1 : 0),
       gemm:
         packed && dtype === "float64"
-          ? (a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc = N) =>
-              packedGemm(k, packAt, a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc)
+          ? (a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc = N, lower = false) =>
+              packedGemm(k, packAt, a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc, lower)
           : undefined,
       ldlHat: packed
         ? (u, n, q, l, id, h, count, fs) => k.ldlhat(u * 8, n, q, l * 8, id * 8, h * 8, count, fs)
@@ -233,9 +252,9 @@ export function matMem<D extends Dtype = "float64">(
         }
     },
     gemm: packed
-      ? (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N) => {
+      ? (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N, lower = false) => {
           for (let m = 0; m < M; m++)
-            for (let n = 0; n < N; n++) {
+            for (let n = 0; n < (lower ? Math.min(N, m + 1) : N); n++) {
               let s = accumulate ? f[c + m * ldc + n] : 0;
               for (let k = 0; k < K; k++) s += f[a + m * sam + k * sak] * f[b + k * sbk + n * sbn];
               f[c + m * ldc + n] = s;

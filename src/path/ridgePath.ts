@@ -117,7 +117,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   take("v", q <= n ? BlockReflectors.scratch(q, Math.max(n, L0)) : 0); // Q's reflectors
   take("c", L0 * m);
   take("d", q > n ? L0 * m : 0);
-  take("r", Math.max(L0 * n, GRAM_BLOCK * Math.max(n, q))); // also the Gram's scratch
+  take("r", L0 * n);
   take("gr", L0 * q);
   take("h", L0 * n);
   take("b", q <= n ? L0 * q : 0);
@@ -162,7 +162,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   const trace = new Float64Array(L); // Σ_i h_i: the effective degrees of freedom, less the intercept
   let reflectors: BlockReflectors | null = null;
   if (q <= n) {
-    symmetricGram(mem, at.xh, n, 1, at.gram, at.r, q, n);
+    symmetricGram(mem, at.xh, n, 1, at.gram, q, n);
     const tri = householderReflectors(f.subarray(at.gram, at.gram + q * q), q, {
       v: f.subarray(at.v, at.v + q * q),
     });
@@ -206,7 +206,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     }
   } else {
     // K = X̂ X̂ᵀ, the kernel of the observations: the Gram matrix of X̂'s transpose.
-    symmetricGram(mem, at.xh, 1, n, at.gram, at.r, n, q);
+    symmetricGram(mem, at.xh, 1, n, at.gram, n, q);
     const eig = householderEigen(f.subarray(at.gram, at.gram + n * n), n, { columnMajor: true });
     const values = eig.values;
     for (let k = 0; k < n; k++) {
@@ -326,14 +326,10 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
 /** λs whose hat diagonals ldlHat computes in one sweep over U (their factors stay in cache). */
 const HAT_BLOCK = 16;
 
-/** Rows of the Gram matrix computed per product in symmetricGram. */
-const GRAM_BLOCK = 128;
-
 /**
  * The Gram matrix G[a·k + b] = Σ_t X(a, t)·X(b, t) of k rows of length n, X(a, t) at
- * x + a·sRow + t·sT (so either X or its transpose, stored row-major), one block of rows at a time
- * and only on and below the diagonal (about half of one full product), mirrored; `tmp` holds
- * GRAM_BLOCK·k entries.
+ * x + a·sRow + t·sT (so either X or its transpose, stored row-major): its lower triangle in one
+ * packed product (`lower`: tiles above the diagonal skipped), mirrored.
  */
 function symmetricGram(
   mem: MatMem<"float64">,
@@ -341,19 +337,12 @@ function symmetricGram(
   sRow: number,
   sT: number,
   out: number,
-  tmp: number,
   k: number,
   n: number,
 ): void {
   const f = mem.data;
-  for (let b0 = 0; b0 < k; b0 += GRAM_BLOCK) {
-    const b1 = Math.min(k, b0 + GRAM_BLOCK);
-    mem.gemm!(x + b0 * sRow, sRow, sT, x, sT, sRow, tmp, b1 - b0, b1, n, false);
-    for (let r = b0; r < b1; r++) {
-      const src = tmp + (r - b0) * b1;
-      for (let c = 0; c <= r; c++) f[out + r * k + c] = f[out + c * k + r] = f[src + c];
-    }
-  }
+  mem.gemm!(x, sRow, sT, x, sT, sRow, out, k, k, n, false, k, true);
+  for (let r = 0; r < k; r++) for (let c = 0; c < r; c++) f[out + c * k + r] = f[out + r * k + c];
 }
 
 /**

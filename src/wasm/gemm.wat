@@ -489,13 +489,16 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1))) (br $kl)))
       (local.set $r0 (i32.add (local.get $r0) (i32.const 4))) (br $rl))))
 
-  (func (export "gkern") (param $pa0 i32) (param $pb0 i32) (param $c i32) (param $ldc i32) (param $mc i32) (param $nc i32) (param $kc i32) (param $acc i32) (param $tile i32)
+  (func (export "gkern") (param $pa0 i32) (param $pb0 i32) (param $c i32) (param $ldc i32) (param $mc i32) (param $nc i32) (param $kc i32) (param $acc i32) (param $tile i32) (param $lower i32) (param $d0 i32)
     (local $ir i32) (local $jr i32) (local $k i32) (local $pa i32) (local $pb i32) (local $pc i32) (local $ldcb i32) (local $i i32) (local $j i32) (local $src i32) (local $dst i32) (local $b0 v128) (local $b1 v128) (local $a v128) (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 3)))
     (local.set $jr (i32.const 0))
     (block $jd (loop $jl (br_if $jd (i32.ge_u (local.get $jr) (local.get $nc)))
       (local.set $ir (i32.const 0))
       (block $id (loop $il (br_if $id (i32.ge_u (local.get $ir) (local.get $mc)))
+        (block $tl
+        ;; lower: skip the tiles wholly above the diagonal (column jr + d0 > every row of the tile)
+        (br_if $tl (i32.and (local.get $lower) (i32.ge_s (i32.sub (i32.add (local.get $jr) (local.get $d0)) (local.get $ir)) (i32.const 4))))
         (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0)) (local.set $c10 (v128.const f64x2 0 0)) (local.set $c11 (v128.const f64x2 0 0)) (local.set $c20 (v128.const f64x2 0 0)) (local.set $c21 (v128.const f64x2 0 0)) (local.set $c30 (v128.const f64x2 0 0)) (local.set $c31 (v128.const f64x2 0 0))
         (local.set $pa (i32.add (local.get $pa0) (i32.mul (i32.shl (local.get $ir) (i32.const 3)) (local.get $kc))))
         (local.set $pb (i32.add (local.get $pb0) (i32.mul (i32.shl (local.get $jr) (i32.const 3)) (local.get $kc))))
@@ -514,7 +517,7 @@
                 (local.set $dst (i32.add (local.get $pc) (i32.add (i32.mul (local.get $i) (local.get $ldcb)) (i32.shl (local.get $j) (i32.const 3)))))
                 (f64.store (local.get $dst) (if (result f64) (local.get $acc) (then (f64.add (f64.load (local.get $dst)) (f64.load (local.get $src)))) (else (f64.load (local.get $src)))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1))) (br $fl)))
-              (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $el)))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $el))))))
         (local.set $ir (i32.add (local.get $ir) (i32.const 4))) (br $il)))
       (local.set $jr (i32.add (local.get $jr) (i32.const 4))) (br $jl))))
 

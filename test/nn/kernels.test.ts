@@ -101,6 +101,34 @@ describe("the packed matrix product (MatMem.gemm) against plain loops", () => {
   });
 });
 
+describe("the packed product's lower triangle (MatMem.gemm with lower)", () => {
+  it("every entry on and below the diagonal as the full product, across block edges", () => {
+    const rng = new Random(13);
+    // 600 × 600 crosses the 128-row and 512-column blocks; 130 × 515 is wider than tall
+    for (const [M, N, K] of [
+      [1, 1, 3],
+      [5, 5, 3],
+      [9, 6, 7],
+      [130, 515, 40],
+      [600, 600, 33],
+    ]) {
+      const len = M * K + K * N + 2 * M * N;
+      const a = matMem(len, true, "float64", true);
+      for (let i = 0; i < len; i++) a.data[i] = rng.normal();
+      const A = 0;
+      const B = M * K;
+      const full = B + K * N;
+      const low = full + M * N;
+      a.gemm!(A, K, 1, B, N, 1, full, M, N, K, false);
+      a.gemm!(A, K, 1, B, N, 1, low, M, N, K, false, N, true);
+      for (let m = 0; m < M; m++)
+        for (let n = 0; n <= Math.min(m, N - 1); n++)
+          assert.equal(a.data[low + m * N + n], a.data[full + m * N + n], `${M}×${N} (${m}, ${n})`);
+      a.release?.();
+    }
+  });
+});
+
 describe("the hat-diagonal kernel (MatMem.ldlHat) against dense solves", () => {
   it("u_iᵀ (T + λI)⁻¹ u_i for every column and two λs in one call, on every chunk remainder", () => {
     const rng = new Random(5);
