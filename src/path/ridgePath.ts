@@ -120,7 +120,7 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   take("r", L0 * n);
   take("gr", L0 * q);
   take("h", L0 * n);
-  take("b", q <= n ? L0 * q : 0);
+  take("b", L0 * q);
   take("ll", q <= n ? 2 * m * HAT_BLOCK : 0); // L D Lᵀ factors of HAT_BLOCK λs: l, then 1 / D
   const mem = matMem(top, true, "float64", true);
   const f = mem.data;
@@ -233,13 +233,28 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     const off = at.r + l * n;
     for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
   }
-  gemm(at.r, n, 1, at.xh, 1, n, at.gr, L, q, n, false);
   if (reflectors) {
     // b = Q c for every λ at once: B (q × L) = Q Cᵀ
     for (let l = 0; l < L; l++)
       for (let k = 0; k < m; k++) f[at.b + k * L + l] = f[at.c + l * m + k];
     reflectors.applyQ(at.b, L);
+  } else {
+    // q > n: the dual solution α = (K + λI)⁻¹ỹ = r/λ gives b = X̂α (B, L × q); the residuals
+    // are then recomputed from b itself, r = ỹ − X̂ᵀb, so that the gradients X̃ᵀr and the KKT
+    // certificate check b against the data rather than restate the identity that made it.
+    for (let l = 0; l < L; l++) {
+      const off = at.r + l * n;
+      const inv = 1 / lambdas[l];
+      for (let i = 0; i < n; i++) f[off + i] *= inv;
+    }
+    gemm(at.r, n, 1, at.xh, 1, n, at.b, L, q, n, false);
+    gemm(at.b, q, 1, at.xh, n, 1, at.r, L, n, q, false);
+    for (let l = 0; l < L; l++) {
+      const off = at.r + l * n;
+      for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
+    }
   }
+  gemm(at.r, n, 1, at.xh, 1, n, at.gr, L, q, n, false);
   let vv = 0;
   for (let i = 0; i < n; i++) vv += w[i];
 
@@ -262,11 +277,10 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   const value = new Float64Array(q);
   for (let l = 0; l < L; l++) {
     const lam = lambdas[l];
-    // g = X̃ᵀr; b from V (q ≤ n, stable for every λ > 0) or from the stationarity condition
-    // g_j = λ·pf_j·b_j (exact for ridge).
+    // g = X̃ᵀr; b = Q c (q ≤ n) or X̂α (q > n), both in X̂'s scale (divided by √pf here).
     for (let t = 0; t < q; t++) g[J[t]] = f[at.gr + l * q + t] * root[t];
     if (q <= n) for (let t = 0; t < q; t++) b[J[t]] = f[at.b + t * L + l] / root[t];
-    else for (let t = 0; t < q; t++) b[J[t]] = g[J[t]] / (lam * pf[J[t]]);
+    else for (let t = 0; t < q; t++) b[J[t]] = f[at.b + l * q + t] / root[t];
     let rss = 0;
     const ro = at.r + l * n;
     for (let i = 0; i < n; i++) rss += f[ro + i] * f[ro + i];
