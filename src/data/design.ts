@@ -241,30 +241,32 @@ export class DenseDesign implements Design {
 
   gramColumn(j: number, include: Uint8Array, out: Float64Array, offset: number): void {
     const { n, p } = this;
-    if (
-      !this.gram &&
-      ++this.gramColumns > Math.max(8, p / 16) &&
-      p <= FULL_GRAM_MAX_P &&
-      passKernel(this.heap)
-    )
-      this.gram = this.wholeGram();
     const g = this.gram;
     if (g) {
       for (let k = 0; k < p; k++) if (include[k]) out[offset + k] = g[j * p + k];
       return;
     }
-    for (let k = 0; k < p; k++) if (include[k]) out[offset + k] = this.heap.dot(k * n, j * n, n);
+    let count = 0;
+    for (let k = 0; k < p; k++)
+      if (include[k]) {
+        out[offset + k] = this.heap.dot(k * n, j * n, n);
+        count++;
+      }
+    this.gramDots += count;
+    if (this.gramDots > (p * p) / 16 && p <= FULL_GRAM_MAX_P && passKernel(this.heap))
+      this.gram = this.wholeGram();
   }
 
-  /** Gram columns formed one at a time so far (dot products), before the whole matrix. */
-  private gramColumns = 0;
-  /** X̃ᵀX̃ (p × p), formed once past the first columns. */
+  /** Entries of X̃ᵀX̃ computed so far as dot products, before the whole matrix. */
+  private gramDots = 0;
+  /** X̃ᵀX̃ (p × p), formed once the dot products asked for pass p²/16. */
   private gram: Float64Array | null = null;
 
   /**
    * The whole Gram matrix X̃ᵀX̃ on the packed matrix product (its lower triangle, mirrored):
-   * p²n/2 multiply-adds at the product's speed, against n·p per column on the dot kernel. Formed
-   * once a path has asked for max(8, p/16) columns, when more are likely to follow.
+   * p²n/2 multiply-adds at the product's speed, against n per entry on the dot kernel. Formed
+   * once the entries asked for one at a time pass p²/16 (covariance coordinate descent asks for
+   * whole columns: after about p/16 of them; the naive solver's active blocks rarely get there).
    */
   private wholeGram(): Float64Array {
     const { n, p } = this;
