@@ -113,16 +113,8 @@ interface GemmExports {
     lower: number,
     d0: number,
   ) => void;
-  ldlhat: (
-    u: number,
-    n: number,
-    q: number,
-    l: number,
-    id: number,
-    h: number,
-    count: number,
-    fs: number,
-  ) => void;
+  /** MatMem.ldlHat's kernel, on byte offsets u, l, id, h. */
+  ldlhat: NonNullable<MatMem["ldlHat"]>;
 }
 
 /**
@@ -141,52 +133,38 @@ const PACK_SCRATCH = MC * KC + KC * NC + MR * NR;
  * The packed, cache-blocked product of MatMem.gemm on the kernels `k` (byte pointers: scratch at
  * `pack`, element offsets a, b, c).
  */
-function packedGemm(
-  k: GemmExports,
-  pack: number,
-  a: number,
-  sam: number,
-  sak: number,
-  b: number,
-  sbk: number,
-  sbn: number,
-  c: number,
-  M: number,
-  N: number,
-  K: number,
-  accumulate: boolean,
-  ldc: number,
-  lower: boolean,
-): void {
-  const pa = pack;
-  const pb = pack + MC * KC * 8;
-  const tile = pb + KC * NC * 8;
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = Math.min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = Math.min(KC, K - pc);
-      k.packb((b + pc * sbk + jc * sbn) * 8, sbn, sbk, nc, kc, pb);
-      const acc = accumulate || pc > 0 ? 1 : 0;
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = Math.min(MC, M - ic);
-        if (lower && jc > ic + mc - 1) continue; // the whole block is above the diagonal
-        k.packa((a + ic * sam + pc * sak) * 8, sam, sak, mc, kc, pa);
-        k.gkern(
-          pa,
-          pb,
-          (c + ic * ldc + jc) * 8,
-          ldc,
-          mc,
-          nc,
-          kc,
-          acc,
-          tile,
-          lower ? 1 : 0,
-          jc - ic,
-        );
+function packedGemm(k: GemmExports, pack: number): NonNullable<MatMem["gemm"]> {
+  return (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N, lower = false) => {
+    const pa = pack;
+    const pb = pack + MC * KC * 8;
+    const tile = pb + KC * NC * 8;
+    for (let jc = 0; jc < N; jc += NC) {
+      const nc = Math.min(NC, N - jc);
+      for (let pc = 0; pc < K; pc += KC) {
+        const kc = Math.min(KC, K - pc);
+        k.packb((b + pc * sbk + jc * sbn) * 8, sbn, sbk, nc, kc, pb);
+        const acc = accumulate || pc > 0 ? 1 : 0;
+        for (let ic = 0; ic < M; ic += MC) {
+          const mc = Math.min(MC, M - ic);
+          if (lower && jc > ic + mc - 1) continue; // the whole block is above the diagonal
+          k.packa((a + ic * sam + pc * sak) * 8, sam, sak, mc, kc, pa);
+          k.gkern(
+            pa,
+            pb,
+            (c + ic * ldc + jc) * 8,
+            ldc,
+            mc,
+            nc,
+            kc,
+            acc,
+            tile,
+            lower ? 1 : 0,
+            jc - ic,
+          );
+        }
       }
     }
-  }
+  };
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -228,11 +206,7 @@ export function matMem<D extends Dtype = "float64">(
       nt: (x, w, bias, y, M, N, K) => nt(x * size, w * size, bias * size, y * size, M, N, K),
       nn: (a, sam, sak, b, c, M, N, K, acc) =>
         nn(a * size, sam, sak, b * size, c * size, M, N, K, acc ? 1 : 0),
-      gemm:
-        packed && dtype === "float64"
-          ? (a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc = N, lower = false) =>
-              packedGemm(k, packAt, a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc, lower)
-          : undefined,
+      gemm: packed && dtype === "float64" ? packedGemm(k, packAt) : undefined,
       ldlHat: packed
         ? (u, n, q, l, id, h, count, fs) => k.ldlhat(u * 8, n, q, l * 8, id * 8, h * 8, count, fs)
         : undefined,
