@@ -2,7 +2,7 @@ import { makeDesign } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { BlockReflectors } from "../linalg/blockReflectors.js";
-import { householderEigen, householderReflectors } from "../linalg/householderEigen.js";
+import { householderReflectors } from "../linalg/householderEigen.js";
 import { matMem, type MatMem } from "../nn/kernels.js";
 import { certificate } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
@@ -42,8 +42,8 @@ export interface RidgeFit extends PathFit {
 /**
  * The exact ridge path (α = 0): with X̂ = X̃·diag(pf)^{-1/2}, b(λ) = diag(pf)^{-1/2}
  * (X̂ᵀX̂ + λI)^{-1} X̂ᵀỹ for every λ at once (Hoerl & Kennard 1970), from one Householder
- * tridiagonalization of the p×p Gram matrix when p ≤ n (then an L D Lᵀ factorization of the
- * shifted tridiagonal per λ) and one eigen-decomposition of the n×n kernel X̂X̂ᵀ otherwise. Same objective, λ sequence
+ * tridiagonalization of the p×p Gram matrix when p ≤ n, of the n×n kernel X̂X̂ᵀ otherwise, and
+ * per λ an L D Lᵀ factorization of the shifted tridiagonal. Same objective, λ sequence
  * and result shape as `elasticNetPath` with alpha = 0, plus leave-one-out and generalized
  * cross-validation errors from the hat matrix (Golub, Heath & Wahba 1979; as scikit-learn's
  * RidgeCV). Penalty factors must be positive and finite; box constraints are not supported.
@@ -86,19 +86,17 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   const m = Math.min(n, q);
   const L0 = o.lambda ? o.lambda.length : o.nLambda;
   // One block of memory for the matrix products (WebAssembly SIMD where available): X̂ (q rows of
-  // length n: its columns), the Gram or kernel matrix, the factors Z (m rows of length n: U = QᵀX̂
-  // for q ≤ n, v_k√Λ_k for q > n) and (q > n) Z∘Z, (q ≤ n) Q's reflectors and their scratch, per λ
-  // the coefficients C in Q's or the eigenbasis and (q > n) weights D, residuals R, gradients Gr,
-  // hat diagonals H and (q ≤ n) coefficients B (q × L), and the L D Lᵀ factors of HAT_BLOCK λs.
-  // The products run on mem.gemm, packed and cache blocked.
+  // length n: its columns), the Gram or kernel matrix, U (m rows of length n: QᵀX̂ for q ≤ n, Qᵀ
+  // for q > n), Q's reflectors and their scratch, per λ the coefficients C in Q's basis,
+  // residuals R, gradients Gr, hat diagonals H and coefficients B (q × L for q ≤ n, L × q for
+  // q > n), and the L D Lᵀ factors of HAT_BLOCK λs. The products run on mem.gemm, packed and
+  // cache blocked.
   const at = {
     xh: 0,
     gram: 0,
     z: 0,
-    z2: 0,
     v: 0,
     c: 0,
-    d: 0,
     r: 0,
     gr: 0,
     h: 0,
@@ -113,15 +111,13 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   take("xh", n * q);
   take("gram", q <= n ? q * q : n * n);
   take("z", m * n);
-  take("z2", q > n ? m * n : 0);
-  take("v", q <= n ? BlockReflectors.scratch(q, Math.max(n, L0)) : 0); // Q's reflectors
+  take("v", BlockReflectors.scratch(m, Math.max(n, L0))); // Q's reflectors and their scratch
   take("c", L0 * m);
-  take("d", q > n ? L0 * m : 0);
   take("r", L0 * n);
   take("gr", L0 * q);
   take("h", L0 * n);
   take("b", L0 * q);
-  take("ll", q <= n ? 2 * m * HAT_BLOCK : 0); // L D Lᵀ factors of HAT_BLOCK λs: l, then 1 / D
+  take("ll", 2 * m * HAT_BLOCK); // L D Lᵀ factors of HAT_BLOCK λs: l, then 1 / D
   const mem = matMem(top, true, "float64", true);
   const f = mem.data;
   const gemm = mem.gemm!;
@@ -143,13 +139,12 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   if (!(lambdas[lambdas.length - 1] > 0)) throw new InputError("the ridge path needs λ > 0");
   const L = lambdas.length;
 
-  // q ≤ n: the Gram matrix G = X̂ X̂ᵀ = Q T Qᵀ (Householder, T tridiagonal), U = Qᵀ X̂ (rows
-  // U[k] = Σ_t Q(t, k)·X̂[t], at z) and, per λ, the L D Lᵀ factors of T + λI: the coefficients
-  // in Q's basis C[l] = (T + λI)⁻¹ Uỹ, b = Q C[l], and the hat diagonals
-  // h_i = u_iᵀ (T + λI)⁻¹ u_i from one forward substitution for all i (ldlHat) — no
-  // eigenvectors. q > n: the kernel K = X̂ᵀ X̂ = V Λ Vᵀ, Z[k] = v_k·√Λ_k, C[l, k] = (Zᵀỹ)_k /
-  // (Λ_k + λ_l), D[l, k] = 1 / (Λ_k + λ_l) and the hat diagonals D (Z∘Z). Either way the fitted
-  // values X̂c = Σ_k Z_k C[l, k] give the residuals R = ỹ − C Z and the gradients X̃ᵀr.
+  // One Householder tridiagonalization, no eigenvectors. q ≤ n: the Gram matrix G = X̂ X̂ᵀ =
+  // Q T Qᵀ, U = Qᵀ X̂ (rows U[k] = Σ_t Q(t, k)·X̂[t], at z) and, per λ, the L D Lᵀ factors of
+  // T + λI: the coefficients in Q's basis C[l] = (T + λI)⁻¹ Uỹ, b = Q C[l], the residuals
+  // ỹ − C U and the hat diagonals h_i = u_iᵀ (T + λI)⁻¹ u_i from one forward substitution for all
+  // i (ldlHat). q > n: the kernel K = Q T Qᵀ (n × n), the dual solutions α = Q (T + λI)⁻¹ Qᵀỹ,
+  // b = X̂α, and h_i = 1 − λ·[(K + λI)⁻¹]_ii from ldlHat over U = Qᵀ.
   const zy = new Float64Array(m);
   const zTimesY = () => {
     for (let k = 0; k < m; k++) {
@@ -160,93 +155,84 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     }
   };
   const trace = new Float64Array(L); // Σ_i h_i: the effective degrees of freedom, less the intercept
-  let reflectors: BlockReflectors | null = null;
+  // The m × m matrix (the Gram for q ≤ n, the kernel for q > n) = Q T Qᵀ, Q kept as reflectors.
+  if (q <= n) symmetricGram(mem, at.xh, n, 1, at.gram, q, n);
+  else symmetricGram(mem, at.xh, 1, n, at.gram, n, q);
+  const tri = householderReflectors(f.subarray(at.gram, at.gram + m * m), m, {
+    v: f.subarray(at.v, at.v + m * m),
+  });
+  const reflectors = new BlockReflectors(mem, tri, at.v, Math.max(n, L));
   if (q <= n) {
-    symmetricGram(mem, at.xh, n, 1, at.gram, q, n);
-    const tri = householderReflectors(f.subarray(at.gram, at.gram + q * q), q, {
-      v: f.subarray(at.v, at.v + q * q),
-    });
-    reflectors = new BlockReflectors(mem, tri, at.v, Math.max(n, L));
+    // U = QᵀX̂ and the right-hand side U ỹ
     f.copyWithin(at.z, at.xh, at.xh + q * n);
     reflectors.applyQt(at.z, n);
     zTimesY();
-    const { d, e } = tri;
-    for (let l = 0; l < L; l++) {
-      const lam = lambdas[l];
-      const slot = l % HAT_BLOCK;
-      const lo = at.ll + 2 * m * slot;
-      const id = lo + m;
-      // T + λI = L D Lᵀ (positive definite for λ > 0: no pivoting needed)
-      let piv = d[0] + lam;
-      f[lo] = 0;
-      f[id] = 1 / piv;
-      for (let k = 1; k < m; k++) {
-        const lk = e[k] / piv;
-        piv = d[k] + lam - lk * e[k];
-        f[lo + k] = lk;
-        f[id + k] = 1 / piv;
-      }
-      const c = at.c + l * m;
-      let prev = 0;
-      for (let k = 0; k < m; k++) {
-        prev = zy[k] - f[lo + k] * prev;
-        f[c + k] = prev;
-      }
-      for (let k = 0; k < m; k++) f[c + k] *= f[id + k];
-      for (let k = m - 2; k >= 0; k--) f[c + k] -= f[lo + k + 1] * f[c + k + 1];
-      if (slot === HAT_BLOCK - 1 || l === L - 1) {
-        const l0 = l - slot;
-        mem.ldlHat!(at.z, n, m, at.ll, at.ll + m, at.h + l0 * n, slot + 1, 2 * m);
-        for (let j = l0; j <= l; j++) {
-          let t = 0;
-          for (let i = 0; i < n; i++) t += f[at.h + j * n + i];
-          trace[j] = t;
-        }
-      }
-    }
   } else {
-    // K = X̂ X̂ᵀ, the kernel of the observations: the Gram matrix of X̂'s transpose.
-    symmetricGram(mem, at.xh, 1, n, at.gram, n, q);
-    const eig = householderEigen(f.subarray(at.gram, at.gram + n * n), n, { columnMajor: true });
-    const values = eig.values;
-    for (let k = 0; k < n; k++) {
-      values[k] = Math.max(values[k], 0);
-      const sk = Math.sqrt(values[k]);
-      for (let i = 0; i < n; i++) f[at.z + k * n + i] = eig.vectors[k * n + i] * sk;
-    }
-    zTimesY();
-    for (let k = at.z; k < at.z + m * n; k++) f[k - at.z + at.z2] = f[k] * f[k];
-    for (let l = 0; l < L; l++) {
-      let t = 0;
-      for (let k = 0; k < m; k++) {
-        const inv = 1 / (values[k] + lambdas[l]);
-        f[at.c + l * m + k] = zy[k] * inv;
-        f[at.d + l * m + k] = inv;
-        t += values[k] * inv;
-      }
-      trace[l] = t;
-    }
-    gemm(at.d, m, 1, at.z2, n, 1, at.h, L, n, m, false);
+    // U = Qᵀ (row k = Q's column k) and the right-hand side Qᵀỹ
+    f.fill(0, at.z, at.z + n * n);
+    for (let i = 0; i < n; i++) f[at.z + i * n + i] = 1;
+    reflectors.applyQt(at.z, n);
+    f.set(yTilde, at.r);
+    reflectors.applyQt(at.r, 1);
+    zy.set(f.subarray(at.r, at.r + n));
   }
-  gemm(at.c, m, 1, at.z, n, 1, at.r, L, n, m, false);
+  // Per λ, T + λI = L D Lᵀ (positive definite for λ > 0: no pivoting needed): C[l] = (T + λI)⁻¹
+  // times the right-hand side, and for all i at once u_iᵀ (T + λI)⁻¹ u_i (ldlHat, HAT_BLOCK λs per
+  // sweep over U): the hat diagonal h_i for q ≤ n, [(K + λI)⁻¹]_ii = (1 − h_i)/λ for q > n.
+  const { d, e } = tri;
   for (let l = 0; l < L; l++) {
-    const off = at.r + l * n;
-    for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
+    const lam = lambdas[l];
+    const slot = l % HAT_BLOCK;
+    const lo = at.ll + 2 * m * slot;
+    const id = lo + m;
+    let piv = d[0] + lam;
+    f[lo] = 0;
+    f[id] = 1 / piv;
+    for (let k = 1; k < m; k++) {
+      const lk = e[k] / piv;
+      piv = d[k] + lam - lk * e[k];
+      f[lo + k] = lk;
+      f[id + k] = 1 / piv;
+    }
+    const c = at.c + l * m;
+    let prev = 0;
+    for (let k = 0; k < m; k++) {
+      prev = zy[k] - f[lo + k] * prev;
+      f[c + k] = prev;
+    }
+    for (let k = 0; k < m; k++) f[c + k] *= f[id + k];
+    for (let k = m - 2; k >= 0; k--) f[c + k] -= f[lo + k + 1] * f[c + k + 1];
+    if (slot === HAT_BLOCK - 1 || l === L - 1) {
+      const l0 = l - slot;
+      mem.ldlHat!(at.z, n, m, at.ll, at.ll + m, at.h + l0 * n, slot + 1, 2 * m);
+      for (let j = l0; j <= l; j++) {
+        const ho = at.h + j * n;
+        if (q > n) for (let i = 0; i < n; i++) f[ho + i] = 1 - lambdas[j] * f[ho + i];
+        let t = 0;
+        for (let i = 0; i < n; i++) t += f[ho + i];
+        trace[j] = t;
+      }
+    }
   }
-  if (reflectors) {
-    // b = Q c for every λ at once: B (q × L) = Q Cᵀ
+  if (q <= n) {
+    // Residuals R = ỹ − C U, and b = Q c for every λ at once: B (q × L) = Q Cᵀ
+    gemm(at.c, m, 1, at.z, n, 1, at.r, L, n, m, false);
+    for (let l = 0; l < L; l++) {
+      const off = at.r + l * n;
+      for (let i = 0; i < n; i++) f[off + i] = yTilde[i] - f[off + i];
+    }
     for (let l = 0; l < L; l++)
       for (let k = 0; k < m; k++) f[at.b + k * L + l] = f[at.c + l * m + k];
     reflectors.applyQ(at.b, L);
   } else {
-    // q > n: the dual solution α = (K + λI)⁻¹ỹ = r/λ gives b = X̂α (B, L × q); the residuals
-    // are then recomputed from b itself, r = ỹ − X̂ᵀb, so that the gradients X̃ᵀr and the KKT
+    // The dual solutions α = Q C[l] (n × L in gr, then rows of r), b = X̂α (B, L × q), and the
+    // residuals recomputed from b itself, r = ỹ − X̂ᵀb, so that the gradients X̃ᵀr and the KKT
     // certificate check b against the data rather than restate the identity that made it.
-    for (let l = 0; l < L; l++) {
-      const off = at.r + l * n;
-      const inv = 1 / lambdas[l];
-      for (let i = 0; i < n; i++) f[off + i] *= inv;
-    }
+    for (let l = 0; l < L; l++)
+      for (let k = 0; k < m; k++) f[at.gr + k * L + l] = f[at.c + l * m + k];
+    reflectors.applyQ(at.gr, L);
+    for (let l = 0; l < L; l++)
+      for (let i = 0; i < n; i++) f[at.r + l * n + i] = f[at.gr + i * L + l];
     gemm(at.r, n, 1, at.xh, 1, n, at.b, L, q, n, false);
     gemm(at.b, q, 1, at.xh, n, 1, at.r, L, n, q, false);
     for (let l = 0; l < L; l++) {

@@ -121,7 +121,7 @@ describe("regularize demo and fit: the main job", () => {
     assert.equal(r.code, 0, r.err);
     assert.match(
       r.out,
-      /exact ridge path \(one matrix factorization\): leave-one-out λ = \S+ \(mse \S+\), GCV λ = /,
+      /exact ridge path \(one tridiagonalization\): leave-one-out λ = \S+ \(mse \S+\), GCV λ = /,
     );
     const doc = JSON.parse(readFileSync(j, "utf8"));
     // The library's exact path at the same λ gives the same leave-one-out and GCV curves.

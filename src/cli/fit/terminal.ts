@@ -61,7 +61,7 @@ export function terminalText(r: FitRun): string {
   );
   if (ridgeCv)
     out.push(
-      `exact ridge path (one matrix factorization): leave-one-out λ = ${fmt(ridgeCv.lambdaLoo)} (mse ${fmt(Math.min(...ridgeCv.loo))}), GCV λ = ${fmt(ridgeCv.lambdaGcv)} (mse ${fmt(Math.min(...ridgeCv.gcv))})`,
+      `exact ridge path (one tridiagonalization): leave-one-out λ = ${fmt(ridgeCv.lambdaLoo)} (mse ${fmt(Math.min(...ridgeCv.loo))}), GCV λ = ${fmt(ridgeCv.lambdaGcv)} (mse ${fmt(Math.min(...ridgeCv.gcv))})`,
     );
   // Colour on a terminal only (and not with NO_COLOR): the header bold, zero weights dim,
   // stable features green.
