@@ -73,6 +73,12 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
       option: "lambda",
     });
   }
+  // Before any work: the working memory with every feature kept must fit WebAssembly's 4 GiB.
+  const bytes = 8 * ridgeLayout(n, p, o.lambda ? o.lambda.length : o.nLambda).size;
+  if (bytes > RIDGE_MAX_BYTES)
+    throw new InputError(
+      `the exact ridge path of ${n} × ${p} needs ${(bytes / 2 ** 30).toFixed(1)} GiB of working memory, more than fits in WebAssembly's 4 GiB: use elasticNetPath with alpha 0 (coordinate descent) instead`,
+    );
   const w = o.weights;
   const { ym, yTilde, nullDeviance } = prepareResponse(y, w, o.intercept);
   const include = o.include;
@@ -85,40 +91,10 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
 
   const m = Math.min(n, q);
   const L0 = o.lambda ? o.lambda.length : o.nLambda;
-  // One block of memory for the matrix products (WebAssembly SIMD where available): X̂ (q rows of
-  // length n: its columns), the Gram or kernel matrix, U (m rows of length n: QᵀX̂ for q ≤ n, Qᵀ
-  // for q > n), Q's reflectors and their scratch, per λ the coefficients C in Q's basis,
-  // residuals R, gradients Gr, hat diagonals H and coefficients B (q × L for q ≤ n, L × q for
-  // q > n), and the L D Lᵀ factors of HAT_BLOCK λs. The products run on mem.gemm, packed and
-  // cache blocked.
-  const at = {
-    xh: 0,
-    gram: 0,
-    z: 0,
-    v: 0,
-    c: 0,
-    r: 0,
-    gr: 0,
-    h: 0,
-    b: 0,
-    ll: 0,
-  };
-  let top = 0;
-  const take = (key: keyof typeof at, size: number) => {
-    at[key] = top;
-    top += size;
-  };
-  take("xh", n * q);
-  take("gram", q <= n ? q * q : n * n);
-  take("z", m * n);
-  take("v", BlockReflectors.scratch(m, Math.max(n, L0))); // Q's reflectors and their scratch
-  take("c", L0 * m);
-  take("r", L0 * n);
-  take("gr", L0 * q);
-  take("h", L0 * n);
-  take("b", L0 * q);
-  take("ll", 2 * m * HAT_BLOCK); // L D Lᵀ factors of HAT_BLOCK λs: l, then 1 / D
-  const mem = matMem(top, true, "float64", true);
+  // One block of memory (ridgeLayout) for the products, which run on mem.gemm, packed and cache
+  // blocked (WebAssembly SIMD where available).
+  const { at, size } = ridgeLayout(n, q, L0);
+  const mem = matMem(size, true, "float64", true);
   const f = mem.data;
   const gemm = mem.gemm!;
 
@@ -321,6 +297,39 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     warnings: [],
     cv: { ...cv, lambdaLoo: lambdas[argmin(cv.loo)], lambdaGcv: lambdas[argmin(cv.gcv)] },
   };
+}
+
+/** The largest working memory of an exact ridge path: WebAssembly's 32-bit address space. */
+const RIDGE_MAX_BYTES = 4 * 2 ** 30 - 2 ** 27;
+
+/**
+ * ridgePath's working memory (doubles) for n rows, q penalized features and L λs, and where each
+ * part starts: X̂ (q rows of length n: its columns), the Gram or kernel matrix, U (m rows of
+ * length n: QᵀX̂ for q ≤ n, Qᵀ for q > n), Q's reflectors and their scratch, per λ the
+ * coefficients C in Q's basis, residuals R, gradients Gr, hat diagonals H and coefficients B
+ * (q × L for q ≤ n, L × q for q > n), and the L D Lᵀ factors of HAT_BLOCK λs.
+ */
+function ridgeLayout(n: number, q: number, L: number) {
+  const m = Math.min(n, q);
+  const parts = {
+    xh: n * q,
+    gram: m * m,
+    z: m * n,
+    v: BlockReflectors.scratch(m, Math.max(n, L)),
+    c: L * m,
+    r: L * n,
+    gr: L * q,
+    h: L * n,
+    b: L * q,
+    ll: 2 * m * HAT_BLOCK,
+  };
+  const at = {} as Record<keyof typeof parts, number>;
+  let size = 0;
+  for (const key of Object.keys(parts) as (keyof typeof parts)[]) {
+    at[key] = size;
+    size += parts[key];
+  }
+  return { at, size };
 }
 
 /** λs whose hat diagonals ldlHat computes in one sweep over U (their factors stay in cache). */

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { denseMatrix, denseToCsc, elasticNetPath, Random, ridgePath } from "../../src/index.js";
+import {
+  cscMatrix,
+  denseMatrix,
+  denseToCsc,
+  elasticNetPath,
+  InputError,
+  Random,
+  ridgePath,
+} from "../../src/index.js";
 import { dense, diabetes, objective, readFixture } from "../helpers/fixtures.js";
 
 const d = diabetes();
@@ -171,5 +179,21 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
       /factors > 0/,
     );
     assert.throws(() => ridgePath(X, d.y, { lambda: [1, 0] }), /λ > 0/);
+    // A shape whose working memory cannot fit WebAssembly's address space: an input error naming
+    // the size, before any work (a sparse 20 000 × 40 000 matrix with one entry per column).
+    const n = 20000;
+    const p = 40000;
+    const big = cscMatrix(
+      n,
+      p,
+      Int32Array.from({ length: p + 1 }, (_, j) => j),
+      Int32Array.from({ length: p }, (_, j) => j % n),
+      Float64Array.from({ length: p }, (_, j) => 1 + (j % 7)),
+    );
+    const yBig = Float64Array.from({ length: n }, (_, i) => i % 3);
+    assert.throws(
+      () => ridgePath(big, yBig),
+      (e: Error) => e instanceof InputError && /20000 × 40000 needs \d+\.\d GiB/.test(e.message),
+    );
   });
 });
