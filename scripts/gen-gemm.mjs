@@ -315,7 +315,7 @@ function gkernFunc() {
 
 /**
  * ldlhat(u, n, q, l, id, h, count, fs): for j < count, h_j[i] = Σ_k w_k(i)²·id_j[k] with
- * w_k(i) = u[k·n + i] − l_j[k]·w_{k−1}(i) (w_{−1} = 0, so l_j[0] is not used), l_j = l + j·fs,
+ * w_k(i) = u[k·n + i] − l_j[k]·w_{k−1}(i) (w_{−1} = 0: l_j[0] multiplies zero, so must be finite), l_j = l + j·fs,
  * id_j = id + j·fs, h_j = h + j·n (elements) — for every i < n at once, the quadratic forms
  * u_iᵀ (L_j D_j L_jᵀ)⁻¹ u_i of the columns u_i of the q × n matrix at u with the L D Lᵀ factors
  * of `count` shifted tridiagonal matrices (L unit lower bidiagonal with subdiagonal l[1..q),

@@ -73,17 +73,22 @@ export class BlockReflectors {
 
   /** X ← Qᵀ X for the m × cols row-major matrix at mem offset x (cols ≤ maxCols). */
   applyQt(x: number, cols: number): void {
+    this.check(cols);
     for (let b = this.blocks.length - 1; b >= 0; b--) this.apply(b, x, cols, this.tn);
   }
 
   /** X ← Q X for the m × cols row-major matrix at mem offset x (cols ≤ maxCols). */
   applyQ(x: number, cols: number): void {
+    this.check(cols);
     for (let b = 0; b < this.blocks.length; b++) this.apply(b, x, cols, this.tnt);
+  }
+
+  private check(cols: number): void {
+    if (cols > this.maxCols) throw new Error("BlockReflectors: more columns than its scratch");
   }
 
   /** X(0:K, :) ← (I + V M Vᵀ) X(0:K, :) for block b, M = −T or −Tᵀ at `tm`. */
   private apply(b: number, x: number, cols: number, tm: number): void {
-    if (cols > this.maxCols) throw new Error("BlockReflectors: more columns than its scratch");
     const { a, nb, k } = this.blocks[b];
     const gemm = this.mem.gemm!;
     const m = this.m;

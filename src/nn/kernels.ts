@@ -62,7 +62,7 @@ export interface MatMem<D extends Dtype = Dtype> {
   ): void;
   /**
    * For j < count: data[h + j·n + i] = Σ_k w_k(i)²·data[id + j·fs + k] with w_k(i) =
-   * data[u + k·n + i] − data[l + j·fs + k]·w_{k−1}(i) (w_{−1} = 0), i < n, k < q: the quadratic
+   * data[u + k·n + i] − data[l + j·fs + k]·w_{k−1}(i) (w_{−1} = 0; l_j[0] finite), i < n, k < q: the quadratic
    * forms u_iᵀ (L_j D_j L_jᵀ)⁻¹ u_i of the q × n matrix's columns, for L_j unit lower bidiagonal
    * (subdiagonal l_j[1..q)) and id_j = D_j⁻¹. Present when packed.
    */

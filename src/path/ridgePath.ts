@@ -121,15 +121,6 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   // ỹ − C U and the hat diagonals h_i = u_iᵀ (T + λI)⁻¹ u_i from one forward substitution for all
   // i (ldlHat). q > n: the kernel K = Q T Qᵀ (n × n), the dual solutions α = Q (T + λI)⁻¹ Qᵀỹ,
   // b = X̂α, and h_i = 1 − λ·[(K + λI)⁻¹]_ii from ldlHat over U = Qᵀ.
-  const zy = new Float64Array(m);
-  const zTimesY = () => {
-    for (let k = 0; k < m; k++) {
-      let s = 0;
-      const off = at.z + k * n;
-      for (let i = 0; i < n; i++) s += f[off + i] * yTilde[i];
-      zy[k] = s;
-    }
-  };
   const trace = new Float64Array(L); // Σ_i h_i: the effective degrees of freedom, less the intercept
   // The m × m matrix (the Gram for q ≤ n, the kernel for q > n) = Q T Qᵀ, Q kept as reflectors.
   if (q <= n) symmetricGram(mem, at.xh, n, 1, at.gram, q, n);
@@ -138,20 +129,19 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
     v: f.subarray(at.v, at.v + m * m),
   });
   const reflectors = new BlockReflectors(mem, tri, at.v, Math.max(n, L));
+  // U = QᵀX̂ (q ≤ n) or Qᵀ (q > n: row k = Q's column k), and the right-hand side Qᵀ(X̂ỹ) = Uỹ
+  // (q ≤ n, X̂ỹ from g0) or Qᵀỹ (q > n)
   if (q <= n) {
-    // U = QᵀX̂ and the right-hand side U ỹ
     f.copyWithin(at.z, at.xh, at.xh + q * n);
-    reflectors.applyQt(at.z, n);
-    zTimesY();
+    for (let t = 0; t < q; t++) f[at.r + t] = g0[J[t]] / root[t];
   } else {
-    // U = Qᵀ (row k = Q's column k) and the right-hand side Qᵀỹ
     f.fill(0, at.z, at.z + n * n);
     for (let i = 0; i < n; i++) f[at.z + i * n + i] = 1;
-    reflectors.applyQt(at.z, n);
     f.set(yTilde, at.r);
-    reflectors.applyQt(at.r, 1);
-    zy.set(f.subarray(at.r, at.r + n));
   }
+  reflectors.applyQt(at.z, n);
+  reflectors.applyQt(at.r, 1);
+  const zy = f.slice(at.r, at.r + m);
   // Per λ, T + λI = L D Lᵀ (positive definite for λ > 0: no pivoting needed): C[l] = (T + λI)⁻¹
   // times the right-hand side, and for all i at once u_iᵀ (T + λI)⁻¹ u_i (ldlHat, HAT_BLOCK λs per
   // sweep over U): the hat diagonal h_i for q ≤ n, [(K + λI)⁻¹]_ii = (1 − h_i)/λ for q > n.

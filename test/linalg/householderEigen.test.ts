@@ -137,9 +137,14 @@ describe("householderReflectors and BlockReflectors (A = Q T Qᵀ, Q kept as ref
         assert.equal(r.e[0], 0);
         const cols = 5;
         const at = m * m + m * cols;
-        const mem = matMem(at + BlockReflectors.scratch(m, m), kernels === "wasm", "float64", true);
+        const mem = matMem(
+          at + BlockReflectors.scratch(m, Math.max(m, cols)),
+          kernels === "wasm",
+          "float64",
+          true,
+        );
         const f = mem.data;
-        const refl = new BlockReflectors(mem, r, at, m);
+        const refl = new BlockReflectors(mem, r, at, Math.max(m, cols));
         // Q = Q I, row-major at 0
         for (let i = 0; i < m; i++) f[i * m + i] = 1;
         refl.applyQ(0, m);
