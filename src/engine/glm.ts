@@ -1,7 +1,7 @@
 import { addStats, GramDesign, statsMoments, type GaussianStats } from "../data/gramDesign.js";
-import { earlyEnd, stallThreshold } from "../path/earlyEnd.js";
+import { certifiedColumns, earlyEndRule, PathRecord, type CertifiedPoint } from "../path/driver.js";
 import { InputError } from "../errors.js";
-import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
+import type { PathFit } from "../path/elasticNetPath.js";
 import { resolveOptions, scaledLimits, type ElasticNetOptions } from "../path/options.js";
 import { lambdaSequence } from "../path/prepare.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
@@ -269,19 +269,12 @@ export async function glmPathFromEngine(
     return kkt;
   }
 
-  const out = {
-    lambda: [] as number[],
-    intercept: [] as number[],
-    beta: [] as SparseVector[],
-    df: [] as number[],
-    devRatio: [] as number[],
-    objective: [] as number[],
-    kktMax: [] as number[],
-    dualityGap: [] as number[],
-    passes: [] as number[],
-  };
-  const warnings: string[] = [];
-  const fdev = stallThreshold(opts);
+  // The driver's record, walked here: each point's solve awaits the engine's scans.
+  const path = new PathRecord<CertifiedPoint & { passes: number }>(
+    lambdas,
+    Infinity,
+    earlyEndRule(family, opts),
+  );
   for (let m = 0; m < lambdas.length; m++) {
     const lam = lambdas[m];
     const before = scans;
@@ -300,8 +293,12 @@ export async function glmPathFromEngine(
       if (process.env.REGULARIZE_DEBUG_IRLS) console.error(m, it, kkt / lam);
       it++;
     }
-    if (kkt > KKT_TOL * lam)
-      warnings.push(`λ #${m + 1} (${lam}) did not converge in ${MAX_PASSES_PER_LAMBDA} passes`);
+    path.outcome(
+      m,
+      kkt > KKT_TOL * lam
+        ? { warning: `did not converge in ${MAX_PASSES_PER_LAMBDA} passes` }
+        : null,
+    );
     let pen = 0;
     const index: number[] = [];
     const value: number[] = [];
@@ -313,22 +310,17 @@ export async function glmPathFromEngine(
       index.push(j);
       value.push(beta[j]);
     }
-    const dev = 1 - (2 * (sc.loss - lossSat)) / n / nullDeviance;
-    out.lambda.push(lam);
-    out.intercept.push(opts.intercept ? a0 : 0);
-    out.beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
-    out.df.push(index.length);
-    out.devRatio.push(dev);
-    out.objective.push(sc.loss / n + pen);
-    out.kktMax.push(kkt);
-    out.dualityGap.push(NaN);
-    out.passes.push(scans - before);
-    if (
-      !opts.lambda &&
-      opts.earlyStop &&
-      earlyEnd(family, out.devRatio, m, lambdas.length, index.length, opts.dfMax, fdev)
-    )
-      break;
+    const more = path.record(m, {
+      intercept: opts.intercept ? a0 : 0,
+      beta: { index: Int32Array.from(index), value: Float64Array.from(value) },
+      df: index.length,
+      devRatio: 1 - (2 * (sc.loss - lossSat)) / n / nullDeviance,
+      objective: sc.loss / n + pen,
+      kktMax: kkt,
+      dualityGap: NaN,
+      passes: scans - before,
+    });
+    if (!more) break;
   }
   const center = opts.intercept ? mean : new Float64Array(p);
   return {
@@ -341,22 +333,14 @@ export async function glmPathFromEngine(
       alpha: opts.alpha,
       nObs: n,
       nFeatures: p,
-      lambda: Float64Array.from(out.lambda),
-      intercept: Float64Array.from(out.intercept),
-      beta: out.beta,
-      df: Int32Array.from(out.df),
-      devRatio: Float64Array.from(out.devRatio),
+      ...certifiedColumns(path),
       nullDeviance,
-      objective: Float64Array.from(out.objective),
-      kktMax: Float64Array.from(out.kktMax),
-      dualityGap: Float64Array.from(out.dualityGap),
       center,
       scale,
       passes: scans,
       fullScans,
       solver: "irls",
-      warnings,
-      passesPerLambda: out.passes,
+      passesPerLambda: path.list("passes"),
       setupScans,
     },
   };

@@ -23,7 +23,8 @@ import { KKT_PER_THRESH } from "./glmPath.js";
 import { originalScalePoint } from "./multinomialFit.js";
 import { resolveOptions, scaledLimits } from "./options.js";
 import { checkXY, geometricLambdas } from "./prepare.js";
-import { earlyEnd, stallThreshold } from "./earlyEnd.js";
+import { stallThreshold } from "./earlyEnd.js";
+import { earlyEndRule, walkPath, type PathPoint } from "./driver.js";
 
 // The model core's path driver: datafit × penalty × the proximal-Newton solver along glmnet's λ
 // sequence (what `fit` runs with solver "core", and the ungrouped multinomial path).
@@ -305,77 +306,75 @@ export function corePath(
   const lambdas =
     o.lambda ??
     geometricLambdas(lambdaMax > 0 && Number.isFinite(lambdaMax) ? lambdaMax : 1, o, cox);
-  const L = lambdas.length;
-  const out = {
-    intercepts: [] as Float64Array[],
-    coefficients: [] as SparseVector[][],
-    df: [] as number[],
-    devRatio: [] as number[],
-    objective: [] as number[],
-    kktMax: [] as number[],
+  type Point = PathPoint & {
+    intercept: Float64Array;
+    beta: SparseVector[];
+    objective: number;
+    kktMax: number;
   };
-  const warnings: string[] = [];
   const ever = new Uint8Array(p);
-  const fdev = stallThreshold(o);
-  let lamPrev = Math.max(lambdaMax, lambdas[0]);
-  for (let k = 0; k < L; k++) {
-    const lam = lambdas[k];
-    const status = solver.solve(lam, lamPrev);
-    lamPrev = lam;
-    if (status !== "ok")
-      warnings.push(
-        `λ #${k + 1} (${lam}): ${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${solver.kkt.toExponential(2)}`,
-      );
-    else if (solver.kkt > solver.tol)
-      warnings.push(
-        `λ #${k + 1} (${lam}): no step lowered the objective further; KKT violation ${solver.kkt.toExponential(2)} above the tolerance ${solver.tol.toExponential(2)}`,
-      );
-    let count = 0;
-    let df = 0;
-    for (let j = 0; j < p; j++) {
-      let nz = false;
-      for (let c = 0; c < K; c++) if (solver.beta[j * K + c] !== 0) nz = true;
-      if (nz) {
-        ever[j] = 1;
-        df++;
+  let df = 0;
+  // MCP / SCAD paths run the whole grid, as ncvreg (their deviance can rise in steps after a
+  // plateau); only saturation and dfMax end them.
+  const nonconvex = penaltyName === "mcp" || penaltyName === "scad";
+  const path = walkPath<Point>(
+    lambdas,
+    lambdaMax,
+    earlyEndRule(family, o, nonconvex ? -Infinity : stallThreshold(o)),
+    (lam, lamPrev) => {
+      const status = solver.solve(lam, lamPrev);
+      let count = 0;
+      df = 0;
+      for (let j = 0; j < p; j++) {
+        let nz = false;
+        for (let c = 0; c < K; c++) if (solver.beta[j * K + c] !== 0) nz = true;
+        if (nz) {
+          ever[j] = 1;
+          df++;
+        }
+        count += ever[j];
       }
-      count += ever[j];
-    }
-    if (count > o.pMax) {
-      warnings.push(`stopped at λ #${k + 1}: more than pMax = ${o.pMax} features became non-zero`);
-      break;
-    }
-    const b = solver.beta;
-    const point = originalScalePoint(
-      K,
-      b.subarray(p * K),
-      p,
-      (c, j) => b[j * K + c],
-      (c, j) => b[j * K + c] !== 0,
-      center,
-      scale,
-      o.intercept,
-      family === "multinomial",
-    );
-    if (ySd)
-      for (let c = 0; c < K; c++) {
-        point.intercept[c] *= ySd[c];
-        const v = point.beta[c].value;
-        for (let q = 0; q < v.length; q++) v[q] *= ySd[c];
-      }
-    out.intercepts.push(point.intercept);
-    out.coefficients.push(point.beta);
-    out.df.push(df);
-    const devRatio =
-      datafit.nullDeviance > 0 ? 1 - datafit.deviance(solver.loss) / datafit.nullDeviance : 0;
-    out.devRatio.push(devRatio);
-    out.objective.push(solver.loss + penaltyValue(penalty, solver.beta, K, p, lam, include));
-    out.kktMax.push(solver.kkt);
-    // MCP / SCAD paths run the whole grid, as ncvreg (their deviance can rise in steps after a
-    // plateau); only saturation and dfMax end them.
-    const stall = penaltyName === "mcp" || penaltyName === "scad" ? -Infinity : fdev;
-    if (!o.lambda && o.earlyStop && earlyEnd(family, out.devRatio, k, L, df, o.dfMax, stall)) break;
-  }
+      const kkt = solver.kkt.toExponential(2);
+      if (count > o.pMax) return { stop: `more than pMax = ${o.pMax} features became non-zero` };
+      if (status !== "ok")
+        return {
+          warning: `${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${kkt}`,
+        };
+      if (solver.kkt > solver.tol)
+        return {
+          warning: `no step lowered the objective further; KKT violation ${kkt} above the tolerance ${solver.tol.toExponential(2)}`,
+        };
+      return null;
+    },
+    (_k, lam) => {
+      const b = solver.beta;
+      const point = originalScalePoint(
+        K,
+        b.subarray(p * K),
+        p,
+        (c, j) => b[j * K + c],
+        (c, j) => b[j * K + c] !== 0,
+        center,
+        scale,
+        o.intercept,
+        family === "multinomial",
+      );
+      if (ySd)
+        for (let c = 0; c < K; c++) {
+          point.intercept[c] *= ySd[c];
+          const v = point.beta[c].value;
+          for (let q = 0; q < v.length; q++) v[q] *= ySd[c];
+        }
+      return {
+        ...point,
+        df,
+        devRatio:
+          datafit.nullDeviance > 0 ? 1 - datafit.deviance(solver.loss) / datafit.nullDeviance : 0,
+        objective: solver.loss + penaltyValue(penalty, solver.beta, K, p, lam, include),
+        kktMax: solver.kkt,
+      };
+    },
+  );
   solver.release();
   datafit.release?.();
   heap.release();
@@ -387,17 +386,17 @@ export function corePath(
     classes,
     nObs: n,
     nFeatures: p,
-    lambda: Float64Array.from(lambdas.subarray(0, out.df.length)),
-    intercepts: out.intercepts,
-    coefficients: out.coefficients,
-    df: Int32Array.from(out.df),
-    devRatio: Float64Array.from(out.devRatio),
+    lambda: path.lambda(),
+    intercepts: path.list("intercept"),
+    coefficients: path.list("beta"),
+    df: path.df(),
+    devRatio: path.column("devRatio"),
     nullDeviance: datafit.nullDeviance,
-    objective: Float64Array.from(out.objective),
-    kktMax: Float64Array.from(out.kktMax),
+    objective: path.column("objective"),
+    kktMax: path.column("kktMax"),
     passes: solver.passes,
     solver: "prox-newton",
-    warnings,
+    warnings: path.warnings,
   };
 }
 

@@ -1,5 +1,12 @@
 import { makeDesign, type Design } from "../data/design.js";
-import { earlyEnd, stallThreshold } from "./earlyEnd.js";
+import {
+  certifiedColumns,
+  earlyEndRule,
+  originalScale,
+  statusOutcome,
+  walkPath,
+  type CertifiedPoint,
+} from "./driver.js";
 import type { Matrix } from "../data/matrix.js";
 import { CovarianceCd, NaiveCd, type CdSolver } from "../solver/gaussianCd.js";
 import { certificate } from "./certificate.js";
@@ -112,7 +119,6 @@ export function gaussianPathOn(
 ): PathFit {
   const n = design.n;
   const p = design.p;
-  const warnings: string[] = [];
   const { ym, yTilde, nullDeviance } = response;
   const include = o.include;
   const { lower, upper } = scaledLimits(o, design.scale);
@@ -135,94 +141,65 @@ export function gaussianPathOn(
   cd.solve(Infinity, Infinity);
   const { lambdas, lambdaMax } = lambdaSequence(cd.g, include, o);
 
-  const L = lambdas.length;
-  const out = {
-    lambda: [] as number[],
-    intercept: [] as number[],
-    beta: [] as SparseVector[],
-    df: [] as number[],
-    devRatio: [] as number[],
-    objective: [] as number[],
-    kktMax: [] as number[],
-    dualityGap: [] as number[],
-  };
-  const fdev = stallThreshold(o);
-  let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
   const nz = new Int32Array(p);
-  for (let m = 0; m < L; m++) {
-    const lam = lambdas[m];
-    const status = cd.solve(lam, lambdaPrev);
-    if (status === "pMax") {
-      warnings.push(`stopped at λ #${m + 1}: more than pMax = ${o.pMax} features became non-zero`);
-      break;
-    }
-    if (status === "maxPasses") {
-      warnings.push(`λ #${m + 1} (${lam}) did not converge in ${o.maxPasses} passes`);
-    }
-    lambdaPrev = lam;
-    const rss = cd.rss();
-    // The non-zeros, in increasing feature order: all lie in the solver's ever-active list.
-    let nnz = 0;
-    for (let t = 0; t < cd.everActive; t++) {
-      const j = cd.activeList[t];
-      if (cd.b[j] !== 0) nz[nnz++] = j;
-    }
-    nz.subarray(0, nnz).sort();
-    let yTr = nullDeviance; // ỹᵀr = ỹᵀỹ − bᵀX̃ᵀỹ
-    for (let t = 0; t < nnz; t++) yTr -= cd.b[nz[t]] * cd.g0[nz[t]];
-    const cert = certificate(
-      cd.b,
-      cd.g,
-      yTr,
-      rss,
-      include,
-      o.penaltyFactor,
-      lower,
-      upper,
-      lam,
-      o.alpha,
-      cd.fresh,
-    );
-    const index = nz.slice(0, nnz);
-    const value = new Float64Array(nnz);
-    let a0 = ym;
-    for (let t = 0; t < nnz; t++) {
-      const j = index[t];
-      const beta = cd.b[j] / design.scale[j];
-      value[t] = beta;
-      a0 -= beta * design.center[j];
-    }
-    const dev = 1 - rss / nullDeviance;
-    out.lambda.push(lam);
-    out.intercept.push(o.intercept ? a0 : 0);
-    out.beta.push({ index, value });
-    out.df.push(nnz);
-    out.devRatio.push(dev);
-    out.objective.push(cert.primal);
-    out.kktMax.push(cert.kktMax);
-    out.dualityGap.push(cert.dualityGap);
-    if (!o.lambda && o.earlyStop && earlyEnd("gaussian", out.devRatio, m, L, nnz, o.dfMax, fdev))
-      break;
-  }
+  const path = walkPath<CertifiedPoint>(
+    lambdas,
+    lambdaMax,
+    earlyEndRule("gaussian", o),
+    (lam, lamPrev) => statusOutcome(cd.solve(lam, lamPrev), o.maxPasses, o.pMax),
+    (_k, lam) => {
+      const rss = cd.rss();
+      // The non-zeros, in increasing feature order: all lie in the solver's ever-active list.
+      let nnz = 0;
+      for (let t = 0; t < cd.everActive; t++) {
+        const j = cd.activeList[t];
+        if (cd.b[j] !== 0) nz[nnz++] = j;
+      }
+      nz.subarray(0, nnz).sort();
+      let yTr = nullDeviance; // ỹᵀr = ỹᵀỹ − bᵀX̃ᵀỹ
+      for (let t = 0; t < nnz; t++) yTr -= cd.b[nz[t]] * cd.g0[nz[t]];
+      const cert = certificate(
+        cd.b,
+        cd.g,
+        yTr,
+        rss,
+        include,
+        o.penaltyFactor,
+        lower,
+        upper,
+        lam,
+        o.alpha,
+        cd.fresh,
+      );
+      const point = originalScale(
+        nz.slice(0, nnz),
+        cd.b,
+        ym,
+        design.center,
+        design.scale,
+        o.intercept,
+      );
+      return {
+        ...point,
+        df: nnz,
+        devRatio: 1 - rss / nullDeviance,
+        objective: cert.primal,
+        kktMax: cert.kktMax,
+        dualityGap: cert.dualityGap,
+      };
+    },
+  );
   cd.release();
   return {
     family: "gaussian",
     alpha: o.alpha,
     nObs: n,
     nFeatures: p,
-    lambda: Float64Array.from(out.lambda),
-    intercept: Float64Array.from(out.intercept),
-    beta: out.beta,
-    df: Int32Array.from(out.df),
-    devRatio: Float64Array.from(out.devRatio),
+    ...certifiedColumns(path),
     nullDeviance,
-    objective: Float64Array.from(out.objective),
-    kktMax: Float64Array.from(out.kktMax),
-    dualityGap: Float64Array.from(out.dualityGap),
     center: design.center,
     scale: design.scale,
     passes: cd.passes,
     solver: o.type,
-    warnings,
   };
 }

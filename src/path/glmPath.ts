@@ -1,5 +1,12 @@
 import type { Matrix } from "../data/matrix.js";
-import { earlyEnd, stallThreshold } from "./earlyEnd.js";
+import {
+  certifiedColumns,
+  earlyEndRule,
+  originalScale,
+  statusOutcome,
+  walkPath,
+  type CertifiedPoint,
+} from "./driver.js";
 import { firstNonFinite } from "../data/matrix.js";
 import { GlmDesign } from "../data/glmDesign.js";
 import { binomial } from "../datafit/binomial.js";
@@ -11,7 +18,7 @@ import { enetSubdiffDistance } from "../penalty/elasticNet.js";
 import { GlmCd, type GlmPathSolver, type GlmSetup } from "../solver/glmCd.js";
 import { SparseGlmCd } from "../solver/sparseGlmCd.js";
 import { glmDualityGap } from "./certificate.js";
-import type { PathFit, SparseVector } from "./elasticNetPath.js";
+import type { PathFit } from "./elasticNetPath.js";
 import {
   resolveOptions,
   scaledLimits,
@@ -119,19 +126,6 @@ export function glmPath(
   cd.solve(Infinity, Infinity);
   const { lambdas, lambdaMax } = lambdaSequence(cd.g, include, o);
 
-  const out = {
-    lambda: [] as number[],
-    intercept: [] as number[],
-    beta: [] as SparseVector[],
-    df: [] as number[],
-    devRatio: [] as number[],
-    objective: [] as number[],
-    kktMax: [] as number[],
-    dualityGap: [] as number[],
-  };
-  const warnings: string[] = [];
-  const fdev = stallThreshold(o);
-  let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
   // Where every feature is included and unboxed, the loop below reads only b, g and pf for the
   // zero coefficients (most of them when p ≫ n).
   let plain = true;
@@ -139,88 +133,80 @@ export function glmPath(
     if (!include[j] || lower[j] !== -Infinity || upper[j] !== Infinity) plain = false;
   // The features that can contribute to the duality gap (glmDualityGap's `candidates`).
   const candidates = new Int32Array(p);
-  for (let m = 0; m < lambdas.length; m++) {
-    const lam = lambdas[m];
-    const status = cd.solve(lam, lambdaPrev);
-    if (status === "pMax") {
-      warnings.push(`stopped at λ #${m + 1}: more than pMax = ${o.pMax} features became non-zero`);
-      break;
-    }
-    if (status === "maxPasses")
-      warnings.push(`λ #${m + 1} (${lam}) did not converge in ${o.maxPasses} passes`);
-    lambdaPrev = lam;
-    const ab = lam * o.alpha;
-    const dem = lam * (1 - o.alpha);
-    let pen = 0;
-    let kkt = o.intercept ? Math.abs(cd.g0) : 0;
-    const index: number[] = [];
-    const value: number[] = [];
-    let a0 = cd.b0;
-    const { b, g } = cd;
-    const pf = o.penaltyFactor;
-    let nc = 0;
-    for (let j = 0; j < p; j++) {
-      const bj = b[j];
-      if (plain ? bj === 0 : bj === 0 && include[j] && lower[j] < 0 && upper[j] > 0) {
-        // enetSubdiffDistance's value at a zero inside its box: (|g| − κ)₊.
-        const v = Math.abs(g[j]) - ab * pf[j];
-        if (v > 0) {
-          if (v > kkt) kkt = v;
-          candidates[nc++] = j;
+  const nz = new Int32Array(p);
+  const path = walkPath<CertifiedPoint>(
+    lambdas,
+    lambdaMax,
+    earlyEndRule(family, o),
+    (lam, lamPrev) => statusOutcome(cd.solve(lam, lamPrev), o.maxPasses, o.pMax),
+    (_k, lam) => {
+      const ab = lam * o.alpha;
+      const dem = lam * (1 - o.alpha);
+      let pen = 0;
+      let kkt = o.intercept ? Math.abs(cd.g0) : 0;
+      const { b, g } = cd;
+      const pf = o.penaltyFactor;
+      let nc = 0;
+      let nnz = 0;
+      for (let j = 0; j < p; j++) {
+        const bj = b[j];
+        if (plain ? bj === 0 : bj === 0 && include[j] && lower[j] < 0 && upper[j] > 0) {
+          // enetSubdiffDistance's value at a zero inside its box: (|g| − κ)₊.
+          const v = Math.abs(g[j]) - ab * pf[j];
+          if (v > 0) {
+            if (v > kkt) kkt = v;
+            candidates[nc++] = j;
+          }
+          continue;
         }
-        continue;
+        if (!include[j]) continue;
+        candidates[nc++] = j;
+        const kappa = ab * pf[j];
+        const mu = dem * pf[j];
+        const v = enetSubdiffDistance(bj, g[j], kappa, mu, lower[j], upper[j]);
+        if (v > kkt) kkt = v;
+        if (bj === 0) continue;
+        pen += kappa * Math.abs(bj) + 0.5 * mu * bj * bj;
+        nz[nnz++] = j;
       }
-      if (!include[j]) continue;
-      candidates[nc++] = j;
-      const kappa = ab * pf[j];
-      const mu = dem * pf[j];
-      const v = enetSubdiffDistance(bj, g[j], kappa, mu, lower[j], upper[j]);
-      if (v > kkt) kkt = v;
-      if (bj === 0) continue;
-      pen += kappa * Math.abs(bj) + 0.5 * mu * bj * bj;
-      const beta = bj / design.scale[j];
-      index.push(j);
-      value.push(beta);
-      a0 -= beta * design.center[j];
-    }
-    const dev = 1 - cd.deviance() / nullDeviance;
-    out.lambda.push(lam);
-    out.intercept.push(o.intercept ? a0 : 0);
-    out.beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
-    out.df.push(index.length);
-    out.devRatio.push(dev);
-    const primal = cd.loss() + pen;
-    out.objective.push(primal);
-    out.kktMax.push(kkt);
-    out.dualityGap.push(
-      glmDualityGap(
-        family,
-        yy,
-        w,
-        cd.means(),
-        cd.g,
-        cd.g0,
-        cd.b,
-        include,
-        o.penaltyFactor,
-        lower,
-        upper,
-        lam,
-        o.alpha,
+      const point = originalScale(
+        nz.slice(0, nnz),
+        b,
+        cd.b0,
+        design.center,
+        design.scale,
         o.intercept,
-        offset,
-        primal,
-        cd.entropy(),
-        candidates.subarray(0, nc),
-      ),
-    );
-    if (
-      !o.lambda &&
-      o.earlyStop &&
-      earlyEnd(family, out.devRatio, m, lambdas.length, index.length, o.dfMax, fdev)
-    )
-      break;
-  }
+      );
+      const primal = cd.loss() + pen;
+      return {
+        ...point,
+        df: nnz,
+        devRatio: 1 - cd.deviance() / nullDeviance,
+        objective: primal,
+        kktMax: kkt,
+        dualityGap: glmDualityGap(
+          family,
+          yy,
+          w,
+          cd.means(),
+          cd.g,
+          cd.g0,
+          cd.b,
+          include,
+          o.penaltyFactor,
+          lower,
+          upper,
+          lam,
+          o.alpha,
+          o.intercept,
+          offset,
+          primal,
+          cd.entropy(),
+          candidates.subarray(0, nc),
+        ),
+      };
+    },
+  );
   cd.release();
   design.release();
   return {
@@ -228,20 +214,12 @@ export function glmPath(
     alpha: o.alpha,
     nObs: n,
     nFeatures: p,
-    lambda: Float64Array.from(out.lambda),
-    intercept: Float64Array.from(out.intercept),
-    beta: out.beta,
-    df: Int32Array.from(out.df),
-    devRatio: Float64Array.from(out.devRatio),
+    ...certifiedColumns(path),
     nullDeviance,
-    objective: Float64Array.from(out.objective),
-    kktMax: Float64Array.from(out.kktMax),
-    dualityGap: Float64Array.from(out.dualityGap),
     center: design.center,
     scale: design.scale,
     passes: cd.passes,
     solver: "irls",
-    warnings,
   };
 }
 

@@ -1,3 +1,4 @@
+import { originalScale, walkPath, type PathPoint } from "./driver.js";
 import type { Matrix } from "../data/matrix.js";
 import { makeDesign } from "../data/design.js";
 import { InputError } from "../errors.js";
@@ -119,55 +120,64 @@ export function nonconvexPath(
   for (let j = 0; j < p; j++)
     if (include[j]) lambdaMax = Math.max(lambdaMax, Math.abs(solver.g[j]));
   const lambdas = o.lambda ?? geometricLambdas(lambdaMax, o);
-  const L = lambdas.length;
-  const fit = {
-    intercept: new Float64Array(L),
-    beta: [] as SparseVector[],
-    df: new Int32Array(L),
-    devRatio: new Float64Array(L),
-    objective: new Float64Array(L),
-    kktMax: new Float64Array(L),
+  const nz = new Int32Array(p);
+  // The whole grid, as ncvreg (no early end: the deviance can rise in steps after a plateau),
+  // the first point from the all-zero start with every feature in its strong set (λ_prev = ∞).
+  type Point = PathPoint & {
+    intercept: number;
+    beta: SparseVector;
+    objective: number;
+    kktMax: number;
   };
-  const warnings: string[] = [];
-  for (let k = 0; k < L; k++) {
-    const lam = lambdas[k];
-    const status = solver.solve(lam, k > 0 ? lambdas[k - 1] : Infinity);
-    if (status === "maxPasses")
-      warnings.push(
-        `λ #${k + 1} (${lam.toPrecision(4)}): stopped at maxPasses (${o.maxPasses}) before converging`,
+  const path = walkPath<Point>(
+    lambdas,
+    Infinity,
+    null,
+    (lam, lamPrev) => {
+      const status = solver.solve(lam, lamPrev);
+      if (status === "maxPasses")
+        return { warning: `stopped at maxPasses (${o.maxPasses}) before converging` };
+      if (status === "stalled")
+        return {
+          warning: `the first-order conditions hold only to ${solver.kkt(lam).toPrecision(2)}`,
+        };
+      return null;
+    },
+    (_k, lam) => {
+      const rss = design.residualNormSq();
+      let nnz = 0;
+      for (let j = 0; j < p; j++) if (solver.b[j] !== 0) nz[nnz++] = j;
+      const point = originalScale(
+        nz.slice(0, nnz),
+        solver.b,
+        ym,
+        design.center,
+        design.scale,
+        o.intercept,
       );
-    if (status === "stalled")
-      warnings.push(
-        `λ #${k + 1} (${lam.toPrecision(4)}): the first-order conditions hold only to ${solver.kkt(lam).toPrecision(2)}`,
-      );
-    const rss = design.residualNormSq();
-    const index: number[] = [];
-    const value: number[] = [];
-    let a0 = ym;
-    for (let j = 0; j < p; j++) {
-      const bj = solver.b[j];
-      if (bj === 0) continue;
-      const beta = bj / design.scale[j];
-      index.push(j);
-      value.push(beta);
-      a0 -= beta * design.center[j];
-    }
-    fit.intercept[k] = o.intercept ? a0 : 0;
-    fit.beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
-    fit.df[k] = index.length;
-    fit.devRatio[k] = 1 - rss / nullDeviance;
-    fit.objective[k] = 0.5 * rss + solver.penalty(lam);
-    fit.kktMax[k] = solver.kkt(lam);
-  }
+      return {
+        ...point,
+        df: nnz,
+        devRatio: 1 - rss / nullDeviance,
+        objective: 0.5 * rss + solver.penalty(lam),
+        kktMax: solver.kkt(lam),
+      };
+    },
+  );
   const passes = solver.passes;
   solver.release();
   return {
     penalty: kind,
     gamma,
     nFeatures: x.nCols,
-    lambda: Float64Array.from(lambdas),
-    ...fit,
+    lambda: path.lambda(),
+    intercept: path.column("intercept"),
+    beta: path.list("beta"),
+    df: path.df(),
+    devRatio: path.column("devRatio"),
+    objective: path.column("objective"),
+    kktMax: path.column("kktMax"),
     passes,
-    warnings,
+    warnings: path.warnings,
   };
 }

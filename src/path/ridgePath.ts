@@ -7,7 +7,7 @@ import { matMem, type MatMem } from "../nn/kernels.js";
 import { certificate } from "./certificate.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
 import { resolveOptions, type ElasticNetOptions, type ResolvedOptions } from "./options.js";
-import { earlyEnd, stallThreshold } from "./earlyEnd.js";
+import { earlyEndRule, PathRecord } from "./driver.js";
 import { checkXY, lambdaSequence, prepareResponse } from "./prepare.js";
 
 /** Ridge path options: those of the elastic net without alpha, limits, dfMax/pMax or thresh. */
@@ -399,15 +399,14 @@ export function exactRidgePathFit(
   o: ResolvedOptions,
 ): PathFit {
   const { cv: _cv, ...fit } = ridgePath(x, y, options);
+  // Every point is already solved: the driver's record only says where the path ends.
+  const path = new PathRecord(fit.lambda, Infinity, earlyEndRule("gaussian", o));
   let L = fit.lambda.length;
-  if (!o.lambda && o.earlyStop) {
-    const fdev = stallThreshold(o);
-    for (let k = 0; k < L; k++)
-      if (earlyEnd("gaussian", fit.devRatio, k, L, fit.df[k], o.dfMax, fdev)) {
-        L = k + 1;
-        break;
-      }
-  }
+  for (let k = 0; k < fit.lambda.length; k++)
+    if (!path.record(k, { df: fit.df[k], devRatio: fit.devRatio[k] })) {
+      L = k + 1;
+      break;
+    }
   return {
     ...fit,
     lambda: fit.lambda.slice(0, L),

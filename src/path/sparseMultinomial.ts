@@ -4,7 +4,7 @@ import { binomial } from "../datafit/binomial.js";
 import { InputError } from "../errors.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import { SparseGlmCd, SparseHeap } from "../solver/sparseGlmCd.js";
-import { earlyEnd, stallThreshold } from "./earlyEnd.js";
+import { earlyEndRule, walkPath, type PathPoint } from "./driver.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import { glmSetup, SPARSE_KKT_PER_THRESH } from "./glmPath.js";
 import {
@@ -118,9 +118,10 @@ export function sparseMultinomialPath(
     }
     return kkt;
   };
-  const warnings: string[] = [];
+  /** What went short at the λ being solved (classes stopped early, sweeps run out). */
+  const notes: string[] = [];
   /** Sweeps the classes at λ until the multinomial KKT conditions hold; the violation. */
-  const solve = (lam: number, lamPrev: number, m: number) => {
+  const solve = (lam: number, lamPrev: number) => {
     // (At λ = ∞ only the intercepts and unpenalized features move: solved to rounding.)
     const target = Number.isFinite(lam)
       ? Math.min(kktTol * (ab(lam) + dem(lam)), Math.sqrt(thr)) + 1e-15
@@ -132,19 +133,18 @@ export function sparseMultinomialPath(
         // The strong set only: `violation` takes every class's full gradient after the sweep
         // and admits the features that break the KKT conditions.
         const status = cds[c].solve(lam, lamPrev, round === 0, true);
-        if (status !== "ok" && m >= 0)
-          warnings.push(`λ #${m + 1}: class ${classes[c]} stopped at ${status}`);
+        if (status !== "ok") notes.push(`class ${classes[c]} stopped at ${status}`);
       }
       kkt = violation(lam);
       let admitted = false;
       for (const cd of cds) admitted = cd.admitViolators(lam) || admitted;
       if (kkt <= target && !admitted) return kkt;
     }
-    if (m >= 0) warnings.push(`λ #${m + 1} did not converge in ${MAX_ROUNDS} class sweeps`);
+    notes.push(`did not converge in ${MAX_ROUNDS} class sweeps`);
     return kkt;
   };
   // The intercept-only (and unpenalized-feature) fit, then λ_max from its gradients.
-  solve(Infinity, Infinity, -1);
+  solve(Infinity, Infinity);
   let lambdaMax = 0;
   for (let j = 0; j < p; j++) {
     if (!include[j] || o.penaltyFactor[j] <= 0) continue;
@@ -155,60 +155,57 @@ export function sparseMultinomialPath(
       );
   }
   const lambdas = o.lambda ?? geometricLambdas(lambdaMax, o);
-  const out = {
-    lambda: [] as number[],
-    intercept: [] as Float64Array[],
-    beta: [] as SparseVector[][],
-    df: [] as number[],
-    devRatio: [] as number[],
-    objective: [] as number[],
-    kktMax: [] as number[],
+  type Point = PathPoint & {
+    intercept: Float64Array;
+    beta: SparseVector[];
+    objective: number;
+    kktMax: number;
   };
-  const fdev = stallThreshold(o);
-  let lambdaPrev = Math.max(lambdaMax, lambdas[0]);
-  for (let m = 0; m < lambdas.length; m++) {
-    const lam = lambdas[m];
-    const kkt = solve(lam, lambdaPrev, m);
-    lambdaPrev = lam;
-    // The loss −Σ ŵ log p_{i,yᵢ} from class y's binomial pieces: each cd's loss is at its fresh
-    // offset after `violation`, so p_c = σ(η_c) there.
-    let loss = 0;
-    let pen = 0;
-    for (let c = 0; c < K; c++) {
-      const mu = cds[c].means();
-      for (let i = 0; i < n; i++) if (Y[c][i] === 1) loss -= w[i] * Math.log(mu[i]);
-      for (let j = 0; j < p; j++) {
-        const b = cds[c].b[j];
-        if (b !== 0)
-          pen += enetValue(b, o.penaltyFactor[j] * ab(lam), o.penaltyFactor[j] * dem(lam));
+  let kkt = 0;
+  const path = walkPath<Point>(
+    lambdas,
+    lambdaMax,
+    earlyEndRule("multinomial", o),
+    (lam, lamPrev) => {
+      notes.length = 0;
+      kkt = solve(lam, lamPrev);
+      return notes.length > 0 ? { warning: notes.join("; ") } : null;
+    },
+    (_k, lam) => {
+      // The loss −Σ ŵ log p_{i,yᵢ} from class y's binomial pieces: each cd's loss is at its
+      // fresh offset after `violation`, so p_c = σ(η_c) there.
+      let loss = 0;
+      let pen = 0;
+      for (let c = 0; c < K; c++) {
+        const mu = cds[c].means();
+        for (let i = 0; i < n; i++) if (Y[c][i] === 1) loss -= w[i] * Math.log(mu[i]);
+        for (let j = 0; j < p; j++) {
+          const b = cds[c].b[j];
+          if (b !== 0)
+            pen += enetValue(b, o.penaltyFactor[j] * ab(lam), o.penaltyFactor[j] * dem(lam));
+        }
       }
-    }
-    const point = originalScalePoint(
-      K,
-      cds.map((cd) => cd.b0),
-      p,
-      (c, j) => cds[c].b[j],
-      (c, j) => cds[c].b[j] !== 0,
-      design.center,
-      design.scale,
-      o.intercept,
-    );
-    const nz = new Set<number>();
-    for (const b of point.beta) for (const j of b.index) nz.add(j);
-    out.lambda.push(lam);
-    out.intercept.push(point.intercept);
-    out.beta.push(point.beta);
-    out.df.push(nz.size);
-    out.devRatio.push(1 - (2 * loss) / nullDeviance);
-    out.objective.push(loss + pen);
-    out.kktMax.push(kkt);
-    if (
-      !o.lambda &&
-      o.earlyStop &&
-      earlyEnd("multinomial", out.devRatio, m, lambdas.length, nz.size, o.dfMax, fdev)
-    )
-      break;
-  }
+      const point = originalScalePoint(
+        K,
+        cds.map((cd) => cd.b0),
+        p,
+        (c, j) => cds[c].b[j],
+        (c, j) => cds[c].b[j] !== 0,
+        design.center,
+        design.scale,
+        o.intercept,
+      );
+      const nz = new Set<number>();
+      for (const b of point.beta) for (const j of b.index) nz.add(j);
+      return {
+        ...point,
+        df: nz.size,
+        devRatio: 1 - (2 * loss) / nullDeviance,
+        objective: loss + pen,
+        kktMax: kkt,
+      };
+    },
+  );
   for (const cd of cds) cd.release();
   mem?.release();
   design.release();
@@ -216,17 +213,17 @@ export function sparseMultinomialPath(
     family: "multinomial",
     classes,
     alpha: o.alpha,
-    lambda: Float64Array.from(out.lambda),
-    intercept: out.intercept,
-    beta: out.beta,
-    df: Int32Array.from(out.df),
-    devRatio: Float64Array.from(out.devRatio),
-    objective: Float64Array.from(out.objective),
-    kktMax: Float64Array.from(out.kktMax),
+    lambda: path.lambda(),
+    intercept: path.list("intercept"),
+    beta: path.list("beta"),
+    df: path.df(),
+    devRatio: path.column("devRatio"),
+    objective: path.column("objective"),
+    kktMax: path.column("kktMax"),
     passes: cds.reduce((s, cd) => s + cd.passes, 0),
     nObs: n,
     nFeatures: p,
     nullDeviance,
-    warnings,
+    warnings: path.warnings,
   };
 }

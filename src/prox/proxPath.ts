@@ -3,7 +3,8 @@ import { denseMatrix, type Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { fitFamily } from "../cv/foldJob.js";
 import type { GlmOptions } from "../path/glmPath.js";
-import type { PathFit, SparseVector } from "../path/elasticNetPath.js";
+import type { PathFit } from "../path/elasticNetPath.js";
+import { certifiedColumns, originalScale, walkPath, type CertifiedPoint } from "../path/driver.js";
 import { resolveOptions } from "../path/options.js";
 import { elasticNet } from "./penalties.js";
 import { glmDatafit } from "./smooth.js";
@@ -74,49 +75,52 @@ export function proxPath(
   for (let j = 0; j < p; j++) weights[j] = o.include[j] ? o.penaltyFactor[j] : 1e300;
   const nullValue = nullLoss(kind, y, o.intercept);
   const sat = saturatedLoss(kind, y);
-  const out = {
-    beta: [] as SparseVector[],
-    intercept: [] as number[],
-    df: [] as number[],
-    devRatio: [] as number[],
-    objective: [] as number[],
-    kktMax: [] as number[],
-  };
   let w = new Float64Array(dim);
   let iterations = 0;
-  const warnings: string[] = [];
-  for (let k = 0; k < lambdas.length; k++) {
-    const lam = lambdas[k];
-    const g = elasticNet(lam, o.alpha, { weights });
-    const r = solveWith(solver as SolverName, f, g, {
-      w0: w,
-      tol: KKT_TOL * lam,
-      maxIter: MAX_ITER,
-      ...(solver === "subgradient" ? { maxIter: SUBGRADIENT_ITERS } : {}),
-      ...(solver === "proxsgd" ? { maxIter: SGD_EPOCHS, seed: (options.seed ?? 1) + k } : {}),
-    });
-    iterations += r.iterations;
-    w = Float64Array.from(r.w);
-    if ((solver === "fista" || solver === "ista" || solver === "owlqn") && !r.converged)
-      warnings.push(`λ #${k + 1} (${lam}): ${solver} stopped at KKT violation ${r.kkt}`);
-    const index: number[] = [];
-    const value: number[] = [];
-    let a0 = o.intercept ? w[p] : 0;
-    for (let j = 0; j < p; j++) {
-      if (w[j] === 0) continue;
-      const b = w[j] / scale[j];
-      index.push(j);
-      value.push(b);
-      a0 -= b * center[j];
-    }
-    out.beta.push({ index: Int32Array.from(index), value: Float64Array.from(value) });
-    out.intercept.push(a0);
-    out.df.push(index.length);
-    const loss = f.value(w);
-    out.devRatio.push(1 - (loss - sat) / (nullValue - sat));
-    out.objective.push(r.objective);
-    out.kktMax.push(r.kkt);
-  }
+  let last = { objective: NaN, kkt: NaN };
+  // Every λ given (the fitted path's own, or the user's): no early end.
+  const path = walkPath<CertifiedPoint>(
+    lambdas,
+    Infinity,
+    null,
+    (lam, _prev, k) => {
+      const g = elasticNet(lam, o.alpha, { weights });
+      const r = solveWith(solver as SolverName, f, g, {
+        w0: w,
+        tol: KKT_TOL * lam,
+        maxIter: MAX_ITER,
+        ...(solver === "subgradient" ? { maxIter: SUBGRADIENT_ITERS } : {}),
+        ...(solver === "proxsgd" ? { maxIter: SGD_EPOCHS, seed: (options.seed ?? 1) + k } : {}),
+      });
+      iterations += r.iterations;
+      w = Float64Array.from(r.w);
+      last = r;
+      if ((solver === "fista" || solver === "ista" || solver === "owlqn") && !r.converged)
+        return { warning: `${solver} stopped at KKT violation ${r.kkt}` };
+      return null;
+    },
+    () => {
+      const nz: number[] = [];
+      for (let j = 0; j < p; j++) if (w[j] !== 0) nz.push(j);
+      const point = originalScale(
+        Int32Array.from(nz),
+        w,
+        o.intercept ? w[p] : 0,
+        center,
+        scale,
+        true,
+      );
+      const loss = f.value(w);
+      return {
+        ...point,
+        df: nz.length,
+        devRatio: 1 - (loss - sat) / (nullValue - sat),
+        objective: last.objective,
+        kktMax: last.kkt,
+        dualityGap: NaN,
+      };
+    },
+  );
   return {
     family,
     alpha: o.alpha,
@@ -125,17 +129,9 @@ export function proxPath(
     nullDeviance: 2 * (nullValue - sat),
     center,
     scale,
-    lambda: Float64Array.from(lambdas),
-    intercept: Float64Array.from(out.intercept),
-    beta: out.beta,
-    df: Int32Array.from(out.df),
-    devRatio: Float64Array.from(out.devRatio),
-    objective: Float64Array.from(out.objective),
-    kktMax: Float64Array.from(out.kktMax),
-    dualityGap: new Float64Array(lambdas.length).fill(NaN),
+    ...certifiedColumns(path),
     solver,
     passes: iterations,
-    warnings,
   };
 }
 
