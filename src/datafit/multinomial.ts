@@ -33,16 +33,38 @@ export class MultinomialDatafit implements NewtonDatafit {
     private readonly y: Int32Array,
     K: number,
     private readonly w: Float64Array,
-    /** The reference Hessian's kernels: "js" forces the plain loops (tests). */
+    /** The reference Hessian's and the softmax's kernels: "js" forces the plain loops (tests). */
     private readonly kernels: "wasm" | "js" = "wasm",
   ) {
     const n = (this.n = y.length);
     this.K = K;
-    this.r = new Float64Array(K * n);
-    this.step = new Float64Array(K * n);
-    this.prob = new Float64Array(K * n);
-    this.wp = new Float64Array(K * n);
-    this.h = new Float64Array(K * n);
+    // The softmax state lives in one heap, for the kernels (softmax, softaccept): η copied in,
+    // the step, the exponentials, p, ŵp, h, r (K·n each), the row sums, ŵ and the classes.
+    const kn = K * n;
+    const at = (this.at = {
+      eta: 0,
+      step: kn,
+      e: 2 * kn,
+      prob: 3 * kn,
+      wp: 4 * kn,
+      h: 5 * kn,
+      r: 6 * kn,
+      sums: 7 * kn,
+      w: 7 * kn + n,
+      y: 2 * (7 * kn + 2 * n),
+    });
+    const heap = (this.state = createHeap(7 * kn + 2 * n + Math.ceil(n / 2) + 1, kernels));
+    const f = heap.f64;
+    this.r = f.subarray(at.r, at.r + kn);
+    this.step = f.subarray(at.step, at.step + kn);
+    this.prob = f.subarray(at.prob, at.prob + kn);
+    this.wp = f.subarray(at.wp, at.wp + kn);
+    this.h = f.subarray(at.h, at.h + kn);
+    this.alongE = f.subarray(at.e, at.e + kn);
+    this.alongSum = f.subarray(at.sums, at.sums + n);
+    f.set(w, at.w);
+    const kernel = passKernel(heap);
+    if (kernel) kernel.i32.set(y, at.y);
     this.m = new Float64Array(n);
     this.pairWeights = new Float64Array(n);
     this.columnWeights = new Float64Array(n);
@@ -54,6 +76,21 @@ export class MultinomialDatafit implements NewtonDatafit {
     this.nullDeviance = dev;
   }
 
+  /** The softmax state's heap and its layout (f64 offsets; y an i32 offset). */
+  private readonly state: Heap;
+  private readonly at: {
+    eta: number;
+    step: number;
+    e: number;
+    prob: number;
+    wp: number;
+    h: number;
+    r: number;
+    sums: number;
+    w: number;
+    y: number;
+  };
+
   evaluate(eta: Float64Array): number {
     // The loss at η + 0·step, its exponentials then kept as the state: one code path (and the
     // SIMD exponentials) for the evaluation and the line search.
@@ -63,68 +100,62 @@ export class MultinomialDatafit implements NewtonDatafit {
 
   lossAlong(eta: Float64Array, t: number): number {
     const { n, K, y, w, step } = this;
-    // The shifted exponentials are kept (with t) for acceptAlong; with the kernel, all K·n of
-    // them in one SIMD call (kernels.wat vmap), and the logs of the row sums in another.
-    const kn = K * n;
-    const even = kn + (kn & 1);
-    const nEven = n + (n & 1);
-    if (!this.expHeap) {
-      this.expHeap = createHeap(2 * even + 2 * nEven);
-      this.alongE = this.expHeap.f64.subarray(even, even + kn);
+    const e = this.alongE;
+    const sums = this.alongSum;
+    const kernel = passKernel(this.state);
+    // The kernel takes the rows in pairs; an odd last row (and every row without the kernel)
+    // runs the loop below: the same operations in the same order, Math.exp and Math.log within
+    // an ulp of the kernel's.
+    let from = 0;
+    let f = 0;
+    if (kernel) {
+      const at = this.at;
+      this.state.f64.set(eta, at.eta);
+      from = n & ~1;
+      f = kernel.softmax(at.eta, at.step, t, at.e, at.sums, at.y, at.w, n, from, K);
     }
-    const heap = this.expHeap;
-    const f64 = heap.f64;
-    const kernel = passKernel(heap);
-    const e = this.alongE as Float64Array;
-    const sums = (this.alongSum ??= new Float64Array(n));
-    const mxs = (this.alongMax ??= new Float64Array(n));
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       let mx = -Infinity;
       for (let c = 0; c < K; c++) {
         const v = eta[c * n + i] + t * step[c * n + i];
         if (v > mx) mx = v;
       }
-      mxs[i] = mx;
-      for (let c = 0; c < K; c++) f64[c * n + i] = eta[c * n + i] + t * step[c * n + i] - mx;
-    }
-    if (kernel) kernel.vmap("exp", 0, even, even);
-    else for (let k = 0; k < kn; k++) e[k] = Math.exp(f64[k]);
-    const logs = 2 * even;
-    for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let c = 0; c < K; c++) s += e[c * n + i];
+      for (let c = 0; c < K; c++) {
+        const q = Math.exp(eta[c * n + i] + t * step[c * n + i] - mx);
+        e[c * n + i] = q;
+        s += q;
+      }
       sums[i] = s;
-      f64[logs + i] = s;
-    }
-    if (n & 1) f64[logs + n] = 1;
-    if (kernel) kernel.vmap("log", logs, logs, nEven);
-    else for (let i = 0; i < n; i++) f64[logs + i] = Math.log(f64[logs + i]);
-    let f = 0;
-    for (let i = 0; i < n; i++) {
       const wi = w[i];
       if (wi === 0) continue;
       const k = y[i] * n + i;
-      f += wi * (mxs[i] + f64[logs + i] - (eta[k] + t * step[k]));
+      f += wi * (mx + Math.log(s) - (eta[k] + t * step[k]));
     }
     this.alongT = t;
     this.alongLoss = f;
     return f;
   }
 
-  private expHeap: Heap | null = null;
-  private alongMax: Float64Array | null = null;
-  private alongE: Float64Array | null = null;
-  private alongSum: Float64Array | null = null;
+  private readonly alongE: Float64Array;
+  private readonly alongSum: Float64Array;
   private alongT = NaN;
   private alongLoss = 0;
 
   acceptAlong(t: number): number | null {
-    if (t !== this.alongT || !this.alongE || !this.alongSum) return null;
+    if (t !== this.alongT) return null;
     this.alongT = NaN;
     const { n, K, y, w, prob, wp, h, r } = this;
     const e = this.alongE;
     const sums = this.alongSum;
-    for (let i = 0; i < n; i++) {
+    const kernel = passKernel(this.state);
+    let from = 0;
+    if (kernel) {
+      const at = this.at;
+      from = n & ~1;
+      kernel.softaccept(at.e, at.sums, at.y, at.w, at.prob, at.wp, at.h, at.r, n, from, K);
+    }
+    for (let i = from; i < n; i++) {
       const inv = 1 / sums[i];
       const wi = w[i];
       const yi = y[i];
@@ -480,10 +511,8 @@ export class MultinomialDatafit implements NewtonDatafit {
    */
   release(): void {
     this.ref?.heap.release();
+    this.state.release();
     this.ref = null;
-    this.expHeap?.release();
-    this.expHeap = null;
-    this.alongE = null;
     this.alongT = NaN;
   }
 

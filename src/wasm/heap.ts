@@ -86,6 +86,31 @@ interface Kernels extends SparseKernels {
   fsub(l: number, v: number, k: number, cap: number): void;
   bsub(l: number, v: number, k: number, cap: number): void;
   vmap(op: number, x: number, out: number, n: number): void;
+  softmax(
+    eta: number,
+    step: number,
+    t: number,
+    e: number,
+    sums: number,
+    y: number,
+    w: number,
+    n: number,
+    rows: number,
+    K: number,
+  ): number;
+  softaccept(
+    e: number,
+    sums: number,
+    y: number,
+    w: number,
+    prob: number,
+    wp: number,
+    h: number,
+    r: number,
+    n: number,
+    rows: number,
+    K: number,
+  ): void;
   binom(eta: number, y: number, w: number, mu: number, res: number, n: number): number;
   pois(eta: number, y: number, w: number, mu: number, res: number, n: number): number;
   binomdev(y: number, w: number, mu: number, n: number): number;
@@ -322,6 +347,41 @@ export interface PassKernel {
   /** out[i] = e^x[i] (op "exp") or log x[i] (op "log") for i < n, n even (kernels.wat vmap). */
   vmap(op: "exp" | "log", x: number, out: number, n: number): void;
   /**
+   * The multinomial loss along a step over rows [0, rows), rows even: v = eta + t·step
+   * (K classes of n rows, class-major, at f64 offsets), writes e = e^{v − max_c v} and the row
+   * sums s, returns Σᵢ wᵢ[(max_c v_ic + log sᵢ) − v_{i,yᵢ}]; y holds i32 classes at the i32
+   * offset `y` (kernels.wat softmax).
+   */
+  softmax(
+    eta: number,
+    step: number,
+    t: number,
+    e: number,
+    sums: number,
+    y: number,
+    w: number,
+    n: number,
+    rows: number,
+    K: number,
+  ): number;
+  /**
+   * The softmax state from softmax's e and s, rows [0, rows) (even): prob = e/s, wp = w·prob,
+   * h = wp(1 − prob), r = w·1{y = c} − wp (kernels.wat softaccept).
+   */
+  softaccept(
+    e: number,
+    sums: number,
+    y: number,
+    w: number,
+    prob: number,
+    wp: number,
+    h: number,
+    r: number,
+    n: number,
+    rows: number,
+    K: number,
+  ): void;
+  /**
    * One evaluation of a GLM family over observations [0, n), n even (pad with zero weight):
    * writes μ and res = w(y − μ), returns Σ wℓ(y, η) — binomial.evaluate or poisson.evaluate
    * with exp and log in SIMD (kernels.wat binom, pois).
@@ -502,6 +562,47 @@ class WasmHeap implements Heap, PassKernel {
   }
   vmap(op: "exp" | "log", x: number, out: number, n: number): void {
     this.k.vmap(op === "log" ? 1 : 0, x << 3, out << 3, n);
+  }
+  softmax(
+    eta: number,
+    step: number,
+    t: number,
+    e: number,
+    sums: number,
+    y: number,
+    w: number,
+    n: number,
+    rows: number,
+    K: number,
+  ): number {
+    return this.k.softmax(eta << 3, step << 3, t, e << 3, sums << 3, y << 2, w << 3, n, rows, K);
+  }
+  softaccept(
+    e: number,
+    sums: number,
+    y: number,
+    w: number,
+    prob: number,
+    wp: number,
+    h: number,
+    r: number,
+    n: number,
+    rows: number,
+    K: number,
+  ): void {
+    this.k.softaccept(
+      e << 3,
+      sums << 3,
+      y << 2,
+      w << 3,
+      prob << 3,
+      wp << 3,
+      h << 3,
+      r << 3,
+      n,
+      rows,
+      K,
+    );
   }
   evaluate(
     family: "binomial" | "poisson",
