@@ -366,7 +366,8 @@ export function corePath(
           for (let q = 0; q < v.length; q++) v[q] *= ySd[c];
         }
       return {
-        ...point,
+        intercept: point.intercept,
+        beta: point.beta,
         df,
         devRatio:
           datafit.nullDeviance > 0 ? 1 - datafit.deviance(solver.loss) / datafit.nullDeviance : 0,

@@ -180,7 +180,8 @@ export function gaussianPathOn(
         o.intercept,
       );
       return {
-        ...point,
+        intercept: point.intercept,
+        beta: point.beta,
         df: nnz,
         devRatio: 1 - rss / nullDeviance,
         objective: cert.primal,

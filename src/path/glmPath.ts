@@ -179,7 +179,8 @@ export function glmPath(
       );
       const primal = cd.loss() + pen;
       return {
-        ...point,
+        intercept: point.intercept,
+        beta: point.beta,
         df: nnz,
         devRatio: 1 - cd.deviance() / nullDeviance,
         objective: primal,

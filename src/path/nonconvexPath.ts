@@ -156,7 +156,8 @@ export function nonconvexPath(
         o.intercept,
       );
       return {
-        ...point,
+        intercept: point.intercept,
+        beta: point.beta,
         df: nnz,
         devRatio: 1 - rss / nullDeviance,
         objective: 0.5 * rss + solver.penalty(lam),

@@ -198,7 +198,8 @@ export function sparseMultinomialPath(
       const nz = new Set<number>();
       for (const b of point.beta) for (const j of b.index) nz.add(j);
       return {
-        ...point,
+        intercept: point.intercept,
+        beta: point.beta,
         df: nz.size,
         devRatio: 1 - (2 * loss) / nullDeviance,
         objective: loss + pen,

@@ -112,7 +112,8 @@ export function proxPath(
       );
       const loss = f.value(w);
       return {
-        ...point,
+        intercept: point.intercept,
+        beta: point.beta,
         df: nz.length,
         devRatio: 1 - (loss - sat) / (nullValue - sat),
         objective: last.objective,

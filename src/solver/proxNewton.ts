@@ -337,6 +337,7 @@ export class ProxNewton {
       } else for (const u of this.compact.slottedGroups()) this.strong[u] = 1;
     }
     this.predict(lam, lamPrev);
+    this.steps = 0;
     let status: SolveStatus = "ok";
     const startPasses = this.passes;
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -381,6 +382,8 @@ export class ProxNewton {
     return status;
   }
 
+  /** Newton steps of the current (or last) point. */
+  private steps = 0;
   /** The solution at the λ before the current one (for the predictor), and that λ. */
   private before: Float64Array | null = null;
   private beforeLam = Infinity;
@@ -390,7 +393,10 @@ export class ProxNewton {
    * while its support holds, so B(λ) ≈ B(λprev) + r·(B(λprev) − B(λbefore)), r = ln(λ/λprev) /
    * ln(λprev/λbefore), on the non-zero entries and the intercepts (an entry the line would take
    * across zero stays). Taken when it lowers the objective at λ: the Newton steps then start
-   * from a violation of second order in the λ step instead of first.
+   * from a violation of second order in the λ step instead of first. Tried only when the last
+   * point took more than two Newton steps: where the steps converge that fast anyway (the lung
+   * Cox path, its Hessian renewed every other step), the prediction's loss evaluation costs
+   * 20 % of the path and saves none.
    */
   private predict(lam: number, lamPrev: number): void {
     const { p, datafit } = this.s;
@@ -406,6 +412,7 @@ export class ProxNewton {
     this.beforeLam = lamPrev;
     if (
       !saved ||
+      this.steps <= 2 ||
       pen.kind !== "coordinate" ||
       !Number.isFinite(lam) ||
       !Number.isFinite(lamPrev) ||
@@ -451,7 +458,7 @@ export class ProxNewton {
     let best = Infinity;
     let since = 0;
     let prev = Infinity;
-    for (let it = 0; it < MAX_NEWTON; it++) {
+    for (let it = 0; it < MAX_NEWTON; it++, this.steps++) {
       this.strongGradients();
       const kkt = this.strongViolation(lam);
       if (kkt <= tol) return "ok";
