@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { denseMatrix, fit } from "../dist/index.js";
-import { batch, median, repsArg } from "./timing.mjs";
+import { batch, median, repsArg, warmUp } from "./timing.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -51,8 +51,7 @@ for (const name of ["lung", "cox4000x100", "cox500x2000"]) {
   }
   let f;
   const times = [];
-  // One untimed batch first: the compiler's warm-up (as bench/multiclass.mjs).
-  batch(() => fit(m, time, { family: "cox", status }), 200);
+  warmUp(() => fit(m, time, { family: "cox", status }));
   for (let r = 0; r < REPS; r++)
     times.push(batch(() => (f = fit(m, time, { family: "cox", status })), 200));
   let worst = -Infinity;

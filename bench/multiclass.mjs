@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { denseMatrix, glmPath, multinomialPath, Random } from "../dist/index.js";
 import { fhtFeatures } from "./simulate.mjs";
-import { batch, median } from "./timing.mjs";
+import { batch, median, warmUp } from "./timing.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -174,7 +174,7 @@ for (const cell of cells) {
   const g = JSON.parse(readFileSync(join(OUT, `${cell.name}.glmnet-multiclass.json`), "utf8"));
   for (const type of cell.family === "poisson" ? ["none"] : ["ungrouped", "grouped"]) {
     if (!wanted(cell.name, type)) continue;
-    ours(cell.family, m, d.y, type); // warm-up
+    warmUp(() => ours(cell.family, m, d.y, type));
     const times = [];
     let fit;
     for (let r = 0; r < REPS; r++)

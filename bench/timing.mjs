@@ -17,6 +17,17 @@ export function batch(f, minMs = 100) {
   } while (el < minMs);
   return el / k / 1000;
 }
+/**
+ * Runs f untimed for at least `ms` milliseconds. A new Node process takes about 1.5 s of running
+ * before a path's time settles (the compiler's tiers, first touches of new WebAssembly memories:
+ * the 846 × 18 multinomial path took 268, 54, 50, 43, 42 … ms in successive 0.4 s windows), so
+ * each cell warms up this long before its timed batches: the tables compare steady states.
+ */
+export function warmUp(f, ms = 1500) {
+  const t0 = performance.now();
+  do f();
+  while (performance.now() - t0 < ms);
+}
 export const median = (a) => [...a].sort((u, v) => u - v)[Math.floor(a.length / 2)];
 export const geomean = (a) => Math.exp(a.reduce((s, v) => s + Math.log(v), 0) / a.length);
 
