@@ -334,15 +334,14 @@ export function corePath(
         }
         count += ever[j];
       }
-      const kkt = solver.kkt.toExponential(2);
       if (count > o.pMax) return { stop: `more than pMax = ${o.pMax} features became non-zero` };
       if (status !== "ok")
         return {
-          warning: `${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${kkt}`,
+          warning: `${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${solver.kkt.toExponential(2)}`,
         };
       if (solver.kkt > solver.tol)
         return {
-          warning: `no step lowered the objective further; KKT violation ${kkt} above the tolerance ${solver.tol.toExponential(2)}`,
+          warning: `no step lowered the objective further; KKT violation ${solver.kkt.toExponential(2)} above the tolerance ${solver.tol.toExponential(2)}`,
         };
       return null;
     },

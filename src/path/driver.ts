@@ -82,11 +82,6 @@ export class PathRecord<P extends PathPoint> {
     return true;
   }
 
-  /** A warning about point k not tied to its outcome. */
-  warn(k: number, text: string): void {
-    this.warnings.push(`λ #${k + 1} (${this.lambdas[k]}): ${text}`);
-  }
-
   /** Records point k; false when glmnet's rules end the path after it. */
   record(k: number, point: P): boolean {
     this.points.push(point);

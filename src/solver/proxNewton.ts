@@ -404,50 +404,49 @@ export class ProxNewton {
     const pen = this.s.penalty;
     const prev = this.before;
     const prevLam = this.beforeLam;
-    // The current point, kept for the next λ's prediction.
-    const here = (this.before ??= new Float64Array(this.beta.length));
-    const saved = prev ? this.spare : null;
-    if (saved && prev) saved.set(prev);
-    here.set(this.beta);
-    this.beforeLam = lamPrev;
-    if (
-      !saved ||
-      this.steps <= 2 ||
-      pen.kind !== "coordinate" ||
-      !Number.isFinite(lam) ||
-      !Number.isFinite(lamPrev) ||
-      !Number.isFinite(prevLam) ||
-      !(prevLam > lamPrev && lamPrev > lam)
-    )
-      return;
-    const r = Math.log(lam / lamPrev) / Math.log(lamPrev / prevLam);
     const delta = this.delta;
-    delta.fill(0);
     const list: number[] = [];
-    for (let u = 0; u < delta.length; u++) {
-      const b = this.beta[u];
-      if (b === 0) continue;
-      const d = r * (b - saved[u]);
-      if (d === 0 || (u < p * K && (b + d) * b <= 0)) continue;
-      delta[u] = d;
-      list.push(u);
+    if (
+      prev &&
+      this.steps > 2 &&
+      pen.kind === "coordinate" &&
+      Number.isFinite(lam) &&
+      Number.isFinite(lamPrev) &&
+      Number.isFinite(prevLam) &&
+      prevLam > lamPrev &&
+      lamPrev > lam
+    ) {
+      const r = Math.log(lam / lamPrev) / Math.log(lamPrev / prevLam);
+      delta.fill(0);
+      for (let u = 0; u < delta.length; u++) {
+        const b = this.beta[u];
+        if (b === 0) continue;
+        const d = r * (b - prev[u]);
+        if (d === 0 || (u < p * K && (b + d) * b <= 0)) continue;
+        delta[u] = d;
+        list.push(u);
+      }
     }
+    // The current point, kept for the next λ's prediction.
+    (this.before ??= new Float64Array(this.beta.length)).set(this.beta);
+    this.beforeLam = lamPrev;
     if (list.length === 0) return;
     datafit.resetStep();
     this.compact.buildStep(list, list.length, delta);
     const f0 = this.loss + this.penaltyAt(lam, 0);
     const f1 = datafit.lossAlong(this.eta, 1) + this.penaltyAt(lam, 1);
-    if (!(f1 < f0)) return;
-    for (const u of list) this.beta[u] += delta[u];
-    const z = datafit.step;
-    for (let k = 0; k < this.eta.length; k++) this.eta[k] += z[k];
-    this.loss = datafit.acceptAlong(1) ?? datafit.evaluate(this.eta);
+    if (f1 < f0) this.moveBy(1);
   }
 
-  private get spare(): Float64Array {
-    return (this.spareBuf ??= new Float64Array(this.beta.length));
+  /** B += tΔ and η += t·z (the datafit's step), and the loss there. */
+  private moveBy(t: number): void {
+    const { datafit } = this.s;
+    for (let k = 0; k < this.delta.length; k++)
+      if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
+    const z = datafit.step;
+    for (let k = 0; k < this.eta.length; k++) this.eta[k] += t * z[k];
+    this.loss = datafit.acceptAlong(t) ?? datafit.evaluate(this.eta);
   }
-  private spareBuf: Float64Array | null = null;
 
   /** Newton steps on the strong set until its KKT violation is at most tol. */
   private newton(lam: number, tol: number): SolveStatus {
@@ -610,11 +609,7 @@ export class ProxNewton {
       // A lagged Hessian that needed a shorter step, or delivered less than half the decrease
       // its model promised, is formed anew before the next step (GlmCd's rule).
       if (compact) this.compact.served(t < 1 || shortfall);
-      for (let k = 0; k < this.delta.length; k++)
-        if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
-      const z = datafit.step;
-      for (let k = 0; k < this.eta.length; k++) this.eta[k] += t * z[k];
-      this.loss = datafit.acceptAlong(t) ?? datafit.evaluate(this.eta);
+      this.moveBy(t);
     }
     return "maxNewton";
   }
