@@ -126,6 +126,53 @@ export function moments(
   return { center, scale, mean, variance };
 }
 
+/** Doubles of heap scratch that `standardizeDense` needs for an n × p design. */
+export function standardizeScratch(n: number, p: number): number {
+  return 2 * n + 5 * p + Math.ceil(p / 2);
+}
+
+/**
+ * The dense design x standardized into the heap's first n·p doubles in one WebAssembly call
+ * (kernels.wat colprep): column j becomes u ∘ (x_j − c_j) / s_j with `moments`' center and scale,
+ * u = √w when `weighted`, else 1; a constant column (its `include` entry cleared) or an excluded
+ * one becomes zeros. Needs `standardizeScratch(n, p)` doubles from f64 offset `scratch`. Returns
+ * the centers, scales and squared column norms, or null when the heap runs plain JavaScript.
+ */
+export function standardizeDense(
+  heap: Heap,
+  x: DenseMatrix,
+  w: Float64Array,
+  weighted: boolean,
+  intercept: boolean,
+  standardize: boolean,
+  include: Uint8Array,
+  scratch: number,
+): { center: Float64Array; scale: Float64Array; xv: Float64Array } | null {
+  const kernel = passKernel(heap);
+  if (!kernel) return null;
+  const n = x.nRows;
+  const p = x.nCols;
+  const f = heap.f64;
+  f.set(x.data);
+  const at = { mean: scratch + 2 * n, variance: 0, center: 0, scale: 0, xv: 0 };
+  at.variance = at.mean + p;
+  at.center = at.variance + p;
+  at.scale = at.center + p;
+  at.xv = at.scale + p;
+  const inc = 2 * (at.xv + p);
+  f.set(w, scratch);
+  if (weighted) for (let i = 0; i < n; i++) f[scratch + n + i] = Math.sqrt(w[i]);
+  else f.fill(1, scratch + n, scratch + 2 * n);
+  kernel.i32.set(include, inc);
+  kernel.colprep(0, scratch, scratch + n, n, p, inc, at, intercept, standardize);
+  for (let j = 0; j < p; j++) include[j] = kernel.i32[inc + j];
+  return {
+    center: f.slice(at.center, at.center + p),
+    scale: f.slice(at.scale, at.scale + p),
+    xv: f.slice(at.xv, at.xv + p),
+  };
+}
+
 /**
  * Dense view: keeps a standardized, weighted column-major copy (as glmnet overwrites x) in a
  * heap whose dot / axpy kernels run on WebAssembly SIMD where available.
@@ -150,14 +197,21 @@ export class DenseDesign implements Design {
   ) {
     const n = (this.n = x.nRows);
     const p = (this.p = x.nCols);
+    this.rOff = n * p;
+    // [X̃ (n·p) | r (n) | b, g, xv, pf, lo, hi (p each) | three i32 feature lists (in 2p slots) |
+    //  standardizeDense's scratch]
+    const prep = n * p + n + 8 * p;
+    this.heap = createHeap(prep + standardizeScratch(n, p), kernels);
+    const xs = this.heap.f64;
+    const st = standardizeDense(this.heap, x, w, true, intercept, standardize, include, prep);
+    if (st) {
+      ({ center: this.center, scale: this.scale, xv: this.xv } = st);
+      return;
+    }
     const mo = moments(x, w, intercept, standardize, include);
     this.center = mo.center;
     this.scale = mo.scale;
     this.xv = new Float64Array(p);
-    this.rOff = n * p;
-    // [X̃ (n·p) | r (n) | b, g, xv, pf, lo, hi (p each) | three i32 feature lists (in 2p slots)]
-    this.heap = createHeap(n * p + n + 8 * p, kernels);
-    const xs = this.heap.f64;
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) v[i] = Math.sqrt(w[i]);
     const d = x.data;

@@ -1,5 +1,5 @@
 import type { Matrix } from "./matrix.js";
-import { moments } from "./design.js";
+import { moments, standardizeDense, standardizeScratch } from "./design.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 
 export interface SparseColumns {
@@ -37,14 +37,21 @@ export class GlmDesign {
   ) {
     const n = (this.n = x.nRows);
     const p = (this.p = x.nCols);
-    const mo = moments(x, w, intercept, standardize, include);
-    this.center = mo.center;
-    this.scale = mo.scale;
     if (x.kind === "dense") {
-      // [X̃ (n·p) | one vector slot (n) | p results | p column indices (i32)] in a heap with
-      // SIMD dot products.
-      this.heap = createHeap(n * p + n + p + Math.ceil(p / 2) + 1);
+      // [X̃ (n·p) | one vector slot (n) | p results | p column indices (i32) | standardizeDense's
+      // scratch] in a heap with SIMD dot products.
+      const scratch = n * p + n + p + Math.ceil(p / 2) + 1;
+      this.heap = createHeap(scratch + standardizeScratch(n, p));
       const xs = (this.xs = this.heap.f64.subarray(0, n * p));
+      const st = standardizeDense(this.heap, x, w, false, intercept, standardize, include, scratch);
+      if (st) {
+        this.center = st.center;
+        this.scale = st.scale;
+        return;
+      }
+      const mo = moments(x, w, intercept, standardize, include);
+      this.center = mo.center;
+      this.scale = mo.scale;
       for (let j = 0; j < p; j++) {
         if (!include[j]) continue;
         const c = this.center[j];
@@ -53,6 +60,9 @@ export class GlmDesign {
         for (let i = 0; i < n; i++) xs[off + i] = (x.data[off + i] - c) * s;
       }
     } else {
+      const mo = moments(x, w, intercept, standardize, include);
+      this.center = mo.center;
+      this.scale = mo.scale;
       this.xs = null;
       this.sp = {
         colPtr: Int32Array.from(x.colPtr),

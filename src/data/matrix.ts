@@ -184,7 +184,29 @@ export function denseToCsc(m: DenseMatrix): CscMatrix {
  * ```
  */
 export function firstNonFinite(a: ArrayLike<number>): number {
-  for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) return k;
+  if (!(a instanceof Float64Array) && !(a instanceof Float32Array)) {
+    // A plain array can hold null, strings or undefined, which the test below lets through.
+    for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) return k;
+    return -1;
+  }
+  // x − x is 0 for every finite double and NaN for ±∞ and NaN: blocks whose sum is 0 are clean.
+  const n = a.length;
+  for (let s = 0; s < n; s += 4096) {
+    const e = Math.min(n, s + 4096);
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
+    let z3 = 0;
+    let k = s;
+    for (; k + 3 < e; k += 4) {
+      z0 += a[k] - a[k];
+      z1 += a[k + 1] - a[k + 1];
+      z2 += a[k + 2] - a[k + 2];
+      z3 += a[k + 3] - a[k + 3];
+    }
+    for (; k < e; k++) z0 += a[k] - a[k];
+    if (z0 + z1 + z2 + z3 !== 0) for (k = s; k < e; k++) if (!Number.isFinite(a[k])) return k;
+  }
   return -1;
 }
 

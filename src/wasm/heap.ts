@@ -121,6 +121,20 @@ interface Kernels extends SparseKernels {
   irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
   scale(x: number, v: number, n: number): void;
   sum(x: number, n: number): number;
+  colprep(
+    x: number,
+    w: number,
+    v: number,
+    n: number,
+    p: number,
+    inc: number,
+    mean: number,
+    variance: number,
+    center: number,
+    scale: number,
+    xv: number,
+    flags: number,
+  ): void;
   screen(
     bound: number,
     norm: number,
@@ -415,6 +429,23 @@ export interface PassKernel {
   ): number;
   /** out = √(w·max(V(μ), 1e−10)), the IRLS weights' roots, n even (kernels.wat irlsw). */
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
+  /**
+   * Standardizes the p columns of n doubles from f64 offset x in place (kernels.wat colprep):
+   * weighted mean, variance (0 for a constant column, whose i32 inc entry is cleared), center
+   * and scale as `moments`, then v·(x − center)/scale and its squared norm into xv (zeros for
+   * an excluded column). w and v (= √w) hold n doubles; the outputs p each; inc p int32s.
+   */
+  colprep(
+    x: number,
+    w: number,
+    v: number,
+    n: number,
+    p: number,
+    inc: number,
+    out: { mean: number; variance: number; center: number; scale: number; xv: number },
+    intercept: boolean,
+    standardize: boolean,
+  ): void;
   /** x[i] ← x[i]·v[i] for i < n (kernels.wat scale). */
   scale(x: number, v: number, n: number): void;
   /** Σ x[i] for i < n, in four partial sums (kernels.wat sum). */
@@ -644,6 +675,33 @@ class WasmHeap implements Heap, PassKernel {
   sum(x: number, n: number): number {
     return this.k.sum(x << 3, n);
   }
+  colprep(
+    x: number,
+    w: number,
+    v: number,
+    n: number,
+    p: number,
+    inc: number,
+    out: { mean: number; variance: number; center: number; scale: number; xv: number },
+    intercept: boolean,
+    standardize: boolean,
+  ): void {
+    this.k.colprep(
+      x << 3,
+      w << 3,
+      v << 3,
+      n,
+      p,
+      inc << 2,
+      out.mean << 3,
+      out.variance << 3,
+      out.center << 3,
+      out.scale << 3,
+      out.xv << 3,
+      (intercept ? 1 : 0) | (standardize ? 2 : 0),
+    );
+  }
+
   screen(
     bound: number,
     norm: number,

@@ -1847,6 +1847,137 @@
         (br $tail)))
     (local.get $s))
 
+  ;; colprep(x, w, v, n, p, inc, mean, var, center, scale, xv, flags): a dense design's columns
+  ;; standardized in place (DenseDesign). For each column j of n doubles at x + 8nj: m = Σ w·x,
+  ;; var = Σ w(x − m)² (0 when ≤ 1e−13·Σ w·x², which clears inc[j]), center c = m (flags bit 0,
+  ;; intercept) else 0, scale s = √var (bit 1, standardize) else 1; an included column becomes
+  ;; v·(x − c)·(1/s) with xv[j] = Σ of its squares, an excluded one zeros. inc is i32, the rest f64.
+  (func (export "colprep") (param $x i32) (param $w i32) (param $v i32) (param $n i32) (param $p i32)
+    (param $inc i32) (param $mean i32) (param $var i32) (param $center i32) (param $scale i32)
+    (param $xv i32) (param $flags i32)
+    (local $j i32) (local $a i32) (local $b i32) (local $end i32) (local $end2 i32) (local $end4 i32)
+    (local $acc0 v128) (local $acc1 v128) (local $vm v128) (local $vis v128) (local $xx v128)
+    (local $wv v128) (local $d v128) (local $t v128)
+    (local $m f64) (local $va f64) (local $s2 f64) (local $c f64) (local $sc f64) (local $is f64)
+    (local $xs f64) (local $ts f64) (local $jb i32)
+    (block $cols
+      (loop $col
+        (br_if $cols (i32.ge_u (local.get $j) (local.get $p)))
+        (local.set $jb (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+        (local.set $end2 (i32.add (local.get $x)
+          (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+        (local.set $end4 (i32.add (local.get $x)
+          (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+        ;; m = Σ w·x
+        (local.set $a (local.get $x))
+        (local.set $b (local.get $w))
+        (local.set $acc0 (v128.const f64x2 0 0))
+        (local.set $acc1 (v128.const f64x2 0 0))
+        (block $d1
+          (loop $l1
+            (br_if $d1 (i32.ge_u (local.get $a) (local.get $end4)))
+            (local.set $acc0 (f64x2.add (local.get $acc0)
+              (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+            (local.set $acc1 (f64x2.add (local.get $acc1)
+              (f64x2.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (i32.const 32)))
+            (local.set $b (i32.add (local.get $b) (i32.const 32)))
+            (br $l1)))
+        (local.set $acc0 (f64x2.add (local.get $acc0) (local.get $acc1)))
+        (local.set $m (f64.add (f64x2.extract_lane 0 (local.get $acc0))
+                               (f64x2.extract_lane 1 (local.get $acc0))))
+        (block $d1t
+          (loop $l1t
+            (br_if $d1t (i32.ge_u (local.get $a) (local.get $end)))
+            (local.set $m (f64.add (local.get $m)
+              (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (i32.const 8)))
+            (local.set $b (i32.add (local.get $b) (i32.const 8)))
+            (br $l1t)))
+        ;; var = Σ w(x − m)², s2 = Σ w·x²
+        (local.set $vm (f64x2.splat (local.get $m)))
+        (local.set $a (local.get $x))
+        (local.set $b (local.get $w))
+        (local.set $acc0 (v128.const f64x2 0 0))
+        (local.set $acc1 (v128.const f64x2 0 0))
+        (block $d2
+          (loop $l2
+            (br_if $d2 (i32.ge_u (local.get $a) (local.get $end2)))
+            (local.set $xx (v128.load (local.get $a)))
+            (local.set $wv (v128.load (local.get $b)))
+            (local.set $d (f64x2.sub (local.get $xx) (local.get $vm)))
+            (local.set $acc0 (f64x2.add (local.get $acc0)
+              (f64x2.mul (f64x2.mul (local.get $wv) (local.get $d)) (local.get $d))))
+            (local.set $acc1 (f64x2.add (local.get $acc1)
+              (f64x2.mul (f64x2.mul (local.get $wv) (local.get $xx)) (local.get $xx))))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (br $l2)))
+        (local.set $va (f64.add (f64x2.extract_lane 0 (local.get $acc0))
+                                (f64x2.extract_lane 1 (local.get $acc0))))
+        (local.set $s2 (f64.add (f64x2.extract_lane 0 (local.get $acc1))
+                                (f64x2.extract_lane 1 (local.get $acc1))))
+        (if (i32.lt_u (local.get $a) (local.get $end))
+          (then
+            (local.set $xs (f64.load (local.get $a)))
+            (local.set $ts (f64.sub (local.get $xs) (local.get $m)))
+            (local.set $va (f64.add (local.get $va)
+              (f64.mul (f64.mul (f64.load (local.get $b)) (local.get $ts)) (local.get $ts))))
+            (local.set $s2 (f64.add (local.get $s2)
+              (f64.mul (f64.mul (f64.load (local.get $b)) (local.get $xs)) (local.get $xs))))))
+        ;; A column constant up to rounding has no information (glmnet's chkvars drops it).
+        (if (f64.le (local.get $va) (f64.mul (f64.const 1e-13) (local.get $s2)))
+          (then
+            (local.set $va (f64.const 0))
+            (i32.store (i32.add (local.get $inc) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0))))
+        (f64.store (i32.add (local.get $mean) (local.get $jb)) (local.get $m))
+        (f64.store (i32.add (local.get $var) (local.get $jb)) (local.get $va))
+        (local.set $c (select (local.get $m) (f64.const 0) (i32.and (local.get $flags) (i32.const 1))))
+        (local.set $sc (select (f64.sqrt (local.get $va)) (f64.const 1)
+          (i32.and (local.get $flags) (i32.const 2))))
+        (f64.store (i32.add (local.get $center) (local.get $jb)) (local.get $c))
+        (f64.store (i32.add (local.get $scale) (local.get $jb)) (local.get $sc))
+        (local.set $a (local.get $x))
+        (local.set $b (local.get $v))
+        (if (i32.load (i32.add (local.get $inc) (i32.shl (local.get $j) (i32.const 2))))
+          (then
+            ;; x ← v·(x − c)·(1/s), xv = Σ of its squares
+            (local.set $is (f64.div (f64.const 1) (local.get $sc)))
+            (local.set $vm (f64x2.splat (local.get $c)))
+            (local.set $vis (f64x2.splat (local.get $is)))
+            (local.set $acc0 (v128.const f64x2 0 0))
+            (block $d3
+              (loop $l3
+                (br_if $d3 (i32.ge_u (local.get $a) (local.get $end2)))
+                (local.set $t (f64x2.mul (f64x2.mul (v128.load (local.get $b))
+                  (f64x2.sub (v128.load (local.get $a)) (local.get $vm))) (local.get $vis)))
+                (v128.store (local.get $a) (local.get $t))
+                (local.set $acc0 (f64x2.add (local.get $acc0) (f64x2.mul (local.get $t) (local.get $t))))
+                (local.set $a (i32.add (local.get $a) (i32.const 16)))
+                (local.set $b (i32.add (local.get $b) (i32.const 16)))
+                (br $l3)))
+            (local.set $ts (f64.add (f64x2.extract_lane 0 (local.get $acc0))
+                                    (f64x2.extract_lane 1 (local.get $acc0))))
+            (if (i32.lt_u (local.get $a) (local.get $end))
+              (then
+                (local.set $xs (f64.mul (f64.mul (f64.load (local.get $b))
+                  (f64.sub (f64.load (local.get $a)) (local.get $c))) (local.get $is)))
+                (f64.store (local.get $a) (local.get $xs))
+                (local.set $ts (f64.add (local.get $ts) (f64.mul (local.get $xs) (local.get $xs))))))
+            (f64.store (i32.add (local.get $xv) (local.get $jb)) (local.get $ts)))
+          (else
+            (block $d4
+              (loop $l4
+                (br_if $d4 (i32.ge_u (local.get $a) (local.get $end)))
+                (f64.store (local.get $a) (f64.const 0))
+                (local.set $a (i32.add (local.get $a) (i32.const 8)))
+                (br $l4)))
+            (f64.store (i32.add (local.get $xv) (local.get $jb)) (f64.const 0))))
+        (local.set $x (local.get $end))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $col))))
+
   ;; scale(x, v, n): x[i] ← x[i]·v[i].
   (func (export "scale") (param $x i32) (param $v i32) (param $n i32)
     (local $end i32) (local $end2 i32)

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { makeDesign } from "../../src/data/design.js";
+import { DenseDesign, makeDesign } from "../../src/data/design.js";
 import { denseMatrix, Random } from "../../src/index.js";
 
 describe("a dense design's Gram columns", () => {
@@ -37,5 +37,52 @@ describe("a dense design's Gram columns", () => {
       }
     }
     design.release();
+  });
+});
+
+describe("a dense design's standardized copy", () => {
+  it("is √w·(x − c)/s with glmnet's moments, on WebAssembly and in JavaScript alike", () => {
+    const rng = new Random(5);
+    for (const n of [1, 2, 5, 37, 64]) {
+      const p = 6;
+      const x = Float64Array.from({ length: n * p }, () => rng.normal() * 3 + 2);
+      for (let i = 0; i < n; i++) {
+        x[1 * n + i] = 4; // constant
+        x[2 * n + i] = 1e6 + 1e-6 * rng.normal(); // constant up to rounding: dropped
+      }
+      const w = Float64Array.from({ length: n }, () => 0.5 + rng.uniform());
+      const s = w.reduce((a, b) => a + b, 0);
+      for (let i = 0; i < n; i++) w[i] /= s;
+      for (const intercept of [true, false])
+        for (const standardize of [true, false])
+          for (const kernels of ["wasm", "js"] as const) {
+            const include = new Uint8Array(p).fill(1);
+            include[3] = 0; // excluded by the caller
+            const d = new DenseDesign(denseMatrix(n, p, x), w, intercept, standardize, include, kernels);
+            const col = new Float64Array(n);
+            for (let j = 0; j < p; j++) {
+              let m = 0;
+              for (let i = 0; i < n; i++) m += w[i] * x[j * n + i];
+              let v = 0;
+              for (let i = 0; i < n; i++) v += w[i] * (x[j * n + i] - m) ** 2;
+              const constant = j === 1 || j === 2 || n === 1;
+              const what = `n ${n}, column ${j}, intercept ${intercept}, standardize ${standardize}, ${kernels}`;
+              assert.equal(include[j], constant || j === 3 ? 0 : 1, what);
+              const c = intercept ? m : 0;
+              assert.ok(Math.abs(d.center[j] - c) <= 1e-14 * (1 + Math.abs(c)), what);
+              const sc = standardize ? (constant ? 0 : Math.sqrt(v)) : 1;
+              assert.ok(Math.abs(d.scale[j] - sc) <= 1e-13 * sc, `${what}: scale ${d.scale[j]} vs ${sc}`);
+              d.column(j, col);
+              let ss = 0;
+              for (let i = 0; i < n; i++) {
+                const want = include[j] ? (Math.sqrt(w[i]) * (x[j * n + i] - c)) / sc : 0;
+                ss += want * want;
+                assert.ok(Math.abs(col[i] - want) <= 1e-13 * (1 + Math.abs(want)), `${what}, row ${i}`);
+              }
+              assert.ok(Math.abs(d.xv[j] - ss) <= 1e-13 * (1 + ss), `${what}: xv`);
+            }
+            d.release();
+          }
+    }
   });
 });
