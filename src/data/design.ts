@@ -66,11 +66,31 @@ export interface FusedPass {
   pass(start: number, count: number, ab: number, dem: number): number;
   /** g_k ← x̃_kᵀr for the features in lists[start .. start+count). */
   gradients(start: number, count: number): void;
+  /** NaiveCd's KKT screen in one kernel call, where the design offers it. */
+  readonly kkt?: KktScreen;
   /**
    * One MCP (scad false) or SCAD pass over lists[start .. start+count): g_k ← x̃_kᵀr, b_k ← the
    * coordinate minimizer (nonconvexUpdate), r follows. Returns max xv_k·Δb_k².
    */
   ncPass(start: number, count: number, lambda: number, gamma: number, scad: boolean): number;
+}
+
+/**
+ * The KKT check's state in a design's heap: the gradients at the last snapshot and the column
+ * norms (f64), and per feature whether it is included, in the working set and fresh (u8).
+ */
+export interface KktScreen {
+  readonly gRef: Float64Array;
+  readonly norm: Float64Array;
+  readonly include: Uint8Array;
+  readonly inWs: Uint8Array;
+  readonly fresh: Uint8Array;
+  /**
+   * The screen (kernels.wat kktscan) into the gradient list, lists[2p ..): mode 0 with the safe
+   * bound at ‖r − r_ref‖ = delta and threshold ab·pf, mode 2 without (λ = ∞), mode 1 the stale
+   * features. Returns the list's length and how many outside features it holds of how many.
+   */
+  scan(delta: number, ab: number, mode: 0 | 1 | 2): { count: number; computed: number; outside: number };
 }
 
 /** Largest p for which a dense design forms its whole Gram matrix (p² doubles: 32 MB at 2048). */
@@ -186,6 +206,8 @@ export class DenseDesign implements Design {
   private readonly heap: Heap;
   /** Heap offset of the residual; column j starts at j·n. */
   private readonly rOff: number;
+  /** Heap offset of scratch (standardizeDense's, then updates'). */
+  private readonly scratch: number;
 
   constructor(
     x: DenseMatrix,
@@ -199,10 +221,12 @@ export class DenseDesign implements Design {
     const p = (this.p = x.nCols);
     this.rOff = n * p;
     // [X̃ (n·p) | r (n) | b, g, xv, pf, lo, hi (p each) | three i32 feature lists (in 2p slots) |
+    //  gRef, norm (p each) | include, inWs, fresh (p bytes each) | two i32 counters |
     //  standardizeDense's scratch]
-    const prep = n * p + n + 8 * p;
+    const prep = n * p + n + 10 * p + Math.ceil((3 * p) / 8) + 1;
     this.heap = createHeap(prep + standardizeScratch(n, p), kernels);
     const xs = this.heap.f64;
+    this.scratch = prep;
     const st = standardizeDense(this.heap, x, w, true, intercept, standardize, include, prep);
     if (st) {
       ({ center: this.center, scale: this.scale, xv: this.xv } = st);
@@ -251,9 +275,25 @@ export class DenseDesign implements Design {
     f64.set(upper, st.hi);
     const listStart = 2 * at(6);
     const rOff = this.rOff;
+    const kkt = { gRef: at(8), norm: at(9), pf: st.pf, g: st.g };
+    const byte0 = 8 * at(10);
+    const bytes = { inc: byte0, inWs: byte0 + p, fresh: byte0 + 2 * p };
+    const counters = 2 * (at(10) + Math.ceil((3 * p) / 8));
+    const u8 = new Uint8Array(f64.buffer, byte0, 3 * p);
     return {
       b: f64.subarray(st.b, st.b + p),
       g: f64.subarray(st.g, st.g + p),
+      kkt: {
+        gRef: f64.subarray(kkt.gRef, kkt.gRef + p),
+        norm: f64.subarray(kkt.norm, kkt.norm + p),
+        include: u8.subarray(0, p),
+        inWs: u8.subarray(p, 2 * p),
+        fresh: u8.subarray(2 * p, 3 * p),
+        scan: (delta, ab, mode) => {
+          const count = kernel.kktscan(bytes, kkt, listStart + 2 * p, p, delta, ab, mode, counters);
+          return { count, computed: kernel.i32[counters], outside: kernel.i32[counters + 1] };
+        },
+      },
       lists: kernel.i32.subarray(listStart, listStart + 3 * p),
       pass: (start, count, ab, dem) =>
         kernel.pass(listStart + start, count, 0, n, rOff, st, ab, dem),
@@ -272,7 +312,21 @@ export class DenseDesign implements Design {
   }
 
   updates(list: ArrayLike<number>, d: ArrayLike<number>, count: number): void {
-    for (let t = 0; t < count; t++) this.update(list[t], d[t]);
+    const kernel = passKernel(this.heap);
+    if (!kernel || count < 2) {
+      for (let t = 0; t < count; t++) this.update(list[t], d[t]);
+      return;
+    }
+    // One call (kernels.wat axpys, bit for bit the axpys in order), its list and amounts in the
+    // standardization scratch, free after construction.
+    const f = this.heap.f64;
+    const at = this.scratch;
+    const li = 2 * (at + this.p);
+    for (let t = 0; t < count; t++) {
+      f[at + t] = d[t];
+      kernel.i32[li + t] = list[t];
+    }
+    kernel.axpys(li, at, count, 0, this.n, this.rOff);
   }
 
   residualNormSq(): number {

@@ -1,7 +1,7 @@
 import type { Design } from "../data/design.js";
 import { enetProx1d, enetValue } from "../penalty/elasticNet.js";
 import { Anderson } from "./anderson.js";
-import type { FusedPass } from "../data/design.js";
+import type { FusedPass, KktScreen } from "../data/design.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
 
 /**
@@ -93,13 +93,13 @@ abstract class CdBase implements CdSolver {
   /** `state` supplies the b and g arrays when they must live elsewhere (a design's heap). */
   constructor(
     protected readonly s: CdSetup,
-    state?: { b: Float64Array; g: Float64Array },
+    state?: { b: Float64Array; g: Float64Array; fresh?: Uint8Array },
   ) {
     const p = (this.p = s.design.p);
     this.b = state ? state.b : new Float64Array(p);
     this.g = state ? state.g : new Float64Array(p);
     this.g0 = new Float64Array(p);
-    this.fresh = new Uint8Array(p).fill(1);
+    this.fresh = (state?.fresh ?? new Uint8Array(p)).fill(1);
     this.pos = new Int32Array(p).fill(-1);
     this.active = new Int32Array(Math.min(p, 64));
     let yy = 0;
@@ -384,6 +384,8 @@ export class NaiveCd extends CdBase {
   private readonly score: Float64Array;
   /** Whole passes in one kernel call, when the design offers it. */
   private readonly fusedPass: FusedPass | null;
+  /** The KKT screen in one kernel call, when the design offers it. */
+  private readonly kkt: KktScreen | null;
   /** The active set in compact form, for Newton steps. */
   private readonly compact: CompactActiveSet;
   /** Features whose gradients a KKT check computes (in the fused heap where there is one). */
@@ -397,14 +399,19 @@ export class NaiveCd extends CdBase {
 
   constructor(s: CdSetup) {
     const fused = s.design.fused(s.pf, s.lower, s.upper);
-    super(s, fused ?? undefined);
+    super(s, fused ? { b: fused.b, g: fused.g, fresh: fused.kkt?.fresh } : undefined);
     this.fusedPass = fused;
     this.nWs = 0;
     this.rRef = new Float64Array(s.design.n);
     s.design.residualInto(this.rRef);
-    this.gRef = Float64Array.from(this.g0);
-    this.norm = s.design.xv.map(Math.sqrt);
-    this.inWs = new Uint8Array(this.p);
+    // With a dense fused design, the KKT screen's arrays live in its heap (kernels.wat kktscan).
+    const kkt = (this.kkt = fused?.kkt ?? null);
+    this.gRef = kkt ? kkt.gRef : new Float64Array(this.p);
+    this.gRef.set(this.g0);
+    this.norm = kkt ? kkt.norm : new Float64Array(this.p);
+    for (let j = 0; j < this.p; j++) this.norm[j] = Math.sqrt(s.design.xv[j]);
+    this.inWs = kkt ? kkt.inWs : new Uint8Array(this.p);
+    kkt?.include.set(s.include);
     this.ws = new Int32Array(this.p);
     this.cand = new Int32Array(this.p);
     this.score = new Float64Array(this.p);
@@ -454,22 +461,25 @@ export class NaiveCd extends CdBase {
     const { g, gRef, norm, inWs, fresh, cand, score } = this;
     const delta = Math.sqrt(design.residualDistanceSq(this.rRef));
     const list = this.gradList;
+    const kkt = this.kkt;
     let count = 0;
     let computed = 0;
     let outside = 0;
-    for (let k = 0; k < this.p; k++) {
-      if (!include[k]) continue;
-      if (!inWs[k]) {
-        outside++;
-        if (!infinite && Math.abs(gRef[k]) + norm[k] * delta <= ab * pf[k]) {
-          g[k] = gRef[k];
-          fresh[k] = 0;
-          continue;
+    if (kkt) ({ count, computed, outside } = kkt.scan(delta, ab, infinite ? 2 : 0));
+    else
+      for (let k = 0; k < this.p; k++) {
+        if (!include[k]) continue;
+        if (!inWs[k]) {
+          outside++;
+          if (!infinite && Math.abs(gRef[k]) + norm[k] * delta <= ab * pf[k]) {
+            g[k] = gRef[k];
+            fresh[k] = 0;
+            continue;
+          }
+          computed++;
         }
-        computed++;
+        list[count++] = k;
       }
-      list[count++] = k;
-    }
     this.gradients(count);
     let violators = 0;
     for (let t = 0; t < count; t++) {
@@ -484,7 +494,8 @@ export class NaiveCd extends CdBase {
     }
     if (computed > 0.5 * outside) {
       count = 0;
-      for (let k = 0; k < this.p; k++) if (include[k] && !fresh[k]) list[count++] = k;
+      if (kkt) count = kkt.scan(0, 0, 1).count;
+      else for (let k = 0; k < this.p; k++) if (include[k] && !fresh[k]) list[count++] = k;
       this.gradients(count);
       for (let t = 0; t < count; t++) fresh[list[t]] = 1;
       design.residualInto(this.rRef);
@@ -653,16 +664,30 @@ export class NaiveCd extends CdBase {
     });
     const startB = this.startB;
     this.loadCompact(c, ab, dem, startB);
-    for (let l = 0; l < na; l++) c.g[l] = design.gradient(act[l]);
+    const fused = this.fusedPass;
+    if (fused) {
+      // The active gradients in one kernel call (bit for bit the dot products).
+      this.gradList.set(act.subarray(0, na));
+      fused.gradients(2 * this.p, na);
+      for (let l = 0; l < na; l++) c.g[l] = g[act[l]];
+    } else for (let l = 0; l < na; l++) c.g[l] = design.gradient(act[l]);
     const hitLimit = this.converge(c, dem, limit, true);
+    // The residual follows the moved coordinates, in one batch.
+    const moved = this.cand;
+    const by = this.moveBy;
+    let count = 0;
     for (let l = 0; l < na; l++) {
       const k = act[l];
       const d = c.b[l] - startB[l];
-      if (d !== 0) design.update(k, d);
+      if (d !== 0) {
+        moved[count] = k;
+        by[count++] = d;
+      }
       b[k] = c.b[l];
       g[k] = c.g[l];
       fresh[k] = 1;
     }
+    design.updates(moved, by, count);
     return hitLimit;
   }
 

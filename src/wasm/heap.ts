@@ -121,6 +121,21 @@ interface Kernels extends SparseKernels {
   irlsw(mu: number, w: number, out: number, n: number, pois: number): void;
   scale(x: number, v: number, n: number): void;
   sum(x: number, n: number): number;
+  kktscan(
+    inc: number,
+    inws: number,
+    fresh: number,
+    gref: number,
+    norm: number,
+    pf: number,
+    g: number,
+    list: number,
+    p: number,
+    delta: number,
+    ab: number,
+    mode: number,
+    out: number,
+  ): number;
   colprep(
     x: number,
     w: number,
@@ -430,6 +445,23 @@ export interface PassKernel {
   /** out = √(w·max(V(μ), 1e−10)), the IRLS weights' roots, n even (kernels.wat irlsw). */
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
   /**
+   * NaiveCd's KKT screen over p features, branch-free (kernels.wat kktscan): byte offsets `bytes`
+   * of three u8 arrays (include, in working set, fresh), f64 offsets of gRef, norm, pf, g, the i32
+   * offset of the list and of two i32 counters (computed, outside). Returns the list's length.
+   * Mode 0 applies the safe bound |gRef| + norm·delta ≤ ab·pf, mode 2 none (λ = ∞), mode 1 lists
+   * the included features that are not fresh.
+   */
+  kktscan(
+    bytes: { inc: number; inWs: number; fresh: number },
+    at: { gRef: number; norm: number; pf: number; g: number },
+    list: number,
+    p: number,
+    delta: number,
+    ab: number,
+    mode: 0 | 1 | 2,
+    out: number,
+  ): number;
+  /**
    * Standardizes the p columns of n doubles from f64 offset x in place (kernels.wat colprep):
    * weighted mean, variance (0 for a constant column, whose i32 inc entry is cleared), center
    * and scale as `moments`, then v·(x − center)/scale and its squared norm into xv (zeros for
@@ -674,6 +706,32 @@ class WasmHeap implements Heap, PassKernel {
   }
   sum(x: number, n: number): number {
     return this.k.sum(x << 3, n);
+  }
+  kktscan(
+    bytes: { inc: number; inWs: number; fresh: number },
+    at: { gRef: number; norm: number; pf: number; g: number },
+    list: number,
+    p: number,
+    delta: number,
+    ab: number,
+    mode: 0 | 1 | 2,
+    out: number,
+  ): number {
+    return this.k.kktscan(
+      bytes.inc,
+      bytes.inWs,
+      bytes.fresh,
+      at.gRef << 3,
+      at.norm << 3,
+      at.pf << 3,
+      at.g << 3,
+      list << 2,
+      p,
+      delta,
+      ab,
+      mode,
+      out << 2,
+    );
   }
   colprep(
     x: number,

@@ -1847,6 +1847,54 @@
         (br $tail)))
     (local.get $s))
 
+  ;; kktscan(inc, inws, fresh, gref, norm, pf, g, list, p, delta, ab, mode, out) → count: NaiveCd's
+  ;; KKT screen over features k < p, branch-free (the outcome of each bound test is data, so
+  ;; branches on it mispredict). inc, inws, fresh are u8 per feature; gref, norm, pf, g f64; list
+  ;; i32. Mode 0: an included feature outside the working set whose safe bound
+  ;; |gref_k| + norm_k·delta ≤ ab·pf_k holds gets g_k = gref_k and fresh_k = 0; every other
+  ;; included feature (the working set, and the failed bounds) is appended to list. Mode 2: no
+  ;; bound holds (λ = ∞). Mode 1: lists the included features with fresh_k = 0. out (i32) gets
+  ;; how many outside features were listed and how many there were.
+  (func (export "kktscan") (param $inc i32) (param $inws i32) (param $fresh i32) (param $gref i32)
+    (param $norm i32) (param $pf i32) (param $g i32) (param $list i32) (param $p i32)
+    (param $delta f64) (param $ab f64) (param $mode i32) (param $out i32) (result i32)
+    (local $k i32) (local $count i32) (local $computed i32) (local $outside i32)
+    (local $in i32) (local $ws i32) (local $o i32) (local $pass i32) (local $need i32)
+    (local $k8 i32) (local $gr f64)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $k) (local.get $p)))
+        (local.set $in (i32.load8_u (i32.add (local.get $inc) (local.get $k))))
+        (if (i32.eq (local.get $mode) (i32.const 1))
+          (then
+            (local.set $need (i32.and (local.get $in)
+              (i32.eqz (i32.load8_u (i32.add (local.get $fresh) (local.get $k)))))))
+          (else
+            (local.set $ws (i32.load8_u (i32.add (local.get $inws) (local.get $k))))
+            (local.set $o (i32.and (local.get $in) (i32.eqz (local.get $ws))))
+            (local.set $k8 (i32.shl (local.get $k) (i32.const 3)))
+            (local.set $gr (f64.load (i32.add (local.get $gref) (local.get $k8))))
+            (local.set $pass (i32.and (i32.and (local.get $o) (i32.eqz (local.get $mode)))
+              (f64.le
+                (f64.add (f64.abs (local.get $gr))
+                  (f64.mul (f64.load (i32.add (local.get $norm) (local.get $k8))) (local.get $delta)))
+                (f64.mul (local.get $ab) (f64.load (i32.add (local.get $pf) (local.get $k8)))))))
+            (f64.store (i32.add (local.get $g) (local.get $k8))
+              (select (local.get $gr) (f64.load (i32.add (local.get $g) (local.get $k8))) (local.get $pass)))
+            (i32.store8 (i32.add (local.get $fresh) (local.get $k))
+              (select (i32.const 0) (i32.load8_u (i32.add (local.get $fresh) (local.get $k))) (local.get $pass)))
+            (local.set $need (i32.and (local.get $in) (i32.xor (local.get $pass) (i32.const 1))))
+            (local.set $computed (i32.add (local.get $computed)
+              (i32.and (local.get $o) (i32.xor (local.get $pass) (i32.const 1)))))
+            (local.set $outside (i32.add (local.get $outside) (local.get $o)))))
+        (i32.store (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))) (local.get $k))
+        (local.set $count (i32.add (local.get $count) (local.get $need)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $each)))
+    (i32.store (local.get $out) (local.get $computed))
+    (i32.store offset=4 (local.get $out) (local.get $outside))
+    (local.get $count))
+
   ;; colprep(x, w, v, n, p, inc, mean, var, center, scale, xv, flags): a dense design's columns
   ;; standardized in place (DenseDesign). For each column j of n doubles at x + 8nj: m = Σ w·x,
   ;; var = Σ w(x − m)² (0 when ≤ 1e−13·Σ w·x², which clears inc[j]), center c = m (flags bit 0,

@@ -86,3 +86,65 @@ describe("a dense design's standardized copy", () => {
     }
   });
 });
+
+describe("a dense design's KKT screen (kernels.wat kktscan)", () => {
+  it("lists, copies and marks as the plain loop does, in each mode", () => {
+    const rng = new Random(8);
+    const n = 7;
+    const p = 53;
+    const x = Float64Array.from({ length: n * p }, () => rng.normal());
+    const w = new Float64Array(n).fill(1 / n);
+    const include = new Uint8Array(p).fill(1);
+    const design = new DenseDesign(denseMatrix(n, p, x), w, true, true, include);
+    const pf = Float64Array.from({ length: p }, () => 0.5 + rng.uniform());
+    const fused = design.fused(pf, new Float64Array(p).fill(-Infinity), new Float64Array(p).fill(Infinity));
+    const kkt = fused?.kkt;
+    assert.ok(fused && kkt, "WebAssembly available");
+    for (const mode of [0, 1, 2] as const) {
+      const inc = Uint8Array.from({ length: p }, () => (rng.uniform() < 0.9 ? 1 : 0));
+      const inWs = Uint8Array.from(inc, (v) => (v && rng.uniform() < 0.2 ? 1 : 0));
+      const fresh = Uint8Array.from({ length: p }, () => (rng.uniform() < 0.5 ? 1 : 0));
+      const gRef = Float64Array.from({ length: p }, () => rng.normal());
+      const norm = Float64Array.from({ length: p }, () => rng.uniform());
+      const g = Float64Array.from({ length: p }, () => rng.normal());
+      kkt.include.set(inc);
+      kkt.inWs.set(inWs);
+      kkt.fresh.set(fresh);
+      kkt.gRef.set(gRef);
+      kkt.norm.set(norm);
+      fused.g.set(g);
+      const delta = 0.3;
+      const ab = 1.1;
+      const got = kkt.scan(delta, ab, mode);
+      // The plain loop (NaiveCd.kktCheck without a kernel).
+      const list: number[] = [];
+      let computed = 0;
+      let outside = 0;
+      for (let k = 0; k < p; k++) {
+        if (!inc[k]) continue;
+        if (mode === 1) {
+          if (!fresh[k]) list.push(k);
+          continue;
+        }
+        if (!inWs[k]) {
+          outside++;
+          if (mode === 0 && Math.abs(gRef[k]) + norm[k] * delta <= ab * pf[k]) {
+            g[k] = gRef[k];
+            fresh[k] = 0;
+            continue;
+          }
+          computed++;
+        }
+        list.push(k);
+      }
+      assert.deepEqual(Array.from(fused.lists.subarray(2 * p, 2 * p + got.count)), list, `mode ${mode}`);
+      if (mode !== 1) {
+        assert.deepEqual([got.computed, got.outside], [computed, outside], `mode ${mode}`);
+        assert.deepEqual(Array.from(fused.g), Array.from(g), `mode ${mode}: g`);
+        assert.deepEqual(Array.from(kkt.fresh), Array.from(fresh), `mode ${mode}: fresh`);
+      }
+      if (mode === 0) assert.ok(computed > 0 && computed < outside, "some bounds hold and some fail");
+    }
+    design.release();
+  });
+});
