@@ -12,8 +12,9 @@ export interface Certificate {
   dualityGap: number;
 }
 
-/** Scratch: features that may contribute to the conjugate sum. */
+/** Scratch: features that may contribute to the conjugate sum; the fresh included features. */
 let special = new Int32Array(0);
+let live = new Int32Array(0);
 
 /**
  * Optimality certificate of the standardized elastic-net problem at b, from g = X̃ᵀr,
@@ -39,7 +40,18 @@ export function certificate(
   fresh: Uint8Array,
 ): Certificate {
   const p = b.length;
-  if (special.length < p) special = new Int32Array(p);
+  if (special.length < p) {
+    special = new Int32Array(p);
+    live = new Int32Array(p);
+  }
+  // Features without a fresh gradient are zero with |g_j| ≤ κ_j proven by the solver's safe
+  // bound: they add nothing to the penalty, the KKT violation or the conjugate. The others are
+  // listed first without branches (which of them are fresh is data: branches mispredict).
+  let nl = 0;
+  for (let j = 0; j < p; j++) {
+    live[nl] = j;
+    nl += include[j] & fresh[j];
+  }
   let ns = 0;
   let pen = 0;
   let kktMax = 0;
@@ -47,10 +59,8 @@ export function certificate(
   let certifiable = true;
   const ka = lambda * alpha;
   const mu1 = lambda * (1 - alpha);
-  for (let j = 0; j < p; j++) {
-    // Features without a fresh gradient are zero with |g_j| ≤ κ_j proven by the solver's safe
-    // bound: they add nothing to the penalty, the KKT violation or the conjugate.
-    if (!include[j] || !fresh[j]) continue;
+  for (let t = 0; t < nl; t++) {
+    const j = live[t];
     const kappa = ka * pf[j];
     const mu = mu1 * pf[j];
     const a = Math.abs(g[j]);
