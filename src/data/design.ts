@@ -90,8 +90,16 @@ export interface KktScreen {
    * bound at ‖r − r_ref‖ = delta and threshold ab·pf, mode 2 without (λ = ∞), mode 1 the stale
    * features. Returns the list's length and how many outside features it holds of how many.
    */
+  /**
+   * g_k for the features in lists[start .. start+count) from the f32 copy of X̃, each within
+   * 2⁻²⁴·√xv_k·‖r‖ (plus the sum's rounding) of the exact value; null without the copy.
+   */
+  readonly grads32: ((start: number, count: number) => void) | null;
   scan(delta: number, ab: number, mode: 0 | 1 | 2): { count: number; computed: number; outside: number };
 }
+
+/** Smallest design (n·p values) that keeps an f32 copy for the naive solver's KKT screen. */
+export const F32_SCREEN_MIN = 1_000_000;
 
 /** Largest p for which a dense design forms its whole Gram matrix (p² doubles: 32 MB at 2048). */
 const FULL_GRAM_MAX_P = 2048;
@@ -208,6 +216,8 @@ export class DenseDesign implements Design {
   private readonly rOff: number;
   /** Heap offset of scratch (standardizeDense's, then updates'). */
   private readonly scratch: number;
+  /** Whether the heap holds an f32 copy of X̃ (at byte 8·n·p). */
+  private readonly f32: boolean = false;
 
   constructor(
     x: DenseMatrix,
@@ -216,18 +226,29 @@ export class DenseDesign implements Design {
     standardize: boolean,
     include: Uint8Array,
     kernels: "wasm" | "js" = "wasm",
+    /** Keep an f32 copy of X̃ for the naive solver's KKT screen (half the memory traffic). */
+    f32 = false,
   ) {
     const n = (this.n = x.nRows);
     const p = (this.p = x.nCols);
-    this.rOff = n * p;
-    // [X̃ (n·p) | r (n) | b, g, xv, pf, lo, hi (p each) | three i32 feature lists (in 2p slots) |
-    //  gRef, norm (p each) | include, inWs, fresh (p bytes each) | two i32 counters |
-    //  standardizeDense's scratch]
-    const prep = n * p + n + 10 * p + Math.ceil((3 * p) / 8) + 1;
-    this.heap = createHeap(prep + standardizeScratch(n, p), kernels);
+    // Worth it once X̃ outgrows the caches (measured: 100 × 20 000 and 100 × 50 000 paths 0.90
+    // and 0.84 × the time, 100 × 1000 and 100 × 5000 no faster).
+    const x32 =
+      f32 && n * p >= F32_SCREEN_MIN && 12 * n * p < 2 ** 31 - 2 ** 26 ? Math.ceil((n * p) / 2) : 0;
+    this.rOff = n * p + x32;
+    // [X̃ (n·p) | its f32 copy (n·p f32s, when kept) | r (n) | b, g, xv, pf, lo, hi (p each) |
+    //  three i32 feature lists (in 2p slots) | gRef, norm (p each) | include, inWs, fresh (p bytes
+    //  each) | two i32 counters | standardizeDense's scratch]
+    const prep = this.rOff + n + 10 * p + Math.ceil((3 * p) / 8) + 1;
+    // X̃ and its copy are written whole before they are read: not zeroed.
+    this.heap = createHeap(prep + standardizeScratch(n, p), kernels, this.rOff);
     const xs = this.heap.f64;
     this.scratch = prep;
     const st = standardizeDense(this.heap, x, w, true, intercept, standardize, include, prep);
+    if (st && x32 > 0) {
+      passKernel(this.heap)!.demote(0, 8 * n * p, n * p);
+      this.f32 = true;
+    }
     if (st) {
       ({ center: this.center, scale: this.scale, xv: this.xv } = st);
       return;
@@ -289,6 +310,10 @@ export class DenseDesign implements Design {
         include: u8.subarray(0, p),
         inWs: u8.subarray(p, 2 * p),
         fresh: u8.subarray(2 * p, 3 * p),
+        grads32: this.f32
+          ? (start, count) =>
+              kernel.grads32(listStart + start, count, 8 * n * p, n, rOff, st.g)
+          : null,
         scan: (delta, ab, mode) => {
           const count = kernel.kktscan(bytes, kkt, listStart + 2 * p, p, delta, ab, mode, counters);
           return { count, computed: kernel.i32[counters], outside: kernel.i32[counters + 1] };
@@ -667,8 +692,10 @@ export function makeDesign(
   intercept: boolean,
   standardize: boolean,
   include: Uint8Array,
+  /** For the naive solver: a dense design keeps an f32 copy for its KKT screen. */
+  naive = false,
 ): Design {
   return x.kind === "dense"
-    ? new DenseDesign(x, w, intercept, standardize, include)
+    ? new DenseDesign(x, w, intercept, standardize, include, "wasm", naive)
     : new SparseDesign(x, w, intercept, standardize, include);
 }

@@ -104,7 +104,14 @@ export function elasticNetPath(
   // Ridge, where the exact path is cheaper: every point from one factorization (ridgePath).
   if (exactRidgeServes(x, o, options)) return exactRidgePathFit(x, y, options, o);
   const response = prepareResponse(y, o.weights, o.intercept);
-  const design = makeDesign(x, o.weights, o.intercept, o.standardize, o.include);
+  const design = makeDesign(
+    x,
+    o.weights,
+    o.intercept,
+    o.standardize,
+    o.include,
+    o.type === "naive",
+  );
   return gaussianPathOn(design, response, o);
 }
 

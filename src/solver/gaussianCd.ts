@@ -374,6 +374,8 @@ export class NaiveCd extends CdBase {
   /** Residual and gradients at the last snapshot, for the safe KKT bound. */
   private readonly rRef: Float64Array;
   private readonly gRef: Float64Array;
+  /** A bound on |gRef_k − x̃_kᵀr_ref| / ‖x̃_k‖ (0 when gRef is exact). */
+  private refErr = 0;
   private readonly norm: Float64Array;
   /** The working set: coordinates cycled by full passes. */
   private readonly inWs: Uint8Array;
@@ -459,7 +461,8 @@ export class NaiveCd extends CdBase {
   private kktCheck(ab: number, infinite: boolean): boolean {
     const { include, pf, design } = this.s;
     const { g, gRef, norm, inWs, fresh, cand, score } = this;
-    const delta = Math.sqrt(design.residualDistanceSq(this.rRef));
+    // refErr: how far gRef may be from the exact gradients at r_ref (from the f32 copy).
+    const delta = Math.sqrt(design.residualDistanceSq(this.rRef)) + this.refErr;
     const list = this.gradList;
     const kkt = this.kkt;
     let count = 0;
@@ -480,6 +483,22 @@ export class NaiveCd extends CdBase {
         }
         list[count++] = k;
       }
+    const f32 = kkt?.grads32;
+    if (f32 && !infinite && computed > 0) {
+      // Estimates from the f32 copy first: a feature whose estimate plus its error bound is
+      // under its threshold provably satisfies KKT (left not fresh, as a held bound leaves it);
+      // the working set and the others get exact gradients below.
+      f32(2 * this.p, count);
+      const err = this.f32Error();
+      let m = 0;
+      for (let t = 0; t < count; t++) {
+        const k = list[t];
+        fresh[k] = 0;
+        list[m] = k;
+        m += inWs[k] | (Math.abs(g[k]) + err * norm[k] <= ab * pf[k] ? 0 : 1);
+      }
+      count = m;
+    }
     this.gradients(count);
     let violators = 0;
     for (let t = 0; t < count; t++) {
@@ -496,13 +515,26 @@ export class NaiveCd extends CdBase {
       count = 0;
       if (kkt) count = kkt.scan(0, 0, 1).count;
       else for (let k = 0; k < this.p; k++) if (include[k] && !fresh[k]) list[count++] = k;
-      this.gradients(count);
-      for (let t = 0; t < count; t++) fresh[list[t]] = 1;
+      // The held bounds' features need no exact gradient: they satisfy KKT already, and the
+      // snapshot's error enters the next bounds through refErr.
+      if (f32) f32(2 * this.p, count);
+      else this.gradients(count);
+      this.refErr = f32 ? this.f32Error() : 0;
+      if (!f32) for (let t = 0; t < count; t++) fresh[list[t]] = 1;
       design.residualInto(this.rRef);
       gRef.set(g);
     }
     if (violators > 0) this.addBest(violators, this.room());
     return violators > 0;
+  }
+
+  /**
+   * The error bound of grads32 per unit column norm at the current residual: f32 rounding of
+   * each entry (2⁻²⁴ relative) and the f64 sum's rounding (n·2⁻⁵³ relative), with room.
+   */
+  private f32Error(): number {
+    const n = this.s.design.n;
+    return (2 ** -24 + n * 2 ** -52) * 1.01 * Math.sqrt(this.s.design.residualNormSq()) + 1e-300;
   }
 
   /** g_k ← x̃_kᵀr for the features in gradList[0..count): one kernel call where available. */

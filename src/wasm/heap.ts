@@ -136,6 +136,8 @@ interface Kernels extends SparseKernels {
     mode: number,
     out: number,
   ): number;
+  demote(src: number, dst: number, count: number): void;
+  grads32(list: number, count: number, base: number, n: number, r: number, g: number): void;
   colprep(
     x: number,
     w: number,
@@ -444,6 +446,13 @@ export interface PassKernel {
   ): number;
   /** out = √(w·max(V(μ), 1e−10)), the IRLS weights' roots, n even (kernels.wat irlsw). */
   irlsRoots(family: "binomial" | "poisson", mu: number, w: number, out: number, n: number): void;
+  /** f32 copies of count doubles from f64 offset src to byte offset dst (kernels.wat demote). */
+  demote(src: number, dst: number, count: number): void;
+  /**
+   * grads on f32 columns n apart from byte offset base, each entry widened and summed in f64
+   * (kernels.wat grads32): g[k] within 2⁻²⁴‖x_k‖‖r‖ (plus the sum's rounding) of the f64 value.
+   */
+  grads32(list: number, count: number, base: number, n: number, r: number, g: number): void;
   /**
    * NaiveCd's KKT screen over p features, branch-free (kernels.wat kktscan): byte offsets `bytes`
    * of three u8 arrays (include, in working set, fresh), f64 offsets of gRef, norm, pf, g, the i32
@@ -522,11 +531,12 @@ class WasmHeap implements Heap, PassKernel {
   readonly i32: Int32Array;
   private readonly memory: WebAssembly.Memory;
   private readonly k: Kernels;
-  constructor(mod: WebAssembly.Module, length: number) {
+  constructor(mod: WebAssembly.Module, length: number, keep: number) {
     // The smallest released memory that is large enough (a fit holds several heaps at once).
     ({ memory: this.memory, k: this.k } = pool.take(
       length * 8,
       (memory) => new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Kernels,
+      keep * 8,
     ));
     this.f64 = new Float64Array(this.memory.buffer, 0, length);
     this.i32 = new Int32Array(this.memory.buffer, 0, 2 * length);
@@ -707,6 +717,12 @@ class WasmHeap implements Heap, PassKernel {
   sum(x: number, n: number): number {
     return this.k.sum(x << 3, n);
   }
+  demote(src: number, dst: number, count: number): void {
+    this.k.demote(src << 3, dst, count);
+  }
+  grads32(list: number, count: number, base: number, n: number, r: number, g: number): void {
+    this.k.grads32(list << 2, count, base, n, r << 3, g << 3);
+  }
   kktscan(
     bytes: { inc: number; inWs: number; fresh: number },
     at: { gRef: number; norm: number; pf: number; g: number },
@@ -856,8 +872,11 @@ export function passKernel(h: Heap): PassKernel | null {
   return h instanceof WasmHeap ? h : null;
 }
 
-/** A heap of `length` doubles; `prefer` "js" forces the plain-loop kernels. */
-export function createHeap(length: number, prefer: "wasm" | "js" = "wasm"): Heap {
+/**
+ * A heap of `length` doubles, zeroed except its first `keep` (which the caller writes before
+ * reading); `prefer` "js" forces the plain-loop kernels.
+ */
+export function createHeap(length: number, prefer: "wasm" | "js" = "wasm", keep = 0): Heap {
   const mod = prefer === "wasm" && length * 8 <= MAX_WASM_BYTES ? module() : null;
-  return mod ? new WasmHeap(mod, length) : new JsHeap(length);
+  return mod ? new WasmHeap(mod, length, keep) : new JsHeap(length);
 }

@@ -1895,6 +1895,71 @@
     (i32.store offset=4 (local.get $out) (local.get $outside))
     (local.get $count))
 
+  ;; demote(src, dst, count): dst[i] = f32(src[i]) for i < count (f64 at src, f32 at dst).
+  (func (export "demote") (param $src i32) (param $dst i32) (param $count i32)
+    (local $end i32) (local $end2 i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $count) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $src)
+      (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end2)))
+        (v128.store64_lane 0 (local.get $dst) (f32x4.demote_f64x2_zero (v128.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (br $each)))
+    (if (i32.lt_u (local.get $src) (local.get $end))
+      (then (f32.store (local.get $dst) (f32.demote_f64 (f64.load (local.get $src)))))))
+
+  ;; grads32(list, count, base, n, r, g): g[k] ← x_kᵀr for the features list[0..count) (i32), the
+  ;; columns stored as f32 (n apart from byte offset base), each entry widened to f64 and summed
+  ;; in f64: half the memory traffic of grads, each value within 2⁻²⁴‖x_k‖‖r‖ of the f64 column's.
+  (func (export "grads32") (param $list i32) (param $count i32) (param $base i32) (param $n i32)
+    (param $r i32) (param $g i32)
+    (local $end i32) (local $col i32) (local $a i32) (local $b i32) (local $aend i32)
+    (local $aend4 i32) (local $v v128) (local $acc0 v128) (local $acc1 v128) (local $s f64)
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
+        (local.set $col (i32.load (local.get $list)))
+        (local.set $a (i32.add (local.get $base)
+          (i32.shl (i32.mul (local.get $col) (local.get $n)) (i32.const 2))))
+        (local.set $aend (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $aend4 (i32.add (local.get $a)
+          (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+        (local.set $b (local.get $r))
+        (local.set $acc0 (v128.const f64x2 0 0))
+        (local.set $acc1 (v128.const f64x2 0 0))
+        (block $d4
+          (loop $l4
+            (br_if $d4 (i32.ge_u (local.get $a) (local.get $aend4)))
+            (local.set $v (v128.load (local.get $a)))
+            (local.set $acc0 (f64x2.add (local.get $acc0)
+              (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (local.get $b)))))
+            (local.set $acc1 (f64x2.add (local.get $acc1)
+              (f64x2.mul
+                (f64x2.promote_low_f32x4
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                (v128.load offset=16 (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 32)))
+            (br $l4)))
+        (local.set $acc0 (f64x2.add (local.get $acc0) (local.get $acc1)))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc0))
+                               (f64x2.extract_lane 1 (local.get $acc0))))
+        (block $dt
+          (loop $lt
+            (br_if $dt (i32.ge_u (local.get $a) (local.get $aend)))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.promote_f32 (f32.load (local.get $a))) (f64.load (local.get $b)))))
+            (local.set $a (i32.add (local.get $a) (i32.const 4)))
+            (local.set $b (i32.add (local.get $b) (i32.const 8)))
+            (br $lt)))
+        (f64.store (i32.add (local.get $g) (i32.shl (local.get $col) (i32.const 3))) (local.get $s))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (br $each))))
+
   ;; colprep(x, w, v, n, p, inc, mean, var, center, scale, xv, flags): a dense design's columns
   ;; standardized in place (DenseDesign). For each column j of n doubles at x + 8nj: m = Σ w·x,
   ;; var = Σ w(x − m)² (0 when ≤ 1e−13·Σ w·x², which clears inc[j]), center c = m (flags bit 0,

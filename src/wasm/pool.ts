@@ -13,12 +13,14 @@ export class MemoryPool<K> {
   ) {}
 
   /**
-   * The smallest kept memory of at least `bytes`, its first `bytes` zeroed, else a new one of
-   * `bytes` rounded up to whole pages, instantiated by `make`.
+   * The smallest kept memory of at least `bytes`, its bytes [keep, bytes) zeroed (the caller
+   * overwrites the first `keep` before reading them), else a new one of `bytes` rounded up to
+   * whole pages, instantiated by `make`.
    */
   take(
     bytes: number,
     make: (memory: WebAssembly.Memory) => K,
+    keep = 0,
   ): { memory: WebAssembly.Memory; k: K } {
     let reuse = -1;
     for (let t = 0; t < this.kept.length; t++) {
@@ -28,7 +30,7 @@ export class MemoryPool<K> {
     }
     if (reuse >= 0) {
       const got = this.kept.splice(reuse, 1)[0];
-      new Uint8Array(got.memory.buffer, 0, bytes).fill(0);
+      new Uint8Array(got.memory.buffer, 0, bytes).fill(0, Math.min(keep, bytes));
       return got;
     }
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
