@@ -403,7 +403,7 @@ export class DenseDesign implements Design {
    */
   private wholeGram(): Float64Array {
     const { n, p } = this;
-    const mem = matMem(n * p + p * p, true, "float64", true);
+    const mem = matMem(n * p + p * p, true, "float64", true, n * p);
     mem.data.set(this.heap.f64.subarray(0, n * p));
     mem.gemm!(0, n, 1, 0, 1, n, n * p, p, p, n, false, p, true);
     const g = mem.data.slice(n * p, n * p + p * p);

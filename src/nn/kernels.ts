@@ -177,12 +177,17 @@ function gemmModule(): WebAssembly.Module | null {
 /** Released MatMems' memories (a 300 × 3000 exact ridge path takes some 30 MB per call). */
 const pool = new MemoryPool<GemmExports>(4, 2 ** 30);
 
-/** A MatMem of `length` elements; `useWasm: false` forces the plain loops (tests compare both). */
+/**
+ * A MatMem of `length` elements; `useWasm: false` forces the plain loops (tests compare both).
+ * Its first `keep` elements are not zeroed when a released memory is reused: the caller writes
+ * them before reading.
+ */
 export function matMem<D extends Dtype = "float64">(
   length: number,
   useWasm = true,
   dtype: D = "float64" as D,
   packed = false,
+  keep = 0,
 ): MatMem<D> {
   const mod = useWasm ? gemmModule() : null;
   const size = dtype === "float32" ? 4 : 8;
@@ -192,6 +197,7 @@ export function matMem<D extends Dtype = "float64">(
       packed ? packAt + PACK_SCRATCH * 8 : length * size,
       (m) =>
         new WebAssembly.Instance(mod, { env: { memory: m } }).exports as unknown as GemmExports,
+      keep * size,
     );
     const nt = dtype === "float32" ? k.nt32 : k.nt;
     const nn = dtype === "float32" ? k.nn32 : k.nn;
