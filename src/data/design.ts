@@ -84,17 +84,19 @@ export interface KktScreen {
   readonly norm: Float64Array;
   readonly include: Uint8Array;
   readonly inWs: Uint8Array;
+  /** 1 where g_k is exact at the current residual, 0 where a safe bound proves its KKT instead. */
   readonly fresh: Uint8Array;
-  /**
-   * The screen (kernels.wat kktscan) into the gradient list, lists[2p ..): mode 0 with the safe
-   * bound at ‖r − r_ref‖ = delta and threshold ab·pf, mode 2 without (λ = ∞), mode 1 the stale
-   * features. Returns the list's length and how many outside features it holds of how many.
-   */
   /**
    * g_k for the features in lists[start .. start+count) from the f32 copy of X̃, each within
    * 2⁻²⁴·√xv_k·‖r‖ (plus the sum's rounding) of the exact value; null without the copy.
    */
   readonly grads32: ((start: number, count: number) => void) | null;
+  /**
+   * The screen (kernels.wat kktscan) into the gradient list, lists[2p ..): mode 0 with the safe
+   * bound at ‖r − r_ref‖ = delta and threshold ab·pf, mode 2 without (λ = ∞), mode 1 the
+   * features whose fresh byte is 0. Returns the list's length and how many outside features it
+   * holds of how many.
+   */
   scan(delta: number, ab: number, mode: 0 | 1 | 2): { count: number; computed: number; outside: number };
 }
 
