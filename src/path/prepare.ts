@@ -14,7 +14,24 @@ export function checkXY(x: Matrix, y: ArrayLike<number>): void {
   if (badY >= 0)
     throw new InputError(`y has a non-finite value at row ${badY + 1}`, { row: badY + 1 });
   const badX = firstNonFinite(x.kind === "dense" ? x.data : x.values);
-  if (badX >= 0) throw new InputError("X has a non-finite value");
+  if (badX >= 0) {
+    // Where: column-major dense storage, or the CSC column holding value badX.
+    let row: number;
+    let col: number;
+    if (x.kind === "dense") {
+      row = (badX % n) + 1;
+      col = Math.floor(badX / n) + 1;
+    } else {
+      row = x.rowIndex[badX] + 1;
+      col = 1;
+      while (x.colPtr[col] <= badX) col++;
+    }
+    const v = x.kind === "dense" ? x.data[badX] : x.values[badX];
+    throw new InputError(`X has a non-finite value (${v}) at row ${row}, column ${col}`, {
+      row,
+      column: String(col),
+    });
+  }
 }
 
 /**

@@ -148,3 +148,22 @@ describe("a dense design's KKT screen (kernels.wat kktscan)", () => {
     design.release();
   });
 });
+
+describe("a non-finite value in X", () => {
+  it("is refused before any work, naming its row and column, dense and sparse alike", async () => {
+    const { elasticNetPath, glmPath, cscMatrix } = await import("../../src/index.js");
+    const n = 5;
+    const p = 3;
+    const x = Float64Array.from({ length: n * p }, (_, k) => Math.sin(k));
+    const y = Float64Array.from({ length: n }, (_, i) => i % 2);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      x[2 * n + 3] = bad; // row 4, column 3
+      const want = new RegExp(`X has a non-finite value \\(${bad}\\) at row 4, column 3`);
+      assert.throws(() => elasticNetPath(denseMatrix(n, p, x), y), want);
+      assert.throws(() => glmPath("binomial", denseMatrix(n, p, x), y), want);
+      const colPtr = Int32Array.from({ length: p + 1 }, (_, j) => j * n);
+      const rowIndex = Int32Array.from({ length: n * p }, (_, k) => k % n);
+      assert.throws(() => elasticNetPath(cscMatrix(n, p, colPtr, rowIndex, x), y), want);
+    }
+  });
+});
