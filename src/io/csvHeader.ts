@@ -118,10 +118,11 @@ export async function readCsvRecords(
   } catch (e) {
     if (e instanceof InputError) throw e;
     const err = e as Error & { lines?: number };
-    const reason = err.message
-      .replace(/^Invalid Record Length: /, "")
-      .replace(/\s+/g, " ")
-      .slice(0, 200);
+    // csv-parse's "Invalid Record Length: expect 12, got 7 on line 4" names the line twice.
+    const length = /^Invalid Record Length: expect (\d+), got (\d+)/.exec(err.message);
+    const reason = length
+      ? `${length[2]} fields where the header has ${length[1]}`
+      : err.message.replace(/\s+/g, " ").slice(0, 200);
     throw new InputError(`${file}: line ${err.lines ?? "?"}: ${reason}`, {
       file,
       row: err.lines,

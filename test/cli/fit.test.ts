@@ -369,7 +369,7 @@ describe("malformed input: exit 2 and one line, for every command", () => {
     headerOnly: [write("header.csv", header + "\n"), /header row but no data rows/],
     ragged: [
       write("ragged.csv", [header, diabetesLines[1], "1,2,3", diabetesLines[3]].join("\n")),
-      /line 3/,
+      /line 3: 3 fields where the header has 11\n/,
     ],
     nonNumeric: [
       write(
