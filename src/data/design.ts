@@ -183,7 +183,7 @@ export function standardizeDense(
   const n = x.nRows;
   const p = x.nCols;
   const f = heap.f64;
-  f.set(x.data);
+  f.set(x.data.subarray(0, n * p));
   const at = { mean: scratch + 2 * n, variance: 0, center: 0, scale: 0, xv: 0 };
   at.variance = at.mean + p;
   at.center = at.variance + p;

@@ -10,6 +10,10 @@ export function checkXY(x: Matrix, y: ArrayLike<number>): void {
   const n = x.nRows;
   if (y.length !== n) throw new InputError(`y has ${y.length} values but X has ${n} rows`);
   if (n < 2) throw new InputError(`need at least 2 observations, got ${n}`);
+  if (x.kind === "dense" && x.data.length !== n * x.nCols)
+    throw new InputError(
+      `X's data has ${x.data.length} values where ${n} × ${x.nCols} needs ${n * x.nCols} (use denseMatrix)`,
+    );
   const badY = firstNonFinite(y);
   if (badY >= 0)
     throw new InputError(`y has a non-finite value at row ${badY + 1}`, { row: badY + 1 });

@@ -165,5 +165,8 @@ describe("a non-finite value in X", () => {
       const rowIndex = Int32Array.from({ length: n * p }, (_, k) => k % n);
       assert.throws(() => elasticNetPath(cscMatrix(n, p, colPtr, rowIndex, x), y), want);
     }
+    // A dense matrix built by hand with the wrong number of values.
+    const short = { kind: "dense" as const, nRows: n, nCols: p, data: new Float64Array(n * p - 1) };
+    assert.throws(() => elasticNetPath(short, y), /X's data has 14 values where 5 × 3 needs 15/);
   });
 });
