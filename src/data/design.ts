@@ -158,7 +158,7 @@ export function moments(
 
 /** Doubles of heap scratch that `standardizeDense` needs for an n × p design. */
 export function standardizeScratch(n: number, p: number): number {
-  return 2 * n + 5 * p + Math.ceil(p / 2);
+  return 2 * n + 3 * p + Math.ceil(p / 2);
 }
 
 /**
@@ -184,11 +184,7 @@ export function standardizeDense(
   const p = x.nCols;
   const f = heap.f64;
   f.set(x.data.subarray(0, n * p));
-  const at = { mean: scratch + 2 * n, variance: 0, center: 0, scale: 0, xv: 0 };
-  at.variance = at.mean + p;
-  at.center = at.variance + p;
-  at.scale = at.center + p;
-  at.xv = at.scale + p;
+  const at = { center: scratch + 2 * n, scale: scratch + 2 * n + p, xv: scratch + 2 * n + 2 * p };
   const inc = 2 * (at.xv + p);
   f.set(w, scratch);
   if (weighted) for (let i = 0; i < n; i++) f[scratch + n + i] = Math.sqrt(w[i]);

@@ -145,8 +145,6 @@ interface Kernels extends SparseKernels {
     n: number,
     p: number,
     inc: number,
-    mean: number,
-    variance: number,
     center: number,
     scale: number,
     xv: number,
@@ -472,9 +470,9 @@ export interface PassKernel {
   ): number;
   /**
    * Standardizes the p columns of n doubles from f64 offset x in place (kernels.wat colprep):
-   * weighted mean, variance (0 for a constant column, whose i32 inc entry is cleared), center
-   * and scale as `moments`, then v·(x − center)/scale and its squared norm into xv (zeros for
-   * an excluded column). w and v (= √w) hold n doubles; the outputs p each; inc p int32s.
+   * center and scale as `moments` (a constant column's i32 inc entry is cleared), then
+   * v·(x − center)/scale and its squared norm into xv (zeros for an excluded column). w and v
+   * (= √w) hold n doubles; the outputs p each; inc p int32s.
    */
   colprep(
     x: number,
@@ -483,7 +481,7 @@ export interface PassKernel {
     n: number,
     p: number,
     inc: number,
-    out: { mean: number; variance: number; center: number; scale: number; xv: number },
+    out: { center: number; scale: number; xv: number },
     intercept: boolean,
     standardize: boolean,
   ): void;
@@ -756,7 +754,7 @@ class WasmHeap implements Heap, PassKernel {
     n: number,
     p: number,
     inc: number,
-    out: { mean: number; variance: number; center: number; scale: number; xv: number },
+    out: { center: number; scale: number; xv: number },
     intercept: boolean,
     standardize: boolean,
   ): void {
@@ -767,8 +765,6 @@ class WasmHeap implements Heap, PassKernel {
       n,
       p,
       inc << 2,
-      out.mean << 3,
-      out.variance << 3,
       out.center << 3,
       out.scale << 3,
       out.xv << 3,

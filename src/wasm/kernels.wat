@@ -1960,13 +1960,13 @@
         (local.set $list (i32.add (local.get $list) (i32.const 4)))
         (br $each))))
 
-  ;; colprep(x, w, v, n, p, inc, mean, var, center, scale, xv, flags): a dense design's columns
+  ;; colprep(x, w, v, n, p, inc, center, scale, xv, flags): a dense design's columns
   ;; standardized in place (DenseDesign). For each column j of n doubles at x + 8nj: m = Σ w·x,
   ;; var = Σ w(x − m)² (0 when ≤ 1e−13·Σ w·x², which clears inc[j]), center c = m (flags bit 0,
   ;; intercept) else 0, scale s = √var (bit 1, standardize) else 1; an included column becomes
   ;; v·(x − c)·(1/s) with xv[j] = Σ of its squares, an excluded one zeros. inc is i32, the rest f64.
   (func (export "colprep") (param $x i32) (param $w i32) (param $v i32) (param $n i32) (param $p i32)
-    (param $inc i32) (param $mean i32) (param $var i32) (param $center i32) (param $scale i32)
+    (param $inc i32) (param $center i32) (param $scale i32)
     (param $xv i32) (param $flags i32)
     (local $j i32) (local $a i32) (local $b i32) (local $end i32) (local $end2 i32) (local $end4 i32)
     (local $acc0 v128) (local $acc1 v128) (local $vm v128) (local $vis v128) (local $xx v128)
@@ -2044,8 +2044,6 @@
           (then
             (local.set $va (f64.const 0))
             (i32.store (i32.add (local.get $inc) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0))))
-        (f64.store (i32.add (local.get $mean) (local.get $jb)) (local.get $m))
-        (f64.store (i32.add (local.get $var) (local.get $jb)) (local.get $va))
         (local.set $c (select (local.get $m) (f64.const 0) (i32.and (local.get $flags) (i32.const 1))))
         (local.set $sc (select (f64.sqrt (local.get $va)) (f64.const 1)
           (i32.and (local.get $flags) (i32.const 2))))

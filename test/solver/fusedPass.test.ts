@@ -107,6 +107,7 @@ describe("the naive solver's f32 KKT screen (kernels.wat demote, grads32)", () =
     k.grads32(list, p, 8 * n * p, n, r, g);
     let rr = 0;
     for (let i = 0; i < n; i++) rr += f[r + i] ** 2;
+    let widened = 0;
     for (let j = 0; j < p; j++) {
       let exact = 0;
       let xx = 0;
@@ -117,8 +118,9 @@ describe("the naive solver's f32 KKT screen (kernels.wat demote, grads32)", () =
       const bound = (2 ** -24 + n * 2 ** -52) * Math.sqrt(xx * rr);
       const err = Math.abs(f[g + j] - exact);
       assert.ok(err <= bound, `column ${j}: error ${err} above ${bound}`);
-      assert.ok(err > 0 || j === 0, "the estimate is not the f64 sum");
+      if (err > 0) widened++;
     }
+    assert.ok(widened > p / 2, `only ${widened} of ${p} estimates differ from the f64 sums`);
     h.release();
   });
 
