@@ -116,6 +116,41 @@ export function certificate(
 }
 
 /**
+ * `certificate` at α = 0 without box limits (the exact ridge path), in one pass over the
+ * penalized features J: pen_j(b) = ½λ·pf_j·b², KKT violation |g_j − λ·pf_j·b_j|, and every
+ * conjugate finite (θ = r, no rescaling): pen_j*(g) = g²/(2λ·pf_j). The same formulas as
+ * `certificate`'s (a test compares the two); the generic one spends most of an exact 300 × 3000
+ * ridge path's per-point time on its branches, every coefficient being non-zero.
+ */
+export function ridgeCertificate(
+  b: Float64Array,
+  g: Float64Array,
+  yTr: number,
+  rss: number,
+  J: Int32Array,
+  pf: Float64Array,
+  lambda: number,
+): Certificate {
+  let pen = 0;
+  let kktMax = 0;
+  let conj = 0;
+  for (let t = 0; t < J.length; t++) {
+    const j = J[t];
+    const mu = lambda * pf[j];
+    const bj = b[j];
+    const gj = g[j];
+    pen += 0.5 * mu * bj * bj;
+    const v = Math.abs(gj - mu * bj);
+    if (v > kktMax) kktMax = v;
+    const c = gj / mu;
+    conj += gj * c - 0.5 * mu * c * c;
+  }
+  const primal = 0.5 * rss + pen;
+  const dual = yTr - 0.5 * rss - conj;
+  return { primal, kktMax, dualityGap: Math.max(0, primal - dual) };
+}
+
+/**
  * Duality gap of a binomial or Poisson elastic-net point on the standardized problem
  *
  *     P(b0, b) = Σᵢ ŵᵢ ℓ(yᵢ, ηᵢ) + Σⱼ penⱼ(bⱼ),

@@ -9,6 +9,7 @@ import {
   Random,
   ridgePath,
 } from "../../src/index.js";
+import { certificate, ridgeCertificate } from "../../src/path/certificate.js";
 import { dense, diabetes, objective, readFixture } from "../helpers/fixtures.js";
 
 const d = diabetes();
@@ -62,6 +63,31 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
       );
       assert.ok(Math.abs(ridge.objective[k] - sparse.objective[k]) <= 1e-10 * ridge.objective[k]);
       assert.ok(ridge.kktMax[k] <= 1e-9 * ridge.lambda[0]);
+    }
+  });
+
+  it("its one-pass certificate equals the generic elastic-net certificate at α = 0", () => {
+    const rng = new Random(17);
+    for (const p of [1, 7, 60]) {
+      const b = Float64Array.from({ length: p }, (_, j) => (j % 5 === 3 ? 0 : rng.normal()));
+      const g = Float64Array.from({ length: p }, () => rng.normal());
+      const pf = Float64Array.from({ length: p }, (_, j) => (j % 4 === 1 ? 2.5 : 1));
+      const include = Uint8Array.from({ length: p }, (_, j) => (j % 6 === 5 ? 0 : 1));
+      for (let j = 0; j < p; j++) if (!include[j]) b[j] = 0;
+      const J = Int32Array.from({ length: p }, (_, j) => j).filter((j) => include[j] === 1);
+      const lower = new Float64Array(p).fill(-Infinity);
+      const upper = new Float64Array(p).fill(Infinity);
+      for (const lambda of [1e-3, 0.4, 30]) {
+        const yTr = 3 + rng.uniform();
+        const rss = 2 + rng.uniform();
+        const fresh = new Uint8Array(p).fill(1);
+        const want = certificate(b, g, yTr, rss, include, pf, lower, upper, lambda, 0, fresh);
+        const got = ridgeCertificate(b, g, yTr, rss, J, pf, lambda);
+        assert.equal(got.primal, want.primal);
+        assert.equal(got.kktMax, want.kktMax);
+        // b_j = 0 takes another formula for its conjugate in the generic code: same value
+        assert.ok(Math.abs(got.dualityGap - want.dualityGap) <= 1e-12 * (1 + want.dualityGap));
+      }
     }
   });
 
