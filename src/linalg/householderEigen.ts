@@ -28,7 +28,7 @@ export function householderEigen(
   // The working matrix W, column-major (W(i, j) = w[j·m + i]), made symmetric from a's lower
   // triangle, then d and e, in one heap whose dot / axpy / rank-2 / rotation kernels run on WebAssembly
   // SIMD where available.
-  const heap = createHeap(m * m + 2 * m, options.kernels ?? "wasm");
+  const heap = createHeap(m * m + 6 * m, options.kernels ?? "wasm");
   const w = heap.f64;
   for (let i = 0; i < m; i++)
     for (let j = 0; j <= i; j++) w[j * m + i] = w[i * m + j] = a[i * m + j];
@@ -77,7 +77,7 @@ export function householderReflectors(
   m: number,
   options: { kernels?: "wasm" | "js"; v?: Float64Array } = {},
 ): Reflectors {
-  const heap = createHeap(m * m + 2 * m, options.kernels ?? "wasm");
+  const heap = createHeap(m * m + 6 * m, options.kernels ?? "wasm");
   const w = heap.f64;
   for (let i = 0; i < m; i++)
     for (let j = 0; j <= i; j++) w[j * m + i] = w[i * m + j] = a[i * m + j];
@@ -118,65 +118,130 @@ function tridiagonalize(heap: Heap, m: number): void {
 /**
  * The reduction of `tridiagonalize` without forming Q: on return W(j, j) holds T's diagonal, e
  * its subdiagonal, and reflector s = 1 … m − 1 is P_s = I − u uᵀ/h with u = W(0 .. s − 1, s) and
- * h = d[s] (h = 0: P_s = I); Q = P_{m−1} ⋯ P_1.
+ * h = d[s] (h = 0: P_s = I); Q = P_{m−1} ⋯ P_1. Needs 6m doubles after W (d, e and scratch).
+ *
+ * Rows are reduced from the last (EISPACK's tred2). Step i needs the product of the leading
+ * i × i block with its vector u_i, then updates that block by the rank-2 correction
+ * −u eᵀ − e uᵀ. Done one after the other, each step reads the lower triangle twice. Here the
+ * update of step i and the product of step i − 1 share one pass, column by column: row i − 1
+ * (the next vector) is updated first, then each column is updated and at once multiplied into
+ * the next product — the same operations in the same order, with half the memory traffic.
  */
 function reduce(heap: Heap, m: number): void {
   const w = heap.f64;
   const D = m * m;
   const E = D + m;
-  // W(i, j) = w[j·m + i]. d holds the row being reduced, e the product W·u.
-  for (let j = 0; j < m; j++) w[D + j] = w[j * m + m - 1];
-  for (let i = m - 1; i > 0; i--) {
-    let scale = 0;
-    let h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(w[D + k]);
-    if (scale === 0) {
-      w[E + i] = w[D + i - 1];
-      for (let j = 0; j < i; j++) {
-        w[D + j] = w[j * m + i - 1];
-        w[j * m + i] = 0;
-        w[i * m + j] = 0;
-      }
-    } else {
-      for (let k = 0; k < i; k++) {
-        const v = w[D + k] / scale;
-        w[D + k] = v;
-        h += v * v;
-      }
-      let f = w[D + i - 1];
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      w[E + i] = scale * g;
-      h -= f * g;
-      w[D + i - 1] = f - g;
-      for (let j = 0; j < i; j++) w[E + j] = 0;
-      // e = W u over the leading i×i block, reading only its lower triangle (column j).
-      for (let j = 0; j < i; j++) {
-        const cj = j * m;
-        f = w[D + j];
-        w[i * m + j] = f;
-        g = w[E + j] + w[cj + j] * f;
-        const len = i - j - 1;
-        if (len > 0) g += heap.dotAxpy(cj + j + 1, D + j + 1, E + j + 1, f, len);
-        w[E + j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) {
-        w[E + j] /= h;
-        f += w[E + j] * w[D + j];
-      }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) w[E + j] -= hh * w[D + j];
-      // Rank-2 update W ← W − u eᵀ − e uᵀ on the lower triangle.
-      for (let j = 0; j < i; j++) {
-        const cj = j * m;
-        heap.rank2(cj + j, E + j, D + j, w[D + j], w[E + j], i - j);
-        w[D + j] = w[cj + i - 1];
-        w[cj + i] = 0;
-      }
+  if (m < 2) return;
+  // u and e of the current step, and of the next
+  let uc = D + 2 * m;
+  let ec = D + 3 * m;
+  let un = D + 4 * m;
+  let en = D + 5 * m;
+  const top = m - 1;
+  for (let j = 0; j < top; j++) w[uc + j] = w[j * m + top];
+  let h = reflector(w, m, top, uc, E);
+  w.fill(0, ec, ec + top);
+  if (h !== 0) {
+    for (let j = 0; j < top; j++) {
+      const cj = j * m;
+      const f = w[uc + j];
+      let g = w[ec + j] + w[cj + j] * f;
+      const len = top - j - 1;
+      if (len > 0) g += heap.dotAxpy(cj + j + 1, uc + j + 1, ec + j + 1, f, len);
+      w[ec + j] = g;
     }
-    w[D + i] = h;
+    finishProduct(w, uc, ec, h, top);
   }
+  w[D + top] = h;
+  for (let i = top; i > 1; i--) {
+    // Step i's u and e are at uc and ec (zero when P_i = I). Row i − 1 after step i's update:
+    // the next step's vector.
+    const r = i - 1;
+    const ur = w[uc + r];
+    const er = w[ec + r];
+    for (let j = 0; j < r; j++) {
+      const v = w[j * m + r] - (w[uc + j] * er + w[ec + j] * ur);
+      w[j * m + r] = v;
+      w[un + j] = v;
+    }
+    h = reflector(w, m, r, un, E);
+    w.fill(0, en, en + r);
+    for (let j = 0; j < r; j++) {
+      const cj = j * m;
+      const uj = w[uc + j];
+      const ej = w[ec + j];
+      const a = w[cj + j] - (uj * ej + ej * uj);
+      w[cj + j] = a;
+      const f = w[un + j];
+      let g = w[en + j] + a * f;
+      const len = r - j - 1;
+      const s = heap.rank2DotAxpy(
+        cj + j + 1,
+        ec + j + 1,
+        uc + j + 1,
+        uj,
+        ej,
+        un + j + 1,
+        en + j + 1,
+        f,
+        len,
+      );
+      if (len > 0) g += s;
+      w[en + j] = g;
+      w[cj + i] = 0;
+    }
+    const cr = r * m;
+    w[cr + r] -= ur * er + er * ur;
+    w[cr + i] = 0;
+    if (h !== 0) finishProduct(w, un, en, h, r);
+    else w.fill(0, en, en + r);
+    w[D + r] = h;
+    [uc, un] = [un, uc];
+    [ec, en] = [en, ec];
+  }
+  // Step 1's update: column 0's diagonal
+  w[0] -= w[uc] * w[ec] + w[ec] * w[uc];
+  w[1] = 0;
+}
+
+/**
+ * Householder vector of step i from the row at u[0 .. i) (overwritten by the vector, also
+ * stored as W(0 .. i − 1, i)), T's subdiagonal entry e[i] at E + i; returns h (0: P_i = I,
+ * the row already reduced). The row is scaled by its 1-norm against underflow.
+ */
+function reflector(w: Float64Array, m: number, i: number, u: number, E: number): number {
+  let scale = 0;
+  for (let k = 0; k < i; k++) scale += Math.abs(w[u + k]);
+  if (scale === 0) {
+    w[E + i] = w[u + i - 1];
+    w.fill(0, i * m, i * m + i);
+    return 0;
+  }
+  let h = 0;
+  for (let k = 0; k < i; k++) {
+    const v = w[u + k] / scale;
+    w[u + k] = v;
+    h += v * v;
+  }
+  const f = w[u + i - 1];
+  let g = Math.sqrt(h);
+  if (f > 0) g = -g;
+  w[E + i] = scale * g;
+  h -= f * g;
+  w[u + i - 1] = f - g;
+  for (let j = 0; j < i; j++) w[i * m + j] = w[u + j];
+  return h;
+}
+
+/** e ← p − (uᵀp / 2h)·u with p = e/h: the vector of step i's rank-2 update, from e = W u. */
+function finishProduct(w: Float64Array, u: number, e: number, h: number, i: number): void {
+  let f = 0;
+  for (let j = 0; j < i; j++) {
+    w[e + j] /= h;
+    f += w[e + j] * w[u + j];
+  }
+  const hh = f / (h + h);
+  for (let j = 0; j < i; j++) w[e + j] -= hh * w[u + j];
 }
 
 /** Forms Q from `reduce`'s reflectors in W, one reflector at a time; d, e as `tridiagonalize`. */

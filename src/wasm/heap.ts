@@ -19,6 +19,18 @@ export interface Heap {
   rank2(w: number, e: number, d: number, f: number, g: number, n: number): void;
   /** Returns Σ f64[w+i]·f64[d+i] and adds f·f64[w+i] to f64[e+i], i < n (one pass over w). */
   dotAxpy(w: number, d: number, e: number, f: number, n: number): number;
+  /** rank2(w, e, d, f, g, n) then dotAxpy(w, d2, e2, f2, n), in one pass over w. */
+  rank2DotAxpy(
+    w: number,
+    e: number,
+    d: number,
+    f: number,
+    g: number,
+    d2: number,
+    e2: number,
+    f2: number,
+    n: number,
+  ): number;
   /** Hands the memory back for reuse; the heap must not be used afterwards. */
   release(): void;
 }
@@ -39,6 +51,17 @@ interface Kernels extends SparseKernels {
   rot(x: number, y: number, c: number, s: number, n: number): void;
   rank2(w: number, e: number, d: number, f: number, g: number, n: number): void;
   dotaxpy(w: number, d: number, e: number, f: number, n: number): number;
+  rank2dotaxpy(
+    w: number,
+    e: number,
+    d: number,
+    f: number,
+    g: number,
+    d2: number,
+    e2: number,
+    f2: number,
+    n: number,
+  ): number;
   pass(
     list: number,
     count: number,
@@ -815,6 +838,19 @@ class WasmHeap implements Heap, PassKernel {
   dotAxpy(w: number, d: number, e: number, f: number, n: number): number {
     return this.k.dotaxpy(w << 3, d << 3, e << 3, f, n);
   }
+  rank2DotAxpy(
+    w: number,
+    e: number,
+    d: number,
+    f: number,
+    g: number,
+    d2: number,
+    e2: number,
+    f2: number,
+    n: number,
+  ): number {
+    return this.k.rank2dotaxpy(w << 3, e << 3, d << 3, f, g, d2 << 3, e2 << 3, f2, n);
+  }
 }
 
 class JsHeap implements Heap {
@@ -858,6 +894,27 @@ class JsHeap implements Heap {
     for (let i = 0; i < n; i++) {
       s += h[w + i] * h[d + i];
       h[e + i] += f * h[w + i];
+    }
+    return s;
+  }
+  rank2DotAxpy(
+    w: number,
+    e: number,
+    d: number,
+    f: number,
+    g: number,
+    d2: number,
+    e2: number,
+    f2: number,
+    n: number,
+  ): number {
+    const h = this.f64;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const a = h[w + i] - (f * h[e + i] + g * h[d + i]);
+      h[w + i] = a;
+      s += a * h[d2 + i];
+      h[e2 + i] += f2 * a;
     }
     return s;
   }
