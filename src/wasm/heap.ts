@@ -15,11 +15,12 @@ export interface Heap {
   axpy(x: number, y: number, alpha: number, n: number): void;
   /** (f64[x+i], f64[y+i]) ← (c·f64[x+i] − s·f64[y+i], s·f64[x+i] + c·f64[y+i]), i < n. */
   rot(x: number, y: number, c: number, s: number, n: number): void;
-  /** f64[w+i] −= f·f64[e+i] + g·f64[d+i], i < n. */
-  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void;
   /** Returns Σ f64[w+i]·f64[d+i] and adds f·f64[w+i] to f64[e+i], i < n (one pass over w). */
   dotAxpy(w: number, d: number, e: number, f: number, n: number): number;
-  /** rank2(w, e, d, f, g, n) then dotAxpy(w, d2, e2, f2, n), in one pass over w. */
+  /**
+   * f64[w+i] −= f·f64[e+i] + g·f64[d+i], then dotAxpy(w, d2, e2, f2, n) on the updated w, in one
+   * pass over w.
+   */
   rank2DotAxpy(
     w: number,
     e: number,
@@ -49,7 +50,6 @@ interface Kernels extends SparseKernels {
   dot(a: number, b: number, n: number): number;
   axpy(x: number, y: number, alpha: number, n: number): void;
   rot(x: number, y: number, c: number, s: number, n: number): void;
-  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void;
   dotaxpy(w: number, d: number, e: number, f: number, n: number): number;
   rank2dotaxpy(
     w: number,
@@ -832,9 +832,6 @@ class WasmHeap implements Heap, PassKernel {
   rot(x: number, y: number, c: number, s: number, n: number): void {
     this.k.rot(x << 3, y << 3, c, s, n);
   }
-  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void {
-    this.k.rank2(w << 3, e << 3, d << 3, f, g, n);
-  }
   dotAxpy(w: number, d: number, e: number, f: number, n: number): number {
     return this.k.dotaxpy(w << 3, d << 3, e << 3, f, n);
   }
@@ -883,10 +880,6 @@ class JsHeap implements Heap {
       h[x + i] = c * u - s * v;
       h[y + i] = s * u + c * v;
     }
-  }
-  rank2(w: number, e: number, d: number, f: number, g: number, n: number): void {
-    const h = this.f64;
-    for (let i = 0; i < n; i++) h[w + i] -= f * h[e + i] + g * h[d + i];
   }
   dotAxpy(w: number, d: number, e: number, f: number, n: number): number {
     const h = this.f64;

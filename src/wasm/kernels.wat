@@ -81,30 +81,6 @@
           (f64.mul (local.get $s) (local.get $sy))))
         (f64.store (local.get $y) (f64.add (f64.mul (local.get $s) (local.get $sx))
           (f64.mul (local.get $c) (local.get $sy)))))))
-;; rank2(w, e, d, f, g, n): w[i] ← w[i] − (f·e[i] + g·d[i]), one pass over w (the symmetric
-  ;; rank-2 update of a Householder reduction, column by column).
-  (func (export "rank2") (param $w i32) (param $e i32) (param $d i32) (param $f f64) (param $g f64)
-      (param $n i32)
-    (local $end i32) (local $end2 i32) (local $vf v128) (local $vg v128)
-    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 3))))
-    (local.set $end2 (i32.add (local.get $w)
-      (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
-    (local.set $vf (f64x2.splat (local.get $f)))
-    (local.set $vg (f64x2.splat (local.get $g)))
-    (block $done
-      (loop $body
-        (br_if $done (i32.ge_u (local.get $w) (local.get $end2)))
-        (v128.store (local.get $w) (f64x2.sub (v128.load (local.get $w))
-          (f64x2.add (f64x2.mul (local.get $vf) (v128.load (local.get $e)))
-            (f64x2.mul (local.get $vg) (v128.load (local.get $d))))))
-        (local.set $w (i32.add (local.get $w) (i32.const 16)))
-        (local.set $e (i32.add (local.get $e) (i32.const 16)))
-        (local.set $d (i32.add (local.get $d) (i32.const 16)))
-        (br $body)))
-    (if (i32.lt_u (local.get $w) (local.get $end))
-      (then (f64.store (local.get $w) (f64.sub (f64.load (local.get $w))
-        (f64.add (f64.mul (local.get $f) (f64.load (local.get $e)))
-          (f64.mul (local.get $g) (f64.load (local.get $d)))))))))
   ;; dotaxpy(w, d, e, f, n) = Σ w[i]·d[i], and e[i] ← e[i] + f·w[i], in one pass over w (a
   ;; column's share of the product of a symmetric matrix stored by its lower triangle).
   (func (export "dotaxpy") (param $w i32) (param $d i32) (param $e i32) (param $f f64) (param $n i32)
@@ -136,10 +112,10 @@
         (f64.store (local.get $e) (f64.add (f64.load (local.get $e))
           (f64.mul (local.get $f) (local.get $sw))))))
     (local.get $s))
-;; rank2dotaxpy(w, e, d, f, g, d2, e2, f2, n): rank2's update w[i] ← w[i] − (f·e[i] + g·d[i]) and
+;; rank2dotaxpy(w, e, d, f, g, d2, e2, f2, n): the rank-2 update w[i] ← w[i] − (f·e[i] + g·d[i]),
   ;; then dotaxpy's Σ w[i]·d2[i] and e2[i] ← e2[i] + f2·w[i] on the updated w, in one pass over w
-  ;; (a column's share of one Householder step's rank-2 update and of the next step's product; the
-  ;; same operations in the same order as rank2 followed by dotaxpy).
+  ;; (a column's share of one Householder step's rank-2 update and of the next step's product);
+  ;; two vectors per iteration, the dot in two accumulators.
   (func (export "rank2dotaxpy") (param $w i32) (param $e i32) (param $d i32) (param $f f64)
       (param $g f64) (param $d2 i32) (param $e2 i32) (param $f2 f64) (param $n i32) (result f64)
     (local $end i32) (local $end2 i32) (local $end4 i32) (local $vf v128) (local $vg v128) (local $vf2 v128)
