@@ -14,7 +14,8 @@ export class MGaussianDatafit implements NewtonDatafit {
   readonly r: Float64Array;
   readonly step: Float64Array;
   readonly nullDeviance: number;
-  private readonly y: Float64Array;
+  /** The responses, class-major (K·n). */
+  readonly y: Float64Array;
   private readonly w: Float64Array;
 
   /** y class-major (K·n), w the normalized weights; the null model has the weighted means. */

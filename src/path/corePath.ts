@@ -1,5 +1,5 @@
 import type { NewtonDatafit } from "../core/datafit.js";
-import type { Penalty } from "../core/penalty.js";
+import type { GroupPenalty, Penalty } from "../core/penalty.js";
 import { moments } from "../data/design.js";
 import { firstNonFinite, type DenseMatrix, type Matrix } from "../data/matrix.js";
 import { binomial } from "../datafit/binomial.js";
@@ -15,6 +15,7 @@ import { InputError } from "../errors.js";
 import { elasticNetPenalty } from "../penalty/elasticNet.js";
 import { groupPenalty } from "../penalty/groupLasso.js";
 import { defaultGamma, nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
+import { MGaussianCd } from "../solver/mgaussianCd.js";
 import { ProxNewton } from "../solver/proxNewton.js";
 import { createHeap } from "../wasm/heap.js";
 import type { SparseVector } from "./elasticNetPath.js";
@@ -28,6 +29,12 @@ import { earlyEndRule, walkPath, type PathPoint } from "./driver.js";
 
 // The model core's path driver: datafit × penalty × the proximal-Newton solver along glmnet's λ
 // sequence (what `fit` runs with solver "core", and the ungrouped multinomial path).
+
+/**
+ * The largest (p + 1)² for which a multi-response Gaussian elastic net runs on covariance updates
+ * (MGaussianCd, whose Gram columns of entered features take up to (p + 1)² doubles: 128 MiB).
+ */
+const MGAUSSIAN_GRAM_MAX = 2 ** 24;
 
 /** The largest design (values) the model core densifies from sparse input: 2 GiB of doubles. */
 export const CORE_DENSE_LIMIT = 2 ** 28;
@@ -266,19 +273,39 @@ export function corePath(
   xs.fill(1, p * n);
   const etaStart = new Float64Array(K * n);
   if (K === 1) etaStart.set(offset);
-  const solver = new ProxNewton({
-    xs,
-    n,
-    p,
-    datafit,
-    penalty,
-    intercept: o.intercept,
-    include,
-    offset: etaStart,
-    kktTol: KKT_PER_THRESH * o.thresh,
-    heap,
-    maxPasses: o.maxPasses,
-  });
+  // The multi-response Gaussian elastic net: block descent with covariance updates, while the
+  // Gram columns of all features fit in MGAUSSIAN_GRAM_MAX doubles; else the proximal Newton.
+  const covariance =
+    mgaussian && penaltyName === "elastic-net" && (p + 1) ** 2 <= MGAUSSIAN_GRAM_MAX;
+  const solver = covariance
+    ? new MGaussianCd({
+        heap,
+        n,
+        p,
+        y: (datafit as MGaussianDatafit).y,
+        K,
+        w,
+        alpha: o.alpha,
+        pf: o.penaltyFactor,
+        penalty: penalty as GroupPenalty,
+        include,
+        intercept: o.intercept,
+        kktTol: KKT_PER_THRESH * o.thresh,
+        maxPasses: o.maxPasses,
+      })
+    : new ProxNewton({
+        xs,
+        n,
+        p,
+        datafit,
+        penalty,
+        intercept: o.intercept,
+        include,
+        offset: etaStart,
+        kktTol: KKT_PER_THRESH * o.thresh,
+        heap,
+        maxPasses: o.maxPasses,
+      });
   if (o.intercept) solver.setIntercepts(datafit.interceptStart());
   // The unpenalized fit (intercepts and unpenalized features), then λ_max from its gradient.
   solver.solve(Infinity, Infinity);
@@ -395,7 +422,7 @@ export function corePath(
     objective: path.column("objective"),
     kktMax: path.column("kktMax"),
     passes: solver.passes,
-    solver: "prox-newton",
+    solver: covariance ? "covariance" : "prox-newton",
     warnings: path.warnings,
   };
 }

@@ -78,6 +78,7 @@ interface Kernels extends SparseKernels {
     dem: number,
   ): number;
   cpass(st: number, na: number, cap: number): number;
+  mgpass(st: number, na: number, cap: number, K: number): number;
   ncpass(
     list: number,
     count: number,
@@ -341,6 +342,12 @@ export interface PassKernel {
    */
   cpass(st: number, na: number, cap: number): number;
   /**
+   * A block coordinate-descent pass of the multi-response Gaussian elastic net over a compact
+   * active set of na features from f64 offset `st`: g and b (cap × K), xv, κ, μ (cap each), K
+   * scratch, then the cap × cap Gram block (kernels.wat mgpass). Returns max xv·‖Δb‖².
+   */
+  mgpass(st: number, na: number, cap: number, K: number): number;
+  /**
    * An MCP (scad false) or SCAD coordinate pass over the features in i32 list[0..count), columns
    * n apart from f64 offset base, residual at r, and b, g, xv arrays (kernels.wat ncpass).
    */
@@ -593,6 +600,9 @@ class WasmHeap implements Heap, PassKernel {
   }
   cpass(st: number, na: number, cap: number): number {
     return this.k.cpass(st << 3, na, cap);
+  }
+  mgpass(st: number, na: number, cap: number, K: number): number {
+    return this.k.mgpass(st << 3, na, cap, K);
   }
   ncpass(
     list: number,
