@@ -1,7 +1,7 @@
 import type { NewtonDatafit } from "../core/datafit.js";
 import type { GroupPenalty, Penalty } from "../core/penalty.js";
 import { moments } from "../data/design.js";
-import { firstNonFinite, type DenseMatrix, type Matrix } from "../data/matrix.js";
+import { firstNonFinite, type CscMatrix, type DenseMatrix, type Matrix } from "../data/matrix.js";
 import { binomial } from "../datafit/binomial.js";
 import { CoxDatafit } from "../datafit/cox.js";
 import { checkSurvival } from "../datafit/survivalData.js";
@@ -15,7 +15,7 @@ import { InputError } from "../errors.js";
 import { elasticNetPenalty } from "../penalty/elasticNet.js";
 import { groupPenalty } from "../penalty/groupLasso.js";
 import { defaultGamma, nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
-import { MGaussianCd } from "../solver/mgaussianCd.js";
+import { denseColumns, MGaussianCd, sparseColumns } from "../solver/mgaussianCd.js";
 import { ProxNewton } from "../solver/proxNewton.js";
 import { createHeap } from "../wasm/heap.js";
 import type { SparseVector } from "./elasticNetPath.js";
@@ -47,9 +47,16 @@ export function corePath(
 ): ModelPath {
   const n = x.nRows;
   const p = x.nCols;
-  if (x.kind === "csc" && n * (p + 1) > CORE_DENSE_LIMIT)
+  // The multi-response Gaussian elastic net: block descent with covariance updates, while the
+  // Gram columns of all features fit in MGAUSSIAN_GRAM_MAX doubles (a sparse design then stays
+  // sparse); else the proximal Newton.
+  const covariance =
+    options.family === "mgaussian" &&
+    (options.penalty ?? "elastic-net") === "elastic-net" &&
+    (p + 1) ** 2 <= MGAUSSIAN_GRAM_MAX;
+  if (x.kind === "csc" && !covariance && n * (p + 1) > CORE_DENSE_LIMIT)
     throw new InputError(
-      `sparse input of ${n} × ${p}: the ${options.family ?? "gaussian"} ${options.penalty ?? "elastic-net"} fit runs on the model core, which holds the design dense (${((n * (p + 1) * 8) / 2 ** 30).toFixed(1)} GiB); the gaussian, binomial and poisson elastic net keep sparse data sparse`,
+      `sparse input of ${n} × ${p}: the ${options.family ?? "gaussian"} ${options.penalty ?? "elastic-net"} fit runs on the model core, which holds the design dense (${((n * (p + 1) * 8) / 2 ** 30).toFixed(1)} GiB); the gaussian, binomial and poisson elastic net, and the mgaussian one up to ${Math.floor(Math.sqrt(MGAUSSIAN_GRAM_MAX)) - 1} features, keep sparse data sparse`,
       { option: "family" },
     );
   const mgaussian = options.family === "mgaussian";
@@ -253,33 +260,34 @@ export function corePath(
     penalty = elasticNetPenalty(o.alpha, o.penaltyFactor, lower, upper);
   }
 
-  // Standardized columns and a column of ones.
+  // Standardized columns and a column of ones (not for a sparse design on covariance updates).
   // In a heap with room for the solver's gradient kernel: an n-vector, p + 1 results, p + 1
   // indices (ProxNewtonSetup.heap).
-  const heap = createHeap(n * (p + 1) + n + (p + 1) + Math.ceil((p + 1) / 2) + 1);
-  const xs = heap.f64.subarray(0, n * (p + 1));
-  for (let j = 0; j < p; j++) {
-    if (!include[j]) continue;
-    const c = center[j];
-    const s = 1 / scale[j];
-    const off = j * n;
-    if (x.kind === "dense") for (let i = 0; i < n; i++) xs[off + i] = (x.data[off + i] - c) * s;
-    else {
-      for (let i = 0; i < n; i++) xs[off + i] = -c * s;
-      for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++)
-        xs[off + x.rowIndex[k]] += x.values[k] * s;
+  const heap =
+    covariance && x.kind === "csc"
+      ? null
+      : createHeap(n * (p + 1) + n + (p + 1) + Math.ceil((p + 1) / 2) + 1);
+  const xs = heap ? heap.f64.subarray(0, n * (p + 1)) : new Float64Array(0);
+  if (heap) {
+    for (let j = 0; j < p; j++) {
+      if (!include[j]) continue;
+      const c = center[j];
+      const s = 1 / scale[j];
+      const off = j * n;
+      if (x.kind === "dense") for (let i = 0; i < n; i++) xs[off + i] = (x.data[off + i] - c) * s;
+      else {
+        for (let i = 0; i < n; i++) xs[off + i] = -c * s;
+        for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++)
+          xs[off + x.rowIndex[k]] += x.values[k] * s;
+      }
     }
+    xs.fill(1, p * n);
   }
-  xs.fill(1, p * n);
   const etaStart = new Float64Array(K * n);
   if (K === 1) etaStart.set(offset);
-  // The multi-response Gaussian elastic net: block descent with covariance updates, while the
-  // Gram columns of all features fit in MGAUSSIAN_GRAM_MAX doubles; else the proximal Newton.
-  const covariance =
-    mgaussian && penaltyName === "elastic-net" && (p + 1) ** 2 <= MGAUSSIAN_GRAM_MAX;
   const solver = covariance
     ? new MGaussianCd({
-        heap,
+        columns: heap ? denseColumns(heap, n, p) : sparseColumns(x as CscMatrix, center, scale),
         n,
         p,
         y: (datafit as MGaussianDatafit).y,
@@ -303,7 +311,7 @@ export function corePath(
         include,
         offset: etaStart,
         kktTol: KKT_PER_THRESH * o.thresh,
-        heap,
+        heap: heap!,
         maxPasses: o.maxPasses,
       });
   if (o.intercept) solver.setIntercepts(datafit.interceptStart());
@@ -404,7 +412,7 @@ export function corePath(
   );
   solver.release();
   datafit.release?.();
-  heap.release();
+  heap?.release();
   return {
     family,
     penalty: penaltyName,

@@ -1,13 +1,107 @@
 import type { GroupPenalty } from "../core/penalty.js";
+import type { CscMatrix } from "../data/matrix.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 import type { SolveStatus } from "./proxNewton.js";
 
+/**
+ * The standardized design as MGaussianCd reads it: p features x̃_j, then the column of ones
+ * (variable p), through weighted products only — so that a sparse design is never densified.
+ */
+export interface MGaussianColumns {
+  /** out[j] = Σᵢ vᵢ·x̃_ij for every variable j ≤ p. */
+  products(v: Float64Array, out: Float64Array): void;
+  /** out[i] = x̃_ij for variable j ≤ p. */
+  column(j: number, out: Float64Array): void;
+  /** out[j] = Σᵢ wᵢ·x̃_ij² for every variable j ≤ p. */
+  squares(w: Float64Array, out: Float64Array): void;
+}
+
+/**
+ * Columns held dense in a heap at offset 0, n apart (features 0 … p−1, then a column of ones),
+ * with room after them for an n-vector and p + 1 results: products on the row-dot kernel.
+ */
+export function denseColumns(heap: Heap, n: number, p: number): MGaussianColumns {
+  const f = heap.f64;
+  const nv = p + 1;
+  const u = nv * n;
+  const res = u + n;
+  const kernel = passKernel(heap);
+  return {
+    products(v, out) {
+      f.set(v, u);
+      if (kernel) kernel.rowdots(u, 0, nv, n, res);
+      else for (let j = 0; j < nv; j++) f[res + j] = heap.dot(u, j * n, n);
+      out.set(f.subarray(res, res + nv));
+    },
+    column(j, out) {
+      out.set(f.subarray(j * n, j * n + n));
+    },
+    squares(w, out) {
+      for (let j = 0; j < nv; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += w[i] * f[j * n + i] * f[j * n + i];
+        out[j] = s;
+      }
+    },
+  };
+}
+
+/**
+ * A sparse (CSC) design standardized implicitly, x̃_j = (x_j − center_j)/scale_j, never
+ * densified: a product costs the matrix's non-zeros plus p.
+ */
+export function sparseColumns(
+  x: CscMatrix,
+  center: Float64Array,
+  scale: Float64Array,
+): MGaussianColumns {
+  const n = x.nRows;
+  const p = x.nCols;
+  const { colPtr, rowIndex, values } = x;
+  return {
+    products(v, out) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += v[i];
+      for (let j = 0; j < p; j++) {
+        let s = 0;
+        for (let k = colPtr[j]; k < colPtr[j + 1]; k++) s += values[k] * v[rowIndex[k]];
+        out[j] = (s - center[j] * sum) / scale[j];
+      }
+      out[p] = sum;
+    },
+    column(j, out) {
+      if (j === p) {
+        out.fill(1);
+        return;
+      }
+      const c = center[j];
+      const r = scale[j];
+      out.fill(-c / r);
+      for (let k = colPtr[j]; k < colPtr[j + 1]; k++) out[rowIndex[k]] = (values[k] - c) / r;
+    },
+    squares(w, out) {
+      let sw = 0;
+      for (let i = 0; i < n; i++) sw += w[i];
+      for (let j = 0; j < p; j++) {
+        const c = center[j];
+        // Σ w (x − c)² = Σ_nz w x² − 2c Σ_nz w x + c² Σ w
+        let s2 = 0;
+        let s1 = 0;
+        for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+          const wx = w[rowIndex[k]] * values[k];
+          s1 += wx;
+          s2 += wx * values[k];
+        }
+        out[j] = (s2 - 2 * c * s1 + c * c * sw) / (scale[j] * scale[j]);
+      }
+      out[p] = sw;
+    },
+  };
+}
+
 export interface MGaussianCdSetup {
-  /**
-   * A heap holding the standardized columns at offset 0, n apart (features 0 … p−1, then a
-   * column of ones), with room after them for an n-vector and p + 1 results.
-   */
-  heap: Heap;
+  /** The standardized columns (denseColumns or sparseColumns). */
+  columns: MGaussianColumns;
   n: number;
   p: number;
   /** The responses, class-major (K·n). */
@@ -73,7 +167,7 @@ export class MGaussianCd {
   private cap = 0;
 
   constructor(private readonly s: MGaussianCdSetup) {
-    const { heap, n, p, y, K, w } = s;
+    const { n, p, y, K, w } = s;
     const nv = (this.nv = p + 1);
     this.beta = new Float64Array(nv * K);
     this.grad = new Float64Array(nv * K);
@@ -83,23 +177,17 @@ export class MGaussianCd {
     this.active = new Int32Array(nv);
     this.kappa = new Float64Array(nv);
     this.mu = new Float64Array(nv);
-    const f = heap.f64;
-    const u = nv * n;
-    const res = u + n;
-    for (let j = 0; j < nv; j++) {
-      if (!this.moves(j)) continue;
-      let v = 0;
-      for (let i = 0; i < n; i++) v += w[i] * f[j * n + i] * f[j * n + i];
-      this.xv[j] = v;
-    }
+    s.columns.squares(w, this.xv);
+    const v = new Float64Array(n);
+    const out = new Float64Array(nv);
     let yy = 0;
     for (let k = 0; k < K; k++) {
       for (let i = 0; i < n; i++) {
-        f[u + i] = w[i] * y[k * n + i];
-        yy += f[u + i] * y[k * n + i];
+        v[i] = w[i] * y[k * n + i];
+        yy += v[i] * y[k * n + i];
       }
-      this.rowDots(u, res);
-      for (let j = 0; j < nv; j++) this.c[j * K + k] = f[res + j];
+      s.columns.products(v, out);
+      for (let j = 0; j < nv; j++) this.c[j * K + k] = out[j];
     }
     this.yy = yy;
   }
@@ -109,23 +197,14 @@ export class MGaussianCd {
     return j < this.s.p ? this.s.include[j] === 1 : this.s.intercept;
   }
 
-  /** f64[res + j] = Σᵢ f64[u + i]·x̃_ij for every column j ≤ p. */
-  private rowDots(u: number, res: number): void {
-    const { heap, n } = this.s;
-    const kernel = passKernel(heap);
-    if (kernel) kernel.rowdots(u, 0, this.nv, n, res);
-    else for (let j = 0; j < this.nv; j++) heap.f64[res + j] = heap.dot(u, j * n, n);
-  }
-
   /** Enters variable j: its weighted Gram column. */
   private enter(j: number): void {
-    const { heap, n, w } = this.s;
-    const f = heap.f64;
-    const u = this.nv * n;
-    const res = u + n;
-    for (let i = 0; i < n; i++) f[u + i] = w[i] * f[j * n + i];
-    this.rowDots(u, res);
-    const col = (this.gram[j] = f.slice(res, res + this.nv));
+    const { n, w, columns } = this.s;
+    const v = new Float64Array(n);
+    columns.column(j, v);
+    for (let i = 0; i < n; i++) v[i] *= w[i];
+    const col = (this.gram[j] = new Float64Array(this.nv));
+    columns.products(v, col);
     const a = this.nActive++;
     this.active[a] = j;
     this.reserve(a + 1);

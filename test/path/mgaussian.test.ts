@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { cvPath } from "../../src/cv/cvPath.js";
-import { denseMatrix, fit } from "../../src/index.js";
+import { cscMatrix, denseMatrix, denseToCsc, fit, Random } from "../../src/index.js";
 import { dense, readFixture } from "../helpers/fixtures.js";
 
 interface Case {
@@ -131,6 +131,70 @@ describe("multi-response Gaussian against glmnet 4.1's mgaussian", () => {
       for (let l = 0; l < f.lambda.length; l++)
         assert.ok(f.kktMax[l] <= 1e-7 * Math.max(f.lambda[l], f.lambda[0] / 100), extra.penalty);
     }
+  });
+
+  it("a sparse design gives the dense path (never densified), weighted and unweighted", () => {
+    const rng = new Random(5);
+    const n2 = 300;
+    const p2 = 40;
+    const xd = new Float64Array(n2 * p2);
+    for (let t = 0; t < xd.length; t++) if (rng.uniform() < 0.15) xd[t] = 1 + rng.normal();
+    const K2 = 3;
+    const yd = new Float64Array(n2 * K2);
+    for (let c = 0; c < K2; c++)
+      for (let i = 0; i < n2; i++)
+        yd[c * n2 + i] = (c + 1) * xd[i] - 2 * xd[3 * n2 + i] + xd[(7 + c) * n2 + i] + rng.normal();
+    const Xd = denseMatrix(n2, p2, xd);
+    const Yd = denseMatrix(n2, K2, yd);
+    const weights = Float64Array.from({ length: n2 }, (_, i) => 1 + (i % 3));
+    for (const extra of [{}, { weights }, { intercept: false }, { alpha: 0.5 }]) {
+      const a = fit(Xd, Yd, { family: "mgaussian", ...extra });
+      const b = fit(denseToCsc(Xd), Yd, { family: "mgaussian", ...extra });
+      assert.equal(a.solver, "covariance");
+      assert.equal(b.solver, "covariance");
+      assert.equal(b.lambda.length, a.lambda.length);
+      for (let l = 0; l < a.lambda.length; l++) {
+        assert.ok(Math.abs(b.lambda[l] / a.lambda[l] - 1) <= 1e-12);
+        for (let c = 0; c < K2; c++) {
+          const u = dense(p2, a.coefficients[l][c]);
+          const v = dense(p2, b.coefficients[l][c]);
+          for (let j = 0; j < p2; j++)
+            assert.ok(Math.abs(u[j] - v[j]) <= 1e-9 * (1 + Math.abs(u[j])));
+          assert.ok(Math.abs(a.intercepts[l][c] - b.intercepts[l][c]) <= 1e-9);
+        }
+        assert.ok(b.kktMax[l] <= 1e-7 * Math.max(b.lambda[l], b.lambda[0] / 100));
+      }
+    }
+    // Dense, this design would be past the model core's 2 GiB: sparse, it fits.
+    const big = 70_000;
+    const wide = 4000;
+    const colPtr = new Int32Array(wide + 1);
+    const rowIndex = new Int32Array(big);
+    const values = new Float64Array(big);
+    // one non-zero per row, in column i mod wide
+    let t = 0;
+    for (let j = 0; j < wide; j++) {
+      colPtr[j] = t;
+      for (let i = j; i < big; i += wide) {
+        rowIndex[t] = i;
+        values[t++] = 1 + ((i * 7) % 5);
+      }
+    }
+    colPtr[wide] = t;
+    const yb = new Float64Array(2 * big);
+    for (let i = 0; i < big; i++) {
+      yb[i] = (i % wide < 3 ? 3 * values[i] : 0) + rng.normal();
+      yb[big + i] = (i % wide === 5 ? 6 : 0) + rng.normal();
+    }
+    const f = fit(cscMatrix(big, wide, colPtr, rowIndex, values), denseMatrix(big, 2, yb), {
+      family: "mgaussian",
+      nLambda: 5,
+      lambdaMinRatio: 0.3,
+    });
+    assert.equal(f.solver, "covariance");
+    assert.deepEqual(Array.from(f.df), [0, 3, 4, 4, 4]);
+    for (let l = 0; l < f.lambda.length; l++)
+      assert.ok(f.kktMax[l] <= 1e-7 * Math.max(f.lambda[l], f.lambda[0] / 100));
   });
 
   it("refuses a vector y, a matrix y for other families, offsets and non-finite responses", () => {

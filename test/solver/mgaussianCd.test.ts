@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Random } from "../../src/index.js";
 import { groupPenalty } from "../../src/penalty/groupLasso.js";
-import { MGaussianCd } from "../../src/solver/mgaussianCd.js";
+import { denseColumns, MGaussianCd } from "../../src/solver/mgaussianCd.js";
 import { createHeap } from "../../src/wasm/heap.js";
 
 /** A small problem: n × p columns and a column of ones in a heap, K responses, weights 1/n. */
@@ -40,7 +40,7 @@ function solver(
     Float64Array.from(pf, (v) => (1 - alpha) * v),
   );
   const s = new MGaussianCd({
-    heap,
+    columns: denseColumns(heap, n, p),
     n,
     p,
     y,
