@@ -1,10 +1,11 @@
 // npm run bench:ridge -- [--reps 3] [--quick]   (also run by `npm run bench`)
-// The exact ridge path (ridgePath: one eigen-decomposition, with leave-one-out and GCV errors)
+// The exact ridge path (ridgePath: one Householder tridiagonalization, with leave-one-out and GCV errors)
 // against glmnet 4.1's default α = 0 path and scikit-learn's RidgeCV (efficient leave-one-out,
 // gcv_mode='auto') on the same data in the same run, and against our own coordinate-descent
 // α = 0 path. Cells: the four shapes of issue 20 (--quick drops 2000 x 1000), features with pairwise
 // correlation 0.5 (bench/simulate.mjs), y = Xβ + 3·noise, standardized. Each side timed over batches lasting
-// >= 0.2 s. Also reported: the exact path's objective against glmnet's at glmnet's λ (relative; ≤ 0
+// >= 0.2 s; glmnet runs on each cell between two sets of our batches, and ours is the median of
+// both sets. Also reported: the exact path's objective against glmnet's at glmnet's λ (relative; ≤ 0
 // means at least as good), its KKT certificate, and the λ that leave-one-out picks, ours against
 // RidgeCV's.
 import { execFileSync } from "node:child_process";
@@ -58,6 +59,13 @@ CELLS.forEach((cell, c) => {
     join(OUT, `ridge.${cell}.ours.json`),
     JSON.stringify({ lambda: Array.from(fit.lambda) }),
   );
+  // glmnet on this cell now, and our path timed again after it: the two timings bracket the
+  // reference's, so that a drift of the machine's speed within the run (this machine's cores
+  // change speed by up to 50 % within minutes) weighs on both sides.
+  execFileSync("Rscript", [join(HERE, "glmnet-ridge.R"), OUT, String(REPS), cell], {
+    stdio: "inherit",
+  });
+  for (let r = 0; r < REPS; r++) times.push(batch(() => (fit = ridgePath(m, y)), 200));
   rows.push({
     cell,
     ours: median(times),
@@ -68,9 +76,6 @@ CELLS.forEach((cell, c) => {
   console.log(
     `ridge ${cell} regularize ${median(times).toFixed(4)} s, coordinate descent ${median(cd).toFixed(4)} s`,
   );
-});
-execFileSync("Rscript", [join(HERE, "glmnet-ridge.R"), OUT, String(REPS), ...CELLS], {
-  stdio: "inherit",
 });
 let sklearn = true;
 try {
