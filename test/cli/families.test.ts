@@ -109,6 +109,7 @@ describe("regularize path / cv with mgaussian and families by link", () => {
     const mg = join(tmp, "mg-model.json");
     const r = run(["fit", FILE, "--family", "mgaussian", "--target", "y1,y2", "--save", mg]);
     assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^lasso \(mgaussian\) on .*: targets 'y1', 'y2', \d+ rows/);
     const m = JSON.parse(readFileSync(mg, "utf8"));
     assert.deepEqual(m.responses, ["y1", "y2"]);
     const p = run(["predict", mg, FILE]);
