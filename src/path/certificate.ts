@@ -119,8 +119,8 @@ export function certificate(
  * `certificate` at α = 0 without box limits (the exact ridge path), in one pass over the
  * penalized features J: pen_j(b) = ½λ·pf_j·b², KKT violation |g_j − λ·pf_j·b_j|, and every
  * conjugate finite (θ = r, no rescaling): pen_j*(g) = g²/(2λ·pf_j). The same formulas as
- * `certificate`'s (a test compares the two); the generic one spends most of an exact 300 × 3000
- * ridge path's per-point time on its branches, every coefficient being non-zero.
+ * `certificate`'s (a test compares the two), without its branches for zeros and box limits: on
+ * the exact path every coefficient is non-zero.
  */
 export function ridgeCertificate(
   b: Float64Array,

@@ -32,7 +32,8 @@ import { earlyEndRule, walkPath, type PathPoint } from "./driver.js";
 
 /**
  * The largest (p + 1)² for which a multi-response Gaussian elastic net runs on covariance updates
- * (MGaussianCd, whose Gram columns of entered features take up to (p + 1)² doubles: 128 MiB).
+ * (MGaussianCd: the Gram columns of the entered features, and their compact copy, take up to
+ * (p + 1)² doubles each, 2 × 128 MiB).
  */
 const MGAUSSIAN_GRAM_MAX = 2 ** 24;
 
