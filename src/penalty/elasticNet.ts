@@ -130,6 +130,14 @@ export function enetConjugate(
  * pen.update(2, 1, 0, 1); // argmin ½b² − 2b + 0.5|b| + 0.25b² = 1.5 / 1.5 = 1
  * ```
  */
+/**
+ * λ·w, and 0 where the weight w is 0 whatever λ: an unpenalized entry stays unpenalized at
+ * λ = ∞ (the solvers' first solve, which fits the unpenalized entries only) instead of NaN.
+ */
+export function at(lam: number, w: number): number {
+  return w === 0 ? 0 : lam * w;
+}
+
 export function elasticNetPenalty(
   alpha: number,
   pf: Float64Array,
@@ -143,19 +151,19 @@ export function elasticNetPenalty(
     value: (b, j, lam) =>
       b < lower[j] || b > upper[j]
         ? Infinity
-        : enetValue(b, lam * alpha * pf[j], lam * (1 - alpha) * pf[j]),
+        : enetValue(b, at(lam, alpha * pf[j]), at(lam, (1 - alpha) * pf[j])),
     update: (u, h, j, lam) =>
-      enetProx1d(u, h, lam * alpha * pf[j], lam * (1 - alpha) * pf[j], lower[j], upper[j]),
+      enetProx1d(u, h, at(lam, alpha * pf[j]), at(lam, (1 - alpha) * pf[j]), lower[j], upper[j]),
     subdiffDistance: (b, g, j, lam) =>
-      enetSubdiffDistance(b, g, lam * alpha * pf[j], lam * (1 - alpha) * pf[j], lower[j], upper[j]),
+      enetSubdiffDistance(b, g, at(lam, alpha * pf[j]), at(lam, (1 - alpha) * pf[j]), lower[j], upper[j]),
     local: (b, j, lam) => {
       if (b <= lower[j] || b >= upper[j]) return null;
-      const mu = lam * (1 - alpha) * pf[j];
-      return { slope: lam * alpha * pf[j] * Math.sign(b) + mu * b, curv: mu };
+      const mu = at(lam, (1 - alpha) * pf[j]);
+      return { slope: at(lam, alpha * pf[j]) * Math.sign(b) + mu * b, curv: mu };
     },
     enet: (j, lam) => ({
-      kappa: lam * alpha * pf[j],
-      mu: lam * (1 - alpha) * pf[j],
+      kappa: at(lam, alpha * pf[j]),
+      mu: at(lam, (1 - alpha) * pf[j]),
       lo: lower[j],
       hi: upper[j],
     }),

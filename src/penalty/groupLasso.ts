@@ -1,4 +1,5 @@
 import type { GroupPenalty } from "../core/penalty.js";
+import { at } from "./elasticNet.js";
 
 /**
  * The sparse-group-lasso penalty of one group g (Simon, Friedman, Hastie & Tibshirani 2013):
@@ -291,11 +292,11 @@ export function groupPenalty(
         a += Math.abs(b[t]);
         s += b[t] * b[t];
       }
-      return lam * (l1[g] * a + l2[g] * Math.sqrt(s) + 0.5 * ridge[g] * s);
+      return at(lam, l1[g]) * a + at(lam, l2[g]) * Math.sqrt(s) + 0.5 * at(lam, ridge[g]) * s;
     },
     update: (h, values, vectors, u, g, lam, out) => {
       const m = u.length;
-      const mu = lam * ridge[g];
+      const mu = at(lam, ridge[g]);
       let hh = h;
       let vals = values;
       if (mu > 0) {
@@ -303,12 +304,12 @@ export function groupPenalty(
         for (let a = 0; a < m; a++) hh[a * m + a] += mu;
         vals = values.map((v) => v + mu);
       }
-      groupBlockSolve(hh, vals, vectors, m, u, lam * l1[g], lam * l2[g], out);
+      groupBlockSolve(hh, vals, vectors, m, u, at(lam, l1[g]), at(lam, l2[g]), out);
     },
     subdiffDistance: (b, gr, g, lam) => {
-      const mu = lam * ridge[g];
+      const mu = at(lam, ridge[g]);
       const gg = mu > 0 ? gr.map((v, t) => v - mu * b[t]) : gr;
-      return groupSubdiffDistance(b, gg, 0, b.length, lam * l1[g], lam * l2[g]);
+      return groupSubdiffDistance(b, gg, 0, b.length, at(lam, l1[g]), at(lam, l2[g]));
     },
     zeroLambda: (gr, g) => {
       let norm = 0;

@@ -1,4 +1,5 @@
 import type { CoordinatePenalty } from "../core/penalty.js";
+import { at } from "./elasticNet.js";
 
 /**
  * The minimax concave penalty (MCP, Zhang 2010) and SCAD (Fan & Li 2001), in the forms Breheny &
@@ -200,14 +201,14 @@ export function nonconvexPenalty(
     update: (u, h, j, lam) =>
       pf[j] > 0 ? nonconvexCoordinateMin(kind, u, h, lam * pf[j], gamma) : u / h,
     subdiffDistance: (b, g, j, lam) => {
-      const l = lam * pf[j];
+      const l = at(lam, pf[j]);
       if (b === 0) return Math.max(Math.abs(g) - l, 0);
       const slope = l > 0 ? nonconvexDerivative(kind, Math.abs(b), l, gamma) : 0;
       return Math.abs(g - (b > 0 ? slope : -slope));
     },
     zeroLambda: (g, j) => (pf[j] > 0 ? Math.abs(g) / pf[j] : g !== 0 ? Infinity : 0),
     local: (b, j, lam) => {
-      const l = lam * pf[j];
+      const l = at(lam, pf[j]);
       const t = Math.abs(b);
       const s = Math.sign(b);
       if (l === 0 || t >= gamma * l) return { slope: 0, curv: 0 };

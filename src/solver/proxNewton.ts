@@ -377,7 +377,9 @@ export class ProxNewton {
     }
     let v = 0;
     if (intercept) for (let c = 0; c < K; c++) v = Math.max(v, Math.abs(this.grad[p * K + c]));
-    if (finite) for (let u = 0; u < this.nUnits; u++) v = Math.max(v, this.violation(u, lam));
+    // At λ = ∞ only the unpenalized units (strong there) are solved, and certified.
+    for (let u = 0; u < this.nUnits; u++)
+      if (finite || this.strong[u]) v = Math.max(v, this.violation(u, lam));
     this.kkt = v;
     return status;
   }

@@ -165,6 +165,44 @@ describe("the model core agrees with the specialised solvers (identities)", () =
       for (let j = 0; j < 10; j++) assert.ok(Math.abs(2 * b1[j] - c[j]) < 1e-5, `λ${k} β${j}`);
     }
   });
+  it("λ_max with an unpenalized feature: the first λ at which a penalized entry moves", () => {
+    // The path's λ_max comes from the fit with the unpenalized feature (and intercepts) alone.
+    // Just above it every penalized coefficient is 0; just below, one is not.
+    const { x, y } = simulate(300, 8, 23);
+    const pf = [0, 1, 1, 1, 1, 1, 1, 1];
+    const gamma = Float64Array.from(y.poisson, (v, i) => 0.5 + v + (i % 3));
+    const rows: [string, Float64Array, Record<string, unknown>][] = [
+      ["multinomial", y.multinomial, { family: "multinomial" }],
+      ["gamma, log link", gamma, { family: "gamma", link: "log" }],
+      ["binomial MCP", y.binomial, { family: "binomial", penalty: "mcp" }],
+      [
+        "Poisson group",
+        y.poisson,
+        { family: "poisson", penalty: "group", groups: [0, 1, 1, 2, 2, 3, 3, 4] },
+      ],
+    ];
+    for (const [name, yy, options] of rows) {
+      const weights = options.penalty === "group" ? { groupWeights: [0, 1, 1, 1, 1] } : {};
+      const path = fit(x, yy, { ...options, ...weights, penaltyFactor: pf });
+      const top = path.lambda[0];
+      const at = fit(x, yy, {
+        ...options,
+        ...weights,
+        penaltyFactor: pf,
+        lambda: [top * 1.001, top * 0.995],
+      });
+      const moved = (k: number) =>
+        at.coefficients[k].some((c) => Array.from(c.index).some((j) => j !== 0));
+      assert.equal(moved(0), false, `${name}: a penalized entry moved above λ_max`);
+      assert.equal(moved(1), true, `${name}: nothing penalized moved below λ_max`);
+      assert.ok(
+        at.coefficients[0].some((c) => Array.from(c.index).includes(0)),
+        name,
+      );
+      assert.ok(certified(at) <= 1e-5, `${name}: KKT ${certified(at)}`);
+    }
+  });
+
   it("bad options are one-line input errors naming the option", () => {
     assert.throws(() => fit(x, y.gaussian, { penalty: "lasso" as FitPenalty }), /option 'penalty'/);
     assert.throws(

@@ -6,7 +6,7 @@ import { dense, readFixture } from "../helpers/fixtures.js";
 
 interface Case {
   name: string;
-  options: { alpha?: number; "standardize.response"?: boolean };
+  options: { alpha?: number; "standardize.response"?: boolean; "penalty.factor"?: number[] };
   weighted: boolean;
   lambda: number[];
   a0: number[][];
@@ -26,8 +26,9 @@ const { n, p, k } = fx;
 
 /**
  * glmnet's mgaussian objective by brute force: (1/2)Σᵢŵᵢ‖ỹᵢ − ã₀ − B̃ᵀxᵢ‖² + λΣⱼ sⱼ-scaled
- * ((1−α)/2‖sⱼβⱼ‖² + α‖sⱼβⱼ‖₂), with ŵ = w/Σw, sⱼ the weighted population sd of feature j, and —
- * with standardize.response — responses and coefficients divided by each response's sd.
+ * ((1−α)/2‖sⱼβⱼ‖² + α‖sⱼβⱼ‖₂) times penalty factor j (rescaled to sum to p, as glmnet does), with
+ * ŵ = w/Σw, sⱼ the weighted population sd of feature j, and — with standardize.response —
+ * responses and coefficients divided by each response's sd.
  */
 function objective(
   c: Case,
@@ -58,11 +59,13 @@ function objective(
     }
   f /= 2;
   const alpha = c.options.alpha ?? 1;
+  const pf = c.options["penalty.factor"] ?? new Array<number>(p).fill(1);
+  const pfSum = pf.reduce((a, b) => a + b, 0);
   for (let j = 0; j < p; j++) {
     const s = sd((i) => fx.x[j * n + i]);
     let sq = 0;
     for (let r = 0; r < k; r++) sq += ((s * beta[r][j]) / ys[r]) ** 2;
-    f += lambda * (((1 - alpha) / 2) * sq + alpha * Math.sqrt(sq));
+    f += ((lambda * pf[j] * p) / pfSum) * (((1 - alpha) / 2) * sq + alpha * Math.sqrt(sq));
   }
   return f;
 }
@@ -74,6 +77,7 @@ const options = (c: Case) => ({
   alpha: c.options.alpha,
   weights: c.weighted ? fx.weights : undefined,
   standardizeResponse: c.options["standardize.response"] === true,
+  penaltyFactor: c.options["penalty.factor"],
 });
 
 describe("multi-response Gaussian against glmnet 4.1's mgaussian", () => {
