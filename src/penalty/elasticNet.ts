@@ -155,7 +155,14 @@ export function elasticNetPenalty(
     update: (u, h, j, lam) =>
       enetProx1d(u, h, at(lam, alpha * pf[j]), at(lam, (1 - alpha) * pf[j]), lower[j], upper[j]),
     subdiffDistance: (b, g, j, lam) =>
-      enetSubdiffDistance(b, g, at(lam, alpha * pf[j]), at(lam, (1 - alpha) * pf[j]), lower[j], upper[j]),
+      enetSubdiffDistance(
+        b,
+        g,
+        at(lam, alpha * pf[j]),
+        at(lam, (1 - alpha) * pf[j]),
+        lower[j],
+        upper[j],
+      ),
     local: (b, j, lam) => {
       if (b <= lower[j] || b >= upper[j]) return null;
       const mu = at(lam, (1 - alpha) * pf[j]);
