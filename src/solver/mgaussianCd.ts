@@ -1,5 +1,6 @@
 import type { GroupPenalty } from "../core/penalty.js";
 import type { CscMatrix } from "../data/matrix.js";
+import { at } from "../penalty/elasticNet.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 import type { SolveStatus } from "./proxNewton.js";
 
@@ -279,9 +280,9 @@ export class MGaussianCd {
     const nv = this.nv;
     const tol = (this.tol = kktTol * (Number.isFinite(lam) ? Math.max(lam, this.lambdaFloor) : 1));
     for (let j = 0; j < p; j++) {
-      const penalized = pf[j] > 0;
-      this.kappa[j] = penalized && alpha > 0 ? lam * alpha * pf[j] : 0;
-      this.mu[j] = penalized && alpha < 1 ? lam * (1 - alpha) * pf[j] : 0;
+      // The penalty object's own thresholds (0 for a zero weight, even at λ = ∞).
+      this.kappa[j] = at(lam, alpha * pf[j]);
+      this.mu[j] = at(lam, (1 - alpha) * pf[j]);
     }
     const g = this.grad;
     const b = this.beta;
