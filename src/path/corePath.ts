@@ -11,13 +11,13 @@ import { FAMILIES, familyLink, isFamily } from "./families.js";
 import { MultinomialDatafit } from "../datafit/multinomial.js";
 import { poisson } from "../datafit/poisson.js";
 import { SingleDatafit } from "../datafit/single.js";
+import { CoreDesign, DesignFull } from "../data/coreDesign.js";
 import { InputError } from "../errors.js";
 import { elasticNetPenalty } from "../penalty/elasticNet.js";
 import { groupPenalty } from "../penalty/groupLasso.js";
 import { defaultGamma, nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
 import { denseColumns, MGaussianCd, sparseColumns } from "../solver/mgaussianCd.js";
 import { ProxNewton } from "../solver/proxNewton.js";
-import { createHeap } from "../wasm/heap.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import type { FitOptions, ModelPath } from "./fit.js";
 import { KKT_PER_THRESH } from "./glmPath.js";
@@ -37,9 +37,6 @@ import { earlyEndRule, walkPath, type PathPoint } from "./driver.js";
  */
 const MGAUSSIAN_GRAM_MAX = 2 ** 24;
 
-/** The largest design (values) the model core densifies from sparse input: 2 GiB of doubles. */
-export const CORE_DENSE_LIMIT = 2 ** 28;
-
 /** The model core's path (`fit` with solver "core"). */
 export function corePath(
   x: Matrix,
@@ -55,11 +52,6 @@ export function corePath(
     options.family === "mgaussian" &&
     (options.penalty ?? "elastic-net") === "elastic-net" &&
     (p + 1) ** 2 <= MGAUSSIAN_GRAM_MAX;
-  if (x.kind === "csc" && !covariance && n * (p + 1) > CORE_DENSE_LIMIT)
-    throw new InputError(
-      `sparse input of ${n} × ${p}: the ${options.family ?? "gaussian"} ${options.penalty ?? "elastic-net"} fit runs on the model core, which holds the design dense (${((n * (p + 1) * 8) / 2 ** 30).toFixed(1)} GiB); the gaussian, binomial and poisson elastic net, and the mgaussian one up to ${Math.floor(Math.sqrt(MGAUSSIAN_GRAM_MAX)) - 1} features, keep sparse data sparse`,
-      { option: "family" },
-    );
   const mgaussian = options.family === "mgaussian";
   const yMatrix = isMatrix(yIn) ? yIn : null;
   if (mgaussian !== (yMatrix !== null))
@@ -261,34 +253,17 @@ export function corePath(
     penalty = elasticNetPenalty(o.alpha, o.penaltyFactor, lower, upper);
   }
 
-  // Standardized columns and a column of ones (not for a sparse design on covariance updates).
-  // In a heap with room for the solver's gradient kernel: an n-vector, p + 1 results, p + 1
-  // indices (ProxNewtonSetup.heap).
-  const heap =
-    covariance && x.kind === "csc"
-      ? null
-      : createHeap(n * (p + 1) + n + (p + 1) + Math.ceil((p + 1) / 2) + 1);
-  const xs = heap ? heap.f64.subarray(0, n * (p + 1)) : new Float64Array(0);
-  if (heap) {
-    for (let j = 0; j < p; j++) {
-      if (!include[j]) continue;
-      const c = center[j];
-      const s = 1 / scale[j];
-      const off = j * n;
-      if (x.kind === "dense") for (let i = 0; i < n; i++) xs[off + i] = (x.data[off + i] - c) * s;
-      else {
-        for (let i = 0; i < n; i++) xs[off + i] = -c * s;
-        for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++)
-          xs[off + x.rowIndex[k]] += x.values[k] * s;
-      }
-    }
-    xs.fill(1, p * n);
-  }
+  // The standardized design with a column of ones, in a heap with room for the solver's kernels
+  // (CoreDesign: for sparse input, only the columns the solver asks for; none for a sparse design
+  // on covariance updates, which reads the sparse columns itself).
+  const design = covariance && x.kind === "csc" ? null : new CoreDesign(x, center, scale, include);
   const etaStart = new Float64Array(K * n);
   if (K === 1) etaStart.set(offset);
   const solver = covariance
     ? new MGaussianCd({
-        columns: heap ? denseColumns(heap, n, p) : sparseColumns(x as CscMatrix, center, scale),
+        columns: design
+          ? denseColumns(design.heap, n, p)
+          : sparseColumns(x as CscMatrix, center, scale),
         n,
         p,
         y: (datafit as MGaussianDatafit).y,
@@ -303,7 +278,9 @@ export function corePath(
         maxPasses: o.maxPasses,
       })
     : new ProxNewton({
-        xs,
+        design: design!,
+        xs: design!.xs,
+        heap: design!.heap,
         n,
         p,
         datafit,
@@ -312,7 +289,6 @@ export function corePath(
         include,
         offset: etaStart,
         kktTol: KKT_PER_THRESH * o.thresh,
-        heap: heap!,
         maxPasses: o.maxPasses,
       });
   if (o.intercept) solver.setIntercepts(datafit.interceptStart());
@@ -358,7 +334,14 @@ export function corePath(
     lambdaMax,
     earlyEndRule(family, o, nonconvex ? -Infinity : stallThreshold(o)),
     (lam, lamPrev) => {
-      const status = solver.solve(lam, lamPrev);
+      let status;
+      try {
+        status = solver.solve(lam, lamPrev);
+      } catch (e) {
+        // A sparse design whose strong set outgrew the dense columns the core holds.
+        if (e instanceof DesignFull) return { stop: e.message };
+        throw e;
+      }
       let count = 0;
       df = 0;
       for (let j = 0; j < p; j++) {
@@ -413,7 +396,7 @@ export function corePath(
   );
   solver.release();
   datafit.release?.();
-  heap?.release();
+  design?.release();
   return {
     family,
     penalty: penaltyName,

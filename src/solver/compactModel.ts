@@ -156,9 +156,10 @@ export class CompactModel {
     const slots = this.slots;
     const c = (this.set ??= new CompactActiveSet((p + 1) * K, this.thr()));
     // (Loops: a typed array's `from` with a map function is slow in V8.)
+    const columnSlot = this.s.design.slotOf;
     const offs = (list: number[]) => {
       const out = new Int32Array(list.length);
-      for (let l = 0; l < list.length; l++) out[l] = ((list[l] / K) | 0) * n;
+      for (let l = 0; l < list.length; l++) out[l] = columnSlot[(list[l] / K) | 0] * n;
       return out;
     };
     const cls = (list: number[]) => {
@@ -439,7 +440,7 @@ export class CompactModel {
    * design (datafit.stepSet then refreshes what the model keeps), or a move per entry.
    */
   buildStep(list: number[], count: number, delta: Float64Array): void {
-    const { heap, p, n, xs, datafit } = this.s;
+    const { heap, n, xs, datafit } = this.s;
     const K = this.K;
     const kernel = heap ? passKernel(heap) : null;
     if (!heap || !kernel) {
@@ -448,14 +449,16 @@ export class CompactModel {
         const d = delta[u];
         if (d === 0) continue;
         const j = (u / K) | 0;
-        datafit.move(xs, j * n, u - j * K, d);
+        datafit.move(xs, this.s.design.off(j), u - j * K, d);
       }
       return;
     }
     const f = heap.f64;
-    const slot = (p + 1) * n;
-    const res = slot + n;
-    const listOff = 2 * (res + p + 1);
+    const design = this.s.design;
+    const slot = design.vector;
+    const res = design.results;
+    const listOff = design.indices;
+    const columnSlot = design.slotOf;
     const z = datafit.step;
     for (let c = 0; c < K; c++) {
       let m = 0;
@@ -463,7 +466,7 @@ export class CompactModel {
         const u = list[l];
         const d = delta[u];
         if (d === 0 || u % K !== c) continue;
-        kernel.i32[listOff + m] = (u / K) | 0;
+        kernel.i32[listOff + m] = columnSlot[(u / K) | 0];
         f[res + m++] = -d; // axpys subtracts
       }
       if (m === 0) continue;

@@ -6,10 +6,17 @@ import { Anderson } from "./anderson.js";
 import { SHORTFALL_FLOOR } from "./compactActiveSet.js";
 import { CompactModel } from "./compactModel.js";
 import { passKernel, type Heap } from "../wasm/heap.js";
+import type { CoreDesign } from "../data/coreDesign.js";
 
 /** What the proximal-Newton solver works on. */
 export interface ProxNewtonSetup {
-  /** Standardized columns, column-major, n apart: features 0 … p−1, then a column of ones. */
+  /**
+   * The standardized design (features 0 … p−1, then a column of ones), each column at
+   * design.off(j) in xs; for sparse input only the strong set's columns are there (the solver
+   * asks for them with design.ensure) and the other gradients are read sparse.
+   */
+  design: CoreDesign;
+  /** design.xs (the solver sets it anew when the design's heap grows). */
   xs: Float64Array;
   n: number;
   p: number;
@@ -25,10 +32,10 @@ export interface ProxNewtonSetup {
   /** Largest number of coordinate passes at one λ. */
   maxPasses: number;
   /**
-   * The heap `xs` lives in (at offset 0), with room after it for one n-vector, p + 1 results and
-   * p + 1 column indices: gradients then run on the WebAssembly kernel (grads4). Optional.
+   * design.heap, where `xs` lives (at offset 0), with room after it for one n-vector, a result
+   * and a column index per slot: gradients run on its WebAssembly kernel (grads4) when it has one.
    */
-  heap?: Heap;
+  heap: Heap;
 }
 
 /** Largest number of Newton steps at one λ. */
@@ -95,7 +102,7 @@ export class ProxNewton {
   private readonly blockEig: ({ values: Float64Array; vectors: Float64Array } | null)[] = [];
 
   constructor(private readonly s: ProxNewtonSetup) {
-    const { n, p, datafit } = s;
+    const { p, datafit } = s;
     const K = (this.K = datafit.K);
     this.beta = new Float64Array((p + 1) * K);
     this.grad = new Float64Array((p + 1) * K);
@@ -106,7 +113,8 @@ export class ProxNewton {
       for (const g of s.penalty.groups) {
         const feats = Int32Array.from(Array.from(g).filter((j) => s.include[j]));
         this.groupFeatures.push(feats);
-        this.groupOffs.push(feats.map((j) => j * n));
+        // (Set again by ensureStrong for a sparse design, whose columns come in as needed.)
+        this.groupOffs.push(feats.map((j) => (s.design.has(j) ? s.design.off(j) : -1)));
         this.blockH.push(null);
         this.blockEig.push(null);
       }
@@ -152,25 +160,50 @@ export class ProxNewton {
    * WebAssembly kernel (grads4, one call per class) when the setup gave the heap, else in loops.
    */
   private gradients(list: Int32Array, count: number): void {
-    const { heap, n, p, datafit } = this.s;
-    const kernel = heap ? passKernel(heap) : null;
-    if (!heap || !kernel) {
-      for (let t = 0; t < count; t++) this.featureGradient(list[t]);
-      return;
-    }
+    const { heap, n, design, datafit } = this.s;
     const K = this.K;
-    const f = heap.f64;
-    const slot = (p + 1) * n;
-    const res = slot + n;
-    const listOff = 2 * (res + p + 1);
-    kernel.i32.set(list.subarray(0, count), listOff);
     const r = datafit.r;
-    for (let c = 0; c < K; c++) {
-      f.set(r.subarray(c * n, (c + 1) * n), slot);
-      kernel.grads4(listOff, count, 0, n, slot, res);
+    // A sparse design's absent columns: x̃ⱼᵀr_c read sparse, each class's Σr once.
+    let present = count;
+    if (design.sparse) {
+      let sums: Float64Array | null = null;
+      present = 0;
       for (let t = 0; t < count; t++) {
         const j = list[t];
-        this.grad[j * K + c] = f[res + j];
+        if (design.has(j)) {
+          list[present++] = j;
+          continue;
+        }
+        if (!sums) {
+          sums = new Float64Array(K);
+          for (let c = 0; c < K; c++) {
+            let v = 0;
+            for (let i = c * n; i < (c + 1) * n; i++) v += r[i];
+            sums[c] = v;
+          }
+        }
+        for (let c = 0; c < K; c++) this.grad[j * K + c] = design.sparseDot(j, r, c * n, sums[c]);
+      }
+    }
+    const kernel = passKernel(heap);
+    if (!kernel) {
+      for (let t = 0; t < present; t++) this.featureGradient(list[t]);
+      return;
+    }
+    const f = heap.f64;
+    const slot = design.vector;
+    const res = design.results;
+    const listOff = design.indices;
+    // (Dense input: slot j is feature j.)
+    const slotOf = design.sparse ? design.slotOf : null;
+    if (slotOf) for (let t = 0; t < present; t++) kernel.i32[listOff + t] = slotOf[list[t]];
+    else kernel.i32.set(list.subarray(0, present), listOff);
+    for (let c = 0; c < K; c++) {
+      f.set(r.subarray(c * n, (c + 1) * n), slot);
+      kernel.grads4(listOff, present, 0, n, slot, res);
+      for (let t = 0; t < present; t++) {
+        const j = list[t];
+        this.grad[j * K + c] = f[res + (slotOf ? slotOf[j] : j)];
       }
     }
   }
@@ -179,13 +212,46 @@ export class ProxNewton {
     const { xs, n, datafit } = this.s;
     const K = this.K;
     const r = datafit.r;
-    const off = j * n;
+    const off = this.s.design.off(j);
     for (let c = 0; c < K; c++) {
       const o = c * n;
       let s = 0;
       for (let i = 0; i < n; i++) s += xs[off + i] * r[o + i];
       this.grad[j * K + c] = s;
     }
+  }
+
+  /** The design's heap was replaced: the setup's views follow it. */
+  private grown(): void {
+    this.s.xs = this.s.design.xs;
+    this.s.heap = this.s.design.heap;
+  }
+
+  /**
+   * Makes the strong units' columns present in a sparse design (dense input has them all), and
+   * their groups' offsets current.
+   */
+  private ensureStrong(): void {
+    const design = this.s.design;
+    if (!design.sparse) return;
+    const pen = this.s.penalty;
+    const K = this.K;
+    const list = this.gradList;
+    let m = 0;
+    if (pen.kind === "coordinate") {
+      for (let j = 0; j < this.s.p; j++) {
+        let any = false;
+        for (let c = 0; c < K; c++) if (this.strong[j * K + c]) any = true;
+        if (any && !design.has(j)) list[m++] = j;
+      }
+      if (design.ensure(list, m)) this.grown();
+      return;
+    }
+    for (let u = 0; u < this.nUnits; u++)
+      if (this.strong[u]) for (const j of this.groupFeatures[u]) if (!design.has(j)) list[m++] = j;
+    if (design.ensure(list, m)) this.grown();
+    for (let u = 0; u < this.nUnits; u++)
+      if (this.strong[u]) this.groupOffs[u] = this.groupFeatures[u].map((j) => design.off(j));
   }
 
   /** Whether unit u holds a non-zero coefficient. */
@@ -336,6 +402,7 @@ export class ProxNewton {
         for (const u of this.compact.slots) if (u < p * K) this.strong[u] = 1;
       } else for (const u of this.compact.slottedGroups()) this.strong[u] = 1;
     }
+    this.ensureStrong();
     this.predict(lam, lamPrev);
     this.steps = 0;
     let status: SolveStatus = "ok";
@@ -374,6 +441,7 @@ export class ProxNewton {
           }
         }
       if (!added) break;
+      this.ensureStrong();
     }
     let v = 0;
     if (intercept) for (let c = 0; c < K; c++) v = Math.max(v, Math.abs(this.grad[p * K + c]));
@@ -452,10 +520,10 @@ export class ProxNewton {
 
   /** Newton steps on the strong set until its KKT violation is at most tol. */
   private newton(lam: number, tol: number): SolveStatus {
-    const { p, n, xs, datafit, intercept } = this.s;
+    const { p, xs, datafit, intercept } = this.s;
     const pen = this.s.penalty;
     const K = this.K;
-    const ones = p * n;
+    const ones = this.s.design.off(p);
     let best = Infinity;
     let since = 0;
     let prev = Infinity;
@@ -485,7 +553,7 @@ export class ProxNewton {
         if (pen.kind === "coordinate") {
           for (const u of strongList) {
             const j = Math.floor(u / K);
-            this.curv[u] = Math.max(datafit.curvature(xs, j * n, u % K), 1e-12);
+            this.curv[u] = Math.max(datafit.curvature(xs, this.s.design.off(j), u % K), 1e-12);
           }
         } else
           for (const u of strongList) {
@@ -675,7 +743,7 @@ export class ProxNewton {
 
   /** Rebuilds the step z = X̃Δ from Δ on the entries `idx`. */
   private rebuildStep(idx: Int32Array): void {
-    const { n, xs, datafit } = this.s;
+    const { xs, datafit } = this.s;
     const K = this.K;
     datafit.resetStep();
     for (let t = 0; t < idx.length; t++) {
@@ -683,7 +751,7 @@ export class ProxNewton {
       const d = this.delta[k];
       if (d === 0) continue;
       const j = (k / K) | 0;
-      datafit.move(xs, j * n, k - j * K, d);
+      datafit.move(xs, this.s.design.off(j), k - j * K, d);
     }
   }
 
@@ -757,7 +825,7 @@ export class ProxNewton {
       const mat = new Float64Array(dim * dim);
       datafit.entryHessian(
         xs,
-        Int32Array.from(all, (k) => ((k / K) | 0) * n),
+        Int32Array.from(all, (k) => this.s.design.off((k / K) | 0)),
         Int32Array.from(all, (k) => k % K),
         dim,
         mat,
@@ -771,7 +839,7 @@ export class ProxNewton {
     for (let a = 0; a < m; a++) {
       const k = entries[a];
       const j = (k / K) | 0;
-      d[a] = datafit.modelGradient(xs, j * n, k - j * K) - slope[a];
+      d[a] = datafit.modelGradient(xs, this.s.design.off(j), k - j * K) - slope[a];
       for (let b = 0; b < m; b++) A[a * m + b] = H[row[a] * HK + row[b]];
       A[a * m + a] += curv[a];
     }
@@ -829,7 +897,7 @@ export class ProxNewton {
       const k = entries[a];
       const j = (k / K) | 0;
       this.delta[k] += step;
-      datafit.move(xs, j * n, k - j * K, step);
+      datafit.move(xs, this.s.design.off(j), k - j * K, step);
     }
     if (this.modelObjective(idx, lam) < before - 1e-15 * Math.abs(before)) return true;
     entries.forEach((k, a) => (this.delta[k] = saved[a]));
@@ -839,24 +907,28 @@ export class ProxNewton {
 
   /** The model's KKT violation at B + Δ over the units of `list` and the intercepts. */
   private modelViolation(list: number[], lam: number): number {
-    const { p, n, xs, datafit, intercept } = this.s;
+    const { p, xs, datafit, intercept } = this.s;
     const pen = this.s.penalty;
     const K = this.K;
     let v = 0;
     const extra = (k: number) => (this.damp - 1) * this.curv[k] * this.delta[k];
     if (intercept)
       for (let c = 0; c < K; c++)
-        v = Math.max(v, Math.abs(datafit.modelGradient(xs, p * n, c) - extra(p * K + c)));
+        v = Math.max(
+          v,
+          Math.abs(datafit.modelGradient(xs, this.s.design.off(p), c) - extra(p * K + c)),
+        );
     for (const u of list) {
       if (pen.kind === "coordinate") {
         const j = (u / K) | 0;
-        const gm = datafit.modelGradient(xs, j * n, u - j * K) - extra(u);
+        const gm = datafit.modelGradient(xs, this.s.design.off(j), u - j * K) - extra(u);
         v = Math.max(v, pen.subdiffDistance(this.beta[u] + this.delta[u], gm, j, lam));
       } else {
         const feats = this.groupFeatures[u];
         const g = new Float64Array(feats.length * K);
         for (let a = 0; a < feats.length; a++)
-          for (let c = 0; c < K; c++) g[a * K + c] = datafit.modelGradient(xs, feats[a] * n, c);
+          for (let c = 0; c < K; c++)
+            g[a * K + c] = datafit.modelGradient(xs, this.s.design.off(feats[a]), c);
         v = Math.max(v, pen.subdiffDistance(this.block(u, this.beta, 1), g, u, lam));
       }
     }
@@ -875,12 +947,13 @@ export class ProxNewton {
   /** One pass of (block) coordinate descent on the model; returns the largest |H·move|. */
   private pass(list: number[], lam: number): number {
     const { p, n, xs, datafit, intercept } = this.s;
+    const slotOf = this.s.design.slotOf;
     const pen = this.s.penalty;
     const K = this.K;
     this.passes++;
     let moved = 0;
     if (intercept) {
-      const ones = p * n;
+      const ones = this.s.design.off(p);
       for (let c = 0; c < K; c++) {
         const k = p * K + c;
         const gm =
@@ -898,7 +971,7 @@ export class ProxNewton {
         const u = list[t];
         const j = (u / K) | 0;
         const c = u - j * K;
-        const off = j * n;
+        const off = slotOf[j] * n;
         const h0 = this.curv[u];
         const gm = datafit.modelGradient(xs, off, c) - (this.damp - 1) * h0 * this.delta[u];
         const h = this.damp * h0;
