@@ -107,6 +107,31 @@ describe("sparse GLM paths (SparseGlmCd) agree with the dense solver", () => {
       }
     });
 
+  it("an odd number of rows (the binomial evaluation kernel's zero-weight pad): same objective as dense and brute force", () => {
+    const n1 = 239;
+    const d1 = textLike(n1, p, 18);
+    const m1 = denseMatrix(n1, p, d1.x);
+    const opts = { thresh: 1e-14, weights: d1.weights.slice(0, n1) };
+    const ref = glmPath("binomial", m1, d1.yb, opts);
+    const fit = glmPath("binomial", denseToCsc(m1), d1.yb, { ...opts, lambda: ref.lambda });
+    const spec = { family: "binomial" as const, alpha: 1, weights: opts.weights };
+    for (let k = 0; k < ref.lambda.length; k++) {
+      const scale = Math.abs(ref.objective[k]);
+      assert.ok(Math.abs(fit.objective[k] - ref.objective[k]) <= 1e-12 * scale, `λ #${k + 1}`);
+      const brute = objective(
+        d1.x,
+        d1.yb,
+        n1,
+        p,
+        spec,
+        ref.lambda[k],
+        fit.intercept[k],
+        dense(p, fit.beta[k]),
+      );
+      assert.ok(Math.abs(brute - fit.objective[k]) <= 1e-12 * scale, `λ #${k + 1}: brute force`);
+    }
+  });
+
   it("at the default thresh: KKT ≤ 1e-3·λ and the objective within 1e-7 of the dense optimum", () => {
     const ref = glmPath("binomial", m, d.yb, { thresh: 1e-12 });
     const fit = glmPath("binomial", sparse, d.yb, { lambda: ref.lambda });
