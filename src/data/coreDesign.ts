@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { createHeap, type Heap } from "../wasm/heap.js";
 import type { CscMatrix, Matrix } from "./matrix.js";
+import { standardizedColumn, standardizedDot } from "./standardizedCsc.js";
 
 /**
  * The largest number of values the model core holds as dense standardized columns: 2 GiB of
@@ -142,24 +143,17 @@ export class CoreDesign {
       if (this.slotOf[j] >= 0) continue;
       const slot = this.count++;
       this.slotOf[j] = slot;
-      const off = slot * n;
-      const s = 1 / this.scale[j];
-      xs.fill(-this.center[j] * s, off, off + n);
-      for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) xs[off + x.rowIndex[k]] += x.values[k] * s;
+      standardizedColumn(x, j, this.center[j], this.scale[j], n, xs, slot * n);
     }
     return grew;
   }
 
   /**
-   * x̃ⱼᵀr for an absent feature of the sparse design, r at `at` in `r` (n values), with rSum
-   * their sum: (Σₖ xₖⱼ r_{iₖ} − cⱼ·rSum)/sⱼ — the same value as the dense column's product up to
-   * rounding.
+   * x̃ⱼᵀu for an absent feature of the sparse design (u n long, Σu as `sumU`), read from its
+   * non-zeros: the dense column's product up to rounding.
    */
-  sparseDot(j: number, r: Float64Array, at: number, rSum: number): number {
-    const x = this.sparse as CscMatrix;
-    let s = 0;
-    for (let k = x.colPtr[j]; k < x.colPtr[j + 1]; k++) s += x.values[k] * r[at + x.rowIndex[k]];
-    return (s - this.center[j] * rSum) / this.scale[j];
+  sparseDot(j: number, u: Float64Array, sumU: number): number {
+    return standardizedDot(this.sparse as CscMatrix, j, u, sumU, this.center[j], this.scale[j]);
   }
 
   release(): void {

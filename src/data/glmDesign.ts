@@ -1,12 +1,9 @@
 import type { Matrix } from "./matrix.js";
 import { moments, standardizeDense, standardizeScratch } from "./design.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
+import { standardizedSquare, type SparseColumns } from "./standardizedCsc.js";
 
-export interface SparseColumns {
-  colPtr: Int32Array;
-  rowIndex: Int32Array;
-  values: Float64Array;
-}
+export type { SparseColumns };
 
 /**
  * The design of a GLM path, standardized once with the observation weights as glmnet does,
@@ -154,16 +151,14 @@ export class GlmDesign {
       for (let i = 0; i < n; i++) s += w[i] * xs[off + i] * xs[off + i];
       return s;
     }
-    const { colPtr, rowIndex, values } = this.sp as SparseColumns;
-    const c = this.center[j];
-    let sxx = 0;
-    let sx = 0;
-    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
-      const wx = w[rowIndex[k]] * values[k];
-      sx += wx;
-      sxx += wx * values[k];
-    }
-    return (sxx - 2 * c * sx + c * c * sumW) / (this.scale[j] * this.scale[j]);
+    return standardizedSquare(
+      this.sp as SparseColumns,
+      j,
+      w,
+      sumW,
+      this.center[j],
+      this.scale[j],
+    );
   }
 
   /** Hands pooled memory back; the design must not be used afterwards. */

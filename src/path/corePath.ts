@@ -17,7 +17,7 @@ import { elasticNetPenalty } from "../penalty/elasticNet.js";
 import { groupPenalty } from "../penalty/groupLasso.js";
 import { defaultGamma, nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
 import { denseColumns, MGaussianCd, sparseColumns } from "../solver/mgaussianCd.js";
-import { ProxNewton } from "../solver/proxNewton.js";
+import { ProxNewton, type SolveStatus } from "../solver/proxNewton.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import type { FitOptions, ModelPath } from "./fit.js";
 import { KKT_PER_THRESH } from "./glmPath.js";
@@ -334,7 +334,7 @@ export function corePath(
     lambdaMax,
     earlyEndRule(family, o, nonconvex ? -Infinity : stallThreshold(o)),
     (lam, lamPrev) => {
-      let status;
+      let status: SolveStatus;
       try {
         status = solver.solve(lam, lamPrev);
       } catch (e) {

@@ -1,5 +1,10 @@
 import type { GroupPenalty } from "../core/penalty.js";
 import type { CscMatrix } from "../data/matrix.js";
+import {
+  standardizedColumn,
+  standardizedDot,
+  standardizedSquare,
+} from "../data/standardizedCsc.js";
 import { at } from "../penalty/elasticNet.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
 import type { SolveStatus } from "./proxNewton.js";
@@ -58,43 +63,21 @@ export function sparseColumns(
 ): MGaussianColumns {
   const n = x.nRows;
   const p = x.nCols;
-  const { colPtr, rowIndex, values } = x;
   return {
     products(v, out) {
       let sum = 0;
       for (let i = 0; i < n; i++) sum += v[i];
-      for (let j = 0; j < p; j++) {
-        let s = 0;
-        for (let k = colPtr[j]; k < colPtr[j + 1]; k++) s += values[k] * v[rowIndex[k]];
-        out[j] = (s - center[j] * sum) / scale[j];
-      }
+      for (let j = 0; j < p; j++) out[j] = standardizedDot(x, j, v, sum, center[j], scale[j]);
       out[p] = sum;
     },
     column(j, out) {
-      if (j === p) {
-        out.fill(1);
-        return;
-      }
-      const c = center[j];
-      const r = scale[j];
-      out.fill(-c / r);
-      for (let k = colPtr[j]; k < colPtr[j + 1]; k++) out[rowIndex[k]] = (values[k] - c) / r;
+      if (j === p) out.fill(1);
+      else standardizedColumn(x, j, center[j], scale[j], n, out, 0);
     },
     squares(w, out) {
       let sw = 0;
       for (let i = 0; i < n; i++) sw += w[i];
-      for (let j = 0; j < p; j++) {
-        const c = center[j];
-        // Σ w (x − c)² = Σ_nz w x² − 2c Σ_nz w x + c² Σ w
-        let s2 = 0;
-        let s1 = 0;
-        for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
-          const wx = w[rowIndex[k]] * values[k];
-          s1 += wx;
-          s2 += wx * values[k];
-        }
-        out[j] = (s2 - 2 * c * s1 + c * c * sw) / (scale[j] * scale[j]);
-      }
+      for (let j = 0; j < p; j++) out[j] = standardizedSquare(x, j, w, sw, center[j], scale[j]);
       out[p] = sw;
     },
   };

@@ -122,6 +122,7 @@ export class ProxNewton {
     } else this.nUnits = p * K;
     this.strong = new Uint8Array(this.nUnits);
     this.gradList = new Int32Array(p + 1);
+    this.absentList = new Int32Array(p + 1);
     this.compact = new CompactModel(s, K);
     this.loss = datafit.evaluate(this.eta);
   }
@@ -154,6 +155,8 @@ export class ProxNewton {
   }
 
   private readonly gradList: Int32Array;
+  /** A sparse design's features without a dense column, in one gradients call. */
+  private readonly absentList: Int32Array;
 
   /**
    * −∂f/∂B_jc for the features list[0..count) (p: the intercepts), every class: xⱼᵀr_c on the
@@ -163,26 +166,24 @@ export class ProxNewton {
     const { heap, n, design, datafit } = this.s;
     const K = this.K;
     const r = datafit.r;
-    // A sparse design's absent columns: x̃ⱼᵀr_c read sparse, each class's Σr once.
+    // A sparse design's absent columns: x̃ⱼᵀr_c read from their non-zeros, class by class (the
+    // present ones move to the front of the list for the kernel).
     let present = count;
     if (design.sparse) {
-      let sums: Float64Array | null = null;
+      const absent = this.absentList;
+      let m = 0;
       present = 0;
       for (let t = 0; t < count; t++) {
         const j = list[t];
-        if (design.has(j)) {
-          list[present++] = j;
-          continue;
-        }
-        if (!sums) {
-          sums = new Float64Array(K);
-          for (let c = 0; c < K; c++) {
-            let v = 0;
-            for (let i = c * n; i < (c + 1) * n; i++) v += r[i];
-            sums[c] = v;
-          }
-        }
-        for (let c = 0; c < K; c++) this.grad[j * K + c] = design.sparseDot(j, r, c * n, sums[c]);
+        if (design.has(j)) list[present++] = j;
+        else absent[m++] = j;
+      }
+      for (let c = 0; m > 0 && c < K; c++) {
+        const rc = r.subarray(c * n, (c + 1) * n);
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += rc[i];
+        for (let t = 0; t < m; t++)
+          this.grad[absent[t] * K + c] = design.sparseDot(absent[t], rc, sum);
       }
     }
     const kernel = passKernel(heap);
