@@ -314,9 +314,10 @@ function gkernFunc() {
 }
 
 /**
- * ldlhat(u, n, q, l, id, h, count, fs): for j < count, h_j[i] = Σ_k w_k(i)²·id_j[k] with
- * w_k(i) = u[k·n + i] − l_j[k]·w_{k−1}(i) (w_{−1} = 0: l_j[0] multiplies zero, so must be finite), l_j = l + j·fs,
- * id_j = id + j·fs, h_j = h + j·n (elements) — for every i < n at once, the quadratic forms
+ * ldlhat(u, n, ld, q, l, id, h, count, fs): for j < count, h_j[i] = Σ_k w_k(i)²·id_j[k] with
+ * w_k(i) = u[k·ld + i] − l_j[k]·w_{k−1}(i) (w_{−1} = 0: l_j[0] multiplies zero, so must be finite), l_j = l + j·fs,
+ * id_j = id + j·fs, h_j = h + j·ld (elements) — for every i < n at once (n ≤ ld: a range of
+ * columns, so that threads can share them), the quadratic forms
  * u_iᵀ (L_j D_j L_jᵀ)⁻¹ u_i of the columns u_i of the q × n matrix at u with the L D Lᵀ factors
  * of `count` shifted tridiagonal matrices (L unit lower bidiagonal with subdiagonal l[1..q),
  * id = D⁻¹): the exact ridge path's hat diagonals. Eight columns (four vectors) per sweep over k,
@@ -377,14 +378,14 @@ function ldlFunc() {
         ${set("j", add(L("j"), "(i32.const 1)"))} (br $jl)))
       ${set("i", add(L("i"), `(i32.const ${step})`))}`;
   return `
-  (func (export "ldlhat") (param $u i32) (param $n i32) (param $q i32) (param $l i32) (param $id i32) (param $h i32) (param $count i32) (param $fs i32)
+  (func (export "ldlhat") (param $u i32) (param $n i32) (param $ld i32) (param $q i32) (param $l i32) (param $id i32) (param $h i32) (param $count i32) (param $fs i32)
     (local $i i32) (local $j i32) (local $k i32) (local $p i32) (local $pl i32) (local $pi i32) (local $ph i32)
     (local $fj i32) (local $ij i32) (local $nb i32) (local $fsb i32)
     (local $lk v128) (local $ik v128) (local $sl f64) (local $si f64) (local $sw0 f64) (local $sg0 f64)
     ${range(4)
       .map((v) => `(local $w${v} v128) (local $g${v} v128)`)
       .join(" ")}
-    ${set("nb", "(i32.shl (local.get $n) (i32.const 3))")}
+    ${set("nb", "(i32.shl (local.get $ld) (i32.const 3))")}
     ${set("fsb", "(i32.shl (local.get $fs) (i32.const 3))")}
     ${set("i", "(i32.const 0)")}
     (block $c4d (loop $c4 (br_if $c4d (i32.gt_u (i32.add ${L("i")} (i32.const 8)) ${L("n")}))

@@ -1,6 +1,23 @@
-import { GEMM_WASM } from "../wasm/gemm.js";
+import { GEMM_WASM, GEMM_WASM_SHARED } from "../wasm/gemm.js";
 import { compileWasm } from "../wasm/load.js";
 import { MemoryPool } from "../wasm/pool.js";
+import {
+  BLOCK_ARGS,
+  BLOCKS_AT,
+  COUNT,
+  DONE_AT,
+  forgetMemory,
+  MAX_BLOCKS,
+  memoryId,
+  NEXT,
+  OP_GEMM,
+  OP_LDLHAT,
+  productHelpers,
+  sharedBoard,
+  splitCost,
+  takeBlocks,
+  type ProductHelper,
+} from "../wasm/threads.js";
 
 export type Dtype = "float64" | "float32";
 /** The typed array of a dtype. */
@@ -113,8 +130,21 @@ interface GemmExports {
     lower: number,
     d0: number,
   ) => void;
-  /** MatMem.ldlHat's kernel, on byte offsets u, l, id, h. */
-  ldlhat: NonNullable<MatMem["ldlHat"]>;
+  /**
+   * MatMem.ldlHat's kernel on byte offsets u, l, id, h, for the n columns at u of a matrix with
+   * leading dimension ld (h likewise).
+   */
+  ldlhat: (
+    u: number,
+    n: number,
+    ld: number,
+    q: number,
+    l: number,
+    id: number,
+    h: number,
+    count: number,
+    fs: number,
+  ) => void;
 }
 
 /**
@@ -129,41 +159,301 @@ const NR = 4;
 /** Elements of scratch a packed MatMem adds after its `length`: the two panels and a tile. */
 const PACK_SCRATCH = MC * KC + KC * NC + MR * NR;
 
+type Gemm = NonNullable<MatMem["gemm"]>;
+
 /**
- * The packed, cache-blocked product of MatMem.gemm on the kernels `k` (byte pointers: scratch at
- * `pack`, element offsets a, b, c).
+ * The packed, cache-blocked product of MatMem.gemm on the kernels `k` (byte pointer `pack` to
+ * the scratch, element offsets a, b, c).
  */
-function packedGemm(k: GemmExports, pack: number): NonNullable<MatMem["gemm"]> {
-  return (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N, lower = false) => {
-    const pa = pack;
-    const pb = pack + MC * KC * 8;
-    const tile = pb + KC * NC * 8;
-    for (let jc = 0; jc < N; jc += NC) {
-      const nc = Math.min(NC, N - jc);
-      for (let pc = 0; pc < K; pc += KC) {
-        const kc = Math.min(KC, K - pc);
-        k.packb((b + pc * sbk + jc * sbn) * 8, sbn, sbk, nc, kc, pb);
-        const acc = accumulate || pc > 0 ? 1 : 0;
-        for (let ic = 0; ic < M; ic += MC) {
-          const mc = Math.min(MC, M - ic);
-          if (lower && jc > ic + mc - 1) continue; // the whole block is above the diagonal
-          k.packa((a + ic * sam + pc * sak) * 8, sam, sak, mc, kc, pa);
-          k.gkern(
-            pa,
-            pb,
-            (c + ic * ldc + jc) * 8,
-            ldc,
-            mc,
-            nc,
-            kc,
-            acc,
-            tile,
-            lower ? 1 : 0,
-            jc - ic,
-          );
-        }
+function gemmOn(
+  k: GemmExports,
+  pack: number,
+  a: number,
+  sam: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  sbn: number,
+  c: number,
+  M: number,
+  N: number,
+  K: number,
+  accumulate: boolean,
+  ldc: number,
+  lower: boolean,
+): void {
+  const pa = pack;
+  const pb = pack + MC * KC * 8;
+  const tile = pb + KC * NC * 8;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      k.packb((b + pc * sbk + jc * sbn) * 8, sbn, sbk, nc, kc, pb);
+      const acc = accumulate || pc > 0 ? 1 : 0;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = Math.min(MC, M - ic);
+        if (lower && jc > ic + mc - 1) continue; // the whole block is above the diagonal
+        k.packa((a + ic * sam + pc * sak) * 8, sam, sak, mc, kc, pa);
+        k.gkern(
+          pa,
+          pb,
+          (c + ic * ldc + jc) * 8,
+          ldc,
+          mc,
+          nc,
+          kc,
+          acc,
+          tile,
+          lower ? 1 : 0,
+          jc - ic,
+        );
       }
     }
+  }
+}
+
+function packedGemm(k: GemmExports, pack: number): Gemm {
+  return (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N, lower = false) =>
+    gemmOn(k, pack, a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc, lower);
+}
+
+/**
+ * Products smaller than this many multiply-adds stay on the calling thread: handing a block to a
+ * helper and waiting for it costs about 35 µs here (2026-12-02), some 0.4 M multiply-adds.
+ */
+const THREAD_MIN_MACS = 2 ** 22;
+
+/**
+ * Runs `blocks` (each a list of arguments for `run`, with the byte offset of the running thread's
+ * scratch) on the calling thread and the helpers, all taking them from the shared board in turn.
+ * If a helper fails, the blocks left undone are run here when that is safe (`rerun`: the block
+ * overwrites its output); otherwise the helper's error is thrown.
+ */
+function runBlocks(
+  memory: WebAssembly.Memory,
+  helpers: ProductHelper[],
+  op: number,
+  blocks: number[][],
+  scratch: (slot: number) => number,
+  run: (v: ArrayLike<number>, scratch: number) => void,
+  rerun: boolean,
+): void {
+  const shared = sharedBoard();
+  const ints = new Int32Array(shared);
+  for (let b = 0; b < blocks.length; b++) {
+    new Float64Array(shared, BLOCKS_AT + 8 * BLOCK_ARGS * b, BLOCK_ARGS).set(blocks[b]);
+    ints[DONE_AT + b] = 0;
+  }
+  Atomics.store(ints, COUNT, blocks.length);
+  Atomics.store(ints, NEXT, 0);
+  const started: ProductHelper[] = [];
+  helpers.forEach((h, t) => {
+    try {
+      h.start(memory, op, [memoryId(memory), scratch(t + 1)]);
+      started.push(h);
+    } catch {
+      // not started: the others (and this thread) take its blocks
+    }
+  });
+  let failure: unknown = null;
+  try {
+    takeBlocks(shared, (v) => run(v, scratch(0)));
+  } finally {
+    for (const h of started) {
+      try {
+        h.join();
+      } catch (e) {
+        failure = e;
+      }
+    }
+  }
+  if (failure) {
+    if (!rerun) throw failure;
+    for (let b = 0; b < blocks.length; b++) if (!ints[DONE_AT + b]) run(blocks[b], scratch(0));
+  }
+}
+
+/**
+ * Blocks per thread a product is cut into, of decreasing work (weights count, count − 1, …, 1):
+ * a slower core takes fewer of them, and the last, small ones even out the finish. Each block
+ * packs its share of the operands again: 8 column blocks of a 1000 × 2000 × 1000 product cost
+ * 0–5 % more than one call, of a symmetric one about 10 % (2026-12-02).
+ */
+const BLOCKS_PER_THREAD = 3;
+
+/** The guided weights of `count` blocks. */
+function guided(count: number): number[] {
+  return Array.from({ length: count }, (_, t) => count - t);
+}
+
+/**
+ * MatMem.gemm split across the calling thread and `helpers` by blocks of the output: column
+ * blocks of equal work for a `lower` (symmetric) product (block [c0, c1) spans rows c0 … M − 1),
+ * else blocks of the longer side. Each entry is summed as on one thread: the same bits.
+ */
+function threadedGemm(
+  k: GemmExports,
+  pack: number,
+  memory: WebAssembly.Memory,
+  helpers: ProductHelper[],
+): Gemm {
+  const T = helpers.length + 1;
+  const count = Math.min(MAX_BLOCKS, BLOCKS_PER_THREAD * T);
+  const scratch = (slot: number) => pack + slot * PACK_SCRATCH * 8;
+  const run = (v: ArrayLike<number>, at: number) =>
+    gemmOn(
+      k,
+      at,
+      v[0],
+      v[1],
+      v[2],
+      v[3],
+      v[4],
+      v[5],
+      v[6],
+      v[7],
+      v[8],
+      v[9],
+      v[10] === 1,
+      v[11],
+      v[12] === 1,
+    );
+  return (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N, lower = false) => {
+    if (M * N * K < THREAD_MIN_MACS || Math.max(M, N) < 16 * T)
+      return gemmOn(k, pack, a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc, lower);
+    const acc = accumulate ? 1 : 0;
+    const blocks: number[][] = [];
+    if (lower) {
+      // columns [c0, c1) of the lower triangle: rows c0 … M − 1, column j costing M − j
+      const s = splitCost(N, guided(count), NR, (m) => m * M - (m * (m - 1)) / 2);
+      for (let t = 0; t < count; t++) {
+        const c0 = s[t];
+        if (s[t + 1] > c0 && c0 < M)
+          blocks.push([
+            a + c0 * sam,
+            sam,
+            sak,
+            b + c0 * sbn,
+            sbk,
+            sbn,
+            c + c0 * ldc + c0,
+            M - c0,
+            s[t + 1] - c0,
+            K,
+            acc,
+            ldc,
+            1,
+          ]);
+      }
+    } else if (N >= M) {
+      const s = splitCost(N, guided(count), NR, (m) => m);
+      for (let t = 0; t < count; t++)
+        if (s[t + 1] > s[t])
+          blocks.push([
+            a,
+            sam,
+            sak,
+            b + s[t] * sbn,
+            sbk,
+            sbn,
+            c + s[t],
+            M,
+            s[t + 1] - s[t],
+            K,
+            acc,
+            ldc,
+            0,
+          ]);
+    } else {
+      const r = splitCost(M, guided(count), MR, (m) => m);
+      for (let t = 0; t < count; t++)
+        if (r[t + 1] > r[t])
+          blocks.push([
+            a + r[t] * sam,
+            sam,
+            sak,
+            b,
+            sbk,
+            sbn,
+            c + r[t] * ldc,
+            r[t + 1] - r[t],
+            N,
+            K,
+            acc,
+            ldc,
+            0,
+          ]);
+    }
+    runBlocks(memory, helpers, OP_GEMM, blocks, scratch, run, !accumulate);
+  };
+}
+
+/** MatMem.ldlHat split across the calling thread and `helpers` by blocks of columns. */
+function threadedLdlHat(
+  k: GemmExports,
+  memory: WebAssembly.Memory,
+  helpers: ProductHelper[],
+): NonNullable<MatMem["ldlHat"]> {
+  const T = helpers.length + 1;
+  const count = Math.min(MAX_BLOCKS, BLOCKS_PER_THREAD * T);
+  const run = (v: ArrayLike<number>) =>
+    k.ldlhat(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+  return (u, n, q, l, id, h, nf, fs) => {
+    if (n * q * nf < THREAD_MIN_MACS || n < 16 * T)
+      return k.ldlhat(u * 8, n, n, q, l * 8, id * 8, h * 8, nf, fs);
+    const s = splitCost(n, guided(count), 2, (m) => m);
+    const blocks: number[][] = [];
+    for (let t = 0; t < count; t++)
+      if (s[t + 1] > s[t])
+        blocks.push([(u + s[t]) * 8, s[t + 1] - s[t], n, q, l * 8, id * 8, (h + s[t]) * 8, nf, fs]);
+    runBlocks(memory, helpers, OP_LDLHAT, blocks, () => 0, run, true);
+  };
+}
+
+/** A helper thread's view of a shared memory: runs blocks of MatMem.gemm and MatMem.ldlHat. */
+export interface SharedProducts {
+  /** A block of gemm ([a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc, lower]) on scratch at byte `at`. */
+  gemmBlock(v: ArrayLike<number>, at: number): void;
+  /** A block of ldlHat (the kernel's byte-offset arguments [u, n, ld, q, l, id, h, count, fs]). */
+  ldlHatBlock(v: ArrayLike<number>): void;
+}
+
+let sharedCompiled: WebAssembly.Module | null | undefined;
+
+/** gemm.wat on a shared memory, or null where that is unavailable. */
+function sharedModule(): WebAssembly.Module | null {
+  if (sharedCompiled === undefined)
+    sharedCompiled =
+      typeof SharedArrayBuffer === "undefined" ? null : compileWasm(GEMM_WASM_SHARED);
+  return sharedCompiled;
+}
+
+/** The products on a shared memory made by a threaded MatMem (in a helper thread). */
+export function sharedProducts(memory: WebAssembly.Memory): SharedProducts {
+  const mod = sharedModule();
+  if (!mod) throw new Error("WebAssembly with shared memory is unavailable");
+  const k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as GemmExports;
+  return {
+    gemmBlock: (v, at) =>
+      gemmOn(
+        k,
+        at,
+        v[0],
+        v[1],
+        v[2],
+        v[3],
+        v[4],
+        v[5],
+        v[6],
+        v[7],
+        v[8],
+        v[9],
+        v[10] === 1,
+        v[11],
+        v[12] === 1,
+      ),
+    ldlHatBlock: (v) => k.ldlhat(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]),
   };
 }
 
@@ -176,11 +466,15 @@ function gemmModule(): WebAssembly.Module | null {
 
 /** Released MatMems' memories (a 300 × 3000 exact ridge path takes some 30 MB per call). */
 const pool = new MemoryPool<GemmExports>(4, 2 ** 30);
+/** The same for threaded MatMems' shared memories; the helpers forget the ones let go. */
+const sharedPool = new MemoryPool<GemmExports>(4, 2 ** 30, true, forgetMemory);
 
 /**
  * A MatMem of `length` elements; `useWasm: false` forces the plain loops (tests compare both).
  * Its first `keep` elements are not zeroed when a released memory is reused: the caller writes
- * them before reading.
+ * them before reading. A packed float64 MatMem with `threads` > 1 sits on a shared memory and
+ * splits its large products (gemm, ldlHat) across that many threads where the platform has
+ * helper threads (src/wasm/threads.ts; Node's main thread), with the same results.
  */
 export function matMem<D extends Dtype = "float64">(
   length: number,
@@ -188,15 +482,20 @@ export function matMem<D extends Dtype = "float64">(
   dtype: D = "float64" as D,
   packed = false,
   keep = 0,
+  threads = 1,
 ): MatMem<D> {
   const mod = useWasm ? gemmModule() : null;
   const size = dtype === "float32" ? 4 : 8;
   if (mod) {
     const packAt = Math.ceil((length * size) / 64) * 64;
-    const { memory, k } = pool.take(
-      packed ? packAt + PACK_SCRATCH * 8 : length * size,
+    let helpers = packed && dtype === "float64" && threads > 1 ? productHelpers(threads) : [];
+    const sharedMod = helpers.length > 0 ? sharedModule() : null;
+    if (!sharedMod) helpers = [];
+    const { memory, k } = (helpers.length > 0 ? sharedPool : pool).take(
+      packed ? packAt + (1 + helpers.length) * PACK_SCRATCH * 8 : length * size,
       (m) =>
-        new WebAssembly.Instance(mod, { env: { memory: m } }).exports as unknown as GemmExports,
+        new WebAssembly.Instance(helpers.length > 0 ? sharedMod! : mod, { env: { memory: m } })
+          .exports as unknown as GemmExports,
       keep * size,
     );
     const nt = dtype === "float32" ? k.nt32 : k.nt;
@@ -206,17 +505,26 @@ export function matMem<D extends Dtype = "float64">(
         ? new Float32Array(memory.buffer, 0, length)
         : new Float64Array(memory.buffer, 0, length)
     ) as ArrayOf<D>;
+    const threaded = helpers.length > 0;
     return {
       dtype,
       data,
       nt: (x, w, bias, y, M, N, K) => nt(x * size, w * size, bias * size, y * size, M, N, K),
       nn: (a, sam, sak, b, c, M, N, K, acc) =>
         nn(a * size, sam, sak, b * size, c * size, M, N, K, acc ? 1 : 0),
-      gemm: packed && dtype === "float64" ? packedGemm(k, packAt) : undefined,
-      ldlHat: packed
-        ? (u, n, q, l, id, h, count, fs) => k.ldlhat(u * 8, n, q, l * 8, id * 8, h * 8, count, fs)
-        : undefined,
-      release: () => pool.give(memory, k),
+      gemm:
+        packed && dtype === "float64"
+          ? threaded
+            ? threadedGemm(k, packAt, memory, helpers)
+            : packedGemm(k, packAt)
+          : undefined,
+      ldlHat: !packed
+        ? undefined
+        : threaded
+          ? threadedLdlHat(k, memory, helpers)
+          : (u, n, q, l, id, h, count, fs) =>
+              k.ldlhat(u * 8, n, n, q, l * 8, id * 8, h * 8, count, fs),
+      release: () => (threaded ? sharedPool : pool).give(memory, k),
     };
   }
   const f = allocate(dtype, length);

@@ -5,3 +5,5 @@ import { runJobs } from "../cv/pool.js";
 import { setPlatform } from "../cv/runner.js";
 
 setPlatform(runJobs, availableParallelism);
+// Helper threads for large products (the exact ridge path's): src/platform/nodeThreads.ts.
+import "./nodeThreads.js";

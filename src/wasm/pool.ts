@@ -7,9 +7,15 @@
 export class MemoryPool<K> {
   private readonly kept: { memory: WebAssembly.Memory; k: K }[] = [];
 
+  /**
+   * `shared`: memories on a SharedArrayBuffer of fixed size (for products split across threads);
+   * `onEvict` is told of each memory the pool lets go.
+   */
   constructor(
     private readonly maxCount: number,
     private readonly maxBytes: number,
+    private readonly shared = false,
+    private readonly onEvict?: (memory: WebAssembly.Memory) => void,
   ) {}
 
   /**
@@ -33,7 +39,10 @@ export class MemoryPool<K> {
       new Uint8Array(got.memory.buffer, 0, bytes).fill(0, Math.min(keep, bytes));
       return got;
     }
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    const pages = Math.max(1, Math.ceil(bytes / 65536));
+    const memory = new WebAssembly.Memory(
+      this.shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages },
+    );
     return { memory, k: make(memory) };
   }
 
@@ -42,7 +51,10 @@ export class MemoryPool<K> {
     this.kept.push({ memory, k });
     let total = 0;
     for (const e of this.kept) total += e.memory.buffer.byteLength;
-    while (this.kept.length > this.maxCount || (this.kept.length > 1 && total > this.maxBytes))
-      total -= this.kept.shift()!.memory.buffer.byteLength;
+    while (this.kept.length > this.maxCount || (this.kept.length > 1 && total > this.maxBytes)) {
+      const gone = this.kept.shift()!.memory;
+      total -= gone.buffer.byteLength;
+      this.onEvict?.(gone);
+    }
   }
 }

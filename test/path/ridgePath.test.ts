@@ -9,7 +9,9 @@ import {
   Random,
   ridgePath,
 } from "../../src/index.js";
+import { matMem } from "../../src/nn/kernels.js";
 import { certificate, ridgeCertificate } from "../../src/path/certificate.js";
+import { ridgeLayout } from "../../src/path/ridgePath.js";
 import { dense, diabetes, objective, readFixture } from "../helpers/fixtures.js";
 
 const d = diabetes();
@@ -205,6 +207,7 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
       /factors > 0/,
     );
     assert.throws(() => ridgePath(X, d.y, { lambda: [1, 0] }), /λ > 0/);
+    assert.throws(() => ridgePath(X, d.y, { threads: 0 }), /option 'threads'/);
     // A shape whose working memory cannot fit WebAssembly's address space: an input error naming
     // the size, before any work (a sparse 20 000 × 40 000 matrix with one entry per column).
     const n = 20000;
@@ -221,5 +224,42 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
       () => ridgePath(big, yBig),
       (e: Error) => e instanceof InputError && /20000 × 40000 needs \d+\.\d GiB/.test(e.message),
     );
+  });
+
+  it("gives the same bits on 1, 2 and 3 threads, and on reused memories full of NaN", () => {
+    // 600 × 300 (Gram route) and 150 × 700 (kernel route): products large enough to be split
+    for (const [n, p] of [
+      [600, 300],
+      [150, 700],
+    ]) {
+      const { x, y } = simulated(n, p, n + p);
+      const Xs = denseMatrix(n, p, x);
+      const one = ridgePath(Xs, y, { threads: 1 });
+      const same = (r: typeof one, what: string) => {
+        for (let l = 0; l < one.lambda.length; l++) {
+          assert.equal(r.objective[l], one.objective[l], `${n}×${p} ${what}: objective #${l + 1}`);
+          assert.equal(r.kktMax[l], one.kktMax[l], `${n}×${p} ${what}: KKT #${l + 1}`);
+          assert.equal(r.cv.loo[l], one.cv.loo[l], `${n}×${p} ${what}: LOO #${l + 1}`);
+          assert.equal(r.cv.gcv[l], one.cv.gcv[l], `${n}×${p} ${what}: GCV #${l + 1}`);
+        }
+        assert.deepEqual(r.beta[50], one.beta[50], `${n}×${p} ${what}: coefficients`);
+      };
+      same(ridgePath(Xs, y, { threads: 2 }), "2 threads");
+      same(ridgePath(Xs, y, { threads: 3 }), "3 threads");
+      // ridgePath does not zero the memory it reuses (every region is written before it is
+      // read): fill the pools (4 memories each) with NaN at its exact size, then fit again.
+      const { size } = ridgeLayout(n, p, 100);
+      for (const threads of [1, 2]) {
+        const poisoned = Array.from({ length: 4 }, () =>
+          matMem(size, true, "float64", true, size, threads),
+        );
+        for (const m of poisoned) {
+          m.data.fill(NaN);
+          m.release?.();
+        }
+        same(ridgePath(Xs, y, { threads }), `NaN-filled memory, ${threads} thread(s)`);
+      }
+      assert.ok(one.kktMax.every((v, l) => v <= 1e-9 * one.lambda[l]));
+    }
   });
 });

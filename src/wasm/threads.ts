@@ -1,0 +1,156 @@
+/**
+ * Helper threads that take a share of one large product on a shared WebAssembly memory
+ * (MatMem.gemm and MatMem.ldlHat, src/nn/kernels.ts): the product is cut into blocks of its
+ * output of about equal work, listed on a shared board; the calling thread wakes the helpers and
+ * every thread takes the next block until none is left (so a slower core takes fewer), then the
+ * caller waits for the helpers. Every entry of the output is summed in the same order as on one
+ * thread, so the results are the same bits.
+ *
+ * The protocol is synchronous (Atomics.wait / notify on a small control block), so the products
+ * stay synchronous calls. The platform registers how helpers start: Node's main thread
+ * (src/platform/nodeThreads.ts) on worker threads; elsewhere (the browser build, the worker
+ * threads of cross-validation) there are none and products run on the calling thread.
+ */
+
+/** Operations a helper runs (the control block's OP slot). */
+export const OP_ATTACH = 1;
+export const OP_FORGET = 2;
+export const OP_GEMM = 3;
+export const OP_LDLHAT = 4;
+
+/** Int32 slots of a helper's control block: posted and done sequence numbers, ready, failed. */
+export const POSTED = 0;
+export const DONE = 1;
+export const READY = 2;
+export const FAILED = 3;
+/** Byte offset of the Float64 arguments in the control block, and its size. */
+export const ARGS_AT = 64;
+export const CONTROL_BYTES = ARGS_AT + 8 * 8;
+
+/**
+ * The board all threads share: Int32 slots NEXT (the next block to take) and COUNT, a done flag
+ * per block from DONE_AT, and each block's arguments (BLOCK_ARGS Float64s) from BLOCKS_AT.
+ */
+export const NEXT = 0;
+export const COUNT = 1;
+export const MAX_BLOCKS = 64;
+export const DONE_AT = 16;
+export const BLOCK_ARGS = 16;
+export const BLOCKS_AT = 4 * (DONE_AT + MAX_BLOCKS);
+export const BOARD_BYTES = BLOCKS_AT + 8 * BLOCK_ARGS * MAX_BLOCKS;
+
+let board: SharedArrayBuffer | null = null;
+
+/** The shared board (made on first use). */
+export function sharedBoard(): SharedArrayBuffer {
+  return (board ??= new SharedArrayBuffer(BOARD_BYTES));
+}
+
+/**
+ * Takes blocks from the board until none is left, running each with `run` (its arguments) and
+ * marking it done: the loop of the calling thread and of every helper.
+ */
+export function takeBlocks(shared: SharedArrayBuffer, run: (args: Float64Array) => void): void {
+  const ints = new Int32Array(shared);
+  const count = Atomics.load(ints, COUNT);
+  for (;;) {
+    const b = Atomics.add(ints, NEXT, 1);
+    if (b >= count) return;
+    run(new Float64Array(shared, BLOCKS_AT + 8 * BLOCK_ARGS * b, BLOCK_ARGS));
+    Atomics.store(ints, DONE_AT + b, 1);
+  }
+}
+
+/** One helper thread: starts an operation and waits for it. */
+export interface ProductHelper {
+  /**
+   * Starts `op` with `args` (args[0] is the memory's id, args[1] the byte offset of the helper's
+   * scratch in it) on `memory`, handing the memory over first if the helper has not seen it:
+   * the helper takes blocks from the board. Returns at once.
+   */
+  start(memory: WebAssembly.Memory, op: number, args: ArrayLike<number>): void;
+  /** Waits for the started operation; throws if the helper failed (then it is not used again). */
+  join(): void;
+  /** The helper drops its instance on `memory` (evicted from the pool). */
+  forget(memory: WebAssembly.Memory): void;
+}
+
+let makeHelper: (() => ProductHelper | null) | null = null;
+let parallelism = (): number => 1;
+const helpers: ProductHelper[] = [];
+let broken = false;
+
+/** Registers how helper threads start and how many cores there are (the platform's entry). */
+export function setThreadPlatform(make: () => ProductHelper | null, cores: () => number): void {
+  makeHelper = make;
+  parallelism = cores;
+}
+
+/** Threads a product may use by default: the platform's cores, or 1 without helpers. */
+export function defaultThreads(): number {
+  return makeHelper && !broken ? Math.max(1, parallelism()) : 1;
+}
+
+/**
+ * Up to `threads − 1` started helpers (fewer if they cannot start: none without a platform, and
+ * none ever again after one failed to start).
+ */
+export function productHelpers(threads: number): ProductHelper[] {
+  if (!makeHelper || broken) return [];
+  while (helpers.length < threads - 1) {
+    const h = makeHelper();
+    if (!h) {
+      broken = helpers.length === 0;
+      break;
+    }
+    helpers.push(h);
+  }
+  return helpers.slice(0, Math.max(0, threads - 1));
+}
+
+/** Every started helper drops `memory` (a pooled shared memory being discarded). */
+export function forgetMemory(memory: WebAssembly.Memory): void {
+  for (const h of helpers) h.forget(memory);
+}
+
+/** A helper that failed is dropped; products go on with the others (or alone). */
+export function dropHelper(h: ProductHelper): void {
+  const at = helpers.indexOf(h);
+  if (at >= 0) helpers.splice(at, 1);
+}
+
+const ids = new WeakMap<WebAssembly.Memory, number>();
+let nextId = 1;
+
+/** A number naming a shared memory to the helpers. */
+export function memoryId(memory: WebAssembly.Memory): number {
+  let id = ids.get(memory);
+  if (id === undefined) ids.set(memory, (id = nextId++));
+  return id;
+}
+
+/**
+ * Boundaries 0 = b₀ ≤ b₁ ≤ … ≤ b_T = total splitting [0, total) into parts whose costs are in
+ * the proportions of `weights` (T = its length), each boundary a multiple of `align`; `cost(m)`
+ * is the cost of the first m units (increasing). Parts may be empty when total is small.
+ */
+export function splitCost(
+  total: number,
+  weights: number[],
+  align: number,
+  cost: (m: number) => number,
+): number[] {
+  const all = cost(total);
+  const sum = weights.reduce((u, v) => u + v, 0);
+  const b = [0];
+  let m = 0;
+  let cum = 0;
+  for (let t = 1; t < weights.length; t++) {
+    cum += weights[t - 1];
+    const goal = (all * cum) / sum;
+    while (m < total && cost(m) < goal) m++;
+    b.push(Math.min(total, Math.max(b[t - 1], Math.round(m / align) * align)));
+  }
+  b.push(total);
+  return b;
+}
