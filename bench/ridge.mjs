@@ -7,13 +7,15 @@
 // >= 0.2 s; glmnet runs on each cell between two sets of our batches, and ours is the median of
 // both sets. Also reported: the exact path's objective against glmnet's at glmnet's λ (relative; ≤ 0
 // means at least as good), its KKT certificate, and the λ that leave-one-out picks, ours against
-// RidgeCV's.
+// RidgeCV's. ridgePath is timed as called by default (its large products split across the
+// machine's cores) and with threads: 1; glmnet runs on one thread, scikit-learn's BLAS on all.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { denseMatrix, elasticNetPath, ridgePath } from "../dist/index.js";
 import { Random } from "../dist/random.js";
+import { defaultThreads } from "../dist/wasm/threads.js";
 import { fhtFeatures } from "./simulate.mjs";
 import { batch, ensureReferences, median, repsArg } from "./timing.mjs";
 
@@ -21,6 +23,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
 mkdirSync(OUT, { recursive: true });
 const REPS = repsArg();
+/** The threads ridgePath uses by default here (the cores, in Node's main thread). */
+const THREADS = defaultThreads();
 const QUICK = process.argv.includes("--quick");
 const CELLS = ["500x200", "1000x500", "2000x1000", "300x3000"].filter(
   (c) => !(QUICK && c === "2000x1000"),
@@ -47,8 +51,19 @@ CELLS.forEach((cell, c) => {
   const times = [];
   // One untimed batch first, as bench:multiclass and bench:cox: the first calls include the
   // compiler's warm-up (R's glmnet is compiled code).
+  // ridgePath as a user calls it (its products on every core: THREADS) and on one thread,
+  // alternately, so that glmnet (one thread) is also compared with the same work on one core.
+  const one = [];
+  const single = { threads: 1 };
   batch(() => ridgePath(m, y), 200);
-  for (let r = 0; r < REPS; r++) times.push(batch(() => (fit = ridgePath(m, y)), 200));
+  batch(() => ridgePath(m, y, single), 200);
+  const both = () => {
+    for (let r = 0; r < REPS; r++) {
+      times.push(batch(() => (fit = ridgePath(m, y)), 200));
+      one.push(batch(() => ridgePath(m, y, single), 200));
+    }
+  };
+  both();
   const cd = [];
   // Coordinate descent by name (elasticNetPath would route α = 0 on these shapes to the exact
   // solver), with the variant its "auto" picks.
@@ -65,16 +80,17 @@ CELLS.forEach((cell, c) => {
   execFileSync("Rscript", [join(HERE, "glmnet-ridge.R"), OUT, String(REPS), cell], {
     stdio: "inherit",
   });
-  for (let r = 0; r < REPS; r++) times.push(batch(() => (fit = ridgePath(m, y)), 200));
+  both();
   rows.push({
     cell,
     ours: median(times),
+    one: median(one),
     cd: median(cd),
     lambdaLoo: fit.cv.lambdaLoo,
     kkt: Math.max(...Array.from(fit.kktMax, (v, k) => v / fit.lambda[k])),
   });
   console.log(
-    `ridge ${cell} regularize ${median(times).toFixed(4)} s, coordinate descent ${median(cd).toFixed(4)} s`,
+    `ridge ${cell} regularize ${median(times).toFixed(4)} s (${THREADS} threads), ${median(one).toFixed(4)} s (1 thread), coordinate descent ${median(cd).toFixed(4)} s`,
   );
 });
 let sklearn = true;
@@ -101,10 +117,10 @@ for (const row of rows) {
 }
 writeFileSync(join(OUT, "ridge.json"), JSON.stringify(rows, null, 2));
 console.log(
-  "\n| n × p | glmnet α = 0 path | RidgeCV | ridgePath | / glmnet | / RidgeCV | our CD α = 0 path | objective vs glmnet | KKT / λ | λ_LOO ours / RidgeCV |",
+  `\n| n × p | glmnet α = 0 path | RidgeCV | ridgePath (${THREADS} threads) | / glmnet | / RidgeCV | ridgePath (1 thread) | / glmnet | our CD α = 0 path | objective vs glmnet | KKT / λ | λ_LOO ours / RidgeCV |`,
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows)
   console.log(
-    `| ${r.cell} | ${r.glmnet.toFixed(4)} s | ${r.sklearn ? r.sklearn.toFixed(4) + " s" : "—"} | ${r.ours.toFixed(4)} s | ${(r.ours / r.glmnet).toFixed(2)} × | ${r.sklearn ? (r.ours / r.sklearn).toFixed(2) + " ×" : "—"} | ${r.cd.toFixed(4)} s | ${r.excess.toExponential(1)} | ${r.kkt.toExponential(1)} | ${r.lambdaLoo.toPrecision(6)} / ${r.sklearnLoo ? r.sklearnLoo.toPrecision(6) : "—"} |`,
+    `| ${r.cell} | ${r.glmnet.toFixed(4)} s | ${r.sklearn ? r.sklearn.toFixed(4) + " s" : "—"} | ${r.ours.toFixed(4)} s | ${(r.ours / r.glmnet).toFixed(2)} × | ${r.sklearn ? (r.ours / r.sklearn).toFixed(2) + " ×" : "—"} | ${r.one.toFixed(4)} s | ${(r.one / r.glmnet).toFixed(2)} × | ${r.cd.toFixed(4)} s | ${r.excess.toExponential(1)} | ${r.kkt.toExponential(1)} | ${r.lambdaLoo.toPrecision(6)} / ${r.sklearnLoo ? r.sklearnLoo.toPrecision(6) : "—"} |`,
   );

@@ -395,9 +395,130 @@ function ldlFunc() {
     (if (i32.lt_u ${L("i")} ${L("n")}) (then ${chunk(0, 1)})))`;
 }
 
+/**
+ * $r2col(w, e, d, f, g, d2, e2, f2, n): the rank-2 update w[i] ← w[i] − (f·e[i] + g·d[i]), then
+ * Σ w[i]·d2[i] (returned) and e2[i] ← e2[i] + f2·w[i] on the updated w, in one pass over w (a
+ * column's share of one Householder step's update and of the next step's product); two vectors
+ * per iteration, the dot in two accumulators.
+ */
+const R2COL = `(func $r2col (param $w i32) (param $e i32) (param $d i32) (param $f f64)
+      (param $g f64) (param $d2 i32) (param $e2 i32) (param $f2 f64) (param $n i32) (result f64)
+    (local $end i32) (local $end2 i32) (local $end4 i32) (local $vf v128) (local $vg v128) (local $vf2 v128)
+    (local $acc v128) (local $acc1 v128) (local $vw v128) (local $vw1 v128) (local $s f64) (local $sw f64)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $end2 (i32.add (local.get $w)
+      (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (local.set $end4 (i32.add (local.get $w)
+      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (local.set $vf (f64x2.splat (local.get $f)))
+    (local.set $vg (f64x2.splat (local.get $g)))
+    (local.set $vf2 (f64x2.splat (local.get $f2)))
+    (local.set $acc (v128.const f64x2 0 0))
+    (local.set $acc1 (v128.const f64x2 0 0))
+    (block $done4
+      (loop $body4
+        (br_if $done4 (i32.ge_u (local.get $w) (local.get $end4)))
+        (local.set $vw (f64x2.sub (v128.load (local.get $w))
+          (f64x2.add (f64x2.mul (local.get $vf) (v128.load (local.get $e)))
+            (f64x2.mul (local.get $vg) (v128.load (local.get $d))))))
+        (local.set $vw1 (f64x2.sub (v128.load offset=16 (local.get $w))
+          (f64x2.add (f64x2.mul (local.get $vf) (v128.load offset=16 (local.get $e)))
+            (f64x2.mul (local.get $vg) (v128.load offset=16 (local.get $d))))))
+        (v128.store (local.get $w) (local.get $vw))
+        (v128.store offset=16 (local.get $w) (local.get $vw1))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $vw) (v128.load (local.get $d2)))))
+        (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (local.get $vw1) (v128.load offset=16 (local.get $d2)))))
+        (v128.store (local.get $e2) (f64x2.add (v128.load (local.get $e2))
+          (f64x2.mul (local.get $vf2) (local.get $vw))))
+        (v128.store offset=16 (local.get $e2) (f64x2.add (v128.load offset=16 (local.get $e2))
+          (f64x2.mul (local.get $vf2) (local.get $vw1))))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (local.set $e (i32.add (local.get $e) (i32.const 32)))
+        (local.set $d (i32.add (local.get $d) (i32.const 32)))
+        (local.set $d2 (i32.add (local.get $d2) (i32.const 32)))
+        (local.set $e2 (i32.add (local.get $e2) (i32.const 32)))
+        (br $body4)))
+    (local.set $acc (f64x2.add (local.get $acc) (local.get $acc1)))
+    (block $done
+      (loop $body
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end2)))
+        (local.set $vw (f64x2.sub (v128.load (local.get $w))
+          (f64x2.add (f64x2.mul (local.get $vf) (v128.load (local.get $e)))
+            (f64x2.mul (local.get $vg) (v128.load (local.get $d))))))
+        (v128.store (local.get $w) (local.get $vw))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $vw) (v128.load (local.get $d2)))))
+        (v128.store (local.get $e2) (f64x2.add (v128.load (local.get $e2))
+          (f64x2.mul (local.get $vf2) (local.get $vw))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $d2 (i32.add (local.get $d2) (i32.const 16)))
+        (local.set $e2 (i32.add (local.get $e2) (i32.const 16)))
+        (br $body)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc))
+                           (f64x2.extract_lane 1 (local.get $acc))))
+    (if (i32.lt_u (local.get $w) (local.get $end))
+      (then
+        (local.set $sw (f64.sub (f64.load (local.get $w))
+          (f64.add (f64.mul (local.get $f) (f64.load (local.get $e)))
+            (f64.mul (local.get $g) (f64.load (local.get $d))))))
+        (f64.store (local.get $w) (local.get $sw))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $sw) (f64.load (local.get $d2)))))
+        (f64.store (local.get $e2) (f64.add (f64.load (local.get $e2))
+          (f64.mul (local.get $f2) (local.get $sw))))))
+    (local.get $s))`;
+
+/**
+ * r2step(w, m, i, uc, ec, un, en, j0, j1): columns j0 … j1 − 1 of one step of the Householder
+ * reduction of src/linalg/householderEigen.ts (byte pointers; W column-major m × m at w,
+ * r = i − 1): for each column j its diagonal a = W(j, j) − 2·uc[j]·ec[j], then in one pass over
+ * W(j + 1 … r − 1, j) step i's rank-2 update, the dot with un and the axpy into en ($r2col),
+ * en[j] += a·un[j] + that dot, and W(i, j) = 0.
+ */
+function r2stepFunc() {
+  const b = (ptr, idx) => `(i32.add ${ptr} (i32.shl ${idx} (i32.const 3)))`;
+  return `
+  ${R2COL}
+  (func (export "r2step") (param $w i32) (param $m i32) (param $i i32) (param $uc i32) (param $ec i32)
+      (param $un i32) (param $en i32) (param $j0 i32) (param $j1 i32)
+    (local $j i32) (local $cj i32) (local $uj f64) (local $ej f64) (local $a f64) (local $f f64)
+    (local $g f64) (local $len i32) (local $s f64) (local $j1b i32)
+    ${set("j", L("j0"))}
+    (block $jd (loop $jl (br_if $jd (i32.ge_s ${L("j")} ${L("j1")}))
+      ${set("cj", b(L("w"), `(i32.mul ${L("j")} ${L("m")})`))}
+      ${set("uj", `(f64.load ${b(L("uc"), L("j"))})`)}
+      ${set("ej", `(f64.load ${b(L("ec"), L("j"))})`)}
+      ${set("a", `(f64.sub (f64.load ${b(L("cj"), L("j"))}) (f64.add (f64.mul ${L("uj")} ${L("ej")}) (f64.mul ${L("ej")} ${L("uj")})))`)}
+      (f64.store ${b(L("cj"), L("j"))} ${L("a")})
+      ${set("f", `(f64.load ${b(L("un"), L("j"))})`)}
+      ${set("g", `(f64.add (f64.load ${b(L("en"), L("j"))}) (f64.mul ${L("a")} ${L("f")}))`)}
+      ${set("len", `(i32.sub (i32.sub ${L("i")} (i32.const 2)) ${L("j")})`)}
+      ${set("j1b", `(i32.add ${L("j")} (i32.const 1))`)}
+      (if (i32.gt_s ${L("len")} (i32.const 0)) (then
+        ${set("g", `(f64.add ${L("g")} (call $r2col ${b(L("cj"), L("j1b"))} ${b(L("ec"), L("j1b"))} ${b(L("uc"), L("j1b"))} ${L("uj")} ${L("ej")} ${b(L("un"), L("j1b"))} ${b(L("en"), L("j1b"))} ${L("f")} ${L("len")}))`)}))
+      (f64.store ${b(L("en"), L("j"))} ${L("g")})
+      (f64.store ${b(L("cj"), L("i"))} (f64.const 0))
+      ${set("j", L("j1b"))} (br $jl)))
+  )
+  ;; r2row(w, m, r, uc, ec, un, ur, er, j0, j1): row r of columns j0 … j1 − 1 after step r + 1's
+  ;; update, W(r, j) ← W(r, j) − (uc[j]·er + ec[j]·ur), copied to un[j]: the next step's vector
+  (func (export "r2row") (param $w i32) (param $m i32) (param $r i32) (param $uc i32) (param $ec i32)
+      (param $un i32) (param $ur f64) (param $er f64) (param $j0 i32) (param $j1 i32)
+    (local $j i32) (local $p i32) (local $v f64)
+    ${set("j", L("j0"))}
+    (block $jd (loop $jl (br_if $jd (i32.ge_s ${L("j")} ${L("j1")}))
+      ${set("p", b(L("w"), `(i32.add (i32.mul ${L("j")} ${L("m")}) ${L("r")})`))}
+      ${set("v", `(f64.sub (f64.load ${L("p")}) (f64.add (f64.mul (f64.load ${b(L("uc"), L("j"))}) ${L("er")}) (f64.mul (f64.load ${b(L("ec"), L("j"))}) ${L("ur")})))`)}
+      (f64.store ${L("p")} ${L("v")})
+      (f64.store ${b(L("un"), L("j"))} ${L("v")})
+      ${set("j", `(i32.add ${L("j")} (i32.const 1))`)} (br $jl)))
+  )`;
+}
+
 const wat = `;; Generated by scripts/gen-gemm.mjs. Do not edit; regenerate gemm.ts with node scripts/build-wasm.mjs.
 ;; Float64 (nt, nn) and float32 (nt32, nn32) matrix products of the MLP engine, the packed float64
-;; product (packa, packb, gkern) and the ridge hat-diagonal kernel (ldlhat), with 128-bit SIMD;
+;; product (packa, packb, gkern), the ridge hat-diagonal kernel (ldlhat) and the Householder
+;; reduction's step (r2step), with 128-bit SIMD;
 ;; pointers are byte offsets.
 (module
   (import "env" "memory" (memory 1))
@@ -407,7 +528,8 @@ ${ntFunc(F32, "nt32")}
 ${nnFunc(F32, "nn32")}
 ${packFuncs()}
 ${gkernFunc()}
-${ldlFunc()})
+${ldlFunc()}
+${r2stepFunc()})
 `;
 writeFileSync("src/wasm/gemm.wat", wat);
 console.log(`gemm.wat: ${wat.length} characters`);

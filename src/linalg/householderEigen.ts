@@ -1,3 +1,4 @@
+import { matMem, type MatMem } from "../nn/kernels.js";
 import { createHeap, type Heap } from "../wasm/heap.js";
 
 /**
@@ -30,10 +31,14 @@ export function householderEigen(
   // SIMD where available.
   const heap = createHeap(m * m + 6 * m, options.kernels ?? "wasm");
   const w = heap.f64;
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j <= i; j++) w[j * m + i] = w[i * m + j] = a[i * m + j];
   if (m > 0) {
-    tridiagonalize(heap, m);
+    // The reduction on a MatMem (`reduce`), then Q formed and the QL iterations on the heap
+    const mem = matMem(m * m + REDUCE_WORK * m, options.kernels !== "js", "float64", true);
+    symmetricInto(mem.data, 0, a, m, false);
+    reduce(mem, 0, m);
+    w.set(mem.data.subarray(0, m * m + 2 * m));
+    mem.release?.();
+    accumulate(heap, m);
     tridiagonalQl(heap, m);
   }
   const D = m * m;
@@ -67,22 +72,32 @@ export interface Reflectors {
 }
 
 /**
- * The Householder reduction A = Q T Qᵀ of a symmetric m×m matrix (row-major, lower triangle read)
- * to tridiagonal T, with Q = P_{m−1} ⋯ P_1 left as its reflectors (`householderEigen` before it
- * forms Q and runs its QL iterations); BlockReflectors applies Q or Qᵀ. The reflectors are written
- * into `options.v` when given (its first m² entries), else into a new array.
+ * The Householder reduction A = Q T Qᵀ of a symmetric m×m matrix (row-major, lower triangle read;
+ * both triangles with `full`) to tridiagonal T, with Q = P_{m−1} ⋯ P_1 left as its reflectors
+ * (`householderEigen` before it forms Q and runs its QL iterations); BlockReflectors applies Q or
+ * Qᵀ. The reflectors are written into `options.v` when given (its first m² entries), else into a
+ * new array. `options.work` places the working matrix in a packed MatMem at element `at`
+ * (m² + REDUCE_WORK·m doubles, see `reduce`), whose threads then share each step's columns;
+ * else it gets a MatMem of its own.
  */
 export function householderReflectors(
   a: Float64Array,
   m: number,
-  options: { kernels?: "wasm" | "js"; v?: Float64Array } = {},
+  options: {
+    kernels?: "wasm" | "js";
+    v?: Float64Array;
+    full?: boolean;
+    work?: { mem: MatMem<"float64">; at: number };
+  } = {},
 ): Reflectors {
-  const heap = createHeap(m * m + 6 * m, options.kernels ?? "wasm");
-  const w = heap.f64;
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j <= i; j++) w[j * m + i] = w[i * m + j] = a[i * m + j];
-  reduce(heap, m);
-  const D = m * m;
+  const own = options.work
+    ? null
+    : matMem(m * m + REDUCE_WORK * m, options.kernels !== "js", "float64", true);
+  const { mem, at } = options.work ?? { mem: own!, at: 0 };
+  const w = mem.data;
+  symmetricInto(w, at, a, m, options.full ?? false);
+  reduce(mem, at, m);
+  const D = at + m * m;
   // `v` may be given (m² long, for instance a view of the memory the reflectors are applied in)
   const v = options.v ? options.v.fill(0, 0, m * m) : new Float64Array(m * m);
   const tau = new Float64Array(m);
@@ -90,66 +105,83 @@ export function householderReflectors(
     const h = w[D + s];
     if (h === 0) continue;
     tau[s] = 1 / h;
-    v.set(w.subarray(s * m, s * m + s), s * m);
+    v.set(w.subarray(at + s * m, at + s * m + s), s * m);
   }
   const out = {
     m,
-    d: Float64Array.from({ length: m }, (_, j) => w[j * m + j]),
-    e: w.slice(m * m + m, m * m + 2 * m),
+    d: Float64Array.from({ length: m }, (_, j) => w[at + j * m + j]),
+    e: w.slice(D + m, D + 2 * m),
     v,
     tau,
   };
   if (m > 0) out.e[0] = 0;
-  heap.release();
+  own?.release?.();
   return out;
 }
 
 /**
- * Householder reduction of the symmetric matrix W (column-major at the heap's start) to
- * tridiagonal form T = QᵀWQ: on return d = f64[m² ..) holds T's diagonal, e = f64[m² + m ..) its
- * subdiagonal at e[1..m) (e[0] = 0), and W holds Q. Rows are reduced from the last, each
- * reflector scaled by the row's 1-norm against underflow.
+ * The symmetric m × m matrix a (row-major; its lower triangle, or all of it with `full`) written
+ * whole at w[at ..).
  */
-function tridiagonalize(heap: Heap, m: number): void {
-  reduce(heap, m);
-  accumulate(heap, m);
+function symmetricInto(
+  w: Float64Array,
+  at: number,
+  a: Float64Array,
+  m: number,
+  full: boolean,
+): void {
+  if (full) w.set(a.subarray(0, m * m), at);
+  else
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j <= i; j++) w[at + j * m + i] = w[at + i * m + j] = a[i * m + j];
 }
 
+/** Doubles `reduce` needs after the working matrix, per unit of m. */
+export const REDUCE_WORK = 7;
+
 /**
- * The reduction of `tridiagonalize` without forming Q: on return W(j, j) holds T's diagonal, e
- * its subdiagonal, and reflector s = 1 … m − 1 is P_s = I − u uᵀ/h with u = W(0 .. s − 1, s) and
- * h = d[s] (h = 0: P_s = I); Q = P_{m−1} ⋯ P_1. Needs 6m doubles after W (d, e and scratch).
+ * The Householder reduction of the symmetric matrix W (column-major m × m at w[at ..) of a
+ * packed MatMem) to tridiagonal form T = QᵀWQ, without forming Q: on return W(j, j) holds T's
+ * diagonal, e = w[at + m² + m ..) its subdiagonal at e[1..m) (e[0] = 0), and reflector
+ * s = 1 … m − 1 is P_s = I − u uᵀ/h with u = W(0 .. s − 1, s) and h = w[at + m² + s] (h = 0:
+ * P_s = I); Q = P_{m−1} ⋯ P_1. Needs REDUCE_WORK·m doubles after W (d, e, the vectors and a
+ * second accumulator).
  *
  * Rows are reduced from the last (EISPACK's tred2). Step i needs the product of the leading
  * i × i block with its vector u_i, then updates that block by the rank-2 correction
- * −u eᵀ − e uᵀ. Done one after the other, each step reads the lower triangle twice. Here the
- * update of step i and the product of step i − 1 share one pass, column by column: row i − 1
- * (the next vector) is updated first, then each column is updated and at once multiplied into
- * the next product (kernels.wat rank2dotaxpy): one pass over the lower triangle per step instead
- * of two, the same operations, the WebAssembly kernel's dot summed in another order (1000 × 1000:
- * 157 → 112 ms, mostly from the kernel's fewer loop iterations).
+ * −u eᵀ − e uᵀ. Here the update of step i and the product of step i − 1 share one pass, column
+ * by column (gemm.wat r2step): row i − 1 (the next vector) is updated first (r2row), then each
+ * column is updated and at once multiplied into the next product — one pass over the lower
+ * triangle per step. The columns of a step are cut in two shares of equal work, [0, js) and
+ * [js, i − 1), whose products accumulate apart and are added after (MatMem.r2Split): the second
+ * share, and its columns' entries of the next row (MatMem.r2Row), run on a helper thread when
+ * the MatMem has one, with the same bits either way. 1000 × 1000: 157 ms
+ * with two passes per step, 112 ms fused (2026-12-01).
  */
-function reduce(heap: Heap, m: number): void {
-  const w = heap.f64;
-  const D = m * m;
+function reduce(mem: MatMem<"float64">, at: number, m: number): void {
+  const w = mem.data;
+  const D = at + m * m;
   const E = D + m;
   if (m < 2) return;
-  // u and e of the current step, and of the next
+  // u and e of the current step, and of the next; the second share's accumulator
   let uc = D + 2 * m;
   let ec = D + 3 * m;
   let un = D + 4 * m;
   let en = D + 5 * m;
+  const eb = D + 6 * m;
   const top = m - 1;
-  for (let j = 0; j < top; j++) w[uc + j] = w[j * m + top];
-  let h = reflector(w, m, top, uc, E);
+  for (let j = 0; j < top; j++) w[uc + j] = w[at + j * m + top];
+  let h = reflector(w, at, m, top, uc, E);
   w.fill(0, ec, ec + top);
   if (h !== 0) {
     for (let j = 0; j < top; j++) {
-      const cj = j * m;
+      const cj = at + j * m;
       const f = w[uc + j];
       let g = w[ec + j] + w[cj + j] * f;
-      const len = top - j - 1;
-      if (len > 0) g += heap.dotAxpy(cj + j + 1, uc + j + 1, ec + j + 1, f, len);
+      for (let t = j + 1; t < top; t++) {
+        g += w[cj + t] * w[uc + t];
+        w[ec + t] += f * w[cj + t];
+      }
       w[ec + j] = g;
     }
     finishProduct(w, uc, ec, h, top);
@@ -161,38 +193,16 @@ function reduce(heap: Heap, m: number): void {
     const r = i - 1;
     const ur = w[uc + r];
     const er = w[ec + r];
-    for (let j = 0; j < r; j++) {
-      const v = w[j * m + r] - (w[uc + j] * er + w[ec + j] * ur);
-      w[j * m + r] = v;
-      w[un + j] = v;
-    }
-    h = reflector(w, m, r, un, E);
+    // the shares: columns [0, js) and [js, r) hold about half the triangle each; each share's
+    // thread updates its columns' entry of row r too (their cache lines stay in its cache)
+    const js = Math.floor(r * (1 - Math.SQRT1_2));
+    mem.r2Row!(at, m, r, uc, ec, un, ur, er, js);
+    h = reflector(w, at, m, r, un, E);
     w.fill(0, en, en + r);
-    for (let j = 0; j < r; j++) {
-      const cj = j * m;
-      const uj = w[uc + j];
-      const ej = w[ec + j];
-      const a = w[cj + j] - (uj * ej + ej * uj);
-      w[cj + j] = a;
-      const f = w[un + j];
-      let g = w[en + j] + a * f;
-      const len = r - j - 1;
-      const s = heap.rank2DotAxpy(
-        cj + j + 1,
-        ec + j + 1,
-        uc + j + 1,
-        uj,
-        ej,
-        un + j + 1,
-        en + j + 1,
-        f,
-        len,
-      );
-      if (len > 0) g += s;
-      w[en + j] = g;
-      w[cj + i] = 0;
-    }
-    const cr = r * m;
+    w.fill(0, eb + js, eb + r);
+    mem.r2Split!(at, m, i, uc, ec, un, en, eb, js);
+    for (let j = js; j < r; j++) w[en + j] += w[eb + j];
+    const cr = at + r * m;
     w[cr + r] -= ur * er + er * ur;
     w[cr + i] = 0;
     if (h !== 0) finishProduct(w, un, en, h, r);
@@ -201,9 +211,10 @@ function reduce(heap: Heap, m: number): void {
     [uc, un] = [un, uc];
     [ec, en] = [en, ec];
   }
+  mem.r2End!();
   // Step 1's update: column 0's diagonal
-  w[0] -= w[uc] * w[ec] + w[ec] * w[uc];
-  w[1] = 0;
+  w[at] -= w[uc] * w[ec] + w[ec] * w[uc];
+  w[at + 1] = 0;
 }
 
 /**
@@ -211,12 +222,19 @@ function reduce(heap: Heap, m: number): void {
  * stored as W(0 .. i − 1, i)), T's subdiagonal entry e[i] at E + i; returns h (0: P_i = I,
  * the row already reduced). The row is scaled by its 1-norm against underflow.
  */
-function reflector(w: Float64Array, m: number, i: number, u: number, E: number): number {
+function reflector(
+  w: Float64Array,
+  at: number,
+  m: number,
+  i: number,
+  u: number,
+  E: number,
+): number {
   let scale = 0;
   for (let k = 0; k < i; k++) scale += Math.abs(w[u + k]);
   if (scale === 0) {
     w[E + i] = w[u + i - 1];
-    w.fill(0, i * m, i * m + i);
+    w.fill(0, at + i * m, at + i * m + i);
     return 0;
   }
   let h = 0;
@@ -231,7 +249,7 @@ function reflector(w: Float64Array, m: number, i: number, u: number, E: number):
   w[E + i] = scale * g;
   h -= f * g;
   w[u + i - 1] = f - g;
-  for (let j = 0; j < i; j++) w[i * m + j] = w[u + j];
+  for (let j = 0; j < i; j++) w[at + i * m + j] = w[u + j];
   return h;
 }
 

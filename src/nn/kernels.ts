@@ -12,6 +12,10 @@ import {
   NEXT,
   OP_GEMM,
   OP_LDLHAT,
+  OP_STEPS,
+  STEP_DONE,
+  STEP_POSTED,
+  waitFor,
   productHelpers,
   sharedBoard,
   splitCost,
@@ -93,6 +97,42 @@ export interface MatMem<D extends Dtype = Dtype> {
     count: number,
     fs: number,
   ): void;
+  /**
+   * The columns of one step i of the Householder reduction (src/linalg/tridiagonal.ts; W
+   * column-major m × m at w, r = i − 1, element offsets): columns [0, js) accumulate their
+   * products into en, columns [js, r) into enB (zero on [js, r) before) — the second share on a
+   * helper thread when the MatMem has one, so the caller adds enB to en afterwards either way and
+   * the results are the same bits on any number of threads. Present when packed.
+   */
+  r2Split?(
+    w: number,
+    m: number,
+    i: number,
+    uc: number,
+    ec: number,
+    un: number,
+    en: number,
+    enB: number,
+    js: number,
+  ): void;
+  /**
+   * Row r of W after step r + 1's rank-2 update, W(r, j) ← W(r, j) − (uc[j]·er + ec[j]·ur),
+   * copied to un[j] (the next step's vector): columns [0, js) here, [js, r) on the helper that
+   * runs those columns in r2Split, whose cache holds them. Present when packed.
+   */
+  r2Row?(
+    w: number,
+    m: number,
+    r: number,
+    uc: number,
+    ec: number,
+    un: number,
+    ur: number,
+    er: number,
+    js: number,
+  ): void;
+  /** Ends a series of r2Split and r2Row calls (its helper, if any, leaves the series). */
+  r2End?(): void;
   /** Hands a WebAssembly memory back for reuse by a later matMem (this one is not used after). */
   release?(): void;
 }
@@ -129,6 +169,31 @@ interface GemmExports {
     tile: number,
     lower: number,
     d0: number,
+  ) => void;
+  /** MatMem.r2Row's kernel: row r of columns [j0, j1) (byte offsets). */
+  r2row: (
+    w: number,
+    m: number,
+    r: number,
+    uc: number,
+    ec: number,
+    un: number,
+    ur: number,
+    er: number,
+    j0: number,
+    j1: number,
+  ) => void;
+  /** MatMem.r2Split's kernel: columns [j0, j1) of step i, accumulating into en (byte offsets). */
+  r2step: (
+    w: number,
+    m: number,
+    i: number,
+    uc: number,
+    ec: number,
+    un: number,
+    en: number,
+    j0: number,
+    j1: number,
   ) => void;
   /**
    * MatMem.ldlHat's kernel on byte offsets u, l, id, h, for the n columns at u of a matrix with
@@ -411,12 +476,78 @@ function threadedLdlHat(
   };
 }
 
+/**
+ * Steps shorter than this many columns run both shares on the calling thread: handing a share
+ * over and waiting for it costs about a microsecond while both threads spin.
+ */
+const STEP_MIN_COLUMNS = 96;
+
+/** The board slot (among BLOCK_ARGS) telling a step's columns (0) from its row (1). */
+const STEP_KIND = BLOCK_ARGS - 1;
+
+/** MatMem.r2Split, r2Row and r2End: the second shares on `helper` (see MatMem.r2Split). */
+function threadedSteps(
+  k: GemmExports,
+  memory: WebAssembly.Memory,
+  helper: ProductHelper | null,
+): Pick<MatMem, "r2Split" | "r2Row" | "r2End"> {
+  const shared = helper ? sharedBoard() : null;
+  const ints = shared ? new Int32Array(shared) : null;
+  const args = shared ? new Float64Array(shared, BLOCKS_AT, BLOCK_ARGS) : null;
+  let posted = -1; // the last step posted in this series, -1 before the series starts
+  /** Posts a share to the helper (starting the series first), or says no (run it here). */
+  const post = (r: number, js: number, kind: number, v: number[]): boolean => {
+    if (!helper || !ints || !args || r - js < STEP_MIN_COLUMNS || js < 1) return false;
+    if (posted < 0) {
+      posted = Atomics.load(ints, STEP_DONE);
+      Atomics.store(ints, STEP_POSTED, posted);
+      helper.start(memory, OP_STEPS, [memoryId(memory), 0]);
+    }
+    args.set(v);
+    args[STEP_KIND] = kind;
+    Atomics.store(ints, STEP_POSTED, ++posted);
+    Atomics.notify(ints, STEP_POSTED);
+    return true;
+  };
+  const wait = () => waitFor(ints!, STEP_DONE, posted, () => helper!.failed());
+  return {
+    r2Split(w, m, i, uc, ec, un, en, enB, js) {
+      const r = i - 1;
+      const [W, U, E, N] = [w * 8, uc * 8, ec * 8, un * 8];
+      const away = post(r, js, 0, [W, m, i, U, E, N, enB * 8, js, r]);
+      k.r2step(W, m, i, U, E, N, en * 8, 0, js);
+      if (away) wait();
+      else k.r2step(W, m, i, U, E, N, enB * 8, js, r);
+    },
+    r2Row(w, m, r, uc, ec, un, ur, er, js) {
+      const [W, U, E, N] = [w * 8, uc * 8, ec * 8, un * 8];
+      const away = post(r, js, 1, [W, m, r, U, E, N, ur, er, js, r]);
+      k.r2row(W, m, r, U, E, N, ur, er, 0, js);
+      if (away) wait();
+      else k.r2row(W, m, r, U, E, N, ur, er, js, r);
+    },
+    r2End() {
+      if (!helper || !ints || !args || posted < 0) return;
+      args[0] = -1;
+      Atomics.store(ints, STEP_POSTED, posted + 1);
+      Atomics.notify(ints, STEP_POSTED);
+      posted = -1;
+      helper.join();
+    },
+  };
+}
+
 /** A helper thread's view of a shared memory: runs blocks of MatMem.gemm and MatMem.ldlHat. */
 export interface SharedProducts {
   /** A block of gemm ([a, sam, sak, b, sbk, sbn, c, M, N, K, acc, ldc, lower]) on scratch at byte `at`. */
   gemmBlock(v: ArrayLike<number>, at: number): void;
   /** A block of ldlHat (the kernel's byte-offset arguments [u, n, ld, q, l, id, h, count, fs]). */
   ldlHatBlock(v: ArrayLike<number>): void;
+  /**
+   * A share of one reduction step: r2step's arguments [w, m, i, uc, ec, un, en, j0, j1], or with
+   * v[STEP_KIND] = 1 r2row's [w, m, r, uc, ec, un, ur, er, j0, j1].
+   */
+  r2step(v: ArrayLike<number>): void;
 }
 
 let sharedCompiled: WebAssembly.Module | null | undefined;
@@ -454,6 +585,10 @@ export function sharedProducts(memory: WebAssembly.Memory): SharedProducts {
         v[12] === 1,
       ),
     ldlHatBlock: (v) => k.ldlhat(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]),
+    r2step: (v) =>
+      v[STEP_KIND] === 1
+        ? k.r2row(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
+        : k.r2step(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]),
   };
 }
 
@@ -524,6 +659,7 @@ export function matMem<D extends Dtype = "float64">(
           ? threadedLdlHat(k, memory, helpers)
           : (u, n, q, l, id, h, count, fs) =>
               k.ldlhat(u * 8, n, n, q, l * 8, id * 8, h * 8, count, fs),
+      ...(packed ? threadedSteps(k, memory, threaded ? helpers[0] : null) : {}),
       release: () => (threaded ? sharedPool : pool).give(memory, k),
     };
   }
@@ -575,5 +711,55 @@ export function matMem<D extends Dtype = "float64">(
             }
         }
       : undefined,
+    r2Split: packed
+      ? (w, m, i, uc, ec, un, en, enB, js) => {
+          r2Columns(f as Float64Array, w, m, i, uc, ec, un, en, 0, js);
+          r2Columns(f as Float64Array, w, m, i, uc, ec, un, enB, js, i - 1);
+        }
+      : undefined,
+    r2Row: packed
+      ? (w, m, r, uc, ec, un, ur, er) => {
+          for (let j = 0; j < r; j++) {
+            const v = f[w + j * m + r] - (f[uc + j] * er + f[ec + j] * ur);
+            f[w + j * m + r] = v;
+            f[un + j] = v;
+          }
+        }
+      : undefined,
+    r2End: packed ? () => {} : undefined,
   };
+}
+
+/** The plain-loop r2step (gemm.wat's, in the same order but its dot summed in one sum). */
+function r2Columns(
+  f: Float64Array,
+  w: number,
+  m: number,
+  i: number,
+  uc: number,
+  ec: number,
+  un: number,
+  en: number,
+  j0: number,
+  j1: number,
+): void {
+  for (let j = j0; j < j1; j++) {
+    const cj = w + j * m;
+    const uj = f[uc + j];
+    const ej = f[ec + j];
+    const a = f[cj + j] - (uj * ej + ej * uj);
+    f[cj + j] = a;
+    const fj = f[un + j];
+    let g = f[en + j] + a * fj;
+    let s = 0;
+    for (let t = j + 1; t < i - 1; t++) {
+      const v = f[cj + t] - (uj * f[ec + t] + ej * f[uc + t]);
+      f[cj + t] = v;
+      s += v * f[un + t];
+      f[en + t] += fj * v;
+    }
+    if (j + 1 < i - 1) g += s;
+    f[en + j] = g;
+    f[cj + i] = 0;
+  }
 }

@@ -2,7 +2,7 @@ import { makeDesign, type Design } from "../data/design.js";
 import type { Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { BlockReflectors } from "../linalg/blockReflectors.js";
-import { householderReflectors, type Reflectors } from "../linalg/householderEigen.js";
+import { householderReflectors, REDUCE_WORK, type Reflectors } from "../linalg/householderEigen.js";
 import { matMem, type MatMem } from "../nn/kernels.js";
 import { defaultThreads } from "../wasm/threads.js";
 import { ridgeCertificate } from "./certificate.js";
@@ -125,8 +125,11 @@ export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions
   // The m × m matrix (the Gram for q ≤ n, the kernel for q > n) = Q T Qᵀ, Q kept as reflectors.
   if (q <= n) symmetricGram(mem, at.xh, n, 1, at.gram, q, n);
   else symmetricGram(mem, at.xh, 1, n, at.gram, n, q);
+  // The reduction works on its own copy (the Gram matrix is used again below), on mem's threads.
   const tri = householderReflectors(f.subarray(at.gram, at.gram + m * m), m, {
     v: f.subarray(at.v, at.v + m * m),
+    full: true,
+    work: { mem, at: at.red },
   });
   const reflectors = new BlockReflectors(mem, tri, at.v, Math.max(n, L));
   // U = QᵀX̂ (q ≤ n) or Qᵀ (q > n: row k = Q's column k), and the right-hand side Qᵀ(X̂ỹ) = Uỹ
@@ -440,6 +443,7 @@ export function ridgeLayout(n: number, q: number, L: number) {
     h: L * n,
     b: L * q,
     ll: 2 * m * HAT_BLOCK,
+    red: m * m + REDUCE_WORK * m,
   };
   const at = {} as Record<keyof typeof parts, number>;
   let size = 0;

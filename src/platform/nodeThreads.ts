@@ -75,6 +75,7 @@ function startHelper(): ProductHelper | null {
         throw new Error(`a product's helper thread failed${why ? `: ${why}` : ""}`);
       }
     },
+    failed: () => Atomics.load(ctrl, FAILED) === 1,
     forget(memory) {
       if (!seen.has(memory)) return;
       seen.delete(memory);

@@ -12,8 +12,10 @@ import {
   OP_FORGET,
   OP_GEMM,
   OP_LDLHAT,
+  OP_STEPS,
   POSTED,
   READY,
+  followSteps,
   takeBlocks,
 } from "../wasm/threads.js";
 
@@ -47,6 +49,7 @@ for (;;) {
       const scratch = args[2];
       if (op === OP_GEMM) takeBlocks(board, (v) => k.gemmBlock(v, scratch));
       else if (op === OP_LDLHAT) takeBlocks(board, (v) => k.ldlHatBlock(v));
+      else if (op === OP_STEPS) followSteps(board, (v) => k.r2step(v));
       else throw new Error(`unknown operation ${op}`);
     }
   } catch (e) {

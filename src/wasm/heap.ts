@@ -15,23 +15,6 @@ export interface Heap {
   axpy(x: number, y: number, alpha: number, n: number): void;
   /** (f64[x+i], f64[y+i]) ← (c·f64[x+i] − s·f64[y+i], s·f64[x+i] + c·f64[y+i]), i < n. */
   rot(x: number, y: number, c: number, s: number, n: number): void;
-  /** Returns Σ f64[w+i]·f64[d+i] and adds f·f64[w+i] to f64[e+i], i < n (one pass over w). */
-  dotAxpy(w: number, d: number, e: number, f: number, n: number): number;
-  /**
-   * f64[w+i] −= f·f64[e+i] + g·f64[d+i], then dotAxpy(w, d2, e2, f2, n) on the updated w, in one
-   * pass over w.
-   */
-  rank2DotAxpy(
-    w: number,
-    e: number,
-    d: number,
-    f: number,
-    g: number,
-    d2: number,
-    e2: number,
-    f2: number,
-    n: number,
-  ): number;
   /** Hands the memory back for reuse; the heap must not be used afterwards. */
   release(): void;
 }
@@ -50,18 +33,6 @@ interface Kernels extends SparseKernels {
   dot(a: number, b: number, n: number): number;
   axpy(x: number, y: number, alpha: number, n: number): void;
   rot(x: number, y: number, c: number, s: number, n: number): void;
-  dotaxpy(w: number, d: number, e: number, f: number, n: number): number;
-  rank2dotaxpy(
-    w: number,
-    e: number,
-    d: number,
-    f: number,
-    g: number,
-    d2: number,
-    e2: number,
-    f2: number,
-    n: number,
-  ): number;
   pass(
     list: number,
     count: number,
@@ -842,22 +813,6 @@ class WasmHeap implements Heap, PassKernel {
   rot(x: number, y: number, c: number, s: number, n: number): void {
     this.k.rot(x << 3, y << 3, c, s, n);
   }
-  dotAxpy(w: number, d: number, e: number, f: number, n: number): number {
-    return this.k.dotaxpy(w << 3, d << 3, e << 3, f, n);
-  }
-  rank2DotAxpy(
-    w: number,
-    e: number,
-    d: number,
-    f: number,
-    g: number,
-    d2: number,
-    e2: number,
-    f2: number,
-    n: number,
-  ): number {
-    return this.k.rank2dotaxpy(w << 3, e << 3, d << 3, f, g, d2 << 3, e2 << 3, f2, n);
-  }
 }
 
 class JsHeap implements Heap {
@@ -890,36 +845,6 @@ class JsHeap implements Heap {
       h[x + i] = c * u - s * v;
       h[y + i] = s * u + c * v;
     }
-  }
-  dotAxpy(w: number, d: number, e: number, f: number, n: number): number {
-    const h = this.f64;
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      s += h[w + i] * h[d + i];
-      h[e + i] += f * h[w + i];
-    }
-    return s;
-  }
-  rank2DotAxpy(
-    w: number,
-    e: number,
-    d: number,
-    f: number,
-    g: number,
-    d2: number,
-    e2: number,
-    f2: number,
-    n: number,
-  ): number {
-    const h = this.f64;
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const a = h[w + i] - (f * h[e + i] + g * h[d + i]);
-      h[w + i] = a;
-      s += a * h[d2 + i];
-      h[e2 + i] += f2 * a;
-    }
-    return s;
   }
 }
 

@@ -17,6 +17,7 @@ export const OP_ATTACH = 1;
 export const OP_FORGET = 2;
 export const OP_GEMM = 3;
 export const OP_LDLHAT = 4;
+export const OP_STEPS = 5;
 
 /** Int32 slots of a helper's control block: posted and done sequence numbers, ready, failed. */
 export const POSTED = 0;
@@ -33,6 +34,9 @@ export const CONTROL_BYTES = ARGS_AT + 8 * 8;
  */
 export const NEXT = 0;
 export const COUNT = 1;
+/** Board slots of a series of steps (OP_STEPS): the step posted, the step the helper finished. */
+export const STEP_POSTED = 2;
+export const STEP_DONE = 3;
 export const MAX_BLOCKS = 64;
 export const DONE_AT = 16;
 export const BLOCK_ARGS = 16;
@@ -61,6 +65,44 @@ export function takeBlocks(shared: SharedArrayBuffer, run: (args: Float64Array) 
   }
 }
 
+/**
+ * Waits until the board's Int32 `slot` holds `value`: spinning first (a step of the reduction
+ * takes microseconds, a sleeping thread's wake-up tens of them), then sleeping in short waits;
+ * `broken()` is asked between them, and a true answer ends the wait with an error.
+ */
+export function waitFor(
+  ints: Int32Array,
+  slot: number,
+  value: number,
+  broken: () => boolean = () => false,
+): void {
+  for (let spin = 0; spin < 1 << 16; spin++) if (Atomics.load(ints, slot) === value) return;
+  for (;;) {
+    const now = Atomics.load(ints, slot);
+    if (now === value) return;
+    if (broken()) throw new Error("a product's helper thread failed");
+    Atomics.wait(ints, slot, now, 5);
+  }
+}
+
+/**
+ * A helper's side of a series of steps: waits for each step posted on the board, runs it with
+ * the board's block-0 arguments, and marks it done, until a step with arguments[0] < 0.
+ */
+export function followSteps(shared: SharedArrayBuffer, run: (args: Float64Array) => void): void {
+  const ints = new Int32Array(shared);
+  const args = new Float64Array(shared, BLOCKS_AT, BLOCK_ARGS);
+  let seen = Atomics.load(ints, STEP_DONE);
+  for (;;) {
+    waitFor(ints, STEP_POSTED, seen + 1);
+    seen++;
+    if (args[0] < 0) return;
+    run(args);
+    Atomics.store(ints, STEP_DONE, seen);
+    Atomics.notify(ints, STEP_DONE);
+  }
+}
+
 /** One helper thread: starts an operation and waits for it. */
 export interface ProductHelper {
   /**
@@ -73,6 +115,8 @@ export interface ProductHelper {
   join(): void;
   /** The helper drops its instance on `memory` (evicted from the pool). */
   forget(memory: WebAssembly.Memory): void;
+  /** Whether the helper's operation failed. */
+  failed(): boolean;
 }
 
 let makeHelper: (() => ProductHelper | null) | null = null;

@@ -198,6 +198,51 @@ describe("the hat-diagonal kernel (MatMem.ldlHat) against dense solves", () => {
   });
 });
 
+describe("a Householder reduction step (MatMem.r2Row and r2Split) against plain loops", () => {
+  it("the update the same bits, the products to rounding, on both shares and every remainder", () => {
+    const rng = new Random(37);
+    for (const [m, i, js] of [
+      [9, 8, 2],
+      [40, 37, 11],
+      [130, 129, 37],
+      [130, 60, 0],
+    ]) {
+      const r = i - 1;
+      // W (m × m, column-major) at 1 (odd: unaligned), then uc, ec, un, en, enB (m each)
+      const len = 1 + m * m + 5 * m;
+      const [W, uc, ec, un, en, eb] = [
+        1,
+        1 + m * m,
+        1 + m * m + m,
+        1 + m * m + 2 * m,
+        1 + m * m + 3 * m,
+        1 + m * m + 4 * m,
+      ];
+      const a = matMem(len, true, "float64", true);
+      const b = matMem(len, false, "float64", true);
+      for (let t = 0; t < len; t++) b.data[t] = a.data[t] = rng.normal();
+      for (const mem of [a, b]) {
+        mem.data.fill(0, en, en + r);
+        mem.data.fill(0, eb + js, eb + r);
+        mem.r2Row!(W, m, r, uc, ec, un, 0.7, -0.4, js);
+        mem.r2Split!(W, m, i, uc, ec, un, en, eb, js);
+        mem.r2End!();
+      }
+      for (let t = 0; t < uc; t++) assert.equal(a.data[t], b.data[t], `${m}, ${i}: W at ${t}`);
+      for (let t = 0; t < r; t++) assert.equal(a.data[un + t], b.data[un + t], `un[${t}]`);
+      for (const acc of [en, eb])
+        for (let t = acc === eb ? js : 0; t < r; t++)
+          assert.ok(
+            Math.abs(a.data[acc + t] - b.data[acc + t]) <= 1e-13 * m,
+            `${m}, ${i}: product at ${t}`,
+          );
+      // one entry of the plain loop against its definition: W(r, 0) after the row update
+      assert.ok(Math.abs(b.data[un] - b.data[W + r]) === 0);
+      a.release?.();
+    }
+  });
+});
+
 describe("released matrix memories", () => {
   it("come back zeroed, and their products still right, in a later matMem", () => {
     const a = matMem(64);
