@@ -284,8 +284,9 @@ function packedGemm(k: GemmExports, pack: number): Gemm {
 }
 
 /**
- * Products smaller than this many multiply-adds stay on the calling thread: handing a block to a
- * helper and waiting for it costs about 35 µs here (2026-12-02), some 0.4 M multiply-adds.
+ * Products smaller than this many multiply-adds (about 0.35 ms on one core) stay on the calling
+ * thread: handing blocks to a helper and waiting for it costs about 35 µs here (2026-12-02).
+ * With 2²³ instead, a 1000 × 500 ridge path took 67–69 ms against 60–62 (two threads, best of 5).
  */
 const THREAD_MIN_MACS = 2 ** 22;
 
@@ -477,10 +478,12 @@ function threadedLdlHat(
 }
 
 /**
- * Steps shorter than this many columns run both shares on the calling thread: handing a share
- * over and waiting for it costs about a microsecond while both threads spin.
+ * Steps whose second share is shorter than this many columns (matrices of order below about
+ * 450) run both shares on the calling thread: while the trailing matrix fits one core's cache,
+ * handing shares over cost more than they saved (2026-12-02: reducing a 400 × 400 matrix took
+ * 9–11 ms on one thread, 11.5 ms on two; 600 × 600 34 → 23 ms).
  */
-const STEP_MIN_COLUMNS = 96;
+const STEP_MIN_COLUMNS = 256;
 
 /** The board slot (among BLOCK_ARGS) telling a step's columns (0) from its row (1). */
 const STEP_KIND = BLOCK_ARGS - 1;

@@ -227,10 +227,11 @@ describe("ridgePath (exact, one eigen-decomposition)", () => {
   });
 
   it("gives the same bits on 1, 2 and 3 threads, and on reused memories full of NaN", () => {
-    // 600 × 300 (Gram route) and 150 × 700 (kernel route): products large enough to be split
+    // 800 × 450 (Gram route) and 450 × 900 (kernel route): products large enough to be split,
+    // and matrices of order 450, whose reduction steps past order 362 are shared
     for (const [n, p] of [
-      [600, 300],
-      [150, 700],
+      [800, 450],
+      [450, 900],
     ]) {
       const { x, y } = simulated(n, p, n + p);
       const Xs = denseMatrix(n, p, x);
