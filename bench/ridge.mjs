@@ -17,7 +17,7 @@ import { denseMatrix, elasticNetPath, ridgePath } from "../dist/index.js";
 import { Random } from "../dist/random.js";
 import { defaultThreads } from "../dist/wasm/threads.js";
 import { fhtFeatures } from "./simulate.mjs";
-import { batch, ensureReferences, median, repsArg } from "./timing.mjs";
+import { batch, ensureReferences, median, repsArg, warmUp } from "./timing.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
@@ -49,14 +49,15 @@ CELLS.forEach((cell, c) => {
   data[cell] = { m, y };
   let fit;
   const times = [];
-  // One untimed batch first, as bench:multiclass and bench:cox: the first calls include the
-  // compiler's warm-up (R's glmnet is compiled code).
   // ridgePath as a user calls it (its products on every core: THREADS) and on one thread,
   // alternately, so that glmnet (one thread) is also compared with the same work on one core.
   const one = [];
   const single = { threads: 1 };
-  batch(() => ridgePath(m, y), 200);
-  batch(() => ridgePath(m, y, single), 200);
+  // Warmed up as bench:cox, bench:families and bench:multiclass are (1.5 s each way): with one
+  // untimed 0.2 s batch, the 1000 × 500 cell timed 0.10 s on two threads here, against 0.060 s
+  // steady (the helper thread's start and its own compiler tiers fall in the first second).
+  warmUp(() => ridgePath(m, y));
+  warmUp(() => ridgePath(m, y, single));
   const both = () => {
     for (let r = 0; r < REPS; r++) {
       times.push(batch(() => (fit = ridgePath(m, y)), 200));
