@@ -47,6 +47,8 @@ describe("entries: the main one never pulls in the Node-only reader", () => {
     for (const f of withNode)
       assert.ok(
         f.endsWith(join("platform", "node.ts")) ||
+          f.endsWith(join("platform", "nodeThreads.ts")) ||
+          f.endsWith(join("platform", "productWorker.ts")) ||
           f.endsWith(join("cv", "pool.ts")) ||
           f.endsWith(join("cv", "worker.ts")),
         f,
