@@ -367,24 +367,7 @@ function threadedGemm(
   const T = helpers.length + 1;
   const count = Math.min(MAX_BLOCKS, BLOCKS_PER_THREAD * T);
   const scratch = (slot: number) => pack + slot * PACK_SCRATCH * 8;
-  const run = (v: ArrayLike<number>, at: number) =>
-    gemmOn(
-      k,
-      at,
-      v[0],
-      v[1],
-      v[2],
-      v[3],
-      v[4],
-      v[5],
-      v[6],
-      v[7],
-      v[8],
-      v[9],
-      v[10] === 1,
-      v[11],
-      v[12] === 1,
-    );
+  const run = blockRunners(k).gemmBlock;
   return (a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc = N, lower = false) => {
     if (M * N * K < THREAD_MIN_MACS || Math.max(M, N) < 16 * T)
       return gemmOn(k, pack, a, sam, sak, b, sbk, sbn, c, M, N, K, accumulate, ldc, lower);
@@ -463,8 +446,7 @@ function threadedLdlHat(
 ): NonNullable<MatMem["ldlHat"]> {
   const T = helpers.length + 1;
   const count = Math.min(MAX_BLOCKS, BLOCKS_PER_THREAD * T);
-  const run = (v: ArrayLike<number>) =>
-    k.ldlhat(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+  const run = blockRunners(k).ldlHatBlock;
   return (u, n, q, l, id, h, nf, fs) => {
     if (n * q * nf < THREAD_MIN_MACS || n < 16 * T)
       return k.ldlhat(u * 8, n, n, q, l * 8, id * 8, h * 8, nf, fs);
@@ -568,6 +550,11 @@ export function sharedProducts(memory: WebAssembly.Memory): SharedProducts {
   const mod = sharedModule();
   if (!mod) throw new Error("WebAssembly with shared memory is unavailable");
   const k = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as GemmExports;
+  return blockRunners(k);
+}
+
+/** The blocks of the board's lists on the kernels `k`: the calling thread's side and the helpers'. */
+function blockRunners(k: GemmExports): SharedProducts {
   return {
     gemmBlock: (v, at) =>
       gemmOn(
