@@ -8,6 +8,7 @@ export type { GlmOptions } from "./path/glmPath.js";
 export * from "./penalty/elasticNet.js";
 export { Random } from "./random.js";
 export { ridgePath } from "./path/ridgePath.js";
+export { setThreads } from "./wasm/threads.js";
 export type { RidgeCv, RidgeFit, RidgeOptions } from "./path/ridgePath.js";
 export { symmetricEigen } from "./linalg/symmetricEigen.js";
 export { householderEigen } from "./linalg/householderEigen.js";

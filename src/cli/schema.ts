@@ -432,6 +432,15 @@ export const OPTIONS = {
     sets: "workers",
     help: "worker threads for the folds",
   },
+  threads: {
+    flag: "--threads",
+    type: "integer",
+    value: "n",
+    min: 1,
+    max: 256,
+    defaultText: "one per core",
+    help: "threads for the large matrix products (the exact ridge path, the Gram matrix); the same results on any number",
+  },
   // ---- choosing the model ----
   select: {
     flag: "--select",
@@ -809,7 +818,7 @@ const FIT_SHAPE = [
   "intercept",
   "thresh",
 ] as const satisfies readonly OptionKey[];
-const PATH = [...GRID, "lambda", ...FIT_SHAPE, "engine"] as const;
+const PATH = [...GRID, "lambda", ...FIT_SHAPE, "engine", "threads"] as const;
 const CV = [
   "folds",
   "foldid",
@@ -848,6 +857,7 @@ export const FIT_OPTIONS = [
   "nlambda",
   "lambdaMinRatio",
   "engine",
+  "threads",
   "folds",
   "cv",
   "foldColumn",

@@ -1,3 +1,5 @@
+import { InputError } from "../errors.js";
+
 /**
  * Helper threads that take a share of one large product on a shared WebAssembly memory
  * (MatMem.gemm and MatMem.ldlHat, src/nn/kernels.ts): the product is cut into blocks of its
@@ -130,9 +132,27 @@ export function setThreadPlatform(make: () => ProductHelper | null, cores: () =>
   parallelism = cores;
 }
 
-/** Threads a product may use by default: the platform's cores, or 1 without helpers. */
+let cap = Infinity;
+
+/**
+ * The most threads the library's large products and reductions use by default (the exact ridge
+ * path, the covariance solver's Gram matrix), as PyTorch's `set_num_threads`: at most the
+ * platform's cores; `Infinity` lifts the cap. Results are the same bits for any count.
+ *
+ * @example
+ * ```ts
+ * setThreads(1); // every product on the calling thread
+ * ```
+ */
+export function setThreads(n: number): void {
+  if (!(n === Infinity || (Number.isInteger(n) && n >= 1)))
+    throw new InputError(`setThreads: expected a whole number ≥ 1, got ${n}`);
+  cap = n;
+}
+
+/** Threads a product may use by default: the platform's cores (at most setThreads'), 1 without helpers. */
 export function defaultThreads(): number {
-  return makeHelper && !broken ? Math.max(1, parallelism()) : 1;
+  return makeHelper && !broken ? Math.max(1, Math.min(cap, parallelism())) : 1;
 }
 
 /**

@@ -162,6 +162,7 @@ describe("regularize path / cv with mgaussian and families by link", () => {
       ],
       [["--target", "y1,y2"], /several targets \(y1, y2\) are for --family mgaussian/],
       [["--family", "multinomial", "--target", "count", "--link", "log"], /no choice of link/],
+      [["--target", "y1", "--threads", "0"], /'--threads'.*1/],
       [["--family", "gamma", "--target", "cost", "--engine", "duckdb"], /gamma runs in memory/],
       [
         ["--family", "binomial", "--target", "y1", "--link", "probit", "--engine", "duckdb"],

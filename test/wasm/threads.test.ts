@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Random } from "../../src/index.js";
 import { matMem } from "../../src/nn/kernels.js";
-import { productHelpers, splitCost } from "../../src/wasm/threads.js";
+import { InputError, ridgePath, denseMatrix } from "../../src/index.js";
+import { defaultThreads, productHelpers, setThreads, splitCost } from "../../src/wasm/threads.js";
 
 // src/index.js registers Node's platform: products of a MatMem made with threads > 1 are split
 // across worker threads (src/platform/nodeThreads.ts) and must give the same bits as one thread.
@@ -116,6 +117,27 @@ describe("products split across threads (MatMem with threads)", () => {
       one.release?.();
       many.release?.();
     }
+  });
+});
+
+describe("setThreads", () => {
+  it("caps the default threads, and refuses what is not a whole number ≥ 1", () => {
+    const cores = defaultThreads();
+    try {
+      setThreads(1);
+      assert.equal(defaultThreads(), 1);
+      setThreads(64);
+      assert.equal(defaultThreads(), cores);
+      assert.throws(() => setThreads(0), InputError);
+      assert.throws(() => setThreads(1.5), InputError);
+    } finally {
+      setThreads(Infinity);
+    }
+    assert.equal(defaultThreads(), cores);
+    assert.ok(cores >= 1);
+    // ridgePath's own option is checked the same way
+    const x = denseMatrix(3, 2, Float64Array.of(1, 2, 3, 2, 1, 5));
+    assert.throws(() => ridgePath(x, [1, 2, 3], { threads: -1 }), /option 'threads'/);
   });
 });
 
