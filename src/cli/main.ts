@@ -11,8 +11,7 @@ import { runPredict } from "./predict.js";
 import { runAssess } from "./assess.js";
 import { reasonOf } from "./output.js";
 import { runTrain } from "./train.js";
-// Products on the cores (Node's helper threads). Cross-validation folds stay in this thread:
-// cold worker threads made a 20 000 × 40 CV slower in a one-shot process (1.26 → 1.67 s).
+// Products on the cores (Node's helper threads); the fold worker pool only with --workers (below).
 import "../platform/nodeThreads.js";
 import { setThreads } from "../wasm/threads.js";
 import { parseOptions } from "./parse.js";
@@ -76,20 +75,27 @@ const DEMOS: Record<
   },
 };
 
-/** --threads: the library's cap on the threads of its large products (setThreads). */
-function withThreads<T extends { threads?: number }>(o: T): T {
+/**
+ * --threads: the library's cap on the threads of its large products (setThreads). --workers 2
+ * or more: the fold worker pool (Node's platform), which the command line registers only when
+ * asked — cold workers cost about as much as they save in a one-shot process (2026-12-02: a
+ * 20 000 × 40 10-fold CV took 1.26 s in this thread, 1.67 s on two workers; 200 000 × 40,
+ * 7.7 s and 7.95 s).
+ */
+async function platformOptions<T extends { threads?: number; workers?: number }>(o: T): Promise<T> {
   if (o.threads !== undefined) setThreads(o.threads);
+  if ((o.workers ?? 0) >= 2) await import("../platform/node.js");
   return o;
 }
 
 /** The commands' work: each parses its options by the schema, then runs. */
 const ACTIONS: Record<CommandName, Action> = {
-  path: ([data], o) => runPath(data, withThreads(parseOptions(PATH_OPTIONS, o))),
-  cv: ([data], o) => runCv(data, withThreads(parseOptions(CV_OPTIONS, o))),
+  path: async ([data], o) => runPath(data, await platformOptions(parseOptions(PATH_OPTIONS, o))),
+  cv: async ([data], o) => runCv(data, await platformOptions(parseOptions(CV_OPTIONS, o))),
   explain: ([data], o) =>
     runExplain(data, parseOptions(EXPLAIN_OPTIONS, o, commandSpec("explain"))),
   train: ([data], o) => runTrain(data, parseOptions(TRAIN_OPTIONS, o)),
-  fit: ([data], o) => runFit(data, withThreads(parseOptions(FIT_OPTIONS, o))),
+  fit: async ([data], o) => runFit(data, await platformOptions(parseOptions(FIT_OPTIONS, o))),
   predict: ([model, data], o) => runPredict(model, data, parseOptions(PREDICT_OPTIONS, o)),
   assess: ([model, data], o) => runAssess(model, data, parseOptions(ASSESS_OPTIONS, o)),
   demo: async (_, o) => {

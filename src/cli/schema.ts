@@ -428,9 +428,9 @@ export const OPTIONS = {
     value: "n",
     min: 0,
     max: 256,
-    defaultText: "one per core on large data",
+    defaultText: "none: the folds run in this thread",
     sets: "workers",
-    help: "worker threads for the folds",
+    help: "worker threads for the folds (2 or more; a one-shot process's cold workers cost about as much as they save)",
   },
   threads: {
     flag: "--threads",

@@ -187,31 +187,34 @@ function reduce(mem: MatMem<"float64">, at: number, m: number): void {
     finishProduct(w, uc, ec, h, top);
   }
   w[D + top] = h;
-  for (let i = top; i > 1; i--) {
-    // Step i's u and e are at uc and ec (zero when P_i = I). Row i − 1 after step i's update:
-    // the next step's vector.
-    const r = i - 1;
-    const ur = w[uc + r];
-    const er = w[ec + r];
-    // the shares: columns [0, js) and [js, r) hold about half the triangle each; each share's
-    // thread updates its columns' entry of row r too (their cache lines stay in its cache)
-    const js = Math.floor(r * (1 - Math.SQRT1_2));
-    mem.r2Row!(at, m, r, uc, ec, un, ur, er, js);
-    h = reflector(w, at, m, r, un, E);
-    w.fill(0, en, en + r);
-    w.fill(0, eb + js, eb + r);
-    mem.r2Split!(at, m, i, uc, ec, un, en, eb, js);
-    for (let j = js; j < r; j++) w[en + j] += w[eb + j];
-    const cr = at + r * m;
-    w[cr + r] -= ur * er + er * ur;
-    w[cr + i] = 0;
-    if (h !== 0) finishProduct(w, un, en, h, r);
-    else w.fill(0, en, en + r);
-    w[D + r] = h;
-    [uc, un] = [un, uc];
-    [ec, en] = [en, ec];
+  try {
+    for (let i = top; i > 1; i--) {
+      // Step i's u and e are at uc and ec (zero when P_i = I). Row i − 1 after step i's update:
+      // the next step's vector.
+      const r = i - 1;
+      const ur = w[uc + r];
+      const er = w[ec + r];
+      // the shares: columns [0, js) and [js, r) hold about half the triangle each; each share's
+      // thread updates its columns' entry of row r too (their cache lines stay in its cache)
+      const js = Math.floor(r * (1 - Math.SQRT1_2));
+      mem.r2Row!(at, m, r, uc, ec, un, ur, er, js);
+      h = reflector(w, at, m, r, un, E);
+      w.fill(0, en, en + r);
+      w.fill(0, eb + js, eb + r);
+      mem.r2Split!(at, m, i, uc, ec, un, en, eb, js);
+      for (let j = js; j < r; j++) w[en + j] += w[eb + j];
+      const cr = at + r * m;
+      w[cr + r] -= ur * er + er * ur;
+      w[cr + i] = 0;
+      if (h !== 0) finishProduct(w, un, en, h, r);
+      else w.fill(0, en, en + r);
+      w[D + r] = h;
+      [uc, un] = [un, uc];
+      [ec, en] = [en, ec];
+    }
+  } finally {
+    mem.r2End!(); // the helper leaves the series even if a step threw
   }
-  mem.r2End!();
   // Step 1's update: column 0's diagonal
   w[at] -= w[uc] * w[ec] + w[ec] * w[uc];
   w[at + 1] = 0;

@@ -131,7 +131,11 @@ export interface MatMem<D extends Dtype = Dtype> {
     er: number,
     js: number,
   ): void;
-  /** Ends a series of r2Split and r2Row calls (its helper, if any, leaves the series). */
+  /**
+   * Ends a series of r2Split and r2Row calls (its helper, if any, leaves the series). Between
+   * the first of them and r2End the thread runs no other threaded product and releases no
+   * threaded MatMem: the series holds the board and the helper.
+   */
   r2End?(): void;
   /** Hands a WebAssembly memory back for reuse by a later matMem (this one is not used after). */
   release?(): void;

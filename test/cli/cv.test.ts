@@ -73,6 +73,40 @@ describe("regularize cv (spawned as a user would)", () => {
     assert.match(a.out, /lambda\.1se = /);
   });
 
+  it("--workers 2 runs the folds on worker threads with the same curve; --threads the same", () => {
+    const base = run(
+      "cv",
+      data("diabetes"),
+      "--folds",
+      "5",
+      "--seed",
+      "4",
+      "--json",
+      join(tmp, "w1.json"),
+    );
+    const pool = run(
+      "cv",
+      data("diabetes"),
+      "--folds",
+      "5",
+      "--seed",
+      "4",
+      "--workers",
+      "2",
+      "--threads",
+      "1",
+      "--json",
+      join(tmp, "w2.json"),
+    );
+    assert.equal(base.code, 0, base.err);
+    assert.equal(pool.code, 0, pool.err);
+    assert.equal(pool.out, base.out);
+    const [a, b] = ["w1", "w2"].map((f) =>
+      JSON.parse(readFileSync(join(tmp, `${f}.json`), "utf8")),
+    );
+    assert.deepEqual(b.cv, a.cv);
+  });
+
   it("a binomial target with two labels is coded 0/1 (--positive picks the 1)", () => {
     const f = join(tmp, "labels.csv");
     const rows = readFileSync(data("breast_cancer"), "utf8").trim().split(/\r?\n/);
