@@ -1,6 +1,7 @@
-// A helper thread of src/platform/nodeThreads.ts: waits on its control block, takes blocks of a
-// product (MatMem.gemm or MatMem.ldlHat) from the shared board until none is left, on a shared
-// memory, and signals it done.
+// A helper thread of src/platform/nodeThreads.ts: waits on its control block, then on a shared
+// memory takes blocks of a product (MatMem.gemm or MatMem.ldlHat) from the shared board until
+// none is left, or follows a series of the Householder reduction's steps (MatMem.r2Split and
+// r2Row), and signals it done.
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { sharedProducts, type SharedProducts } from "../nn/kernels.js";
 import {
