@@ -464,8 +464,8 @@ function threadedLdlHat(
 }
 
 /**
- * Steps whose second share is shorter than this many columns (matrices of order below about
- * 450) run both shares on the calling thread: while the trailing matrix fits one core's cache,
+ * Steps whose second share is shorter than this many columns (steps of order below about 362,
+ * as r − ⌊0.293·r⌋ ≥ 256 needs) run both shares on the calling thread: while the trailing matrix fits one core's cache,
  * handing shares over cost more than they saved (2026-12-02: reducing a 400 × 400 matrix took
  * 9–11 ms on one thread, 11.5 ms on two; 600 × 600 34 → 23 ms).
  */
