@@ -454,6 +454,111 @@ const poisdev = elementwise({
   finish: (total) => `(f64.mul (f64.const 2) ${total})`,
 });
 
+/**
+ * softmax(eta, step, t, e, sums, y, w, n, rows, K): for rows i < rows (even) and classes c < K,
+ * v_ic = η_ic + t·step_ic (class-major, n rows a class), e_ic = exp(v_ic − mᵢ) with mᵢ = max_c
+ * v_ic, sᵢ = Σ_c e_ic; returns Σᵢ wᵢ(mᵢ + log sᵢ − v_{i,yᵢ}) (yᵢ i32). Row pairs U at a time
+ * (independent exp chains side by side), then one pair at a time.
+ */
+function softmaxKernel() {
+  const all = ["_t", ...units(U)];
+  const UNIT = [
+    ...new Set(["v", "mx", "sm", "ev", "vy", "lg", "acc", ...EXP_LOCALS, ...LOG_LOCALS]),
+  ];
+  const at = (base, k) => `(i32.add ${L(base)} (i32.const ${16 * k}))`;
+  // v = η + t·step at byte offset a + 16k from both bases
+  const vAt = (k) =>
+    op(
+      "add",
+      `(v128.load (i32.add ${L("eta")} ${at("a", k)}))`,
+      op("mul", L("tv"), `(v128.load (i32.add ${L("step")} ${at("a", k)}))`),
+    );
+  const group = (us) => {
+    const lines = [];
+    for (const s of us) lines.push(set(`mx${s}`, c2("-inf")));
+    lines.push(set("a", L("o")), set("c", "(i32.const 0)"), "(loop $max");
+    us.forEach((s, k) =>
+      lines.push(
+        "  " + set(`v${s}`, vAt(k)),
+        "  " + set(`mx${s}`, op("pmax", L(`mx${s}`), L(`v${s}`))),
+      ),
+    );
+    lines.push(
+      "  " + set("a", `(i32.add ${L("a")} ${L("stride")})`),
+      `  (br_if $max (i32.lt_u (local.tee $c (i32.add ${L("c")} (i32.const 1))) ${L("K")})))`,
+    );
+    for (const s of us) lines.push(set(`sm${s}`, c2("0")));
+    lines.push(set("a", L("o")), set("c", "(i32.const 0)"), "(loop $exp");
+    us.forEach((s, k) => {
+      lines.push("  " + set(`v${s}`, op("sub", vAt(k), L(`mx${s}`))));
+      lines.push(...expInto(`ev${s}`, L(`v${s}`), s).map((l) => "  " + l));
+      lines.push(
+        `  (v128.store (i32.add ${L("e")} ${at("a", k)}) ${L(`ev${s}`)})`,
+        "  " + set(`sm${s}`, op("add", L(`sm${s}`), L(`ev${s}`))),
+      );
+    });
+    lines.push(
+      "  " + set("a", `(i32.add ${L("a")} ${L("stride")})`),
+      `  (br_if $exp (i32.lt_u (local.tee $c (i32.add ${L("c")} (i32.const 1))) ${L("K")})))`,
+    );
+    us.forEach((s, k) => {
+      const row = at("o", k); // byte offset of the pair's first row (class 0)
+      const yAt = `(i32.add ${L("y")} (i32.shr_u ${row} (i32.const 1)))`;
+      const cell = (lane) =>
+        `(i32.add (i32.mul (i32.load offset=${4 * lane} ${yAt}) ${L("stride")}) ${row})`;
+      const vOf = (lane) =>
+        `(f64.add (f64.load offset=${8 * lane} (i32.add ${L("eta")} ${cell(lane)})) (f64.mul ${L("t")} (f64.load offset=${8 * lane} (i32.add ${L("step")} ${cell(lane)}))))`;
+      lines.push(
+        `(v128.store (i32.add ${L("sums")} ${row}) ${L(`sm${s}`)})`,
+        set(`vy${s}`, `(f64x2.replace_lane 1 (f64x2.splat ${vOf(0)}) ${vOf(1)})`),
+        ...logInto(`lg${s}`, L(`sm${s}`), s),
+        set(
+          `acc${s}`,
+          op(
+            "add",
+            L(`acc${s}`),
+            op(
+              "mul",
+              `(v128.load (i32.add ${L("w")} ${row}))`,
+              op("sub", op("add", L(`mx${s}`), L(`lg${s}`)), L(`vy${s}`)),
+            ),
+          ),
+        ),
+      );
+    });
+    return lines;
+  };
+  const body = [
+    set("stride", `(i32.shl ${L("n")} (i32.const 3))`),
+    set("end", `(i32.shl ${L("rows")} (i32.const 3))`),
+    set("endU", `(i32.shl (i32.and ${L("rows")} (i32.const ${-2 * U})) (i32.const 3))`),
+    set("tv", `(f64x2.splat ${L("t")})`),
+    ...all.map((s) => set(`acc${s}`, c2("0"))),
+    set("o", "(i32.const 0)"),
+    "(block $doneU",
+    "  (loop $eachU",
+    `    (br_if $doneU (i32.ge_u ${L("o")} ${L("endU")}))`,
+    ...group(units(U)).map((l) => "    " + l),
+    "    " + set("o", `(i32.add ${L("o")} (i32.const ${16 * U}))`),
+    "    (br $eachU)))",
+    "(block $done",
+    "  (loop $each",
+    `    (br_if $done (i32.ge_u ${L("o")} ${L("end")}))`,
+    ...group(["_t"]).map((l) => "    " + l),
+    "    " + set("o", `(i32.add ${L("o")} (i32.const 16))`),
+    "    (br $each)))",
+  ];
+  const sum = all.map((s) => L(`acc${s}`)).reduce((a, b) => op("add", a, b));
+  body.push(`(f64.add (f64x2.extract_lane 0 ${sum}) (f64x2.extract_lane 1 ${sum}))`);
+  return [
+    `  (func (export "softmax") (param $eta i32) (param $step i32) (param $t f64) (param $e i32)`,
+    `      (param $sums i32) (param $y i32) (param $w i32) (param $n i32) (param $rows i32) (param $K i32)`,
+    `      (result f64)`,
+    `    (local $stride i32) (local $o i32) (local $end i32) (local $endU i32) (local $c i32) (local $a i32) (local $tv v128) ${decl(UNIT, all)}`,
+    indent(body, 4) + ")",
+  ].join("\n");
+}
+
 const helpers = [
   "  ;; vexp(x) = eˣ and vlog(x) = log x per lane (the statements the kernels below inline).",
   `  (func $vexp (param $x v128) (result v128) (local $out v128) ${decl(EXP_LOCALS, [""])}`,
@@ -491,6 +596,9 @@ const helpers = [
   poisgap,
   "  ;; poisdev(y, w, mu, n) = Σ wᵢ·2[yᵢ log(yᵢ/μᵢ) − (yᵢ − μᵢ)] (poisson.deviance).",
   poisdev,
+  "  ;; softmax(eta, step, t, e, sums, y, w, n, rows, K): the multinomial loss at η + t·step over rows",
+  "  ;; [0, rows) (even), keeping e = exp(v − max) and the row sums (MultinomialDatafit.lossAlong).",
+  softmaxKernel(),
 ];
 
 const src = readFileSync(FILE, "utf8");

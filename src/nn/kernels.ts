@@ -137,6 +137,11 @@ export interface MatMem<D extends Dtype = Dtype> {
    * threaded MatMem: the series holds the board and the helper.
    */
   r2End?(): void;
+  /**
+   * data[o1 + i] = data[x + i]·data[v1 + i] and data[o2 + i] = data[x + i]·data[v2 + i], i < n
+   * (o1 may be x): two scaled copies of a column. Present when packed (float64).
+   */
+  scale2?(x: number, v1: number, v2: number, o1: number, o2: number, n: number): void;
   /** Hands a WebAssembly memory back for reuse by a later matMem (this one is not used after). */
   release?(): void;
 }
@@ -187,6 +192,8 @@ interface GemmExports {
     j0: number,
     j1: number,
   ) => void;
+  /** MatMem.scale2's kernel (byte offsets). */
+  scale2: (x: number, v1: number, v2: number, o1: number, o2: number, n: number) => void;
   /** MatMem.r2Split's kernel: columns [j0, j1) of step i, accumulating into en (byte offsets). */
   r2step: (
     w: number,
@@ -654,6 +661,10 @@ export function matMem<D extends Dtype = "float64">(
           : (u, n, q, l, id, h, count, fs) =>
               k.ldlhat(u * 8, n, n, q, l * 8, id * 8, h * 8, count, fs),
       ...(packed ? threadedSteps(k, memory, threaded ? helpers[0] : null) : {}),
+      scale2:
+        packed && dtype === "float64"
+          ? (x, v1, v2, o1, o2, n) => k.scale2(x * 8, v1 * 8, v2 * 8, o1 * 8, o2 * 8, n)
+          : undefined,
       release: () => (threaded ? sharedPool : pool).give(memory, k),
     };
   }
@@ -721,6 +732,15 @@ export function matMem<D extends Dtype = "float64">(
         }
       : undefined,
     r2End: packed ? () => {} : undefined,
+    scale2: packed
+      ? (x, v1, v2, o1, o2, n) => {
+          for (let i = 0; i < n; i++) {
+            const v = f[x + i];
+            f[o1 + i] = v * f[v1 + i];
+            f[o2 + i] = v * f[v2 + i];
+          }
+        }
+      : undefined,
   };
 }
 

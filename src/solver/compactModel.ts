@@ -436,8 +436,9 @@ export class CompactModel {
   }
 
   /**
-   * The step z = X̃Δ over the entries `list`: per class one axpys kernel call over the heap's
-   * design (datafit.stepSet then refreshes what the model keeps), or a move per entry.
+   * The step z = X̃Δ over the entries `list`, from a zero step (the callers reset it): per class
+   * one axpys kernel call over the heap's design (datafit.stepSet then refreshes what the model
+   * keeps), or a move per entry.
    */
   buildStep(list: number[], count: number, delta: Float64Array): void {
     const { heap, n, xs, datafit } = this.s;
@@ -472,7 +473,7 @@ export class CompactModel {
       if (m === 0) continue;
       f.fill(0, slot, slot + n);
       kernel.axpys(listOff, res, m, 0, n, slot);
-      for (let i = 0; i < n; i++) z[c * n + i] += f[slot + i];
+      z.set(f.subarray(slot, slot + n), c * n);
     }
     datafit.stepSet();
   }

@@ -5,6 +5,9 @@ import { poisson } from "../../src/datafit/poisson.js";
 import { SingleDatafit } from "../../src/datafit/single.js";
 import { choleskySolveInPlace } from "../../src/linalg/cholesky.js";
 import { Random } from "../../src/random.js";
+// (The Node entry registers the helper threads the packed products run on.)
+import "../../src/index.js";
+import { setThreads } from "../../src/wasm/threads.js";
 
 // The active-set solve's Hessian over single (column, class) entries, formed on the row-dot
 // kernel, against the definition summed observation by observation: Σᵢ x_ia x_ib Hᵢ[c_a, c_b]
@@ -190,6 +193,54 @@ describe("entry Hessians of the model core", () => {
       whole(eta2, more, moreCls);
       f.release();
     });
+
+  it("multinomial at the reference with many slots (the packed products' route, 1 and 2 threads): the definition to 1e-12, the same bits on any number of threads", () => {
+    // n·m²/2 ≥ 2²⁴ multiply-adds: VᵀV and W_cᵀW_c on the packed product, on the cores.
+    const N = 2100;
+    const P = 60;
+    const K = 4;
+    const m = 128;
+    const r = new Random(23);
+    const X = Float64Array.from({ length: (P + 1) * N }, (_, k) => (k >= P * N ? 1 : r.normal()));
+    const y = Int32Array.from({ length: N }, () => Math.floor(r.uniform() * K));
+    const wt = Float64Array.from({ length: N }, () => r.uniform() / N);
+    const eta = Float64Array.from({ length: K * N }, () => r.normal());
+    // Slots in no class order, the intercept column among them; classes of unequal sizes.
+    const fs = Array.from({ length: m }, (_, t) => (11 * t) % (P + 1));
+    const cs = Int32Array.from({ length: m }, (_, t) => (t * t + Math.floor(t / 5)) % K);
+    const offs = Int32Array.from(fs, (j) => j * N);
+    const prob = new Float64Array(K * N);
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let c = 0; c < K; c++) s += Math.exp(eta[c * N + i]);
+      for (let c = 0; c < K; c++) prob[c * N + i] = Math.exp(eta[c * N + i]) / s;
+    }
+    const run = () => {
+      const f = new MultinomialDatafit(y, K, wt);
+      f.evaluate(eta);
+      f.setReference();
+      const out = new Float64Array(m * m);
+      f.referenceHessian(X, offs, cs, m, out);
+      f.release();
+      return out;
+    };
+    setThreads(1);
+    const one = run();
+    setThreads(Infinity);
+    const two = run();
+    for (let k = 0; k < m * m; k++)
+      assert.ok(Object.is(one[k], two[k]), `entry ${k}: ${one[k]} on 1 thread, ${two[k]} on 2`);
+    for (let a = 0; a < m; a += 3)
+      for (let b = 0; b < m; b++) {
+        let s = 0;
+        for (let i = 0; i < N; i++) {
+          const pa = prob[cs[a] * N + i];
+          const h = wt[i] * pa * ((cs[a] === cs[b] ? 1 : 0) - prob[cs[b] * N + i]);
+          s += X[offs[a] + i] * X[offs[b] + i] * h;
+        }
+        assert.ok(Math.abs(one[a * m + b] - s) <= 1e-12, `(${a}, ${b}): ${one[a * m + b]} vs ${s}`);
+      }
+  });
 
   it("Poisson: the weighted Gram Σ ŵμ x_a x_b, to 1e-12", () => {
     const y = Float64Array.from({ length: n }, () => Math.floor(3 * rng.uniform()));
