@@ -1,8 +1,7 @@
 import type { NewtonDatafit } from "../core/datafit.js";
-import { matMem, type MatMem } from "../nn/kernels.js";
 import { lowerRowDots } from "../wasm/gram.js";
-import { defaultThreads } from "../wasm/threads.js";
 import { createHeap, passKernel, type Heap } from "../wasm/heap.js";
+import { ProductStore, RowDotStore, type ReferenceStore } from "./multinomialReference.js";
 
 /**
  * The multinomial (softmax) datafit: for class labels yᵢ ∈ {0 … K−1},
@@ -68,6 +67,8 @@ export class MultinomialDatafit implements NewtonDatafit {
     const kernel = passKernel(heap);
     if (kernel) kernel.i32.set(y, at.y);
     this.m = new Float64Array(n);
+    this.refProb = new Float64Array(kn);
+    this.refWp = new Float64Array(kn);
     this.pairWeights = new Float64Array(n);
     this.columnWeights = new Float64Array(n);
     this.shares = new Float64Array(K);
@@ -345,88 +346,43 @@ export class MultinomialDatafit implements NewtonDatafit {
     heap.release();
   }
 
+  /** The reference's p and ŵp (setReference), and whether a store has taken them yet. */
+  private readonly refProb: Float64Array;
+  private readonly refWp: Float64Array;
+  private refSet = false;
+  /** The stores of the reference's columns, made when first used and kept for the path. */
+  private rowDot: RowDotStore | null = null;
+  private product: ProductStore | null = null;
+  /** The store holding the current reference's columns (null: none yet since setReference). */
+  private store: ReferenceStore | null = null;
+
   setReference(): void {
-    const cache = this.refHeap(0);
-    cache.count = 0;
-    cache.heap.f64.set(this.prob, cache.at.P);
-    cache.heap.f64.set(this.wp, cache.at.WP);
+    this.refProb.set(this.prob);
+    this.refWp.set(this.wp);
+    this.refSet = true;
+    this.store = null;
   }
 
-  /**
-   * The reference's heap, kept for the path: the columns [T | X] of the slotted entries (t_b =
-   * p_{c_b}∘x_b and x_b at the reference, in slot order, `count` of them filled), two rows U of
-   * u_a = ŵp_{c_a}∘x_a, four result rows, the reference's p and ŵp (set by setReference), and
-   * per class a list of its slots (i32). Grows by doubling, keeping the filled columns, p and ŵp.
-   */
-  private ref: RefCache | null = null;
-
-  private refHeap(m: number): RefCache {
-    const { n, K } = this;
-    let cache = this.ref;
-    // Only setReference makes the heap (m = 0): rows without a reference would be silently wrong.
-    if (!cache && m > 0)
+  /** The store of the current reference: `product` or the row-dot one, taking the reference. */
+  private storeFor(product: boolean): ReferenceStore {
+    if (!this.refSet)
       throw new Error("MultinomialDatafit: setReference before the reference's rows");
-    if (!cache || cache.cap < m) {
-      const cap = Math.max(2 * m, 16);
-      const at = refLayout(n, K, cap);
-      const heap = createHeap(at.size, this.kernels);
-      const offs = new Int32Array(cap);
-      const cls = new Int32Array(cap);
-      let count = 0;
-      if (cache) {
-        count = cache.count;
-        const old = cache.heap.f64;
-        heap.f64.set(old.subarray(0, count * n), 0);
-        heap.f64.set(old.subarray(cache.at.X, cache.at.X + count * n), at.X);
-        heap.f64.set(old.subarray(cache.at.P, cache.at.WP + n * K), at.P);
-        offs.set(cache.offs.subarray(0, count));
-        cls.set(cache.cls.subarray(0, count));
-        cache.heap.release();
-      }
-      cache = this.ref = { heap, cap, count, offs, cls, at };
+    const { n, K } = this;
+    const s = product
+      ? (this.product ??= new ProductStore(n, K))
+      : (this.rowDot ??= new RowDotStore(n, K, this.kernels));
+    if (this.store !== s) {
+      s.reset(this.refProb, this.refWp, this.w);
+      this.store = s;
     }
-    return cache;
-  }
-
-  /** Fills the reference's columns of B's entries not yet there (B extends the slot list). */
-  private refColumns(xs: Float64Array, offsB: Int32Array, clsB: Int32Array, mB: number): RefCache {
-    const { n } = this;
-    const cache = this.refHeap(mB);
-    let known = Math.min(cache.count, mB);
-    for (let q = 0; q < known; q++)
-      if (cache.offs[q] !== offsB[q] || cache.cls[q] !== clsB[q]) {
-        known = q;
-        break;
-      }
-    const { heap, at } = cache;
-    const f = heap.f64;
-    for (let q = known; q < mB; q++) {
-      const col = at.X + q * n;
-      f.set(xs.subarray(offsB[q], offsB[q] + n), col);
-      f.copyWithin(q * n, col, col + n);
-      refScale(heap, q * n, at.P + clsB[q] * n, n);
-      cache.offs[q] = offsB[q];
-      cache.cls[q] = clsB[q];
-    }
-    cache.count = mB;
-    return cache;
-  }
-
-  /** U row r ← ŵp_c∘x for the column of xs at `off`, class c, at the reference. */
-  private refRow(cache: RefCache, r: number, xs: Float64Array, off: number, c: number): number {
-    const { n } = this;
-    const u = cache.at.U + r * n;
-    cache.heap.f64.set(xs.subarray(off, off + n), u);
-    refScale(cache.heap, u, cache.at.WP + c * n, n);
-    return u;
+    return s;
   }
 
   /**
-   * The model Hessian over the slotted entries at the reference (after setReference): H_ab =
-   * δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b, the cross term u_aᵀt_b for b ≤ a on the row-dot kernel
-   * (two rows per sweep), the same-class term u_aᵀx_b on the gradient kernel over the class's
-   * slots so far: n·m²/2 + n·Σ_c m_c²/2 multiply-adds. It fills the reference's columns, which
-   * entryBlock's extensions then reuse. Same as entryHessian at the reference, up to rounding.
+   * The model Hessian over the slotted entries at the reference (after setReference), with
+   * multinomialReference.ts's stores: on the packed product and the cores from PRODUCT_MACS
+   * multiply-adds (n·m²/2), else on the row-dot kernels. Its columns stay for entryBlock's rows
+   * of new slots. Same as entryHessian at the reference, up to rounding.
    */
   referenceHessian(
     xs: Float64Array,
@@ -435,143 +391,14 @@ export class MultinomialDatafit implements NewtonDatafit {
     m: number,
     out: Float64Array,
   ): void {
-    const { n, K } = this;
-    const cache = this.refColumns(xs, offs, cls, m);
-    if ((n * m * m) / 2 >= PRODUCT_MACS && this.kernels === "wasm")
-      return this.productHessian(cache, xs, offs, cls, m, out);
-    const { heap, cap, at } = cache;
-    const f = heap.f64;
-    const kernel = passKernel(heap);
-    const i32 = kernel ? kernel.i32 : new Int32Array(K * cap);
-    const lists = kernel ? at.lists * 2 : 0;
-    const filled = new Int32Array(K);
-    for (let a = 0; a < m; a += 2) {
-      const rows = a + 1 < m ? 2 : 1;
-      for (let r = 0; r < rows; r++) this.refRow(cache, r, xs, offs[a + r], cls[a + r]);
-      if (kernel && rows === 2) kernel.rowdots2(at.U, at.U + n, 0, a + 2, n, at.res, at.res + cap);
-      else if (kernel) kernel.rowdots(at.U, 0, a + 1, n, at.res);
-      else
-        for (let r = 0; r < rows; r++)
-          for (let b = 0; b <= a + r; b++)
-            f[at.res + r * cap + b] = heap.dot(at.U + r * n, b * n, n);
-      for (let r = 0; r < rows; r++) {
-        const q = a + r;
-        const c = cls[q];
-        const list = lists + c * cap;
-        i32[list + filled[c]++] = q;
-        const u = at.U + r * n;
-        const same = at.res + (2 + r) * cap;
-        if (kernel) kernel.grads4(list, filled[c], at.X, n, u, same);
-        else
-          for (let t = 0; t < filled[c]; t++)
-            f[same + i32[list + t]] = heap.dot(at.X + i32[list + t] * n, u, n);
-        const cross = at.res + r * cap;
-        const row = q * m;
-        for (let b = 0; b <= q; b++) out[row + b] = (cls[b] === c ? f[same + b] : 0) - f[cross + b];
-      }
-    }
-    mirrorLower(out, m);
+    const product = (this.n * m * m) / 2 >= PRODUCT_MACS && this.kernels === "wasm";
+    this.store = null;
+    this.storeFor(product).hessian(xs, offs, cls, m, out);
   }
 
   /**
-   * referenceHessian for many slots, as symmetric products on the packed matrix product (their
-   * lower triangles): with v_a = √ŵ∘p_{c_a}∘x_a and w_a = √(ŵp_{c_a})∘x_a,
-   *
-   *     H_ab = δ(c_a = c_b)·w_aᵀw_b − v_aᵀv_b,
-   *
-   * VᵀV over every slot (n·m²/2 multiply-adds) and W_cᵀW_c over each class's slots, W's columns
-   * sorted by class (n·Σ_c m_c²/2), on the cores when the products are large (the same bits on any
-   * number of threads). The columns' copies cost 2·m·n against the row-dot kernel's n·m²/2 at
-   * about two thirds of the product's speed and half its threads: a gain from a few dozen slots.
-   */
-  private productHessian(
-    cache: RefCache,
-    xs: Float64Array,
-    offs: Int32Array,
-    cls: Int32Array,
-    m: number,
-    out: Float64Array,
-  ): void {
-    const { n, K, w } = this;
-    const { mem, cap } = this.productMem(m);
-    const f = mem.data;
-    const V = 0;
-    const W = cap * n;
-    const sp = 2 * cap * n;
-    const swp = sp + K * n;
-    const C = swp + K * n;
-    const S = C + cap * cap;
-    // √ŵ∘p_c and √(ŵp_c) at the reference.
-    const ref = cache.heap.f64;
-    for (let c = 0; c < K; c++)
-      for (let i = 0; i < n; i++) {
-        const k = c * n + i;
-        f[sp + k] = Math.sqrt(w[i]) * ref[cache.at.P + k];
-        f[swp + k] = Math.sqrt(ref[cache.at.WP + k]);
-      }
-    // The slots by class (stable): W's column order, each class's block [first[c], first[c + 1]).
-    const first = new Int32Array(K + 1);
-    for (let a = 0; a < m; a++) first[cls[a] + 1]++;
-    for (let c = 0; c < K; c++) first[c + 1] += first[c];
-    const next = first.slice(0, K);
-    const pos = new Int32Array(m);
-    for (let a = 0; a < m; a++) {
-      const c = cls[a];
-      pos[a] = next[c]++;
-      const v = V + a * n;
-      f.set(xs.subarray(offs[a], offs[a] + n), v);
-      mem.scale2!(v, sp + c * n, swp + c * n, v, W + pos[a] * n, n);
-    }
-    const gemm = mem.gemm!;
-    gemm(V, n, 1, V, 1, n, C, m, m, n, false, cap, true);
-    for (let c = 0; c < K; c++) {
-      const s = first[c];
-      const mc = first[c + 1] - s;
-      const u = W + s * n;
-      if (mc > 0) gemm(u, n, 1, u, 1, n, S + s * cap + s, mc, mc, n, false, cap, true);
-    }
-    for (let a = 0; a < m; a++) {
-      const ca = cls[a];
-      const pa = pos[a];
-      const row = a * m;
-      const cRow = C + a * cap;
-      for (let b = 0; b <= a; b++) {
-        let v = -f[cRow + b];
-        // (The sort is stable: a same-class b ≤ a sits at pos[b] ≤ pos[a], in S's lower triangle.)
-        if (cls[b] === ca) {
-          const pb = pos[b];
-          v += f[S + pa * cap + pb];
-        }
-        out[row + b] = v;
-      }
-    }
-    mirrorLower(out, m);
-  }
-
-  /**
-   * productHessian's memory, kept for the path and grown by doubling (a fresh WebAssembly memory
-   * per renewal, its size growing with the slots, costs its pages' first touch every time: more
-   * than the products), with its capacity in slots.
-   */
-  private products: { mem: MatMem<"float64">; cap: number } | null = null;
-
-  private productMem(m: number): { mem: MatMem<"float64">; cap: number } {
-    const have = this.products;
-    if (have && have.cap >= m) return have;
-    have?.mem.release?.();
-    const { n, K } = this;
-    const cap = Math.max(m, 2 * (have?.cap ?? 16));
-    const threads = (n * cap * cap) / 2 >= PRODUCT_THREADS_MACS ? defaultThreads() : 1;
-    const size = 2 * cap * n + 2 * K * n + 2 * cap * cap;
-    const mem = matMem(size, true, "float64", true, size, threads);
-    return (this.products = { mem, cap });
-  }
-
-  /**
-   * Rows of the Hessian at the reference: H_ab = δ(c_a = c_b)·u_aᵀx_b − u_aᵀt_b with u_a =
-   * ŵp_{c_a}∘x_a and t_b = p_{c_b}∘x_b. B's columns [T | X] stay in the reference's heap (the
-   * compact solve extends the same slot list: only the columns new since the last call are
-   * filled); each row pair takes two row-dot kernel calls (rowdots2) against all of B.
+   * Rows of the Hessian at the reference, for entries A against the slots B, in the store of
+   * the last referenceHessian (the row-dot one if there was none since setReference).
    */
   entryBlock(
     xs: Float64Array,
@@ -583,51 +410,20 @@ export class MultinomialDatafit implements NewtonDatafit {
     mB: number,
     out: Float64Array,
   ): void {
-    const cache = this.refColumns(xs, offsB, clsB, mB);
-    const { heap, at } = cache;
-    const f = heap.f64;
-    const { n } = this;
-    const res = at.res;
-    const kernel = passKernel(heap);
-    const rowOut = (a: number, cross: number, same: number) => {
-      const row = a * mB;
-      const ca = clsA[a];
-      for (let b = 0; b < mB; b++) out[row + b] = (clsB[b] === ca ? f[same + b] : 0) - f[cross + b];
-    };
-    for (let a = 0; a < mA; a += 2) {
-      const pair = a + 1 < mA;
-      for (let r = 0; r < (pair ? 2 : 1); r++) this.refRow(cache, r, xs, offsA[a + r], clsA[a + r]);
-      // res: [cross row a | cross row a+1 | X products row a | X products row a+1].
-      if (kernel && pair) {
-        kernel.rowdots2(at.U, at.U + n, 0, mB, n, res, res + mB);
-        kernel.rowdots2(at.U, at.U + n, at.X, mB, n, res + 2 * mB, res + 3 * mB);
-        rowOut(a, res, res + 2 * mB);
-        rowOut(a + 1, res + mB, res + 3 * mB);
-        continue;
-      }
-      for (let r = 0; r < (pair ? 2 : 1); r++) {
-        const u = at.U + r * n;
-        const dots = (base: number, into: number) => {
-          if (kernel) kernel.rowdots(u, base, mB, n, into);
-          else for (let b = 0; b < mB; b++) f[into + b] = heap.dot(u, base + b * n, n);
-        };
-        dots(0, res);
-        dots(at.X, res + mB);
-        rowOut(a + r, res, res + mB);
-      }
-    }
+    const store = this.store ?? this.storeFor(false);
+    store.block(xs, offsA, clsA, mA, offsB, clsB, mB, out);
   }
 
   /**
-   * Hands back the reference's and the line search's heaps (later calls make new ones; the
+   * Hands the reference's and the line search's memories back (later calls make new ones; the
    * reference's rows need a setReference first).
    */
   release(): void {
-    this.ref?.heap.release();
-    this.products?.mem.release?.();
-    this.products = null;
+    this.rowDot?.release();
+    this.product?.release();
+    this.rowDot = this.product = this.store = null;
+    this.refSet = false;
     this.state.release();
-    this.ref = null;
     this.alongT = NaN;
   }
 
@@ -644,51 +440,8 @@ export class MultinomialDatafit implements NewtonDatafit {
 
 /**
  * The reference Hessian is formed on the packed matrix product from this many multiply-adds
- * (n·m²/2), on the cores when its memory holds products of PRODUCT_THREADS_MACS: below them the
- * row-dot kernel (no copies, no packing) and one thread are faster (measured: 1797 × 100 slots of
- * 10 classes, 1.8 ms on the row-dot kernel against 2.3 ms packed; 1797 × 300, 11–18 against
- * 10.4–11.4 ms; 6435 × 200, 37–41 against 22–30 ms).
+ * (n·m²/2); below it the row-dot kernels (no copies, no packing) are faster (measured: 1797 × 100
+ * slots of 10 classes, 1.8 ms on the row-dot kernels against 2.3 ms packed; 1797 × 300, 11–18
+ * against 10.4–11.4 ms; 6435 × 200, 37–41 against 22–30 ms).
  */
 const PRODUCT_MACS = 2 ** 24;
-const PRODUCT_THREADS_MACS = 2 ** 24;
-
-/** The reference heap's regions (f64 offsets; `lists` holds K·cap int32). */
-function refLayout(n: number, K: number, cap: number) {
-  const X = cap * n;
-  const U = 2 * cap * n;
-  const res = U + 2 * n;
-  const P = res + 4 * cap;
-  const WP = P + n * K;
-  const lists = WP + n * K;
-  return { X, U, res, P, WP, lists, size: lists + Math.ceil((K * cap) / 2) + 1 };
-}
-
-interface RefCache {
-  heap: Heap;
-  cap: number;
-  count: number;
-  offs: Int32Array;
-  cls: Int32Array;
-  at: ReturnType<typeof refLayout>;
-}
-
-/** x ← x∘v over n entries of the heap, on the kernel where there is one. */
-function refScale(heap: Heap, x: number, v: number, n: number): void {
-  const kernel = passKernel(heap);
-  if (kernel) return kernel.scale(x, v, n);
-  const f = heap.f64;
-  for (let i = 0; i < n; i++) f[x + i] *= f[v + i];
-}
-
-/** Copies the lower triangle of the m×m row-major `a` onto its upper one, in cache-sized tiles. */
-function mirrorLower(a: Float64Array, m: number): void {
-  const T = 32;
-  for (let i0 = 0; i0 < m; i0 += T) {
-    const i1 = Math.min(i0 + T, m);
-    for (let j0 = 0; j0 <= i0; j0 += T)
-      for (let i = i0; i < i1; i++) {
-        const j1 = Math.min(j0 + T, i);
-        for (let j = j0; j < j1; j++) a[j * m + i] = a[i * m + j];
-      }
-  }
-}

@@ -194,7 +194,7 @@ describe("entry Hessians of the model core", () => {
       f.release();
     });
 
-  it("multinomial at the reference with many slots (the packed products' route, 1 and 2 threads): the definition to 1e-12, the same bits on any number of threads", () => {
+  it("multinomial at the reference with many slots (the packed products' route, 1 and 2 threads): the whole Hessian and new slots' rows equal the definition to 1e-12, the same bits on any number of threads", () => {
     // n·m²/2 ≥ 2²⁴ multiply-adds: VᵀV and W_cᵀW_c on the packed product, on the cores.
     const N = 2100;
     const P = 60;
@@ -215,30 +215,57 @@ describe("entry Hessians of the model core", () => {
       for (let c = 0; c < K; c++) s += Math.exp(eta[c * N + i]);
       for (let c = 0; c < K; c++) prob[c * N + i] = Math.exp(eta[c * N + i]) / s;
     }
+    // Then 21 new slots' rows against all (more than one chunk of 16 rows), at the reference
+    // while the state has moved on.
+    const mA = 21;
+    const mB = m + mA;
+    const offsB = Int32Array.from({ length: mB }, (_, t) =>
+      t < m ? offs[t] : ((5 * t) % (P + 1)) * N,
+    );
+    const clsB = Int32Array.from({ length: mB }, (_, t) => (t < m ? cs[t] : (t * 3) % K));
     const run = () => {
       const f = new MultinomialDatafit(y, K, wt);
       f.evaluate(eta);
       f.setReference();
       const out = new Float64Array(m * m);
       f.referenceHessian(X, offs, cs, m, out);
+      f.evaluate(Float64Array.from({ length: K * N }, (_, k) => 0.5 * Math.sin(k)));
+      const rows = new Float64Array(mA * mB);
+      f.entryBlock(X, offsB.subarray(m), clsB.subarray(m), mA, offsB, clsB, mB, rows);
       f.release();
-      return out;
+      return [out, rows];
     };
     setThreads(1);
     const one = run();
     setThreads(Infinity);
     const two = run();
-    for (let k = 0; k < m * m; k++)
-      assert.ok(Object.is(one[k], two[k]), `entry ${k}: ${one[k]} on 1 thread, ${two[k]} on 2`);
+    for (const t of [0, 1])
+      for (let k = 0; k < one[t].length; k++)
+        assert.ok(
+          Object.is(one[t][k], two[t][k]),
+          `${t} ${k}: ${one[t][k]} on 1 thread, ${two[t][k]} on 2`,
+        );
+    const h = (oa: number, ca: number, ob: number, cb: number) => {
+      let s = 0;
+      for (let i = 0; i < N; i++) {
+        const pa = prob[ca * N + i];
+        s += X[oa + i] * X[ob + i] * wt[i] * pa * ((ca === cb ? 1 : 0) - prob[cb * N + i]);
+      }
+      return s;
+    };
     for (let a = 0; a < m; a += 3)
       for (let b = 0; b < m; b++) {
-        let s = 0;
-        for (let i = 0; i < N; i++) {
-          const pa = prob[cs[a] * N + i];
-          const h = wt[i] * pa * ((cs[a] === cs[b] ? 1 : 0) - prob[cs[b] * N + i]);
-          s += X[offs[a] + i] * X[offs[b] + i] * h;
-        }
-        assert.ok(Math.abs(one[a * m + b] - s) <= 1e-12, `(${a}, ${b}): ${one[a * m + b]} vs ${s}`);
+        const s = h(offs[a], cs[a], offs[b], cs[b]);
+        assert.ok(
+          Math.abs(one[0][a * m + b] - s) <= 1e-12,
+          `(${a}, ${b}): ${one[0][a * m + b]} vs ${s}`,
+        );
+      }
+    for (let a = 0; a < mA; a++)
+      for (let b = 0; b < mB; b += 2) {
+        const s = h(offsB[m + a], clsB[m + a], offsB[b], clsB[b]);
+        const v = one[1][a * mB + b];
+        assert.ok(Math.abs(v - s) <= 1e-12, `row ${a}, (${b}): ${v} vs ${s}`);
       }
   });
 
