@@ -1,6 +1,7 @@
 # Times glmnet's default multinomial (ungrouped and grouped) and Poisson paths on cells written by
 # bench/multiclass.mjs. Usage: Rscript bench/glmnet-multiclass.R OUTDIR REPEATS CELL...
-# Each CELL is NAME:FAMILY:N:P. R's clock counts milliseconds: each repeat times a batch of fits
+# Each CELL is NAME:FAMILY:N:P[:TYPES] (TYPES: ungrouped,grouped or none; default all). R's clock
+# counts milliseconds: each repeat times a batch of fits
 # lasting at least 0.2 s and keeps the time per fit.
 suppressMessages({ library(glmnet); library(jsonlite) })
 args <- commandArgs(trailingOnly = TRUE)
@@ -14,7 +15,7 @@ for (spec in cells) {
   x <- matrix(readBin(file.path(out, paste0(name, ".x.bin")), "double", n * p, size = 8, endian = "little"), n, p)
   y <- readBin(file.path(out, paste0(name, ".y.bin")), "double", n, size = 8, endian = "little")
   res <- list()
-  types <- if (family == "multinomial") c("ungrouped", "grouped") else c("none")
+  types <- if (length(s) >= 5) strsplit(s[5], ",")[[1]] else if (family == "multinomial") c("ungrouped", "grouped") else c("none")
   for (type in types) {
     times <- numeric(reps); warn <- ""
     run <- function() {
