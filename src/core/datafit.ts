@@ -25,6 +25,13 @@ export interface NewtonDatafit {
   /** Loss at η + t·step, leaving the state alone (the line search). */
   lossAlong(eta: Float64Array, t: number): number;
   /**
+   * Optional: an η (K·n) in the datafit's own memory, for the solver to keep its linear
+   * predictor in: lossAlong and evaluate then read it without a copy, and `advance` moves it.
+   */
+  readonly eta?: Float64Array;
+  /** With `eta`: η += t·step on the datafit's kernels (the same bits as the loop). */
+  advance?(t: number): void;
+  /**
    * Moves the state to η + t·step when the last `lossAlong` was at this t (the caller has added
    * t·step to η, the same sums), returning the loss there without evaluating anew; null when it
    * kept nothing for this t (the caller then calls `evaluate`).

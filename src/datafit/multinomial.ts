@@ -19,6 +19,8 @@ export class MultinomialDatafit implements NewtonDatafit {
   readonly n: number;
   readonly r: Float64Array;
   readonly step: Float64Array;
+  /** η in the state's heap (the solver keeps its linear predictor here: no copy per evaluation). */
+  readonly eta: Float64Array;
   readonly nullDeviance: number;
   private readonly prob: Float64Array;
   /** ŵᵢpᵢc, and ŵᵢpᵢc(1 − pᵢc) (the diagonal Hessian). */
@@ -56,6 +58,7 @@ export class MultinomialDatafit implements NewtonDatafit {
     });
     const heap = (this.state = createHeap(7 * kn + 2 * n + Math.ceil(n / 2) + 1, kernels));
     const f = heap.f64;
+    this.eta = f.subarray(at.eta, at.eta + kn);
     this.r = f.subarray(at.r, at.r + kn);
     this.step = f.subarray(at.step, at.step + kn);
     this.prob = f.subarray(at.prob, at.prob + kn);
@@ -113,7 +116,7 @@ export class MultinomialDatafit implements NewtonDatafit {
     let f = 0;
     if (kernel) {
       const at = this.at;
-      this.state.f64.set(eta, at.eta);
+      if (eta !== this.eta) this.state.f64.set(eta, at.eta);
       from = n & ~1;
       f = kernel.softmax(at.eta, at.step, t, at.e, at.sums, at.y, at.w, n, from, K);
     }
@@ -144,6 +147,11 @@ export class MultinomialDatafit implements NewtonDatafit {
   private readonly alongSum: Float64Array;
   private alongT = NaN;
   private alongLoss = 0;
+
+  advance(t: number): void {
+    // y ← y − αx with α = −t: y + t·x, the same operations as the loop.
+    this.state.axpy(this.at.step, this.at.eta, -t, this.K * this.n);
+  }
 
   acceptAlong(t: number): number | null {
     if (t !== this.alongT) return null;

@@ -246,12 +246,17 @@ export class ProductStore implements ReferenceStore {
   private offs = new Int32Array(0);
   private cls = new Int32Array(0);
   private wPos = new Int32Array(0);
+  /** W's first `sorted` columns are by class, class c's at [first[c], first[c + 1]). */
+  private sorted = 0;
+  private first: Int32Array;
   private at = productLayout(0, 0, 0);
 
   constructor(
     private readonly n: number,
     private readonly K: number,
-  ) {}
+  ) {
+    this.first = new Int32Array(K + 1);
+  }
 
   reset(prob: Float64Array, wp: Float64Array, w: Float64Array): void {
     const { n, K } = this;
@@ -321,12 +326,14 @@ export class ProductStore implements ReferenceStore {
         known = 0;
         break;
       }
-    const { wPos, at } = this;
+    const { wPos, at, first } = this;
     if (known === 0) {
-      const next = new Int32Array(K + 1);
-      for (let q = 0; q < mB; q++) next[clsB[q] + 1]++;
-      for (let c = 0; c < K; c++) next[c + 1] += next[c];
+      first.fill(0);
+      for (let q = 0; q < mB; q++) first[clsB[q] + 1]++;
+      for (let c = 0; c < K; c++) first[c + 1] += first[c];
+      const next = first.slice(0, K);
       for (let q = 0; q < mB; q++) wPos[q] = next[clsB[q]]++;
+      this.sorted = mB;
     } else for (let q = known; q < mB; q++) wPos[q] = q;
     for (let q = known; q < mB; q++) {
       this.scaled(xs, offsB[q], clsB[q], at.V + q * n, at.W + wPos[q] * n);
@@ -344,11 +351,9 @@ export class ProductStore implements ReferenceStore {
     const f = mem.data;
     const gemm = mem.gemm!;
     const { V, W, C, S } = at;
+    const first = this.first;
     gemm(V, n, 1, V, 1, n, C, m, m, n, false, cap, true);
     // W's columns by class: class c's block [first[c], first[c + 1]).
-    const first = new Int32Array(K + 1);
-    for (let a = 0; a < m; a++) first[cls[a] + 1]++;
-    for (let c = 0; c < K; c++) first[c + 1] += first[c];
     for (let c = 0; c < K; c++) {
       const s = first[c];
       const mc = first[c + 1] - s;
@@ -377,23 +382,38 @@ export class ProductStore implements ReferenceStore {
     mB: number,
     out: Float64Array,
   ): void {
-    const { n } = this;
+    const { n, K } = this;
     this.columns(xs, offsB, clsB, mB, false);
-    const { at, wPos } = this;
+    const { at, wPos, sorted, first } = this;
     const mem = this.mem!;
     const f = mem.data;
     const { V, W, VA, WA, Z, C, S } = at;
-    for (let a0 = 0; a0 < mA; a0 += ROW_CHUNK) {
-      const ch = Math.min(ROW_CHUNK, mA - a0);
-      for (let r = 0; r < ch; r++)
-        this.scaled(xs, offsA[a0 + r], clsA[a0 + r], VA + r * n, WA + r * n);
-      mem.nt(V, VA, Z, C, mB, ch, n);
-      mem.nt(W, WA, Z, S, mB, ch, n);
-      for (let r = 0; r < ch; r++) {
-        const ca = clsA[a0 + r];
-        const row = (a0 + r) * mB;
-        for (let b = 0; b < mB; b++)
-          out[row + b] = (clsB[b] === ca ? f[S + wPos[b] * ch + r] : 0) - f[C + b * ch + r];
+    // A's rows class by class: a row's same-class products need only W's columns of its class
+    // (contiguous among the sorted ones, then the unsorted tail), a K-th of the cross term's.
+    const rows = new Int32Array(ROW_CHUNK);
+    const tail = mB - sorted;
+    for (let c = 0; c < K; c++) {
+      const s0 = first[c];
+      const len = first[c + 1] - s0;
+      for (let a0 = 0; a0 < mA;) {
+        let ch = 0;
+        for (; a0 < mA && ch < ROW_CHUNK; a0++) if (clsA[a0] === c) rows[ch++] = a0;
+        if (ch === 0) continue;
+        for (let r = 0; r < ch; r++) this.scaled(xs, offsA[rows[r]], c, VA + r * n, WA + r * n);
+        mem.nt(V, VA, Z, C, mB, ch, n);
+        if (len > 0) mem.nt(W + s0 * n, WA, Z, S, len, ch, n);
+        if (tail > 0) mem.nt(W + sorted * n, WA, Z, S + len * ch, tail, ch, n);
+        for (let r = 0; r < ch; r++) {
+          const row = rows[r] * mB;
+          for (let b = 0; b < mB; b++) {
+            let v = -f[C + b * ch + r];
+            if (clsB[b] === c) {
+              const q = wPos[b];
+              v += f[S + (q < sorted ? q - s0 : len + q - sorted) * ch + r];
+            }
+            out[row + b] = v;
+          }
+        }
       }
     }
   }

@@ -108,7 +108,9 @@ export class ProxNewton {
     this.grad = new Float64Array((p + 1) * K);
     this.delta = new Float64Array((p + 1) * K);
     this.curv = new Float64Array((p + 1) * K);
-    this.eta = Float64Array.from(s.offset);
+    // (In the datafit's memory where it offers one: its evaluations then read η in place.)
+    this.eta = datafit.eta ?? new Float64Array(s.offset.length);
+    this.eta.set(s.offset);
     if (s.penalty.kind === "group") {
       for (const g of s.penalty.groups) {
         const feats = Int32Array.from(Array.from(g).filter((j) => s.include[j]));
@@ -514,8 +516,11 @@ export class ProxNewton {
     const { datafit } = this.s;
     for (let k = 0; k < this.delta.length; k++)
       if (this.delta[k] !== 0) this.beta[k] += t * this.delta[k];
-    const z = datafit.step;
-    for (let k = 0; k < this.eta.length; k++) this.eta[k] += t * z[k];
+    if (datafit.advance && datafit.eta === this.eta) datafit.advance(t);
+    else {
+      const z = datafit.step;
+      for (let k = 0; k < this.eta.length; k++) this.eta[k] += t * z[k];
+    }
     this.loss = datafit.acceptAlong(t) ?? datafit.evaluate(this.eta);
   }
 

@@ -215,14 +215,14 @@ describe("entry Hessians of the model core", () => {
       for (let c = 0; c < K; c++) s += Math.exp(eta[c * N + i]);
       for (let c = 0; c < K; c++) prob[c * N + i] = Math.exp(eta[c * N + i]) / s;
     }
-    // Then 21 new slots' rows against all (more than one chunk of 16 rows), at the reference
+    // Then 21 new slots' rows against all (18 of one class: more than one chunk of 16 rows), at the reference
     // while the state has moved on.
     const mA = 21;
     const mB = m + mA;
     const offsB = Int32Array.from({ length: mB }, (_, t) =>
       t < m ? offs[t] : ((5 * t) % (P + 1)) * N,
     );
-    const clsB = Int32Array.from({ length: mB }, (_, t) => (t < m ? cs[t] : (t * 3) % K));
+    const clsB = Int32Array.from({ length: mB }, (_, t) => (t < m ? cs[t] : t % 7 === 0 ? 2 : 1));
     const run = () => {
       const f = new MultinomialDatafit(y, K, wt);
       f.evaluate(eta);
