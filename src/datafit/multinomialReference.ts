@@ -308,7 +308,7 @@ export class ProductStore implements ReferenceStore {
   }
 
   /**
-   * Makes the columns of slots B current, keeping a matching prefix; with `sorted` (or nothing
+   * Makes the columns of slots B current, keeping a matching prefix; with `resort` (or nothing
    * kept) all of them, W's by class.
    */
   private columns(
@@ -316,11 +316,11 @@ export class ProductStore implements ReferenceStore {
     offsB: Int32Array,
     clsB: Int32Array,
     mB: number,
-    sorted: boolean,
+    resort: boolean,
   ): void {
     const { n, K } = this;
     this.grow(mB);
-    let known = sorted || mB < this.count ? 0 : this.count;
+    let known = resort || mB < this.count ? 0 : this.count;
     for (let q = 0; q < known; q++)
       if (this.offs[q] !== offsB[q] || this.cls[q] !== clsB[q]) {
         known = 0;
@@ -452,7 +452,7 @@ function productLayout(n: number, K: number, cap: number) {
 }
 
 /** Copies the lower triangle of the m×m row-major `a` onto its upper one, in cache-sized tiles. */
-export function mirrorLower(a: Float64Array, m: number): void {
+function mirrorLower(a: Float64Array, m: number): void {
   const T = 32;
   for (let i0 = 0; i0 < m; i0 += T) {
     const i1 = Math.min(i0 + T, m);
