@@ -27,14 +27,25 @@ export interface CoordinatePenalty {
   zeroLambda(g: number, j: number): number;
   /**
    * At b ≠ 0, the penalty's local quadratic pen_j(b + d) ≈ pen_j(b) + slope·d + ½curv·d² (exact
-   * while d keeps b's sign and region), or null where it has none (b at a box limit).
+   * while d keeps b's sign and region), or null where it has none (b at a box limit). `from` and
+   * `to` bound the region in |b| (absent: 0 and ∞).
    */
-  local(b: number, j: number, lambda: number): { slope: number; curv: number } | null;
+  local(
+    b: number,
+    j: number,
+    lambda: number,
+  ): { slope: number; curv: number; from?: number; to?: number } | null;
   /**
    * The elastic net's own parameters of entry j at λ — pen_j(b) = κ|b| + (μ/2)b² on [lo, hi] —
    * for solvers built on that form (the compact active-set solve); absent for other penalties.
    */
   enet?(j: number, lambda: number): { kappa: number; mu: number; lo: number; hi: number };
+  /**
+   * How far from convex the penalty is: ρ with pen_j(b) + (ρ/2)b² convex for every j (MCP 1/γ,
+   * SCAD 1/(γ − 1)); absent for convex penalties. A coordinate problem with curvature above ρ
+   * has a unique minimizer, continuous in the data.
+   */
+  readonly concavity?: number;
 }
 
 export interface GroupPenalty {

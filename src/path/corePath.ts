@@ -15,17 +15,17 @@ import { CoreDesign, DesignFull } from "../data/coreDesign.js";
 import { InputError } from "../errors.js";
 import { elasticNetPenalty } from "../penalty/elasticNet.js";
 import { groupPenalty } from "../penalty/groupLasso.js";
-import { defaultGamma, nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
+import { nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
 import { denseColumns, MGaussianCd, sparseColumns } from "../solver/mgaussianCd.js";
 import { ProxNewton, type SolveStatus } from "../solver/proxNewton.js";
 import type { SparseVector } from "./elasticNetPath.js";
 import type { FitOptions, ModelPath } from "./fit.js";
 import { KKT_PER_THRESH } from "./glmPath.js";
 import { originalScalePoint } from "./multinomialFit.js";
-import { resolveOptions, scaledLimits } from "./options.js";
+import { nonconvexGamma, resolveOptions, scaledLimits } from "./options.js";
 import { checkXY, geometricLambdas } from "./prepare.js";
 import { stallThreshold } from "./earlyEnd.js";
-import { earlyEndRule, walkPath, type PathPoint } from "./driver.js";
+import { earlyEndRule, nonconvexEndRule, walkPath, type PathPoint } from "./driver.js";
 
 // The model core's path driver: datafit × penalty × the proximal-Newton solver along glmnet's λ
 // sequence (what `fit` runs with solver "core", and the ungrouped multinomial path).
@@ -114,6 +114,14 @@ export function corePath(
     throw bad("typeMultinomial", `ungrouped or grouped, got '${String(typeMultinomial)}'`);
   if (typeMultinomial === "grouped" && (family !== "multinomial" || penaltyName !== "elastic-net"))
     throw bad("typeMultinomial", "grouped applies to the multinomial elastic net only");
+  // Box limits act on the elastic net's coordinates only (not on a nonconvex piece or a group norm).
+  if (penaltyName !== "elastic-net")
+    for (const name of ["lowerLimits", "upperLimits"] as const)
+      if (options[name] !== undefined)
+        throw bad(
+          name,
+          `not available for the ${penaltyName} penalty (box limits go with the elastic net)`,
+        );
   const alphaDefault = penaltyName === "group" ? 0 : 1;
   const o = resolveOptions({ ...rest, alpha: rest.alpha ?? alphaDefault }, n, p);
   // The Cox model has no intercept; its columns are still centered for the scale (glmnet's
@@ -200,10 +208,7 @@ export function corePath(
   let gamma = NaN;
   let penalty: Penalty;
   if (penaltyName === "mcp" || penaltyName === "scad") {
-    gamma = gammaOption ?? defaultGamma(penaltyName);
-    const least = penaltyName === "mcp" ? 1 : 2;
-    if (!(gamma > least) || !Number.isFinite(gamma))
-      throw bad("gamma", `must be > ${least} for ${penaltyName}, got ${gamma}`);
+    gamma = nonconvexGamma(penaltyName, gammaOption);
     if (o.alpha !== 1) throw bad("alpha", `${penaltyName} takes no α (got ${o.alpha})`);
     penalty = nonconvexPenalty(penaltyName as Nonconvex, gamma, o.penaltyFactor);
   } else if (penaltyName === "group") {
@@ -327,12 +332,12 @@ export function corePath(
   const ever = new Uint8Array(p);
   let df = 0;
   // MCP / SCAD paths run the whole grid, as ncvreg (their deviance can rise in steps after a
-  // plateau); only saturation and dfMax end them.
+  // plateau); only saturation (ncvreg's, for binomial and Poisson) and dfMax end them.
   const nonconvex = penaltyName === "mcp" || penaltyName === "scad";
   const path = walkPath<Point>(
     lambdas,
     lambdaMax,
-    earlyEndRule(family, o, nonconvex ? -Infinity : stallThreshold(o)),
+    nonconvex ? nonconvexEndRule(family, o) : earlyEndRule(family, o, stallThreshold(o)),
     (lam, lamPrev) => {
       let status: SolveStatus;
       try {

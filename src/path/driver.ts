@@ -1,3 +1,4 @@
+import { MAX_NEWTON } from "../solver/glmCd.js";
 import { earlyEnd, stallThreshold } from "./earlyEnd.js";
 import type { PathFit, SparseVector } from "./elasticNetPath.js";
 import type { FitFamily } from "./families.js";
@@ -25,6 +26,8 @@ export interface EarlyEndRule {
   dfMax: number;
   /** glmnet's fdev; −Infinity turns the stall rule off (saturation and dfMax still end the path). */
   fdev: number;
+  /** The deviance ratio past which the path ends (saturation); glmnet's 0.999 when absent. */
+  devMax?: number;
 }
 
 /**
@@ -45,6 +48,24 @@ export function earlyEndRule(
 ): EarlyEndRule | null {
   return o.lambda || !o.earlyStop ? null : { family, dfMax: o.dfMax, fdev: stall };
 }
+
+/**
+ * The early end of an automatic MCP / SCAD path, as ncvreg's: the whole grid (no stall rule: the
+ * deviance can rise in steps after a plateau), up to dfMax, and for the binomial and Poisson
+ * families up to a deviance ratio of 0.99 ("model saturated": past it the unpenalized flat part
+ * of the penalty lets coefficients of nearly separated features grow without bound).
+ */
+export function nonconvexEndRule(
+  family: FitFamily,
+  o: Parameters<typeof earlyEndRule>[1],
+): EarlyEndRule | null {
+  const rule = earlyEndRule(family, o, -Infinity);
+  if (rule && (family === "binomial" || family === "poisson")) rule.devMax = NCV_DEV_MAX;
+  return rule;
+}
+
+/** ncvreg's saturation: deviance below 1 % of the null deviance. */
+const NCV_DEV_MAX = 0.99;
 
 /**
  * The points recorded along a path, its warnings, and where it ended. `walkPath` drives one for a
@@ -87,7 +108,10 @@ export class PathRecord<P extends PathPoint> {
     this.points.push(point);
     this.devRatio.push(point.devRatio);
     const r = this.rule;
-    if (r && earlyEnd(r.family, this.devRatio, k, this.lambdas.length, point.df, r.dfMax, r.fdev))
+    if (
+      r &&
+      earlyEnd(r.family, this.devRatio, k, this.lambdas.length, point.df, r.dfMax, r.fdev, r.devMax)
+    )
       this.ended = true;
     return !this.ended;
   }
@@ -146,6 +170,8 @@ export function walkPath<P extends PathPoint>(
 export function statusOutcome(status: string, maxPasses: number, pMax: number): PointOutcome {
   if (status === "pMax") return { stop: `more than pMax = ${pMax} features became non-zero` };
   if (status === "maxPasses") return { warning: `did not converge in ${maxPasses} passes` };
+  if (status === "maxNewton") return { warning: `did not converge in ${MAX_NEWTON} Newton steps` };
+  if (status === "stalled") return { warning: "stalled (no step lowered the objective)" };
   return null;
 }
 

@@ -9,7 +9,7 @@ const MIN_POINTS = 5;
 
 /**
  * glmnet 4.1's early end of an automatic path after point k (glmnetpp's elnet_path and lognet):
- * more than dfMax features, the deviance ratio past 0.999, or stalled — Gaussian: a rise below
+ * more than dfMax features, the deviance ratio past 0.999 (`devMax`), or stalled — Gaussian: a rise below
  * fdev of itself since the previous point; binomial and multinomial: a rise below fdev; Poisson:
  * below 10·fdev of itself over the last four points; Cox: below 100·fdev of itself over the last
  * four points (inferred from glmnet 4.1's output, not its source: it ends the lung lasso and
@@ -31,10 +31,11 @@ export function earlyEnd(
   df: number,
   dfMax: number,
   fdev = FDEV,
+  devMax = DEV_MAX,
 ): boolean {
   if (k + 1 < Math.min(MIN_POINTS, L)) return false;
   const dev = devRatio[k];
-  if (df > dfMax || dev > DEV_MAX) return true;
+  if (df > dfMax || dev > devMax) return true;
   const prev = k > 0 ? devRatio[k - 1] : 0;
   if (family === "gaussian") return dev - prev < fdev * dev;
   if (family === "mgaussian") return dev - prev < fdev * (1 - dev);

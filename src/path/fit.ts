@@ -5,10 +5,10 @@ import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
 import { fitsByLink, type FitFamily } from "./families.js";
 import { elasticNetPath, type PathFit, type SparseVector } from "./elasticNetPath.js";
-import { glmPath } from "./glmPath.js";
+import { glmPath, nonconvexGlmPath } from "./glmPath.js";
 import { multinomialPath } from "./multinomialPath.js";
 import type { MultinomialFit } from "./multinomialFit.js";
-import type { ElasticNetOptions } from "./options.js";
+import { nonconvexGamma, type ElasticNetOptions } from "./options.js";
 import { nonconvexPath, type NonconvexFit } from "./nonconvexPath.js";
 
 export type { FitFamily } from "./families.js";
@@ -160,6 +160,9 @@ export function fit(
   return corePath(x, y, rest);
 }
 
+/** The largest share of non-zeros for which a sparse nonconvex GLM skips the core (see below). */
+const SPARSE_ROUTE_DENSITY = 0.1;
+
 /** The specialised solver's path for the combinations that have one, as a ModelPath; else null. */
 function specialised(x: Matrix, y: ArrayLike<number>, options: FitOptions): ModelPath | null {
   const {
@@ -186,6 +189,25 @@ function specialised(x: Matrix, y: ArrayLike<number>, options: FitOptions): Mode
     if (family === "binomial" || family === "poisson")
       return fromSingle(glmPath(family, x, y, { ...rest, offset }), "elastic-net", NaN);
     return null;
+  }
+  // Binomial and Poisson MCP/SCAD on a truly sparse design (at most SPARSE_ROUTE_DENSITY of its
+  // entries non-zero): IRLS with coordinate descent on the sparse columns, each update costing its
+  // column's non-zeros where the core's compact model costs n (20 000 × 50 000 text at 0.1 %: 237
+  // s and 15 stalled points on the core). On denser input the core's Newton steps on the active
+  // set win: coordinate descent crawls where unpenalized (flat-piece) features are correlated
+  // (1797 × 64 digit pixels at 49 %: 25 s against the core's 4 s).
+  if (
+    (penalty === "mcp" || penalty === "scad") &&
+    (family === "binomial" || family === "poisson") &&
+    x.kind === "csc" &&
+    x.values.length <= SPARSE_ROUTE_DENSITY * x.nRows * x.nCols &&
+    typeMultinomial === undefined &&
+    rest.lowerLimits === undefined &&
+    rest.upperLimits === undefined
+  ) {
+    const g = nonconvexGamma(penalty, gamma);
+    const f = nonconvexGlmPath(family, x, y, { ...rest, offset, penalty, gamma: g });
+    return fromSingle(f, penalty, g);
   }
   // The Gaussian MCP/SCAD and the Gaussian/binomial group paths take only the common options
   // (options present but undefined, as cross-validation's fold fits pass them, do not count).

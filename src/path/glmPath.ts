@@ -1,7 +1,8 @@
-import type { Matrix } from "../data/matrix.js";
+import type { CscMatrix, Matrix } from "../data/matrix.js";
 import {
   certifiedColumns,
   earlyEndRule,
+  nonconvexEndRule,
   originalScale,
   statusOutcome,
   walkPath,
@@ -15,6 +16,7 @@ import { nullModelDeviance } from "../datafit/intercept.js";
 import { poisson } from "../datafit/poisson.js";
 import { InputError } from "../errors.js";
 import { enetSubdiffDistance } from "../penalty/elasticNet.js";
+import { nonconvexPenalty, type Nonconvex } from "../penalty/nonconvex.js";
 import { GlmCd, type GlmPathSolver, type GlmSetup } from "../solver/glmCd.js";
 import { SparseGlmCd } from "../solver/sparseGlmCd.js";
 import { glmDualityGap } from "./certificate.js";
@@ -77,6 +79,37 @@ export function glmPath(
   y: ArrayLike<number>,
   options: GlmOptions = {},
 ): PathFit {
+  return runGlmPath(family, x, y, options, null);
+}
+
+/**
+ * The MCP or SCAD path of a binomial or Poisson GLM on a sparse design: glmPath's driver and
+ * SparseGlmCd with the penalty's coordinate minimizer (Breheny & Huang 2011's scheme: IRLS with
+ * coordinate descent), never densified. Point k reaches a stationary point of
+ *
+ *     Σᵢ ŵᵢ ℓ(yᵢ, β₀ + xᵢᵀβ + offsetᵢ)  +  Σⱼ p(|sⱼβⱼ|; λ_k·pfⱼ, γ),
+ *
+ * certified by its first-order conditions (`kktMax`; no duality gap: the problem is not convex).
+ * The whole λ grid is run, as ncvreg does (only saturation and dfMax end it early). `fit` takes
+ * this route for sparse input; the model core fits the same problem on dense input.
+ */
+export function nonconvexGlmPath(
+  family: "binomial" | "poisson",
+  x: CscMatrix,
+  y: ArrayLike<number>,
+  options: GlmOptions & { penalty: Nonconvex; gamma: number },
+): PathFit {
+  const { penalty, gamma, ...rest } = options;
+  return runGlmPath(family, x, y, rest, { kind: penalty, gamma });
+}
+
+function runGlmPath(
+  family: "binomial" | "poisson",
+  x: Matrix,
+  y: ArrayLike<number>,
+  options: GlmOptions,
+  nonconvex: { kind: Nonconvex; gamma: number } | null,
+): PathFit {
   const fam = FAMILIES[family];
   if (!fam) throw new InputError(`unknown family '${String(family)}' (binomial, poisson)`);
   const n = x.nRows;
@@ -85,6 +118,16 @@ export function glmPath(
   const bad = fam.checkResponse(y);
   if (bad) throw new InputError(bad);
   const o = resolveOptions(options, n, p);
+  const other = nonconvex
+    ? nonconvexPenalty(nonconvex.kind, nonconvex.gamma, o.penaltyFactor)
+    : null;
+  if (nonconvex) {
+    if (o.alpha !== 1)
+      throw new InputError(`option 'alpha': ${nonconvex.kind} takes no α (got ${o.alpha})`, {
+        option: "alpha",
+      });
+    if (x.kind !== "csc") throw new Error("nonconvexGlmPath runs on a sparse design");
+  }
   const offset = new Float64Array(n);
   if (options.offset !== undefined) {
     if (options.offset.length !== n)
@@ -119,6 +162,7 @@ export function glmPath(
     thr: o.thresh * nullDeviance,
     kktTol: (x.kind === "csc" ? SPARSE_KKT_PER_THRESH : KKT_PER_THRESH) * o.thresh,
     pMax: o.pMax,
+    ...(other ? { penalty: other } : {}),
   });
   const { lower, upper } = setup;
   // A sparse design runs glmnet's naive coordinate descent, never densified (SparseGlmCd).
@@ -137,7 +181,7 @@ export function glmPath(
   const path = walkPath<CertifiedPoint>(
     lambdas,
     lambdaMax,
-    earlyEndRule(family, o),
+    other ? nonconvexEndRule(family, o) : earlyEndRule(family, o),
     (lam, lamPrev) => statusOutcome(cd.solve(lam, lamPrev), o.maxPasses, o.pMax),
     (_k, lam) => {
       const ab = lam * o.alpha;
@@ -163,10 +207,12 @@ export function glmPath(
         candidates[nc++] = j;
         const kappa = ab * pf[j];
         const mu = dem * pf[j];
-        const v = enetSubdiffDistance(bj, g[j], kappa, mu, lower[j], upper[j]);
+        const v = other
+          ? other.subdiffDistance(bj, g[j], j, lam)
+          : enetSubdiffDistance(bj, g[j], kappa, mu, lower[j], upper[j]);
         if (v > kkt) kkt = v;
         if (bj === 0) continue;
-        pen += kappa * Math.abs(bj) + 0.5 * mu * bj * bj;
+        pen += other ? other.value(bj, j, lam) : kappa * Math.abs(bj) + 0.5 * mu * bj * bj;
         nz[nnz++] = j;
       }
       const point = originalScale(
@@ -185,26 +231,28 @@ export function glmPath(
         devRatio: 1 - cd.deviance() / nullDeviance,
         objective: primal,
         kktMax: kkt,
-        dualityGap: glmDualityGap(
-          family,
-          yy,
-          w,
-          cd.means(),
-          cd.g,
-          cd.g0,
-          cd.b,
-          include,
-          o.penaltyFactor,
-          lower,
-          upper,
-          lam,
-          o.alpha,
-          o.intercept,
-          offset,
-          primal,
-          cd.entropy(),
-          candidates.subarray(0, nc),
-        ),
+        dualityGap: other
+          ? NaN
+          : glmDualityGap(
+              family,
+              yy,
+              w,
+              cd.means(),
+              cd.g,
+              cd.g0,
+              cd.b,
+              include,
+              o.penaltyFactor,
+              lower,
+              upper,
+              lam,
+              o.alpha,
+              o.intercept,
+              offset,
+              primal,
+              cd.entropy(),
+              candidates.subarray(0, nc),
+            ),
       };
     },
   );

@@ -2,10 +2,10 @@ import { originalScale, walkPath, type PathPoint } from "./driver.js";
 import type { Matrix } from "../data/matrix.js";
 import { makeDesign } from "../data/design.js";
 import { InputError } from "../errors.js";
-import { defaultGamma, type Nonconvex } from "../penalty/nonconvex.js";
+import type { Nonconvex } from "../penalty/nonconvex.js";
 import { NonconvexCd } from "../solver/nonconvexCd.js";
 import type { SparseVector } from "./elasticNetPath.js";
-import { resolveOptions, type ElasticNetOptions } from "./options.js";
+import { nonconvexGamma, resolveOptions, type ElasticNetOptions } from "./options.js";
 import { checkXY, geometricLambdas, prepareResponse } from "./prepare.js";
 
 /** Options of nonconvexPath: the penalty (mcp or scad), its concavity γ, and the Gaussian path options. */
@@ -83,11 +83,7 @@ export function nonconvexPath(
     throw new InputError(`option 'penalty': mcp or scad, got '${String(kind)}'`, {
       option: "penalty",
     });
-  const gamma = options.gamma ?? defaultGamma(kind);
-  if (!(gamma > (kind === "mcp" ? 1 : 2)))
-    throw new InputError(`option 'gamma': must exceed ${kind === "mcp" ? 1 : 2}, got ${gamma}`, {
-      option: "gamma",
-    });
+  const gamma = nonconvexGamma(kind, options.gamma);
   const n = x.nRows;
   const p = x.nCols;
   checkXY(x, y);

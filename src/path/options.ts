@@ -1,4 +1,5 @@
 import { check, InputError } from "../errors.js";
+import { defaultGamma, type Nonconvex } from "../penalty/nonconvex.js";
 
 /** Options of the Gaussian elastic-net path; defaults and meanings follow glmnet 4.1. */
 export interface ElasticNetOptions {
@@ -231,4 +232,18 @@ export function scaledLimits(
     upper[j] = o.upperLimits[j] * s;
   }
   return { lower, upper };
+}
+
+/**
+ * MCP's or SCAD's concavity γ: `gamma` or ncvreg's default (3, 3.7), checked finite and above 1
+ * (MCP) or 2 (SCAD), the bounds where the penalties are defined.
+ */
+export function nonconvexGamma(kind: Nonconvex, gamma: number | undefined): number {
+  const g = gamma ?? defaultGamma(kind);
+  const least = kind === "mcp" ? 1 : 2;
+  if (!(g > least) || !Number.isFinite(g))
+    throw new InputError(`option 'gamma': must be finite and > ${least} for ${kind}, got ${g}`, {
+      option: "gamma",
+    });
+  return g;
 }

@@ -139,41 +139,47 @@ export function nonconvexCoordinateMin(
   lambda: number,
   gamma: number,
 ): number {
+  // The pieces' ends: MCP [0, γλ], [γλ, ∞); SCAD [0, λ], [λ, γλ], [γλ, ∞). No closures or arrays:
+  // the sparse GLM solver calls this once per coordinate update.
   const a = Math.abs(u);
-  const phi = (t: number) => 0.5 * h * t * t - a * t + nonconvexValue(kind, t, lambda, gamma);
-  const breaks =
-    kind === "mcp" ? [0, gamma * lambda, Infinity] : [0, lambda, gamma * lambda, Infinity];
+  const mcp = kind === "mcp";
+  const pieces = mcp ? 2 : 3;
   let best = 0;
   let fBest = 0;
-  const consider = (t: number) => {
-    if (!Number.isFinite(t)) return;
-    const f = phi(t);
-    if (f < fBest) {
-      fBest = f;
-      best = t;
-    }
-  };
-  for (let k = 0; k + 1 < breaks.length; k++) {
-    const lo = breaks[k];
-    const hi = breaks[k + 1];
+  for (let k = 0; k < pieces; k++) {
+    const lo = k === 0 ? 0 : mcp || k === 2 ? gamma * lambda : lambda;
+    const hi = k === pieces - 1 ? Infinity : mcp || k === 1 ? gamma * lambda : lambda;
+    const finite = hi !== Infinity;
     // On (lo, hi) the objective is a quadratic: its curvature and slope at 0 from p's piece.
-    const mid = Number.isFinite(hi) ? (lo + hi) / 2 : lo + 1;
+    const mid = finite ? (lo + hi) / 2 : lo + 1;
     const d = nonconvexDerivative(kind, mid, lambda, gamma);
     const curv =
       h -
-      (kind === "mcp"
+      (mcp
         ? mid <= gamma * lambda
           ? 1 / gamma
           : 0
         : mid > lambda && mid <= gamma * lambda
           ? 1 / (gamma - 1)
           : 0);
-    consider(lo);
-    if (Number.isFinite(hi)) consider(hi);
-    if (curv > 0) {
-      // Stationary point: h·t − a + p'(t) = 0, with p'(t) = d + (curv − h)(t − mid) on the piece.
-      const t = (a - d + (curv - h) * mid) / curv;
-      consider(Math.min(Math.max(t, lo), hi));
+    // The candidates in turn (the first of equal objectives kept: the smaller |b|).
+    for (let c = 0; c < 3; c++) {
+      let t: number;
+      if (c === 0) t = lo;
+      else if (c === 1) {
+        if (!finite) continue;
+        t = hi;
+      } else {
+        if (!(curv > 0)) continue;
+        // Stationary point: h·t − a + p'(t) = 0, with p'(t) = d + (curv − h)(t − mid) on the piece.
+        t = Math.min(Math.max((a - d + (curv - h) * mid) / curv, lo), hi);
+      }
+      if (!Number.isFinite(t)) continue;
+      const f = 0.5 * h * t * t - a * t + nonconvexValue(kind, t, lambda, gamma);
+      if (f < fBest) {
+        fBest = f;
+        best = t;
+      }
     }
   }
   return u > 0 ? best : -best;
@@ -196,6 +202,7 @@ export function nonconvexPenalty(
 ): CoordinatePenalty {
   return {
     kind: "coordinate",
+    concavity: kind === "mcp" ? 1 / gamma : 1 / (gamma - 1),
     penalized: (j) => pf[j] > 0,
     value: (b, j, lam) => (pf[j] > 0 ? nonconvexValue(kind, b, lam * pf[j], gamma) : 0),
     update: (u, h, j, lam) =>
@@ -211,10 +218,16 @@ export function nonconvexPenalty(
       const l = at(lam, pf[j]);
       const t = Math.abs(b);
       const s = Math.sign(b);
-      if (l === 0 || t >= gamma * l) return { slope: 0, curv: 0 };
-      if (kind === "mcp") return { slope: s * (l - t / gamma), curv: -1 / gamma };
-      if (t <= l) return { slope: s * l, curv: 0 };
-      return { slope: (s * (gamma * l - t)) / (gamma - 1), curv: -1 / (gamma - 1) };
+      if (l === 0 || t >= gamma * l) return { slope: 0, curv: 0, from: gamma * l, to: Infinity };
+      if (kind === "mcp")
+        return { slope: s * (l - t / gamma), curv: -1 / gamma, from: 0, to: gamma * l };
+      if (t <= l) return { slope: s * l, curv: 0, from: 0, to: l };
+      return {
+        slope: (s * (gamma * l - t)) / (gamma - 1),
+        curv: -1 / (gamma - 1),
+        from: l,
+        to: gamma * l,
+      };
     },
   };
 }

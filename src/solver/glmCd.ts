@@ -1,3 +1,4 @@
+import type { CoordinatePenalty } from "../core/penalty.js";
 import type { GlmDesign } from "../data/glmDesign.js";
 import type { GlmFamily } from "../datafit/family.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
@@ -30,7 +31,18 @@ export interface GlmSetup {
   pMax: number;
   /** A point is solved when its KKT violation is at most kktTol·λ (default 1e-7). */
   kktTol?: number;
+  /**
+   * A coordinate penalty other than the elastic net (MCP, SCAD; α is then 1 and there are no box
+   * limits), for SparseGlmCd only: absent, the elastic net of `alpha`, `pf` and the limits.
+   */
+  penalty?: CoordinatePenalty;
 }
+
+/**
+ * How a GLM solver's `solve` ended: solved, or out of passes, past pMax features, out of Newton
+ * steps, or stalled (no step lowered the objective: SparseGlmCd under a nonconvex penalty).
+ */
+export type GlmStatus = "ok" | "maxPasses" | "pMax" | "maxNewton" | "stalled";
 
 /**
  * What the GLM path driver (glmPath) asks of a solver: GlmCd for dense designs, SparseGlmCd for
@@ -45,7 +57,7 @@ export interface GlmPathSolver {
   g0: number;
   passes: number;
   everActive: number;
-  solve(lambda: number, lambdaPrev: number): "ok" | "maxPasses" | "pMax";
+  solve(lambda: number, lambdaPrev: number): GlmStatus;
   gradient(): void;
   loss(): number;
   deviance(): number;
@@ -57,8 +69,8 @@ export interface GlmPathSolver {
 
 /** Smallest IRLS weight relative to the observation weight (keeps the WLS well posed). */
 const VMIN = 1e-10;
-/** Largest number of Newton (IRLS) steps for one λ. */
-const MAX_NEWTON = 100;
+/** Largest number of Newton (IRLS) steps for one λ (GlmCd and SparseGlmCd). */
+export const MAX_NEWTON = 100;
 /** Steps after which a lagged Hessian is formed anew. */
 const REFRESH = 8;
 /**
@@ -192,6 +204,7 @@ export class GlmCd implements GlmPathSolver {
   private hessianAge = -1;
 
   constructor(private readonly s: GlmSetup) {
+    if (s.penalty) throw new Error("GlmCd fits the elastic net only (SparseGlmCd takes a penalty)");
     const p = (this.p = s.design.p);
     const n = (this.n = s.design.n);
     this.b = new Float64Array(p);
