@@ -800,8 +800,10 @@ export class SparseGlmCd implements GlmPathSolver {
       st[2] = sv;
       let full = true;
       // A nonconvex model's coordinate descent can trade jumps between coordinates for long: its
-      // step is cut off after MAX_INNER passes (the line search then judges it).
-      const cutoff = rho > 0 ? this.passes + (level === 0 ? MAX_INNER : 10 * MAX_INNER) : Infinity;
+      // step is cut off after MAX_INNER passes (the line search then judges it), a damped one
+      // after 4·MAX_INNER (its convex pieces can still crawl where unpenalized features are
+      // correlated: 500 passes took 2.6 times as long as 200 on the text bench's deep points).
+      const cutoff = rho > 0 ? this.passes + (level === 0 ? MAX_INNER : 4 * MAX_INNER) : Infinity;
       for (;;) {
         if (this.passes >= limit) return "maxPasses";
         if (this.passes >= cutoff) {
