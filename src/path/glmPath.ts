@@ -90,8 +90,9 @@ export function glmPath(
  *     Σᵢ ŵᵢ ℓ(yᵢ, β₀ + xᵢᵀβ + offsetᵢ)  +  Σⱼ p(|sⱼβⱼ|; λ_k·pfⱼ, γ),
  *
  * certified by its first-order conditions (`kktMax`; no duality gap: the problem is not convex).
- * The whole λ grid is run, as ncvreg does (only saturation and dfMax end it early). `fit` takes
- * this route for sparse input; the model core fits the same problem on dense input.
+ * The whole λ grid is run, as ncvreg does: only dfMax and saturation (a deviance ratio past 0.99)
+ * end it early. `fit` takes this route for sparse input with at most 10 % non-zeros; the model
+ * core fits the same problem otherwise.
  */
 export function nonconvexGlmPath(
   family: "binomial" | "poisson",

@@ -13,8 +13,6 @@ const VMIN = 1e-10;
 const MAX_HALVINGS = 12;
 /** The smallest inner tolerance factor under a nonconvex penalty (see `newton`). */
 const TIGHTEN_FLOOR = 1e-2;
-/** A damped coordinate kept on its piece has curvature at least this times ρ (a trust region). */
-const PIECE_FLOOR = 0;
 /** The most coordinate passes of one Newton step's model under a nonconvex penalty. */
 const MAX_INNER = 50;
 /** The largest damping level of a nonconvex penalty's steps (its proximal weight ~2^level·xv). */
@@ -67,8 +65,9 @@ interface SweepModel {
   hi: Float64Array;
   bp: Float64Array;
   /**
-   * For `sweepPenalty`: a proximal weight per position and its anchor (the values before the
-   * Newton step): the model gains Σ (prox/2)(b − anchor)².
+   * For another coordinate penalty's damped steps (`sweep`, SparseGlmCd.damp): a proximal weight
+   * per position and its anchor (the values before the Newton step): the model gains
+   * Σ (prox/2)(b − anchor)².
    */
   prox: Float64Array;
   anchor: Float64Array;
@@ -81,66 +80,19 @@ interface SweepModel {
 
 /**
  * One cyclic coordinate-descent sweep of the quadratic model over the strong positions
- * list[0 .. count), each update costing O(nnz of its column). `st` holds Σ q', D and Σ v (the
- * first two are updated). Returns the largest xv·δ² of the sweep.
+ * list[0 .. count), each update costing O(nnz of its column): the elastic net's (`pen` null; the
+ * kernels' spsweep is the same), or another coordinate penalty's at `lambda`. `st` holds Σ q', D
+ * and Σ v (the first two are updated). Returns the largest xv·δ² of the sweep.
  */
-function sweep(m: SweepModel, list: Int32Array, count: number, st: Float64Array): number {
-  const { colPtr, rowIndex, values, q, v, active, center, inv, vx, xv, kap, l2, lo, hi, bp } = m;
-  let sq = st[0];
-  let d = st[1];
-  const sv = st[2];
-  let dlx = 0;
-  for (let u = 0; u < count; u++) {
-    const t = list[u];
-    const j = active[t];
-    const k0 = colPtr[j];
-    const k1 = colPtr[j + 1];
-    const s = sparseDot(q, rowIndex, values, k0, k1);
-    const ij = inv[j];
-    const vxj = vx[t];
-    const xvj = xv[t];
-    const bt = bp[t];
-    const z = xvj * bt + (s - d * vxj - center[j] * (sq - d * sv)) * ij;
-    const a0 = Math.abs(z) - kap[t];
-    let nb = 0;
-    if (a0 > 0) {
-      nb = (z > 0 ? a0 : -a0) / (xvj + l2[t]);
-      if (nb < lo[t]) nb = lo[t];
-      else if (nb > hi[t]) nb = hi[t];
-    }
-    const del = nb - bt;
-    if (del === 0) continue;
-    bp[t] = nb;
-    const a = del * ij;
-    for (let k = k0; k < k1; k++) {
-      const i = rowIndex[k];
-      q[i] -= v[i] * values[k] * a;
-    }
-    sq -= vxj * a;
-    d -= center[j] * a;
-    const t2 = xvj * del * del;
-    if (t2 > dlx) dlx = t2;
-  }
-  st[0] = sq;
-  st[1] = d;
-  return dlx;
-}
-
-/**
- * `sweep` with another coordinate penalty's update (MCP, SCAD: its global minimizer of the
- * one-dimensional model, which need not be convex at IRLS curvatures), plus the proximal term
- * where `prox` > 0, clipped to [lo, hi] (zero pins a penalized feature at λ = ∞). JavaScript
- * only: the kernel's sweep is the elastic net's.
- */
-function sweepPenalty(
+function sweep(
   m: SweepModel,
   list: Int32Array,
   count: number,
   st: Float64Array,
-  pen: CoordinatePenalty,
+  pen: CoordinatePenalty | null,
   lambda: number,
 ): number {
-  const { colPtr, rowIndex, values, q, v, active, center, inv, vx, xv, lo, hi, bp } = m;
+  const { colPtr, rowIndex, values, q, v, active, center, inv, vx, xv, kap, l2, lo, hi, bp } = m;
   const { prox, anchor, piece } = m;
   let sq = st[0];
   let d = st[1];
@@ -157,19 +109,28 @@ function sweepPenalty(
     const xvj = xv[t];
     const bt = bp[t];
     const z = xvj * bt + (s - d * vxj - center[j] * (sq - d * sv)) * ij;
-    const c = prox[t];
-    const to = piece[4 * t + 1];
-    let nb: number;
-    if (to >= 0) {
-      // The anchor's own piece of the penalty, on which its quadratic is exact (and with the
-      // model's curvature convex): the minimizer there, held to the piece.
-      const a = anchor[t];
-      const curv = piece[4 * t + 3];
-      const m = (a > 0 ? 1 : -1) * ((z + (c + curv) * a - piece[4 * t + 2]) / (xvj + c + curv));
-      const from = piece[4 * t];
-      nb = (a > 0 ? 1 : -1) * (m < from ? from : m > to ? to : m);
-    } else if (c === 0) nb = pen.update(z, xvj, j, lambda);
-    else nb = pen.update(z + c * anchor[t], xvj + c, j, lambda);
+    let nb = 0;
+    if (pen === null) {
+      const a0 = Math.abs(z) - kap[t];
+      if (a0 > 0) nb = (z > 0 ? a0 : -a0) / (xvj + l2[t]);
+    } else {
+      // Another coordinate penalty (MCP, SCAD): its global minimizer of the one-dimensional
+      // model, which need not be convex at IRLS curvatures, or the damped step's (see
+      // SparseGlmCd.damp): on the anchor's own piece, where the penalty's quadratic is exact and
+      // the problem convex, its minimizer held to the piece; else with the proximal weight.
+      const c = prox[t];
+      const to = piece[4 * t + 1];
+      if (to >= 0) {
+        const a = anchor[t];
+        const curv = piece[4 * t + 3];
+        const sign = a > 0 ? 1 : -1;
+        const mid = sign * ((z + (c + curv) * a - piece[4 * t + 2]) / (xvj + c + curv));
+        const from = piece[4 * t];
+        nb = sign * (mid < from ? from : mid > to ? to : mid);
+      } else if (c === 0) nb = pen.update(z, xvj, j, lambda);
+      else nb = pen.update(z + c * anchor[t], xvj + c, j, lambda);
+    }
+    // The box (zero at λ = ∞ pins a penalized feature).
     if (nb < lo[t]) nb = lo[t];
     else if (nb > hi[t]) nb = hi[t];
     const del = nb - bt;
@@ -289,7 +250,7 @@ export class SparseGlmCd implements GlmPathSolver {
   /** b and η before an extrapolation that may be undone (extrapolateIfLower). */
   private bKeep: Float64Array = new Float64Array(0);
   private etaKeep: Float64Array = new Float64Array(0);
-  /** The proximal weights and pieces of a nonconvex penalty's damped steps (sweepPenalty). */
+  /** The proximal weights and pieces of a nonconvex penalty's damped steps (SparseGlmCd.damp). */
   private prox: Float64Array = new Float64Array(0);
   private piece: Float64Array = new Float64Array(0);
   private order: Int32Array = new Int32Array(0);
@@ -690,7 +651,7 @@ export class SparseGlmCd implements GlmPathSolver {
     // minimizer on its own piece of the penalty where that is convex and stays on it, else gains
     // the proximal weight that makes its problem convex (level 1); after a further failure, that
     // plus 1, 3, 7, … times its curvature (a shorter, surely descending step), one level less
-    // after each step taken whole.
+    // (not below 1) after each step taken whole. A level-0 descent cut off (below) goes to level 1.
     const rho = other?.concavity ?? 0;
     let level = 0;
     for (let it = 0; it < MAX_NEWTON; it++) {
@@ -820,8 +781,7 @@ export class SparseGlmCd implements GlmPathSolver {
           list = nonzero;
         }
         let dlx: number;
-        if (other) dlx = sweepPenalty(this.sweepModel, list, count, st, other, ab);
-        else if (mem) {
+        if (mem && !other) {
           const a = this.at;
           dlx = mem.kernel.sparse.spsweep(
             mem.cp,
@@ -843,7 +803,7 @@ export class SparseGlmCd implements GlmPathSolver {
             count,
             a.st,
           );
-        } else dlx = sweep(this.sweepModel, list, count, st);
+        } else dlx = sweep(this.sweepModel, list, count, st, other ?? null, ab);
         if (intercept) {
           const del = (st[0] - st[1] * sv) / sv;
           if (del !== 0) {
@@ -937,7 +897,7 @@ export class SparseGlmCd implements GlmPathSolver {
         piece[4 * t + 1] = to;
         piece[4 * t + 2] = at.slope;
         piece[4 * t + 3] = at.curv;
-        this.prox[t] = Math.max(PIECE_FLOOR * rho - xv, 0) + extra;
+        this.prox[t] = extra;
         return;
       }
     }
