@@ -97,18 +97,19 @@ export function coefficientPathChart(
   const L = lambda.length;
   const values: { x: number; y: number; f: string }[] = [];
   const coefs = Array.from({ length: L }, (_, k) => coef(k));
-  // Every feature that is ever non-zero, up to MAX_PATH_LINES: those entering first (a line per
-  // feature of a text-sized design would make a chart nobody can read, and a page nobody can load).
+  // Every feature of a narrow design; of a wider one, every feature that is ever non-zero, up to
+  // MAX_PATH_LINES: those entering first (a line per feature of a text-sized design would make a
+  // chart nobody can read, and a page nobody can load: 50 000 flat lines made a 34 MB report).
   const entry = features.map((_, j) => coefs.findIndex((b) => b[j] !== 0));
   const last = coefs[L - 1];
   const ever = features.map((_, j) => j).filter((j) => entry[j] >= 0);
   const drawn =
-    ever.length > MAX_PATH_LINES
-      ? ever
+    features.length <= MAX_PATH_LINES
+      ? features.map((_, j) => j)
+      : ever
           .sort((a, b) => entry[a] - entry[b] || Math.abs(last[b]) - Math.abs(last[a]))
           .slice(0, MAX_PATH_LINES)
-          .sort((a, b) => a - b)
-      : features.map((_, j) => j);
+          .sort((a, b) => a - b);
   for (let k = 0; k < L; k++) {
     const b = coefs[k];
     for (const j of drawn) values.push({ x: log10(lambda[k]), y: b[j], f: features[j] });
