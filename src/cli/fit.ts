@@ -103,6 +103,11 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     throw new InputError("option '--alpha': ridge has α = 0 (use --penalty elastic-net)", {
       option: "--alpha",
     });
+  // (MCP and SCAD take γ, not α: an α was dropped without a word before.)
+  if ((penalty === "mcp" || penalty === "scad") && alpha !== 1)
+    throw new InputError(`option '--alpha': ${penalty} takes no α (its shape is --gamma)`, {
+      option: "--alpha",
+    });
   if (penalty === "group" && !o.groups)
     throw new InputError("option '--groups' is required with --penalty group", {
       option: "--groups",

@@ -208,8 +208,7 @@ export function corePath(
   let gamma = NaN;
   let penalty: Penalty;
   if (penaltyName === "mcp" || penaltyName === "scad") {
-    gamma = nonconvexGamma(penaltyName, gammaOption);
-    if (o.alpha !== 1) throw bad("alpha", `${penaltyName} takes no α (got ${o.alpha})`);
+    gamma = nonconvexGamma(penaltyName, gammaOption, o.alpha);
     penalty = nonconvexPenalty(penaltyName as Nonconvex, gamma, o.penaltyFactor);
   } else if (penaltyName === "group") {
     if (!groups || groups.length !== p)

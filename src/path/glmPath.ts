@@ -22,6 +22,7 @@ import { SparseGlmCd } from "../solver/sparseGlmCd.js";
 import { glmDualityGap } from "./certificate.js";
 import type { PathFit } from "./elasticNetPath.js";
 import {
+  nonconvexGamma,
   resolveOptions,
   scaledLimits,
   type ElasticNetOptions,
@@ -123,10 +124,7 @@ function runGlmPath(
     ? nonconvexPenalty(nonconvex.kind, nonconvex.gamma, o.penaltyFactor)
     : null;
   if (nonconvex) {
-    if (o.alpha !== 1)
-      throw new InputError(`option 'alpha': ${nonconvex.kind} takes no α (got ${o.alpha})`, {
-        option: "alpha",
-      });
+    nonconvexGamma(nonconvex.kind, nonconvex.gamma, o.alpha);
     if (x.kind !== "csc") throw new Error("nonconvexGlmPath runs on a sparse design");
   }
   const offset = new Float64Array(n);

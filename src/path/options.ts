@@ -236,9 +236,12 @@ export function scaledLimits(
 
 /**
  * MCP's or SCAD's concavity γ: `gamma` or ncvreg's default (3, 3.7), checked finite and above 1
- * (MCP) or 2 (SCAD), the bounds where the penalties are defined.
+ * (MCP) or 2 (SCAD), the bounds where the penalties are defined; the resolved mixing `alpha` must
+ * be 1 (these penalties take no α).
  */
-export function nonconvexGamma(kind: Nonconvex, gamma: number | undefined): number {
+export function nonconvexGamma(kind: Nonconvex, gamma: number | undefined, alpha = 1): number {
+  if (alpha !== 1)
+    throw new InputError(`option 'alpha': ${kind} takes no α (got ${alpha})`, { option: "alpha" });
   const g = gamma ?? defaultGamma(kind);
   const least = kind === "mcp" ? 1 : 2;
   if (!(g > least) || !Number.isFinite(g))

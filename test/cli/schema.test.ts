@@ -172,6 +172,10 @@ describe("the command-line schema", () => {
         /^regularize: option '--alpha': 2 is outside its range \(in \[0, 1\]\)\n$/,
       ],
       [
+        ["fit", DIABETES, "--penalty", "scad", "--alpha", "0.5"],
+        /^regularize: option '--alpha': scad takes no α \(its shape is --gamma\)\n$/,
+      ],
+      [
         ["cv", DIABETES, "--folds", "2"],
         /^regularize: option '--folds': expected an integer ≥ 3, got '2'\n$/,
       ],
