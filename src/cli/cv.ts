@@ -1,4 +1,5 @@
 import type { MultinomialFit } from "../path/multinomialPath.js";
+import { namedWarning } from "../path/corePath.js";
 import { readFileSync } from "node:fs";
 import { cvPath, type CvResult } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure } from "../cv/measures.js";
@@ -154,7 +155,8 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     const lib = toLibraryOptions(o, data.features.length);
     const r = withFlagNames(() => gaussianStatsCv(data.stats, lib));
     const seconds = (performance.now() - t0) / 1000;
-    for (const w of r.fit.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const w of r.fit.warnings)
+      process.stderr.write(`warning: ${namedWarning(w, data.features)}\n`);
     writeCv(
       o.json,
       { ...pathJson(r.fit, data.features, [seconds]), engine: name },
@@ -211,7 +213,8 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   );
   const seconds = (performance.now() - t0) / 1000;
   const fit = r.fit;
-  if ("warnings" in fit) for (const w of fit.warnings) process.stderr.write(`warning: ${w}\n`);
+  if ("warnings" in fit)
+    for (const w of fit.warnings) process.stderr.write(`warning: ${namedWarning(w, features)}\n`);
   writeCv(
     o.json,
     fit.family === "cox"

@@ -12,6 +12,7 @@ import type { EngineData } from "../engine/gaussian.js";
 import { glmCvFromEngine } from "../engine/glm.js";
 import { InputError } from "../errors.js";
 import { explainSparsity, type SparsityExplanation } from "../explain/explain.js";
+import { namedWarning } from "../path/corePath.js";
 import { ridgePath, type RidgeCv } from "../path/ridgePath.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
 import { stabilitySelection, type StabilityResult } from "../select/stability.js";
@@ -22,7 +23,14 @@ import { progressBar } from "./progress.js";
 import { fitJson } from "./fit/json.js";
 import { savedModel } from "./fit/model.js";
 import { fitReport } from "./fit/report.js";
-import { wrapGlm, type AnyFit, type Curve, type FitCliOptions, type FitRun } from "./fit/result.js";
+import {
+  warningLines,
+  wrapGlm,
+  type AnyFit,
+  type Curve,
+  type FitCliOptions,
+  type FitRun,
+} from "./fit/result.js";
 import { terminalText } from "./fit/terminal.js";
 import { coreFamily, coreFamilyOptions, withFlagNames, withRowOptions } from "./model.js";
 
@@ -283,6 +291,10 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     exactRidge = "solver" in r.fit && r.fit.solver === "ridge-eigen";
   }
   cvBar?.done();
+  // Never silent: points of the path not solved to the tolerance (and early ends) are named.
+  fit.warnings = fit.warnings.map((w) => namedWarning(w, features));
+  for (const line of warningLines(fit.warnings))
+    process.stderr.write(`regularize: warning: ${line}\n`);
   // ---- ridge solved exactly: leave-one-out and GCV errors next to K-fold CV ----
   // (elasticNetPath took the exact solver, so the shape makes it the cheaper one.)
   const ridgeCv: RidgeCv | undefined =

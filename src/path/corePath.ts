@@ -38,6 +38,20 @@ import { earlyEndRule, nonconvexEndRule, walkPath, type PathPoint } from "./driv
 const MGAUSSIAN_GRAM_MAX = 2 ** 24;
 
 /** The model core's path (`fit` with solver "core"). */
+/**
+ * The note of a path warning whose point has no minimizer: MCP / SCAD's flat part lets feature
+ * j's coefficient grow without bound. `namedWarning` puts a column name in its place.
+ */
+const divergentNote = (j: number) =>
+  `: the coefficient of feature ${j} (counting from 0) grows without bound where the penalty is flat (the loss keeps falling along it: no finite minimizer)`;
+
+/** A path warning with the feature of its no-minimizer note named (the CLI knows the columns). */
+export function namedWarning(warning: string, features: readonly string[]): string {
+  return warning.replace(/feature (\d+) \(counting from 0\)/, (whole, j: string) =>
+    features[Number(j)] !== undefined ? `feature '${features[Number(j)]}'` : whole,
+  );
+}
+
 export function corePath(
   x: Matrix,
   yIn: ArrayLike<number> | DenseMatrix,
@@ -358,10 +372,19 @@ export function corePath(
         count += ever[j];
       }
       if (count > o.pMax) return { stop: `more than pMax = ${o.pMax} features became non-zero` };
-      if (status !== "ok")
+      if (status !== "ok") {
+        const why =
+          status === "maxPasses"
+            ? `did not converge in ${o.maxPasses} passes`
+            : status === "maxNewton"
+              ? "did not converge in 200 Newton steps"
+              : "stalled (no step lowered the objective or the violation)";
+        // (MCP / SCAD: a coefficient the loss drives to infinity on the penalty's flat part.)
+        const flat = solver.divergent >= 0 ? divergentNote(solver.divergent) : "";
         return {
-          warning: `${status === "maxPasses" ? `did not converge in ${o.maxPasses} passes` : status === "maxNewton" ? "did not converge in 200 Newton steps" : "stalled (no step lowered the objective or the violation)"}; KKT violation ${solver.kkt.toExponential(2)}`,
+          warning: `${why}${flat}; KKT violation ${solver.kkt.toExponential(2)} (tolerance ${solver.tol.toExponential(2)})`,
         };
+      }
       if (solver.kkt > solver.tol)
         return {
           warning: `no step lowered the objective further; KKT violation ${solver.kkt.toExponential(2)} above the tolerance ${solver.tol.toExponential(2)}`,

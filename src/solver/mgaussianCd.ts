@@ -134,6 +134,8 @@ export class MGaussianCd {
   loss = 0;
   kkt = 0;
   tol = 0;
+  /** (ProxNewton's MCP / SCAD diagnosis; the group penalties here have no flat part.) */
+  readonly divergent = -1;
   passes = 0;
   lambdaFloor = 0;
   private readonly nv: number;

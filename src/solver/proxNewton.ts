@@ -82,6 +82,11 @@ export class ProxNewton {
   passes = 0;
   /** KKT violation of the last solved point (every entry, intercepts included). */
   kkt = 0;
+  /**
+   * After an unconverged MCP / SCAD point: the feature whose entry violates most, when that entry
+   * sits on the penalty's flat part (its coefficient free to grow without bound), else −1.
+   */
+  divergent = -1;
   /** The KKT tolerance of the last solved point: kktTol·max(λ, lambdaFloor). */
   tol = 0;
   /**
@@ -408,6 +413,7 @@ export class ProxNewton {
     this.ensureStrong();
     this.predict(lam, lamPrev);
     this.steps = 0;
+    this.holding = false;
     let status: SolveStatus = "ok";
     const startPasses = this.passes;
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -449,9 +455,21 @@ export class ProxNewton {
     let v = 0;
     if (intercept) for (let c = 0; c < K; c++) v = Math.max(v, Math.abs(this.grad[p * K + c]));
     // At λ = ∞ only the unpenalized units (strong there) are solved, and certified.
+    let worst = -1;
     for (let u = 0; u < this.nUnits; u++)
-      if (finite || this.strong[u]) v = Math.max(v, this.violation(u, lam));
+      if (finite || this.strong[u]) {
+        const vu = this.violation(u, lam);
+        if (vu > v) [v, worst] = [vu, u];
+      }
     this.kkt = v;
+    // The worst entry of an unconverged MCP / SCAD point on the penalty's flat part: there the
+    // loss alone pulls it, and where the data are separated along its feature it keeps falling.
+    this.divergent = -1;
+    if (status !== "ok" && worst >= 0 && pen.kind === "coordinate" && pen.concavity !== undefined) {
+      const b = this.beta[worst];
+      const at = b !== 0 ? pen.local(b, Math.floor(worst / K), lam) : null;
+      if (at && at.slope === 0 && at.curv === 0) this.divergent = Math.floor(worst / K);
+    }
     return status;
   }
 
@@ -539,6 +557,10 @@ export class ProxNewton {
       if (kkt <= tol) return "ok";
       // A lagged Hessian that contracts the violation too slowly for what is left is renewed.
       this.compact.renewIfSlow(kkt, prev, tol, this.strongFeatures);
+      // MCP / SCAD: a step that lowered the objective but raised the violation more than
+      // twofold went into another basin (a coordinate jumped between pieces); progress is
+      // counted anew from there. (Each such step lowers the objective: no cycle.)
+      if (pen.kind === "coordinate" && pen.concavity !== undefined && kkt > 2 * prev) best = kkt;
       prev = kkt;
       // Steps that no longer lower the violation: the rounding floor of an ill-conditioned point.
       if (kkt < 0.9 * best) {
@@ -583,8 +605,18 @@ export class ProxNewton {
       // is retried, undamped, by the coordinate route with its Hessian renewed.
       let retryUndamped = false;
       let compactOff = false;
-      for (let attempt = 0; attempt < (pen.kind === "coordinate" ? 8 : 2) && !accepted; attempt++) {
-        if (attempt > 0 && !retryUndamped) this.damp *= 8;
+      // MCP / SCAD: a failed step is retried first with each coordinate held to its piece of the
+      // penalty (pieceMode), undamped, then with Levenberg–Marquardt damping on top.
+      const nonconvex = pen.kind === "coordinate" && pen.concavity !== undefined;
+      // Once a point needed it, its later steps start held (a jump that failed once tends to
+      // fail again, and each failure costs a full line search).
+      for (
+        let attempt = nonconvex && this.holding ? 1 : 0;
+        attempt < (pen.kind === "coordinate" ? 8 : 2) && !accepted;
+        attempt++
+      ) {
+        if (attempt > 0 && !retryUndamped && !(nonconvex && attempt === 1)) this.damp *= 8;
+        this.pieceMode = nonconvex && attempt > 0;
         retryUndamped = false;
         datafit.resetStep();
         this.delta.fill(0);
@@ -601,6 +633,7 @@ export class ProxNewton {
           this.passes = this.compact.passes;
         } else compact = false;
         if (!compact) formCurvatures();
+        if (this.pieceMode) this.holdPieces(strongList, lam);
         // Otherwise coordinate descent on the model: full passes over the strong set, then over
         // the units the step made non-zero, until a full pass moves nothing by more than the
         // forcing term.
@@ -626,7 +659,7 @@ export class ProxNewton {
           for (;;) {
             const moved = this.pass(act, lam);
             if (moved <= forcing || --budget <= 0) break;
-            if (pen.kind === "coordinate" && this.anderson.push(this.delta, idx))
+            if (pen.kind === "coordinate" && !this.pieceMode && this.anderson.push(this.delta, idx))
               this.tryExtrapolated(idx, lam);
           }
         }
@@ -646,7 +679,7 @@ export class ProxNewton {
             retryUndamped = true;
             continue;
           }
-          if (this.damp === 1) return "ok";
+          if (this.damp === 1 && !this.pieceMode) return "ok";
           continue;
         }
         t = 1;
@@ -660,7 +693,9 @@ export class ProxNewton {
         fNew = NaN;
         for (let ls = 0; ls < 40 && !accepted; ls++, t *= 0.5) {
           const ft = datafit.lossAlong(this.eta, t) + this.penaltyAt(lam, t);
-          if (ft <= f0 + 1e-4 * t * D) {
+          // (A strict decrease too: at a t so small that 1e-4·t·D is below F's rounding the
+          // test would pass on an unchanged F, and a useless step be taken.)
+          if (ft <= f0 + 1e-4 * t * D && ft < f0) {
             accepted = true;
             fNew = ft;
             break;
@@ -681,6 +716,8 @@ export class ProxNewton {
           shortfall = promise > SHORTFALL_FLOOR * Math.abs(f0) && fNew > f0 - 0.5 * promise;
       }
       this.damp = 1;
+      if (this.pieceMode) this.holding = true;
+      this.pieceMode = false;
       if (!accepted) return "stalled";
       // A lagged Hessian that needed a shorter step, or delivered less than half the decrease
       // its model promised, is formed anew before the next step (GlmCd's rule).
@@ -715,6 +752,62 @@ export class ProxNewton {
    * gradient step, which always descends.
    */
   private damp = 1;
+  /**
+   * A nonconvex penalty's retried step (after one whose global coordinate minimizers failed the
+   * line search: a jump into another basin of the model, which is wrong far away): a coordinate
+   * strictly inside a piece of the penalty on which its model is convex stays on that piece
+   * (`piece`: from, to, slope, curvature per unit; to < 0 where not held), any other gains the
+   * proximal weight `proxW` that makes its model convex. The model is then one convex function
+   * of the step, so its coordinate descent descends (SparseGlmCd.damp, for the sparse route).
+   */
+  private pieceMode = false;
+  /** The current point took a held step: its later steps start held. */
+  private holding = false;
+  private piece = new Float64Array(0);
+  private proxW = new Float64Array(0);
+
+  /** Sets each strong unit's piece or proximal weight for pieceMode (curvatures formed). */
+  private holdPieces(list: number[], lam: number): void {
+    const pen = this.s.penalty;
+    if (pen.kind !== "coordinate") return;
+    const K = this.K;
+    if (this.piece.length < 4 * this.nUnits) {
+      this.piece = new Float64Array(4 * this.nUnits);
+      this.proxW = new Float64Array(this.nUnits);
+    }
+    const rho = pen.concavity ?? 0;
+    for (const u of list) {
+      const j = (u / K) | 0;
+      const a = this.beta[u];
+      const h0 = this.curv[u];
+      this.piece[4 * u + 1] = -1;
+      this.proxW[u] = 0;
+      const at = a !== 0 ? pen.local(a, j, lam) : null;
+      const from = at?.from ?? 0;
+      const to = at?.to ?? Infinity;
+      if (at && h0 + at.curv > 0 && Math.abs(a) > from && Math.abs(a) < to) {
+        this.piece[4 * u] = from;
+        this.piece[4 * u + 1] = to;
+        this.piece[4 * u + 2] = at.slope;
+        this.piece[4 * u + 3] = at.curv;
+      } else this.proxW[u] = Math.max(1.01 * rho - h0, 0);
+    }
+  }
+
+  /**
+   * A unit's update in pieceMode: the minimizer of (h/2)b² − v·b plus the penalty's quadratic on
+   * the anchor's piece, held to the piece (convex there, so the clamped point is the minimizer).
+   */
+  private pieceUpdate(u: number, v: number, h: number): number {
+    const a = this.beta[u];
+    const slope = this.piece[4 * u + 2];
+    const curv = this.piece[4 * u + 3];
+    const sign = a > 0 ? 1 : -1;
+    const mag = (sign * (v - slope + curv * a)) / (h + curv);
+    const from = this.piece[4 * u];
+    const to = this.piece[4 * u + 1];
+    return sign * (mag < from ? from : mag > to ? to : mag);
+  }
   private extra = new Float64Array(0);
   private saved = new Float64Array(0);
 
@@ -738,6 +831,7 @@ export class ProxNewton {
       const d = this.delta[k];
       f -= this.grad[k] * d;
       f += 0.5 * (this.damp - 1) * this.curv[k] * d * d;
+      if (this.pieceMode && k < p * K) f += 0.5 * this.proxW[k] * d * d;
       const j = (k / K) | 0;
       if (j < p && pen.kind === "coordinate") {
         const b = this.beta[k] + d;
@@ -806,19 +900,39 @@ export class ProxNewton {
     const entries: number[] = [];
     const slope: number[] = [];
     const curv: number[] = [];
+    // In pieceMode, the held entries only, each on its piece (the others stay where they are):
+    // signed bounds [lo, hi] of the piece, which the solve's steps may not leave.
+    const lo: number[] = [];
+    const hi: number[] = [];
     for (const u of act) {
       const b = this.beta[u] + this.delta[u];
+      if (this.pieceMode) {
+        if (this.piece[4 * u + 1] < 0 || b === 0) continue;
+        const sign = this.beta[u] > 0 ? 1 : -1;
+        const from = this.piece[4 * u];
+        const to = this.piece[4 * u + 1];
+        entries.push(u);
+        slope.push(this.piece[4 * u + 2]);
+        curv.push(this.piece[4 * u + 3]);
+        lo.push(sign > 0 ? from : -to);
+        hi.push(sign > 0 ? to : -from);
+        continue;
+      }
       const loc = b === 0 ? null : pen.local(b, (u / K) | 0, lam);
       if (!loc) continue;
       entries.push(u);
       slope.push(loc.slope);
       curv.push(loc.curv);
+      lo.push(-Infinity);
+      hi.push(Infinity);
     }
     if (intercept)
       for (let c = 0; c < K; c++) {
         entries.push(p * K + c);
         slope.push(0);
         curv.push(0);
+        lo.push(-Infinity);
+        hi.push(Infinity);
       }
     const m = entries.length;
     if (m < 2) return false;
@@ -876,13 +990,20 @@ export class ProxNewton {
         const a = live[u];
         const b = value(a);
         if (penalized[a] && b * (b + rhs[u]) < 0) tau = Math.min(tau, -b / rhs[u]);
+        // (A held entry stops at its piece's ends.)
+        if (b + rhs[u] > hi[a]) tau = Math.min(tau, (hi[a] - b) / rhs[u]);
+        else if (b + rhs[u] < lo[a]) tau = Math.min(tau, (lo[a] - b) / rhs[u]);
       }
+      tau = Math.max(tau, 0);
       applied.fill(0);
+      const atEnd = new Uint8Array(m);
       for (let u = 0; u < L; u++) {
         const a = live[u];
         const b = value(a);
         let nb = b + tau * rhs[u];
         if (penalized[a] && b * nb <= 0) nb = 0;
+        if (nb >= hi[a]) [nb, atEnd[a]] = [hi[a], 1];
+        else if (nb <= lo[a]) [nb, atEnd[a]] = [lo[a], 1];
         applied[a] = nb - b;
         total[a] += nb - b;
       }
@@ -893,7 +1014,7 @@ export class ProxNewton {
         for (const c of live) sum += A[a * m + c] * applied[c];
         d[a] -= sum;
       }
-      live = live.filter((a) => !penalized[a] || value(a) !== 0);
+      live = live.filter((a) => !atEnd[a] && (!penalized[a] || value(a) !== 0));
     }
     const before = this.modelObjective(idx, lam);
     const saved = Float64Array.from(entries, (k) => this.delta[k]);
@@ -917,7 +1038,9 @@ export class ProxNewton {
     const pen = this.s.penalty;
     const K = this.K;
     let v = 0;
-    const extra = (k: number) => (this.damp - 1) * this.curv[k] * this.delta[k];
+    const extra = (k: number) =>
+      ((this.damp - 1) * this.curv[k] + (this.pieceMode && k < p * K ? this.proxW[k] : 0)) *
+      this.delta[k];
     if (intercept)
       for (let c = 0; c < K; c++)
         v = Math.max(
@@ -928,7 +1051,13 @@ export class ProxNewton {
       if (pen.kind === "coordinate") {
         const j = (u / K) | 0;
         const gm = datafit.modelGradient(xs, this.s.design.off(j), u - j * K) - extra(u);
-        v = Math.max(v, pen.subdiffDistance(this.beta[u] + this.delta[u], gm, j, lam));
+        const b = this.beta[u] + this.delta[u];
+        if (this.pieceMode && this.piece[4 * u + 1] >= 0) {
+          // Held to its piece: how far the next update would move it, in gradient units.
+          const hm = this.damp * this.curv[u];
+          const move = this.pieceUpdate(u, hm * b + gm, hm) - b;
+          v = Math.max(v, Math.abs((hm + this.piece[4 * u + 3]) * move));
+        } else v = Math.max(v, pen.subdiffDistance(b, gm, j, lam));
       } else {
         const feats = this.groupFeatures[u];
         const g = new Float64Array(feats.length * K);
@@ -979,10 +1108,14 @@ export class ProxNewton {
         const c = u - j * K;
         const off = slotOf[j] * n;
         const h0 = this.curv[u];
-        const gm = datafit.modelGradient(xs, off, c) - (this.damp - 1) * h0 * this.delta[u];
-        const h = this.damp * h0;
+        const w = this.pieceMode ? this.proxW[u] : 0;
+        const gm = datafit.modelGradient(xs, off, c) - ((this.damp - 1) * h0 + w) * this.delta[u];
+        const h = this.damp * h0 + w;
         const b = this.beta[u] + this.delta[u];
-        const bn = pen.update(h * b + gm, h, j, lam);
+        const bn =
+          this.pieceMode && this.piece[4 * u + 1] >= 0
+            ? this.pieceUpdate(u, h * b + gm, h)
+            : pen.update(h * b + gm, h, j, lam);
         const d = bn - b;
         if (d !== 0) {
           this.delta[u] += d;

@@ -256,7 +256,69 @@ describe("every penalty for every family through regularize fit --folds", () => 
           doc.cv.cvm.every((v: number) => Number.isFinite(v)),
           `${family} ${penalty}`,
         );
+        // Certified: no path warnings, and every point's KKT violation within the tolerance.
+        assert.deepEqual(doc.warnings, [], `${family} ${penalty}`);
+        const floor = doc.lambda[0] / 100;
+        doc.kktMax.forEach((v: number, k: number) =>
+          assert.ok(v <= 1e-4 * Math.max(doc.lambda[k], floor), `${family} ${penalty} λ #${k + 1}`),
+        );
       }
+  });
+
+  it("names the points the solver could not certify, on stderr, in --json and in --report", () => {
+    // A rare feature present only in rows of class 0: once MCP's flat part holds it, the loss
+    // keeps falling as its coefficient grows, so the small-λ points have no minimizer. The user
+    // must hear of it (these warnings were dropped silently before).
+    const rng = new Random(5);
+    const rows: number[][] = [];
+    let rare = 0;
+    for (let i = 0; i < 200; i++) {
+      const a = rng.normal();
+      const b = rng.normal();
+      const y = rng.uniform() < 1 / (1 + Math.exp(-0.8 * a)) ? 1 : 0;
+      const c = y === 0 && rare < 12 ? (rare++, 1) : 0;
+      rows.push([a, b, c, y]);
+    }
+    const f = write("rare.csv", ["a,b,c,y", ...rows.map((r) => r.join(","))].join("\n") + "\n");
+    const j = join(tmp, "rare.json");
+    const html = join(tmp, "rare.html");
+    const r = run([
+      "fit",
+      f,
+      "--family",
+      "binomial",
+      "--penalty",
+      "mcp",
+      "--folds",
+      "3",
+      "--json",
+      j,
+      "--report",
+      html,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(readFileSync(j, "utf8"));
+    assert.ok(doc.warnings.length > 0);
+    assert.ok(
+      doc.warnings.every((w: string) => /^λ #\d+ \(/.test(w)),
+      doc.warnings.join("\n"),
+    );
+    // The diagnosis names the feature by its column (the library says "feature 2").
+    assert.ok(
+      doc.warnings.some((w: string) => /feature 'c' grows without bound/.test(w)),
+      doc.warnings.join("\n"),
+    );
+    // Each warning (or, past three, the first three and a count) on stderr, one line each.
+    const shown = doc.warnings.length <= 4 ? doc.warnings : doc.warnings.slice(0, 3);
+    for (const w of shown) assert.ok(r.err.includes(`regularize: warning: ${w}\n`), r.err);
+    if (doc.warnings.length > 4)
+      assert.match(
+        r.err,
+        new RegExp(`and ${doc.warnings.length - 3} more \\(${doc.warnings.length} in all`),
+      );
+    const page = readFileSync(html, "utf8");
+    assert.match(page, /Path warnings/);
+    assert.equal((page.match(/<li>λ #/g) ?? []).length, doc.warnings.length);
   });
 });
 

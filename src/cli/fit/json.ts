@@ -20,6 +20,8 @@ export function fitJson(r: FitRun, model: SavedModel, assessment: Assessment | u
     lambda: Array.from(fit.lambda),
     df: Array.from(fit.df),
     kktMax: Array.from(fit.kktMax),
+    // Points not solved to the tolerance and other notes on the path (empty when none).
+    warnings: [...fit.warnings],
     cv: {
       measure: curve.measure,
       lambda: Array.from(curve.lambda),

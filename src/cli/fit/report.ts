@@ -90,6 +90,9 @@ export async function fitReport(
           ["cross-validation", `${folds} folds, measure ${curve.measure}, seed ${seed}`],
           ["selected", `λ_${o.select} = ${fmt(lambdaSel)} (${nonzero} of ${p} features non-zero)`],
           ["optimality (KKT violation)", fit.kktMax[k].toExponential(2)],
+          ...(fit.warnings.length
+            ? [["path warnings", `${fit.warnings.length} (listed at the end)`]]
+            : []),
           ...(meta.dropped.length ? [["dropped columns", meta.dropped.join(", ")]] : []),
           ...(meta.constant.length
             ? [["constant columns (coefficient 0)", meta.constant.join(", ")]]
@@ -180,6 +183,11 @@ export async function fitReport(
           lambdaSel,
         ),
       ],
+    });
+  if (fit.warnings.length)
+    sections.push({
+      heading: "Path warnings",
+      html: `<p>Points of the path the solver did not certify to its tolerance, and other notes on the path (the selected point's own KKT violation is in the first table):</p><ul>${fit.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul>`,
     });
   return renderReport(
     `regularize: ${penalty} on ${meta.target}`,

@@ -48,6 +48,8 @@ export interface AnyFit {
   kktMax: Float64Array;
   objective: Float64Array;
   df: ArrayLike<number>;
+  /** The path's warnings (points not solved to the tolerance, early ends), one line each. */
+  warnings: readonly string[];
 }
 
 const dense = (v: SparseVector, p: number) => {
@@ -65,6 +67,7 @@ export function wrapGlm(fit: PathFit | MultinomialFit | ModelPath, p: number): A
       kktMax: fit.kktMax,
       objective: fit.objective,
       df: fit.df,
+      warnings: fit.warnings,
     };
   if ("classes" in fit)
     return {
@@ -74,6 +77,7 @@ export function wrapGlm(fit: PathFit | MultinomialFit | ModelPath, p: number): A
       kktMax: fit.kktMax,
       objective: fit.objective,
       df: fit.df,
+      warnings: fit.warnings,
     };
   return {
     lambda: fit.lambda,
@@ -82,7 +86,20 @@ export function wrapGlm(fit: PathFit | MultinomialFit | ModelPath, p: number): A
     kktMax: fit.kktMax,
     objective: fit.objective,
     df: fit.df,
+    warnings: fit.warnings,
   };
+}
+
+/**
+ * The path's warnings as the terminal shows them: all of them when there are at most
+ * `shown` + 1, else the first `shown` and a count (every one is in --json and the report).
+ */
+export function warningLines(warnings: readonly string[], shown = 3): string[] {
+  if (warnings.length <= shown + 1) return [...warnings];
+  return [
+    ...warnings.slice(0, shown),
+    `… and ${warnings.length - shown} more (${warnings.length} in all: every one is in --json and --report)`,
+  ];
 }
 
 /** A number as the tables show it: 4 significant digits, exponent form when very large or small. */
