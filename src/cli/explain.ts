@@ -38,11 +38,13 @@ export function explainTable(e: SparsityExplanation, features: string[]): string
     f.threshold.toPrecision(5),
     f.margin === null ? "" : f.margin.toPrecision(3),
     f.enterLambda === null ? "" : f.enterLambda.toPrecision(4),
-    f.status === "active"
-      ? "non-zero: gradient balances the penalty"
-      : f.status === "zero"
-        ? "zero: |gradient| inside the dead zone"
-        : "zero, borderline: at the edge of the dead zone",
+    f.limit
+      ? `${f.coefficient === 0 ? "zero" : "non-zero"}: held at its ${f.limit} limit`
+      : f.status === "active"
+        ? "non-zero: gradient balances the penalty"
+        : f.status === "zero"
+          ? "zero: |gradient| inside the dead zone"
+          : "zero, borderline: at the edge of the dead zone",
   ]);
   return (
     `λ = ${e.lambda}, α = ${e.alpha}; a weight is zero while |∂f/∂β̃ⱼ| ≤ λ·α·pfⱼ (the threshold)\n` +

@@ -23,9 +23,12 @@ export interface FeatureExplanation {
   threshold: number;
   /**
    * For a zero coefficient, threshold − |gradient| (≥ 0 at the solution: how far the gradient is
-   * inside the dead zone); null for a non-zero one.
+   * inside the dead zone); null for a non-zero one. At a box limit of 0 only the pull into the
+   * feasible side counts: threshold + gradient at a lower limit, threshold − gradient at an upper.
    */
   margin: number | null;
+  /** The box limit holding the coefficient (`lowerLimits` / `upperLimits`), or null. */
+  limit: "lower" | "upper" | null;
   /**
    * For a non-zero coefficient, gradient + λ(1−α)pfⱼβ̃ⱼ + λα pfⱼ sign(β̃ⱼ) — zero at the solution
    * (the gradient balances the penalty's pull); null for a zero one.
@@ -129,11 +132,22 @@ export function explainSparsity(
     const gradient = (s - center[j] * sumD) / scale[j];
     const threshold = lambda * o.alpha * o.penaltyFactor[j];
     const bs = beta[j] * scale[j];
-    const atBound = bs !== 0 && (beta[j] <= o.lowerLimits[j] || beta[j] >= o.upperLimits[j]);
+    const atLower = beta[j] <= o.lowerLimits[j];
+    const atUpper = beta[j] >= o.upperLimits[j];
+    const atBound = bs !== 0 && (atLower || atUpper);
     let margin: number | null = null;
     let balance: number | null = null;
     if (beta[j] === 0) {
-      margin = threshold - Math.abs(gradient);
+      // At a limit of 0 the coefficient may not move past it: only the other side's pull counts
+      // (a lower limit blocks a gradient > 0, which pulls the coefficient below 0).
+      margin =
+        atLower && atUpper
+          ? Infinity
+          : atLower
+            ? threshold + gradient
+            : atUpper
+              ? threshold - gradient
+              : threshold - Math.abs(gradient);
       kktMax = Math.max(kktMax, -margin);
     } else {
       balance =
@@ -148,6 +162,19 @@ export function explainSparsity(
       margin,
       balance,
       enterLambda: entered[j],
+      // (A zero is held by its limit when the gradient pulls past it by more than the dead zone.)
+      limit:
+        beta[j] === 0
+          ? atLower && gradient > threshold
+            ? "lower"
+            : atUpper && gradient < -threshold
+              ? "upper"
+              : null
+          : atBound
+            ? atLower
+              ? "lower"
+              : "upper"
+            : null,
       status: beta[j] !== 0 ? "active" : (margin as number) > tol ? "zero" : "borderline",
     });
   }

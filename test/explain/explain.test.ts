@@ -79,6 +79,29 @@ describe("explainSparsity: why each weight is zero or not", () => {
     assert.ok(firstIn.length >= 1);
   });
 
+  it("with a lower limit of 0: the limit holds the zeros it blocks, and the certificate is the fit's", () => {
+    // (The margin was two-sided before: a zero the limit held counted as a KKT violation of 6.35.)
+    const el = explainSparsity("gaussian", denseMatrix(n, p, x), y, 1, { lowerLimits: 0 });
+    assert.ok(el.kktMax < 1e-9, `KKT ${el.kktMax}`);
+    const held = el.features.filter((f) => f.limit === "lower");
+    assert.ok(held.length >= 2, "some zeros are held by the limit");
+    const b = new Float64Array(p);
+    el.features.forEach((f) => (b[f.index] = f.coefficient));
+    const f0 = gaussianObjective(x, y, n, p, el.intercept, b, 1);
+    for (const f of el.features) {
+      assert.ok(f.coefficient >= 0);
+      if (f.coefficient !== 0) continue;
+      // Held by the limit: the gradient pulls below 0 by more than the dead zone; only the
+      // feasible side is a direction, and moving there raises the objective.
+      if (f.limit === "lower") assert.ok(f.gradient > f.threshold, `feature ${f.index}`);
+      else assert.ok(Math.abs(f.gradient) <= f.threshold + 1e-9);
+      assert.ok(f.margin! > 0, `feature ${f.index}: margin ${f.margin}`);
+      const moved = Float64Array.from(b);
+      moved[f.index] += 1e-3;
+      assert.ok(gaussianObjective(x, y, n, p, el.intercept, moved, 1) > f0, `feature ${f.index}`);
+    }
+  });
+
   it("logistic: the same certificate on breast cancer", () => {
     const b = dataset("breast_cancer");
     const eb = explainSparsity("binomial", denseMatrix(b.n, b.p, b.x), b.y, 0.02);
