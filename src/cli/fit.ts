@@ -32,7 +32,14 @@ import {
   type FitRun,
 } from "./fit/result.js";
 import { terminalText } from "./fit/terminal.js";
-import { coreFamily, coreFamilyOptions, withFlagNames, withRowOptions } from "./model.js";
+import {
+  coreFamily,
+  coreFamilyOptions,
+  toLibraryOptions,
+  withFlagNames,
+  withFlagNamesAsync,
+  withRowOptions,
+} from "./model.js";
 
 export type { FitCliOptions } from "./fit/result.js";
 
@@ -157,6 +164,15 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     [file, ...(o.groups ? [o.groups] : [])],
   );
 
+  // glmnet's fit arguments beyond the penalty: penalty factors, box limits, standardize,
+  // intercept, thresh and an explicit λ sequence (the per-feature lists checked once the
+  // features are known; `beforeData` leaves that to the library on the engines' route).
+  const shapeOf = (nFeatures: number, beforeData = false) => {
+    const lib = withFlagNames(() => toLibraryOptions(o, nFeatures, beforeData));
+    const { standardize, intercept, penaltyFactor, lowerLimits, upperLimits, thresh, lambda } = lib;
+    return { standardize, intercept, penaltyFactor, lowerLimits, upperLimits, thresh, lambda };
+  };
+
   // ---- data: rows in memory, or sums from an engine ----
   const engine = engineOption({ ...o, family }, file);
   const engineCan = (name: string) => {
@@ -195,7 +211,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       glmEng = await glmCvFromEngine(await openEngine(name, file), family, {
         target: o.target,
         missing: readOptions(o).missing,
-        options: { alpha, nLambda, lambdaMinRatio },
+        options: { ...shapeOf(1, true), alpha, nLambda, lambdaMinRatio },
         K: folds,
         seed,
         foldColumn: o.foldColumn,
@@ -251,6 +267,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       option: "--folds",
     });
   const groups = o.groups ? readGroups(o.groups, features) : undefined;
+  const shape = shapeOf(p);
   const tty = process.stderr.isTTY === true;
 
   // ---- path and cross-validation ----
@@ -264,27 +281,32 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     foldId = new Int32Array(0);
     curve = { ...glmEng.cv, measure: "deviance" };
   } else if (eng) {
-    const r = gaussianStatsCv(eng.stats, { alpha, nLambda, lambdaMinRatio });
+    const r = withFlagNames(() =>
+      gaussianStatsCv(eng!.stats, { ...shape, alpha, nLambda, lambdaMinRatio }),
+    );
     fit = wrapGlm(r.fit, p);
     foldId = new Int32Array(0);
     curve = { ...r, measure: "mse" };
   } else {
     const core = penalty === "group" || penalty === "mcp" || penalty === "scad";
-    const r = await cvPath(x!, d!.responses ? d!.responses.y : y, {
-      ...withRowOptions({}, d!, family, o.ties),
-      ...familyExtra,
-      family,
-      ...(core ? { penalty, groups, gamma: o.gamma } : {}),
-      alpha: penalty === "mcp" || penalty === "scad" ? undefined : alpha,
-      nLambda,
-      lambdaMinRatio,
-      nFolds: folds,
-      foldId: d!.foldId,
-      seed,
-      measure,
-      stratified: family === "binomial" || family === "multinomial",
-      onProgress: cvBar ? (a, b) => cvBar.update(a, b) : undefined,
-    });
+    const r = await withFlagNamesAsync(() =>
+      cvPath(x!, d!.responses ? d!.responses.y : y, {
+        ...shape,
+        ...withRowOptions({}, d!, family, o.ties),
+        ...familyExtra,
+        family,
+        ...(core ? { penalty, groups, gamma: o.gamma } : {}),
+        alpha: penalty === "mcp" || penalty === "scad" ? undefined : alpha,
+        nLambda,
+        lambdaMinRatio,
+        nFolds: folds,
+        foldId: d!.foldId,
+        seed,
+        measure,
+        stratified: family === "binomial" || family === "multinomial",
+        onProgress: cvBar ? (a, b) => cvBar.update(a, b) : undefined,
+      }),
+    );
     fit = wrapGlm(r.fit, p);
     foldId = r.foldId;
     curve = { ...r, measure: r.measure };
@@ -298,7 +320,15 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   // ---- ridge solved exactly: leave-one-out and GCV errors next to K-fold CV ----
   // (elasticNetPath took the exact solver, so the shape makes it the cheaper one.)
   const ridgeCv: RidgeCv | undefined =
-    exactRidge && x ? ridgePath(x, y, { weights: d!.weights, lambda: curve.lambda }).cv : undefined;
+    exactRidge && x
+      ? ridgePath(x, y, {
+          weights: d!.weights,
+          lambda: curve.lambda,
+          standardize: shape.standardize,
+          intercept: shape.intercept,
+          penaltyFactor: shape.penaltyFactor,
+        }).cv
+      : undefined;
   const k = o.select === "min" ? curve.indexMin : curve.index1se;
   const lambdaSel = fit.lambda[k];
   const coef = fit.coef(k);
@@ -315,6 +345,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     if (q > p)
       throw new InputError(`option '--q': ${q} exceeds the ${p} features`, { option: "--q" });
     stab = await stabilitySelection(x!, y, {
+      ...shape,
       family,
       alpha,
       pairs,
@@ -334,7 +365,12 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     (family === "gaussian" || family === "binomial" || family === "poisson") &&
     !core
   )
-    why = explainSparsity(family, x, y, lambdaSel, { ...withRowOptions({}, d!, family), alpha });
+    why = explainSparsity(family, x, y, lambdaSel, {
+      ...shape,
+      lambda: undefined,
+      ...withRowOptions({}, d!, family),
+      alpha,
+    });
 
   // ---- the renderers: terminal, saved model, JSON, report ----
   const total = eng ? addStats(eng.stats) : undefined;

@@ -856,6 +856,8 @@ export const FIT_OPTIONS = [
   "groups",
   "nlambda",
   "lambdaMinRatio",
+  "lambda",
+  ...FIT_SHAPE,
   "engine",
   "threads",
   "folds",

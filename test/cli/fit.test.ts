@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { ROOT } from "../helpers/fixtures.js";
-import { denseMatrix, Random, ridgePath } from "../../src/index.js";
+import { denseMatrix, elasticNetPath, Random, ridgePath } from "../../src/index.js";
 
 const BIN = join(ROOT, "dist", "cli", "main.js");
 const data = (name: string) => join(ROOT, "data", `${name}.csv`);
@@ -319,6 +319,81 @@ describe("every penalty for every family through regularize fit --folds", () => 
     const page = readFileSync(html, "utf8");
     assert.match(page, /Path warnings/);
     assert.equal((page.match(/<li>λ #/g) ?? []).length, doc.warnings.length);
+  });
+});
+
+describe("glmnet's fit arguments through regularize fit", () => {
+  it("penalty factors, limits, standardize, intercept, thresh and an explicit λ give the library's path", () => {
+    const rows = diabetesLines.slice(1).map((l) => l.split(",").map(Number));
+    const n = rows.length;
+    const p = rows[0].length - 1;
+    const x = new Float64Array(n * p);
+    rows.forEach((r, i) => r.slice(0, p).forEach((v, j) => (x[j * n + i] = v)));
+    const y = Float64Array.from(rows, (r) => r[p]);
+    const pf = [0, ...Array(p - 1).fill(1)];
+    const j = join(tmp, "shape.json");
+    const r = run([
+      "fit",
+      data("diabetes"),
+      "--lambda",
+      "5,2,1,0.5",
+      "--penalty-factor",
+      pf.join(","),
+      "--lower-limits",
+      "-1",
+      "--no-standardize",
+      "--no-intercept",
+      "--thresh",
+      "1e-12",
+      "--json",
+      j,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(readFileSync(j, "utf8"));
+    assert.deepEqual(doc.lambda, [5, 2, 1, 0.5]);
+    const lib = elasticNetPath(denseMatrix(n, p, x), y, {
+      lambda: [5, 2, 1, 0.5],
+      penaltyFactor: pf,
+      lowerLimits: -1,
+      standardize: false,
+      intercept: false,
+      thresh: 1e-12,
+    });
+    const k = doc.selected.index;
+    const b = new Float64Array(p);
+    lib.beta[k].index.forEach((f, t) => (b[f] = lib.beta[k].value[t]));
+    const got = doc.selected.coefficients as number[];
+    got.forEach((v, f) =>
+      assert.ok(Math.abs(v - b[f]) <= 1e-12 * Math.max(1, Math.abs(b[f])), `feature ${f}`),
+    );
+    assert.ok(
+      got.every((v) => v >= -1),
+      "the lower limit holds",
+    );
+    assert.ok(
+      got.some((v) => v === -1),
+      "and binds",
+    );
+    assert.equal(doc.selected.intercept, 0);
+    assert.notEqual(got[0], 0, "the unpenalized feature is in");
+  });
+
+  it("each is checked before the fit, naming its flag", () => {
+    const cases: [string[], RegExp][] = [
+      [["--penalty-factor", "1,2"], /option '--penalty-factor': needs 1 or 10 values/],
+      [
+        ["--lower-limits", "0", "--penalty", "mcp"],
+        /option '--lower-limits': not available for the mcp penalty/,
+      ],
+      [["--lambda", "1,-2"], /option '--lambda'/],
+      [["--thresh", "0"], /option '--thresh'/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = run(["fit", data("diabetes"), ...args]);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
+      assert.match(r.err, msg);
+      assert.equal(r.err.trim().split("\n").length, 1, r.err);
+    }
   });
 });
 

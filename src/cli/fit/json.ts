@@ -17,6 +17,16 @@ export function fitJson(r: FitRun, model: SavedModel, assessment: Assessment | u
     penalty,
     alpha,
     gamma: penalty === "mcp" || penalty === "scad" ? (o.gamma ?? defaultGamma(penalty)) : undefined,
+    // glmnet's fit arguments as given (absent: the default).
+    fitOptions: {
+      lambda: o.lambda,
+      penaltyFactor: o.penaltyFactor,
+      lowerLimits: o.lowerLimits,
+      upperLimits: o.upperLimits,
+      standardize: o.standardize,
+      intercept: o.intercept,
+      thresh: o.thresh,
+    },
     lambda: Array.from(fit.lambda),
     df: Array.from(fit.df),
     kktMax: Array.from(fit.kktMax),

@@ -14,7 +14,7 @@ import { escapeHtml, htmlTable, renderReport, type ReportSection } from "../../r
 import type { Measure } from "../../cv/measures.js";
 import type { coxView } from "./model.js";
 import { featureTable } from "./terminal.js";
-import { fmt, MEASURE_TITLES, type FitRun } from "./result.js";
+import { fitOptionNotes, fmt, MEASURE_TITLES, type FitRun } from "./result.js";
 
 /** The report's section of the training-row assessment: measures, ROC curve, confusion matrix. */
 function assessmentSection(a: Assessment, select: string): ReportSection {
@@ -90,6 +90,7 @@ export async function fitReport(
           ["cross-validation", `${folds} folds, measure ${curve.measure}, seed ${seed}`],
           ["selected", `λ_${o.select} = ${fmt(lambdaSel)} (${nonzero} of ${p} features non-zero)`],
           ["optimality (KKT violation)", fit.kktMax[k].toExponential(2)],
+          ...(fitOptionNotes(o).length ? [["fit options", fitOptionNotes(o).join("; ")]] : []),
           ...(fit.warnings.length
             ? [["path warnings", `${fit.warnings.length} (listed at the end)`]]
             : []),

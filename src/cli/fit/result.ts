@@ -149,3 +149,21 @@ export interface FitRun {
   /** Each feature's mean and sd (the saved model's standardization). */
   standardization: { mean: number[]; sd: number[] };
 }
+
+/**
+ * glmnet's fit arguments a run set away from their defaults, one phrase each (the report's
+ * "fit options" row): an explicit λ, penalty factors, box limits, no standardization, no
+ * intercept, thresh.
+ */
+export function fitOptionNotes(o: FitCliOptions): string[] {
+  const list = (v: number[]) => (v.length > 6 ? `${v.slice(0, 6).join(", ")}, …` : v.join(", "));
+  const notes: string[] = [];
+  if (o.lambda) notes.push(`λ given (${o.lambda.length} values)`);
+  if (o.penaltyFactor) notes.push(`penalty factors ${list(o.penaltyFactor)}`);
+  if (o.lowerLimits) notes.push(`lower limits ${list(o.lowerLimits)}`);
+  if (o.upperLimits) notes.push(`upper limits ${list(o.upperLimits)}`);
+  if (o.standardize === false) notes.push("features not standardized");
+  if (o.intercept === false) notes.push("no intercept");
+  if (o.thresh !== undefined) notes.push(`thresh ${o.thresh}`);
+  return notes;
+}

@@ -30,11 +30,13 @@ export function featureTable(r: FitRun) {
       : !e
         ? ["constant column: excluded, 0"]
         : [
-            e.status === "active"
-              ? "balances the penalty"
-              : e.status === "zero"
-                ? `dead zone, margin ${fmt(e.margin ?? 0)}`
-                : "borderline",
+            e.limit
+              ? `held at its ${e.limit} limit`
+              : e.status === "active"
+                ? "balances the penalty"
+                : e.status === "zero"
+                  ? `dead zone, margin ${fmt(e.margin ?? 0)}`
+                  : "borderline",
           ];
     return [
       r.f,
