@@ -72,7 +72,12 @@ export async function duckdbEngine(source: string): Promise<TableEngine> {
     try {
       return await conn.runAndReadAll(sql);
     } catch (e) {
-      throw new InputError(`${source}: ${duckdbReason(e).slice(0, 240)}`, { file: source });
+      // (DuckDB's sniffer names no line; the in-memory reader, record by record, does.)
+      const reason = duckdbReason(e).replace(
+        /^Error when sniffing file "[^"]*"\.?/,
+        "DuckDB cannot detect the CSV layout (a ragged row, mixed line endings or quoting it refuses; without --engine the in-memory reader names the line at fault)",
+      );
+      throw new InputError(`${source}: ${reason.slice(0, 320)}`, { file: source });
     }
   };
   return {

@@ -37,7 +37,6 @@ import { earlyEndRule, nonconvexEndRule, walkPath, type PathPoint } from "./driv
  */
 const MGAUSSIAN_GRAM_MAX = 2 ** 24;
 
-/** The model core's path (`fit` with solver "core"). */
 /**
  * The note of a path warning whose point has no minimizer: MCP / SCAD's flat part lets feature
  * j's coefficient grow without bound. `namedWarning` puts a column name in its place.
@@ -52,6 +51,7 @@ export function namedWarning(warning: string, features: readonly string[]): stri
   );
 }
 
+/** The model core's path (`fit` with solver "core"). */
 export function corePath(
   x: Matrix,
   yIn: ArrayLike<number> | DenseMatrix,

@@ -99,6 +99,20 @@ describe("data in: one reader for every command", () => {
     oneLine(r.err);
   });
 
+  it("a file DuckDB's sniffer refuses: --engine duckdb says so in one line, the in-memory reader names the line", () => {
+    // A carriage return inside a row (a column appended to a CRLF file's lines).
+    const f = write("cr.csv", "a,b,y\r,1\n1,2\r,0\n3,4\r,1\n5,6\r,0\n");
+    const viaEngine = run(["fit", f, "--target", "y", "--engine", "duckdb"]);
+    assert.equal(viaEngine.code, 2);
+    assert.match(viaEngine.err, /cr\.csv: DuckDB cannot detect the CSV layout .*without --engine/);
+    assert.doesNotMatch(viaEngine.err, /Error when sniffing/);
+    oneLine(viaEngine.err);
+    const inMemory = run(["fit", f, "--target", "y"]);
+    assert.equal(inMemory.code, 2);
+    assert.match(inMemory.err, /cr\.csv: line \d+/);
+    oneLine(inMemory.err);
+  });
+
   it("an error about a cell quotes at most about 60 characters of it, on one line", () => {
     const f = write("long.csv", `a,b,y\n1,2,3\n4,"${"z".repeat(500)}\nq",6\n7,8,9\n`);
     const r = run(["path", f]);
