@@ -1,5 +1,4 @@
 import type { MultinomialFit } from "../path/multinomialPath.js";
-import { namedWarning } from "../path/corePath.js";
 import { readFileSync } from "node:fs";
 import { cvPath, type CvResult } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure } from "../cv/measures.js";
@@ -24,6 +23,7 @@ import {
   withFlagNames,
   withFlagNamesAsync,
   withRowOptions,
+  writePathWarnings,
 } from "./model.js";
 import { coxJson, mgaussianJson, modelJson, multinomialJson, pathJson } from "./pathJson.js";
 
@@ -155,8 +155,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     const lib = toLibraryOptions(o, data.features.length);
     const r = withFlagNames(() => gaussianStatsCv(data.stats, lib));
     const seconds = (performance.now() - t0) / 1000;
-    for (const w of r.fit.warnings)
-      process.stderr.write(`warning: ${namedWarning(w, data.features)}\n`);
+    writePathWarnings(r.fit.warnings, data.features, "--json");
     writeCv(
       o.json,
       { ...pathJson(r.fit, data.features, [seconds]), engine: name },
@@ -213,8 +212,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   );
   const seconds = (performance.now() - t0) / 1000;
   const fit = r.fit;
-  if ("warnings" in fit)
-    for (const w of fit.warnings) process.stderr.write(`warning: ${namedWarning(w, features)}\n`);
+  if ("warnings" in fit) writePathWarnings(fit.warnings, features, "--json");
   writeCv(
     o.json,
     fit.family === "cox"

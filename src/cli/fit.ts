@@ -23,14 +23,7 @@ import { progressBar } from "./progress.js";
 import { fitJson } from "./fit/json.js";
 import { savedModel } from "./fit/model.js";
 import { fitReport } from "./fit/report.js";
-import {
-  warningLines,
-  wrapGlm,
-  type AnyFit,
-  type Curve,
-  type FitCliOptions,
-  type FitRun,
-} from "./fit/result.js";
+import { wrapGlm, type AnyFit, type Curve, type FitCliOptions, type FitRun } from "./fit/result.js";
 import { terminalText } from "./fit/terminal.js";
 import {
   coreFamily,
@@ -39,6 +32,7 @@ import {
   withFlagNames,
   withFlagNamesAsync,
   withRowOptions,
+  writePathWarnings,
 } from "./model.js";
 
 export type { FitCliOptions } from "./fit/result.js";
@@ -315,8 +309,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   cvBar?.done();
   // Never silent: points of the path not solved to the tolerance (and early ends) are named.
   fit.warnings = fit.warnings.map((w) => namedWarning(w, features));
-  for (const line of warningLines(fit.warnings))
-    process.stderr.write(`regularize: warning: ${line}\n`);
+  writePathWarnings(fit.warnings, features, "--json and --report");
   // ---- ridge solved exactly: leave-one-out and GCV errors next to K-fold CV ----
   // (elasticNetPath took the exact solver, so the shape makes it the cheaper one.)
   const ridgeCv: RidgeCv | undefined =

@@ -4,6 +4,7 @@
  * rows' weights, offset and survival columns, and library errors said in the command's flags.
  */
 import { InputError } from "../errors.js";
+import { namedWarning } from "../path/corePath.js";
 import { familyResponse, readDesign, type InputCliOptions } from "./input.js";
 import { fallsBack, type EngineName } from "./engine.js";
 import { elasticNetPath, type PathFit } from "../path/elasticNetPath.js";
@@ -204,4 +205,25 @@ export function fitFamilyCli(
   return withFlagNames(() =>
     family === "gaussian" ? elasticNetPath(x, y, lib) : glmPath(family, x, y, lib),
   );
+}
+
+/**
+ * A path's warnings on stderr, one line each with the features named (namedWarning): all of them
+ * when there are at most four, else the first three and a count (`where` says where every one
+ * is written).
+ */
+export function writePathWarnings(
+  warnings: readonly string[],
+  features: readonly string[],
+  where: string,
+): void {
+  const named = warnings.map((w) => namedWarning(w, features));
+  const lines =
+    named.length <= 4
+      ? named
+      : [
+          ...named.slice(0, 3),
+          `… and ${named.length - 3} more (${named.length} in all: every one is in ${where})`,
+        ];
+  for (const line of lines) process.stderr.write(`regularize: warning: ${line}\n`);
 }

@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import { namedWarning } from "../path/corePath.js";
 import { InputError } from "../errors.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { engineData, engineOption, openEngine, type EngineName } from "./engine.js";
@@ -23,6 +22,7 @@ import {
   withFlagNames,
   withFlagNamesAsync,
   withRowOptions,
+  writePathWarnings,
 } from "./model.js";
 import { coxJson, mgaussianJson, modelJson, multinomialJson, pathJson } from "./pathJson.js";
 
@@ -57,8 +57,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
-      for (const w of r.fit.warnings)
-        process.stderr.write(`warning: ${namedWarning(w, r.features)}\n`);
+      writePathWarnings(r.fit.warnings, r.features, "--json");
       const per = r.fit.passesPerLambda;
       process.stderr.write(
         `regularize: ${r.fit.passes} scans of the table (${r.fit.fullScans} with the weighted Gram): ${r.fit.setupScans} for the null model, then ${(per.reduce((a, b) => a + b, 0) / per.length).toFixed(1)} per λ (IRLS steps)\n`,
@@ -87,8 +86,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
       fit = withFlagNames(() => gaussianStatsPath(data.stats[0], lib));
       seconds.push((performance.now() - t0) / 1000);
     }
-    for (const w of fit!.warnings)
-      process.stderr.write(`warning: ${namedWarning(w, data.features)}\n`);
+    writePathWarnings(fit!.warnings, data.features, "--json");
     if (o.json)
       out.file("--json", o.json, JSON.stringify(pathJson(fit!, data.features, seconds)) + "\n");
     else out.print(pathTable(fit!));
@@ -122,7 +120,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
       );
       seconds.push((performance.now() - t0) / 1000);
     }
-    for (const w of cfit!.warnings) process.stderr.write(`warning: ${namedWarning(w, features)}\n`);
+    writePathWarnings(cfit!.warnings, features, "--json");
     if (o.json) {
       const doc =
         family === "cox"
@@ -165,7 +163,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     fitSeconds.push((performance.now() - t0) / 1000);
   }
   const result = fit!;
-  for (const w of result.warnings) process.stderr.write(`warning: ${namedWarning(w, features)}\n`);
+  writePathWarnings(result.warnings, features, "--json");
   if (o.json)
     out.file("--json", o.json, JSON.stringify(pathJson(result, features, fitSeconds)) + "\n");
   else out.print(pathTable(result));

@@ -90,18 +90,6 @@ export function wrapGlm(fit: PathFit | MultinomialFit | ModelPath, p: number): A
   };
 }
 
-/**
- * The path's warnings as the terminal shows them: all of them when there are at most
- * `shown` + 1, else the first `shown` and a count (every one is in --json and the report).
- */
-export function warningLines(warnings: readonly string[], shown = 3): string[] {
-  if (warnings.length <= shown + 1) return [...warnings];
-  return [
-    ...warnings.slice(0, shown),
-    `… and ${warnings.length - shown} more (${warnings.length} in all: every one is in --json and --report)`,
-  ];
-}
-
 /** A number as the tables show it: 4 significant digits, exponent form when very large or small. */
 export const fmt = (v: number) =>
   v === 0 ? "0" : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4);
