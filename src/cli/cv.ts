@@ -12,13 +12,15 @@ import { readOptions } from "./input.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import type { Parsed } from "./parse.js";
+import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
 import type { CV_OPTIONS } from "./schema.js";
 import type { ModelPath } from "../path/fit.js";
-import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import {
   coreFamily,
   coreFamilyOptions,
+  linkExtra,
   loadOrEngine,
+  refuseEngine,
   toLibraryOptions,
   withFlagNames,
   withFlagNamesAsync,
@@ -110,10 +112,17 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
       option: "--fold-column",
     });
   if (o.json)
-    checkOutputs([{ flag: "--json", path: o.json }], [file, ...(o.foldid ? [o.foldid] : [])]);
+    checkOutputs(
+      [{ flag: "--json", path: o.json }],
+      [file, ...(o.foldid ? [o.foldid] : []), ...(o.groups ? [o.groups] : [])],
+    );
   toLibraryOptions(o, 1, true);
+  const choice = penaltyChoice(o);
+  // the α the penalty resolved to (--penalty elastic-net alone: 0.5, as in fit)
+  const po = { ...o, alpha: choice.alpha };
   const engine = engineOption(o, file);
   const viaEngine = async (name: Exclude<EngineName, "memory">) => {
+    refuseEngine(name, family, core, choice, o.link);
     if (o.foldid || o.stratified)
       throw new InputError(
         `option '${o.foldid ? "--foldid" : "--stratified"}': with --engine ${name} the fold of a row is a function of its position (see the README)`,
@@ -131,7 +140,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
         glmCvFromEngine(await openEngine(name, file), family, {
           target: o.target,
           missing: readOptions(o).missing,
-          options: toLibraryOptions(o, 1, true),
+          options: toLibraryOptions(po, 1, true),
           K: nFolds,
           seed,
           foldColumn: o.foldColumn,
@@ -152,7 +161,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
       return;
     }
     const data = await engineData(name, file, o, { K: nFolds, seed, column: o.foldColumn });
-    const lib = toLibraryOptions(o, data.features.length);
+    const lib = toLibraryOptions(po, data.features.length);
     const r = withFlagNames(() => gaussianStatsCv(data.stats, lib));
     const seconds = (performance.now() - t0) / 1000;
     writePathWarnings(r.fit.warnings, data.features, "--json");
@@ -165,14 +174,12 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   };
   const core = coreFamily(family, o);
   const extra = coreFamilyOptions(o, family);
-  if (core && engine && engine !== "memory")
-    throw new InputError(`option '--engine': the ${family} family is cross-validated in memory`, {
-      option: "--engine",
-    });
+  if (engine && engine !== "memory") refuseEngine(engine, family, core, choice, o.link);
   const data = await loadOrEngine(file, o, family, engine, viaEngine);
   if (!data) return;
   const { x, y, features } = data;
-  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family, o.ties);
+  const lib = withRowOptions(toLibraryOptions(po, x.nCols), data.design, family, o.ties);
+  const groups = choice.groupsFile ? readGroups(choice.groupsFile, features) : undefined;
   // one fold id per data row of the file; rows dropped for missing values drop their ids too
   const dropped = data.design.table.droppedRows.length;
   let foldId: ArrayLike<number> | undefined = data.design.foldId;
@@ -192,6 +199,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     cvPath(x, responses ? responses.y : y, {
       ...lib,
       ...extra,
+      ...penaltyLibraryOptions(choice, groups),
       family,
       measure,
       nFolds,
@@ -219,11 +227,8 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
       ? coxJson(fit as ModelPath, features, [seconds], o.ties ?? "breslow")
       : responses
         ? mgaussianJson(fit as ModelPath, features, responses.names, [seconds])
-        : core
-          ? modelJson(fit as ModelPath, features, [seconds], {
-              link: extra.link ?? distribution(family as LinkFamilyName, 1).links[0],
-              ...(extra.theta !== undefined ? { theta: extra.theta } : {}),
-            })
+        : core || choice.core
+          ? modelJson(fit as ModelPath, features, [seconds], linkExtra(core, family, o))
           : fit.family === "multinomial"
             ? multinomialJson(fit as MultinomialFit, features, [seconds])
             : pathJson(fit as PathFit, features, [seconds]),

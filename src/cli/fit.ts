@@ -3,7 +3,6 @@
  * path and its cross-validation, the selected model, stability selection and "why zero"; then
  * the renderers in ./fit/ write the terminal table, the saved model, the JSON and the report.
  */
-import { readFileSync } from "node:fs";
 import { cvPath } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure } from "../cv/measures.js";
 import { columnMoments } from "../data/matrix.js";
@@ -25,6 +24,7 @@ import { savedModel } from "./fit/model.js";
 import { fitReport } from "./fit/report.js";
 import { wrapGlm, type AnyFit, type Curve, type FitCliOptions, type FitRun } from "./fit/result.js";
 import { terminalText } from "./fit/terminal.js";
+import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
 import {
   coreFamily,
   coreFamilyOptions,
@@ -37,110 +37,22 @@ import {
 
 export type { FitCliOptions } from "./fit/result.js";
 
-/** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
-function readGroups(file: string, features: string[]): number[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`option '--groups': cannot read file '${file}'`, {
-      option: "--groups",
-      file,
-    });
-  }
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
-  if (lines.length && lines[0].includes(",")) {
-    const body = /^\d+$/.test(lines[0].split(",")[1]?.trim() ?? "") ? lines : lines.slice(1);
-    const ids = new Map<string, number>();
-    const names = new Map<string, number>();
-    body.forEach((l, r) => {
-      const [f, g] = l.split(",").map((s) => s.trim());
-      if (!features.includes(f))
-        throw new InputError(`${file}: line ${r + 1}: '${f}' is not a feature of the data`, {
-          file,
-          row: r + 1,
-        });
-      if (!names.has(g)) names.set(g, names.size + 1);
-      ids.set(f, names.get(g)!);
-    });
-    const miss = features.find((f) => !ids.has(f));
-    if (miss)
-      throw new InputError(`${file}: feature '${miss}' has no group`, { file, column: miss });
-    return features.map((f) => ids.get(f)!);
-  }
-  if (lines.length !== features.length)
-    throw new InputError(
-      `${file}: has ${lines.length} group ids but the data have ${features.length} features`,
-      { file },
-    );
-  return lines.map((l, r) => {
-    if (!/^\d+$/.test(l))
-      throw new InputError(`${file}: line ${r + 1}: expected a group id (an integer), got '${l}'`, {
-        file,
-        row: r + 1,
-      });
-    return Number(l);
-  });
-}
-
 /** Runs `regularize fit`: path, cross-validation, the selected model, report and saved model. */
 export async function runFit(file: string, o: FitCliOptions, title?: string): Promise<void> {
   // ---- options, all checked before any work ----
-  const { family, penalty, folds, nlambda: nLambda, lambdaMinRatio, stability: pairs } = o;
+  const { family, folds, nlambda: nLambda, lambdaMinRatio, stability: pairs } = o;
   const { threshold, seed } = o;
   // The families (and links) the model core fits: no engine, stability or "why zero" there.
   const core = coreFamily(family, o);
   const familyExtra = coreFamilyOptions(o, family);
-  // α: the elastic-net mixing; for the group penalty, the L1 share within groups (0: the group
-  // lasso, > 0: the sparse group lasso).
-  const alpha =
-    o.alpha !== undefined
-      ? o.alpha
-      : penalty === "ridge" || penalty === "group"
-        ? 0
-        : penalty === "elastic-net"
-          ? 0.5
-          : 1;
-  if (penalty === "lasso" && alpha !== 1)
-    throw new InputError("option '--alpha': the lasso has α = 1 (use --penalty elastic-net)", {
-      option: "--alpha",
-    });
-  if (penalty === "ridge" && alpha !== 0)
-    throw new InputError("option '--alpha': ridge has α = 0 (use --penalty elastic-net)", {
-      option: "--alpha",
-    });
-  // (MCP and SCAD take γ, not α: an α was dropped without a word before.)
-  if ((penalty === "mcp" || penalty === "scad") && alpha !== 1)
-    throw new InputError(`option '--alpha': ${penalty} takes no α (its shape is --gamma)`, {
-      option: "--alpha",
-    });
-  if (penalty === "group" && !o.groups)
-    throw new InputError("option '--groups' is required with --penalty group", {
-      option: "--groups",
-    });
-  if (o.gamma !== undefined && penalty !== "mcp" && penalty !== "scad")
-    throw new InputError("option '--gamma' needs --penalty mcp or scad", { option: "--gamma" });
-  if (o.gamma !== undefined && penalty === "scad" && !(o.gamma > 2))
-    throw new InputError(`option '--gamma': scad needs γ > 2, got ${o.gamma}`, {
-      option: "--gamma",
-    });
-  if (o.groups && penalty !== "group")
-    throw new InputError("option '--groups' needs --penalty group", { option: "--groups" });
+  // --penalty, --alpha, --gamma, --groups: resolved as in path and cv (cli/penalty.ts).
+  const choice = penaltyChoice(o);
+  const { penalty, alpha } = choice;
   const measure =
     o.measure === undefined
       ? defaultMeasure(family)
       : withFlagNames(() => checkMeasure(family, o.measure!));
-  if (
-    pairs !== undefined &&
-    (penalty === "group" ||
-      penalty === "mcp" ||
-      penalty === "scad" ||
-      family === "multinomial" ||
-      core)
-  )
+  if (pairs !== undefined && (choice.core || family === "multinomial" || core))
     throw new InputError(
       "option '--stability': stability selection runs with the lasso / elastic-net penalties and the gaussian, binomial or poisson family",
       { option: "--stability" },
@@ -177,7 +89,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
           option: "--engine",
         },
       );
-    if (penalty === "group" || penalty === "mcp" || penalty === "scad")
+    if (choice.core)
       throw new InputError(`option '--engine': ${name} fits the lasso, elastic net and ridge`, {
         option: "--engine",
       });
@@ -282,15 +194,13 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     foldId = new Int32Array(0);
     curve = { ...r, measure: "mse" };
   } else {
-    const core = penalty === "group" || penalty === "mcp" || penalty === "scad";
     const r = await withFlagNamesAsync(() =>
       cvPath(x!, d!.responses ? d!.responses.y : y, {
         ...shape,
         ...withRowOptions({}, d!, family, o.ties),
         ...familyExtra,
         family,
-        ...(core ? { penalty, groups, gamma: o.gamma } : {}),
-        alpha: penalty === "mcp" || penalty === "scad" ? undefined : alpha,
+        ...penaltyLibraryOptions(choice, groups),
         nLambda,
         lambdaMinRatio,
         nFolds: folds,

@@ -14,7 +14,8 @@ export function pathTable(fit: Pick<PathFit, "lambda" | "df" | "devRatio">): str
     rows.push([
       String(k + 1),
       String(fit.df[k]),
-      (100 * fit.devRatio[k]).toFixed(2),
+      // (a rounding residue below 0.005 % prints as 0.00, not -0.00)
+      (Math.abs(fit.devRatio[k]) < 5e-5 ? 0 : 100 * fit.devRatio[k]).toFixed(2),
       fit.lambda[k].toPrecision(4),
     ]);
   }

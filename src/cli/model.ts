@@ -14,6 +14,8 @@ import type { FitOptions } from "../path/fit.js";
 import { familyLink, fitsByLink, type FitFamily } from "../path/families.js";
 import type { LinkName } from "../datafit/links.js";
 import { inFlags, type Parsed } from "./parse.js";
+import type { PenaltyChoice } from "./penalty.js";
+import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import { OPTIONS, type OptionKey, type PATH_OPTIONS } from "./schema.js";
 
 const ALL_OPTIONS = Object.keys(OPTIONS) as OptionKey[];
@@ -118,6 +120,42 @@ export function coreFamilyOptions(
     ...(theta !== undefined ? { theta } : {}),
     ...(o.standardizeResponse ? { standardizeResponse: true } : {}),
   };
+}
+
+/** The JSON fields of a core family's link (and θ): none for the GLM families. */
+export function linkExtra(
+  core: boolean,
+  family: CliFamily,
+  o: Pick<ModelCliOptions, "link" | "theta">,
+): object {
+  if (!core || family === "cox" || family === "mgaussian") return {};
+  return {
+    link: o.link ?? distribution(family as LinkFamilyName, 1).links[0],
+    ...(o.theta !== undefined ? { theta: o.theta } : {}),
+  };
+}
+
+/**
+ * Refuses an engine (asked for, or the fallback past the memory budget) for what only the rows
+ * in memory fit: the model core's families and the group, MCP and SCAD penalties.
+ */
+export function refuseEngine(
+  name: EngineName,
+  family: CliFamily,
+  core: boolean,
+  choice: PenaltyChoice,
+  link: string | undefined,
+): void {
+  if (core)
+    throw new InputError(
+      `option '--engine': the ${family} family${link ? ` with the ${link} link` : ""} is fitted in memory, not by ${name}`,
+      { option: "--engine" },
+    );
+  if (choice.core)
+    throw new InputError(
+      `option '--engine': ${name} fits the lasso, elastic net and ridge, not ${choice.penalty}`,
+      { option: "--engine" },
+    );
 }
 
 /** Whether a family (with these options) is fitted by the model core rather than a GLM path. */

@@ -10,14 +10,16 @@ import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js
 import { proxPath } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
 import { fit as fitModel, type ModelPath } from "../path/fit.js";
-import { distribution, type LinkFamilyName } from "../datafit/linkFamily.js";
 import { type Parsed } from "./parse.js";
+import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
 import { type PATH_OPTIONS } from "./schema.js";
 import {
   coreFamily,
   coreFamilyOptions,
   fitFamilyCli,
+  linkExtra,
   loadOrEngine,
+  refuseEngine,
   toLibraryOptions,
   withFlagNames,
   withFlagNamesAsync,
@@ -31,12 +33,21 @@ export type PathCliOptions = Parsed<typeof PATH_OPTIONS>;
 
 export async function runPath(file: string, o: PathCliOptions): Promise<void> {
   const { repeat, family, solver } = o;
-  if (o.json) checkOutputs([{ flag: "--json", path: o.json }], [file]);
+  if (o.json)
+    checkOutputs([{ flag: "--json", path: o.json }], [file, ...(o.groups ? [o.groups] : [])]);
   if (family === "multinomial" && solver !== "cd")
     throw new InputError("option '--solver': the multinomial family is fitted by cd only", {
       option: "--solver",
     });
   toLibraryOptions(o, 1, true);
+  const choice = penaltyChoice(o);
+  // the α the penalty resolved to (--penalty elastic-net alone: 0.5, as in fit)
+  const po = { ...o, alpha: choice.alpha };
+  if (choice.core && solver !== "cd")
+    throw new InputError(
+      `option '--solver': the ${choice.penalty} penalty is fitted by the model core (--solver cd)`,
+      { option: "--solver" },
+    );
   const engine = engineOption(o, file);
   if (engine && engine !== "memory" && solver !== "cd")
     throw new InputError(`option '--solver': --engine ${engine} fits by coordinate descent only`, {
@@ -44,6 +55,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
     });
   const out = new Outputs();
   const viaEngine = async (name: Exclude<EngineName, "memory">) => {
+    refuseEngine(name, family, core, choice, o.link);
     if (family === "binomial" || family === "poisson") {
       const t0 = performance.now();
       const { missing } = readOptions(o);
@@ -51,7 +63,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
         glmPathFromEngine(await openEngine(name, file), family, {
           target: o.target,
           missing,
-          options: toLibraryOptions(o, 1, true),
+          options: toLibraryOptions(po, 1, true),
           weights: o.weights,
           offset: o.offset,
         }),
@@ -78,7 +90,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
       return;
     }
     const data = await engineData(name, file, o, null);
-    const lib = toLibraryOptions(o, data.features.length);
+    const lib = toLibraryOptions(po, data.features.length);
     const seconds: number[] = [];
     let fit: PathFit | undefined;
     for (let r = 0; r < repeat; r++) {
@@ -94,18 +106,20 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
   };
   const core = coreFamily(family, o);
   coreFamilyOptions(o, family);
+  if (engine && engine !== "memory") refuseEngine(engine, family, core, choice, o.link);
   if (core) {
-    if (solver !== "cd" || (engine && engine !== "memory"))
+    if (solver !== "cd")
       throw new InputError(
-        `option '${solver !== "cd" ? "--solver" : "--engine"}': the ${family} family${o.link ? ` with the ${o.link} link` : ""} is fitted in memory by the model core`,
-        { option: solver !== "cd" ? "--solver" : "--engine" },
+        `option '--solver': the ${family} family${o.link ? ` with the ${o.link} link` : ""} is fitted in memory by the model core`,
+        { option: "--solver" },
       );
   }
   const data = await loadOrEngine(file, o, family, engine, viaEngine);
   if (!data) return;
   const { x, y, features } = data;
-  const lib = withRowOptions(toLibraryOptions(o, x.nCols), data.design, family, o.ties);
-  if (core) {
+  const lib = withRowOptions(toLibraryOptions(po, x.nCols), data.design, family, o.ties);
+  if (core || choice.core) {
+    const groups = choice.groupsFile ? readGroups(choice.groupsFile, features) : undefined;
     const seconds: number[] = [];
     let cfit: ModelPath | undefined;
     const responses = data.design.responses;
@@ -115,6 +129,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
         fitModel(x, responses ? responses.y : y, {
           ...lib,
           ...coreFamilyOptions(o, family),
+          ...penaltyLibraryOptions(choice, groups),
           family,
         }),
       );
@@ -127,10 +142,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
           ? coxJson(cfit!, features, seconds, o.ties ?? "breslow")
           : responses
             ? mgaussianJson(cfit!, features, responses.names, seconds)
-            : modelJson(cfit!, features, seconds, {
-                link: o.link ?? distribution(family as LinkFamilyName, 1).links[0],
-                ...(o.theta !== undefined ? { theta: o.theta } : {}),
-              });
+            : modelJson(cfit!, features, seconds, linkExtra(core, family, o));
       out.file("--json", o.json, JSON.stringify(doc) + "\n");
     } else out.print(pathTable(cfit!));
     out.commit();

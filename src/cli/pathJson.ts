@@ -30,19 +30,28 @@ export function mgaussianJson(
   };
 }
 
-/** The JSON document of a core path with one coefficient set (families by link, as pathJson). */
+/**
+ * The JSON document of a core path (families by link, Cox, and the group, MCP and SCAD
+ * penalties of any family), as pathJson: one intercept and coefficient set per λ, or with
+ * `classes` (multinomial) one per class, as multinomialJson.
+ */
 export function modelJson(fit: ModelPath, features: string[], fitSeconds: number[], extra: object) {
+  const sparse = (b: ModelPath["coefficients"][number][number]) => ({
+    index: Array.from(b.index),
+    value: Array.from(b.value),
+  });
+  const many = fit.classes.length > 0;
   return {
     family: fit.family,
     ...extra,
+    penalty: fit.penalty,
     alpha: fit.alpha,
+    ...(Number.isNaN(fit.gamma) ? {} : { gamma: fit.gamma }),
     features,
+    ...(many ? { classes: fit.classes } : {}),
     lambda: Array.from(fit.lambda),
-    intercept: fit.intercepts.map((a) => a[0]),
-    coefficients: fit.coefficients.map(([b]) => ({
-      index: Array.from(b.index),
-      value: Array.from(b.value),
-    })),
+    intercept: fit.intercepts.map((a) => (many ? Array.from(a) : a[0])),
+    coefficients: fit.coefficients.map((sets) => (many ? sets.map(sparse) : sparse(sets[0]))),
     df: Array.from(fit.df),
     devRatio: Array.from(fit.devRatio),
     kktMax: Array.from(fit.kktMax),

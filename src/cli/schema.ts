@@ -235,7 +235,8 @@ export const OPTIONS = {
     type: "choice",
     value: "penalty",
     choices: PENALTIES,
-    default: "lasso",
+    defaultText:
+      "from --alpha, as glmnet: lasso (α = 1, the default), ridge (α = 0), elastic-net between",
     help: "the penalty",
   },
   alpha: {
@@ -829,16 +830,32 @@ const CV = [
   "workers",
 ] as const satisfies readonly OptionKey[];
 
+/** The penalty's options (resolved together by cli/penalty.ts). */
+export const PENALTY_OPTIONS = ["penalty", "alpha", "gamma", "groups"] as const;
+
 export const PATH_OPTIONS = [
   ...INPUT,
   ...MODEL,
   "grouped",
+  "penalty",
+  "gamma",
+  "groups",
   ...PATH,
   "solver",
   "repeat",
   "json",
 ] as const;
-export const CV_OPTIONS = [...INPUT, ...MODEL, "grouped", ...PATH, ...CV, "json"] as const;
+export const CV_OPTIONS = [
+  ...INPUT,
+  ...MODEL,
+  "grouped",
+  "penalty",
+  "gamma",
+  "groups",
+  ...PATH,
+  ...CV,
+  "json",
+] as const;
 export const EXPLAIN_OPTIONS = [
   ...INPUT,
   ...MODEL,

@@ -198,7 +198,7 @@ describe("regularize demo and fit: the main job", () => {
     for (const [args, message] of [
       [["--penalty", "scad", "--gamma", "1.5"], /--gamma.*scad needs γ > 2, got 1\.5/],
       [["--penalty", "mcp", "--gamma", "1"], /--gamma.*outside its range/],
-      [["--gamma", "4"], /--gamma' needs --penalty mcp or scad/],
+      [["--gamma", "4"], /--gamma': needs --penalty mcp or scad/],
     ] as const) {
       const r = run(["fit", data("diabetes"), ...args]);
       assert.equal(r.code, 2, args.join(" "));

@@ -14,6 +14,7 @@ import type { MultinomialFit } from "../../path/multinomialPath.js";
 import type { RidgeCv } from "../../path/ridgePath.js";
 import type { StabilityResult } from "../../select/stability.js";
 import type { Design } from "../input.js";
+import type { CliPenalty } from "../penalty.js";
 import type { Parsed } from "../parse.js";
 import type { FIT_OPTIONS } from "../schema.js";
 
@@ -100,7 +101,7 @@ export interface FitRun {
   title?: string;
   o: FitCliOptions;
   family: FitFamily;
-  penalty: FitCliOptions["penalty"];
+  penalty: CliPenalty;
   alpha: number;
   /** The model core fits this family (or link): no engine, stability or "why zero". */
   core: boolean;
