@@ -1,10 +1,8 @@
 import type { MultinomialFit } from "../path/multinomialPath.js";
-import { readFileSync } from "node:fs";
 import { cvPath, type CvResult } from "../cv/cvPath.js";
 import { checkMeasure, defaultMeasure } from "../cv/measures.js";
 import { InputError } from "../errors.js";
 import type { PathFit } from "../path/elasticNetPath.js";
-import { quoteCell } from "../io/assemble.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
 import { engineData, engineOption, openEngine, type EngineName } from "./engine.js";
 import { glmCvFromEngine } from "../engine/glm.js";
@@ -12,6 +10,7 @@ import { readOptions } from "./input.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import type { Parsed } from "./parse.js";
+import { checkFoldOptions, rowFoldIds } from "./folds.js";
 import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
 import type { CV_OPTIONS } from "./schema.js";
 import type { ModelPath } from "../path/fit.js";
@@ -31,41 +30,6 @@ import { coxJson, mgaussianJson, modelJson, multinomialJson, pathJson } from "./
 
 /** The options of `regularize cv`, typed by the schema. */
 export type CvCliOptions = Parsed<typeof CV_OPTIONS>;
-
-/** Reads a fold-id file: one integer ≥ 1 per data row (an optional header line is skipped). */
-export function readFoldIds(file: string, n: number): number[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`option '--foldid': cannot read file '${file}'`, {
-      option: "--foldid",
-      file,
-    });
-  }
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  while (lines.length && lines[lines.length - 1] === "") lines.pop();
-  const start = lines.length && !/^\d+$/.test(lines[0]) && lines.length === n + 1 ? 1 : 0;
-  const ids: number[] = [];
-  for (let i = start; i < lines.length; i++) {
-    if (!/^\d+$/.test(lines[i]) || Number(lines[i]) < 1)
-      throw new InputError(
-        `${file}: line ${i + 1}: expected a fold number (an integer ≥ 1), got ${quoteCell(lines[i])}`,
-        { file, row: i + 1 },
-      );
-    if (Number(lines[i]) > n)
-      throw new InputError(
-        `${file}: line ${i + 1}: fold ${lines[i]} is larger than the number of data rows (${n})`,
-        { file, row: i + 1 },
-      );
-    ids.push(Number(lines[i]));
-  }
-  if (ids.length !== n)
-    throw new InputError(`${file}: has ${ids.length} fold ids but the data have ${n} rows`, {
-      file,
-    });
-  return ids;
-}
 
 /** The cross-validation curve as a table, with λ_min and λ_1se marked. */
 export function cvTable(
@@ -107,10 +71,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     o.measure === undefined
       ? defaultMeasure(family)
       : withFlagNames(() => checkMeasure(family, o.measure!));
-  if (o.foldid && o.foldColumn)
-    throw new InputError("options '--foldid' and '--fold-column' both give the folds; choose one", {
-      option: "--fold-column",
-    });
+  checkFoldOptions(o);
   if (o.json)
     checkOutputs(
       [{ flag: "--json", path: o.json }],
@@ -180,14 +141,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   const { x, y, features } = data;
   const lib = withRowOptions(toLibraryOptions(po, x.nCols), data.design, family, o.ties);
   const groups = choice.groupsFile ? readGroups(choice.groupsFile, features) : undefined;
-  // one fold id per data row of the file; rows dropped for missing values drop their ids too
-  const dropped = data.design.table.droppedRows.length;
-  let foldId: ArrayLike<number> | undefined = data.design.foldId;
-  if (o.foldid) {
-    const all = readFoldIds(o.foldid, x.nRows + dropped);
-    const rows = data.design.table.rowNumbers;
-    foldId = rows ? Array.from(rows, (r) => all[r - 1]) : all;
-  }
+  const foldId = rowFoldIds(o.foldid, data.design);
   if (!foldId && nFolds > x.nRows)
     throw new InputError(`option '--folds': ${nFolds} folds for ${x.nRows} rows`, {
       option: "--folds",

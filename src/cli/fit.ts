@@ -24,6 +24,7 @@ import { savedModel } from "./fit/model.js";
 import { fitReport } from "./fit/report.js";
 import { wrapGlm, type AnyFit, type Curve, type FitCliOptions, type FitRun } from "./fit/result.js";
 import { terminalText } from "./fit/terminal.js";
+import { checkFoldOptions, rowFoldIds } from "./folds.js";
 import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
 import {
   coreFamily,
@@ -42,6 +43,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
   // ---- options, all checked before any work ----
   const { family, folds, nlambda: nLambda, lambdaMinRatio, stability: pairs } = o;
   const { threshold, seed } = o;
+  checkFoldOptions(o);
   // The families (and links) the model core fits: no engine, stability or "why zero" there.
   const core = coreFamily(family, o);
   const familyExtra = coreFamilyOptions(o, family);
@@ -67,7 +69,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     )
       .filter(([, f]) => f !== undefined)
       .map(([flag, path]) => ({ flag, path: path! })),
-    [file, ...(o.groups ? [o.groups] : [])],
+    [file, ...(o.groups ? [o.groups] : []), ...(o.foldid ? [o.foldid] : [])],
   );
 
   // glmnet's fit arguments beyond the penalty: penalty factors, box limits, standardize,
@@ -93,6 +95,11 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
       throw new InputError(`option '--engine': ${name} fits the lasso, elastic net and ridge`, {
         option: "--engine",
       });
+    if (o.foldid)
+      throw new InputError(
+        `option '--foldid': with --engine ${name} the fold of a row is a function of its position or --fold-column (see the README)`,
+        { option: "--foldid" },
+      );
     if (pairs !== undefined)
       throw new InputError(`option '--stability': needs the rows in memory (--engine memory)`, {
         option: "--stability",
@@ -168,7 +175,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         imputed: [] as { column: string; mean: number; count: number }[],
         encodings: [] as { column: string; levels: string[]; names: string[] }[],
       };
-  if (folds > n)
+  const givenFolds = d ? rowFoldIds(o.foldid, d) : undefined;
+  if (!givenFolds && folds > n)
     throw new InputError(`option '--folds': ${folds} folds for ${n} rows`, {
       option: "--folds",
     });
@@ -204,7 +212,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
         nLambda,
         lambdaMinRatio,
         nFolds: folds,
-        foldId: d!.foldId,
+        foldId: givenFolds,
+        workers: o.workers,
         seed,
         measure,
         stratified: family === "binomial" || family === "multinomial",
@@ -306,6 +315,8 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     fit,
     curve,
     foldId,
+    nFolds: foldId.length ? new Set(foldId).size : folds,
+    foldSource: o.foldid ? `--foldid ${o.foldid}` : o.foldColumn ? `column '${o.foldColumn}'` : "",
     ridgeCv,
     k,
     lambdaSel,

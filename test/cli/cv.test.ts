@@ -63,6 +63,40 @@ describe("regularize cv (spawned as a user would)", () => {
     assert.equal(doc.cv.cvm.length, doc.lambda.length);
   });
 
+  it("fit --foldid takes the same fold file: cv.glmnet's λ_min and λ_1se again, the folds named", () => {
+    const c = cv.find((k) => k.family === "binomial" && k.measure === "auc")!;
+    const folds = join(tmp, "fit-folds.txt");
+    writeFileSync(folds, c.foldid.join("\n") + "\n");
+    const out = join(tmp, "fit-foldid.json");
+    const args = ["--family", "binomial", "--measure", "auc", "--foldid", folds, "--select", "min"];
+    const r = run("fit", data(c.data), ...args, "--json", out);
+    assert.equal(r.code, 0, r.err);
+    const nFolds = new Set(c.foldid).size;
+    assert.match(
+      r.out,
+      new RegExp(`^${nFolds}-fold cross-validation \\(auc, folds from --foldid `, "m"),
+    );
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    assert.equal(doc.cv.folds, nFolds);
+    assert.deepEqual(doc.cv.foldId, c.foldid);
+    assert.ok(Math.abs(doc.cv.lambdaMin - c.lambdaMin) < 1e-12 * c.lambdaMin);
+    assert.ok(Math.abs(doc.cv.lambda1se - c.lambda1se) < 1e-12 * c.lambda1se);
+    assert.equal(doc.selected.lambda, doc.cv.lambdaMin);
+    // the same check of the file as cv's, and no engine: its folds follow the row's position
+    const short = join(tmp, "fit-short.txt");
+    writeFileSync(short, "1\n2\n3\n");
+    for (const [extra, msg] of [
+      [["--foldid", short], /fit-short\.txt: has 3 fold ids but the data have 569 rows/],
+      [["--foldid", folds, "--engine", "duckdb"], /option '--foldid': with --engine duckdb/],
+      [["--foldid", folds, "--fold-column", "x"], /'--foldid' and '--fold-column' both/],
+    ] as const) {
+      const e = run("fit", data(c.data), "--family", "binomial", ...extra);
+      assert.equal(e.code, 2, e.err);
+      assert.match(e.err, msg);
+      assert.equal(e.err.trim().split("\n").length, 1, e.err);
+    }
+  });
+
   it("prints the curve with λ_min and λ_1se marked; the same seed gives the same folds", () => {
     const a = run("cv", data("diabetes"), "--folds", "5", "--seed", "4");
     const b = run("cv", data("diabetes"), "--folds", "5", "--seed", "4");

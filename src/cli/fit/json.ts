@@ -34,6 +34,7 @@ export function fitJson(r: FitRun, model: SavedModel, assessment: Assessment | u
     warnings: [...fit.warnings],
     cv: {
       measure: curve.measure,
+      folds: r.nFolds,
       lambda: Array.from(curve.lambda),
       cvm: Array.from(curve.cvm),
       cvsd: Array.from(curve.cvsd),

@@ -118,7 +118,7 @@ export function savedModel(r: FitRun) {
       : {}),
     standardization,
     options: {
-      folds: o.folds,
+      folds: r.nFolds,
       seed: o.seed,
       measure: curve.measure,
       missing: o.missing,

@@ -45,7 +45,7 @@ export async function fitReport(
 ): Promise<string> {
   const { family, penalty, alpha, file, meta, n, p, o, curve, fit, k, lambdaSel, coef } = r;
   const { features, response, ridgeCv, stab, why } = r;
-  const { folds, seed, stability: pairs, threshold } = o;
+  const { seed, stability: pairs, threshold } = o;
   const { K, nonzero, stableSet, header, rows } = featureTable(r);
   const across = family === "mgaussian" ? "responses" : "classes";
   const marks = [
@@ -87,7 +87,10 @@ export async function fitReport(
           ["rows × features", `${n} × ${p}`],
           ["family", family],
           ["penalty", `${penalty} (α = ${alpha})`],
-          ["cross-validation", `${folds} folds, measure ${curve.measure}, seed ${seed}`],
+          [
+            "cross-validation",
+            `${r.nFolds} folds${r.foldSource ? ` (${r.foldSource})` : `, seed ${seed}`}, measure ${curve.measure}`,
+          ],
           ["selected", `λ_${o.select} = ${fmt(lambdaSel)} (${nonzero} of ${p} features non-zero)`],
           ["optimality (KKT violation)", fit.kktMax[k].toExponential(2)],
           ...(fitOptionNotes(o).length ? [["fit options", fitOptionNotes(o).join("; ")]] : []),

@@ -126,6 +126,9 @@ export interface FitRun {
   fit: AnyFit;
   curve: Curve;
   foldId: Int32Array;
+  /** The number of folds, and where they came from ("" seeded, else the file or column). */
+  nFolds: number;
+  foldSource: string;
   /** The exact ridge path's leave-one-out and GCV errors, when ridge was solved exactly. */
   ridgeCv?: RidgeCv;
   /** The selected point: its index, λ, coefficients (one array per class) and intercepts. */

@@ -55,14 +55,14 @@ export function terminalText(r: FitRun): string {
   const targets = d?.responses
     ? `targets ${d.responses.names.map((t) => `'${t}'`).join(", ")}`
     : `target '${meta.target}'`;
-  const { folds, stability: pairs, threshold } = o;
+  const { stability: pairs, threshold } = o;
   const { nonzero, stableSet, shown, header, rows } = featureTable(r);
   const out: string[] = [];
   out.push(
     `${title ?? `${penalty} (${family}) on ${file}`}: ${targets}, ${n} rows, ${p} features${meta.dropped.length ? ` (dropped as constant or duplicate: ${meta.dropped.slice(0, 6).join(", ")}${meta.dropped.length > 6 ? ", …" : ""})` : ""}`,
   );
   out.push(
-    `${folds}-fold cross-validation (${curve.measure}): λ_min = ${fmt(curve.lambda[curve.indexMin])} (${fmt(curve.cvm[curve.indexMin])} ± ${fmt(curve.cvsd[curve.indexMin])}), λ_1se = ${fmt(curve.lambda[curve.index1se])} (${fmt(curve.cvm[curve.index1se])}); selected λ_${o.select} = ${fmt(lambdaSel)}: ${nonzero} of ${p} features non-zero, KKT ${fit.kktMax[k].toExponential(1)}`,
+    `${r.nFolds}-fold cross-validation (${curve.measure}${r.foldSource ? `, folds from ${r.foldSource}` : ""}): λ_min = ${fmt(curve.lambda[curve.indexMin])} (${fmt(curve.cvm[curve.indexMin])} ± ${fmt(curve.cvsd[curve.indexMin])}), λ_1se = ${fmt(curve.lambda[curve.index1se])} (${fmt(curve.cvm[curve.index1se])}); selected λ_${o.select} = ${fmt(lambdaSel)}: ${nonzero} of ${p} features non-zero, KKT ${fit.kktMax[k].toExponential(1)}`,
   );
   if (ridgeCv)
     out.push(
