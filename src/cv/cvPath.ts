@@ -7,7 +7,13 @@ import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js
 import type { GlmOptions } from "../path/glmPath.js";
 import { Random } from "../random.js";
 import { fitFamily, foldFit, foldPredict, usesCore, type FoldFit } from "./foldJob.js";
-import { fit as fitModel, type FitOptions, type ModelPath } from "../path/fit.js";
+import {
+  checkFeatureNames,
+  fit as fitModel,
+  type FitOptions,
+  type ModelPath,
+} from "../path/fit.js";
+import { namedWarning } from "../path/corePath.js";
 import { availableParallelism, jobRunner } from "./runner.js";
 import { checkFolds, randomFolds } from "./folds.js";
 import { checkSurvival, type Survival } from "../datafit/survivalData.js";
@@ -40,6 +46,7 @@ export interface CvOptions
       | "link"
       | "theta"
       | "standardizeResponse"
+      | "featureNames"
     > {
   /** Default "gaussian"; "cox" takes the times as y and `status` (and `start`, `strata`, `ties`). */
   family?: CvFamily;
@@ -102,13 +109,26 @@ export interface CvResult {
  * const cv = await cvPath(x, y, { family: "gaussian", nFolds: 10, seed: 1 });
  * cv.lambdaMin; cv.lambda1se; cv.cvm; cv.cvsd;
  * const d = fromTable(records, { target: "y" }); // row objects, columns, Arrow or Arquero tables
- * await cvPath(d.x, d.y, { nFolds: 5 });
+ * await cvPath(d.x, d.y, { nFolds: 5, featureNames: d.features }); // warnings name columns
  * ```
  */
 export async function cvPath(
   x: Matrix,
   yIn: ArrayLike<number> | DenseMatrix,
   options: CvOptions = {},
+): Promise<CvResult> {
+  const { featureNames, ...withoutNames } = options;
+  if (featureNames === undefined) return cvUnnamed(x, yIn, withoutNames);
+  checkFeatureNames(featureNames, x.nCols);
+  const r = await cvUnnamed(x, yIn, withoutNames);
+  r.fit.warnings = r.fit.warnings.map((w) => namedWarning(w, featureNames));
+  return r;
+}
+
+async function cvUnnamed(
+  x: Matrix,
+  yIn: ArrayLike<number> | DenseMatrix,
+  options: CvOptions,
 ): Promise<CvResult> {
   const family = options.family ?? "gaussian";
   // mgaussian: y is the n × k response matrix (class-major data: response c of row i at c·n + i).

@@ -71,6 +71,8 @@ export interface SparsityExplanation {
  * const why = explainSparsity("gaussian", x, y, 2.0);
  * why.features[0].status; // "zero" | "active" | "borderline"
  * why.features[0].margin; // threshold − |∂f/∂β₀| for a zero
+ * const d = fromTable(records, { target: "y" }); // from a JavaScript table: d.features names them
+ * explainSparsity("gaussian", d.x, d.y, 2.0);
  * ```
  */
 export function explainSparsity(

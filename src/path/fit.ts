@@ -2,7 +2,7 @@ import type { DenseMatrix, Matrix } from "../data/matrix.js";
 import type { CoxTies } from "../datafit/survivalData.js";
 import type { LinkName } from "../datafit/links.js";
 import { InputError } from "../errors.js";
-import { corePath } from "./corePath.js";
+import { corePath, namedWarning } from "./corePath.js";
 import { fitsByLink, type FitFamily } from "./families.js";
 import { elasticNetPath, type PathFit, type SparseVector } from "./elasticNetPath.js";
 import { glmPath, nonconvexGlmPath } from "./glmPath.js";
@@ -66,6 +66,11 @@ export interface FitOptions extends ElasticNetOptions {
    * penalties, every other combination); "core": always the model core's proximal Newton.
    */
   solver?: "auto" | "core";
+  /**
+   * The features' names (one per column of x, e.g. fromTable's `features`): the path's warnings
+   * then name a feature by its name instead of its 0-based index. Used for nothing else.
+   */
+  featureNames?: readonly string[];
 }
 
 /**
@@ -127,7 +132,7 @@ export interface ModelPath {
  * path.coefficients[30][0]; // the MCP coefficients at λ₃₀
  * // From a JavaScript table (row objects, columns, Arrow, Arquero): fromTable makes x and y.
  * const d = regularize.fromTable(records, { target: "y", categorical: "auto" });
- * regularize.fit(d.x, d.y, { penalty: "scad" });
+ * regularize.fit(d.x, d.y, { penalty: "scad", featureNames: d.features }); // warnings name columns
  * ```
  */
 export function fit(
@@ -135,7 +140,14 @@ export function fit(
   y: ArrayLike<number> | DenseMatrix,
   options: FitOptions = {},
 ): ModelPath {
-  const { solver = "auto", ...rest } = options;
+  const { featureNames, ...withoutNames } = options;
+  if (featureNames !== undefined) {
+    checkFeatureNames(featureNames, x.nCols);
+    const r = fit(x, y, withoutNames);
+    r.warnings = r.warnings.map((w) => namedWarning(w, featureNames));
+    return r;
+  }
+  const { solver = "auto", ...rest } = withoutNames;
   if (solver !== "auto" && solver !== "core")
     throw new InputError(`option 'solver': auto or core, got '${String(solver)}'`, {
       option: "solver",
@@ -158,6 +170,15 @@ export function fit(
     if (special) return special;
   }
   return corePath(x, y, rest);
+}
+
+/** Refuses feature names that are not one string per column of x. */
+export function checkFeatureNames(names: readonly string[], p: number): void {
+  if (!Array.isArray(names) || names.length !== p || names.some((s) => typeof s !== "string"))
+    throw new InputError(
+      `option 'featureNames': needs ${p} names (one string per column of x), got ${Array.isArray(names) ? names.length : typeof names}`,
+      { option: "featureNames" },
+    );
 }
 
 /** The largest share of non-zeros for which a sparse nonconvex GLM skips the core (see below). */

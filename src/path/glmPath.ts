@@ -72,6 +72,8 @@ export const SPARSE_KKT_PER_THRESH = 1e6;
  * ```ts
  * const fit = glmPath("binomial", x, y01, { alpha: 1 }); // L1 logistic regression path
  * coefAt(fit, 0.01); // { intercept, beta } at λ = 0.01
+ * const d = fromTable(records, { target: "clicked", positive: "yes" }); // from a JavaScript table
+ * glmPath("binomial", d.x, d.y);
  * ```
  */
 export function glmPath(

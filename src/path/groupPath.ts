@@ -67,6 +67,9 @@ export interface GroupPathFit {
  * ```ts
  * const fit = groupLassoPath(x, y, { groups: [1, 1, 2, 2, 2, 3] }); // whole groups enter or leave
  * fit.groupsActive[30];
+ * const d = fromTable(records, { target: "y", categorical: "auto" }); // a text column: one group
+ * const source = d.features.map((f) => d.encodings.find((e) => e.names.includes(f))?.column ?? f);
+ * groupLassoPath(d.x, d.y, { groups: source.map((c) => source.indexOf(c) + 1) });
  * ```
  */
 export function groupLassoPath(

@@ -34,6 +34,8 @@ function denseIsBetter(x: CscMatrix): boolean {
  * ```ts
  * const fit = multinomialPath(x, classLabels, { typeMultinomial: "grouped" });
  * fit.beta[20][2]; // class 2's coefficients at λ₂₀
+ * const d = fromTable(records, { target: "species" }); // text labels: d.classes names the classes
+ * multinomialPath(d.x, d.y);
  * ```
  */
 export function multinomialPath(

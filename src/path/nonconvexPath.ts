@@ -71,6 +71,8 @@ const NONCONVEX_KKT_PER_THRESH = 100;
  * ```ts
  * const fit = nonconvexPath(x, y, { penalty: "mcp", gamma: 3 });
  * fit.beta[50]; // less shrinkage of large coefficients than the lasso
+ * const d = fromTable(records, { target: "y" }); // from a JavaScript table
+ * nonconvexPath(d.x, d.y, { penalty: "scad" });
  * ```
  */
 export function nonconvexPath(

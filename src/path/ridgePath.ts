@@ -57,6 +57,8 @@ export interface RidgeFit extends PathFit {
  * @example
  * ```ts
  * const r = ridgePath(x, y, { nLambda: 50 }); // the exact ridge path, with r.cv.loo and r.cv.gcv
+ * const d = fromTable(records, { target: "y", categorical: "auto" }); // from a JavaScript table
+ * ridgePath(d.x, d.y);
  * ```
  */
 export function ridgePath(x: Matrix, y: ArrayLike<number>, options: RidgeOptions = {}): RidgeFit {

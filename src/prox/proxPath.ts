@@ -36,6 +36,8 @@ const KKT_TOL = 1e-9;
  * @example
  * ```ts
  * const byFista = proxPath("gaussian", "fista", x, y, {}); // the lasso path by FISTA, same λ grid as coordinate descent
+ * const d = fromTable(records, { target: "y" }); // from a JavaScript table
+ * proxPath("gaussian", "ista", d.x, d.y, {});
  * ```
  */
 export function proxPath(

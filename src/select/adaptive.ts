@@ -26,6 +26,8 @@ export interface AdaptiveOptions extends GlmOptions {
  * @example
  * ```ts
  * const fit = adaptiveLasso(x, y, { gamma: 1 }); // penalty factors 1/|β̃ⱼ| from an initial ridge fit
+ * const d = fromTable(records, { target: "y" }); // from a JavaScript table
+ * adaptiveLasso(d.x, d.y);
  * ```
  */
 export function adaptiveLasso(

@@ -28,6 +28,8 @@ export interface RelaxedFit {
  * @example
  * ```ts
  * const relaxed = relaxedFit(fit, x, y, { gamma: [0, 0.5, 1] }); // glmnet's relax = TRUE
+ * const d = fromTable(records, { target: "y" }); // from a JavaScript table
+ * relaxedFit(elasticNetPath(d.x, d.y), d.x, d.y);
  * ```
  */
 export function relaxedFit(

@@ -62,6 +62,8 @@ export interface StabilityResult {
  * const s = await stabilitySelection(x, y, { pairs: 50, threshold: 0.6, q: 3, seed: 1 });
  * s.stable; // feature indices selected with probability ≥ π over Λ
  * s.falseSelectionBound; // E[false selections] ≤ q²/((2π − 1)p)
+ * const d = fromTable(records, { target: "y" }); // from a JavaScript table: d.features names s.stable
+ * await stabilitySelection(d.x, d.y, { pairs: 50, threshold: 0.6, q: 3, seed: 1 });
  * ```
  */
 export async function stabilitySelection(

@@ -6,6 +6,7 @@ import {
   denseMatrix,
   elasticNetPath,
   fit,
+  fromTable,
   glmPath,
   multinomialPath,
   Random,
@@ -258,5 +259,48 @@ describe("cross-validation folds run the full fit's solver", () => {
     let eta = own.intercepts[k][0];
     last.index.forEach((j, t) => (eta += last.value[t] * x.data[j * n + first]));
     assert.equal(fold.preds[k][0], eta);
+  });
+});
+
+describe("featureNames: the path's warnings name the columns", () => {
+  // A rare feature present only in rows of class 0: once MCP's flat part holds it, the loss keeps
+  // falling as its coefficient grows (no minimizer at small λ), and the path says which feature.
+  const rng = new Random(5);
+  const records: { a: number; b: number; c: number; y: number }[] = [];
+  let rare = 0;
+  for (let i = 0; i < 200; i++) {
+    const a = rng.normal();
+    const b = rng.normal();
+    const y = rng.uniform() < 1 / (1 + Math.exp(-0.8 * a)) ? 1 : 0;
+    const c = y === 0 && rare < 12 ? (rare++, 1) : 0;
+    records.push({ a, b, c, y });
+  }
+  const d = fromTable(records, { target: "y" });
+  const options = { family: "binomial", penalty: "mcp" } as const;
+
+  it("fit and cvPath say 'feature c' with them and 'feature 2 (counting from 0)' without", async () => {
+    const plain = fit(d.x, d.y, options);
+    const named = fit(d.x, d.y, { ...options, featureNames: d.features });
+    assert.deepEqual(d.features, ["a", "b", "c"]);
+    assert.ok(plain.warnings.some((w) => /feature 2 \(counting from 0\) grows/.test(w)));
+    assert.ok(named.warnings.length > 0);
+    assert.deepEqual(
+      named.warnings,
+      plain.warnings.map((w) => w.replace("feature 2 (counting from 0)", "feature 'c'")),
+    );
+    // nothing else changes
+    assert.deepEqual(named.objective, plain.objective);
+    const cv = await cvPath(d.x, d.y, { ...options, nFolds: 3, featureNames: d.features });
+    assert.ok(
+      cv.fit.warnings.some((w) => /feature 'c' grows/.test(w)),
+      cv.fit.warnings.join("\n"),
+    );
+  });
+
+  it("refuses names that are not one string per column", () => {
+    assert.throws(
+      () => fit(d.x, d.y, { ...options, featureNames: ["a", "b"] }),
+      /option 'featureNames': needs 3 names \(one string per column of x\), got 2/,
+    );
   });
 });
