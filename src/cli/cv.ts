@@ -6,7 +6,7 @@ import type { PathFit } from "../path/elasticNetPath.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
 import { engineData, engineOption, openEngine, type EngineName } from "./engine.js";
 import { glmCvFromEngine } from "../engine/glm.js";
-import { readOptions } from "./input.js";
+import { columnChoice, readOptions } from "./input.js";
 import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import type { Parsed } from "./parse.js";
@@ -99,6 +99,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
     if (glm) {
       const r = await withFlagNamesAsync(async () =>
         glmCvFromEngine(await openEngine(name, file), family, {
+          ...columnChoice(o),
           target: o.target,
           missing: readOptions(o).missing,
           options: toLibraryOptions(po, 1, true),

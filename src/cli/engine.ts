@@ -5,7 +5,7 @@ import { duckdbEngine, type TableEngine } from "../engine/duckdbEngine.js";
 import { gaussianFromEngine, type EngineData } from "../engine/gaussian.js";
 import type { Folds } from "../engine/sql.js";
 import { TooBigError } from "../io/table.js";
-import { readOptions, type InputCliOptions } from "./input.js";
+import { columnChoice, readOptions, type InputCliOptions } from "./input.js";
 
 export const ENGINES = ["memory", "duckdb", "clickhouse"] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -80,6 +80,7 @@ export async function engineData(
     missing,
     folds,
     weights: o.weights,
+    ...columnChoice(o),
   });
   if (data.constant.length)
     process.stderr.write(

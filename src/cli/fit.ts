@@ -16,7 +16,7 @@ import { ridgePath, type RidgeCv } from "../path/ridgePath.js";
 import { gaussianStatsCv } from "../path/statsPath.js";
 import { stabilitySelection, type StabilityResult } from "../select/stability.js";
 import { engineData, engineOption, fallsBack, openEngine, type EngineName } from "./engine.js";
-import { familyResponse, readDesign, readOptions, type Design } from "./input.js";
+import { columnChoice, familyResponse, readDesign, readOptions, type Design } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { progressBar } from "./progress.js";
 import { fitJson } from "./fit/json.js";
@@ -122,6 +122,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     engineCan(name);
     if (family === "binomial" || family === "poisson") {
       glmEng = await glmCvFromEngine(await openEngine(name, file), family, {
+        ...columnChoice(o),
         target: o.target,
         missing: readOptions(o).missing,
         options: { ...shapeOf(1, true), alpha, nLambda, lambdaMinRatio },

@@ -27,6 +27,9 @@ export interface InputCliOptions {
   memoryBudget?: number;
   /** A column holding each row's fold number (cv, fit): read apart, never a feature. */
   foldColumn?: string;
+  /** The feature columns (`--features a,b,…`) and columns that are not features (`--ignore`). */
+  features?: string;
+  ignore?: string;
   /** A column of observation weights (≥ 0), never a feature. */
   weights?: string;
   /** A column added to the linear predictor (binomial, Poisson, Cox), never a feature. */
@@ -38,6 +41,39 @@ export interface InputCliOptions {
   status?: string;
   start?: string;
   strata?: string;
+}
+
+/**
+ * The columns `--features` and `--ignore` name (comma-separated lists; each name once, none
+ * empty), as the reader's `columns` and `ignore`.
+ */
+export function columnChoice(o: Pick<InputCliOptions, "features" | "ignore">): {
+  columns?: string[];
+  ignore?: string[];
+  columnsFlag?: string;
+} {
+  const list = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const names = text.split(",").map((t) => t.trim());
+    const empty = names.findIndex((t) => t === "");
+    if (empty >= 0 || new Set(names).size !== names.length)
+      throw new InputError(
+        `option '${flag}': ${empty >= 0 ? "an empty column name" : "a column named twice"} in '${text}'`,
+        { option: flag },
+      );
+    return names;
+  };
+  const columns = list("--features", o.features);
+  const ignore = list("--ignore", o.ignore);
+  const both = columns?.find((c) => ignore?.includes(c));
+  if (both !== undefined)
+    throw new InputError(`options '--features' and '--ignore' both name '${both}'`, {
+      option: "--ignore",
+    });
+  return {
+    ...(columns ? { columns, columnsFlag: "--features" } : {}),
+    ...(ignore ? { ignore } : {}),
+  };
 }
 
 /** The reader's options from the command line (parsed by the schema), defaults filled in. */
@@ -101,6 +137,8 @@ function readSparseDesign(
     ["--weights", o.weights],
     ["--offset", o.offset],
     ["--fold-column", o.foldColumn],
+    ["--features", o.features],
+    ["--ignore", o.ignore],
   ];
   const kind = format === "mtx" ? "Matrix Market" : "svmlight";
   for (const [flag, value] of columnOptions)
@@ -250,8 +288,16 @@ export async function readDesign(
           option: flag,
         },
       );
+  const chosen = columnChoice(o);
+  for (const [flag, c] of special)
+    if (c !== undefined && (chosen.columns?.includes(c) || chosen.ignore?.includes(c)))
+      throw new InputError(
+        `option '${chosen.columns?.includes(c) ? "--features" : "--ignore"}': '${c}' is the ${flag} column, never a feature`,
+        { option: chosen.columns?.includes(c) ? "--features" : "--ignore" },
+      );
   const table = await readTable(file, {
     ...readOptions(o),
+    ...chosen,
     target: o.target,
     lastIsTarget: true,
     ...(apart.length ? { exclude: apart, keep: apart } : {}),

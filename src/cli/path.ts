@@ -3,7 +3,7 @@ import { InputError } from "../errors.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { engineData, engineOption, openEngine, type EngineName } from "./engine.js";
 import { glmPathFromEngine } from "../engine/glm.js";
-import { readOptions } from "./input.js";
+import { columnChoice, readOptions } from "./input.js";
 import { gaussianStatsPath } from "../path/statsPath.js";
 import { type PathFit } from "../path/elasticNetPath.js";
 import { multinomialPath, type MultinomialFit } from "../path/multinomialPath.js";
@@ -61,6 +61,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
       const { missing } = readOptions(o);
       const r = await withFlagNamesAsync(async () =>
         glmPathFromEngine(await openEngine(name, file), family, {
+          ...columnChoice(o),
           target: o.target,
           missing,
           options: toLibraryOptions(po, 1, true),

@@ -81,6 +81,19 @@ export const DATASETS = ["diabetes", "breast_cancer", "wine", "digits", "lung"] 
 /** Every option of every command. Keys are the option's name in the commands' code. */
 export const OPTIONS = {
   // ---- reading data ----
+  features: {
+    flag: "--features",
+    type: "text",
+    value: "a,b,…",
+    defaultText: "every column but the target and the columns other options name",
+    help: "the feature columns, comma-separated (the file's others are not read)",
+  },
+  ignore: {
+    flag: "--ignore",
+    type: "text",
+    value: "a,b,…",
+    help: "columns that are not features (an id, other outcomes), comma-separated; not read",
+  },
   weights: {
     flag: "--weights",
     type: "text",
@@ -788,6 +801,8 @@ export const OPTIONS = {
 export type OptionKey = keyof typeof OPTIONS;
 
 const INPUT = [
+  "features",
+  "ignore",
   "weights",
   "offset",
   "labels",

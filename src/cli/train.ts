@@ -3,7 +3,7 @@ import { InputError } from "../errors.js";
 import { sparseFormatOf } from "../io/sparseText.js";
 import { quoteCell } from "../io/assemble.js";
 import { formatBytes, readTable } from "../io/table.js";
-import { readDesign, readOptions } from "./input.js";
+import { columnChoice, readDesign, readOptions } from "./input.js";
 import { checkOutputs, Outputs } from "./output.js";
 import { trainMlp, type TrainOptions } from "../nn/train.js";
 import { epochChart, histogramChart } from "../report/charts.js";
@@ -167,6 +167,7 @@ export async function runTrain(file: string, o: TrainCliOptions): Promise<void> 
   if (o.test) {
     const tt = await readTable(o.test, {
       ...readOptions(o),
+      ...columnChoice(o),
       target,
       textColumns: table.encodings.map((e) => e.column),
       categoricalColumns: table.encodings.map((e) => e.column),

@@ -40,6 +40,9 @@ export async function gaussianFromEngine(
     weights?: string;
     /** Other columns to check for missing and non-finite cells (an offset). */
     checkAlso?: string[];
+    /** Only these feature columns (`--features`), and columns that are not features (`--ignore`). */
+    columns?: string[];
+    ignore?: string[];
   },
 ): Promise<EngineData> {
   const src = engine.source;
@@ -57,12 +60,16 @@ export async function gaussianFromEngine(
       `${src}: no column named '${target}' (columns: ${names.slice(0, 20).join(", ")})`,
       { file: src, column: target },
     );
-  for (const c of columns)
-    if (!engine.isNumeric(c.type))
-      throw new InputError(
-        `${src}: column '${c.name}' has type ${c.type}; the ${engine.kind} engine needs numeric columns (text columns: read the file in memory with --categorical auto)`,
-        { file: src, column: c.name },
-      );
+  for (const [flag, list] of [
+    ["--features", o.columns],
+    ["--ignore", o.ignore],
+  ] as const)
+    for (const c of list ?? []) {
+      if (!names.includes(c))
+        throw new InputError(`${src}: no column named '${c}' (${flag})`, { file: src, column: c });
+      if (c === target)
+        throw new InputError(`option '${flag}': '${c}' is the target`, { option: flag });
+    }
   let folds = o.folds;
   const foldColumn = folds?.column;
   if (foldColumn !== undefined && !names.includes(foldColumn))
@@ -79,9 +86,42 @@ export async function gaussianFromEngine(
       file: src,
       column: o.weights,
     });
+  for (const c of o.columns ?? []) {
+    const role =
+      c === o.weights
+        ? "--weights"
+        : c === foldColumn
+          ? "--fold-column"
+          : (o.exclude ?? []).includes(c)
+            ? "--offset or --fold-column"
+            : null;
+    if (role)
+      throw new InputError(`option '--features': '${c}' is the ${role} column, never a feature`, {
+        option: "--features",
+      });
+  }
   const features = names.filter(
-    (n) => n !== target && n !== foldColumn && n !== o.weights && !(o.exclude ?? []).includes(n),
+    (n) =>
+      n !== target &&
+      n !== foldColumn &&
+      n !== o.weights &&
+      !(o.exclude ?? []).includes(n) &&
+      !(o.ignore ?? []).includes(n) &&
+      (!o.columns || o.columns.includes(n)),
   );
+  // (only the columns used: an ignored id column may hold text)
+  const used = new Set([
+    ...features,
+    target,
+    ...[foldColumn, o.weights].filter((c) => c !== undefined),
+    ...(o.checkAlso ?? []),
+  ]);
+  for (const c of columns)
+    if (used.has(c.name) && !engine.isNumeric(c.type))
+      throw new InputError(
+        `${src}: column '${c.name}' has type ${c.type}; the ${engine.kind} engine needs numeric columns (text columns: read the file in memory with --categorical auto, or leave them out with --ignore)`,
+        { file: src, column: c.name },
+      );
   if (features.length === 0)
     throw new InputError(`${src}: needs at least one feature column besides the target`, {
       file: src,

@@ -51,6 +51,9 @@ export async function glmPathFromEngine(
     weights?: string;
     /** A column added to the linear predictor (Poisson: the log exposure). */
     offset?: string;
+    /** Only these feature columns (`--features`), and columns that are not features (`--ignore`). */
+    columns?: string[];
+    ignore?: string[];
   },
 ): Promise<{
   fit: EngineGlmFit;
@@ -66,6 +69,8 @@ export async function glmPathFromEngine(
     missing: o.missing,
     folds: null,
     exclude: [...(o.exclude ?? []), ...(o.offset ? [o.offset] : [])],
+    columns: o.columns,
+    ignore: o.ignore,
     weights: o.weights,
     checkAlso: o.offset ? [o.offset] : [],
   });
@@ -405,6 +410,8 @@ export async function glmCvFromEngine(
     foldColumn?: string;
     weights?: string;
     offset?: string;
+    columns?: string[];
+    ignore?: string[];
   },
 ): Promise<{
   full: Awaited<ReturnType<typeof glmPathFromEngine>>;

@@ -198,7 +198,7 @@ export function assemble(
     ) {
       const row = firstText(t) + 1;
       throw new InputError(
-        `${at(row, c.name)}: value ${quoteCell(levelsAll[t.codes[row - 1]])} is not numeric${o.categoricalColumns ? "" : " (--categorical auto one-hot encodes text columns)"}`,
+        `${at(row, c.name)}: value ${quoteCell(levelsAll[t.codes[row - 1]])} is not numeric${o.categoricalColumns ? "" : " (--categorical auto one-hot encodes text columns; --ignore leaves a column out)"}`,
         { file, row, column: c.name },
       );
     }

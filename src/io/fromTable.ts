@@ -189,8 +189,8 @@ function libraryWording(e: unknown): never {
       e.message
         .replace("(choose --missing drop or --missing mean)", "(choose missing: 'drop' or 'mean')")
         .replace(
-          "(--categorical auto one-hot encodes text columns)",
-          "(categorical: 'auto' one-hot encodes text columns)",
+          "(--categorical auto one-hot encodes text columns; --ignore leaves a column out)",
+          "(categorical: 'auto' one-hot encodes text columns; `features` leaves a column out)",
         ),
       e.where,
     );

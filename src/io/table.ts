@@ -130,11 +130,19 @@ export function plan(
   if (target !== undefined) need(target, "");
   for (const k of o.keep ?? []) need(k, o.exclude?.includes(k) ? " (--fold-column)" : " (--keep)");
   const roles: { name: string; role: ReadColumn["role"] }[] = [];
-  if (o.columns) for (const f of o.columns) need(f, "model");
+  if (o.columns)
+    for (const f of o.columns) need(f, o.columnsFlag ? ` (${o.columnsFlag})` : "model");
+  for (const f of o.ignore ?? []) need(f, " (--ignore)");
+  for (const [flag, list] of [
+    [o.columnsFlag, o.columns],
+    ["--ignore", o.ignore],
+  ] as const)
+    if (flag && target !== undefined && list?.includes(target))
+      throw new InputError(`option '${flag}': '${target}' is the target`, { option: flag });
   const wanted = o.columns ? new Set(o.columns) : undefined;
   for (const name of names) {
     if (name === target) roles.push({ name, role: "target" });
-    else if (o.exclude?.includes(name)) continue;
+    else if (o.exclude?.includes(name) || o.ignore?.includes(name)) continue;
     else if (!wanted || wanted.has(name)) roles.push({ name, role: "feature" });
   }
   for (const k of o.keep ?? []) roles.push({ name: k, role: "keep" });

@@ -30,6 +30,10 @@ export interface ReadTableOptions {
   textColumns?: string[];
   /** Columns that must exist but are never features (a fold column). */
   exclude?: string[];
+  /** Columns that must exist and are neither read nor features (`--ignore`: an id, other outcomes). */
+  ignore?: string[];
+  /** The flag that gave `columns`, for its errors (default: the columns a saved model needs). */
+  columnsFlag?: string;
   /** Columns returned as their text, untouched (`predict --keep`), in `kept`. */
   keep?: string[];
   /** The largest table the reader will hold, in bytes as doubles (default: half the machine's memory). */

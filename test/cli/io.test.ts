@@ -233,6 +233,81 @@ describe("labels and encodings that are always right", () => {
   });
 });
 
+describe("choosing the feature columns: --features and --ignore", () => {
+  // The diabetes rows with an id (text) and a second outcome in front: neither may be a feature.
+  const lines = readFileSync(data("diabetes"), "utf8").trim().split(/\r?\n/);
+  const withExtra = write(
+    "extra.csv",
+    [
+      `id,other,${lines[0]}`,
+      ...lines.slice(1).map((l, i) => `p${i + 1},${(i * 7) % 13},${l}`),
+    ].join("\n") + "\n",
+  );
+  const pathDoc = (file: string, args: string[], name: string) => {
+    const j = join(tmp, `${name}.json`);
+    const r = run(["path", file, "--target", "progression", ...args, "--json", j]);
+    assert.equal(r.code, 0, r.err);
+    return JSON.parse(readFileSync(j, "utf8"));
+  };
+
+  it("--ignore leaves an id and another outcome out; --features keeps only those named", () => {
+    const plain = pathDoc(data("diabetes"), [], "plain");
+    const ignored = pathDoc(withExtra, ["--ignore", "id,other"], "ignored");
+    assert.deepEqual(ignored.features, plain.features);
+    assert.deepEqual(ignored.lambda, plain.lambda);
+    assert.deepEqual(ignored.coefficients, plain.coefficients);
+    const some = pathDoc(withExtra, ["--features", "bmi,bp,s5"], "some");
+    assert.deepEqual(some.features, ["bmi", "bp", "s5"]);
+    // the same as a file holding only those columns
+    const names = lines[0].split(",");
+    const keep = ["bmi", "bp", "s5", "progression"].map((c) => names.indexOf(c));
+    const only = write(
+      "only.csv",
+      lines.map((l) => keep.map((c) => l.split(",")[c]).join(",")).join("\n") + "\n",
+    );
+    assert.deepEqual(pathDoc(only, [], "only").coefficients, some.coefficients);
+  });
+
+  it("the DuckDB engine takes them too (a text id column it could not read is left out)", () => {
+    const mem = pathDoc(withExtra, ["--ignore", "id,other"], "mem");
+    const eng = pathDoc(withExtra, ["--ignore", "id,other", "--engine", "duckdb"], "eng");
+    assert.deepEqual(eng.features, mem.features);
+    const last = mem.coefficients.length - 1;
+    eng.coefficients[last].value.forEach((v: number, t: number) =>
+      assert.ok(Math.abs(v - mem.coefficients[last].value[t]) <= 1e-8 * Math.max(1, Math.abs(v))),
+    );
+    const some = pathDoc(withExtra, ["--features", "bmi,s5", "--engine", "duckdb"], "engsome");
+    assert.deepEqual(some.features, ["bmi", "s5"]);
+    const r = run(["path", withExtra, "--target", "progression", "--engine", "duckdb"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /column 'id' has type VARCHAR.*--ignore/);
+  });
+
+  it("bad choices are one line naming the flag, in every reader", () => {
+    const cases: [string[], RegExp][] = [
+      [["--features", "bmi,nope"], /no column named 'nope' \(--features\)/],
+      [["--ignore", "nope"], /no column named 'nope' \(--ignore\)/],
+      [["--ignore", "progression"], /option '--ignore': 'progression' is the target/],
+      [["--features", "bmi,,bp"], /option '--features': an empty column name/],
+      [["--features", "bmi", "--ignore", "bmi"], /'--features' and '--ignore' both name 'bmi'/],
+      [["--features", "bmi,age", "--weights", "age"], /'age' is the --weights column/],
+    ];
+    for (const engine of ["memory", "duckdb"])
+      for (const [args, msg] of cases) {
+        const r = run(["path", withExtra, "--target", "progression", ...args, "--engine", engine]);
+        assert.equal(r.code, 2, `${engine} ${args.join(" ")}: ${r.err}`);
+        assert.match(r.err, msg, `${engine} ${args.join(" ")}`);
+        oneLine(r.err);
+      }
+    const svm = write("few.svm", "1 1:0.5 2:1\n0 2:0.25\n1 1:1\n0 1:0.1 2:0.3\n");
+    const r = run(["path", svm, "--ignore", "1"]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /option '--ignore': svmlight files have no named columns/);
+    const t = run(["path", withExtra, "--target", "progression"]);
+    assert.match(t.err, /value 'p1' is not numeric .*--ignore leaves a column out/);
+  });
+});
+
 describe("row numbers mean the same in every command", () => {
   it("--foldid has one id per data row of the file; a row dropped for a missing cell drops its id", () => {
     const d = readFileSync(data("diabetes"), "utf8").trim().split(/\r?\n/);

@@ -69,7 +69,7 @@ describe("fromTable: JavaScript tables in", () => {
     ];
     assert.throws(
       () => fromTable(t, { target: "y" }),
-      /table: row 1, column 'sex': value 'F' is not numeric \(categorical: 'auto' one-hot encodes text columns\)/,
+      /table: row 1, column 'sex': value 'F' is not numeric \(categorical: 'auto' one-hot encodes text columns; `features` leaves a column out\)/,
     );
     const d = fromTable(t, { target: "y", categorical: "auto" });
     assert.deepEqual(d.features, ["x", "sex=F", "sex=M", "smoker=no", "smoker=yes"]);
