@@ -2,10 +2,9 @@
  * The folds of `regularize fit` and `cv` given by the user: `--foldid FILE` (one fold per data
  * row of the file) or `--fold-column NAME` (read with the data, see input.ts).
  */
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { quoteCell } from "../io/assemble.js";
-import type { Design } from "./input.js";
+import { readOptionFile, type Design } from "./input.js";
 
 /** Refuses both ways of giving the folds at once. */
 export function checkFoldOptions(o: { foldid?: string; foldColumn?: string }): void {
@@ -31,16 +30,9 @@ export function rowFoldIds(
 
 /** Reads a fold-id file: one integer ≥ 1 per data row (an optional header line is skipped). */
 export function readFoldIds(file: string, n: number): number[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`option '--foldid': cannot read file '${file}'`, {
-      option: "--foldid",
-      file,
-    });
-  }
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  const lines = readOptionFile("--foldid", file)
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   while (lines.length && lines[lines.length - 1] === "") lines.pop();
   const start = lines.length && !/^\d+$/.test(lines[0]) && lines.length === n + 1 ? 1 : 0;
   const ids: number[] = [];

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   denseMatrix,
   subsetColumns,
@@ -74,6 +75,15 @@ export function columnChoice(o: Pick<InputCliOptions, "features" | "ignore">): {
     ...(columns ? { columns, columnsFlag: "--features" } : {}),
     ...(ignore ? { ignore } : {}),
   };
+}
+
+/** The text of a file an option names (`--foldid`, `--groups`); unreadable: an input error. */
+export function readOptionFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`option '${flag}': cannot read file '${file}'`, { option: flag, file });
+  }
 }
 
 /** The reader's options from the command line (parsed by the schema), defaults filled in. */

@@ -6,9 +6,10 @@
  * lasso, 0 ridge, anything between the elastic net. With `--penalty`, an `--alpha` that
  * contradicts it is refused (the lasso has α = 1, ridge α = 0, MCP and SCAD take γ instead).
  */
-import { accessSync, constants, readFileSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { InputError } from "../errors.js";
 import type { FitOptions } from "../path/fit.js";
+import { readOptionFile } from "./input.js";
 import type { Parsed } from "./parse.js";
 import type { PENALTY_OPTIONS } from "./schema.js";
 
@@ -91,15 +92,7 @@ function readable(file: string): void {
 
 /** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
 export function readGroups(file: string, features: string[]): number[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`option '--groups': cannot read file '${file}'`, {
-      option: "--groups",
-      file,
-    });
-  }
+  const text = readOptionFile("--groups", file);
   // (line numbers as in the file: blank lines kept in the count)
   const lines = text
     .split(/\r?\n/)

@@ -268,6 +268,28 @@ describe("choosing the feature columns: --features and --ignore", () => {
     assert.deepEqual(pathDoc(only, [], "only").coefficients, some.coefficients);
   });
 
+  it("fit records them: the JSON's features and ignored, a row of the report", () => {
+    const j = join(tmp, "fit-ignore.json");
+    const html = join(tmp, "fit-ignore.html");
+    const r = run([
+      "fit",
+      withExtra,
+      "--target",
+      "progression",
+      "--ignore",
+      "id,other",
+      "--json",
+      j,
+      "--report",
+      html,
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(readFileSync(j, "utf8"));
+    assert.deepEqual(doc.ignored, ["id", "other"]);
+    assert.equal(doc.features.length, 10);
+    assert.match(readFileSync(html, "utf8"), /columns left out \(--ignore\)<\/td><td>id,other/);
+  });
+
   it("the DuckDB engine takes them too (a text id column it could not read is left out)", () => {
     const mem = pathDoc(withExtra, ["--ignore", "id,other"], "mem");
     const eng = pathDoc(withExtra, ["--ignore", "id,other", "--engine", "duckdb"], "eng");

@@ -13,6 +13,8 @@ export function fitJson(r: FitRun, model: SavedModel, assessment: Assessment | u
     data: file,
     target: meta.target,
     features,
+    // the columns --ignore left out (absent: none)
+    ignored: o.ignore?.split(",").map((c) => c.trim()),
     family,
     penalty,
     alpha,

@@ -85,6 +85,8 @@ export async function fitReport(
           ["data", file],
           ["target", meta.target],
           ["rows × features", `${n} × ${p}`],
+          ...(o.features !== undefined ? [["feature columns (--features)", o.features]] : []),
+          ...(o.ignore !== undefined ? [["columns left out (--ignore)", o.ignore]] : []),
           ["family", family],
           ["penalty", `${penalty} (α = ${alpha})`],
           [
