@@ -147,8 +147,6 @@ function readSparseDesign(
     ["--weights", o.weights],
     ["--offset", o.offset],
     ["--fold-column", o.foldColumn],
-    ["--features", o.features],
-    ["--ignore", o.ignore],
   ];
   const kind = format === "mtx" ? "Matrix Market" : "svmlight";
   for (const [flag, value] of columnOptions)
@@ -200,6 +198,30 @@ function readSparseDesign(
   const names = (cols: number[]) => cols.map((j) => String(j + 1));
   let x: CscMatrix = full;
   let kept = [...Array(full.nCols).keys()];
+  // --features / --ignore name a sparse file's features by their 1-based indices.
+  const chosen = columnChoice(o);
+  const indexOf = (flag: string, name: string) => {
+    const j = Number(name);
+    if (!/^[1-9]\d*$/.test(name) || j > full.nCols)
+      throw new InputError(
+        `${file}: no feature ${quoteCell(name)} (${flag}): a ${kind} file's features are its indices 1 … ${full.nCols}`,
+        { file, option: flag },
+      );
+    return j - 1;
+  };
+  if (chosen.columns) {
+    const only = new Set(chosen.columns.map((c) => indexOf("--features", c)));
+    kept = kept.filter((j) => only.has(j));
+  }
+  if (chosen.ignore) {
+    const out = new Set(chosen.ignore.map((c) => indexOf("--ignore", c)));
+    kept = kept.filter((j) => !out.has(j));
+  }
+  if (kept.length === 0)
+    throw new InputError(`${file}: --ignore leaves no feature`, { file, option: "--ignore" });
+  const chosenSet = new Set(kept);
+  constant.splice(0, constant.length, ...constant.filter((j) => chosenSet.has(j)));
+  if (kept.length < full.nCols) x = subsetColumns(full, kept) as CscMatrix;
   if (o.dropRedundant && constant.length) {
     const drop = new Set(constant);
     kept = kept.filter((j) => !drop.has(j));
@@ -211,7 +233,7 @@ function readSparseDesign(
     x = subsetColumns(full, kept) as CscMatrix;
   } else if (constant.length)
     warn(
-      `${constant.length} of ${full.nCols} feature columns are constant (indices ${names(constant.slice(0, 8)).join(", ")}${constant.length > 8 ? ", …" : ""}; an index that never appears is all zero): coefficient 0 at every λ (--drop-redundant removes them)`,
+      `${constant.length} of ${kept.length} feature columns are constant (indices ${names(constant.slice(0, 8)).join(", ")}${constant.length > 8 ? ", …" : ""}; an index that never appears is all zero): coefficient 0 at every λ (--drop-redundant removes them)`,
     );
   const features = names(kept);
   const table: DataTable = {

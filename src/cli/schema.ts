@@ -86,13 +86,13 @@ export const OPTIONS = {
     type: "text",
     value: "a,b,…",
     defaultText: "every column but the target and the columns other options name",
-    help: "the feature columns, comma-separated (the file's others are not read)",
+    help: "the feature columns, comma-separated (the file's others are not read; svmlight / Matrix Market: indices)",
   },
   ignore: {
     flag: "--ignore",
     type: "text",
     value: "a,b,…",
-    help: "columns that are not features (an id, other outcomes), comma-separated; not read",
+    help: "columns that are not features (an id, other outcomes), comma-separated; not read (sparse files: indices)",
   },
   weights: {
     flag: "--weights",

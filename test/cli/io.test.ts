@@ -305,6 +305,46 @@ describe("choosing the feature columns: --features and --ignore", () => {
     assert.match(r.err, /column 'id' has type VARCHAR.*--ignore/);
   });
 
+  it("a sparse file's features are its indices: --ignore 2 is --features 1,3, and predict follows", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const a = ((i * 37) % 17) / 17;
+      const b = ((i * 11) % 13) / 13;
+      const c = ((i * 7) % 5) / 5;
+      lines.push(`${a + 0.5 * c + ((i * 3) % 7) / 14 > 0.8 ? 1 : 0} 1:${a} 2:${b} 3:${c}`);
+    }
+    const svm = write("three.svm", lines.join("\n") + "\n");
+    const doc = (args: string[], name: string) => {
+      const j = join(tmp, `${name}.json`);
+      const r = run(["path", svm, "--family", "binomial", ...args, "--json", j]);
+      assert.equal(r.code, 0, r.err);
+      return JSON.parse(readFileSync(j, "utf8"));
+    };
+    const ignored = doc(["--ignore", "2"], "svm-ignore");
+    const chosen = doc(["--features", "1,3"], "svm-features");
+    assert.deepEqual(ignored.features, ["1", "3"]);
+    assert.deepEqual(ignored.coefficients, chosen.coefficients);
+    assert.notDeepEqual(doc([], "svm-all").features, ignored.features);
+    const model = join(tmp, "svm-model.json");
+    const f = run([
+      "fit",
+      svm,
+      "--family",
+      "binomial",
+      "--ignore",
+      "2",
+      "--folds",
+      "3",
+      "--save",
+      model,
+    ]);
+    assert.equal(f.code, 0, f.err);
+    const out = join(tmp, "svm-pred.csv");
+    const p = run(["predict", model, svm, "--out", out]);
+    assert.equal(p.code, 0, p.err);
+    assert.equal(readFileSync(out, "utf8").trim().split("\n").length, 61);
+  });
+
   it("bad choices are one line naming the flag, in every reader", () => {
     const cases: [string[], RegExp][] = [
       [["--features", "bmi,nope"], /no column named 'nope' \(--features\)/],
@@ -322,9 +362,13 @@ describe("choosing the feature columns: --features and --ignore", () => {
         oneLine(r.err);
       }
     const svm = write("few.svm", "1 1:0.5 2:1\n0 2:0.25\n1 1:1\n0 1:0.1 2:0.3\n");
-    const r = run(["path", svm, "--ignore", "1"]);
+    const r = run(["path", svm, "--features", "1,7"]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /option '--ignore': svmlight files have no named columns/);
+    assert.match(
+      r.err,
+      /no feature '7' \(--features\): a svmlight file's features are its indices 1 … 2/,
+    );
+    oneLine(r.err);
     const t = run(["path", withExtra, "--target", "progression"]);
     assert.match(t.err, /value 'p1' is not numeric .*--ignore leaves a column out/);
   });
