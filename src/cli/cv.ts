@@ -11,7 +11,7 @@ import { alignTable } from "./format.js";
 import { checkOutputs, Outputs } from "./output.js";
 import type { Parsed } from "./parse.js";
 import { checkFoldOptions, rowFoldIds } from "./folds.js";
-import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
+import { groupIds, penaltyChoice, penaltyLibraryOptions } from "./penalty.js";
 import type { CV_OPTIONS } from "./schema.js";
 import type { ModelPath } from "../path/fit.js";
 import {
@@ -141,7 +141,7 @@ export async function runCv(file: string, o: CvCliOptions): Promise<void> {
   if (!data) return;
   const { x, y, features } = data;
   const lib = withRowOptions(toLibraryOptions(po, x.nCols), data.design, family, o.ties);
-  const groups = choice.groupsFile ? readGroups(choice.groupsFile, features) : undefined;
+  const groups = groupIds(choice, features);
   const foldId = rowFoldIds(o.foldid, data.design);
   if (!foldId && nFolds > x.nRows)
     throw new InputError(`option '--folds': ${nFolds} folds for ${x.nRows} rows`, {

@@ -25,7 +25,7 @@ import { fitReport } from "./fit/report.js";
 import { wrapGlm, type AnyFit, type Curve, type FitCliOptions, type FitRun } from "./fit/result.js";
 import { terminalText } from "./fit/terminal.js";
 import { checkFoldOptions, rowFoldIds } from "./folds.js";
-import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
+import { groupIds, penaltyChoice, penaltyLibraryOptions } from "./penalty.js";
 import {
   coreFamily,
   coreFamilyOptions,
@@ -181,7 +181,7 @@ export async function runFit(file: string, o: FitCliOptions, title?: string): Pr
     throw new InputError(`option '--folds': ${folds} folds for ${n} rows`, {
       option: "--folds",
     });
-  const groups = o.groups ? readGroups(o.groups, features) : undefined;
+  const groups = groupIds(choice, features);
   const shape = shapeOf(p);
   const tty = process.stderr.isTTY === true;
 

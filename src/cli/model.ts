@@ -126,11 +126,11 @@ export function coreFamilyOptions(
 export function linkExtra(
   core: boolean,
   family: CliFamily,
-  o: Pick<ModelCliOptions, "link" | "theta">,
-): object {
+  o: { link?: string; theta?: number },
+): { link?: LinkName; theta?: number } {
   if (!core || family === "cox" || family === "mgaussian") return {};
   return {
-    link: o.link ?? distribution(family as LinkFamilyName, 1).links[0],
+    link: (o.link ?? distribution(family as LinkFamilyName, 1).links[0]) as LinkName,
     ...(o.theta !== undefined ? { theta: o.theta } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { proxPath } from "../prox/proxPath.js";
 import { pathTable } from "./format.js";
 import { fit as fitModel, type ModelPath } from "../path/fit.js";
 import { type Parsed } from "./parse.js";
-import { penaltyChoice, penaltyLibraryOptions, readGroups } from "./penalty.js";
+import { groupIds, penaltyChoice, penaltyLibraryOptions } from "./penalty.js";
 import { type PATH_OPTIONS } from "./schema.js";
 import {
   coreFamily,
@@ -120,7 +120,7 @@ export async function runPath(file: string, o: PathCliOptions): Promise<void> {
   const { x, y, features } = data;
   const lib = withRowOptions(toLibraryOptions(po, x.nCols), data.design, family, o.ties);
   if (core || choice.core) {
-    const groups = choice.groupsFile ? readGroups(choice.groupsFile, features) : undefined;
+    const groups = groupIds(choice, features);
     const seconds: number[] = [];
     let cfit: ModelPath | undefined;
     const responses = data.design.responses;

@@ -6,7 +6,6 @@
  * lasso, 0 ridge, anything between the elastic net. With `--penalty`, an `--alpha` that
  * contradicts it is refused (the lasso has α = 1, ridge α = 0, MCP and SCAD take γ instead).
  */
-import { accessSync, constants } from "node:fs";
 import { InputError } from "../errors.js";
 import type { FitOptions } from "../path/fit.js";
 import { readOptionFile } from "./input.js";
@@ -20,8 +19,8 @@ export interface PenaltyChoice {
   /** The elastic-net mixing; for the group penalty, the L1 share within groups. */
   alpha: number;
   gamma: number | undefined;
-  /** The `--groups` file (group penalty only). */
-  groupsFile: string | undefined;
+  /** The `--groups` file and its text, read once before any work (group penalty only). */
+  groups: { file: string; text: string } | undefined;
   /** Group, MCP and SCAD: fitted by the model core, not the lasso / elastic-net paths. */
   core: boolean;
 }
@@ -58,17 +57,16 @@ export function penaltyChoice(o: Parsed<typeof PENALTY_OPTIONS>): PenaltyChoice 
   if (o.gamma !== undefined && penalty === "scad" && !(o.gamma > 2))
     refuse("--gamma", `scad needs γ > 2, got ${o.gamma}`);
   if (o.groups && penalty !== "group") refuse("--groups", "needs --penalty group");
-  if (o.groups) readable(o.groups);
   return {
     penalty,
     alpha,
     gamma: o.gamma,
-    groupsFile: o.groups,
+    groups: o.groups ? { file: o.groups, text: readOptionFile("--groups", o.groups) } : undefined,
     core: penalty === "group" || penalty === "mcp" || penalty === "scad",
   };
 }
 
-/** The library options of a penalty choice (`groups` read from its file by `readGroups`). */
+/** The library options of a penalty choice (`groups` from `groupIds`). */
 export function penaltyLibraryOptions(
   c: PenaltyChoice,
   groups: number[] | undefined,
@@ -79,20 +77,13 @@ export function penaltyLibraryOptions(
   };
 }
 
-function readable(file: string): void {
-  try {
-    accessSync(file, constants.R_OK);
-  } catch {
-    throw new InputError(`option '--groups': cannot read file '${file}'`, {
-      option: "--groups",
-      file,
-    });
-  }
-}
-
-/** Group ids per feature from a file: "feature,group" lines, or one id per line in feature order. */
-export function readGroups(file: string, features: string[]): number[] {
-  const text = readOptionFile("--groups", file);
+/**
+ * Group ids per feature from the `--groups` file (none without one): "feature,group" lines, or
+ * one id per line in feature order.
+ */
+export function groupIds(c: PenaltyChoice, features: string[]): number[] | undefined {
+  if (!c.groups) return undefined;
+  const { file, text } = c.groups;
   // (line numbers as in the file: blank lines kept in the count)
   const lines = text
     .split(/\r?\n/)

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { ROOT } from "../helpers/fixtures.js";
+import { rareFeatureRows } from "../helpers/rare.js";
 import { denseMatrix, elasticNetPath, Random, ridgePath } from "../../src/index.js";
 
 const BIN = join(ROOT, "dist", "cli", "main.js");
@@ -269,16 +270,7 @@ describe("every penalty for every family through regularize fit --folds", () => 
     // A rare feature present only in rows of class 0: once MCP's flat part holds it, the loss
     // keeps falling as its coefficient grows, so the small-λ points have no minimizer. The user
     // must hear of it (these warnings were dropped silently before).
-    const rng = new Random(5);
-    const rows: number[][] = [];
-    let rare = 0;
-    for (let i = 0; i < 200; i++) {
-      const a = rng.normal();
-      const b = rng.normal();
-      const y = rng.uniform() < 1 / (1 + Math.exp(-0.8 * a)) ? 1 : 0;
-      const c = y === 0 && rare < 12 ? (rare++, 1) : 0;
-      rows.push([a, b, c, y]);
-    }
+    const rows = rareFeatureRows().map((r) => [r.a, r.b, r.c, r.y]);
     const f = write("rare.csv", ["a,b,c,y", ...rows.map((r) => r.join(","))].join("\n") + "\n");
     const j = join(tmp, "rare.json");
     const html = join(tmp, "rare.html");

@@ -13,6 +13,7 @@ import {
   type FitPenalty,
   type ModelPath,
 } from "../../src/index.js";
+import { rareFeatureRows } from "../helpers/rare.js";
 
 /** A non-separable problem: n × p Gaussian features, five of them in η. */
 function simulate(n: number, p: number, seed: number) {
@@ -265,17 +266,7 @@ describe("cross-validation folds run the full fit's solver", () => {
 describe("featureNames: the path's warnings name the columns", () => {
   // A rare feature present only in rows of class 0: once MCP's flat part holds it, the loss keeps
   // falling as its coefficient grows (no minimizer at small λ), and the path says which feature.
-  const rng = new Random(5);
-  const records: { a: number; b: number; c: number; y: number }[] = [];
-  let rare = 0;
-  for (let i = 0; i < 200; i++) {
-    const a = rng.normal();
-    const b = rng.normal();
-    const y = rng.uniform() < 1 / (1 + Math.exp(-0.8 * a)) ? 1 : 0;
-    const c = y === 0 && rare < 12 ? (rare++, 1) : 0;
-    records.push({ a, b, c, y });
-  }
-  const d = fromTable(records, { target: "y" });
+  const d = fromTable(rareFeatureRows(), { target: "y" });
   const options = { family: "binomial", penalty: "mcp" } as const;
 
   it("fit and cvPath say 'feature c' with them and 'feature 2 (counting from 0)' without", async () => {

@@ -1,13 +1,12 @@
 /** `regularize fit --save`: the selected model as versioned JSON, with its Cox baseline. */
 import { concordance } from "../../cv/survival.js";
 import { matVec } from "../../data/matrix.js";
-import { distribution, type LinkFamilyName } from "../../datafit/linkFamily.js";
-import type { LinkName } from "../../datafit/links.js";
 import { assess, type Assessment } from "../../model/assess.js";
 import { MODEL_FORMAT, MODEL_VERSION, predictModel, type SavedModel } from "../../model/model.js";
 import type { FitFamily } from "../../path/families.js";
 import { coxBaseline, kaplanMeier, survivalAt } from "../../path/survival.js";
 import type { Design } from "../input.js";
+import { linkExtra } from "../model.js";
 import { VERSION } from "../version.js";
 import type { FitRun } from "./result.js";
 
@@ -109,13 +108,7 @@ export function savedModel(r: FitRun) {
     intercept: K > 1 ? intercept : intercept[0],
     coefficients: K > 1 ? coef.map((b) => Array.from(b)) : Array.from(coef[0]),
     ...(d?.responses ? { responses: d.responses.names } : {}),
-    ...(core && family !== "cox" && family !== "mgaussian"
-      ? {
-          link: (familyExtra.link ??
-            distribution(family as LinkFamilyName, 1).links[0]) as LinkName,
-          ...(familyExtra.theta !== undefined ? { theta: familyExtra.theta } : {}),
-        }
-      : {}),
+    ...linkExtra(core, family, familyExtra),
     standardization,
     options: {
       folds: r.nFolds,
