@@ -152,8 +152,8 @@ function sweep(
 }
 
 /** Doubles of one solver's region in a SparseHeap (see SparseHeap.region). */
-// (The n-vectors η, y, w, μ and r are padded to an even length for the family's evaluation kernel.)
-const regionSize = (n: number, p: number) => 2 * n + 5 * (n + 1) + 17 * p + 12;
+// (The n-vectors η, y, w, μ, r and v are padded to an even length for the family's kernels.)
+const regionSize = (n: number, p: number) => n + 6 * (n + 1) + 21 * p + 12;
 
 /**
  * The sparse design on the WebAssembly kernels: one heap holding the CSC matrix once and a region
@@ -206,12 +206,13 @@ export class SparseHeap {
 }
 
 export class SparseGlmCd implements GlmPathSolver {
-  readonly b: Float64Array;
+  /** The coefficients (on the kernels' heap while it is held; copied out by `release`). */
+  b: Float64Array;
   b0 = 0;
   /** η = b0 + X̃b + offset. */
   readonly eta: Float64Array;
   /** True negative gradient Σ ŵ(y − μ)x̃_j, exact for every included feature after `solve`. */
-  readonly g: Float64Array;
+  g: Float64Array;
   /** Σ ŵ(y − μ): the intercept's negative gradient after `solve`. */
   g0 = 0;
   passes = 0;
@@ -272,6 +273,10 @@ export class SparseGlmCd implements GlmPathSolver {
     mu: 0,
     by: 0,
     moved: 0,
+    rest: 0,
+    b: 0,
+    g: 0,
+    bold: 0,
     res: 0,
     center: 0,
     inv: 0,
@@ -299,6 +304,8 @@ export class SparseGlmCd implements GlmPathSolver {
   /** Columns and raw-scale amounts of a move of η (moveEta). */
   private readonly moved: Int32Array;
   private readonly movedBy: Float64Array;
+  /** The included features outside the strong set (gradient). */
+  private readonly rest: Int32Array;
   private lossAt = 0;
   private lossFresh = false;
 
@@ -348,9 +355,12 @@ export class SparseGlmCd implements GlmPathSolver {
       padded("y").set(s.y);
       padded("w").set(s.w);
       this.mu = padded("mu");
+      // The pad's μ at η = 0 (the Poisson's is never evaluated: its loss runs in JavaScript),
+      // so that the deviance and conjugate kernels read a valid mean there (times weight 0).
+      f64[at.mu / 8 + n] = s.family.name === "poisson" ? 1 : 0.5;
       this.movedBy = take("by", p);
       this.q = take("q", n);
-      this.v = take("v", n);
+      this.v = padded("v");
       this.res = padded("res");
       this.center = take("center", p);
       this.center.set(s.design.center);
@@ -373,9 +383,12 @@ export class SparseGlmCd implements GlmPathSolver {
       for (let t = 0; t < p; t++) this.order[t] = t;
       this.nonzero = takeI32("nonzero");
       this.moved = takeI32("moved");
+      this.rest = takeI32("rest");
       this.included = takeI32("included").subarray(0, inc.length);
       this.included.set(inc);
-      this.bOld = new Float64Array(p);
+      this.b = take("b", p);
+      this.g = take("g", p);
+      this.bOld = take("bold", p);
       this.prox = new Float64Array(p);
       this.piece = new Float64Array(s.penalty ? 4 * p : 0);
     } else {
@@ -383,16 +396,17 @@ export class SparseGlmCd implements GlmPathSolver {
       this.inv = Float64Array.from(s.design.scale, (v) => 1 / v);
       this.res = new Float64Array(n);
       this.v = new Float64Array(n);
+      this.b = new Float64Array(p);
+      this.g = new Float64Array(p);
       this.q = new Float64Array(n);
       this.st = new Float64Array(3);
       this.included = Int32Array.from(inc);
       this.eta = Float64Array.from(s.offset);
       this.mu = new Float64Array(n);
       this.moved = new Int32Array(p);
+      this.rest = new Int32Array(p);
       this.movedBy = new Float64Array(p);
     }
-    this.b = new Float64Array(p);
-    this.g = new Float64Array(p);
     this.etaOld = new Float64Array(n);
     this.strong = new Uint8Array(p);
     this.ever = new Uint8Array(p);
@@ -425,9 +439,14 @@ export class SparseGlmCd implements GlmPathSolver {
     return this.lossAt;
   }
 
-  /** No SIMD conjugate sum here: glmDualityGap computes its own. */
-  entropy(): null {
-    return null;
+  /** The conjugate sum of glmDualityGap in SIMD (kernels.wat binomgap, poisgap) on the heap. */
+  entropy(): ((s: number, shift: number) => number) | null {
+    const mem = this.mem;
+    const name = this.s.family.name;
+    if (!mem || (name !== "binomial" && name !== "poisson")) return null;
+    const { at, n } = this;
+    return (s, shift) =>
+      mem.kernel.entropy(name, at.y / 8, at.w / 8, at.mu / 8, n + (n & 1), s, shift);
   }
 
   /** μ at the current η (valid after `solve`). */
@@ -440,6 +459,12 @@ export class SparseGlmCd implements GlmPathSolver {
   deviance(): number {
     const { y, w, family } = this.s;
     if (!this.lossFresh) this.evaluate();
+    const mem = this.mem;
+    const name = family.name;
+    if (mem && (name === "binomial" || name === "poisson")) {
+      const { at, n } = this;
+      return mem.kernel.deviance(name, at.y / 8, at.w / 8, at.mu / 8, n + (n & 1));
+    }
     let d = 0;
     for (let i = 0; i < this.n; i++) d += w[i] * family.deviance(y[i], this.mu[i]);
     return d;
@@ -452,18 +477,30 @@ export class SparseGlmCd implements GlmPathSolver {
     return (t - this.center[j] * sumU) * this.inv[j];
   }
 
-  /** Recomputes μ, the true gradient g (every included feature) and g0 at the current η. */
-  gradient(): void {
+  /**
+   * Recomputes μ, the true gradient g (every included feature) and g0 at the current η. With
+   * `strongFresh` the strong features' g is already exact at this η (`newton` returned "ok":
+   * its last step computed them there), so only the others are read: at the text bench's deep
+   * points the strong columns hold two thirds of the non-zeros.
+   */
+  gradient(strongFresh = false): void {
     if (!this.lossFresh) this.evaluate();
     const r = this.res;
     let sr = 0;
     for (let i = 0; i < this.n; i++) sr += r[i];
     this.g0 = sr;
-    const inc = this.included;
+    let inc = this.included;
     const mem = this.mem;
+    if (strongFresh) {
+      const { strong, rest } = this;
+      let count = 0;
+      for (let t = 0; t < inc.length; t++) if (!strong[inc[t]]) rest[count++] = inc[t];
+      inc = rest.subarray(0, count);
+    }
     if (mem) {
       const { at, gout, center, inv, g } = this;
-      mem.kernel.sparse.spdots(mem.cp, mem.ri, mem.va, at.res, at.included, inc.length, at.gout);
+      const list = strongFresh ? at.rest : at.included;
+      mem.kernel.sparse.spdots(mem.cp, mem.ri, mem.va, at.res, list, inc.length, at.gout);
       for (let t = 0; t < inc.length; t++) {
         const j = inc[t];
         g[j] = (gout[j] - center[j] * sr) * inv[j];
@@ -492,7 +529,7 @@ export class SparseGlmCd implements GlmPathSolver {
     for (;;) {
       const status = this.newton(ab, dem, infinite, limit);
       if (status !== "ok" || strongOnly) return status;
-      this.gradient();
+      this.gradient(true);
       if (infinite || !this.admit(ab, false)) return "ok";
     }
   }
@@ -656,21 +693,76 @@ export class SparseGlmCd implements GlmPathSolver {
     let level = 0;
     for (let it = 0; it < MAX_NEWTON; it++) {
       // The IRLS weights, then in one read of each strong column its true gradient (for the
-      // KKT check) and its model terms Σ v x_j and Σ v x̃_j².
+      // KKT check) and its model terms Σ v x_j and Σ v x̃_j². Σ v and Σ r are summed in two
+      // lanes, even and odd observations (the kernels' order).
       const mu = this.mu;
-      let sv = 0;
-      let sr = 0;
-      for (let i = 0; i < n; i++) {
-        const vi = w[i] * Math.max(family.variance(mu[i]), VMIN);
-        v[i] = vi;
-        sv += vi;
-        sr += res[i];
+      const mem = this.mem;
+      const at = this.at;
+      let sv: number;
+      let sr: number;
+      if (mem && (family.name === "binomial" || family.name === "poisson")) {
+        const pois = family.name === "poisson" ? 1 : 0;
+        mem.kernel.sparse.spweights(at.mu, at.w, at.res, at.v, n + (n & 1), pois, at.st);
+        sv = st[2];
+        sr = st[3];
+      } else {
+        let sv0 = 0;
+        let sv1 = 0;
+        let sr0 = 0;
+        let sr1 = 0;
+        let i = 0;
+        for (; i + 1 < n; i += 2) {
+          const vi = w[i] * Math.max(family.variance(mu[i]), VMIN);
+          const vi1 = w[i + 1] * Math.max(family.variance(mu[i + 1]), VMIN);
+          v[i] = vi;
+          v[i + 1] = vi1;
+          sv0 += vi;
+          sv1 += vi1;
+          sr0 += res[i];
+          sr1 += res[i + 1];
+        }
+        if (i < n) {
+          const vi = w[i] * Math.max(family.variance(mu[i]), VMIN);
+          v[i] = vi;
+          sv0 += vi;
+          sr0 += res[i];
+        }
+        sv = sv0 + sv1;
+        sr = sr0 + sr1;
       }
       let kkt = intercept ? Math.abs(sr) : 0;
       let xvMax = intercept ? sv : 0;
-      const mem = this.mem;
-      if (mem) {
-        const at = this.at;
+      if (mem && !other) {
+        // The elastic net's whole loop below in one kernel.
+        st[0] = kkt;
+        st[1] = xvMax;
+        mem.kernel.sparse.spnewton(
+          mem.cp,
+          mem.ri,
+          mem.va,
+          at.res,
+          at.v,
+          at.active,
+          na,
+          at.center,
+          at.inv,
+          at.b,
+          at.g,
+          at.kap,
+          at.l2,
+          at.lo,
+          at.hi,
+          at.vx,
+          at.xv,
+          at.bp,
+          at.bold,
+          sr,
+          sv,
+          at.st,
+        );
+        kkt = st[0];
+        xvMax = st[1];
+      } else if (mem) {
         mem.kernel.sparse.spstats(
           mem.cp,
           mem.ri,
@@ -684,65 +776,66 @@ export class SparseGlmCd implements GlmPathSolver {
           at.svxx,
         );
       }
-      for (let t = 0; t < na; t++) {
-        const j = active[t];
-        // Two interleaved sets of sums (see sparseDot), or the kernel's (the same sums).
-        let sx = 0;
-        let svx = 0;
-        let svxx = 0;
-        if (mem) {
-          sx = this.sx[t];
-          svx = this.svx[t];
-          svxx = this.svxx[t];
-        } else {
-          let sx2 = 0;
-          let svx2 = 0;
-          let svxx2 = 0;
-          const k1 = colPtr[j + 1];
-          let k = colPtr[j];
-          for (; k + 1 < k1; k += 2) {
-            const i = rowIndex[k];
-            const x = values[k];
-            const i2 = rowIndex[k + 1];
-            const x2 = values[k + 1];
-            sx += res[i] * x;
-            sx2 += res[i2] * x2;
-            const a = v[i] * x;
-            const a2 = v[i2] * x2;
-            svx += a;
-            svx2 += a2;
-            svxx += a * x;
-            svxx2 += a2 * x2;
+      if (!mem || other)
+        for (let t = 0; t < na; t++) {
+          const j = active[t];
+          // Two interleaved sets of sums (see sparseDot), or the kernel's (the same sums).
+          let sx = 0;
+          let svx = 0;
+          let svxx = 0;
+          if (mem) {
+            sx = this.sx[t];
+            svx = this.svx[t];
+            svxx = this.svxx[t];
+          } else {
+            let sx2 = 0;
+            let svx2 = 0;
+            let svxx2 = 0;
+            const k1 = colPtr[j + 1];
+            let k = colPtr[j];
+            for (; k + 1 < k1; k += 2) {
+              const i = rowIndex[k];
+              const x = values[k];
+              const i2 = rowIndex[k + 1];
+              const x2 = values[k + 1];
+              sx += res[i] * x;
+              sx2 += res[i2] * x2;
+              const a = v[i] * x;
+              const a2 = v[i2] * x2;
+              svx += a;
+              svx2 += a2;
+              svxx += a * x;
+              svxx2 += a2 * x2;
+            }
+            if (k < k1) {
+              const i = rowIndex[k];
+              const x = values[k];
+              sx += res[i] * x;
+              const a = v[i] * x;
+              svx += a;
+              svxx += a * x;
+            }
+            sx += sx2;
+            svx += svx2;
+            svxx += svxx2;
           }
-          if (k < k1) {
-            const i = rowIndex[k];
-            const x = values[k];
-            sx += res[i] * x;
-            const a = v[i] * x;
-            svx += a;
-            svxx += a * x;
-          }
-          sx += sx2;
-          svx += svx2;
-          svxx += svxx2;
+          const c = center[j];
+          const ij = inv[j];
+          const gj = (sx - c * sr) * ij;
+          this.g[j] = gj;
+          const e = other
+            ? infinite && lo[t] === hi[t]
+              ? 0
+              : other.subdiffDistance(b[j], gj, j, ab)
+            : enetSubdiffDistance(b[j], gj, kap[t], l2[t], lo[t], hi[t]);
+          if (e > kkt) kkt = e;
+          vx[t] = svx;
+          const xvj = (svxx - 2 * c * svx + c * c * sv) * ij * ij;
+          xv[t] = xvj;
+          if (rho > 0) this.damp(t, j, xvj, level, rho, ab);
+          if (xvj > xvMax) xvMax = xvj;
+          bOld[t] = bp[t] = b[j];
         }
-        const c = center[j];
-        const ij = inv[j];
-        const gj = (sx - c * sr) * ij;
-        this.g[j] = gj;
-        const e = other
-          ? infinite && lo[t] === hi[t]
-            ? 0
-            : other.subdiffDistance(b[j], gj, j, ab)
-          : enetSubdiffDistance(b[j], gj, kap[t], l2[t], lo[t], hi[t]);
-        if (e > kkt) kkt = e;
-        vx[t] = svx;
-        const xvj = (svxx - 2 * c * svx + c * c * sv) * ij * ij;
-        xv[t] = xvj;
-        if (rho > 0) this.damp(t, j, xvj, level, rho, ab);
-        if (xvj > xvMax) xvMax = xvj;
-        bOld[t] = bp[t] = b[j];
-      }
       this.g0 = sr;
       if (kkt <= target) return "ok";
       this.steps++;
@@ -953,6 +1046,11 @@ export class SparseGlmCd implements GlmPathSolver {
   }
 
   release(): void {
+    if (this.mem) {
+      // The coefficients and gradient outlive the heap (it returns to the pool).
+      this.b = this.b.slice();
+      this.g = this.g.slice();
+    }
     if (this.ownsMem) this.mem?.release();
   }
 }

@@ -275,6 +275,48 @@ export interface SparseKernels {
     osvx: number,
     osvxx: number,
   ): void;
+  /**
+   * The IRLS weights v = w·max(V(μ), 1e-10) over [0, n), n even (V = μ(1 − μ), or μ when
+   * `pois`), Σ v into st[2] and Σ res into st[3], each summed in two lanes (even, odd).
+   */
+  spweights(
+    mu: number,
+    w: number,
+    res: number,
+    v: number,
+    n: number,
+    pois: number,
+    st: number,
+  ): void;
+  /**
+   * The elastic net's statistics of one SparseGlmCd Newton step per strong position: g, the KKT
+   * violation, vx, xv, bp = bold = b; out[0], out[1]: the largest violation and curvature
+   * (starting from their values there).
+   */
+  spnewton(
+    cp: number,
+    ri: number,
+    va: number,
+    res: number,
+    v: number,
+    active: number,
+    na: number,
+    center: number,
+    inv: number,
+    b: number,
+    g: number,
+    kap: number,
+    l2: number,
+    lo: number,
+    hi: number,
+    vx: number,
+    xv: number,
+    bp: number,
+    bold: number,
+    sr: number,
+    sv: number,
+    out: number,
+  ): void;
   /** One coordinate-descent sweep of SparseGlmCd's model; returns the largest xv·δ². */
   spsweep(
     cp: number,
