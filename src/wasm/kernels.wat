@@ -298,9 +298,73 @@
   ;; row-major with rows cap apart: v[r] ← (v[r] − L[r, :r]·v[:r]) / L[r, r], r = 0 … k−1.
   (func (export "fsub") (param $l i32) (param $v i32) (param $k i32) (param $cap i32)
     (local $w i32) (local $r i32) (local $row i32) (local $at i32)
+    (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $c i32) (local $c8 i32) (local $vc v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $t0 f64) (local $t1 f64) (local $t2 f64) (local $t3 f64) (local $x f64)
+    (local $x0 f64) (local $x1 f64) (local $x2 f64)
     (local.set $w (i32.shl (local.get $cap) (i32.const 3)))
     (local.set $r (i32.const 0))
     (local.set $row (local.get $l))
+    ;; Four rows at a time: their dot products with v[0 .. r) share each load of v (two lanes
+    ;; per row), then the 4 × 4 triangle is solved in scalar.
+    (block $done4
+      (loop $each4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $k)))
+        (local.set $r1 (i32.add (local.get $row) (local.get $w)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $w)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $w)))
+        (local.set $a0 (v128.const f64x2 0 0))
+        (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0))
+        (local.set $a3 (v128.const f64x2 0 0))
+        (local.set $c (i32.const 0))
+        (block $d2 (loop $l2
+          (br_if $d2 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $r)))
+          (local.set $c8 (i32.shl (local.get $c) (i32.const 3)))
+          (local.set $vc (v128.load (i32.add (local.get $v) (local.get $c8))))
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (i32.add (local.get $row) (local.get $c8))) (local.get $vc))))
+          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load (i32.add (local.get $r1) (local.get $c8))) (local.get $vc))))
+          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load (i32.add (local.get $r2) (local.get $c8))) (local.get $vc))))
+          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load (i32.add (local.get $r3) (local.get $c8))) (local.get $vc))))
+          (local.set $c (i32.add (local.get $c) (i32.const 2)))
+          (br $l2)))
+        (local.set $t0 (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+        (local.set $t1 (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
+        (local.set $t2 (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
+        (local.set $t3 (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
+        (if (i32.lt_u (local.get $c) (local.get $r)) (then
+          (local.set $c8 (i32.shl (local.get $c) (i32.const 3)))
+          (local.set $x (f64.load (i32.add (local.get $v) (local.get $c8))))
+          (local.set $t0 (f64.add (local.get $t0) (f64.mul (f64.load (i32.add (local.get $row) (local.get $c8))) (local.get $x))))
+          (local.set $t1 (f64.add (local.get $t1) (f64.mul (f64.load (i32.add (local.get $r1) (local.get $c8))) (local.get $x))))
+          (local.set $t2 (f64.add (local.get $t2) (f64.mul (f64.load (i32.add (local.get $r2) (local.get $c8))) (local.get $x))))
+          (local.set $t3 (f64.add (local.get $t3) (f64.mul (f64.load (i32.add (local.get $r3) (local.get $c8))) (local.get $x))))))
+        ;; The triangle: columns r … r+2 of rows r … r+3.
+        (local.set $c8 (i32.shl (local.get $r) (i32.const 3)))
+        (local.set $at (i32.add (local.get $v) (local.get $c8)))
+        (local.set $x0 (f64.div (f64.sub (f64.load (local.get $at)) (local.get $t0))
+          (f64.load (i32.add (local.get $row) (local.get $c8)))))
+        (f64.store (local.get $at) (local.get $x0))
+        (local.set $x1 (f64.div
+          (f64.sub (f64.sub (f64.load offset=8 (local.get $at)) (local.get $t1))
+            (f64.mul (f64.load (i32.add (local.get $r1) (local.get $c8))) (local.get $x0)))
+          (f64.load offset=8 (i32.add (local.get $r1) (local.get $c8)))))
+        (f64.store offset=8 (local.get $at) (local.get $x1))
+        (local.set $x2 (f64.div
+          (f64.sub (f64.sub (f64.sub (f64.load offset=16 (local.get $at)) (local.get $t2))
+              (f64.mul (f64.load (i32.add (local.get $r2) (local.get $c8))) (local.get $x0)))
+            (f64.mul (f64.load offset=8 (i32.add (local.get $r2) (local.get $c8))) (local.get $x1)))
+          (f64.load offset=16 (i32.add (local.get $r2) (local.get $c8)))))
+        (f64.store offset=16 (local.get $at) (local.get $x2))
+        (f64.store offset=24 (local.get $at) (f64.div
+          (f64.sub (f64.sub (f64.sub (f64.sub (f64.load offset=24 (local.get $at)) (local.get $t3))
+                (f64.mul (f64.load (i32.add (local.get $r3) (local.get $c8))) (local.get $x0)))
+              (f64.mul (f64.load offset=8 (i32.add (local.get $r3) (local.get $c8))) (local.get $x1)))
+            (f64.mul (f64.load offset=16 (i32.add (local.get $r3) (local.get $c8))) (local.get $x2)))
+          (f64.load offset=24 (i32.add (local.get $r3) (local.get $c8)))))
+        (local.set $row (i32.add (local.get $r3) (local.get $w)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $each4)))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $r) (local.get $k)))
