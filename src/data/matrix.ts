@@ -176,6 +176,21 @@ export function denseToCsc(m: DenseMatrix): CscMatrix {
   return { kind: "csc", nRows: n, nCols: p, colPtr, rowIndex, values };
 }
 
+/**
+ * Whether a sparse design is better served as a dense one: small (at most 4M values, 32 MB
+ * dense) or at least 25 % filled. The multinomial path then runs on the model core; the
+ * binomial and Poisson sparse solver certifies it as tightly as the dense solver would.
+ *
+ * @example
+ * ```ts
+ * denseIsBetter(denseToCsc(denseMatrix(569, 30, new Float64Array(569 * 30)))); // true: 17 070 values
+ * ```
+ */
+export function denseIsBetter(x: CscMatrix): boolean {
+  const size = x.nRows * x.nCols;
+  return size <= 2 ** 22 || x.values.length >= 0.25 * size;
+}
+
 /** Returns the index of the first non-finite entry of `a`, or -1.
  *
  * @example

@@ -8,7 +8,7 @@ import {
   walkPath,
   type CertifiedPoint,
 } from "./driver.js";
-import { firstNonFinite } from "../data/matrix.js";
+import { denseIsBetter, firstNonFinite } from "../data/matrix.js";
 import { GlmDesign } from "../data/glmDesign.js";
 import { binomial } from "../datafit/binomial.js";
 import type { GlmFamily } from "../datafit/family.js";
@@ -45,11 +45,14 @@ const FAMILIES: Record<string, GlmFamily> = { binomial, poisson };
 export const KKT_PER_THRESH = 100;
 
 /**
- * On a sparse design (SparseGlmCd, glmnet's naive updates) each point is solved to KKT ≤
+ * On a large sparse design (SparseGlmCd, glmnet's naive updates) each point is solved to KKT ≤
  * 1e6·thresh·λ: 1e-3·λ at the default thresh. On the 20 000 × 50 000 text-like cell of
  * bench/sparse.mjs that leaves the objective within 5e-9 (relative) of glmnet's own default fits
  * (and 9e-6 below them at the path's end), where 1e-5·λ took 2.5 times as long; 1e-2·λ left
- * points 2e-6 above glmnet's. Lower `thresh` for tighter certificates.
+ * points 2e-6 above glmnet's. Lower `thresh` for tighter certificates. A sparse design that
+ * `denseIsBetter` (small, or not very sparse) gets the dense solver's target (KKT_PER_THRESH):
+ * its passes are cheap, and the same data read from a CSV file and from an svmlight file then
+ * give the same coefficients to the digits printed.
  */
 export const SPARSE_KKT_PER_THRESH = 1e6;
 
@@ -161,7 +164,8 @@ function runGlmPath(
     y: yy,
     offset,
     thr: o.thresh * nullDeviance,
-    kktTol: (x.kind === "csc" ? SPARSE_KKT_PER_THRESH : KKT_PER_THRESH) * o.thresh,
+    kktTol:
+      (x.kind === "csc" && !denseIsBetter(x) ? SPARSE_KKT_PER_THRESH : KKT_PER_THRESH) * o.thresh,
     pMax: o.pMax,
     ...(other ? { penalty: other } : {}),
   });

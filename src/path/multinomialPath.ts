@@ -1,4 +1,4 @@
-import type { CscMatrix, Matrix } from "../data/matrix.js";
+import { denseIsBetter, type Matrix } from "../data/matrix.js";
 import { InputError } from "../errors.js";
 import { corePath } from "./corePath.js";
 import type { MultinomialFit, MultinomialOptions } from "./multinomialFit.js";
@@ -6,12 +6,6 @@ import { checkXY } from "./prepare.js";
 import { sparseMultinomialPath } from "./sparseMultinomial.js";
 
 export type { MultinomialFit, MultinomialOptions } from "./multinomialFit.js";
-
-/** Whether the model core should densify a sparse design: small (≤ 4M values) or ≥ 25 % filled. */
-function denseIsBetter(x: CscMatrix): boolean {
-  const size = x.nRows * x.nCols;
-  return size <= 2 ** 22 || x.values.length >= 0.25 * size;
-}
 
 /**
  * The multinomial (softmax) elastic-net path, ungrouped as glmnet's default

@@ -50,7 +50,7 @@ writeFileSync(
 writeFileSync(LABELS, body.map((r) => (r[p] === 1 ? "malignant" : "benign")).join("\n") + "\n");
 
 describe("regularize on sparse files (svmlight, Matrix Market)", () => {
-  it("path: the same λ sequence and fit as from the CSV (objective within 1e-6, features named by index)", () => {
+  it("path: the same λ sequence and fit as from the CSV (objective within 1e-12, features named by index)", () => {
     const a = run(["path", CSV, "--family", "binomial", "--json", "csv.json"]);
     const b = run(["path", SVM, "--family", "binomial", "--json", "svm.json"]);
     const c = run(["path", MTX, "--labels", LABELS, "--family", "binomial", "--json", "mtx.json"]);
@@ -66,10 +66,11 @@ describe("regularize on sparse files (svmlight, Matrix Market)", () => {
     for (let k = 0; k < jc.lambda.length; k++) {
       assert.ok(Math.abs(js.lambda[k] - jc.lambda[k]) <= 1e-12 * jc.lambda[k]);
       const excess = (js.objective[k] - jc.objective[k]) / Math.abs(jc.objective[k]);
-      // The sparse solver stops at KKT ≤ 1e-3·λ (SPARSE_KKT_PER_THRESH), the dense one at 1e-7·λ;
-      // on these correlated features that leaves up to 6e-7 of objective.
-      assert.ok(excess <= 1e-6 && excess >= -1e-9, `λ #${k + 1}: excess ${excess}`);
-      assert.ok(js.kktMax[k] <= 1e-3 * js.lambda[k]);
+      // 569 × 30 is small enough to hold dense (denseIsBetter): the sparse solver stops at the
+      // dense solver's KKT ≤ 1e-7·λ, not the large-design 1e-3·λ, which left up to 6e-7 of
+      // objective here (and coefficients printed differently from the CSV's: −90.00 / −89.98).
+      assert.ok(Math.abs(excess) <= 1e-12, `λ #${k + 1}: excess ${excess}`);
+      assert.ok(js.kktMax[k] <= 1.0001e-7 * js.lambda[k], `λ #${k + 1}: KKT ${js.kktMax[k]}`);
     }
     // svmlight and Matrix Market hold the same matrix: the same fit, to the last digit.
     assert.deepEqual(jm.objective, js.objective);
