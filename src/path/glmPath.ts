@@ -49,10 +49,10 @@ export const KKT_PER_THRESH = 100;
  * 1e6·thresh·λ: 1e-3·λ at the default thresh. On the 20 000 × 50 000 text-like cell of
  * bench/sparse.mjs that leaves the objective within 5e-9 (relative) of glmnet's own default fits
  * (and 9e-6 below them at the path's end), where 1e-5·λ took 2.5 times as long; 1e-2·λ left
- * points 2e-6 above glmnet's. Lower `thresh` for tighter certificates. A sparse design that
- * `denseIsBetter` (small, or not very sparse) gets the dense solver's target (KKT_PER_THRESH):
- * its passes are cheap, and the same data read from a CSV file and from an svmlight file then
- * give the same coefficients to the digits printed.
+ * points 2e-6 above glmnet's. Lower `thresh` for tighter certificates. The elastic net on a
+ * sparse design that `denseIsBetter` (small, or not very sparse) gets the dense solver's target
+ * (KKT_PER_THRESH): its passes are cheap, and the same data read from a CSV file and from an
+ * svmlight file then give the same coefficients to the digits printed.
  */
 export const SPARSE_KKT_PER_THRESH = 1e6;
 
@@ -164,8 +164,12 @@ function runGlmPath(
     y: yy,
     offset,
     thr: o.thresh * nullDeviance,
+    // (MCP / SCAD keep the sparse target on any sparse design: their damped steps do not reach
+    // the dense one within MAX_NEWTON steps at every point.)
     kktTol:
-      (x.kind === "csc" && !denseIsBetter(x) ? SPARSE_KKT_PER_THRESH : KKT_PER_THRESH) * o.thresh,
+      (x.kind === "csc" && (other !== null || !denseIsBetter(x))
+        ? SPARSE_KKT_PER_THRESH
+        : KKT_PER_THRESH) * o.thresh,
     pMax: o.pMax,
     ...(other ? { penalty: other } : {}),
   });
