@@ -321,12 +321,18 @@ export async function readDesign(
         },
       );
   const chosen = columnChoice(o);
-  for (const [flag, c] of special)
-    if (c !== undefined && (chosen.columns?.includes(c) || chosen.ignore?.includes(c)))
-      throw new InputError(
-        `option '${chosen.columns?.includes(c) ? "--features" : "--ignore"}': '${c}' is the ${flag} column, never a feature`,
-        { option: chosen.columns?.includes(c) ? "--features" : "--ignore" },
-      );
+  for (const [flag, c] of special) {
+    if (c === undefined) continue;
+    const by = chosen.columns?.includes(c)
+      ? "--features"
+      : chosen.ignore?.includes(c)
+        ? "--ignore"
+        : null;
+    if (by)
+      throw new InputError(`option '${by}': '${c}' is the ${flag} column, never a feature`, {
+        option: by,
+      });
+  }
   const table = await readTable(file, {
     ...readOptions(o),
     ...chosen,

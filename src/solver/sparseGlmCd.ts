@@ -153,7 +153,7 @@ function sweep(
 
 /** Doubles of one solver's region in a SparseHeap (see SparseHeap.region). */
 // (The n-vectors η, y, w, μ, r and v are padded to an even length for the family's kernels.)
-const regionSize = (n: number, p: number) => n + 6 * (n + 1) + 21 * p + 12;
+const regionSize = (n: number, p: number) => n + 6 * (n + 1) + 17 * p + 12;
 
 /**
  * The sparse design on the WebAssembly kernels: one heap holding the CSC matrix once and a region
@@ -287,9 +287,6 @@ export class SparseGlmCd implements GlmPathSolver {
     lo: 0,
     hi: 0,
     bp: 0,
-    sx: 0,
-    svx: 0,
-    svxx: 0,
     gout: 0,
     st: 0,
     active: 0,
@@ -297,9 +294,6 @@ export class SparseGlmCd implements GlmPathSolver {
     nonzero: 0,
     included: 0,
   };
-  private sx: Float64Array = new Float64Array(0);
-  private svx: Float64Array = new Float64Array(0);
-  private svxx: Float64Array = new Float64Array(0);
   private gout: Float64Array = new Float64Array(0);
   /** Columns and raw-scale amounts of a move of η (moveEta). */
   private readonly moved: Int32Array;
@@ -373,9 +367,6 @@ export class SparseGlmCd implements GlmPathSolver {
       this.lo = take("lo", p);
       this.hi = take("hi", p);
       this.bp = take("bp", p);
-      this.sx = take("sx", p);
-      this.svx = take("svx", p);
-      this.svxx = take("svxx", p);
       this.gout = take("gout", p);
       this.st = take("st", 4);
       this.active = takeI32("active");
@@ -732,8 +723,9 @@ export class SparseGlmCd implements GlmPathSolver {
       }
       let kkt = intercept ? Math.abs(sr) : 0;
       let xvMax = intercept ? sv : 0;
-      if (mem && !other) {
-        // The elastic net's whole loop below in one kernel.
+      if (mem) {
+        // The loop below in one kernel: the sums, gradients, curvatures and bp = bOld = b, and
+        // the elastic net's KKT violation (another penalty's is taken here, from g).
         st[0] = kkt;
         st[1] = xvMax;
         mem.kernel.sparse.spnewton(
@@ -760,34 +752,24 @@ export class SparseGlmCd implements GlmPathSolver {
           sv,
           at.st,
         );
-        kkt = st[0];
         xvMax = st[1];
-      } else if (mem) {
-        mem.kernel.sparse.spstats(
-          mem.cp,
-          mem.ri,
-          mem.va,
-          at.res,
-          at.v,
-          at.active,
-          na,
-          at.sx,
-          at.svx,
-          at.svxx,
-        );
-      }
-      if (!mem || other)
+        if (!other) kkt = st[0];
+        else
+          for (let t = 0; t < na; t++) {
+            const j = active[t];
+            const e =
+              infinite && lo[t] === hi[t] ? 0 : other.subdiffDistance(b[j], this.g[j], j, ab);
+            if (e > kkt) kkt = e;
+            if (rho > 0) this.damp(t, j, xv[t], level, rho, ab);
+          }
+      } else
         for (let t = 0; t < na; t++) {
           const j = active[t];
-          // Two interleaved sets of sums (see sparseDot), or the kernel's (the same sums).
+          // Two interleaved sets of sums (see sparseDot; the kernel's order).
           let sx = 0;
           let svx = 0;
           let svxx = 0;
-          if (mem) {
-            sx = this.sx[t];
-            svx = this.svx[t];
-            svxx = this.svxx[t];
-          } else {
+          {
             let sx2 = 0;
             let svx2 = 0;
             let svxx2 = 0;

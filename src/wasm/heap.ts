@@ -170,7 +170,7 @@ export interface PassState {
 }
 
 /**
- * The sparse GLM solver's kernels (kernels.wat spdots, spstats, spsweep: SparseGlmCd's loops,
+ * The sparse GLM solver's kernels (kernels.wat spdots, spnewton, spsweep: SparseGlmCd's loops,
  * operation for operation). Arguments are byte offsets into the heap's memory.
  */
 export interface SparseKernels {
@@ -261,19 +261,6 @@ export interface SparseKernels {
     list: number,
     coef: number,
     count: number,
-  ): void;
-  /** Per strong position t < na: Σ res·x, Σ v·x, Σ v·x² over column active[t]. */
-  spstats(
-    cp: number,
-    ri: number,
-    va: number,
-    res: number,
-    v: number,
-    active: number,
-    na: number,
-    osx: number,
-    osvx: number,
-    osvxx: number,
   ): void;
   /**
    * The IRLS weights v = w·max(V(μ), 1e-10) over [0, n), n even (V = μ(1 − μ), or μ when

@@ -2491,55 +2491,6 @@
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $each))))
 
-  ;; For each strong position t < na (feature active[t]): Σ res·x, Σ v·x and Σ v·x² over the
-  ;; column's non-zeros, in two interleaved sets of sums, into osx[t], osvx[t], osvxx[t].
-  (func (export "spstats") (param $cp i32) (param $ri i32) (param $va i32) (param $res i32) (param $v i32)
-    (param $active i32) (param $na i32) (param $osx i32) (param $osvx i32) (param $osvxx i32)
-    (local $t i32) (local $j i32) (local $k i32) (local $k1 i32) (local $pr i32) (local $pv i32)
-    (local $i i32) (local $i2 i32) (local $x f64) (local $x2 f64) (local $a f64) (local $a2 f64)
-    (local $sx f64) (local $svx f64) (local $svxx f64) (local $sx2 f64) (local $svx2 f64) (local $svxx2 f64)
-    (local $t8 i32)
-    (block $done (loop $each
-      (br_if $done (i32.ge_u (local.get $t) (local.get $na)))
-      (local.set $j (i32.load (i32.add (local.get $active) (i32.shl (local.get $t) (i32.const 2)))))
-      (local.set $k (i32.load (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2)))))
-      (local.set $k1 (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2)))))
-      (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k) (i32.const 2))))
-      (local.set $pv (i32.add (local.get $va) (i32.shl (local.get $k) (i32.const 3))))
-      (local.set $sx (f64.const 0)) (local.set $svx (f64.const 0)) (local.set $svxx (f64.const 0))
-      (local.set $sx2 (f64.const 0)) (local.set $svx2 (f64.const 0)) (local.set $svxx2 (f64.const 0))
-      (block $d2 (loop $l2
-        (br_if $d2 (i32.ge_s (i32.add (local.get $k) (i32.const 1)) (local.get $k1)))
-        (local.set $i (i32.shl (i32.load (local.get $pr)) (i32.const 3)))
-        (local.set $x (f64.load (local.get $pv)))
-        (local.set $i2 (i32.shl (i32.load offset=4 (local.get $pr)) (i32.const 3)))
-        (local.set $x2 (f64.load offset=8 (local.get $pv)))
-        (local.set $sx (f64.add (local.get $sx) (f64.mul (f64.load (i32.add (local.get $res) (local.get $i))) (local.get $x))))
-        (local.set $sx2 (f64.add (local.get $sx2) (f64.mul (f64.load (i32.add (local.get $res) (local.get $i2))) (local.get $x2))))
-        (local.set $a (f64.mul (f64.load (i32.add (local.get $v) (local.get $i))) (local.get $x)))
-        (local.set $a2 (f64.mul (f64.load (i32.add (local.get $v) (local.get $i2))) (local.get $x2)))
-        (local.set $svx (f64.add (local.get $svx) (local.get $a)))
-        (local.set $svx2 (f64.add (local.get $svx2) (local.get $a2)))
-        (local.set $svxx (f64.add (local.get $svxx) (f64.mul (local.get $a) (local.get $x))))
-        (local.set $svxx2 (f64.add (local.get $svxx2) (f64.mul (local.get $a2) (local.get $x2))))
-        (local.set $k (i32.add (local.get $k) (i32.const 2)))
-        (local.set $pr (i32.add (local.get $pr) (i32.const 8)))
-        (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
-        (br $l2)))
-      (if (i32.lt_s (local.get $k) (local.get $k1)) (then
-        (local.set $i (i32.shl (i32.load (local.get $pr)) (i32.const 3)))
-        (local.set $x (f64.load (local.get $pv)))
-        (local.set $sx (f64.add (local.get $sx) (f64.mul (f64.load (i32.add (local.get $res) (local.get $i))) (local.get $x))))
-        (local.set $a (f64.mul (f64.load (i32.add (local.get $v) (local.get $i))) (local.get $x)))
-        (local.set $svx (f64.add (local.get $svx) (local.get $a)))
-        (local.set $svxx (f64.add (local.get $svxx) (f64.mul (local.get $a) (local.get $x))))))
-      (local.set $t8 (i32.shl (local.get $t) (i32.const 3)))
-      (f64.store (i32.add (local.get $osx) (local.get $t8)) (f64.add (local.get $sx) (local.get $sx2)))
-      (f64.store (i32.add (local.get $osvx) (local.get $t8)) (f64.add (local.get $svx) (local.get $svx2)))
-      (f64.store (i32.add (local.get $osvxx) (local.get $t8)) (f64.add (local.get $svxx) (local.get $svxx2)))
-      (local.set $t (i32.add (local.get $t) (i32.const 1)))
-      (br $each))))
-
   ;; The sparse GLM's IRLS weights v = w·max(V(μ), 1e-10) (V(μ) = μ(1 − μ), or μ for the
   ;; Poisson) over [0, n), n even, with Σ v into st[2] and Σ res into st[3]: each sum in two
   ;; lanes (the even and the odd observations), added at the end (SparseGlmCd.newton's loop).
@@ -2569,12 +2520,13 @@
     (f64.store offset=24 (local.get $st)
       (f64.add (f64x2.extract_lane 0 (local.get $sr)) (f64x2.extract_lane 1 (local.get $sr)))))
 
-  ;; The elastic net's statistics of one Newton step of the sparse GLM (SparseGlmCd.newton's
-  ;; loop over the strong positions, operation for operation): per position t < na (feature
-  ;; j = active[t]) the sums of spstats, then g[j] = (Σ res·x − c_j·sr)/s_j, the KKT violation
-  ;; (enetSubdiffDistance at b[j] with kap, l2, lo, hi of t), vx[t] = Σ v·x,
-  ;; xv[t] = Σ v·x̃_j² and bold[t] = bp[t] = b[j]. out[0] and out[1] hold the starting largest
-  ;; violation and curvature and receive the largest ones.
+  ;; The statistics of one Newton step of the sparse GLM (SparseGlmCd.newton's loop over the
+  ;; strong positions, operation for operation): per position t < na (feature j = active[t])
+  ;; Σ res·x, Σ v·x and Σ v·x² over the column's non-zeros (two interleaved sets of sums), then
+  ;; g[j] = (Σ res·x − c_j·sr)/s_j, the elastic net's KKT violation (enetSubdiffDistance at b[j]
+  ;; with kap, l2, lo, hi of t), vx[t] = Σ v·x, xv[t] = Σ v·x̃_j² and bold[t] = bp[t] = b[j].
+  ;; out[0] and out[1] hold the starting largest violation and curvature and receive the
+  ;; largest ones.
   (func (export "spnewton") (param $cp i32) (param $ri i32) (param $va i32) (param $res i32) (param $v i32)
     (param $active i32) (param $na i32) (param $center i32) (param $inv i32) (param $b i32) (param $g i32)
     (param $kap i32) (param $l2 i32) (param $lo i32) (param $hi i32) (param $vx i32) (param $xv i32)

@@ -2,6 +2,7 @@
 import type { Assessment } from "../../model/assess.js";
 import { defaultGamma } from "../../penalty/nonconvex.js";
 import type { SavedModel } from "../../model/model.js";
+import { columnChoice } from "../input.js";
 import type { FitRun } from "./result.js";
 
 /** The JSON document of a run (a contract other tools rely on). */
@@ -14,7 +15,7 @@ export function fitJson(r: FitRun, model: SavedModel, assessment: Assessment | u
     target: meta.target,
     features,
     // the columns --ignore left out (absent: none)
-    ignored: o.ignore?.split(",").map((c) => c.trim()),
+    ignored: columnChoice(o).ignore,
     family,
     penalty,
     alpha,
