@@ -42,6 +42,8 @@ export class CoreDesign {
   /** The sparse design, or null for dense input (every column present). */
   readonly sparse: CscMatrix | null;
   readonly n: number;
+  /** The n-vectors at `vector` (1, or the classes rounded up to even). */
+  readonly vectors: number;
 
   constructor(
     x: Matrix,
@@ -50,14 +52,20 @@ export class CoreDesign {
     include: Uint8Array,
     /** The most values held dense (for sparse input). */
     private readonly limit = CORE_DENSE_LIMIT,
+    /**
+     * The classes whose gradients the kernels take at once (the multinomial's K; gradsk): room
+     * for that many n-vectors (rounded up to even) and their results.
+     */
+    classes = 1,
   ) {
+    this.vectors = classes > 1 ? classes + (classes & 1) : 1;
     const n = (this.n = x.nRows);
     const p = x.nCols;
     this.slotOf = new Int32Array(p + 1).fill(-1);
     if (x.kind === "dense") {
       this.sparse = null;
       this.cap = p + 1;
-      this.heap = createHeap(CoreDesign.size(n, this.cap));
+      this.heap = createHeap(CoreDesign.size(n, this.cap, this.vectors));
       this.xs = this.heap.f64;
       const xs = this.xs;
       for (let j = 0; j < p; j++) {
@@ -75,16 +83,20 @@ export class CoreDesign {
     }
     this.sparse = x;
     this.cap = Math.max(1, Math.min(p + 1, 32, Math.floor(limit / n)));
-    this.heap = createHeap(CoreDesign.size(n, this.cap));
+    this.heap = createHeap(CoreDesign.size(n, this.cap, this.vectors));
     this.xs = this.heap.f64;
     this.count = 0;
     this.slotOf[p] = this.count++;
     this.xs.fill(1, 0, n);
   }
 
-  /** Heap values for `cap` slots: the columns, an n-vector, cap results, cap 32-bit indices. */
-  private static size(n: number, cap: number): number {
-    return cap * n + n + cap + Math.ceil(cap / 2) + 1;
+  /**
+   * Heap values for `cap` slots: the columns, `vectors` n-vectors, the results (one per slot and
+   * vector) and the 32-bit indices (one per slot), slots rounded up to 4 (gradsk's blocks).
+   */
+  private static size(n: number, cap: number, vectors: number): number {
+    const slots = cap + 3 - ((cap + 3) % 4);
+    return cap * n + vectors * n + slots * vectors + Math.ceil(slots / 2) + 1;
   }
 
   /** Offset in xs of feature j's column (p: the ones); the column must be present. */
@@ -97,15 +109,15 @@ export class CoreDesign {
     return this.slotOf[j] >= 0;
   }
 
-  /** Where the kernels' n-vector, results (one per slot) and indices (i32) start. */
+  /** Where the kernels' n-vectors, results (one per slot and vector) and indices (i32) start. */
   get vector(): number {
     return this.cap * this.n;
   }
   get results(): number {
-    return this.vector + this.n;
+    return this.vector + this.vectors * this.n;
   }
   get indices(): number {
-    return 2 * (this.results + this.cap);
+    return 2 * (this.results + (this.cap + 3 - ((this.cap + 3) % 4)) * this.vectors);
   }
 
   /**
@@ -129,7 +141,7 @@ export class CoreDesign {
       let cap = this.cap;
       while (cap < need) cap *= 2;
       cap = Math.min(cap, most);
-      const heap = createHeap(CoreDesign.size(n, cap));
+      const heap = createHeap(CoreDesign.size(n, cap, this.vectors));
       heap.f64.set(this.xs.subarray(0, this.count * n), 0);
       this.heap.release();
       this.heap = heap;

@@ -274,7 +274,8 @@ export function corePath(
   // The standardized design with a column of ones, in a heap with room for the solver's kernels
   // (CoreDesign: for sparse input, only the columns the solver asks for; none for a sparse design
   // on covariance updates, which reads the sparse columns itself).
-  const design = covariance && x.kind === "csc" ? null : new CoreDesign(x, center, scale, include);
+  const design =
+    covariance && x.kind === "csc" ? null : new CoreDesign(x, center, scale, include, undefined, K);
   const etaStart = new Float64Array(K * n);
   if (K === 1) etaStart.set(offset);
   const solver = covariance

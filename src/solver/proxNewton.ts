@@ -206,6 +206,23 @@ export class ProxNewton {
     const slotOf = design.sparse ? design.slotOf : null;
     if (slotOf) for (let t = 0; t < present; t++) kernel.i32[listOff + t] = slotOf[list[t]];
     else kernel.i32.set(list.subarray(0, present), listOff);
+    const kp = design.vectors;
+    if (K > 1 && kp >= K && present > 0) {
+      // Every class at once (gradsk: four columns against two classes per sweep), the list
+      // padded to a multiple of 4 with its last column and the classes to kp with zeros.
+      const padded = (present + 3) & ~3;
+      for (let t = present; t < padded; t++) kernel.i32[listOff + t] = kernel.i32[listOff + t - 1];
+      f.set(r.subarray(0, K * n), slot);
+      if (kp > K) f.fill(0, slot + K * n, slot + kp * n);
+      kernel.gradsk(listOff, padded, 0, n, slot, kp, res);
+      const grad = this.grad;
+      for (let t = 0; t < present; t++) {
+        const o = res + t * kp;
+        const g = list[t] * K;
+        for (let c = 0; c < K; c++) grad[g + c] = f[o + c];
+      }
+      return;
+    }
     for (let c = 0; c < K; c++) {
       f.set(r.subarray(c * n, (c + 1) * n), slot);
       kernel.grads4(listOff, present, 0, n, slot, res);

@@ -67,6 +67,15 @@ interface Kernels extends SparseKernels {
   glin(st: number, na: number, cap: number): void;
   grads(list: number, count: number, base: number, n: number, r: number, g: number): number;
   grads4(list: number, count: number, base: number, n: number, r: number, g: number): number;
+  gradsk(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    kp: number,
+    out: number,
+  ): void;
   axpys(list: number, alpha: number, count: number, base: number, n: number, y: number): void;
   rowdots(a: number, b: number, count: number, n: number, out: number): void;
   rowdots2(
@@ -380,6 +389,20 @@ export interface PassKernel {
    */
   grads4(list: number, count: number, base: number, n: number, r: number, g: number): void;
   /**
+   * out[t·kp + c] ← x_{list[t]}ᵀr_c for t < count (a multiple of 4) and c < kp (even), columns
+   * n apart from f64 offset base, class vectors n apart from f64 offset r: four columns against
+   * two classes per sweep (kernels.wat gradsk).
+   */
+  gradsk(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    kp: number,
+    out: number,
+  ): void;
+  /**
    * y ← y − Σ_t alpha[t]·x_{list[t]} for t < count (i32 list, f64 alpha), columns n apart from
    * f64 offset base: four columns per sweep of y, bit for bit repeated axpy (kernels.wat axpys).
    */
@@ -640,6 +663,17 @@ class WasmHeap implements Heap, PassKernel {
   }
   grads4(list: number, count: number, base: number, n: number, r: number, g: number): void {
     this.k.grads4(list << 2, count, base << 3, n, r << 3, g << 3);
+  }
+  gradsk(
+    list: number,
+    count: number,
+    base: number,
+    n: number,
+    r: number,
+    kp: number,
+    out: number,
+  ): void {
+    this.k.gradsk(list << 2, count, base << 3, n, r << 3, kp, out << 3);
   }
   axpys(list: number, alpha: number, count: number, base: number, n: number, y: number): void {
     this.k.axpys(list << 2, alpha << 3, count, base << 3, n, y << 3);

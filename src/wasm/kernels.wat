@@ -756,6 +756,109 @@
         (local.set $list (i32.add (local.get $list) (i32.const 4)))
         (br $each))))
 
+  ;; gradsk(list, count, base, n, r, kp, out): out[t·kp + c] ← x_{list[t]}ᵀr_c for t < count (a
+  ;; multiple of 4) and c < kp (even), the columns n apart from base, the class vectors r_c n apart
+  ;; from r (the multinomial's gradients, every class in one call). Four columns against two
+  ;; classes per sweep: each column and class vector is loaded once for eight products (grads4
+  ;; loads r once for four), over SIMD pairs of rows; an odd n's last row is added after the
+  ;; pair sums. The caller pads the list (repeating a column) and the classes (a zero vector).
+  (func (export "gradsk") (param $list i32) (param $count i32) (param $base i32) (param $n i32)
+    (param $r i32) (param $kp i32) (param $out i32)
+    (local $w i32) (local $end2 i32) (local $t i32) (local $c i32) (local $i i32)
+    (local $ra i32) (local $rb i32) (local $o i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $a0 v128) (local $b0 v128) (local $a1 v128) (local $b1 v128) (local $a2 v128) (local $b2 v128) (local $a3 v128) (local $b3 v128)
+    (local $va v128) (local $vb v128) (local $x v128) (local $ta f64) (local $tb f64)
+    (local.set $w (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end2 (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (block $done (loop $four
+      (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $c0 (i32.add (local.get $base) (i32.mul (local.get $w)
+        (i32.load offset=0 (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))))
+      (local.set $c1 (i32.add (local.get $base) (i32.mul (local.get $w)
+        (i32.load offset=4 (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))))
+      (local.set $c2 (i32.add (local.get $base) (i32.mul (local.get $w)
+        (i32.load offset=8 (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))))
+      (local.set $c3 (i32.add (local.get $base) (i32.mul (local.get $w)
+        (i32.load offset=12 (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))))
+      (local.set $c (i32.const 0))
+      (block $cdone (loop $pair
+        (br_if $cdone (i32.ge_u (local.get $c) (local.get $kp)))
+        (local.set $ra (i32.add (local.get $r) (i32.mul (local.get $c) (local.get $w))))
+        (local.set $rb (i32.add (local.get $ra) (local.get $w)))
+        (local.set $a0 (v128.const f64x2 0 0)) (local.set $b0 (v128.const f64x2 0 0))
+        (local.set $a1 (v128.const f64x2 0 0)) (local.set $b1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0)) (local.set $b2 (v128.const f64x2 0 0))
+        (local.set $a3 (v128.const f64x2 0 0)) (local.set $b3 (v128.const f64x2 0 0))
+        (local.set $i (i32.const 0))
+        (block $di (loop $rows
+          (br_if $di (i32.ge_u (local.get $i) (local.get $end2)))
+          (local.set $va (v128.load (i32.add (local.get $ra) (local.get $i))))
+          (local.set $vb (v128.load (i32.add (local.get $rb) (local.get $i))))
+          (local.set $x (v128.load (i32.add (local.get $c0) (local.get $i))))
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (local.get $va))))
+          (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $x) (local.get $vb))))
+          (local.set $x (v128.load (i32.add (local.get $c1) (local.get $i))))
+          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x) (local.get $va))))
+          (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $x) (local.get $vb))))
+          (local.set $x (v128.load (i32.add (local.get $c2) (local.get $i))))
+          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $x) (local.get $va))))
+          (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $x) (local.get $vb))))
+          (local.set $x (v128.load (i32.add (local.get $c3) (local.get $i))))
+          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $x) (local.get $va))))
+          (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $x) (local.get $vb))))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $rows)))
+        (local.set $ta (f64.const 0)) (local.set $tb (f64.const 0))
+        (if (i32.and (local.get $n) (i32.const 1)) (then
+          (local.set $ta (f64.load (i32.add (local.get $ra) (local.get $end2))))
+          (local.set $tb (f64.load (i32.add (local.get $rb) (local.get $end2))))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (local.get $c)
+          (i32.mul (i32.add (local.get $t) (i32.const 0)) (local.get $kp))) (i32.const 3))))
+        (f64.store (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0)))
+          (f64.mul (local.get $ta) (select (f64.load (i32.add (local.get $c0) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (f64.store offset=8 (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $b0)) (f64x2.extract_lane 1 (local.get $b0)))
+          (f64.mul (local.get $tb) (select (f64.load (i32.add (local.get $c0) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (local.get $c)
+          (i32.mul (i32.add (local.get $t) (i32.const 1)) (local.get $kp))) (i32.const 3))))
+        (f64.store (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1)))
+          (f64.mul (local.get $ta) (select (f64.load (i32.add (local.get $c1) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (f64.store offset=8 (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $b1)) (f64x2.extract_lane 1 (local.get $b1)))
+          (f64.mul (local.get $tb) (select (f64.load (i32.add (local.get $c1) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (local.get $c)
+          (i32.mul (i32.add (local.get $t) (i32.const 2)) (local.get $kp))) (i32.const 3))))
+        (f64.store (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2)))
+          (f64.mul (local.get $ta) (select (f64.load (i32.add (local.get $c2) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (f64.store offset=8 (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $b2)) (f64x2.extract_lane 1 (local.get $b2)))
+          (f64.mul (local.get $tb) (select (f64.load (i32.add (local.get $c2) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (i32.add (local.get $c)
+          (i32.mul (i32.add (local.get $t) (i32.const 3)) (local.get $kp))) (i32.const 3))))
+        (f64.store (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3)))
+          (f64.mul (local.get $ta) (select (f64.load (i32.add (local.get $c3) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (f64.store offset=8 (local.get $o) (f64.add
+          (f64.add (f64x2.extract_lane 0 (local.get $b3)) (f64x2.extract_lane 1 (local.get $b3)))
+          (f64.mul (local.get $tb) (select (f64.load (i32.add (local.get $c3) (local.get $end2))) (f64.const 0)
+            (i32.and (local.get $n) (i32.const 1))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 2)))
+        (br $pair)))
+      (local.set $t (i32.add (local.get $t) (i32.const 4)))
+      (br $four))))
+
+
   ;; axpys(list, alpha, count, base, n, y): y ← y − Σ_t alpha[t]·x_{list[t]}, t < count (columns
   ;; at base + k·n·8, alpha f64 at its offset): four columns per sweep of y, each element updated
   ;; in the order of t as repeated axpy calls would, so bit for bit the same as those.

@@ -135,6 +135,43 @@ describe("dense kernels (WebAssembly SIMD and plain JS)", () => {
     });
   }
 
+  for (const [n, count, kp] of [
+    [1, 4, 2],
+    [3, 8, 4],
+    [10, 4, 6],
+    [101, 12, 10],
+    [0, 4, 2],
+  ]) {
+    it(`gradsk (${count} listed columns of length ${n} against ${kp} class vectors) agrees with dot`, () => {
+      const p = count + 3;
+      // [X (n·p) | R (kp·n) | out (count·kp) | list (i32)]
+      const heap = createHeap(n * (p + kp) + count * kp + count / 2 + 2, "wasm");
+      const kernel = passKernel(heap)!;
+      for (let i = 0; i < n * (p + kp); i++) heap.f64[i] = rng.normal();
+      const r = n * p;
+      const out = r + kp * n;
+      heap.f64.fill(NaN, out, out + count * kp);
+      const listOff = 2 * (out + count * kp);
+      // Columns out of order, one repeated (the caller's padding).
+      const cols = Array.from({ length: count }, (_, t) =>
+        t === count - 1 ? 0 : p - 1 - ((2 * t) % p),
+      );
+      cols.forEach((j, t) => (kernel.i32[listOff + t] = j));
+      kernel.gradsk(listOff, count, 0, n, r, kp, out);
+      cols.forEach((j, t) => {
+        for (let c = 0; c < kp; c++) {
+          let direct = 0;
+          for (let i = 0; i < n; i++) direct += heap.f64[j * n + i] * heap.f64[r + c * n + i];
+          const got = heap.f64[out + t * kp + c];
+          assert.ok(
+            Math.abs(got - direct) <= 1e-13 * (n + 1),
+            `column ${j}, class ${c}: ${got} vs ${direct}`,
+          );
+        }
+      });
+    });
+  }
+
   for (const [n, count] of [
     [1, 1],
     [3, 5],
