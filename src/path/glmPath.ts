@@ -187,11 +187,23 @@ function runGlmPath(
   // The features that can contribute to the duality gap (glmDualityGap's `candidates`).
   const candidates = new Int32Array(p);
   const nz = new Int32Array(p);
+  // After a sparse solve that returned "ok", only its strong features can be non-zero or violate
+  // the KKT conditions (SparseGlmCd.strongFeatures; the excluded ones add nothing): where no
+  // included feature has a box, the loop below reads those alone.
+  let unboxed = true;
+  for (let j = 0; j < p; j++)
+    if (include[j] && (lower[j] !== -Infinity || upper[j] !== Infinity)) unboxed = false;
+  const sparseCd = cd instanceof SparseGlmCd && unboxed ? cd : null;
+  let solved = false;
   const path = walkPath<CertifiedPoint>(
     lambdas,
     lambdaMax,
     other ? nonconvexEndRule(family, o) : earlyEndRule(family, o),
-    (lam, lamPrev) => statusOutcome(cd.solve(lam, lamPrev), o.maxPasses, o.pMax),
+    (lam, lamPrev) => {
+      const status = cd.solve(lam, lamPrev);
+      solved = status === "ok";
+      return statusOutcome(status, o.maxPasses, o.pMax);
+    },
     (_k, lam) => {
       const ab = lam * o.alpha;
       const dem = lam * (1 - o.alpha);
@@ -201,7 +213,10 @@ function runGlmPath(
       const pf = o.penaltyFactor;
       let nc = 0;
       let nnz = 0;
-      for (let j = 0; j < p; j++) {
+      const list = sparseCd && solved ? sparseCd.strongFeatures() : null;
+      const count = list ? list.length : p;
+      for (let t = 0; t < count; t++) {
+        const j = list ? list[t] : t;
         const bj = b[j];
         if (plain ? bj === 0 : bj === 0 && include[j] && lower[j] < 0 && upper[j] > 0) {
           // enetSubdiffDistance's value at a zero inside its box: (|g| − κ)₊.

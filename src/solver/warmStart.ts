@@ -27,7 +27,9 @@ export class PathWarmStart {
 
   /**
    * Records the solution b, b0 at λ_prev and computes the moves toward λ (in `cols`, `by`,
-   * `moved`, `d0`; none before the path has two points). The caller applies them.
+   * `moved`, `d0`; none before the path has two points). The caller applies them. `features`,
+   * when given, lists in increasing order every feature that has been non-zero on the path (a
+   * list that only grows: the others stay zero here), and only those are read.
    */
   next(
     b: Float64Array,
@@ -37,6 +39,7 @@ export class PathWarmStart {
     lower: Float64Array,
     upper: Float64Array,
     intercept: boolean,
+    features?: Int32Array,
   ): void {
     const prev = this.lastLambda;
     this.lastLambda = lambdaPrev;
@@ -47,7 +50,9 @@ export class PathWarmStart {
       const ratio = Math.log(lambdaPrev / lambda) / Math.log(prev / lambdaPrev);
       const parabola = this.quadratic && Math.abs(ratio - 1) < 1e-9;
       let moved = 0;
-      for (let j = 0; j < b.length; j++) {
+      const count = features ? features.length : b.length;
+      for (let t = 0; t < count; t++) {
+        const j = features ? features[t] : t;
         const bj = b[j];
         const pj = bPrev[j];
         if (bj === 0 || pj === 0 || bj > 0 !== pj > 0) continue;
@@ -62,10 +67,12 @@ export class PathWarmStart {
       }
       this.moved = moved;
       this.d0 = intercept ? ratio * (b0 - this.b0Prev) : 0;
-      this.bPrev2.set(bPrev);
+      if (features) for (const j of features) this.bPrev2[j] = bPrev[j];
+      else this.bPrev2.set(bPrev);
       this.quadratic = true;
     }
-    bPrev.set(b);
+    if (features) for (const j of features) bPrev[j] = b[j];
+    else bPrev.set(b);
     this.b0Prev = b0;
   }
 }

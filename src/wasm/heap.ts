@@ -193,6 +193,22 @@ export interface SparseKernels {
     count: number,
     out: number,
   ): void;
+  /**
+   * g[j] = (Σ u[ri[k]]·va[k] − center[j]·sr)·inv[j] over column j = list[t], t < count (the
+   * sparse GLM's gradient outside its strong set).
+   */
+  spgrads(
+    cp: number,
+    ri: number,
+    va: number,
+    u: number,
+    list: number,
+    count: number,
+    center: number,
+    inv: number,
+    sr: number,
+    g: number,
+  ): void;
   /** g[k] = x̃_kᵀr for k = list[t] (SparseDesign.gradient; st: shift, Σ v·rr). */
   spggrads(
     cp: number,

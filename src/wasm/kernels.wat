@@ -2594,6 +2594,26 @@
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $each))))
 
+  ;; g[j] = (Σ_k u[ri[k]]·va[k] − center[j]·sr)·inv[j] over column j = list[t], t < count: the
+  ;; sparse GLM's true gradient of the features outside its strong set (SparseGlmCd.gradient's
+  ;; spdots and conversion, operation for operation).
+  (func (export "spgrads") (param $cp i32) (param $ri i32) (param $va i32) (param $u i32) (param $list i32) (param $count i32)
+    (param $center i32) (param $inv i32) (param $sr f64) (param $g i32)
+    (local $t i32) (local $j8 i32) (local $pc i32)
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $j8 (i32.shl (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3)))
+      (local.set $pc (i32.add (local.get $cp) (i32.shr_u (local.get $j8) (i32.const 1))))
+      (f64.store (i32.add (local.get $g) (local.get $j8))
+        (f64.mul
+          (f64.sub
+            (call $spdot (local.get $u) (local.get $ri) (local.get $va)
+              (i32.load (local.get $pc)) (i32.load offset=4 (local.get $pc)))
+            (f64.mul (f64.load (i32.add (local.get $center) (local.get $j8))) (local.get $sr)))
+          (f64.load (i32.add (local.get $inv) (local.get $j8)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $each))))
+
   ;; The sparse GLM's IRLS weights v = w·max(V(μ), 1e-10) (V(μ) = μ(1 − μ), or μ for the
   ;; Poisson) over [0, n), n even, with Σ v into st[2] and Σ res into st[3]: each sum in two
   ;; lanes (the even and the odd observations), added at the end (SparseGlmCd.newton's loop).
