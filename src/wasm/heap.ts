@@ -179,20 +179,10 @@ export interface PassState {
 }
 
 /**
- * The sparse GLM solver's kernels (kernels.wat spdots, spnewton, spsweep: SparseGlmCd's loops,
+ * The sparse GLM solver's kernels (kernels.wat spgrads, spnewton, spsweep: SparseGlmCd's loops,
  * operation for operation). Arguments are byte offsets into the heap's memory.
  */
 export interface SparseKernels {
-  /** out[j] = Σ u[ri[k]]·va[k] over column j = list[t] (CSC cp, ri, va), t < count. */
-  spdots(
-    cp: number,
-    ri: number,
-    va: number,
-    u: number,
-    list: number,
-    count: number,
-    out: number,
-  ): void;
   /**
    * g[j] = (Σ u[ri[k]]·va[k] − center[j]·sr)·inv[j] over column j = list[t], t < count (the
    * sparse GLM's gradient outside its strong set).

@@ -2581,34 +2581,55 @@
       (br $l1)))
     (f64.add (f64.add (local.get $s0) (local.get $s1)) (f64.add (local.get $s2) (local.get $s3))))
 
-  ;; out[j] = Σ_k u[ri[k]]·va[k] over column j = list[t] for t < count (the raw gradient dots).
-  (func (export "spdots") (param $cp i32) (param $ri i32) (param $va i32) (param $u i32) (param $list i32) (param $count i32) (param $out i32)
-    (local $t i32) (local $j i32) (local $pc i32)
-    (block $done (loop $each
-      (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
-      (local.set $j (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
-      (local.set $pc (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))))
-      (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
-        (call $spdot (local.get $u) (local.get $ri) (local.get $va)
-          (i32.load (local.get $pc)) (i32.load offset=4 (local.get $pc))))
-      (local.set $t (i32.add (local.get $t) (i32.const 1)))
-      (br $each))))
-
   ;; g[j] = (Σ_k u[ri[k]]·va[k] − center[j]·sr)·inv[j] over column j = list[t], t < count: the
   ;; sparse GLM's true gradient of the features outside its strong set (SparseGlmCd.gradient's
   ;; spdots and conversion, operation for operation).
   (func (export "spgrads") (param $cp i32) (param $ri i32) (param $va i32) (param $u i32) (param $list i32) (param $count i32)
     (param $center i32) (param $inv i32) (param $sr f64) (param $g i32)
-    (local $t i32) (local $j8 i32) (local $pc i32)
+    (local $t i32) (local $j8 i32) (local $pc i32) (local $k i32) (local $k1 i32) (local $pr i32) (local $pv i32)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
     (block $done (loop $each
       (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
       (local.set $j8 (i32.shl (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3)))
       (local.set $pc (i32.add (local.get $cp) (i32.shr_u (local.get $j8) (i32.const 1))))
+      ;; $spdot(u, ri, va, cp[j], cp[j + 1]), inline (the same four sums in the same order).
+      (local.set $k (i32.load (local.get $pc)))
+      (local.set $k1 (i32.load offset=4 (local.get $pc)))
+      (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $pv (i32.add (local.get $va) (i32.shl (local.get $k) (i32.const 3))))
+      (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0))
+      (local.set $s2 (f64.const 0)) (local.set $s3 (f64.const 0))
+      (block $d4 (loop $l4
+        (br_if $d4 (i32.ge_s (i32.add (local.get $k) (i32.const 3)) (local.get $k1)))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul
+          (f64.load (i32.add (local.get $u) (i32.shl (i32.load (local.get $pr)) (i32.const 3))))
+          (f64.load (local.get $pv)))))
+        (local.set $s1 (f64.add (local.get $s1) (f64.mul
+          (f64.load (i32.add (local.get $u) (i32.shl (i32.load offset=4 (local.get $pr)) (i32.const 3))))
+          (f64.load offset=8 (local.get $pv)))))
+        (local.set $s2 (f64.add (local.get $s2) (f64.mul
+          (f64.load (i32.add (local.get $u) (i32.shl (i32.load offset=8 (local.get $pr)) (i32.const 3))))
+          (f64.load offset=16 (local.get $pv)))))
+        (local.set $s3 (f64.add (local.get $s3) (f64.mul
+          (f64.load (i32.add (local.get $u) (i32.shl (i32.load offset=12 (local.get $pr)) (i32.const 3))))
+          (f64.load offset=24 (local.get $pv)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (local.set $pr (i32.add (local.get $pr) (i32.const 16)))
+        (local.set $pv (i32.add (local.get $pv) (i32.const 32)))
+        (br $l4)))
+      (block $d1 (loop $l1
+        (br_if $d1 (i32.ge_s (local.get $k) (local.get $k1)))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul
+          (f64.load (i32.add (local.get $u) (i32.shl (i32.load (local.get $pr)) (i32.const 3))))
+          (f64.load (local.get $pv)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $pr (i32.add (local.get $pr) (i32.const 4)))
+        (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
+        (br $l1)))
       (f64.store (i32.add (local.get $g) (local.get $j8))
         (f64.mul
           (f64.sub
-            (call $spdot (local.get $u) (local.get $ri) (local.get $va)
-              (i32.load (local.get $pc)) (i32.load offset=4 (local.get $pc)))
+            (f64.add (f64.add (local.get $s0) (local.get $s1)) (f64.add (local.get $s2) (local.get $s3)))
             (f64.mul (f64.load (i32.add (local.get $center) (local.get $j8))) (local.get $sr)))
           (f64.load (i32.add (local.get $inv) (local.get $j8)))))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
@@ -2755,6 +2776,7 @@
     (local $s f64) (local $ij f64) (local $cj f64) (local $vxj f64) (local $xvj f64) (local $bt f64)
     (local $z f64) (local $a0 f64) (local $nb f64) (local $del f64) (local $a f64)
     (local $sq f64) (local $d f64) (local $sv f64) (local $dlx f64) (local $t2 f64)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
     (local.set $sq (f64.load (local.get $st)))
     (local.set $d (f64.load offset=8 (local.get $st)))
     (local.set $sv (f64.load offset=16 (local.get $st)))
@@ -2766,7 +2788,40 @@
       (local.set $pc (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))))
       (local.set $k0 (i32.load (local.get $pc)))
       (local.set $k1 (i32.load offset=4 (local.get $pc)))
-      (local.set $s (call $spdot (local.get $q) (local.get $ri) (local.get $va) (local.get $k0) (local.get $k1)))
+      ;; s = $spdot(q, ri, va, k0, k1), inline (the same four sums in the same order).
+      (local.set $k (local.get $k0))
+      (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k0) (i32.const 2))))
+      (local.set $pv (i32.add (local.get $va) (i32.shl (local.get $k0) (i32.const 3))))
+      (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0))
+      (local.set $s2 (f64.const 0)) (local.set $s3 (f64.const 0))
+      (block $dd4 (loop $ll4
+        (br_if $dd4 (i32.ge_s (i32.add (local.get $k) (i32.const 3)) (local.get $k1)))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul
+          (f64.load (i32.add (local.get $q) (i32.shl (i32.load (local.get $pr)) (i32.const 3))))
+          (f64.load (local.get $pv)))))
+        (local.set $s1 (f64.add (local.get $s1) (f64.mul
+          (f64.load (i32.add (local.get $q) (i32.shl (i32.load offset=4 (local.get $pr)) (i32.const 3))))
+          (f64.load offset=8 (local.get $pv)))))
+        (local.set $s2 (f64.add (local.get $s2) (f64.mul
+          (f64.load (i32.add (local.get $q) (i32.shl (i32.load offset=8 (local.get $pr)) (i32.const 3))))
+          (f64.load offset=16 (local.get $pv)))))
+        (local.set $s3 (f64.add (local.get $s3) (f64.mul
+          (f64.load (i32.add (local.get $q) (i32.shl (i32.load offset=12 (local.get $pr)) (i32.const 3))))
+          (f64.load offset=24 (local.get $pv)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (local.set $pr (i32.add (local.get $pr) (i32.const 16)))
+        (local.set $pv (i32.add (local.get $pv) (i32.const 32)))
+        (br $ll4)))
+      (block $dd1 (loop $ll1
+        (br_if $dd1 (i32.ge_s (local.get $k) (local.get $k1)))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul
+          (f64.load (i32.add (local.get $q) (i32.shl (i32.load (local.get $pr)) (i32.const 3))))
+          (f64.load (local.get $pv)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $pr (i32.add (local.get $pr) (i32.const 4)))
+        (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
+        (br $ll1)))
+      (local.set $s (f64.add (f64.add (local.get $s0) (local.get $s1)) (f64.add (local.get $s2) (local.get $s3))))
       (local.set $ij (f64.load (i32.add (local.get $inv) (i32.shl (local.get $j) (i32.const 3)))))
       (local.set $cj (f64.load (i32.add (local.get $center) (i32.shl (local.get $j) (i32.const 3)))))
       (local.set $vxj (f64.load (i32.add (local.get $vx) (local.get $t8))))

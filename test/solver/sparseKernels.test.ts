@@ -9,7 +9,7 @@ import { resolveOptions } from "../../src/path/options.js";
 import { Random } from "../../src/random.js";
 import { SparseGlmCd, SparseHeap } from "../../src/solver/sparseGlmCd.js";
 
-// The sparse GLM solver's WebAssembly kernels (kernels.wat spdots, spweights, spnewton, spsweep, spmove)
+// The sparse GLM solver's WebAssembly kernels (kernels.wat spgrads, spweights, spnewton, spsweep, spmove)
 // against its JavaScript loops: the same operations in the same order, so the two must agree bit
 // for bit along a path — coefficients, intercept, gradient and the number of passes.
 
