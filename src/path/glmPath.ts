@@ -179,20 +179,21 @@ function runGlmPath(
   cd.solve(Infinity, Infinity);
   const { lambdas, lambdaMax } = lambdaSequence(cd.g, include, o);
 
-  // Where every feature is included and unboxed, the loop below reads only b, g and pf for the
-  // zero coefficients (most of them when p ≫ n).
-  let plain = true;
-  for (let j = 0; j < p; j++)
-    if (!include[j] || lower[j] !== -Infinity || upper[j] !== Infinity) plain = false;
+  // Where every feature is included and unboxed (plain), the loop below reads only b, g and pf
+  // for the zero coefficients (most of them when p ≫ n). After a sparse solve that returned "ok",
+  // only its strong features can be non-zero or violate the KKT conditions
+  // (SparseGlmCd.strongFeatures; the excluded ones add nothing): where no included feature has a
+  // box (unboxed), the loop reads those alone.
+  let unboxed = true;
+  let allIncluded = true;
+  for (let j = 0; j < p; j++) {
+    if (!include[j]) allIncluded = false;
+    else if (lower[j] !== -Infinity || upper[j] !== Infinity) unboxed = false;
+  }
+  const plain = unboxed && allIncluded;
   // The features that can contribute to the duality gap (glmDualityGap's `candidates`).
   const candidates = new Int32Array(p);
   const nz = new Int32Array(p);
-  // After a sparse solve that returned "ok", only its strong features can be non-zero or violate
-  // the KKT conditions (SparseGlmCd.strongFeatures; the excluded ones add nothing): where no
-  // included feature has a box, the loop below reads those alone.
-  let unboxed = true;
-  for (let j = 0; j < p; j++)
-    if (include[j] && (lower[j] !== -Infinity || upper[j] !== Infinity)) unboxed = false;
   const sparseCd = cd instanceof SparseGlmCd && unboxed ? cd : null;
   let solved = false;
   const path = walkPath<CertifiedPoint>(

@@ -2546,44 +2546,9 @@
   ;; operations, in the same order, as its JavaScript loops (so results are identical). Pointers
   ;; are byte offsets: column pointers and row indices int32, values and vectors float64.
 
-  ;; Σ_{k0 ≤ k < k1} u[ri[k]]·va[k], in four accumulators (as sparseDot in src/data/matrix.ts).
-  (func $spdot (param $u i32) (param $ri i32) (param $va i32) (param $k0 i32) (param $k1 i32) (result f64)
-    (local $k i32) (local $pr i32) (local $pv i32) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
-    (local.set $k (local.get $k0))
-    (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k0) (i32.const 2))))
-    (local.set $pv (i32.add (local.get $va) (i32.shl (local.get $k0) (i32.const 3))))
-    (block $d4 (loop $l4
-      (br_if $d4 (i32.ge_s (i32.add (local.get $k) (i32.const 3)) (local.get $k1)))
-      (local.set $s0 (f64.add (local.get $s0) (f64.mul
-        (f64.load (i32.add (local.get $u) (i32.shl (i32.load (local.get $pr)) (i32.const 3))))
-        (f64.load (local.get $pv)))))
-      (local.set $s1 (f64.add (local.get $s1) (f64.mul
-        (f64.load (i32.add (local.get $u) (i32.shl (i32.load offset=4 (local.get $pr)) (i32.const 3))))
-        (f64.load offset=8 (local.get $pv)))))
-      (local.set $s2 (f64.add (local.get $s2) (f64.mul
-        (f64.load (i32.add (local.get $u) (i32.shl (i32.load offset=8 (local.get $pr)) (i32.const 3))))
-        (f64.load offset=16 (local.get $pv)))))
-      (local.set $s3 (f64.add (local.get $s3) (f64.mul
-        (f64.load (i32.add (local.get $u) (i32.shl (i32.load offset=12 (local.get $pr)) (i32.const 3))))
-        (f64.load offset=24 (local.get $pv)))))
-      (local.set $k (i32.add (local.get $k) (i32.const 4)))
-      (local.set $pr (i32.add (local.get $pr) (i32.const 16)))
-      (local.set $pv (i32.add (local.get $pv) (i32.const 32)))
-      (br $l4)))
-    (block $d1 (loop $l1
-      (br_if $d1 (i32.ge_s (local.get $k) (local.get $k1)))
-      (local.set $s0 (f64.add (local.get $s0) (f64.mul
-        (f64.load (i32.add (local.get $u) (i32.shl (i32.load (local.get $pr)) (i32.const 3))))
-        (f64.load (local.get $pv)))))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (local.set $pr (i32.add (local.get $pr) (i32.const 4)))
-      (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
-      (br $l1)))
-    (f64.add (f64.add (local.get $s0) (local.get $s1)) (f64.add (local.get $s2) (local.get $s3))))
-
   ;; g[j] = (Σ_k u[ri[k]]·va[k] − center[j]·sr)·inv[j] over column j = list[t], t < count: the
   ;; sparse GLM's true gradient of the features outside its strong set (SparseGlmCd.gradient's
-  ;; spdots and conversion, operation for operation).
+  ;; sparse dots and conversion, operation for operation).
   (func (export "spgrads") (param $cp i32) (param $ri i32) (param $va i32) (param $u i32) (param $list i32) (param $count i32)
     (param $center i32) (param $inv i32) (param $sr f64) (param $g i32)
     (local $t i32) (local $j8 i32) (local $pc i32) (local $k i32) (local $k1 i32) (local $pr i32) (local $pv i32)
@@ -2592,7 +2557,7 @@
       (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
       (local.set $j8 (i32.shl (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3)))
       (local.set $pc (i32.add (local.get $cp) (i32.shr_u (local.get $j8) (i32.const 1))))
-      ;; $spdot(u, ri, va, cp[j], cp[j + 1]), inline (the same four sums in the same order).
+      ;; Σ u[ri[k]]·va[k] over column j in four accumulators (sparseDot in src/data/matrix.ts).
       (local.set $k (i32.load (local.get $pc)))
       (local.set $k1 (i32.load offset=4 (local.get $pc)))
       (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k) (i32.const 2))))
@@ -2788,7 +2753,7 @@
       (local.set $pc (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))))
       (local.set $k0 (i32.load (local.get $pc)))
       (local.set $k1 (i32.load offset=4 (local.get $pc)))
-      ;; s = $spdot(q, ri, va, k0, k1), inline (the same four sums in the same order).
+      ;; s = Σ q[ri[k]]·va[k] over the column in four accumulators (sparseDot in src/data/matrix.ts).
       (local.set $k (local.get $k0))
       (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k0) (i32.const 2))))
       (local.set $pv (i32.add (local.get $va) (i32.shl (local.get $k0) (i32.const 3))))
@@ -2902,7 +2867,7 @@
     (local.set $j8 (i32.shl (local.get $j) (i32.const 3)))
     (local.set $c (f64.load (i32.add (local.get $center) (local.get $j8))))
     (local.set $shift (f64.load (local.get $st)))
-    ;; $spdot(rr, ri, vx, cp[j], cp[j + 1]), inline (the same four sums in the same order).
+    ;; Σ rr[ri[k]]·vx[k] over column j in four accumulators (sparseDot in src/data/matrix.ts).
     (local.set $k (i32.load (local.get $pc)))
     (local.set $k1 (i32.load offset=4 (local.get $pc)))
     (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k) (i32.const 2))))
@@ -2968,60 +2933,14 @@
     (local $t i32) (local $k i32) (local $k8 i32) (local $q i32) (local $q1 i32) (local $pr i32) (local $pv i32) (local $i i32)
     (local $bk f64) (local $gk f64) (local $xvk f64) (local $u f64) (local $v f64) (local $nb f64) (local $d f64)
     (local $ds f64) (local $t2 f64) (local $dlx f64) (local $pfk f64)
-    (local $gpc i32) (local $kk i32) (local $kk1 i32) (local $gpr i32) (local $gpv i32)
-    (local $gc f64) (local $gshift f64) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
     (block $done (loop $each
       (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
       (local.set $k (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (local.set $k8 (i32.shl (local.get $k) (i32.const 3)))
       (local.set $bk (f64.load (i32.add (local.get $b) (local.get $k8))))
-      ;; g_k = $spgrad(…, k), inline (operation for operation).
-      (local.set $gpc (i32.add (local.get $cp) (i32.shl (local.get $k) (i32.const 2))))
-      (local.set $gc (f64.load (i32.add (local.get $center) (local.get $k8))))
-      (local.set $gshift (f64.load (local.get $st)))
-      (local.set $kk (i32.load (local.get $gpc)))
-      (local.set $kk1 (i32.load offset=4 (local.get $gpc)))
-      (local.set $gpr (i32.add (local.get $ri) (i32.shl (local.get $kk) (i32.const 2))))
-      (local.set $gpv (i32.add (local.get $vx) (i32.shl (local.get $kk) (i32.const 3))))
-      (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0))
-      (local.set $s2 (f64.const 0)) (local.set $s3 (f64.const 0))
-      (block $g4 (loop $gl4
-        (br_if $g4 (i32.ge_s (i32.add (local.get $kk) (i32.const 3)) (local.get $kk1)))
-        (local.set $s0 (f64.add (local.get $s0) (f64.mul
-          (f64.load (i32.add (local.get $rr) (i32.shl (i32.load (local.get $gpr)) (i32.const 3))))
-          (f64.load (local.get $gpv)))))
-        (local.set $s1 (f64.add (local.get $s1) (f64.mul
-          (f64.load (i32.add (local.get $rr) (i32.shl (i32.load offset=4 (local.get $gpr)) (i32.const 3))))
-          (f64.load offset=8 (local.get $gpv)))))
-        (local.set $s2 (f64.add (local.get $s2) (f64.mul
-          (f64.load (i32.add (local.get $rr) (i32.shl (i32.load offset=8 (local.get $gpr)) (i32.const 3))))
-          (f64.load offset=16 (local.get $gpv)))))
-        (local.set $s3 (f64.add (local.get $s3) (f64.mul
-          (f64.load (i32.add (local.get $rr) (i32.shl (i32.load offset=12 (local.get $gpr)) (i32.const 3))))
-          (f64.load offset=24 (local.get $gpv)))))
-        (local.set $kk (i32.add (local.get $kk) (i32.const 4)))
-        (local.set $gpr (i32.add (local.get $gpr) (i32.const 16)))
-        (local.set $gpv (i32.add (local.get $gpv) (i32.const 32)))
-        (br $gl4)))
-      (block $g1 (loop $gl1
-        (br_if $g1 (i32.ge_s (local.get $kk) (local.get $kk1)))
-        (local.set $s0 (f64.add (local.get $s0) (f64.mul
-          (f64.load (i32.add (local.get $rr) (i32.shl (i32.load (local.get $gpr)) (i32.const 3))))
-          (f64.load (local.get $gpv)))))
-        (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
-        (local.set $gpr (i32.add (local.get $gpr) (i32.const 4)))
-        (local.set $gpv (i32.add (local.get $gpv) (i32.const 8)))
-        (br $gl1)))
-      (local.set $gk (f64.div
-        (f64.sub
-          (f64.sub
-            (f64.add
-              (f64.add (f64.add (local.get $s0) (local.get $s1)) (f64.add (local.get $s2) (local.get $s3)))
-              (f64.mul (local.get $gshift) (f64.load (i32.add (local.get $wsum) (local.get $k8)))))
-            (f64.mul (local.get $gc) (f64.load offset=8 (local.get $st))))
-          (f64.mul (local.get $gc) (local.get $gshift)))
-        (f64.load (i32.add (local.get $scale) (local.get $k8)))))
+      (local.set $gk (call $spgrad (local.get $cp) (local.get $ri) (local.get $vx) (local.get $rr) (local.get $wsum)
+        (local.get $center) (local.get $scale) (local.get $st) (local.get $k)))
       (f64.store (i32.add (local.get $g) (local.get $k8)) (local.get $gk))
       (local.set $xvk (f64.load (i32.add (local.get $xv) (local.get $k8))))
       (local.set $pfk (f64.load (i32.add (local.get $pf) (local.get $k8))))
