@@ -4,6 +4,7 @@ import { sparseDot } from "../data/matrix.js";
 import { interceptStart } from "../datafit/intercept.js";
 import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import { MAX_NEWTON, type GlmPathSolver, type GlmSetup, type GlmStatus } from "./glmCd.js";
+import { ModelSubspace, type SubspaceModel } from "./modelSubspace.js";
 import { PathWarmStart } from "./warmStart.js";
 import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
 
@@ -19,6 +20,15 @@ const MAX_INNER = 50;
 const MAX_LEVEL = 30;
 /** A point is solved when its KKT violation is at most kktTol·λ; kktTol defaults to this. */
 const KKT_TOL = 1e-7;
+/** The iterate differences a model solve's subspace step spans (SparseGlmCd.trySubspace). */
+/**
+ * The first Newton step of each point solves its model this much tighter than the later ones
+ * (see `newton`): from the path's extrapolation the violation is about 0.1·λ, where the later
+ * steps' tolerance stopped after a single pass and the next step had to read every strong column
+ * again. On the text bench's binomial path, alternating in one process: 0.93 × the time on each
+ * of two sparse designs (same passes, a fifth fewer Newton steps); 0.3 gave 0.95 ×, 0.03 1.0 ×.
+ */
+const FIRST_STEP_TOL = 0.1;
 /** The largest SparseHeap (bytes): past it the solvers run their JavaScript loops. */
 const SPARSE_HEAP_BYTES = 2 ** 31 - 2 ** 20;
 
@@ -307,6 +317,8 @@ export class SparseGlmCd implements GlmPathSolver {
   private mergeScratch = new Int32Array(16);
   private lossAt = 0;
   private lossFresh = false;
+  /** The elastic net's model solves' subspace steps, and the model they read. */
+  private readonly subspace = new ModelSubspace(2);
 
   /**
    * `shared`: the kernels' heap of the design when several solvers share it (its regions are
@@ -686,6 +698,7 @@ export class SparseGlmCd implements GlmPathSolver {
     const na = this.nActive;
     if (!this.sweepModel || this.order.length < na) this.room(na);
     const { active, order, kap, l2, lo, hi, bp, bOld, vx, xv, nonzero } = this;
+    let boxed = false;
     for (let t = 0; t < na; t++) {
       const j = active[t];
       const m = !infinite || pf[j] === 0;
@@ -693,7 +706,11 @@ export class SparseGlmCd implements GlmPathSolver {
       l2[t] = pf[j] * dem;
       lo[t] = m ? lower[j] : 0;
       hi[t] = m ? upper[j] : 0;
+      if (lo[t] !== -Infinity || hi[t] !== Infinity) boxed = true;
     }
+    // The elastic net's model solves take subspace steps (ModelSubspace) where no box can cut them.
+    const accel = !(other || infinite || boxed);
+    const model: SubspaceModel = { sp: this.sp, n, v, active, center, inv, vx, kap, l2 };
     // The KKT target, and never above √thr: a violation e leaves the objective about e²/(2·xv)
     // above its optimum, which at large λ (e = kktTol·λ large) could exceed thresh·null deviance.
     const target = Math.min((this.s.kktTol ?? KKT_TOL) * (ab + dem), Math.sqrt(this.s.thr)) + 1e-15;
@@ -860,12 +877,13 @@ export class SparseGlmCd implements GlmPathSolver {
       // slowly whatever the model's accuracy: its inner passes would run to their cutoff.)
       if (kkt > 0.5 * kktLast && (rho === 0 || tighten > TIGHTEN_FLOOR)) tighten *= 0.01;
       kktLast = kkt;
-      const tol = (tighten * Math.max(target, kkt) ** 2) / xvMax;
+      const tol = ((it === 0 ? FIRST_STEP_TOL : 1) * tighten * Math.max(target, kkt) ** 2) / xvMax;
       const b0Old = this.b0;
       st[0] = sr;
       st[1] = 0;
       st[2] = sv;
       let full = true;
+      if (accel) this.subspace.reset();
       // A nonconvex model's coordinate descent can trade jumps between coordinates for long: its
       // step is cut off after MAX_INNER passes (the line search then judges it), a damped one
       // after 4·MAX_INNER (its convex pieces can still crawl where unpenalized features are
@@ -923,6 +941,10 @@ export class SparseGlmCd implements GlmPathSolver {
           if (full) break;
           full = true;
         } else full = false;
+        if (accel && this.subspace.record(bp, q, st, this.b0, na, n)) {
+          const b0 = this.subspace.step(model, bp, q, st, na);
+          if (b0 !== null) this.b0 = b0;
+        }
       }
       // η moves by X̃Δ + Δ0: the columns' non-zeros, then the scalar part D.
       etaOld.set(eta);

@@ -205,6 +205,14 @@ describe("--engine clickhouse: a two-shard cluster on loopback, a Distributed ta
     const many = Array.from({ length: 40 }, () => rows.join("\n")).join("\n") + "\n";
     await c.query(0, "INSERT INTO default.big FORMAT CSV", many);
     await c.query(1, "INSERT INTO default.big FORMAT CSV", many);
+    // The second shard is stopped once it has answered 20 of the path's queries (its own count
+    // of queries, less this loop's): the path takes about 180, and a fixed delay raced the
+    // path's speed on a fast run.
+    const served = async () =>
+      Number(await c.query(1, "SELECT value FROM system.events WHERE event = 'Query'"));
+    const before = await served();
+    let polls = 1;
+    let finished = false;
     const pending = run([
       "path",
       `clickhouse://127.0.0.1:${c.http[0]}/default.dbig`,
@@ -212,8 +220,12 @@ describe("--engine clickhouse: a two-shard cluster on loopback, a Distributed ta
       "binomial",
       "--nlambda",
       "100",
-    ]);
-    await new Promise((r) => setTimeout(r, 2500));
+    ]).finally(() => (finished = true));
+    while (!finished) {
+      polls++;
+      if ((await served()) - before - polls >= 20) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     c.kill(1);
     const r = await pending;
     assert.equal(r.code, 1, r.err);
