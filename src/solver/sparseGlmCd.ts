@@ -163,7 +163,7 @@ function sweep(
 
 /** Doubles of one solver's region in a SparseHeap (see SparseHeap.region). */
 // (The n-vectors η, y, w, μ, r and v are padded to an even length for the family's kernels.)
-const regionSize = (n: number, p: number) => n + 6 * (n + 1) + 17 * p + 12;
+const regionSize = (n: number, p: number) => 2 * n + 6 * (n + 1) + 25 * p + 16;
 
 /**
  * The sparse design on the WebAssembly kernels: one heap holding the CSC matrix once and a region
@@ -302,6 +302,14 @@ export class SparseGlmCd implements GlmPathSolver {
     order: 0,
     nonzero: 0,
     included: 0,
+    rat: 0,
+    need: 0,
+    pf: 0,
+    bnd: 0,
+    stamp: 0,
+    pk: 0,
+    pcen: 0,
+    pinv: 0,
   };
   /** Columns and raw-scale amounts of a move of η (moveEta). */
   private readonly moved: Int32Array;
@@ -317,6 +325,27 @@ export class SparseGlmCd implements GlmPathSolver {
   private mergeScratch = new Int32Array(16);
   private lossAt = 0;
   private lossFresh = false;
+  /**
+   * The lazy KKT check of the non-strong features (see `admit`): r at the last `gradient` and its
+   * sum, that call's number, and the running sums of ‖Δr‖∞ and |ΣΔr| over the calls; per
+   * feature, the call at which g_j was last computed, and three numbers whose
+   * bnd[3j] + bnd[3j+1]·driftInf + bnd[3j+2]·driftSum bounds |g_j|/pf_j at the last call:
+   * bnd[3j+1] = Σ|x_ij|/(s_j·pf_j), bnd[3j+2] = |c_j|/(s_j·pf_j); and a list of features.
+   */
+  private readonly rAt: Float64Array;
+  private srAt = 0;
+  private gen = 0;
+  private driftInf = 0;
+  private driftSum = 0;
+  private readonly stamp: Int32Array;
+  private readonly bnd: Float64Array;
+  private readonly need: Int32Array;
+  /** Per strong position, for the sweep kernel: its column's range, center and 1/scale. */
+  private readonly pk: Int32Array | null = null;
+  private readonly pcen: Float64Array | null = null;
+  private readonly pinv: Float64Array | null = null;
+  /** The penalty factors (in the kernels' heap where there is one). */
+  private readonly pf: Float64Array;
   /** The elastic net's model solves' subspace steps, and the model they read. */
   private readonly subspace = new ModelSubspace(2);
 
@@ -396,6 +425,17 @@ export class SparseGlmCd implements GlmPathSolver {
       this.b = take("b", p);
       this.g = take("g", p);
       this.bOld = take("bold", p);
+      this.rAt = take("rat", n);
+      this.need = takeI32("need");
+      this.pf = take("pf", p);
+      this.bnd = take("bnd", 3 * p);
+      this.stamp = takeI32("stamp");
+      // Per strong position: its column's range (two i32), center and 1/scale (spsweep).
+      at.pk = o * 8;
+      this.pk = i32.subarray(2 * o, 2 * o + 2 * p);
+      o += p;
+      this.pcen = take("pcen", p);
+      this.pinv = take("pinv", p);
       this.prox = new Float64Array(p);
       this.piece = new Float64Array(s.penalty ? 4 * p : 0);
     } else {
@@ -413,6 +453,19 @@ export class SparseGlmCd implements GlmPathSolver {
       this.moved = new Int32Array(p);
       this.rest = new Int32Array(p);
       this.movedBy = new Float64Array(p);
+      this.rAt = new Float64Array(n);
+      this.need = new Int32Array(p);
+      this.pf = new Float64Array(p);
+      this.bnd = new Float64Array(3 * p);
+      this.stamp = new Int32Array(p);
+    }
+    this.pf.set(s.pf);
+    for (let j = 0; j < p; j++) {
+      if (s.pf[j] === 0) continue;
+      let l1 = 0;
+      for (let k = sp.colPtr[j]; k < sp.colPtr[j + 1]; k++) l1 += Math.abs(sp.values[k]);
+      this.bnd[3 * j + 1] = (l1 * this.inv[j]) / s.pf[j];
+      this.bnd[3 * j + 2] = (Math.abs(this.center[j]) * this.inv[j]) / s.pf[j];
     }
     this.etaOld = new Float64Array(n);
     this.strong = new Uint8Array(p);
@@ -487,35 +540,75 @@ export class SparseGlmCd implements GlmPathSolver {
   }
 
   /**
-   * Recomputes μ, the true gradient g (every included feature) and g0 at the current η. With
-   * `strongFresh` the strong features' g is already exact at this η (`newton` returned "ok":
-   * its last step computed them there), so only the others are read: at the text bench's deep
-   * points the strong columns hold two thirds of the non-zeros.
+   * Recomputes μ, g0 and the true gradient g of every included feature at the current η. With
+   * `strongFresh` the strong features' g is already exact at this η (`newton` returned "ok": its
+   * last step computed them there), and the others' is left to `admit`, which reads a column only
+   * where a bound on how far g_j can have moved since it was computed does not settle the
+   * check: at the text bench's deep points the other columns hold two thirds of the non-zeros.
    */
   gradient(strongFresh = false): void {
     if (!this.lossFresh) this.evaluate();
     const r = this.res;
+    const n = this.n;
     let sr = 0;
-    for (let i = 0; i < this.n; i++) sr += r[i];
+    for (let i = 0; i < n; i++) sr += r[i];
     this.g0 = sr;
-    const count = strongFresh ? this.nRest : this.included.length;
-    const inc = strongFresh ? this.rest : this.included;
+    const rAt = this.rAt;
+    if (strongFresh) {
+      // x̃_jᵀΔr = (Σ_{x_ij ≠ 0} x_ij Δrᵢ − c_j ΣΔr)/s_j, at most ‖Δr‖∞ Σ|x_ij|/s_j + |c_j ΣΔr|/s_j.
+      let dinf = 0;
+      for (let i = 0; i < n; i++) {
+        const d = Math.abs(r[i] - rAt[i]);
+        if (d > dinf) dinf = d;
+      }
+      this.driftInf += dinf;
+      this.driftSum += Math.abs(sr - this.srAt);
+    } else {
+      const inc = this.included;
+      const mem = this.mem;
+      if (mem) {
+        const { at } = this;
+        mem.kernel.sparse.spgrads(
+          mem.cp,
+          mem.ri,
+          mem.va,
+          at.res,
+          at.included,
+          inc.length,
+          at.center,
+          at.inv,
+          sr,
+          at.g,
+        );
+      } else for (let t = 0; t < inc.length; t++) this.g[inc[t]] = this.dot(inc[t], r, sr);
+    }
+    rAt.set(r.subarray(0, n));
+    this.srAt = sr;
+    this.gen++;
+    if (!strongFresh) {
+      this.stamp.fill(this.gen);
+      this.bases(this.included, this.included.length);
+    }
+  }
+
+  /** bnd[3j] for j = list[t], t < count, after their g_j was computed at the last `gradient`. */
+  private bases(list: Int32Array, count: number): void {
     const mem = this.mem;
+    const { driftInf, driftSum } = this;
     if (mem) {
       const { at } = this;
-      mem.kernel.sparse.spgrads(
-        mem.cp,
-        mem.ri,
-        mem.va,
-        at.res,
-        strongFresh ? at.rest : at.included,
-        count,
-        at.center,
-        at.inv,
-        sr,
-        at.g,
-      );
-    } else for (let t = 0; t < count; t++) this.g[inc[t]] = this.dot(inc[t], r, sr);
+      const l = list === this.included ? at.included : at.need;
+      mem.kernel.sparse.spbase(l, count, at.g, at.pf, at.bnd, driftInf, driftSum);
+      return;
+    }
+    const { g, pf, bnd } = this;
+    for (let t = 0; t < count; t++) {
+      const j = list[t];
+      bnd[3 * j] =
+        pf[j] === 0
+          ? Infinity
+          : Math.abs(g[j]) / pf[j] - bnd[3 * j + 1] * driftInf - bnd[3 * j + 2] * driftSum;
+    }
   }
 
   /**
@@ -538,8 +631,14 @@ export class SparseGlmCd implements GlmPathSolver {
     const limit = this.passes + this.s.maxPasses;
     for (;;) {
       const status = this.newton(ab, dem, infinite, limit);
-      if (status !== "ok" || strongOnly) return status;
-      this.gradient(true);
+      if (strongOnly) return status;
+      if (status !== "ok") {
+        // Every gradient exact for the point's certificate.
+        this.gradient();
+        return status;
+      }
+      // (At λ = ∞ every gradient: the path's λ_max is read from them.)
+      this.gradient(!infinite);
       if (infinite || !this.admit(ab, false)) return "ok";
     }
   }
@@ -627,20 +726,78 @@ export class SparseGlmCd implements GlmPathSolver {
     }
   }
 
-  /** Marks strong every included feature with |g_j| > threshold·pfⱼ, or unpenalized. */
+  /**
+   * Marks strong every included feature with |g_j| > threshold·pfⱼ (g_j at the last `gradient`),
+   * or unpenalized. A non-strong feature's g_j may be older: where |g_j| plus the bound on its
+   * move since (see `gradient`) is within the threshold it stays out unread; else its g_j is
+   * computed at the last `gradient`'s r first. The decisions are those of exact gradients.
+   */
   private admit(threshold: number, infinite: boolean): boolean {
-    const { pf } = this.s;
-    const { strong, g, rest } = this;
+    const { strong, g, rest, pf, bnd, stamp, need, driftInf, driftSum, gen } = this;
     const before = this.nActive;
-    let kept = 0;
-    for (let t = 0; t < this.nRest; t++) {
-      const j = rest[t];
-      if (pf[j] === 0 || (!infinite && Math.abs(g[j]) > threshold * pf[j])) {
-        strong[j] = 1;
-        this.push(j);
-      } else rest[kept++] = j;
+    const thr = infinite ? Infinity : threshold;
+    const mem = this.mem;
+    let out = 0;
+    if (mem) {
+      const { at } = this;
+      const k = mem.kernel.sparse;
+      if (!infinite) {
+        const count = k.spbound(
+          at.rest,
+          this.nRest,
+          at.bnd,
+          at.stamp,
+          gen,
+          driftInf,
+          driftSum,
+          threshold,
+          at.need,
+        );
+        if (count > 0) {
+          k.spgrads(
+            mem.cp,
+            mem.ri,
+            mem.va,
+            at.rat,
+            at.need,
+            count,
+            at.center,
+            at.inv,
+            this.srAt,
+            at.g,
+          );
+          this.bases(need, count);
+        }
+      }
+      out = k.spsplit(at.rest, this.nRest, at.g, at.pf, thr, at.need);
+    } else {
+      if (!infinite) {
+        // (The bound's rounding: a feature within 1e-12 of the threshold is read.)
+        const cut = threshold * 0.999999999999;
+        let count = 0;
+        for (let t = 0; t < this.nRest; t++) {
+          const j = rest[t];
+          if (!(bnd[3 * j] + bnd[3 * j + 1] * driftInf + bnd[3 * j + 2] * driftSum > cut)) continue;
+          if (stamp[j] === gen) continue;
+          stamp[j] = gen;
+          need[count++] = j;
+        }
+        for (let t = 0; t < count; t++) g[need[t]] = this.dot(need[t], this.rAt, this.srAt);
+        this.bases(need, count);
+      }
+      let kept = 0;
+      for (let t = 0; t < this.nRest; t++) {
+        const j = rest[t];
+        if (pf[j] === 0 || Math.abs(g[j]) > thr * pf[j]) need[out++] = j;
+        else rest[kept++] = j;
+      }
     }
-    this.nRest = kept;
+    this.nRest -= out;
+    for (let t = 0; t < out; t++) {
+      const j = need[t];
+      strong[j] = 1;
+      this.push(j);
+    }
     if (this.nActive === before) return false;
     // The new strong features came in increasing order: merge them into strongSorted.
     if (this.strongSorted.length < this.nActive) {
@@ -675,7 +832,14 @@ export class SparseGlmCd implements GlmPathSolver {
       this.active = next;
       if (this.sweepModel) this.sweepModel.active = next;
     }
-    this.active[this.nActive++] = j;
+    const t = this.nActive++;
+    this.active[t] = j;
+    if (this.pk) {
+      this.pk[2 * t] = this.sp.colPtr[j];
+      this.pk[2 * t + 1] = this.sp.colPtr[j + 1];
+      this.pcen![t] = this.center[j];
+      this.pinv![t] = this.inv[j];
+    }
   }
 
   /** The penalty of the active features' current values. */
@@ -777,15 +941,15 @@ export class SparseGlmCd implements GlmPathSolver {
         st[0] = kkt;
         st[1] = xvMax;
         mem.kernel.sparse.spnewton(
-          mem.cp,
+          at.pk,
           mem.ri,
           mem.va,
           at.res,
           at.v,
           at.active,
           na,
-          at.center,
-          at.inv,
+          at.pcen,
+          at.pinv,
           at.b,
           at.g,
           at.kap,
@@ -908,14 +1072,13 @@ export class SparseGlmCd implements GlmPathSolver {
         if (mem && !other) {
           const a = this.at;
           dlx = mem.kernel.sparse.spsweep(
-            mem.cp,
+            a.pk,
             mem.ri,
             mem.va,
             a.q,
             a.v,
-            a.active,
-            a.center,
-            a.inv,
+            a.pcen,
+            a.pinv,
             a.vx,
             a.xv,
             a.kap,

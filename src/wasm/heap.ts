@@ -267,6 +267,37 @@ export interface SparseKernels {
     gamma: number,
     scad: number,
   ): number;
+  /**
+   * The lazy KKT check's bounds (SparseGlmCd.admit): each j = rest[t], t < count, with
+   * stamp[j] ≠ cur and bnd[3j] + bnd[3j+1]·dInf + bnd[3j+2]·dSum > thr·(1 − 1e-12) is appended
+   * to need and stamped cur; returns how many.
+   */
+  spbound(
+    rest: number,
+    count: number,
+    bnd: number,
+    stamp: number,
+    cur: number,
+    dInf: number,
+    dSum: number,
+    thr: number,
+    need: number,
+  ): number;
+  /** bnd[3j] = |g[j]|/pf[j] − bnd[3j+1]·dInf − bnd[3j+2]·dSum (∞ where pf[j] = 0), j in list. */
+  spbase(
+    list: number,
+    count: number,
+    g: number,
+    pf: number,
+    bnd: number,
+    dInf: number,
+    dSum: number,
+  ): void;
+  /**
+   * j = rest[t], t < count, goes to out (in order) where pf[j] = 0 or |g[j]| > thr·pf[j], else
+   * stays in rest (compacted in order); returns how many went out.
+   */
+  spsplit(rest: number, count: number, g: number, pf: number, thr: number, out: number): number;
   /** y[ri[k]] += va[k]·coef[t] over the non-zeros of column list[t], t < count. */
   spmove(
     cp: number,
@@ -296,15 +327,15 @@ export interface SparseKernels {
    * (starting from their values there).
    */
   spnewton(
-    cp: number,
+    pk: number,
     ri: number,
     va: number,
     res: number,
     v: number,
     active: number,
     na: number,
-    center: number,
-    inv: number,
+    pcen: number,
+    pinv: number,
     b: number,
     g: number,
     kap: number,
@@ -321,14 +352,13 @@ export interface SparseKernels {
   ): void;
   /** One coordinate-descent sweep of SparseGlmCd's model; returns the largest xv·δ². */
   spsweep(
-    cp: number,
+    pk: number,
     ri: number,
     va: number,
     q: number,
     v: number,
-    active: number,
-    center: number,
-    inv: number,
+    pcen: number,
+    pinv: number,
     vx: number,
     xv: number,
     kap: number,

@@ -2600,6 +2600,74 @@
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $each))))
 
+;; The sparse GLM's lazy KKT check, first half (SparseGlmCd.admit): over j = rest[t], t < count,
+  ;; with stamp[j] ≠ cur and bnd[3j] + bnd[3j+1]·dInf + bnd[3j+2]·dSum > thr·(1 − 1e-12) (a bound on
+  ;; |g_j|/pf_j now): appends j to need and sets stamp[j] = cur. Returns how many.
+  (func (export "spbound") (param $rest i32) (param $count i32) (param $bnd i32) (param $stamp i32)
+    (param $cur i32) (param $dInf f64) (param $dSum f64) (param $thr f64) (param $need i32) (result i32)
+    (local $t i32) (local $j i32) (local $p i32) (local $ps i32) (local $n i32)
+    (local.set $thr (f64.mul (local.get $thr) (f64.const 0.999999999999)))
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $j (i32.load (i32.add (local.get $rest) (i32.shl (local.get $t) (i32.const 2)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (local.set $p (i32.add (local.get $bnd) (i32.mul (local.get $j) (i32.const 24))))
+      (br_if $each (i32.eqz (f64.gt
+        (f64.add
+          (f64.add (f64.load (local.get $p)) (f64.mul (f64.load offset=8 (local.get $p)) (local.get $dInf)))
+          (f64.mul (f64.load offset=16 (local.get $p)) (local.get $dSum)))
+        (local.get $thr))))
+      (local.set $ps (i32.add (local.get $stamp) (i32.shl (local.get $j) (i32.const 2))))
+      (br_if $each (i32.eq (i32.load (local.get $ps)) (local.get $cur)))
+      (i32.store (local.get $ps) (local.get $cur))
+      (i32.store (i32.add (local.get $need) (i32.shl (local.get $n) (i32.const 2))) (local.get $j))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $each)))
+    (local.get $n))
+
+  ;; After g is computed for j = list[t], t < count: bnd[3j] = |g[j]|/pf[j] − bnd[3j+1]·dInf −
+  ;; bnd[3j+2]·dSum (+∞ where pf[j] = 0), so that spbound's sum is |g_j|/pf_j at these drifts.
+  (func (export "spbase") (param $list i32) (param $count i32) (param $g i32) (param $pf i32) (param $bnd i32)
+    (param $dInf f64) (param $dSum f64)
+    (local $t i32) (local $j i32) (local $p i32) (local $pfj f64)
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $j (i32.load (i32.add (local.get $list) (i32.shl (local.get $t) (i32.const 2)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (local.set $p (i32.add (local.get $bnd) (i32.mul (local.get $j) (i32.const 24))))
+      (local.set $pfj (f64.load (i32.add (local.get $pf) (i32.shl (local.get $j) (i32.const 3)))))
+      (f64.store (local.get $p)
+        (select (f64.const inf)
+          (f64.sub
+            (f64.sub
+              (f64.div (f64.abs (f64.load (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))) (local.get $pfj))
+              (f64.mul (f64.load offset=8 (local.get $p)) (local.get $dInf)))
+            (f64.mul (f64.load offset=16 (local.get $p)) (local.get $dSum)))
+          (f64.eq (local.get $pfj) (f64.const 0))))
+      (br $each))))
+
+  ;; Second half: j = rest[t], t < count, goes to out (in order) where pf[j] = 0 or |g[j]| > thr·pf[j],
+  ;; else stays in rest (compacted in order). Returns how many went out.
+  (func (export "spsplit") (param $rest i32) (param $count i32) (param $g i32) (param $pf i32)
+    (param $thr f64) (param $out i32) (result i32)
+    (local $t i32) (local $j i32) (local $j8 i32) (local $kept i32) (local $n i32) (local $pfj f64)
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $j (i32.load (i32.add (local.get $rest) (i32.shl (local.get $t) (i32.const 2)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (local.set $j8 (i32.shl (local.get $j) (i32.const 3)))
+      (local.set $pfj (f64.load (i32.add (local.get $pf) (local.get $j8))))
+      (if (i32.or (f64.eq (local.get $pfj) (f64.const 0))
+            (f64.gt (f64.abs (f64.load (i32.add (local.get $g) (local.get $j8)))) (f64.mul (local.get $thr) (local.get $pfj))))
+        (then
+          (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (local.get $j))
+          (local.set $n (i32.add (local.get $n) (i32.const 1))))
+        (else
+          (i32.store (i32.add (local.get $rest) (i32.shl (local.get $kept) (i32.const 2))) (local.get $j))
+          (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))
+      (br $each)))
+    (local.get $n))
+
   ;; The sparse GLM's IRLS weights v = w·max(V(μ), 1e-10) (V(μ) = μ(1 − μ), or μ for the
   ;; Poisson) over [0, n), n even, with Σ v into st[2] and Σ res into st[3]: each sum in two
   ;; lanes (the even and the odd observations), added at the end (SparseGlmCd.newton's loop).
@@ -2636,8 +2704,8 @@
   ;; with kap, l2, lo, hi of t), vx[t] = Σ v·x, xv[t] = Σ v·x̃_j² and bold[t] = bp[t] = b[j].
   ;; out[0] and out[1] hold the starting largest violation and curvature and receive the
   ;; largest ones.
-  (func (export "spnewton") (param $cp i32) (param $ri i32) (param $va i32) (param $res i32) (param $v i32)
-    (param $active i32) (param $na i32) (param $center i32) (param $inv i32) (param $b i32) (param $g i32)
+  (func (export "spnewton") (param $pk i32) (param $ri i32) (param $va i32) (param $res i32) (param $v i32)
+    (param $active i32) (param $na i32) (param $pcen i32) (param $pinv i32) (param $b i32) (param $g i32)
     (param $kap i32) (param $l2 i32) (param $lo i32) (param $hi i32) (param $vx i32) (param $xv i32)
     (param $bp i32) (param $bold i32) (param $sr f64) (param $sv f64) (param $out i32)
     (local $t i32) (local $j8 i32) (local $t8 i32) (local $k i32) (local $k1 i32) (local $pr i32) (local $pv i32)
@@ -2650,8 +2718,10 @@
     (block $done (loop $each
       (br_if $done (i32.ge_u (local.get $t) (local.get $na)))
       (local.set $j8 (i32.shl (i32.load (i32.add (local.get $active) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3)))
-      (local.set $k (i32.load (i32.add (local.get $cp) (i32.shr_u (local.get $j8) (i32.const 1)))))
-      (local.set $k1 (i32.load offset=4 (i32.add (local.get $cp) (i32.shr_u (local.get $j8) (i32.const 1)))))
+      ;; (The column's range, center and 1/scale per position: see spsweep.)
+      (local.set $t8 (i32.shl (local.get $t) (i32.const 3)))
+      (local.set $k (i32.load (i32.add (local.get $pk) (local.get $t8))))
+      (local.set $k1 (i32.load offset=4 (i32.add (local.get $pk) (local.get $t8))))
       (local.set $pr (i32.add (local.get $ri) (i32.shl (local.get $k) (i32.const 2))))
       (local.set $pv (i32.add (local.get $va) (i32.shl (local.get $k) (i32.const 3))))
       (local.set $sx (f64.const 0)) (local.set $svx (f64.const 0)) (local.set $svxx (f64.const 0))
@@ -2684,8 +2754,8 @@
       (local.set $sx (f64.add (local.get $sx) (local.get $sx2)))
       (local.set $svx (f64.add (local.get $svx) (local.get $svx2)))
       (local.set $svxx (f64.add (local.get $svxx) (local.get $svxx2)))
-      (local.set $c (f64.load (i32.add (local.get $center) (local.get $j8))))
-      (local.set $ij (f64.load (i32.add (local.get $inv) (local.get $j8))))
+      (local.set $c (f64.load (i32.add (local.get $pcen) (local.get $t8))))
+      (local.set $ij (f64.load (i32.add (local.get $pinv) (local.get $t8))))
       (local.set $gj (f64.mul (f64.sub (local.get $sx) (f64.mul (local.get $c) (local.get $sr))) (local.get $ij)))
       (f64.store (i32.add (local.get $g) (local.get $j8)) (local.get $gj))
       (local.set $bj (f64.load (i32.add (local.get $b) (local.get $j8))))
@@ -2732,11 +2802,11 @@
   ;; One cyclic coordinate-descent sweep of the sparse GLM's quadratic model over the strong
   ;; positions list[0 .. count) (sweep in src/solver/sparseGlmCd.ts, operation for operation).
   ;; st holds Σq', D, Σv (the first two updated). Returns the largest xv·δ².
-  (func (export "spsweep") (param $cp i32) (param $ri i32) (param $va i32) (param $q i32) (param $v i32)
-    (param $active i32) (param $center i32) (param $inv i32) (param $vx i32) (param $xv i32)
+  (func (export "spsweep") (param $pk i32) (param $ri i32) (param $va i32) (param $q i32) (param $v i32)
+    (param $pcen i32) (param $pinv i32) (param $vx i32) (param $xv i32)
     (param $kap i32) (param $l2 i32) (param $lo i32) (param $hi i32) (param $bp i32)
     (param $list i32) (param $count i32) (param $st i32) (result f64)
-    (local $u i32) (local $t8 i32) (local $j i32) (local $k i32) (local $k0 i32) (local $k1 i32) (local $pc i32)
+    (local $u i32) (local $t8 i32) (local $k i32) (local $k0 i32) (local $k1 i32) (local $pc i32)
     (local $pr i32) (local $pv i32) (local $i i32)
     (local $s f64) (local $ij f64) (local $cj f64) (local $vxj f64) (local $xvj f64) (local $bt f64)
     (local $z f64) (local $a0 f64) (local $nb f64) (local $del f64) (local $a f64)
@@ -2749,8 +2819,9 @@
       (br_if $done (i32.ge_u (local.get $u) (local.get $count)))
       (local.set $t8 (i32.shl (i32.load (i32.add (local.get $list) (i32.shl (local.get $u) (i32.const 2)))) (i32.const 3)))
       (local.set $u (i32.add (local.get $u) (i32.const 1)))
-      (local.set $j (i32.load (i32.add (local.get $active) (i32.shr_u (local.get $t8) (i32.const 1)))))
-      (local.set $pc (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2))))
+      ;; Each position's column range, center and 1/scale are copied per position (SparseGlmCd.push):
+      ;; read where the position's other numbers are, not at the feature's index.
+      (local.set $pc (i32.add (local.get $pk) (local.get $t8)))
       (local.set $k0 (i32.load (local.get $pc)))
       (local.set $k1 (i32.load offset=4 (local.get $pc)))
       ;; s = Σ q[ri[k]]·va[k] over the column in four accumulators (sparseDot in src/data/matrix.ts).
@@ -2787,8 +2858,8 @@
         (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
         (br $ll1)))
       (local.set $s (f64.add (f64.add (local.get $s0) (local.get $s1)) (f64.add (local.get $s2) (local.get $s3))))
-      (local.set $ij (f64.load (i32.add (local.get $inv) (i32.shl (local.get $j) (i32.const 3)))))
-      (local.set $cj (f64.load (i32.add (local.get $center) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $ij (f64.load (i32.add (local.get $pinv) (local.get $t8))))
+      (local.set $cj (f64.load (i32.add (local.get $pcen) (local.get $t8))))
       (local.set $vxj (f64.load (i32.add (local.get $vx) (local.get $t8))))
       (local.set $xvj (f64.load (i32.add (local.get $xv) (local.get $t8))))
       (local.set $bt (f64.load (i32.add (local.get $bp) (local.get $t8))))
