@@ -176,6 +176,21 @@ export function denseToCsc(m: DenseMatrix): CscMatrix {
   return { kind: "csc", nRows: n, nCols: p, colPtr, rowIndex, values };
 }
 
+/** Converts a CSC matrix to a dense (column-major) one.
+ *
+ * @example
+ * ```ts
+ * cscToDense(denseToCsc(denseFromRows([[0, 1], [2, 0]]))).data; // [0, 2, 1, 0]
+ * ```
+ */
+export function cscToDense(x: CscMatrix): DenseMatrix {
+  const { nRows: n, nCols: p, colPtr, rowIndex, values } = x;
+  const data = new Float64Array(n * p);
+  for (let j = 0; j < p; j++)
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) data[j * n + rowIndex[k]] = values[k];
+  return denseMatrix(n, p, data);
+}
+
 /**
  * Whether a sparse design is better served as a dense one: small (at most 4M values, 32 MB
  * dense) or at least 25 % filled. The multinomial path then runs on the model core; the

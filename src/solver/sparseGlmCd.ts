@@ -20,7 +20,6 @@ const MAX_INNER = 50;
 const MAX_LEVEL = 30;
 /** A point is solved when its KKT violation is at most kktTol·λ; kktTol defaults to this. */
 const KKT_TOL = 1e-7;
-/** The iterate differences a model solve's subspace step spans (SparseGlmCd.trySubspace). */
 /**
  * The first Newton step of each point solves its model this much tighter than the later ones
  * (see `newton`): from the path's extrapolation the violation is about 0.1·λ, where the later
@@ -346,7 +345,7 @@ export class SparseGlmCd implements GlmPathSolver {
   private readonly pinv: Float64Array | null = null;
   /** The penalty factors (in the kernels' heap where there is one). */
   private readonly pf: Float64Array;
-  /** The elastic net's model solves' subspace steps, and the model they read. */
+  /** The subspace steps of the elastic net's model solves (ModelSubspace). */
   private readonly subspace = new ModelSubspace(2);
 
   /**

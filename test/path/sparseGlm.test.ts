@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Random } from "../../src/random.js";
 import { denseMatrix, denseToCsc, glmPath, type GlmOptions } from "../../src/index.js";
+import { sparseSolverGlmPath } from "../../src/path/glmPath.js";
 import { dense, objective } from "../helpers/fixtures.js";
 
 // The sparse GLM solver (SparseGlmCd: naive coordinate descent with implicit centering) against
@@ -72,7 +73,11 @@ describe("sparse GLM paths (SparseGlmCd) agree with the dense solver", () => {
     it(`${name}: same objective (1e-12), the sparse solver's KKT ≤ 1e-8·λ at thresh 1e-14`, () => {
       const y = family === "binomial" ? d.yb : d.yp;
       const ref = glmPath(family, m, y, { ...opts, thresh: 1e-14 });
-      const fit = glmPath(family, sparse, y, { ...opts, thresh: 1e-14, lambda: ref.lambda });
+      const fit = sparseSolverGlmPath(family, sparse, y, {
+        ...opts,
+        thresh: 1e-14,
+        lambda: ref.lambda,
+      });
       assert.equal(fit.lambda.length, ref.lambda.length);
       const spec = {
         family,
@@ -113,7 +118,10 @@ describe("sparse GLM paths (SparseGlmCd) agree with the dense solver", () => {
     const m1 = denseMatrix(n1, p, d1.x);
     const opts = { thresh: 1e-14, weights: d1.weights.slice(0, n1) };
     const ref = glmPath("binomial", m1, d1.yb, opts);
-    const fit = glmPath("binomial", denseToCsc(m1), d1.yb, { ...opts, lambda: ref.lambda });
+    const fit = sparseSolverGlmPath("binomial", denseToCsc(m1), d1.yb, {
+      ...opts,
+      lambda: ref.lambda,
+    });
     const spec = { family: "binomial" as const, alpha: 1, weights: opts.weights };
     for (let k = 0; k < ref.lambda.length; k++) {
       const scale = Math.abs(ref.objective[k]);
@@ -138,7 +146,7 @@ describe("sparse GLM paths (SparseGlmCd) agree with the dense solver", () => {
     // and as svmlight give the same path.
     const ref = glmPath("binomial", m, d.yb, { thresh: 1e-12 });
     const onDense = glmPath("binomial", m, d.yb, { lambda: ref.lambda });
-    const fit = glmPath("binomial", sparse, d.yb, { lambda: ref.lambda });
+    const fit = sparseSolverGlmPath("binomial", sparse, d.yb, { lambda: ref.lambda });
     let worst = 0;
     for (let k = 0; k < ref.lambda.length; k++) {
       assert.ok(fit.kktMax[k] <= 1.0001e-7 * ref.lambda[k], `λ #${k + 1}: KKT ${fit.kktMax[k]}`);
@@ -152,6 +160,17 @@ describe("sparse GLM paths (SparseGlmCd) agree with the dense solver", () => {
     }
     // Measured 2.0e-7 (largest coefficient difference over the largest coefficient).
     assert.ok(worst <= 1e-6, `coefficients differ by ${worst} of the largest`);
+  });
+
+  it("glmPath runs a sparse design small enough to hold dense on the dense solver: its dense copy's path, to the last bit", () => {
+    for (const family of ["binomial", "poisson"] as const) {
+      const y = family === "binomial" ? d.yb : d.yp;
+      const a = glmPath(family, sparse, y, { weights: d.weights });
+      const b = glmPath(family, m, y, { weights: d.weights });
+      assert.deepEqual(a.objective, b.objective);
+      assert.deepEqual(a.beta, b.beta);
+      assert.deepEqual(a.kktMax, b.kktMax);
+    }
   });
 
   it("never densifies: a 3000 × 400 000 design with 30 000 non-zeros fits", () => {
