@@ -50,6 +50,23 @@ export interface Design {
    * one kernel call (dense designs on WebAssembly); null when unavailable.
    */
   fused(pf: Float64Array, lower: Float64Array, upper: Float64Array): FusedPass | null;
+  /**
+   * A sparse design's residual state for ModelSubspace (GaussianCd's subspace steps): the raw
+   * columns, v = √ŵ, Σŵx_j, the centers and 1/scale, and the live residual rr (r = rr + shift·v)
+   * and st = [shift, Σ v·rr]; absent on a dense design.
+   */
+  subspaceState?(): SparseResidualState;
+}
+
+/** See Design.subspaceState. */
+export interface SparseResidualState {
+  sp: { colPtr: Int32Array; rowIndex: Int32Array; values: Float64Array };
+  v: Float64Array;
+  wsum: Float64Array;
+  center: Float64Array;
+  inv: Float64Array;
+  rr: Float64Array;
+  st: Float64Array;
 }
 
 /**
@@ -599,6 +616,13 @@ export class SparseDesign implements Design {
         ),
     };
   }
+
+  subspaceState(): SparseResidualState {
+    if (!this.inv) this.inv = Float64Array.from(this.scale, (s) => 1 / s);
+    const { x, v, wsum, center, inv, rr, st } = this;
+    return { sp: x, v, wsum, center, inv, rr, st };
+  }
+  private inv: Float64Array | null = null;
 
   resetResidual(yTilde: Float64Array): void {
     this.rr.set(yTilde);

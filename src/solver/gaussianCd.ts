@@ -3,6 +3,7 @@ import { enetProx1d, enetValue } from "../penalty/elasticNet.js";
 import { Anderson } from "./anderson.js";
 import type { FusedPass, KktScreen } from "../data/design.js";
 import { CompactActiveSet } from "./compactActiveSet.js";
+import { ModelSubspace, type SubspaceModel } from "./modelSubspace.js";
 
 /**
  * Cyclic coordinate descent for the standardized Gaussian elastic net at one λ,
@@ -87,6 +88,7 @@ abstract class CdBase implements CdSolver {
   protected nActive = 0;
   protected readonly yy: number;
   protected readonly anderson = new Anderson(5);
+  protected readonly subspace = new ModelSubspace(2);
   /** Scratch for extrapolated active coefficients. */
   protected ext = new Float64Array(0);
 
@@ -634,6 +636,7 @@ export class NaiveCd extends CdBase {
       this.anderson.reset(na);
       let skip = 0;
       let backoff = 1;
+      const sub = this.subspaceSetup(na, ab, dem);
       for (;;) {
         this.passes++;
         let dlx2 = fused ? fused.pass(this.p, na, ab, dem) : 0;
@@ -657,6 +660,10 @@ export class NaiveCd extends CdBase {
         }
         if (dlx2 < thr) break;
         if (this.passes > limit) return "maxPasses";
+        if (sub) {
+          sub();
+          continue;
+        }
         // A rejected extrapolation costs two residual moves, and where plain CD converges fast
         // most are rejected: after a rejection skip 1, then 2, 4, … sequences (reset on success).
         if (this.anderson.push(b, act)) {
@@ -674,6 +681,49 @@ export class NaiveCd extends CdBase {
       }
       activeConverged = true;
     }
+  }
+
+  /**
+   * On a sparse design without boxes, the active loop's subspace step (ModelSubspace on the
+   * objective ½‖r‖² + the elastic net, r = rr + shift·v affine in b): after each pass, a function
+   * that records it and, every third, takes the step. Anderson's extrapolation was taken in 0 of
+   * its 30 tries on the text bench's Gaussian path. Null where it does not apply.
+   */
+  private subspaceSetup(na: number, ab: number, dem: number): (() => void) | null {
+    const { design, pf, lower, upper } = this.s;
+    const state = design.subspaceState?.();
+    if (!state) return null;
+    const act = this.active;
+    for (let l = 0; l < na; l++)
+      if (lower[act[l]] !== -Infinity || upper[act[l]] !== Infinity) return null;
+    const kap = new Float64Array(na);
+    const l2 = new Float64Array(na);
+    const vx = new Float64Array(na);
+    for (let l = 0; l < na; l++) {
+      const k = act[l];
+      kap[l] = pf[k] * ab;
+      l2[l] = pf[k] * dem;
+      vx[l] = state.wsum[k];
+    }
+    const { sp, v, center, inv, rr, st } = state;
+    const model: SubspaceModel = { sp, n: rr.length, v, active: act, center, inv, vx, kap, l2 };
+    model.unit = true;
+    const b = this.b;
+    const pos = new Float64Array(na);
+    // ModelSubspace's state: q' = rr, Σq' = Σ v·rr, D = −shift.
+    const sc = new Float64Array(3);
+    const subspace = this.subspace;
+    subspace.reset();
+    return () => {
+      for (let l = 0; l < na; l++) pos[l] = b[act[l]];
+      sc[0] = st[1];
+      sc[1] = -st[0];
+      if (!subspace.record(pos, rr, sc, 0, na, rr.length)) return;
+      if (subspace.step(model, pos, rr, sc, na) === null) return;
+      for (let l = 0; l < na; l++) b[act[l]] = pos[l];
+      st[0] = -sc[1];
+      st[1] = sc[0];
+    };
   }
 
   /**

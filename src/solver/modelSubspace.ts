@@ -19,6 +19,11 @@ export interface SubspaceModel {
   vx: Float64Array;
   kap: Float64Array;
   l2: Float64Array;
+  /**
+   * The Gaussian's objective instead (GaussianCd on a sparse design): ½ Σ qᵢ² + the elastic net,
+   * q = q' − v·D being its residual itself (v = √ŵ).
+   */
+  unit?: boolean;
 }
 
 /** The model's objective (up to a constant) at b[0 .. na), q' and D (see SubspaceModel). */
@@ -31,13 +36,19 @@ export function modelValue(
 ): number {
   const { v, kap, l2 } = m;
   let f = 0;
-  for (let i = 0; i < m.n; i++) {
-    const vi = v[i];
-    if (vi > 0) {
-      const r = q[i] - vi * d;
-      f += (r * r) / vi;
+  if (m.unit)
+    for (let i = 0; i < m.n; i++) {
+      const r = q[i] - v[i] * d;
+      f += r * r;
     }
-  }
+  else
+    for (let i = 0; i < m.n; i++) {
+      const vi = v[i];
+      if (vi > 0) {
+        const r = q[i] - vi * d;
+        f += (r * r) / vi;
+      }
+    }
   f *= 0.5;
   for (let t = 0; t < na; t++) {
     const bt = b[t];
@@ -160,13 +171,14 @@ export class ModelSubspace {
     M.fill(0);
     r.fill(0);
     const dK = h[last + na + n + 1];
+    const unit = m.unit === true;
     for (let i = 0; i < n; i++) {
       const vi = v[i];
-      if (!(vi > 0)) continue;
+      if (!unit && !(vi > 0)) continue;
       const qK = h[last + na + i] - vi * dK;
       for (let a = 0; a < K; a++) tmp[a] = dq[a * n + i] - vi * dsc[3 * a + 1];
       for (let a = 0; a < K; a++) {
-        const da = tmp[a] / vi;
+        const da = unit ? tmp[a] : tmp[a] / vi;
         r[a] += qK * da;
         for (let c = a; c < K; c++) M[a * K + c] += da * tmp[c];
       }

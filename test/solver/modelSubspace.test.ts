@@ -13,7 +13,7 @@ import { ModelSubspace, modelValue, type SubspaceModel } from "../../src/solver/
 const n = 57;
 const p = 9;
 
-function setup(seed: number) {
+function setup(seed: number, unit = false) {
   const rng = new Random(seed);
   const x = new Float64Array(n * p);
   for (let j = 0; j < p; j++)
@@ -33,7 +33,7 @@ function setup(seed: number) {
   }
   const kap = Float64Array.from({ length: na }, () => 0.01 + 0.02 * rng.uniform());
   const l2 = Float64Array.from({ length: na }, (_, t) => (t % 2 ? 0.03 : 0));
-  const m: SubspaceModel = { sp, n, v, active, center, inv, vx, kap, l2 };
+  const m: SubspaceModel = { sp, n, v, active, center, inv, vx, kap, l2, unit };
   /** The dense model objective at (b, b0). */
   const dense = (b: ArrayLike<number>, b0: number) => {
     let f = 0;
@@ -43,7 +43,8 @@ function setup(seed: number) {
         const j = active[t];
         eta += (x[j * n + i] - center[j]) * inv[j] * b[t];
       }
-      f += 0.5 * v[i] * (z[i] - eta) ** 2;
+      // (The Gaussian's form, `unit`: q = v·(z − η) is the residual itself, v = √ŵ.)
+      f += 0.5 * (unit ? v[i] * v[i] : v[i]) * (z[i] - eta) ** 2;
     }
     for (let t = 0; t < na; t++) f += kap[t] * Math.abs(b[t]) + 0.5 * l2[t] * b[t] ** 2;
     return f;
@@ -75,49 +76,51 @@ function iterates(K: number, base: number[], d1: number[], d2: number[]) {
 }
 
 describe("ModelSubspace: the model minimized over the span of its last iterates", () => {
-  it("its objective is the dense weighted least squares + elastic net (a zero weight included)", () => {
-    const { m, na, dense, state } = setup(3);
-    const b = [0.4, -0.2, 0, 0.7, -0.1, 0.3];
-    const s = state(b, 0.25);
-    const base = state(new Array(na).fill(0), 0);
-    // Both up to the same constant: compare differences between two points.
-    const diff = modelValue(m, s.b, s.q, s.st[1], na) - modelValue(m, base.b, base.q, 0, na);
-    assert.ok(Math.abs(diff - (dense(b, 0.25) - dense(new Array(na).fill(0), 0))) < 1e-12);
-  });
+  for (const unit of [false, true])
+    it(`${unit ? "Gaussian form: " : ""}its objective is the dense weighted least squares + elastic net (a zero weight included)`, () => {
+      const { m, na, dense, state } = setup(3, unit);
+      const b = [0.4, -0.2, 0, 0.7, -0.1, 0.3];
+      const s = state(b, 0.25);
+      const base = state(new Array(na).fill(0), 0);
+      // Both up to the same constant: compare differences between two points.
+      const diff = modelValue(m, s.b, s.q, s.st[1], na) - modelValue(m, base.b, base.q, 0, na);
+      assert.ok(Math.abs(diff - (dense(b, 0.25) - dense(new Array(na).fill(0), 0))) < 1e-12);
+    });
 
-  it("the step's state is the one its coefficients give, the model is lower, and no move along a difference lowers it further", () => {
-    const { m, na, dense, state } = setup(5);
-    const K = 2;
-    const sub = new ModelSubspace(K);
-    const its = iterates(
-      K,
-      [0.5, -0.4, 0.3, 0.6, -0.25, 0.45],
-      [0.05, 0.02, -0.03, 0.04, 0.01, -0.02],
-      [-0.02, 0.03, 0.01, -0.01, 0.02, 0.03],
-    );
-    let cur = state(its[0].b, its[0].b0);
-    for (const it2 of its) {
-      cur = state(it2.b, it2.b0);
-      if (sub.record(cur.b, cur.q, cur.st, cur.b0, na, n)) break;
-    }
-    const before = dense(cur.b, cur.b0);
-    const b0 = sub.step(m, cur.b, cur.q, cur.st, na);
-    assert.notEqual(b0, null, "the step is taken");
-    const after = dense(cur.b, b0!);
-    assert.ok(after < before - 1e-9, `${after} < ${before}`);
-    // q', Σ q' and D: what the coefficients give.
-    const fresh = state(cur.b, b0!);
-    for (let i = 0; i < n; i++) assert.ok(Math.abs(fresh.q[i] - cur.q[i]) < 1e-12);
-    assert.ok(Math.abs(fresh.st[0] - cur.st[0]) < 1e-12);
-    assert.ok(Math.abs(fresh.st[1] - cur.st[1]) < 1e-12);
-    // Optimal over the span: along each difference of the iterates, both ways, no lower value.
-    for (let a = 0; a < K; a++)
-      for (const eps of [1e-4, -1e-4]) {
-        const b = cur.b.map((x, t) => x + eps * (its[a + 1].b[t] - its[a].b[t]));
-        const c0 = b0! + eps * (its[a + 1].b0 - its[a].b0);
-        assert.ok(dense(b, c0) >= after - 1e-13, `direction ${a}, ${eps}`);
+  for (const unit of [false, true])
+    it(`${unit ? "Gaussian form: " : ""}the step's state is the one its coefficients give, the model is lower, and no move along a difference lowers it further`, () => {
+      const { m, na, dense, state } = setup(5, unit);
+      const K = 2;
+      const sub = new ModelSubspace(K);
+      const its = iterates(
+        K,
+        [0.5, -0.4, 0.3, 0.6, -0.25, 0.45],
+        [0.05, 0.02, -0.03, 0.04, 0.01, -0.02],
+        [-0.02, 0.03, 0.01, -0.01, 0.02, 0.03],
+      );
+      let cur = state(its[0].b, its[0].b0);
+      for (const it2 of its) {
+        cur = state(it2.b, it2.b0);
+        if (sub.record(cur.b, cur.q, cur.st, cur.b0, na, n)) break;
       }
-  });
+      const before = dense(cur.b, cur.b0);
+      const b0 = sub.step(m, cur.b, cur.q, cur.st, na);
+      assert.notEqual(b0, null, "the step is taken");
+      const after = dense(cur.b, b0!);
+      assert.ok(after < before - 1e-9, `${after} < ${before}`);
+      // q', Σ q' and D: what the coefficients give.
+      const fresh = state(cur.b, b0!);
+      for (let i = 0; i < n; i++) assert.ok(Math.abs(fresh.q[i] - cur.q[i]) < 1e-12);
+      assert.ok(Math.abs(fresh.st[0] - cur.st[0]) < 1e-12);
+      assert.ok(Math.abs(fresh.st[1] - cur.st[1]) < 1e-12);
+      // Optimal over the span: along each difference of the iterates, both ways, no lower value.
+      for (let a = 0; a < K; a++)
+        for (const eps of [1e-4, -1e-4]) {
+          const b = cur.b.map((x, t) => x + eps * (its[a + 1].b[t] - its[a].b[t]));
+          const c0 = b0! + eps * (its[a + 1].b0 - its[a].b0);
+          assert.ok(dense(b, c0) >= after - 1e-13, `direction ${a}, ${eps}`);
+        }
+    });
 
   it("holds a coefficient whose sign differs among the iterates, and sets one it would carry across zero to zero", () => {
     const { m, na, dense, state } = setup(8);
