@@ -89,6 +89,8 @@ abstract class CdBase implements CdSolver {
   protected readonly yy: number;
   protected readonly anderson = new Anderson(5);
   protected readonly subspace = new ModelSubspace(2);
+  /** The subspace step's per-position arrays (subspaceSetup). */
+  protected subBuf = new Float64Array(0);
   /** Scratch for extrapolated active coefficients. */
   protected ext = new Float64Array(0);
 
@@ -696,9 +698,12 @@ export class NaiveCd extends CdBase {
     const act = this.active;
     for (let l = 0; l < na; l++)
       if (lower[act[l]] !== -Infinity || upper[act[l]] !== Infinity) return null;
-    const kap = new Float64Array(na);
-    const l2 = new Float64Array(na);
-    const vx = new Float64Array(na);
+    if (this.subBuf.length < 4 * na) this.subBuf = new Float64Array(8 * na);
+    const buf = this.subBuf;
+    const kap = buf.subarray(0, na);
+    const l2 = buf.subarray(na, 2 * na);
+    const vx = buf.subarray(2 * na, 3 * na);
+    const pos = buf.subarray(3 * na, 4 * na);
     for (let l = 0; l < na; l++) {
       const k = act[l];
       kap[l] = pf[k] * ab;
@@ -709,7 +714,6 @@ export class NaiveCd extends CdBase {
     const model: SubspaceModel = { sp, n: rr.length, v, active: act, center, inv, vx, kap, l2 };
     model.unit = true;
     const b = this.b;
-    const pos = new Float64Array(na);
     // ModelSubspace's state: q' = rr, Σq' = Σ v·rr, D = −shift.
     const sc = new Float64Array(3);
     const subspace = this.subspace;
