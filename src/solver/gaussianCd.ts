@@ -635,10 +635,11 @@ export class NaiveCd extends CdBase {
       const na = this.nActive;
       const act = this.active;
       if (fused) fused.lists.set(act.subarray(0, na), this.p);
-      this.anderson.reset(na);
+      // (A sparse design takes subspace steps; a dense one, Anderson's extrapolation.)
+      const sub = this.subspaceSetup(na, ab, dem);
+      if (!sub) this.anderson.reset(na);
       let skip = 0;
       let backoff = 1;
-      const sub = this.subspaceSetup(na, ab, dem);
       for (;;) {
         this.passes++;
         let dlx2 = fused ? fused.pass(this.p, na, ab, dem) : 0;
@@ -711,8 +712,8 @@ export class NaiveCd extends CdBase {
       vx[l] = state.wsum[k];
     }
     const { sp, v, center, inv, rr, st } = state;
-    const model: SubspaceModel = { sp, n: rr.length, v, active: act, center, inv, vx, kap, l2 };
-    model.unit = true;
+    const n = rr.length;
+    const model: SubspaceModel = { sp, n, v, active: act, center, inv, vx, kap, l2, unit: true };
     const b = this.b;
     // ModelSubspace's state: q' = rr, Σq' = Σ v·rr, D = −shift.
     const sc = new Float64Array(3);
@@ -722,7 +723,7 @@ export class NaiveCd extends CdBase {
       for (let l = 0; l < na; l++) pos[l] = b[act[l]];
       sc[0] = st[1];
       sc[1] = -st[0];
-      if (!subspace.record(pos, rr, sc, 0, na, rr.length)) return;
+      if (!subspace.record(pos, rr, sc, 0, na, n)) return;
       if (subspace.step(model, pos, rr, sc, na) === null) return;
       for (let l = 0; l < na; l++) b[act[l]] = pos[l];
       st[0] = -sc[1];

@@ -1,5 +1,6 @@
 import type { SparseColumns } from "../data/glmDesign.js";
 import { choleskySolveInPlace } from "../linalg/cholesky.js";
+import { enetValue } from "../penalty/elasticNet.js";
 
 /**
  * A Newton step's quadratic model on a sparse design, as SparseGlmCd's coordinate descent holds it:
@@ -50,10 +51,7 @@ export function modelValue(
       }
     }
   f *= 0.5;
-  for (let t = 0; t < na; t++) {
-    const bt = b[t];
-    f += kap[t] * Math.abs(bt) + 0.5 * l2[t] * bt * bt;
-  }
+  for (let t = 0; t < na; t++) f += enetValue(b[t], kap[t], l2[t]);
   return f;
 }
 
