@@ -453,7 +453,7 @@ export const OPTIONS = {
     min: 1,
     max: 256,
     defaultText: "one per core",
-    help: "threads for the large matrix products (the exact ridge path, the Gram matrix); the same results on any number",
+    help: "threads for the large matrix products (the exact ridge path, the Gram matrix) and a large sparse GLM's reads; the same results on any number",
   },
   // ---- choosing the model ----
   select: {

@@ -3,17 +3,21 @@
 // the main thread starts them: the worker threads of cross-validation already keep the cores busy.
 import { availableParallelism } from "node:os";
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { KERNELS_WASM_SHARED } from "../wasm/kernelsShared.js";
+import { compileWasm } from "../wasm/load.js";
 import {
   ARGS_AT,
   CONTROL_BYTES,
   DONE,
   dropHelper,
   FAILED,
+  helperFailedToStart,
   memoryId,
   OP_ATTACH,
   OP_FORGET,
   POSTED,
   READY,
+  setSharedKernels,
   setThreadPlatform,
   sharedBoard,
   type ProductHelper,
@@ -26,6 +30,11 @@ import {
  */
 const START_MS = 2000;
 
+/**
+ * Starts a helper and returns it at once: its first `start` waits until it is ready (or fails
+ * after START_MS: then no helper is started again), and `ready()` tells without waiting, so a
+ * caller that can go on alone (the sparse GLM's shared reads) does not wait for it to boot.
+ */
 function startHelper(): ProductHelper | null {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const ctrl = new Int32Array(control);
@@ -43,10 +52,17 @@ function startHelper(): ProductHelper | null {
   worker.unref();
   port1.unref();
   worker.on("error", () => Atomics.store(ctrl, FAILED, 1));
-  if (Atomics.wait(ctrl, READY, 0, START_MS) === "timed-out" || Atomics.load(ctrl, FAILED)) {
-    void worker.terminate();
-    return null;
-  }
+  let ready = false;
+  const awaitReady = () => {
+    if (ready) return;
+    if (Atomics.wait(ctrl, READY, 0, START_MS) === "timed-out" || Atomics.load(ctrl, FAILED)) {
+      Atomics.store(ctrl, FAILED, 1);
+      helperFailedToStart(helper);
+      void worker.terminate();
+      throw new Error("a product's helper thread did not start");
+    }
+    ready = true;
+  };
   const seen = new WeakSet<WebAssembly.Memory>();
   let seq = 0;
   const post = (op: number, values: ArrayLike<number>) => {
@@ -56,7 +72,9 @@ function startHelper(): ProductHelper | null {
     Atomics.notify(ctrl, POSTED);
   };
   const helper: ProductHelper = {
+    ready: () => (ready ||= Atomics.load(ctrl, READY) === 1 && Atomics.load(ctrl, FAILED) === 0),
     start(memory, op, values) {
+      awaitReady();
       if (!seen.has(memory)) {
         port1.postMessage({ id: memoryId(memory), memory });
         post(OP_ATTACH, [memoryId(memory)]);
@@ -90,4 +108,13 @@ function startHelper(): ProductHelper | null {
   return helper;
 }
 
-if (isMainThread) setThreadPlatform(startHelper, availableParallelism);
+let kernelsShared: WebAssembly.Module | null | undefined;
+
+if (isMainThread) {
+  setThreadPlatform(startHelper, availableParallelism);
+  setSharedKernels(
+    () =>
+      (kernelsShared ??=
+        typeof SharedArrayBuffer === "undefined" ? null : compileWasm(KERNELS_WASM_SHARED)),
+  );
+}

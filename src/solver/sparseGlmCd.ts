@@ -6,7 +6,8 @@ import { enetSubdiffDistance, enetValue } from "../penalty/elasticNet.js";
 import { MAX_NEWTON, type GlmPathSolver, type GlmSetup, type GlmStatus } from "./glmCd.js";
 import { ModelSubspace, type SubspaceModel } from "./modelSubspace.js";
 import { PathWarmStart } from "./warmStart.js";
-import { createHeap, passKernel, type Heap, type PassKernel } from "../wasm/heap.js";
+import { createHeap, passKernel, sharedMemory, type Heap, type PassKernel } from "../wasm/heap.js";
+import { defaultThreads, productHelpers, runShare, type ProductHelper } from "../wasm/threads.js";
 
 /** Smallest IRLS weight relative to the observation weight (keeps the WLS well posed). */
 const VMIN = 1e-10;
@@ -162,7 +163,18 @@ function sweep(
 
 /** Doubles of one solver's region in a SparseHeap (see SparseHeap.region). */
 // (The n-vectors η, y, w, μ, r and v are padded to an even length for the family's kernels.)
-const regionSize = (n: number, p: number) => 2 * n + 6 * (n + 1) + 25 * p + 16;
+const regionSize = (n: number, p: number) => 2 * n + 6 * (n + 1) + 25 * p + 18;
+
+/**
+ * The fewest non-zeros of a design whose reads are split with a helper thread (SparseHeap.share):
+ * below, a read takes less time than waking the helper.
+ */
+const SHARE_MIN_NNZ = 2 ** 17;
+/** The fewest non-zeros one read hands a helper (SparseGlmCd.newtonStats and grads). */
+const SHARE_MIN_READ = 2 ** 15;
+
+/** How many reads a helper thread has taken a share of (for the tests). */
+export const sparseShares = { reads: 0 };
 
 /**
  * The sparse design on the WebAssembly kernels: one heap holding the CSC matrix once and a region
@@ -179,8 +191,66 @@ export class SparseHeap {
     readonly ri: number,
     readonly va: number,
     start: number,
+    /** The helper thread that takes a share of the large reads (on the heap's shared memory). */
+    private helper: ProductHelper | null,
   ) {
     this.next = start;
+  }
+
+  /**
+   * The part of a read (by non-zeros) the helper takes, per kernel (0 spnewton, 1 spgrads): it
+   * reads r and v from the other core's cache and wakes up late, so an even split left this
+   * thread waiting (on the text bench, 200 µs of 500 per spgrads). Each share moves it toward
+   * the split its times say is even; where the read is split does not change a bit of it.
+   */
+  private readonly part = [0.4, 0.4];
+
+  /** Whether reads can be shared with a helper thread. */
+  get sharing(): boolean {
+    return this.helper !== null;
+  }
+
+  /** The part of kernel `kind`'s read to hand the helper (see `part`). */
+  helperPart(kind: number): number {
+    return this.part[kind];
+  }
+
+  /**
+   * Runs `theirs` (a kernel's number — 0 spnewton, 1 spgrads — then its arguments, the helper's
+   * `given` part of the read) on the helper thread while this one runs `mine`; both write
+   * disjoint outputs, so the results are the bits of one thread. Without a helper (or when it
+   * fails: then it is not used again), runs both here.
+   */
+  share(theirs: number[], given: number, mine: () => void): void {
+    const memory = sharedMemory(this.heap);
+    // (A helper still starting takes no share: this thread does not wait for it.)
+    if (this.helper && memory && this.helper.ready()) {
+      const t0 = performance.now();
+      let t1 = t0;
+      const ran = runShare(memory, this.helper, theirs, () => {
+        mine();
+        t1 = performance.now();
+      });
+      if (ran) {
+        sparseShares.reads++;
+        // This thread's time per unit of work, and (where it waited) the helper's.
+        const wait = performance.now() - t1;
+        const kind = theirs[0];
+        const ours = (t1 - t0) / (1 - given);
+        if (wait > 0.02 * (t1 - t0)) {
+          const theirsPer = (t1 - t0 + wait) / given;
+          const even = 1 / theirsPer / (1 / ours + 1 / theirsPer);
+          this.part[kind] = Math.min(0.6, Math.max(0.05, 0.5 * (this.part[kind] + even)));
+        } else this.part[kind] = Math.min(0.6, this.part[kind] * 1.05);
+        return;
+      }
+      this.helper = null; // (mine ran; theirs runs below)
+    } else mine();
+    // (A helper that failed or is still starting: theirs runs here.)
+    const k = this.kernel.sparse;
+    const a = theirs.slice(1);
+    if (theirs[0] === 0) (k.spnewton as (...v: number[]) => void)(...a);
+    else (k.spgrads as (...v: number[]) => void)(...a);
   }
 
   static create(sp: SparseColumns, n: number, p: number, solvers: number): SparseHeap | null {
@@ -188,7 +258,11 @@ export class SparseHeap {
     const matrix = nnz + Math.ceil(nnz / 2) + Math.ceil((p + 1) / 2) + 2;
     const total = matrix + solvers * regionSize(n, p);
     if (total * 8 > SPARSE_HEAP_BYTES) return null;
-    const heap = createHeap(total);
+    // A large design's reads are shared with a helper thread where the platform has one.
+    const threaded = nnz >= SHARE_MIN_NNZ && defaultThreads() > 1;
+    const heap = createHeap(total, "wasm", 0, threaded);
+    const memory = sharedMemory(heap);
+    const helper = memory ? (productHelpers(2)[0] ?? null) : null;
     const kernel = passKernel(heap);
     if (!kernel) {
       heap.release();
@@ -199,7 +273,7 @@ export class SparseHeap {
     kernel.i32.set(sp.rowIndex, riAt);
     const cpAt = riAt + nnz + (nnz & 1);
     kernel.i32.set(sp.colPtr, cpAt);
-    return new SparseHeap(heap, kernel, cpAt * 4, riAt * 4, 0, matrix);
+    return new SparseHeap(heap, kernel, cpAt * 4, riAt * 4, 0, matrix, helper);
   }
 
   /** A solver's region: f64 offsets, then i32 offsets of its four position lists. */
@@ -309,6 +383,7 @@ export class SparseGlmCd implements GlmPathSolver {
     pk: 0,
     pcen: 0,
     pinv: 0,
+    share: 0,
   };
   /** Columns and raw-scale amounts of a move of η (moveEta). */
   private readonly moved: Int32Array;
@@ -343,6 +418,8 @@ export class SparseGlmCd implements GlmPathSolver {
   private readonly pk: Int32Array | null = null;
   private readonly pcen: Float64Array | null = null;
   private readonly pinv: Float64Array | null = null;
+  /** The strong positions' non-zeros before each position (cumNnz[t]; SparseGlmCd.newtonStats). */
+  private readonly cumNnz: Float64Array;
   /** The penalty factors (in the kernels' heap where there is one). */
   private readonly pf: Float64Array;
   /** The subspace steps of the elastic net's model solves (ModelSubspace). */
@@ -413,6 +490,7 @@ export class SparseGlmCd implements GlmPathSolver {
       this.hi = take("hi", p);
       this.bp = take("bp", p);
       this.st = take("st", 4);
+      take("share", 2);
       this.active = takeI32("active");
       this.order = takeI32("order");
       for (let t = 0; t < p; t++) this.order[t] = t;
@@ -468,6 +546,7 @@ export class SparseGlmCd implements GlmPathSolver {
     }
     this.etaOld = new Float64Array(n);
     this.strong = new Uint8Array(p);
+    this.cumNnz = new Float64Array(p + 1);
     this.ever = new Uint8Array(p);
     this.warm = new PathWarmStart(p);
     if (s.intercept) {
@@ -566,19 +645,7 @@ export class SparseGlmCd implements GlmPathSolver {
       const inc = this.included;
       const mem = this.mem;
       if (mem) {
-        const { at } = this;
-        mem.kernel.sparse.spgrads(
-          mem.cp,
-          mem.ri,
-          mem.va,
-          at.res,
-          at.included,
-          inc.length,
-          at.center,
-          at.inv,
-          sr,
-          at.g,
-        );
+        this.grads(this.at.res, this.at.included, inc, inc.length, sr);
       } else for (let t = 0; t < inc.length; t++) this.g[inc[t]] = this.dot(inc[t], r, sr);
     }
     rAt.set(r.subarray(0, n));
@@ -588,6 +655,112 @@ export class SparseGlmCd implements GlmPathSolver {
       this.stamp.fill(this.gen);
       this.bases(this.included, this.included.length);
     }
+  }
+
+  /**
+   * g_j = x̃_jᵀu for j = list[t], t < count (the kernels' spgrads; `at` is the list's byte offset,
+   * `uAt` u's, `su` Σ u): where the columns are many, the second half of the list on the helper.
+   */
+  private grads(uAt: number, at: number, list: Int32Array, count: number, su: number): void {
+    const mem = this.mem!;
+    const a = this.at;
+    const args = (t0: number, t1: number) => [
+      mem.cp,
+      mem.ri,
+      mem.va,
+      uAt,
+      at + 4 * t0,
+      t1 - t0,
+      a.center,
+      a.inv,
+      su,
+      a.g,
+    ];
+    const k = mem.kernel.sparse;
+    const cp = this.sp.colPtr;
+    let m = -1;
+    let given = 0;
+    if (mem.sharing && count > 1) {
+      // The split: the helper's part of the non-zeros from the end of the list.
+      let total = 0;
+      for (let t = 0; t < count; t++) total += cp[list[t] + 1] - cp[list[t]];
+      if (total >= 2 * SHARE_MIN_READ) {
+        const mine = (1 - mem.helperPart(1)) * total;
+        let part = 0;
+        m = 0;
+        while (m < count && part < mine) part += cp[list[m] + 1] - cp[list[m++]];
+        given = 1 - part / total;
+      }
+    }
+    if (m < 0 || m >= count) k.spgrads(...(args(0, count) as Parameters<typeof k.spgrads>));
+    else
+      mem.share([1, ...args(m, count)], given, () =>
+        k.spgrads(...(args(0, m) as Parameters<typeof k.spgrads>)),
+      );
+  }
+
+  /**
+   * The elastic net's statistics of a Newton step at every strong position (the kernels'
+   * spnewton into st[0], st[1]): where the strong columns are many, those from the position
+   * holding half their non-zeros on the helper (into its own two doubles, then the larger of each).
+   */
+  private newtonStats(na: number, sr: number, sv: number): void {
+    const mem = this.mem!;
+    const a = this.at;
+    const args = (t0: number, t1: number, out: number) => [
+      a.pk + 8 * t0,
+      mem.ri,
+      mem.va,
+      a.res,
+      a.v,
+      a.active + 4 * t0,
+      t1 - t0,
+      a.pcen + 8 * t0,
+      a.pinv + 8 * t0,
+      a.b,
+      a.g,
+      a.kap + 8 * t0,
+      a.l2 + 8 * t0,
+      a.lo + 8 * t0,
+      a.hi + 8 * t0,
+      a.vx + 8 * t0,
+      a.xv + 8 * t0,
+      a.bp + 8 * t0,
+      a.bold + 8 * t0,
+      sr,
+      sv,
+      out,
+    ];
+    const k = mem.kernel.sparse;
+    const cum = this.cumNnz;
+    const total = cum[na];
+    if (!mem.sharing || total < 2 * SHARE_MIN_READ) {
+      k.spnewton(...(args(0, na, a.st) as Parameters<typeof k.spnewton>));
+      return;
+    }
+    // The first position past this thread's part of the non-zeros (cum is increasing).
+    const mine = (1 - mem.helperPart(0)) * total;
+    let lo = 0;
+    let hi = na;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid] < mine) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= na) {
+      k.spnewton(...(args(0, na, a.st) as Parameters<typeof k.spnewton>));
+      return;
+    }
+    const f64 = mem.heap.f64;
+    const sh = a.share / 8;
+    f64[sh] = 0;
+    f64[sh + 1] = 0;
+    mem.share([0, ...args(lo, na, a.share)], 1 - cum[lo] / total, () =>
+      k.spnewton(...(args(0, lo, a.st) as Parameters<typeof k.spnewton>)),
+    );
+    const st = this.st;
+    if (f64[sh] > st[0]) st[0] = f64[sh];
+    if (f64[sh + 1] > st[1]) st[1] = f64[sh + 1];
   }
 
   /** bnd[3j] for j = list[t], t < count, after their g_j was computed at the last `gradient`. */
@@ -753,18 +926,7 @@ export class SparseGlmCd implements GlmPathSolver {
           at.need,
         );
         if (count > 0) {
-          k.spgrads(
-            mem.cp,
-            mem.ri,
-            mem.va,
-            at.rat,
-            at.need,
-            count,
-            at.center,
-            at.inv,
-            this.srAt,
-            at.g,
-          );
+          this.grads(at.rat, at.need, need, count, this.srAt);
           this.bases(need, count);
         }
       }
@@ -833,6 +995,7 @@ export class SparseGlmCd implements GlmPathSolver {
     }
     const t = this.nActive++;
     this.active[t] = j;
+    this.cumNnz[t + 1] = this.cumNnz[t] + this.sp.colPtr[j + 1] - this.sp.colPtr[j];
     if (this.pk) {
       this.pk[2 * t] = this.sp.colPtr[j];
       this.pk[2 * t + 1] = this.sp.colPtr[j + 1];
@@ -939,30 +1102,7 @@ export class SparseGlmCd implements GlmPathSolver {
         // the elastic net's KKT violation (another penalty's is taken here, from g).
         st[0] = kkt;
         st[1] = xvMax;
-        mem.kernel.sparse.spnewton(
-          at.pk,
-          mem.ri,
-          mem.va,
-          at.res,
-          at.v,
-          at.active,
-          na,
-          at.pcen,
-          at.pinv,
-          at.b,
-          at.g,
-          at.kap,
-          at.l2,
-          at.lo,
-          at.hi,
-          at.vx,
-          at.xv,
-          at.bp,
-          at.bold,
-          sr,
-          sv,
-          at.st,
-        );
+        this.newtonStats(na, sr, sv);
         xvMax = st[1];
         if (!other) kkt = st[0];
         else

@@ -1,6 +1,7 @@
 import { KERNELS_WASM } from "./kernels.js";
 import { compileWasm } from "./load.js";
 import { MemoryPool } from "./pool.js";
+import { forgetMemory, sharedKernelsModule } from "./threads.js";
 
 /**
  * A Float64 heap with dense kernels over it. Offsets are element indices into `f64`.
@@ -612,15 +613,22 @@ export interface PassKernel {
  * its instance anew for each cost about a tenth of a small fit's time.
  */
 const pool = new MemoryPool<Kernels>(8, 2 ** 29);
+/** The same for heaps on a shared memory (helper threads read them); the helpers forget the ones let go. */
+const sharedPool = new MemoryPool<Kernels>(2, 2 ** 30, true, forgetMemory);
 
 class WasmHeap implements Heap, PassKernel {
   readonly f64: Float64Array;
   readonly i32: Int32Array;
-  private readonly memory: WebAssembly.Memory;
+  readonly memory: WebAssembly.Memory;
   private readonly k: Kernels;
-  constructor(mod: WebAssembly.Module, length: number, keep: number) {
+  constructor(
+    mod: WebAssembly.Module,
+    length: number,
+    keep: number,
+    readonly shared = false,
+  ) {
     // The smallest released memory that is large enough (a fit holds several heaps at once).
-    ({ memory: this.memory, k: this.k } = pool.take(
+    ({ memory: this.memory, k: this.k } = (shared ? sharedPool : pool).take(
       length * 8,
       (memory) => new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Kernels,
       keep * 8,
@@ -901,7 +909,7 @@ class WasmHeap implements Heap, PassKernel {
     );
   }
   release(): void {
-    pool.give(this.memory, this.k);
+    (this.shared ? sharedPool : pool).give(this.memory, this.k);
   }
   dot(a: number, b: number, n: number): number {
     return this.k.dot(a << 3, b << 3, n);
@@ -954,9 +962,23 @@ export function passKernel(h: Heap): PassKernel | null {
 
 /**
  * A heap of `length` doubles, zeroed except its first `keep` (which the caller writes before
- * reading); `prefer` "js" forces the plain-loop kernels.
+ * reading); `prefer` "js" forces the plain-loop kernels; `shared` puts it on a shared memory where
+ * the platform has helper threads (else an ordinary one).
  */
-export function createHeap(length: number, prefer: "wasm" | "js" = "wasm", keep = 0): Heap {
-  const mod = prefer === "wasm" && length * 8 <= MAX_WASM_BYTES ? module() : null;
+export function createHeap(
+  length: number,
+  prefer: "wasm" | "js" = "wasm",
+  keep = 0,
+  shared = false,
+): Heap {
+  const fits = prefer === "wasm" && length * 8 <= MAX_WASM_BYTES;
+  const sharedMod = fits && shared ? sharedKernelsModule() : null;
+  if (sharedMod) return new WasmHeap(sharedMod, length, keep, true);
+  const mod = fits ? module() : null;
   return mod ? new WasmHeap(mod, length, keep) : new JsHeap(length);
+}
+
+/** The shared memory under a heap made with `shared` (helper threads can read it), else null. */
+export function sharedMemory(h: Heap): WebAssembly.Memory | null {
+  return h instanceof WasmHeap && h.shared ? h.memory : null;
 }

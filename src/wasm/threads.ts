@@ -20,6 +20,8 @@ export const OP_FORGET = 2;
 export const OP_GEMM = 3;
 export const OP_LDLHAT = 4;
 export const OP_STEPS = 5;
+/** A share of the sparse GLM's reads (runShare): its arguments on the board from BLOCKS_AT. */
+export const OP_SHARE = 6;
 
 /** Int32 slots of a helper's control block: posted and done sequence numbers, ready, failed. */
 export const POSTED = 0;
@@ -107,6 +109,8 @@ export function followSteps(shared: SharedArrayBuffer, run: (args: Float64Array)
 
 /** One helper thread: starts an operation and waits for it. */
 export interface ProductHelper {
+  /** Whether the helper has started (without waiting for it: `start` waits). */
+  ready(): boolean;
   /**
    * Starts `op` with `args` (args[0] is the memory's id, args[1] the byte offset of the helper's
    * scratch in it) on `memory`, handing the memory over first if the helper has not seen it:
@@ -119,6 +123,57 @@ export interface ProductHelper {
   forget(memory: WebAssembly.Memory): void;
   /** Whether the helper's operation failed. */
   failed(): boolean;
+}
+
+/** The most arguments of a share (OP_SHARE): two blocks' worth. */
+export const SHARE_ARGS = 2 * BLOCK_ARGS;
+
+/**
+ * Runs one share of a split read on a helper and the rest here: the share's arguments go on the
+ * board, the helper starts on `memory`, this thread runs `mine`, then waits for the helper.
+ * Returns false when the helper could not run its share (it is dropped; the caller runs that
+ * share itself: every share overwrites its own outputs). The board is not shared with another
+ * operation at the same time (one thread drives every helper).
+ */
+export function runShare(
+  memory: WebAssembly.Memory,
+  helper: ProductHelper,
+  args: ArrayLike<number>,
+  mine: () => void,
+): boolean {
+  new Float64Array(sharedBoard(), BLOCKS_AT, SHARE_ARGS).set(args);
+  try {
+    helper.start(memory, OP_SHARE, [memoryId(memory)]);
+  } catch {
+    mine();
+    return false;
+  }
+  let ok = true;
+  try {
+    mine();
+  } finally {
+    try {
+      helper.join();
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+let sharedKernels: (() => WebAssembly.Module | null) | null = null;
+
+/**
+ * Registers how the kernels module on a shared memory is compiled (the platform's entry: Node's
+ * main thread; elsewhere there are no helpers to share a memory with).
+ */
+export function setSharedKernels(compile: () => WebAssembly.Module | null): void {
+  sharedKernels = compile;
+}
+
+/** kernels.wat on a shared memory, or null where no platform registered it. */
+export function sharedKernelsModule(): WebAssembly.Module | null {
+  return sharedKernels ? sharedKernels() : null;
 }
 
 let makeHelper: (() => ProductHelper | null) | null = null;
@@ -175,6 +230,12 @@ export function productHelpers(threads: number): ProductHelper[] {
 /** Every started helper drops `memory` (a pooled shared memory being discarded). */
 export function forgetMemory(memory: WebAssembly.Memory): void {
   for (const h of helpers) h.forget(memory);
+}
+
+/** A helper that never started is dropped, and no helper is started again. */
+export function helperFailedToStart(h: ProductHelper): void {
+  dropHelper(h);
+  broken = true;
 }
 
 /** A helper that failed is dropped; products go on with the others (or alone). */
