@@ -1,14 +1,15 @@
 # Writes the sparse benchmark cell and times glmnet 4.1's default binomial and Gaussian paths on it: a
 # text-like design of 20000 documents x 50000 terms at 0.1 % density (term frequencies Zipf-like,
 # values log(1 + count)), labels from a logistic model on 60 of the 2000 commonest terms.
-# Usage: Rscript bench/glmnet-sparse.R OUTDIR REPEATS
-# Each repeat times a batch of fits lasting at least 0.2 s (R's clock counts ms). glmnet's
+# Usage: Rscript bench/glmnet-sparse.R OUTDIR REPEATS [MIN_SECONDS]
+# Each repeat times a batch of fits lasting at least MIN_SECONDS (default 0.2 s; R's clock counts ms). glmnet's
 # objective at each of its points (the mean loss + λ Σ sⱼ|βⱼ|, sⱼ the population sd) is written
 # too, for the comparison. bench/sparse.mjs runs this once per repeat (REPEATS 1), alternating
 # with its own timed batches.
 suppressMessages({ library(glmnet); library(Matrix); library(jsonlite) })
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[1]; reps <- as.integer(args[2])
+min_seconds <- if (length(args) >= 3) as.numeric(args[3]) else 0.2
 here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
 source(file.path(here, "timing.R"))  # batch(f): seconds per call over a batch lasting >= 0.2 s
 set.seed(11)
@@ -31,7 +32,7 @@ sdv <- sqrt(colMeans(x^2) - colMeans(x)^2)
 run <- function(gaussian, thresh) {
   fam <- if (gaussian) "gaussian" else "binomial"
   secs <- numeric(reps)
-  for (r in seq_len(reps)) { gc(); secs[r] <- batch(function() f <<- glmnet(x, y, family = fam, thresh = thresh)) }
+  for (r in seq_len(reps)) { gc(); secs[r] <- batch(function() f <<- glmnet(x, y, family = fam, thresh = thresh), min_seconds) }
   list(seconds = I(secs), lambda = f$lambda, objective = objective(f, gaussian), df = f$df, npasses = f$npasses)
 }
 # One untimed fit of each family first: a new R process's first call is slower (it ran 2.4 s, the

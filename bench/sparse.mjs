@@ -19,6 +19,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, "out");
 mkdirSync(OUT, { recursive: true });
 const REPS = repsArg();
+// Each side's timed batch lasts at least this long (a batch of one 0.6 s path moved by ±20 % from
+// rep to rep on this machine; two or three fits per batch average some of that out).
+const BATCH_MS = 1000;
 // glmnet and our timed batches alternate, a rep each (one R process per rep; this machine's speed
 // drifts by a third within minutes), both sides after an untimed warm-up.
 const refs = [];
@@ -33,7 +36,9 @@ const fitters = {
   gaussian: () => elasticNetPath(x, y),
 };
 for (let r = 0; r < REPS; r++) {
-  execFileSync("Rscript", [join(HERE, "glmnet-sparse.R"), OUT, "1"], { stdio: "inherit" });
+  execFileSync("Rscript", [join(HERE, "glmnet-sparse.R"), OUT, "1", String(BATCH_MS / 1000)], {
+    stdio: "inherit",
+  });
   refs.push(JSON.parse(readFileSync(join(OUT, "sparse.glmnet.json"), "utf8")));
   if (r === 0) {
     g = refs[0];
@@ -47,7 +52,7 @@ for (let r = 0; r < REPS; r++) {
     for (const f of Object.values(fitters)) warmUp(f);
   }
   for (const [family, f] of Object.entries(fitters))
-    ours[family].push(batch(() => (fits[family] = f()), 200));
+    ours[family].push(batch(() => (fits[family] = f()), BATCH_MS));
 }
 /** The largest (ours − theirs) / |theirs| over the common λ, and the largest λ mismatch. */
 function compare(f, ref) {
