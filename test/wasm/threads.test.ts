@@ -3,7 +3,17 @@ import { describe, it } from "node:test";
 import { Random } from "../../src/index.js";
 import { matMem } from "../../src/nn/kernels.js";
 import { InputError, ridgePath, denseMatrix } from "../../src/index.js";
-import { defaultThreads, productHelpers, setThreads, splitCost } from "../../src/wasm/threads.js";
+import {
+  BLOCKS_AT,
+  defaultThreads,
+  productHelpers,
+  runShare,
+  setThreads,
+  SHARE_ARGS,
+  sharedBoard,
+  splitCost,
+  type ProductHelper,
+} from "../../src/wasm/threads.js";
 
 // src/index.js registers Node's platform: products of a MatMem made with threads > 1 are split
 // across worker threads (src/platform/nodeThreads.ts) and must give the same bits as one thread.
@@ -160,4 +170,53 @@ describe("splitCost", () => {
     assert.equal(few[4], 3);
     for (let t = 0; t < 4; t++) assert.ok(few[t] <= few[t + 1] && few[t + 1] <= 3, `${few}`);
   });
+});
+
+describe("runShare (a sparse read split with a helper)", () => {
+  /** A stand-in helper: records what it was asked, fails where told. */
+  function fake(fail: "start" | "join" | null) {
+    const calls: string[] = [];
+    const h: ProductHelper = {
+      ready: () => true,
+      start: (_m, op) => {
+        calls.push(`start ${op}`);
+        if (fail === "start") throw new Error("cannot start");
+      },
+      join: () => {
+        calls.push("join");
+        if (fail === "join") throw new Error("failed");
+      },
+      forget: () => {},
+      failed: () => fail !== null,
+    };
+    return { h, calls };
+  }
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+
+  it("puts the share's arguments on the board, runs this thread's part, waits for the helper", () => {
+    const { h, calls } = fake(null);
+    let mine = 0;
+    const args = Array.from({ length: 23 }, (_, i) => i + 0.5);
+    assert.equal(
+      runShare(memory, h, args, () => mine++),
+      true,
+    );
+    assert.equal(mine, 1);
+    assert.deepEqual(calls, ["start 6", "join"]);
+    assert.deepEqual(
+      Array.from(new Float64Array(sharedBoard(), BLOCKS_AT, SHARE_ARGS).subarray(0, 23)),
+      args,
+    );
+  });
+
+  for (const fail of ["start", "join"] as const)
+    it(`a helper that fails to ${fail}: false, and this thread's part ran once`, () => {
+      const { h } = fake(fail);
+      let mine = 0;
+      assert.equal(
+        runShare(memory, h, [1], () => mine++),
+        false,
+      );
+      assert.equal(mine, 1);
+    });
 });
