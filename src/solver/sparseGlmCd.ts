@@ -704,8 +704,9 @@ export class SparseGlmCd implements GlmPathSolver {
 
   /**
    * The elastic net's statistics of a Newton step at every strong position (the kernels'
-   * spnewton into st[0], st[1]): where the strong columns are many, those from the position
-   * holding half their non-zeros on the helper (into its own two doubles, then the larger of each).
+   * spnewton into st[0], st[1]): where the strong columns are many, the positions past this
+   * thread's part of their non-zeros (SparseHeap.helperPart) on the helper, into its own two
+   * doubles (then the larger of each).
    */
   private newtonStats(na: number, sr: number, sv: number): void {
     const mem = this.mem!;
