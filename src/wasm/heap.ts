@@ -973,7 +973,12 @@ export function createHeap(
 ): Heap {
   const fits = prefer === "wasm" && length * 8 <= MAX_WASM_BYTES;
   const sharedMod = fits && shared ? sharedKernelsModule() : null;
-  if (sharedMod) return new WasmHeap(sharedMod, length, keep, true);
+  if (sharedMod)
+    try {
+      return new WasmHeap(sharedMod, length, keep, true);
+    } catch {
+      // (a shared memory of this size could not be made: an ordinary one, on this thread alone)
+    }
   const mod = fits ? module() : null;
   return mod ? new WasmHeap(mod, length, keep) : new JsHeap(length);
 }
